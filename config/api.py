@@ -1,0 +1,30 @@
+"""The JSON API: one NinjaAPI with each app's router. The OpenAPI 3 schema is served at
+/api/v1/openapi.json; docs/api.md describes it for people."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from grassroots.accounts.api import router as accounts_router
+from grassroots.accounts.tokens import TokenAuth
+from grassroots.appeals.api import router as appeals_router
+from grassroots.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="Grassroots API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+    # The schema is served; the interactive page is not (it needs inline styles).
+    docs_url=None,
+)
+api.add_router("/", accounts_router)
+api.add_router("/", orgs_router)
+api.add_router("/", appeals_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)

@@ -1,0 +1,319 @@
+"""Settings shared by every environment.
+
+Everything an operator may change is read from the environment here, in one place
+(see docs/operations.md for the list). The other modules in this package only pick
+different defaults for local use, production and tests.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Everything the product writes at run time (SQLite file, uploads, collected static
+# files, caches) lives under one folder so that a backup is one folder.
+DATA_DIR = Path(env("GRASSROOTS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-key-change-me-for-any-real-deployment")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_htmx",
+    "axes",
+    "django_tasks_db",
+    "grassroots.core",
+    "grassroots.accounts",
+    "grassroots.orgs",
+    "grassroots.notifications",
+    "grassroots.appeals",
+    "grassroots.insights",
+    "grassroots.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "grassroots.accounts.middleware.IdleTimeoutMiddleware",
+    "grassroots.accounts.middleware.DisplayPreferencesMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Axes must come last: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+FORM_RENDERER = "grassroots.core.forms.GrassrootsFormRenderer"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "grassroots.accounts.context_processors.navigation",
+            ],
+            "builtins": ["django.templatetags.i18n"],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------------
+# SQLite in the data folder by default; PostgreSQL (or any dj-database-url URL) when
+# DATABASE_URL is set.
+SQLITE_PATH = DATA_DIR / "grassroots.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server, the worker and the scheduler read while one of them
+    # writes; IMMEDIATE transactions take the write lock up front so that two
+    # writers queue behind busy_timeout instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and sign-in ----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "grassroots.appeals.hashers.PinHasher",  # anonymous appeals' PINs only
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("employee_number", "name", "phone")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Idle timeout: a session ends after this long without a request (shared terminals in
+# workshops are common). The cookie is refreshed at most once a minute.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("GRASSROOTS_IDLE_MINUTES", 30))
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout after repeated failures, per (login name, client address) so that nobody can
+# lock another person out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("GRASSROOTS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GRASSROOTS_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "grassroots.accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_IPWARE_PROXY_COUNT = env_int("GRASSROOTS_PROXY_COUNT", 0)
+
+# --- Language and time -------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [Path(env("GRASSROOTS_LOCALE_DIR", str(BASE_DIR / "locale")))]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "grassroots_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files and uploads ------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "grassroots.core.staticfinders.NodeModulesFinder",
+]
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Uploads: keep requests small; imports of 10,000 rows are well under this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+IMPORT_MAX_BYTES = env_int("GRASSROOTS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("GRASSROOTS_IMPORT_MAX_ROWS", 50_000)
+
+# --- Security headers --------------------------------------------------------------------
+# No inline script or style anywhere: every script is a static file and data reaches
+# it through json_script blocks.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# --- Cache (rate limits; shared by all web processes) ----------------------------------
+# A folder in the data directory by default; Redis when GRASSROOTS_CACHE_URL is set.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("GRASSROOTS_CACHE_URL"),
+        }
+        if env("GRASSROOTS_CACHE_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
+}
+
+# --- Background work ---------------------------------------------------------------------
+# Embedded: tasks in the database. Scale-out: GRASSROOTS_TASK_BACKEND=
+# grassroots.core.redis_tasks.RedisTaskBackend with GRASSROOTS_REDIS_URL (see operations.md).
+TASKS = {
+    "default": {
+        "BACKEND": env("GRASSROOTS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "URL": env("GRASSROOTS_REDIS_URL"),
+                "PREFIX": env("GRASSROOTS_REDIS_PREFIX"),
+            }.items()
+            if value
+        },
+    }
+}
+
+# --- Mail (Django 6.1 MAILERS) -----------------------------------------------------------
+MAILERS = {
+    "default": {
+        "BACKEND": env("GRASSROOTS_MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "host": env("GRASSROOTS_SMTP_HOST"),
+                "port": env_int("GRASSROOTS_SMTP_PORT", 0) or None,
+                "username": env("GRASSROOTS_SMTP_USER"),
+                "password": env("GRASSROOTS_SMTP_PASSWORD"),
+                "use_tls": env_bool("GRASSROOTS_SMTP_TLS", False) or None,
+            }.items()
+            if value
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env("GRASSROOTS_FROM_EMAIL", "grassroots@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Logging -----------------------------------------------------------------------------
+# Request logs never include query strings or bodies (see docs/architecture.md: appeals
+# may be anonymous; nothing a visitor typed is written to a log).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("GRASSROOTS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+# --- Product settings --------------------------------------------------------------------
+GRASSROOTS_SITE_NAME = _("Grassroots Party–Masses Service Platform")
+# The address people use, for links in emails and group-chat messages.
+GRASSROOTS_BASE_URL = env("GRASSROOTS_BASE_URL", "http://127.0.0.1:8000")
+# Group robots on this machine's own address are refused, except in tests and demos
+# that run a local receiver.
+GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK", False)
+# How often the scheduler sweeps deadlines and due deliveries (every minute by default).
+GRASSROOTS_SWEEP_SECONDS = env_int("GRASSROOTS_SWEEP_SECONDS", 60)
+PAGE_SIZE = 50

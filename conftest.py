@@ -1,0 +1,139 @@
+"""Fixtures shared by every test module.
+
+`world` is the small enterprise most view tests use: a committee with two branches
+(A and B), a group in A, and people with each role, so that every view can be tried by
+an in-scope user, an out-of-scope user and an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+import datetime
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+warnings.filterwarnings("ignore", category=SyntaxWarning, module="jieba")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_parameters_and_locale() -> Any:
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from grassroots.core import parameters
+
+    parameters.forget_cached_values()
+    cache.clear()  # rate-limit counters must not leak from one test into the next
+    translation.activate("zh-hans")
+    yield
+    parameters.forget_cached_values()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: Any) -> None:
+    """Rows that migrations load (rule parameters, appeal categories). A transactional
+    test empties the tables, and a reused test database keeps them empty, so tests that
+    use the database get them back here."""
+    uses_db = request.node.get_closest_marker("django_db") or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "world")
+    )
+    if not uses_db:
+        return
+    if not request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    from django.apps import apps
+
+    from grassroots.appeals.migrations import _defaults
+    from grassroots.core.parameters import parameters_sync
+
+    parameters_sync()
+    _defaults.create_categories(apps)
+
+
+@dataclass
+class World:
+    committee: Any
+    branch_a: Any
+    branch_b: Any
+    group_a: Any
+    department_a: Any
+    department_b: Any
+    committee_officer: Any
+    officer_a: Any
+    officer_b: Any
+    member_a: Any  # a Member record in branch A
+    member_b: Any  # a Member record in branch B
+    employee: Any  # a User with no member record and no role
+    admin: Any
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from grassroots.accounts.tests.factories import UserFactory
+    from grassroots.orgs.models import OrgPost, OrgUnit
+    from grassroots.orgs.services import orgpost_assign
+    from grassroots.orgs.tests.factories import DepartmentFactory, MemberFactory, OrgUnitFactory
+
+    company = DepartmentFactory(name="公司", code="D0")
+    department_a = DepartmentFactory(name="一车间", code="DA", parent=company)
+    department_b = DepartmentFactory(name="二车间", code="DB", parent=company)
+    committee = OrgUnitFactory(name="公司党委", code="C", kind=OrgUnit.Kind.COMMITTEE)
+    branch_a = OrgUnitFactory(name="甲支部", code="A", kind=OrgUnit.Kind.BRANCH, parent=committee)
+    branch_b = OrgUnitFactory(name="乙支部", code="B", kind=OrgUnit.Kind.BRANCH, parent=committee)
+    group_a = OrgUnitFactory(name="甲一组", code="A1", kind=OrgUnit.Kind.GROUP, parent=branch_a)
+    branch_a.departments.add(department_a)
+    branch_b.departments.add(department_b)
+
+    start = datetime.date(2024, 1, 1)
+    committee_member = MemberFactory(branch=branch_a, user__department=company)
+    orgpost_assign(
+        actor=None,
+        unit=committee,
+        member=committee_member,
+        kind=OrgPost.Kind.SECRETARY,
+        starts_on=start,
+    )
+    officer_a = MemberFactory(branch=branch_a, user__department=department_a)
+    orgpost_assign(
+        actor=None, unit=branch_a, member=officer_a, kind=OrgPost.Kind.SECRETARY, starts_on=start
+    )
+    officer_b = MemberFactory(branch=branch_b, user__department=department_b)
+    orgpost_assign(
+        actor=None, unit=branch_b, member=officer_b, kind=OrgPost.Kind.SECRETARY, starts_on=start
+    )
+    member_a = MemberFactory(branch=branch_a, group=group_a, user__department=department_a)
+    member_b = MemberFactory(branch=branch_b, user__department=department_b)
+    employee = UserFactory(department=department_a)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    return World(
+        committee=committee,
+        branch_a=branch_a,
+        branch_b=branch_b,
+        group_a=group_a,
+        department_a=department_a,
+        department_b=department_b,
+        committee_officer=committee_member.user,
+        officer_a=officer_a.user,
+        officer_b=officer_b.user,
+        member_a=member_a,
+        member_b=member_b,
+        employee=employee,
+        admin=admin,
+    )
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    """Return a function that signs a test client in as a user (None: anonymous)."""
+
+    def sign_in(user: Any) -> Any:
+        client.logout()
+        if user is not None:
+            client.force_login(
+                user, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
+            )
+        return client
+
+    return sign_in

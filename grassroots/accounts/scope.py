@@ -1,0 +1,126 @@
+"""Who holds which roles where: the facts every permission question starts from.
+
+`scope_for(user)` is computed once per request (two queries) and cached on the user.
+The per-app `policy` modules answer "may this user do that" from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from grassroots.accounts.models import ORG_ROLES, Role, RoleAssignment
+from grassroots.core.tree import SEGMENT_WIDTH, is_within, outermost
+from grassroots.orgs.models import Member
+
+_CACHE_ATTRIBUTE = "_grassroots_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None = None
+    is_admin: bool = False
+    # role -> tree paths of the Party organisations where it is held
+    org_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # department tree paths where the user is liaison
+    department_paths: tuple[str, ...] = ()
+    # the user's own membership, when they have a member record
+    member_id: int | None = None
+    branch_id: int | None = None
+    branch_path: str = ""
+    group_id: int | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def paths_for(self, *roles: str) -> tuple[str, ...]:
+        paths: list[str] = []
+        for role in roles:
+            paths.extend(self.org_paths.get(role, ()))
+        return tuple(outermost(paths))
+
+    @property
+    def officer_paths(self) -> tuple[str, ...]:
+        """Subtrees the user oversees as a branch or committee officer."""
+        return self.paths_for(Role.BRANCH_OFFICER, Role.COMMITTEE_OFFICER)
+
+    @property
+    def committee_paths(self) -> tuple[str, ...]:
+        return self.paths_for(Role.COMMITTEE_OFFICER)
+
+    @property
+    def is_officer(self) -> bool:
+        return bool(self.officer_paths)
+
+    @property
+    def is_committee_officer(self) -> bool:
+        return bool(self.committee_paths)
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+    def oversees(self, path: str) -> bool:
+        """True when the path lies in a subtree the user oversees as an officer."""
+        return any(is_within(path, root) for root in self.officer_paths)
+
+    def oversees_as_committee(self, path: str) -> bool:
+        return any(is_within(path, root) for root in self.committee_paths)
+
+    @property
+    def oversees_a_root(self) -> bool:
+        """Officers of a top-level organisation see enterprise-wide records."""
+        return any(len(path) == SEGMENT_WIDTH for path in self.committee_paths)
+
+
+ANONYMOUS = Scope()
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    org_paths: dict[str, list[str]] = {}
+    department_paths: list[str] = []
+    assignments = (
+        RoleAssignment.objects.current()
+        .filter(user=user)
+        .values_list("role", "org_unit__path", "department__path")
+    )
+    for role, org_path, department_path in assignments:
+        if role in ORG_ROLES and org_path:
+            org_paths.setdefault(role, []).append(org_path)
+        elif role == Role.DEPARTMENT_LIAISON and department_path:
+            department_paths.append(department_path)
+
+    membership = (
+        Member.objects.filter(user=user)
+        .values_list("pk", "branch_id", "branch__path", "group_id", "status")
+        .first()
+    )
+    member_fields: dict[str, Any] = {}
+    if membership is not None and Member.Status(membership[4]).is_active:
+        member_fields = {
+            "member_id": membership[0],
+            "branch_id": membership[1],
+            "branch_path": membership[2] or "",
+            "group_id": membership[3],
+        }
+    scope = Scope(
+        user_id=user.pk,
+        is_admin=bool(user.is_superuser),
+        org_paths={role: tuple(outermost(paths)) for role, paths in org_paths.items()},
+        department_paths=tuple(outermost(department_paths)),
+        **member_fields,
+    )
+    setattr(user, _CACHE_ATTRIBUTE, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop a cached scope (after a role change in the same request, and in tests)."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)

@@ -1,0 +1,197 @@
+"""Every write to employees (users) and role assignments."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.identity import (
+    is_valid_employee_number,
+    is_valid_mobile,
+    normalise_employee_number,
+    normalise_phone,
+)
+from grassroots.accounts.models import ORG_ROLES, Role, RoleAssignment, User
+from grassroots.accounts.scope import forget_scope
+from grassroots.core.audit import audit_record, snapshot
+
+USER_FIELDS = ("employee_number", "name", "phone", "department", "has_disability", "is_active")
+PREFERENCE_FIELDS = ("prefers_large_text", "prefers_high_contrast", "language")
+
+
+def employee_errors(
+    *, employee_number: str, name: str, phone: str | None, exclude_pk: int | None = None
+) -> dict[str, str]:
+    """Field → message for an employee's identifying values (shared with the import)."""
+    errors: dict[str, str] = {}
+    if not is_valid_employee_number(employee_number):
+        errors["employee_number"] = _(
+            "An employee number has 1 to 32 letters, digits, hyphens or underscores."
+        )
+    if not name.strip():
+        errors["name"] = _("Give the employee's name.")
+    elif len(name.strip()) > 64:
+        errors["name"] = _("A name has at most 64 characters.")
+    if phone and not is_valid_mobile(phone):
+        errors["phone"] = _("A mobile number has 11 digits and starts with 1, e.g. 13800138000.")
+    others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
+    if "employee_number" not in errors and others.filter(employee_number=employee_number).exists():
+        errors["employee_number"] = _("Another employee already has this employee number.")
+    if phone and "phone" not in errors and others.filter(phone=phone).exists():
+        errors["phone"] = _("Another employee already uses this mobile number.")
+    return errors
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    employee_number: str,
+    name: str,
+    phone: str | None = None,
+    department: Any = None,
+    has_disability: bool = False,
+    password: str | None = None,
+) -> User:
+    """Add an employee. Without a password the account cannot sign in until one is set."""
+    employee_number = normalise_employee_number(employee_number)
+    phone = normalise_phone(phone) if phone else None
+    errors = employee_errors(employee_number=employee_number, name=name, phone=phone)
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        employee_number=employee_number,
+        name=name.strip(),
+        phone=phone,
+        department=department,
+        has_disability=has_disability,
+    )
+    user.set_password(password)
+    user.save()
+    audit_record(actor=actor, action="user.create", target=user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, **changes: Any) -> User:
+    """Change an employee's record (not preferences, not password)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(user, USER_FIELDS)
+    if "employee_number" in changes:
+        changes["employee_number"] = normalise_employee_number(changes["employee_number"])
+    if "phone" in changes:
+        changes["phone"] = normalise_phone(changes["phone"]) if changes["phone"] else None
+    errors = employee_errors(
+        employee_number=changes.get("employee_number", user.employee_number),
+        name=changes.get("name", user.name),
+        phone=changes.get("phone", user.phone),
+        exclude_pk=user.pk,
+    )
+    if errors:
+        raise ValidationError(errors)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    if changes:
+        user.save(update_fields=list(changes))
+    audit_record(
+        actor=actor,
+        action="user.update",
+        target=user,
+        before=before,
+        after=snapshot(user, USER_FIELDS),
+    )
+    return user
+
+
+@transaction.atomic
+def user_preferences_update(
+    *,
+    user: User,
+    prefers_large_text: bool,
+    prefers_high_contrast: bool,
+    language: str,
+) -> User:
+    """A person's own display preferences (large text, high contrast, language)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(locked, PREFERENCE_FIELDS)
+    locked.prefers_large_text = prefers_large_text
+    locked.prefers_high_contrast = prefers_high_contrast
+    locked.language = language
+    locked.save(update_fields=list(PREFERENCE_FIELDS))
+    audit_record(
+        actor=user,
+        action="user.preferences",
+        target=locked,
+        before=before,
+        after=snapshot(locked, PREFERENCE_FIELDS),
+    )
+    for name in PREFERENCE_FIELDS:
+        setattr(user, name, getattr(locked, name))
+    return user
+
+
+def user_password_changed(*, user: User) -> None:
+    """Record that a person changed their password (the value is never logged)."""
+    audit_record(actor=user, action="user.password_change", target=user)
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    org_unit: Any = None,
+    department: Any = None,
+    post: Any = None,
+    starts_on: datetime.date | None = None,
+) -> RoleAssignment:
+    """Give a user a role over a Party organisation (and its subtree) or a department."""
+    if role in ORG_ROLES and (org_unit is None or department is not None):
+        raise ValidationError({"org_unit": _("This role is held over a Party organisation.")})
+    if role == Role.DEPARTMENT_LIAISON and (department is None or org_unit is not None):
+        raise ValidationError({"department": _("This role is held over a department.")})
+    assignment = RoleAssignment.objects.create(
+        user=user,
+        role=role,
+        org_unit=org_unit,
+        department=department,
+        post=post,
+        starts_on=starts_on or timezone.localdate(),
+    )
+    audit_record(
+        actor=actor,
+        action="role.assign",
+        target=assignment,
+        after=snapshot(assignment, ("user", "role", "org_unit", "department", "starts_on")),
+        org_path=org_unit.path if org_unit is not None else "",
+    )
+    forget_scope(user)
+    return assignment
+
+
+@transaction.atomic
+def role_end(*, actor: Any, assignment: RoleAssignment, ends_on: datetime.date) -> RoleAssignment:
+    """End a role assignment on a day."""
+    assignment = (
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .select_related("org_unit")
+        .get(pk=assignment.pk)
+    )
+    before = {"ends_on": assignment.ends_on.isoformat() if assignment.ends_on else None}
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action="role.end",
+        target=assignment,
+        before=before,
+        after={"ends_on": ends_on.isoformat()},
+        org_path=assignment.org_unit.path if assignment.org_unit else "",
+    )
+    return assignment

@@ -1,0 +1,176 @@
+"""JSON endpoints of the appeal loop: the same services and policy as the pages.
+
+Callers sign in with a session or an API token (Authorization: Bearer gr_…). An
+appeal the caller may not see is 404, like a missing one.
+"""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from grassroots.accounts.models import User
+from grassroots.accounts.scope import scope_for
+from grassroots.appeals import policy, selectors, services
+from grassroots.appeals.models import Appeal, Category, Satisfaction, Urgency
+from grassroots.orgs.models import Department
+
+router = Router(tags=["appeals"])
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class AppealIn(Schema):
+    category_id: int
+    title: str
+    description: str
+    department_code: str = ""
+    place: str = ""
+    urgency: Urgency = Urgency.NORMAL
+    consent_publish: bool = False
+    idempotency_key: str = ""
+
+
+class AppealOut(Schema):
+    id: int
+    number: str
+    title: str
+    category: str
+    status: str
+    created_at: datetime.datetime
+    accept_due_at: datetime.datetime
+    answer_due_at: datetime.datetime
+
+
+class EventOut(Schema):
+    kind: str
+    text: str
+    by: str
+    at: datetime.datetime
+    public: bool
+
+
+class RatingIn(Schema):
+    resolved: bool
+    satisfaction: Satisfaction
+    comment: str = ""
+
+
+def _out(appeal: Appeal) -> dict[str, Any]:
+    return {
+        "id": appeal.pk,
+        "number": appeal.number,
+        "title": appeal.title,
+        "category": str(appeal.category),
+        "status": appeal.status,
+        "created_at": appeal.created_at,
+        "accept_due_at": appeal.accept_due_at,
+        "answer_due_at": appeal.answer_due_at,
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # the router's auth guarantees it
+    return user
+
+
+def _unprocessable(error: ValidationError) -> HttpError:
+    return HttpError(422, "; ".join(error.messages))
+
+
+@router.get("/appeals/categories", response=list[CategoryOut])
+def list_categories(request: HttpRequest) -> Any:
+    return [{"id": c.pk, "code": c.code, "name": str(c)} for c in selectors.categories()]
+
+
+@router.post("/appeals", response={201: AppealOut})
+def submit(request: HttpRequest, payload: AppealIn) -> Any:
+    """Raise a named appeal as the caller (channel "api")."""
+    category = Category.objects.filter(pk=payload.category_id, is_active=True).first()
+    if category is None:
+        raise HttpError(422, "category_id: no such category")
+    department = None
+    if payload.department_code:
+        department = Department.objects.filter(code=payload.department_code, is_active=True).first()
+        if department is None:
+            raise HttpError(422, "department_code: no such department")
+    try:
+        result = services.appeal_submit(
+            category=category,
+            title=payload.title,
+            description=payload.description,
+            department=department,
+            place=payload.place,
+            urgency=payload.urgency,
+            consent_publish=payload.consent_publish,
+            idempotency_key=payload.idempotency_key[:64] or None,
+            channel=Appeal.Channel.API,
+            submitter=_user(request),
+        )
+    except ValidationError as error:
+        raise _unprocessable(error) from None
+    return 201, _out(result.appeal)
+
+
+@router.get("/appeals/mine", response=list[AppealOut])
+@paginate(LimitOffsetPagination)
+def mine(request: HttpRequest) -> Any:
+    return [_out(appeal) for appeal in selectors.my_appeals(_user(request))]
+
+
+def _visible(request: HttpRequest, appeal_id: int) -> tuple[Appeal, bool]:
+    """The appeal and whether the caller sees it as a handler (all steps)."""
+    scope = scope_for(request.user)
+    appeal = Appeal.objects.select_related("category", "unit").filter(pk=appeal_id).first()
+    if appeal is None:
+        raise Http404
+    if policy.can_view_as_handler(scope, appeal):
+        return appeal, True
+    if policy.is_submitter(scope, appeal):
+        return appeal, False
+    raise Http404
+
+
+@router.get("/appeals/{appeal_id}/timeline", response=list[EventOut])
+def timeline(request: HttpRequest, appeal_id: int) -> Any:
+    appeal, handler = _visible(request, appeal_id)
+    return [
+        {
+            "kind": e.kind,
+            "text": e.text,
+            "by": e.actor_label,
+            "at": e.created_at,
+            "public": e.is_public,
+        }
+        for e in selectors.timeline(appeal, public_only=not handler)
+    ]
+
+
+@router.post("/appeals/{appeal_id}/rating", response=AppealOut)
+def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> Any:
+    scope = scope_for(request.user)
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None or not policy.is_submitter(scope, appeal):
+        raise Http404
+    try:
+        appeal = services.appeal_rate(
+            appeal=appeal,
+            resolved=payload.resolved,
+            satisfaction=payload.satisfaction,
+            comment=payload.comment,
+            rater=_user(request),
+        )
+    except ValidationError as error:
+        raise _unprocessable(error) from None
+    return _out(appeal)

@@ -1,0 +1,417 @@
+"""The submitter's side: raise (named, anonymous, on behalf, from a QR poster), follow,
+add information, rate, withdraw, me-too; the outcome wall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from grassroots.accounts.models import User
+from grassroots.accounts.requests import AuthenticatedRequest
+from grassroots.accounts.scope import scope_for
+from grassroots.appeals import policy, selectors, services
+from grassroots.appeals.forms import (
+    AppealForm,
+    FollowForm,
+    OnBehalfForm,
+    RatingForm,
+    SupplementForm,
+    WithdrawForm,
+)
+from grassroots.appeals.models import Appeal, Category
+from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload
+from grassroots.core import parameters, ratelimit
+from grassroots.orgs.models import Department
+from grassroots.orgs.selectors import department_choices
+
+ANONYMOUS_SESSION_KEY = "followed_appeal"
+
+
+def checked_files(form: Any) -> list[CheckedFile] | None:
+    """Every uploaded file checked by content; None (with errors on the form) if not."""
+    limit = parameters.value("appeals.max_attachments")
+    uploads = form.cleaned_data.get("attachments") or []
+    if len(uploads) > limit:
+        form.add_error("attachments", _("Attach at most %(count)s files.") % {"count": limit})
+        return None
+    checked = []
+    max_bytes = parameters.value("appeals.max_attachment_mb") * 1024 * 1024
+    for upload in uploads:
+        try:
+            checked.append(check_upload(upload, max_bytes=max_bytes))
+        except UploadError as error:
+            form.add_error("attachments", str(error))
+    return None if form.errors.get("attachments") else checked
+
+
+def _department_from_query(request: HttpRequest) -> Department | None:
+    code = request.GET.get("department", "")[:32]
+    return Department.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def _similar(form: AppealForm) -> list[Appeal]:
+    data = form.data
+    raw = str(data.get("category", ""))
+    category = (
+        Category.objects.filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
+    )
+    text = f"{data.get('title', '')} {data.get('description', '')}"[:5100]
+    return selectors.similar_open(category=category, text=text)
+
+
+def _submit(request: HttpRequest, form: AppealForm, **who: Any) -> services.Submitted | None:
+    files = checked_files(form)
+    if files is None:
+        return None
+    data = form.cleaned_data
+    try:
+        return services.appeal_submit(
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            department=data.get("department"),
+            place=data.get("place", ""),
+            urgency=data["urgency"],
+            consent_publish=data.get("consent_publish", False),
+            idempotency_key=data.get("idempotency_key") or None,
+            files=files,
+            **who,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: AuthenticatedRequest) -> HttpResponse:
+    """The signed-in form; ?department=<code> comes from a QR poster."""
+    preset = _department_from_query(request)
+    initial = {"department": preset or request.user.department}
+    form = AppealForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        departments=department_choices(preset or request.user.department),
+    )
+    similar: list[Appeal] = []
+    if request.method == "POST":
+        similar = _similar(form)
+        if "check" in request.POST:
+            form.is_valid()  # show the similar ones and any problems, submit nothing
+        elif form.is_valid():
+            channel = Appeal.Channel.QR if request.POST.get("from_qr") else Appeal.Channel.WEB
+            result = _submit(request, form, channel=channel, submitter=request.user)
+            if result is not None:
+                if result.repeated:
+                    messages.info(request, _("This appeal was already sent; here it is."))
+                else:
+                    messages.success(
+                        request,
+                        _("Your appeal %(number)s has been sent.")
+                        % {"number": result.appeal.number},
+                    )
+                return HttpResponseRedirect(reverse("appeals:mine_detail", args=[result.appeal.pk]))
+    return render(
+        request,
+        "appeals/new.html",
+        {
+            "form": form,
+            "similar": similar,
+            "from_qr": bool(preset) or bool(request.POST.get("from_qr")),
+            "my_me_toos": selectors.me_too_ids(request.user, similar),
+        },
+    )
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """The similar-appeals panel, refreshed by htmx while typing."""
+    if not request.user.is_authenticated:
+        return HttpResponse("")
+    form = AppealForm(request.GET, departments=Department.objects.none())
+    found = _similar(form)
+    return render(
+        request,
+        "appeals/similar.html",
+        {"similar": found, "my_me_toos": selectors.me_too_ids(request.user, found)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def anonymous(request: HttpRequest) -> HttpResponse:
+    """The anonymous form. Nothing about the visitor is stored with the appeal; only a
+    keyed hash of the address is counted in the cache, to slow down floods."""
+    preset = _department_from_query(request)
+    form = AppealForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"department": preset},
+        departments=department_choices(preset),
+    )
+    if request.method == "POST" and form.is_valid():
+        client = ratelimit.client_key(request)
+        limit = parameters.value("appeals.anonymous_per_hour")
+        if ratelimit.too_many("anonymous-submit", client, limit=limit, count=False):
+            form.add_error(
+                None,
+                _(
+                    "Too many anonymous appeals from this device in the last hour. "
+                    "Please wait an hour, or sign in and send it in your name."
+                ),
+            )
+        else:
+            result = _submit(request, form, channel=Appeal.Channel.ANONYMOUS, anonymous=True)
+            if result is not None:
+                if result.repeated:
+                    return render(
+                        request, "appeals/anonymous_repeated.html", {"appeal": result.appeal}
+                    )
+                ratelimit.too_many("anonymous-submit", client, limit=limit)
+                response = render(request, "appeals/anonymous_receipt.html", {"result": result})
+                response["Cache-Control"] = "no-store"
+                return response
+    return render(request, "appeals/anonymous.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest) -> HttpResponse:
+    """Code and PIN are typed in (never put in an address); guessing is rate-limited."""
+    form = FollowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = ratelimit.client_key(request)
+        limit = parameters.value("appeals.code_tries_per_hour")
+        if ratelimit.too_many("follow", client, limit=limit, count=False):
+            form.add_error(
+                None, _("Too many wrong tries from this device. Please wait an hour and try again.")
+            )
+        else:
+            appeal = services.anonymous_find(
+                tracking_code=form.cleaned_data["tracking_code"], pin=form.cleaned_data["pin"]
+            )
+            if appeal is None:
+                ratelimit.too_many("follow", client, limit=limit)
+                form.add_error(
+                    None,
+                    _(
+                        "The tracking code and PIN do not match an appeal. Check them and try again."
+                    ),
+                )
+            else:
+                request.session.cycle_key()
+                request.session[ANONYMOUS_SESSION_KEY] = appeal.pk
+                return HttpResponseRedirect(reverse("appeals:followed"))
+    return render(request, "appeals/follow.html", {"form": form})
+
+
+def _followed_appeal(request: HttpRequest) -> Appeal:
+    pk = request.session.get(ANONYMOUS_SESSION_KEY)
+    appeal = (
+        Appeal.objects.select_related("category", "unit").filter(pk=pk, is_anonymous=True).first()
+        if pk
+        else None
+    )
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+@require_http_methods(["GET", "POST"])
+def followed(request: HttpRequest) -> HttpResponse:
+    """The anonymous submitter's view of their appeal, reached through the session."""
+    if request.session.get(ANONYMOUS_SESSION_KEY) is None:
+        return HttpResponseRedirect(reverse("appeals:follow"))
+    appeal = _followed_appeal(request)
+    forms = _submitter_actions(request, appeal, rater=None)
+    if isinstance(forms, HttpResponse):
+        return forms
+    response = render(
+        request,
+        "appeals/submitter_detail.html",
+        {
+            "appeal": appeal,
+            "events": selectors.timeline(appeal, public_only=True),
+            "anonymous": True,
+            **forms,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def stop_following(request: HttpRequest) -> HttpResponse:
+    request.session.pop(ANONYMOUS_SESSION_KEY, None)
+    return HttpResponseRedirect(reverse("appeals:follow"))
+
+
+def _submitter_actions(
+    request: HttpRequest, appeal: Appeal, *, rater: User | None
+) -> dict[str, Any] | HttpResponse:
+    """The rating, supplement and withdraw forms, and their handling on POST."""
+    action = request.POST.get("action") if request.method == "POST" else None
+    rating = RatingForm(request.POST if action == "rate" else None, prefix="rate")
+    supplement = SupplementForm(
+        request.POST if action == "supplement" else None,
+        request.FILES if action == "supplement" else None,
+        prefix="more",
+    )
+    withdraw = WithdrawForm(request.POST if action == "withdraw" else None, prefix="withdraw")
+    here = request.get_full_path()
+    try:
+        if action == "rate" and rating.is_valid():
+            services.appeal_rate(appeal=appeal, rater=rater, **rating.cleaned_data)
+            messages.success(request, _("Thank you: your rating is recorded."))
+            return HttpResponseRedirect(here)
+        if action == "supplement" and supplement.is_valid():
+            files = checked_files(supplement)
+            if files is not None:
+                services.appeal_supplement(
+                    appeal=appeal, text=supplement.cleaned_data["text"], actor=rater, files=files
+                )
+                messages.success(request, _("Your information has been added."))
+                return HttpResponseRedirect(here)
+        if action == "withdraw" and withdraw.is_valid():
+            services.appeal_withdraw(
+                appeal=appeal, by=rater, reason=withdraw.cleaned_data["reason"]
+            )
+            messages.success(request, _("The appeal has been withdrawn."))
+            return HttpResponseRedirect(here)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return {"rating_form": rating, "supplement_form": supplement, "withdraw_form": withdraw}
+
+
+@login_required
+@require_GET
+def mine(request: AuthenticatedRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.my_appeals(request.user), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "appeals/mine.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mine_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    appeal = selectors.get_own_appeal(scope_for(request.user), pk)
+    forms = _submitter_actions(request, appeal, rater=request.user)
+    if isinstance(forms, HttpResponse):
+        return forms
+    return render(
+        request,
+        "appeals/submitter_detail.html",
+        {
+            "appeal": appeal,
+            "events": selectors.timeline(appeal, public_only=True),
+            "anonymous": False,
+            **forms,
+        },
+    )
+
+
+@login_required
+@require_POST
+def me_too(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    appeal = Appeal.objects.filter(
+        pk=pk, status__in=("submitted", "accepted", "in_progress", "reopened")
+    ).first()
+    if appeal is None:
+        raise Http404
+    if services.metoo_add(appeal=appeal, user=request.user):
+        messages.success(
+            request,
+            _("You have joined appeal %(number)s; you will not need to send your own.")
+            % {"number": appeal.number},
+        )
+    else:
+        messages.info(
+            request, _("You are already part of appeal %(number)s.") % {"number": appeal.number}
+        )
+    return HttpResponseRedirect(reverse("appeals:new"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def on_behalf(request: AuthenticatedRequest) -> HttpResponse:
+    """代为登记: staff record an appeal for a worker who cannot use the system."""
+    if not policy.can_record_on_behalf(scope_for(request.user)):
+        raise Http404
+    form = OnBehalfForm(
+        request.POST or None, request.FILES or None, departments=department_choices()
+    )
+    if request.method == "POST" and form.is_valid():
+        worker = User.objects.filter(
+            employee_number=form.cleaned_data["employee_number"].strip().upper(), is_active=True
+        ).first()
+        if worker is None:
+            form.add_error("employee_number", _("No employee has this number."))
+        else:
+            result = _submit(
+                request,
+                form,
+                channel=Appeal.Channel.ON_BEHALF,
+                submitter=worker,
+                recorded_by=request.user,
+            )
+            if result is not None:
+                messages.success(
+                    request,
+                    _("Appeal %(number)s recorded for %(name)s.")
+                    % {"number": result.appeal.number, "name": worker.name},
+                )
+                return HttpResponseRedirect(
+                    reverse("appeals:handle_detail", args=[result.appeal.pk])
+                    if policy.can_view_as_handler(scope_for(request.user), result.appeal)
+                    else reverse("appeals:on_behalf")
+                )
+    return render(request, "appeals/on_behalf.html", {"form": form})
+
+
+@require_GET
+def wall(request: HttpRequest) -> HttpResponse:
+    """The outcome wall: resolved appeals whose submitters agreed, de-identified."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.outcome_wall(), 20).get_page(request.GET.get("page"))
+    return render(request, "appeals/wall.html", {"page_obj": page})
+
+
+@login_required
+@require_GET
+def qr_poster(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """A printable poster for a department: a QR code that opens the form, filled in."""
+    if not policy.can_record_on_behalf(scope_for(request.user)):
+        raise Http404
+    department = Department.objects.filter(code=code, is_active=True).first()
+    if department is None:
+        raise Http404
+    import segno
+
+    base = settings.GRASSROOTS_BASE_URL.rstrip("/")
+    named = f"{base}{reverse('appeals:new')}?department={department.code}"
+    anonymous_url = f"{base}{reverse('appeals:anonymous')}?department={department.code}"
+    return render(
+        request,
+        "appeals/qr_poster.html",
+        {
+            "department": department,
+            "named_url": named,
+            "anonymous_url": anonymous_url,
+            "named_svg": segno.make(named, error="m").svg_inline(scale=6, omitsize=True),
+            "anonymous_svg": segno.make(anonymous_url, error="m").svg_inline(
+                scale=4, omitsize=True
+            ),
+        },
+    )

@@ -1,0 +1,54 @@
+"""Form rendering shared by every app: Bootstrap classes, accessible errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GrassrootsFormRenderer(TemplatesSetting):
+    """Renders forms with templates/forms/: an error summary linked to the fields, then
+    each field with its label, hint and error tied to the input by aria-describedby."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+def _css_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return "form-check-input"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select"
+    return "form-control"
+
+
+class StyledFormMixin:
+    """Gives every widget the Bootstrap class it needs."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            existing = widget.attrs.get("class", "")
+            widget.attrs["class"] = f"{existing} {_css_class(widget)}".strip()
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class StyledModelForm(StyledFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    """A native date picker: works with keyboards, screen readers and phones."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from grassroots.accounts.models import User
+from grassroots.demo.appeals import build_appeals
+from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
+
+
+class Command(BaseCommand):
+    help = "Load the demo enterprise when the database is empty, and print the demo logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, seed: int, **options: Any) -> None:
+        if User.objects.exists():
+            self.stdout.write("The database already holds data; demo data not loaded.")
+            return
+        today = timezone.localdate()
+        with transaction.atomic():
+            demo = build_enterprise(today=today, seed=seed)
+            appeals = build_appeals(today=today, seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo enterprise loaded: {len(demo.users)} employees, "
+                f"{len(demo.members)} member records, {len(demo.units)} Party organisations, "
+                f"{appeals} appeals over the past year."
+            )
+        )
+        lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"] + [
+            f"  {login.role:<32} {login.employee_number:<8} {login.name}（{login.note}）"
+            for login in demo.logins
+        ]
+        text = "\n".join(lines) + "\n"
+        (settings.DATA_DIR / "demo-logins.txt").write_text(text, encoding="utf-8")
+        (settings.DATA_DIR / "demo-logins.json").write_text(
+            json.dumps([login.__dict__ for login in demo.logins], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+        if options.get("verbosity", 1) > 1:
+            self.stdout.write(text)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "grassroots.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from grassroots.notifications import jobs, kinds, rule_parameters  # noqa: F401

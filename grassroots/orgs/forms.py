@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.forms import DateInput, StyledForm
+from grassroots.orgs import rules
+from grassroots.orgs.ethnic_groups import ETHNIC_GROUPS
+from grassroots.orgs.models import Department, ImportBatch, Member, OrgPost, OrgUnit
+from grassroots.orgs.selectors import unit_choices
+
+ETHNIC_GROUP_CHOICES = [(name, name) for name in ETHNIC_GROUPS]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units shown with indentation by depth and their kind, so that the tree reads."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        indent = "　" * obj.depth
+        return f"{indent}{obj.name}（{obj.get_kind_display()}）"
+
+
+class MemberFilterForm(StyledForm):
+    q = forms.CharField(
+        label=_("Name or employee number"), required=False, max_length=64, strip=True
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All stages")), *Member.Stage.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Membership status"),
+        required=False,
+        choices=[("", _("In good standing")), *Member.Status.choices],
+    )
+    unit = UnitChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=OrgUnit.objects.none(),
+        empty_label=_("All I oversee"),
+    )
+    cohort = forms.TypedChoiceField(
+        label=_("Birth cohort"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("All cohorts")),
+            *[(decade, rules.cohort_label(decade)) for decade in rules.COHORT_DECADES],
+        ],
+    )
+    education = forms.ChoiceField(
+        label=_("Education"),
+        required=False,
+        choices=[("", _("All levels")), *Member.Education.choices],
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        field.queryset = units  # type: ignore[attr-defined]
+        # Every unit in scope is accepted; the picker offers a manageable list of them.
+        raw = self.data.get("unit") if self.is_bound else None
+        selected = units.filter(pk=raw).first() if raw and str(raw).isdigit() else None
+        choices: list[tuple[Any, Any]] = [("", field.empty_label)]  # type: ignore[attr-defined]
+        choices += [
+            (unit.pk, field.label_from_instance(unit))  # type: ignore[attr-defined]
+            for unit in unit_choices(units, selected)
+        ]
+        field.widget.choices = choices
+
+
+class MemberForm(StyledForm):
+    """A member record. On creation the employee is named by employee number."""
+
+    employee_number = forms.CharField(
+        label=_("Employee number"),
+        max_length=32,
+        help_text=_("The employee must already be on record (import employees first)."),
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=Member.Stage.choices)
+    status = forms.ChoiceField(label=_("Membership status"), choices=Member.Status.choices)
+    branch = UnitChoiceField(label=_("Branch"), queryset=OrgUnit.objects.none())
+    group = UnitChoiceField(
+        label=_("Party group"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("No group"),
+    )
+    applied_on = forms.DateField(label=_("Applied on"), required=False, widget=DateInput())
+    activist_on = forms.DateField(label=_("Became activist on"), required=False, widget=DateInput())
+    candidate_on = forms.DateField(
+        label=_("Became candidate on"), required=False, widget=DateInput()
+    )
+    admitted_on = forms.DateField(
+        label=_("Admitted as probationary member on"), required=False, widget=DateInput()
+    )
+    full_on = forms.DateField(label=_("Became full member on"), required=False, widget=DateInput())
+    id_card_number = forms.CharField(
+        label=_("ID card number"),
+        max_length=18,
+        required=False,
+        help_text=_("Optional. When given, date of birth and gender are taken from it."),
+    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", _("Not recorded")), *Member.Gender.choices], required=False
+    )
+    ethnicity = forms.ChoiceField(label=_("Ethnic group"), choices=ETHNIC_GROUP_CHOICES)
+    education = forms.ChoiceField(
+        label=_("Education"),
+        choices=[("", _("Not recorded")), *Member.Education.choices],
+        required=False,
+    )
+    is_mobile = forms.BooleanField(label=_("Mobile member (流动党员)"), required=False)
+    is_lost_contact = forms.BooleanField(label=_("Out of contact (失联)"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        branches: QuerySet[OrgUnit],
+        groups: QuerySet[OrgUnit],
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches  # type: ignore[attr-defined]
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        if editing:
+            del self.fields["employee_number"]
+
+    def clean_id_card_number(self) -> str:
+        return self.cleaned_data["id_card_number"].strip().upper()
+
+    def member_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values.pop("employee_number", None)
+        return values
+
+
+class UnitForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DateInput())
+    term_ends_on = forms.DateField(
+        label=_("Term ends on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The date the current committee's term ends (re-election due)."),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments covered"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_joint = forms.BooleanField(label=_("Joint branch"), required=False)
+    is_temporary = forms.BooleanField(label=_("Temporary branch"), required=False)
+
+    def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not unit.has_term:
+            del self.fields["term_ends_on"]
+        if unit.kind != OrgUnit.Kind.BRANCH:
+            for name in ("departments", "is_joint", "is_temporary"):
+                del self.fields[name]
+
+
+class PostAssignForm(StyledForm):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    kind = forms.ChoiceField(label=_("Post"), choices=OrgPost.Kind.choices)
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+
+    def __init__(self, *args: Any, unit: OrgUnit, candidates: QuerySet[Member], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = candidates  # type: ignore[attr-defined]
+        kinds = [
+            (value, label)
+            for value, label in OrgPost.Kind.choices
+            if (value == OrgPost.Kind.GROUP_LEADER) == (unit.kind == OrgUnit.Kind.GROUP)
+        ]
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+
+
+class PostEndForm(StyledForm):
+    ends_on = forms.DateField(label=_("Post ends on"), widget=DateInput())
+
+
+class ImportForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=ImportBatch.Kind.choices, widget=forms.RadioSelect
+    )
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("Use the template for the kind you import; the first row holds the headings."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in ImportBatch.Kind.choices if value in kinds
+        ]

@@ -1,0 +1,57 @@
+"""Periodic work of the orgs app: re-election reminders from term end dates."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.models import RoleAssignment, User
+from grassroots.core import parameters
+from grassroots.core.scheduling import periodic
+from grassroots.notifications import kinds
+from grassroots.notifications.services import notify
+from grassroots.orgs.models import OrgUnit
+
+
+def term_reminders_send(*, today: datetime.date) -> int:
+    """Tell each organisation's officers (and those of the level above) that its term
+    ends within the reminder period, once; and again once it is overdue."""
+    horizon = today + datetime.timedelta(days=parameters.value("orgs.term_reminder_days"))
+    units = OrgUnit.objects.filter(
+        is_active=True, term_ends_on__isnull=False, term_ends_on__lte=horizon
+    )
+    sent = 0
+    for unit in units.select_related("parent"):
+        assert unit.term_ends_on is not None
+        overdue = unit.term_ends_on < today
+        scopes = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
+        officers = User.objects.filter(
+            pk__in=RoleAssignment.objects.current(today)
+            .filter(org_unit_id__in=scopes)
+            .values("user_id")
+        )
+        ends = date_format(unit.term_ends_on)
+        with transaction.atomic():
+            sent += notify(
+                recipients=officers,
+                kind=kinds.TERM_ENDING.key,
+                title=(
+                    _("The term of %(unit)s ended on %(date)s: the re-election is overdue")
+                    if overdue
+                    else _("The term of %(unit)s ends on %(date)s: prepare the re-election")
+                )
+                % {"unit": unit.name, "date": ends},
+                url=f"/orgs/units/{unit.pk}/",
+                event_key=f"term:{unit.pk}:{unit.term_ends_on}:{'overdue' if overdue else 'soon'}",
+                urgent=overdue,
+            )
+    return sent
+
+
+@periodic("orgs.term_reminders", daily_at=datetime.time(7, 0))
+def term_reminders(now: datetime.datetime) -> None:
+    term_reminders_send(today=timezone.localdate(now))

@@ -1,0 +1,330 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.tree import TreeNode
+from grassroots.orgs.ethnic_groups import DEFAULT_ETHNIC_GROUP, ETHNIC_GROUPS
+
+
+class Department(TreeNode):
+    """The enterprise's administrative tree: company → workshop/office → team."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        WORKSHOP = "workshop", _("Workshop")
+        OFFICE = "office", _("Office")
+        TEAM = "team", _("Team")
+
+    code = models.CharField(_("department code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OFFICE)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path"], condition=~Q(path=""), name="department_path_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgUnit(TreeNode):
+    """A Party organisation: committee → general branch → branch → group."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("Party committee")
+        GENERAL_BRANCH = "general_branch", _("General branch")
+        BRANCH = "branch", _("Branch")
+        GROUP = "group", _("Party group")
+
+    code = models.CharField(_("organisation code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("departments covered"),
+        blank=True,
+        related_name="org_units",
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    term_ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    is_joint = models.BooleanField(_("joint branch"), default=False)
+    is_temporary = models.BooleanField(_("temporary branch"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("Party organisation")
+        verbose_name_plural = _("Party organisations")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path"], condition=~Q(path=""), name="orgunit_path_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "path"], name="orgunit_kind_path_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == self.Kind.BRANCH
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == self.Kind.GROUP
+
+    @property
+    def has_term(self) -> bool:
+        """Groups have leaders, not elected committees with terms."""
+        return self.kind != self.Kind.GROUP
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def party_members(self) -> MemberQuerySet:
+        """Probationary and full members in good standing (counted in a branch's size)."""
+        return self.filter(
+            stage__in=Member.Stage.party_member_values(),
+            status__in=Member.Status.active_values(),
+        )
+
+    def in_pipeline(self) -> MemberQuerySet:
+        return self.filter(
+            stage__in=Member.Stage.pipeline_values(), status__in=Member.Status.active_values()
+        )
+
+
+class Member(models.Model):
+    """A person in the development pipeline or a Party member: one per user."""
+
+    class Stage(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVIST = "activist", _("Activist")
+        CANDIDATE = "candidate", _("Candidate")
+        PROBATIONARY = "probationary", _("Probationary member")
+        FULL = "full", _("Full member")
+
+        @classmethod
+        def party_member_values(cls) -> list[str]:
+            return [cls.PROBATIONARY.value, cls.FULL.value]
+
+        @classmethod
+        def pipeline_values(cls) -> list[str]:
+            return [cls.APPLICANT.value, cls.ACTIVIST.value, cls.CANDIDATE.value]
+
+    class Status(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        RETAINED = "retained", _("Retained")
+        RESTORED = "restored", _("Restored")
+        SUSPENDED = "suspended", _("Suspended")
+        LEFT = "left", _("Left the Party")
+
+        @property
+        def is_active(self) -> bool:
+            return self.value in Member.Status.active_values()
+
+        @classmethod
+        def active_values(cls) -> list[str]:
+            return [cls.NORMAL.value, cls.RETAINED.value, cls.RESTORED.value]
+
+    class Gender(models.TextChoices):
+        MALE = "m", _("Male")
+        FEMALE = "f", _("Female")
+
+    class Education(models.TextChoices):
+        # Ordered from highest to lowest, as the annual statistics tables list them.
+        POSTGRADUATE = "postgraduate", _("Postgraduate")
+        BACHELOR = "bachelor", _("Bachelor's degree")
+        COLLEGE = "college", _("College diploma (大专)")
+        SECONDARY_VOCATIONAL = "secondary_vocational", _("Secondary vocational")
+        HIGH_SCHOOL = "high_school", _("Senior high school")
+        JUNIOR_OR_BELOW = "junior_or_below", _("Junior high school or below")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="member",
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    status = models.CharField(
+        _("membership status"), max_length=16, choices=Status.choices, default=Status.NORMAL
+    )
+    branch = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        limit_choices_to={"kind": OrgUnit.Kind.BRANCH},
+    )
+    group = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("Party group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_members",
+        limit_choices_to={"kind": OrgUnit.Kind.GROUP},
+    )
+    applied_on = models.DateField(_("applied on"), null=True, blank=True)
+    activist_on = models.DateField(_("became activist on"), null=True, blank=True)
+    candidate_on = models.DateField(_("became candidate on"), null=True, blank=True)
+    admitted_on = models.DateField(_("admitted as probationary member on"), null=True, blank=True)
+    full_on = models.DateField(_("became full member on"), null=True, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(
+        _("ethnic group"),
+        max_length=16,
+        choices=[(name, name) for name in ETHNIC_GROUPS],
+        default=DEFAULT_ETHNIC_GROUP,
+    )
+    education = models.CharField(
+        _("education"), max_length=24, choices=Education.choices, blank=True
+    )
+    is_mobile = models.BooleanField(_("mobile member (流动党员)"), default=False)
+    is_lost_contact = models.BooleanField(_("out of contact (失联)"), default=False)
+    id_card_number = models.CharField(_("ID card number"), max_length=18, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member record")
+        verbose_name_plural = _("member records")
+        ordering = ["user__employee_number"]
+        indexes = [
+            models.Index(fields=["branch", "stage"], name="member_branch_stage_idx"),
+            models.Index(fields=["stage", "status"], name="member_stage_status_idx"),
+            models.Index(fields=["birth_date"], name="member_birth_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="member_group_differs_from_branch",
+                condition=Q(group__isnull=True) | ~Q(group=models.F("branch")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def status_is_active(self) -> bool:
+        return self.status in Member.Status.active_values()
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.stage in Member.Stage.party_member_values() and self.status_is_active
+
+
+class OrgPost(models.Model):
+    """A post held in a Party organisation (书记, 副书记, 委员, 党小组组长) with its term."""
+
+    class Kind(models.TextChoices):
+        SECRETARY = "secretary", _("Secretary")
+        DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+        ORGANISATION = "organisation", _("Organisation committee member")
+        PROPAGANDA = "propaganda", _("Propaganda committee member")
+        DISCIPLINE = "discipline", _("Discipline committee member")
+        COMMITTEE_MEMBER = "committee_member", _("Committee member")
+        GROUP_LEADER = "group_leader", _("Group leader")
+
+        @classmethod
+        def committee_values(cls) -> list[str]:
+            """Posts that make up an elected committee (支部委员会 / 党委)."""
+            return [kind.value for kind in cls if kind != cls.GROUP_LEADER]
+
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("Party organisation"),
+        on_delete=models.CASCADE,
+        related_name="posts",
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="posts"
+    )
+    kind = models.CharField(_("post"), max_length=24, choices=Kind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post held")
+        verbose_name_plural = _("posts held")
+        ordering = ["unit", "kind", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="orgpost_ends_after_start",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+            ),
+            # One secretary and one leader at a time; others (委员) may be several.
+            models.UniqueConstraint(
+                fields=["unit", "kind"],
+                condition=Q(ends_on__isnull=True, kind__in=["secretary", "group_leader"]),
+                name="orgpost_one_current_head",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "member", "kind"],
+                condition=Q(ends_on__isnull=True),
+                name="orgpost_no_duplicate_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_kind_display()} · {self.member}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ends_on is None or self.ends_on > timezone.localdate()
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet import: who, what kind, how many rows, and every row-level error."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENTS = "departments", _("Departments")
+        EMPLOYEES = "employees", _("Employees")
+        MEMBERS = "members", _("Member records")
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Imported")
+        REJECTED = "rejected", _("Rejected: nothing imported")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    filename = models.CharField(_("file"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.filename}"
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "outcome": self.outcome, "rows": self.row_count}

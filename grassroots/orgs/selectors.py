@@ -1,0 +1,192 @@
+"""Reads for organisation and member pages, already scoped and prefetched."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from grassroots.accounts.scope import Scope
+from grassroots.core.tree import within
+from grassroots.orgs import policy
+from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
+
+
+def get_unit_for(scope: Scope, pk: int) -> OrgUnit:
+    """The unit, or 404 when it does not exist or the user may not see it."""
+    unit = OrgUnit.objects.select_related("parent").filter(pk=pk).first()
+    if unit is None or not policy.can_view_unit(scope, unit):
+        raise Http404
+    return unit
+
+
+def get_member_for(scope: Scope, pk: int) -> Member:
+    """The member record, or 404 when missing or out of the user's scope."""
+    member = (
+        Member.objects.select_related("user", "user__department", "branch", "group")
+        .filter(pk=pk)
+        .first()
+    )
+    if member is None or not policy.can_view_member(scope, member):
+        raise Http404
+    return member
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    q: str = ""
+    stage: str = ""
+    status: str = ""
+    unit: OrgUnit | None = None
+    cohort: int | None = None
+    education: str = ""
+
+    def as_query(self) -> dict[str, Any]:
+        query: dict[str, Any] = {}
+        for name in ("q", "stage", "status", "education"):
+            if getattr(self, name):
+                query[name] = getattr(self, name)
+        if self.unit is not None:
+            query["unit"] = self.unit.pk
+        if self.cohort is not None:
+            query["cohort"] = self.cohort
+        return query
+
+
+def member_list(scope: Scope, filters: MemberFilters) -> QuerySet[Member]:
+    """Member records the user may list, filtered; three related rows joined, no N+1."""
+    members = policy.listable_members(scope).select_related("user", "branch", "group")
+    if filters.q:
+        term = filters.q.strip()
+        members = members.filter(
+            Q(user__name__icontains=term) | Q(user__employee_number__iexact=term)
+        )
+    if filters.stage:
+        members = members.filter(stage=filters.stage)
+    if filters.status:
+        members = members.filter(status=filters.status)
+    else:
+        members = members.filter(status__in=Member.Status.active_values())
+    if filters.unit is not None:
+        members = members.filter(within(filters.unit.path, "branch__path"))
+    if filters.cohort is not None:
+        if filters.cohort <= 1950:
+            members = members.filter(birth_date__lt=datetime.date(1960, 1, 1))
+        else:
+            members = members.filter(
+                birth_date__gte=datetime.date(filters.cohort, 1, 1),
+                birth_date__lt=datetime.date(filters.cohort + 10, 1, 1),
+            )
+    if filters.education:
+        members = members.filter(education=filters.education)
+    return members.order_by("branch__path", "user__employee_number")
+
+
+UNIT_CHOICES_LIMIT = 300
+
+
+def unit_choices(units: QuerySet[OrgUnit], selected: OrgUnit | None = None) -> list[OrgUnit]:
+    """Units to offer in a picker. A small scope lists all of them; a large one (an
+    enterprise group with thousands of branches) lists the committees and general
+    branches, and the unit already chosen: branches are reached from their parent's
+    page. A select with 5,000 options helps nobody and costs every page load."""
+    if units.count() <= UNIT_CHOICES_LIMIT:
+        return list(units.order_by("path"))
+    chosen = list(units.exclude(kind=OrgUnit.Kind.BRANCH).order_by("path")[:UNIT_CHOICES_LIMIT])
+    if selected is not None and selected not in chosen:
+        chosen.append(selected)
+        chosen.sort(key=lambda unit: unit.path)
+    return chosen
+
+
+def department_choices(selected: Department | None = None) -> QuerySet[Department]:
+    """Departments to offer in a form: all of them in a factory, the top levels (and the
+    one already chosen) in a group with thousands."""
+    departments = Department.objects.filter(is_active=True).order_by("path")
+    if departments.count() <= UNIT_CHOICES_LIMIT:
+        return departments
+    condition = Q(depth__lte=1)
+    if selected is not None:
+        condition |= Q(pk=selected.pk)
+    return departments.filter(condition)
+
+
+def filterable_units(scope: Scope) -> QuerySet[OrgUnit]:
+    """Units offered in the member filter: those whose members the user may list."""
+    return (
+        policy.units_in_oversight(scope)
+        .exclude(kind=OrgUnit.Kind.GROUP)
+        .only("pk", "name", "kind", "path", "depth")
+    )
+
+
+def unit_tree(scope: Scope) -> list[dict[str, Any]]:
+    """The whole Party tree as nested nodes (names are public within the enterprise),
+    each saying whether this user may open it. Two queries."""
+    units = OrgUnit.objects.filter(is_active=True).only(
+        "pk", "name", "kind", "path", "depth", "parent_id", "is_joint", "is_temporary"
+    )
+    openable = set(policy.visible_units(scope).values_list("pk", flat=True))
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for unit in units:  # ordered by path: parents come before their children
+        node = {"unit": unit, "can_open": unit.pk in openable, "children": []}
+        nodes[unit.pk] = node
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def department_tree() -> list[dict[str, Any]]:
+    """Every active department with its employee count and the branches covering it."""
+    departments = (
+        Department.objects.filter(is_active=True)
+        .annotate(employee_count=Count("employees", filter=Q(employees__is_active=True)))
+        .prefetch_related(
+            Prefetch(
+                "org_units",
+                queryset=OrgUnit.objects.filter(is_active=True).only("pk", "name", "kind"),
+            )
+        )
+    )
+    return [{"department": d, "branches": list(d.org_units.all())} for d in departments]
+
+
+POST_ORDER = {kind.value: index for index, kind in enumerate(OrgPost.Kind)}
+STAGE_ORDER = {stage.value: index for index, stage in enumerate(reversed(Member.Stage))}
+
+
+def unit_posts(unit: OrgUnit) -> list[OrgPost]:
+    """Current posts, secretary first, in the order the Kind lists them."""
+    posts = OrgPost.objects.filter(unit=unit, ends_on__isnull=True).select_related("member__user")
+    return sorted(posts, key=lambda post: (POST_ORDER[post.kind], post.starts_on))
+
+
+def unit_children(unit: OrgUnit) -> list[OrgUnit]:
+    return list(unit.children.filter(is_active=True).order_by("path"))
+
+
+def unit_stage_counts(unit: OrgUnit) -> dict[str, int]:
+    """Active member records per stage within the unit's subtree."""
+    rows = (
+        Member.objects.filter(within(unit.path, "branch__path"))
+        .filter(status__in=Member.Status.active_values())
+        .values_list("stage")
+        .annotate(count=Count("pk"))
+    )
+    counts = {stage.value: 0 for stage in Member.Stage}
+    counts.update(dict(rows))
+    return counts
+
+
+def group_of_members(unit: OrgUnit) -> list[Member]:
+    """Members of a branch or group for the unit page: full members first, then the
+    probationary, then the pipeline."""
+    field = "group" if unit.kind == OrgUnit.Kind.GROUP else "branch"
+    members = Member.objects.filter(
+        **{field: unit}, status__in=Member.Status.active_values()
+    ).select_related("user", "group")
+    return sorted(members, key=lambda m: (STAGE_ORDER[m.stage], m.user.employee_number))
