@@ -18,6 +18,7 @@ urlpatterns = [
     path("wall/", submit.wall, name="wall"),
     path("poster/<str:code>/", submit.qr_poster, name="qr_poster"),
     path("handle/", handle.queue, name="queue"),
+    path("handle/export.xlsx", handle.queue_export, name="queue_export"),
     path("handle/<int:pk>/", handle.detail, name="handle_detail"),
     path("handle/<int:pk>/<slug:action>/", handle.act, name="act"),
     path("co-handling/<int:pk>/reply/", handle.co_reply, name="co_reply"),

@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from grassroots.core.downloads import XLSX_CONTENT_TYPE
 
 
 class CellError(ValueError):

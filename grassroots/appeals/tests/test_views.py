@@ -370,3 +370,36 @@ def test_outcome_wall_shows_only_published_summaries(world, client_for):
     )
     page = client_for(None).get(reverse("appeals:wall")).content.decode()
     assert "食堂增加了窗口" in page and world.employee.name not in page
+
+
+def test_the_queue_exports_only_what_its_reader_handles(world, client_for):
+    import zipfile
+
+    appeal = raise_appeal(world, title="车间通风差")
+    url = reverse("appeals:queue_export") + "?view=all"
+
+    def sheet(user):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return "".join(book.read(name).decode() for name in book.namelist())
+
+    assert appeal.number in sheet(world.officer_a)
+    assert appeal.number in sheet(world.committee_officer)
+    assert appeal.number not in sheet(world.officer_b)
+    assert appeal.number not in sheet(world.employee)
+    assert client_for(None).get(url).status_code == 302
+
+
+def test_a_liaisons_queue_offers_no_pages_it_may_not_open(world, client_for):
+    from grassroots.accounts.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(
+        user=world.employee, role=Role.DEPARTMENT_LIAISON, department=world.department_a
+    )
+    page = client_for(world.employee).get(reverse("appeals:queue")).content.decode()
+    assert reverse("appeals:on_behalf") not in page
+    assert reverse("appeals:rates") not in page
+    officer_page = client_for(world.officer_a).get(reverse("appeals:queue")).content.decode()
+    assert reverse("appeals:on_behalf") in officer_page

@@ -13,13 +13,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
-from grassroots.appeals import deidentify, policy, rules, selectors, services
+from grassroots.appeals import deidentify, exporting, policy, rules, selectors, services
 from grassroots.appeals.forms import (
     AcceptForm,
     AnswerForm,
@@ -35,14 +36,12 @@ from grassroots.appeals.forms import (
 )
 from grassroots.appeals.models import Appeal, CoHandling
 from grassroots.appeals.views.submit import ANONYMOUS_SESSION_KEY, checked_files
+from grassroots.core.downloads import xlsx_response
 from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.selectors import department_choices
 
 
-@login_required
-@require_GET
-def queue(request: AuthenticatedRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+def _queue_filters(request: AuthenticatedRequest) -> tuple[QueueFilterForm, Any]:
     form = QueueFilterForm(request.GET or None)
     filters = selectors.QueueFilters()
     if form.is_valid():
@@ -50,6 +49,27 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         filters = selectors.QueueFilters(
             view=data["view"] or "open", q=data["q"], category=data["category"]
         )
+    return form, filters
+
+
+@login_required
+@require_GET
+def queue_export(request: AuthenticatedRequest) -> HttpResponse:
+    """The same list as the page, with the same filters, as an Excel file."""
+    scope = scope_for(request.user)
+    _form, filters = _queue_filters(request)
+    appeals = selectors.handler_queue(scope, filters).select_related("submitter")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(
+        exporting.appeals_workbook(appeals.iterator(chunk_size=2000)), f"appeals-{stamp}.xlsx"
+    )
+
+
+@login_required
+@require_GET
+def queue(request: AuthenticatedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    form, filters = _queue_filters(request)
     page = Paginator(selectors.handler_queue(scope, filters), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -60,6 +80,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "view": filters.view,
+            "export_query": request.GET.urlencode(),
             # Department liaisons see co-handling tasks here but neither record nor rate.
             "can_record": policy.can_record_on_behalf(scope),
             "can_see_rates": scope.is_admin or scope.is_officer,
