@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -120,7 +120,7 @@ def submit(request: HttpRequest, payload: AppealIn) -> Any:
         )
     except ValidationError as error:
         raise _unprocessable(error) from None
-    return 201, _out(result.appeal)
+    return Status(201, _out(result.appeal))
 
 
 @router.get("/appeals/mine", response=list[AppealOut])

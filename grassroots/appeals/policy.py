@@ -16,8 +16,10 @@ from django.db.models import Q, QuerySet
 
 from grassroots.accounts.models import Role
 from grassroots.accounts.scope import Scope
+from grassroots.appeals import routing
 from grassroots.appeals.models import Appeal
 from grassroots.core.tree import is_within, within_any
+from grassroots.orgs.models import Department
 
 
 def _discipline_paths(scope: Scope) -> tuple[str, ...]:
@@ -84,6 +86,15 @@ def is_submitter(scope: Scope, appeal: Appeal) -> bool:
 def can_record_on_behalf(scope: Scope) -> bool:
     """Staff who enter appeals for workers who cannot use the system: officers."""
     return scope.is_admin or scope.is_officer
+
+
+def can_print_poster(scope: Scope, department: Department) -> bool:
+    """A department's poster is printed by the officers whose organisation receives its
+    appeals (or, where no branch covers it, the committee's)."""
+    if scope.is_admin:
+        return True
+    unit = routing.covering_branch(department) or routing.dispatcher_unit()
+    return scope.oversees(unit.path)
 
 
 def can_view_rates(scope: Scope, unit_path: str) -> bool:

@@ -295,7 +295,9 @@ def appeal_submit(
     if idempotency_key:
         earlier = Appeal.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
-            if not anonymous and earlier.submitter_id != submitter.pk:  # type: ignore[union-attr]
+            # A key someone else used is refused, so a copied form cannot show another's appeal.
+            named_by_other = not anonymous and earlier.submitter_id != submitter.pk  # type: ignore[union-attr]
+            if named_by_other or (anonymous and not earlier.is_anonymous):
                 raise ValidationError(
                     _("This form was already used. Reload the page and try again.")
                 )

@@ -236,3 +236,27 @@ def test_me_too_once_per_person_and_not_on_ones_own(world):
     assert services.metoo_add(appeal=appeal, user=world.member_a.user)
     assert not services.metoo_add(appeal=appeal, user=world.member_a.user)
     assert not services.metoo_add(appeal=appeal, user=world.employee)
+
+
+def test_a_form_key_used_by_someone_else_is_refused(world):
+    named = raise_appeal(world, idempotency_key="same-key")
+    with pytest.raises(ValidationError):
+        raise_appeal(world, submitter=world.officer_b, idempotency_key="same-key")
+    with pytest.raises(ValidationError):
+        services.appeal_submit(
+            category=named.category,
+            title="t",
+            description="d",
+            channel="anonymous",
+            anonymous=True,
+            idempotency_key="same-key",
+        )
+    again = services.appeal_submit(
+        category=named.category,
+        title="宿舍热水",
+        description="d",
+        channel="web",
+        submitter=world.employee,
+        idempotency_key="same-key",
+    )
+    assert again.repeated and again.appeal == named

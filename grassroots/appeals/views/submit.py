@@ -392,10 +392,8 @@ def wall(request: HttpRequest) -> HttpResponse:
 @require_GET
 def qr_poster(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """A printable poster for a department: a QR code that opens the form, filled in."""
-    if not policy.can_record_on_behalf(scope_for(request.user)):
-        raise Http404
     department = Department.objects.filter(code=code, is_active=True).first()
-    if department is None:
+    if department is None or not policy.can_print_poster(scope_for(request.user), department):
         raise Http404
     import segno
 
