@@ -17,6 +17,7 @@ urlpatterns = [
     path("insights/", include("grassroots.insights.urls")),
     path("notifications/", include("grassroots.notifications.urls")),
     path("appeals/", include("grassroots.appeals.urls")),
+    path("orglife/", include("grassroots.orglife.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "grassroots.orgs",
     "grassroots.notifications",
     "grassroots.appeals",
+    "grassroots.orglife",
     "grassroots.insights",
     "grassroots.demo",
 ]

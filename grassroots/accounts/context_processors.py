@@ -36,6 +36,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         or scope.paths_for(Role.DISCIPLINE_OFFICER)
     ):
         items.append((reverse("appeals:queue"), _("Appeals to handle")))
+    if scope.is_member or scope.is_officer or scope.is_admin:
+        items.append((reverse("orglife:mine"), _("Organisational life")))
     items.append((reverse("orgs:tree"), _("Party organisations")))
     if orgs_policy.can_list_members(scope):
         items.append((reverse("orgs:member_list"), _("Members")))

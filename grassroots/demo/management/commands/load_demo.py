@@ -11,6 +11,7 @@ from django.utils import timezone
 from grassroots.accounts.models import User
 from grassroots.demo.appeals import build_appeals
 from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
+from grassroots.demo.orglife import build_meetings
 
 
 class Command(BaseCommand):
@@ -27,11 +28,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = build_enterprise(today=today, seed=seed)
             appeals = build_appeals(today=today, seed=seed)
+            meetings = build_meetings(today=today, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo enterprise loaded: {len(demo.users)} employees, "
                 f"{len(demo.members)} member records, {len(demo.units)} Party organisations, "
-                f"{appeals} appeals over the past year."
+                f"{appeals} appeals over the past year, {meetings} meetings over two years."
             )
         )
         lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"] + [

@@ -1,0 +1,135 @@
+"""Two years of organisational life for the demo: most required meetings held, some
+missing, a few assemblies without a quorum, and the coming month's meetings planned, so
+that the compliance calendar and the committee's overview show gaps worth acting on.
+
+Written in bulk (it is history, not news: nobody should get two years of notices), in
+the same rows the services write: meetings, attendance and the compliance counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from grassroots.orglife import rules, selectors, services
+from grassroots.orglife.models import Attendance, Meeting, MeetingCount
+from grassroots.orgs.models import OrgUnit
+
+TOPICS = {
+    rules.ASSEMBLY: ["学习贯彻党的二十届四中全会精神", "讨论发展党员事项", "通报支部半年工作"],
+    rules.COMMITTEE: ["研究本月支部工作安排", "讨论职工诉求办理情况", "研究“我为群众办实事”项目"],
+    rules.GROUP: ["学习安全生产规定", "交流岗位建功经验", "讨论班组困难职工帮扶"],
+    rules.LECTURE: ["书记讲党课：新时代产业工人的担当", "党课：全心全意为人民服务"],
+    rules.THEMED_DAY: [
+        "主题党日：走访困难职工",
+        "主题党日：志愿服务进车间",
+        "主题党日：重温入党誓词",
+    ],
+    rules.LIFE_MEETING: ["年度组织生活会"],
+    rules.APPRAISAL: ["民主评议党员"],
+}
+PLACES = ["党员活动室", "三楼会议室", "车间学习角", "职工之家"]
+
+
+def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
+    rng = random.Random(seed + 5)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    frequencies = selectors.current_frequencies()
+    units = list(
+        OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP], is_active=True)
+    )
+    with_committee = selectors.committee_units([u.pk for u in units], today)
+    meetings: list[tuple[Meeting, list[tuple[int, bool]], bool]] = []
+    for unit in units:
+        reliable = rng.random()  # some branches keep up, a few let things slide
+        people = {
+            kind: [(m.pk, votes) for m, votes in services.expected_attendees(unit, kind, on=today)]
+            for kind in rules.KINDS
+        }
+        for year in (today.year - 1, today.year):
+            for requirement in rules.requirements(
+                unit_kind=unit.kind,
+                has_committee=unit.pk in with_committee,
+                frequencies=frequencies,
+            ):
+                for period in rules.periods_in_year(year, requirement.frequency):
+                    if period.start > today + datetime.timedelta(days=30):
+                        continue
+                    if rng.random() > 0.55 + 0.42 * reliable:
+                        continue  # a gap
+                    span = (
+                        min(period.end, today + datetime.timedelta(days=30)) - period.start
+                    ).days
+                    day = period.start + datetime.timedelta(days=rng.randint(0, max(span, 0)))
+                    starts = datetime.datetime.combine(
+                        day, datetime.time(rng.choice([9, 14, 16]), 0), zone
+                    )
+                    took_place = day < today
+                    if not took_place and period.end < today:
+                        continue
+                    meeting = Meeting(
+                        unit=unit,
+                        kind=requirement.kind,
+                        topic=rng.choice(TOPICS[requirement.kind]),
+                        starts_at=starts,
+                        place=rng.choice(PLACES),
+                        agenda="1. 学习\n2. 讨论\n3. 部署",
+                        lecturer="支部书记" if requirement.kind == rules.LECTURE else "",
+                        status=Meeting.Status.HELD if took_place else Meeting.Status.PLANNED,
+                        minutes="会议按议程进行，与会党员逐一发言。" if took_place else "",
+                        held_on=day if took_place else None,
+                    )
+                    meetings.append((meeting, people[requirement.kind], took_place))
+    Meeting.objects.bulk_create([m for m, _p, _h in meetings], batch_size=2000)
+    attendances: list[Attendance] = []
+    for meeting, expected, held in meetings:
+        sloppy = rng.random() < 0.05  # now and then a poorly attended meeting
+        present = 0
+        entitled = 0
+        for member_id, votes in expected:
+            status = Attendance.Status.EXPECTED
+            reason = ""
+            if held:
+                roll = rng.random()
+                if roll < (0.4 if sloppy else 0.9):
+                    status = Attendance.Status.PRESENT
+                elif roll < 0.95:
+                    status, reason = Attendance.Status.LEAVE, rng.choice(["出差", "夜班", "病假"])
+                else:
+                    status = Attendance.Status.ABSENT
+            if votes:
+                entitled += 1
+                present += status == Attendance.Status.PRESENT
+            attendances.append(
+                Attendance(
+                    meeting=meeting,
+                    member_id=member_id,
+                    status=status,
+                    reason=reason,
+                    counts_for_quorum=votes,
+                )
+            )
+        if held and meeting.needs_quorum:
+            meeting.is_quorate = rules.quorum_met(present, entitled)
+    Attendance.objects.bulk_create(attendances, batch_size=5000)
+    Meeting.objects.bulk_update(
+        [m for m, _p, held in meetings if held and m.needs_quorum], ["is_quorate"], batch_size=2000
+    )
+    MeetingCount.objects.bulk_create(
+        [
+            MeetingCount(
+                meeting=m,
+                unit_id=m.unit_id,
+                kind=m.kind,
+                held_on=m.starts_at.astimezone(zone).date(),
+                planned=m.status == Meeting.Status.PLANNED,
+            )
+            for m, _p, _h in meetings
+            if m.status == Meeting.Status.PLANNED or m.counts
+        ],
+        batch_size=5000,
+    )
+    return len(meetings)

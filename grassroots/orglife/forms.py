@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.forms import StyledForm
+from grassroots.orglife import rules
+from grassroots.orglife.models import Attendance, Meeting
+from grassroots.orgs.models import OrgUnit
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def kinds_for(unit: OrgUnit) -> list[tuple[str, Any]]:
+    if unit.kind == OrgUnit.Kind.GROUP:
+        return [(k, label) for k, label in Meeting.Kind.choices if k in (rules.GROUP,)]
+    return [(k, label) for k, label in Meeting.Kind.choices if k != rules.GROUP]
+
+
+class MeetingForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind of meeting"))
+    also_counts_as = forms.MultipleChoiceField(
+        label=_("Also counts as"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick when this meeting is held as another kind too (e.g. a themed day)."),
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        help_text=_("Pick a place used before or type a new one."),
+        widget=forms.TextInput(attrs={"list": "places", "autocomplete": "off"}),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    lecturer = forms.CharField(
+        label=_("Lecturer (for a Party lecture)"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = kinds_for(unit)
+        self.fields["kind"].choices = choices  # type: ignore[attr-defined]
+        extra = (
+            choices
+            if unit.kind == OrgUnit.Kind.BRANCH
+            else [(k, label) for k, label in Meeting.Kind.choices if k == rules.THEMED_DAY]
+        )
+        self.fields["also_counts_as"].choices = extra  # type: ignore[attr-defined]
+
+
+class AttendanceForm(forms.Form):
+    """One row per person expected: present, on leave (with the reason) or absent."""
+
+    def __init__(self, *args: Any, attendances: list[Attendance], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        choices = [
+            (value, label)
+            for value, label in Attendance.Status.choices
+            if value != Attendance.Status.EXPECTED
+        ]
+        for attendance in attendances:
+            name = f"m{attendance.member_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=attendance.member.user.name,
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=None
+                if attendance.status == Attendance.Status.EXPECTED
+                else attendance.status,
+            )
+            self.fields[f"{name}_reason"] = forms.CharField(
+                label=_("Reason for leave of %(name)s") % {"name": attendance.member.user.name},
+                max_length=200,
+                required=False,
+                initial=attendance.reason,
+            )
+            self.rows.append((attendance, self[name], self[f"{name}_reason"]))
+
+    def statuses(self) -> dict[int, tuple[str, str]]:
+        result = {}
+        for attendance, field, reason in self.rows:
+            value = self.cleaned_data.get(field.name)
+            if value:
+                result[attendance.member_id] = (value, self.cleaned_data.get(reason.name, ""))
+        return result
+
+
+class HoldForm(StyledForm):
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    resolutions = forms.CharField(
+        label=_("Resolutions"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LeaveForm(StyledForm):
+    reason = forms.CharField(label=_("Why you cannot come"), max_length=200)
+
+
+class CancelForm(StyledForm):
+    reason = forms.CharField(label=_("Why the meeting is cancelled"), max_length=200)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+    def year_or(self, default: int) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return int(self.cleaned_data["year"])
+        return default
+
+
+def default_start() -> str:
+    return timezone.localtime().replace(minute=0, second=0).strftime("%Y-%m-%dT%H:%M")

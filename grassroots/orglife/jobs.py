@@ -1,0 +1,70 @@
+"""Scheduled work of organisational life: before a period ends, remind the officers of
+each branch and group that a required meeting is neither held nor planned."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.accounts.models import Role, RoleAssignment, User
+from grassroots.core.scheduling import periodic
+from grassroots.notifications.services import Event, notify_many
+from grassroots.orglife import rules, selectors
+from grassroots.orglife.models import Meeting
+from grassroots.orglife.services import MEETING_GAP
+from grassroots.orgs.models import OrgUnit
+
+
+@periodic("orglife.gap_reminders", daily_at=datetime.time(8, 0))
+def gap_reminders(now: datetime.datetime) -> int:
+    """Once a day; each (unit, kind, period) is told once (the event key dedupes)."""
+    today = timezone.localtime(now).date()
+    events: list[Event] = []
+    labels = dict(Meeting.Kind.choices)
+    roots = OrgUnit.objects.filter(parent__isnull=True, is_active=True)
+    due: dict[int, list[tuple[str, rules.Period]]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for root in roots:
+        for summary in selectors.subtree_compliance(root, year=today.year, today=today):
+            names[summary.unit_id] = summary.name
+            for row in summary.rows:
+                for cell in row.cells:
+                    if cell.status == rules.DUE_SOON:
+                        due[summary.unit_id].append((row.kind, cell.period))
+    if not due:
+        return 0
+    # Groups have no officers of their own: their branch's officers look after them.
+    parents = dict(OrgUnit.objects.filter(pk__in=list(due)).values_list("pk", "parent_id"))
+    officers: dict[int, list[User]] = defaultdict(list)
+    for assignment in (
+        RoleAssignment.objects.current()
+        .filter(org_unit_id__in=[*due, *parents.values()], role=Role.BRANCH_OFFICER)
+        .select_related("user")
+    ):
+        if assignment.org_unit_id is not None:
+            officers[assignment.org_unit_id].append(assignment.user)
+    for unit_id, gaps in due.items():
+        recipients = officers.get(unit_id) or officers.get(parents.get(unit_id) or 0, [])
+        for kind, period in gaps:
+            events.append(
+                Event(
+                    recipients=recipients,
+                    kind=MEETING_GAP.key,
+                    title=_("%(unit)s: no %(kind)s planned for %(period)s, which ends %(end)s")
+                    % {
+                        "unit": names[unit_id],
+                        "kind": labels[kind],
+                        "period": period.key,
+                        "end": period.end.isoformat(),
+                    },
+                    event_key=f"orglife:gap:{unit_id}:{kind}:{period.key}",
+                    body="",
+                    url=f"/orglife/units/{unit_id}/",
+                    urgent=False,
+                    org_unit=None,
+                )
+            )
+    return notify_many(events, now=now)

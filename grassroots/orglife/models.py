@@ -1,0 +1,134 @@
+"""Organisational life: meetings (三会一课, 主题党日, 组织生活会, 民主评议) and who attended."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.orglife import rules
+from grassroots.orgs.models import Member, OrgUnit
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        BRANCH_ASSEMBLY = rules.ASSEMBLY, _("Branch member assembly (支部党员大会)")
+        COMMITTEE = rules.COMMITTEE, _("Branch committee meeting (支委会)")
+        GROUP = rules.GROUP, _("Party group meeting (党小组会)")
+        LECTURE = rules.LECTURE, _("Party lecture (党课)")
+        THEMED_DAY = rules.THEMED_DAY, _("Themed Party day (主题党日)")
+        LIFE_MEETING = rules.LIFE_MEETING, _("Organisational life meeting (组织生活会)")
+        APPRAISAL = rules.APPRAISAL, _("Democratic appraisal of members (民主评议党员)")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("Party organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Other kinds this meeting also counts for, as the organiser marked it (e.g. a themed
+    # day held together with the group meeting).
+    also_counts_as = models.JSONField(_("also counts as"), default=list, blank=True)
+    topic = models.CharField(_("topic"), max_length=200)
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    agenda = models.TextField(_("agenda"), max_length=5000, blank=True)
+    lecturer = models.CharField(_("lecturer"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
+    resolutions = models.TextField(_("resolutions"), max_length=5000, blank=True)
+    # For the assembly and the committee: whether more than half of those entitled came.
+    is_quorate = models.BooleanField(null=True, blank=True)
+    held_on = models.DateField(
+        null=True, blank=True, editable=False
+    )  # date of starts_at, once held
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [
+            models.Index(fields=["unit", "starts_at"], name="meeting_unit_time_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_held_has_date",
+                condition=~Q(status="held") | Q(held_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.starts_at:%Y-%m-%d})"
+
+    @property
+    def needs_quorum(self) -> bool:
+        return self.kind in rules.QUORUM_KINDS
+
+    @property
+    def counted_kinds(self) -> list[str]:
+        return sorted({self.kind, *self.also_counts_as})
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts towards compliance: held, and quorate where a quorum applies."""
+        return self.status == self.Status.HELD and (not self.needs_quorum or bool(self.is_quorate))
+
+
+class MeetingCount(models.Model):
+    """One kind a held meeting counts for (a themed day combined with a group meeting counts
+    for both, when the organiser marks it so). Kept in step by the services; compliance
+    reads only this table."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="counted_as")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Meeting.Kind.choices)
+    held_on = models.DateField()
+    planned = models.BooleanField(default=False)  # planned, not yet held
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="meeting_counted_once"),
+        ]
+        indexes = [models.Index(fields=["unit", "held_on"], name="meetingcount_unit_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} → {self.kind}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        EXPECTED = "expected", _("Not recorded yet")
+        PRESENT = "present", _("Present")
+        LEAVE = "leave", _("On leave")
+        ABSENT = "absent", _("Absent")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(
+        _("attendance"), max_length=16, choices=Status.choices, default=Status.EXPECTED
+    )
+    reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
+    # Entitled to vote (full members) or, for a committee meeting, a committee member;
+    # probationary members attend the assembly without a vote.
+    counts_for_quorum = models.BooleanField(default=True)
+    leave_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
+        ]
+        indexes = [models.Index(fields=["member", "status"], name="attendance_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.meeting_id}: {self.status}"

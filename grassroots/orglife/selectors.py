@@ -1,0 +1,241 @@
+"""Reads for organisational life: compliance computed from the meetings recorded (nobody
+reports anything), meeting lists, and members who have dropped out of organisational life.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+
+from grassroots.accounts.scope import Scope
+from grassroots.core import parameters
+from grassroots.core.tree import within, within_any
+from grassroots.orglife import rules
+from grassroots.orglife.models import Attendance, Meeting, MeetingCount
+from grassroots.orgs.models import Member, OrgPost, OrgUnit
+
+COMMITTEE_MIN_POSTS = 3  # a branch committee has 3–5 members (RULES.md)
+
+
+def current_frequencies() -> dict[str, str]:
+    return {kind: parameters.value(f"orglife.frequency.{kind}") for kind in rules.KINDS}
+
+
+@dataclass
+class Cell:
+    period: rules.Period
+    status: str
+    held: int = 0
+    planned: int = 0
+
+
+@dataclass
+class Row:
+    kind: str
+    label: str
+    frequency: str
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> int:
+        return sum(cell.status in rules.GAPS for cell in self.cells)
+
+
+def committee_units(unit_ids: list[int], on: datetime.date) -> set[int]:
+    """Branches with a committee (at least three committee posts held on the day)."""
+    rows = (
+        OrgPost.objects.filter(
+            unit_id__in=unit_ids, kind__in=OrgPost.Kind.committee_values(), starts_on__lte=on
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["unit_id"] for row in rows if row["n"] >= COMMITTEE_MIN_POSTS}
+
+
+def _rows_for(
+    *,
+    unit_kind: str,
+    has_committee: bool,
+    year: int,
+    today: datetime.date,
+    counts: dict[tuple[str, int, bool], int],
+    frequencies: dict[str, str],
+    soon_days: int,
+) -> list[Row]:
+    """The compliance rows of one unit. `counts` maps (kind, month, planned) → meetings."""
+    rows = []
+    labels = dict(Meeting.Kind.choices)
+    for requirement in rules.requirements(
+        unit_kind=unit_kind, has_committee=has_committee, frequencies=frequencies
+    ):
+        row = Row(requirement.kind, str(labels[requirement.kind]), requirement.frequency)
+        for period in rules.periods_in_year(year, requirement.frequency):
+            months = range(period.start.month, period.end.month + 1)
+            held = sum(counts.get((requirement.kind, m, False), 0) for m in months)
+            planned = sum(counts.get((requirement.kind, m, True), 0) for m in months)
+            status = rules.period_status(
+                period,
+                held=held,
+                planned=planned,
+                times=requirement.times,
+                today=today,
+                soon_days=soon_days,
+            )
+            row.cells.append(Cell(period, status, held, planned))
+        rows.append(row)
+    return rows
+
+
+def _month_counts(units: QuerySet[Any] | list[int], year: int) -> QuerySet[Any]:
+    return (
+        MeetingCount.objects.filter(unit_id__in=units, held_on__year=year)
+        .annotate(month=ExtractMonth("held_on"))
+        .order_by()
+        .values("unit_id", "kind", "month", "planned")
+        .annotate(n=Count("id"))
+    )
+
+
+def unit_compliance(unit: OrgUnit, *, year: int, today: datetime.date) -> list[Row]:
+    """What the rules require of one branch or group in a year and what was held."""
+    counts: dict[tuple[str, int, bool], int] = {}
+    for row in _month_counts([unit.pk], year):
+        counts[(row["kind"], row["month"], row["planned"])] = row["n"]
+    return _rows_for(
+        unit_kind=unit.kind,
+        has_committee=unit.pk in committee_units([unit.pk], today),
+        year=year,
+        today=today,
+        counts=counts,
+        frequencies=current_frequencies(),
+        soon_days=parameters.value("orglife.due_soon_days"),
+    )
+
+
+@dataclass
+class UnitSummary:
+    unit_id: int
+    name: str
+    kind: str
+    path: str
+    depth: int
+    rows: list[Row]
+
+    @property
+    def gaps(self) -> int:
+        return sum(row.gaps for row in self.rows)
+
+    def gaps_of(self, kind: str) -> int | None:
+        for row in self.rows:
+            if row.kind == kind:
+                return row.gaps
+        return None  # not required of this unit
+
+
+def subtree_compliance(root: OrgUnit, *, year: int, today: datetime.date) -> list[UnitSummary]:
+    """Every branch and group under `root`, with its compliance for the year: three
+    queries whatever the size of the subtree."""
+    units = list(
+        OrgUnit.objects.filter(
+            within(root.path),
+            is_active=True,
+            kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP],
+        )
+        .order_by("path")
+        .values_list("pk", "name", "kind", "path", "depth")
+    )
+    counts: dict[int, dict[tuple[str, int, bool], int]] = defaultdict(dict)
+    subtree = OrgUnit.objects.filter(within(root.path)).values("pk")
+    for row in _month_counts(subtree, year):
+        counts[row["unit_id"]][(row["kind"], row["month"], row["planned"])] = row["n"]
+    branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == OrgUnit.Kind.BRANCH]
+    with_committee = committee_units(branch_ids, today) if branch_ids else set()
+    frequencies = current_frequencies()
+    soon_days = parameters.value("orglife.due_soon_days")
+    return [
+        UnitSummary(
+            pk,
+            name,
+            kind,
+            path,
+            depth,
+            _rows_for(
+                unit_kind=kind,
+                has_committee=pk in with_committee,
+                year=year,
+                today=today,
+                counts=counts.get(pk, {}),
+                frequencies=frequencies,
+                soon_days=soon_days,
+            ),
+        )
+        for pk, name, kind, path, depth in units
+    ]
+
+
+def unit_meetings(unit: OrgUnit, *, year: int) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(unit=unit, starts_at__year=year).order_by("-starts_at")
+
+
+def my_meetings(member: Member) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(attendances__member=member)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("unit")
+        .annotate(my_status=Max("attendances__status", filter=Q(attendances__member=member)))
+        .order_by("-starts_at")
+    )
+
+
+def visible_meetings(scope: Scope) -> QuerySet[Meeting]:
+    """Meetings of units the person oversees, and those they are expected at."""
+    rule = within_any(scope.officer_paths, field="unit__path")
+    if scope.member_id is not None:
+        rule |= Q(attendances__member_id=scope.member_id)
+    if scope.is_admin:
+        return Meeting.objects.all()
+    return Meeting.objects.filter(rule).distinct()
+
+
+def inactive_members(
+    branch: OrgUnit, *, today: datetime.date, months: int
+) -> list[tuple[Member, datetime.date | None]]:
+    """Party members of the branch who attended no held meeting in the last `months`
+    months (and were members before that), with the last time they did. Private to the
+    branch's officers: a prompt for a talk, not a public list."""
+    members = (
+        Member.objects.filter(
+            branch=branch,
+            stage__in=Member.Stage.party_member_values(),
+            status__in=Member.Status.active_values(),
+        )
+        .select_related("user")
+        .annotate(
+            last_attended=Max(
+                "attendances__meeting__held_on",
+                filter=Q(
+                    attendances__status=Attendance.Status.PRESENT,
+                    attendances__meeting__status=Meeting.Status.HELD,
+                ),
+            )
+        )
+        .order_by("user__employee_number")
+    )
+    flagged: list[tuple[Member, datetime.date | None]] = []
+    cutoff = rules.months_before(today, months)
+    for member in members:
+        since = member.admitted_on or member.full_on
+        attended = [member.last_attended] if member.last_attended else []
+        if since is not None and since > cutoff:
+            continue  # a member for less than the whole stretch: too early to judge
+        if rules.inactive_since(attended, today=today, months=months):
+            flagged.append((member, member.last_attended))
+    return flagged

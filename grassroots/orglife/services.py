@@ -1,0 +1,334 @@
+"""Every write to meetings and attendance: plan, ask for leave, record, hold, edit, cancel.
+
+Each service is atomic, locks the meeting it changes, writes an audit entry and raises
+ValidationError (keyed by field) with a message a person can act on. Notices go out
+after commit (notify defers them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grassroots.accounts.models import User
+from grassroots.core.audit import audit_record, snapshot
+from grassroots.notifications import kinds
+from grassroots.notifications.services import notify
+from grassroots.orglife import rules
+from grassroots.orglife.models import Attendance, Meeting, MeetingCount
+from grassroots.orgs.models import Member, OrgPost, OrgUnit
+
+MEETING_PLANNED = kinds.define_kind(
+    "orglife.meeting", gettext_lazy("Meetings I am expected at"), email=True
+)
+MEETING_GAP = kinds.define_kind(
+    "orglife.gap", gettext_lazy("Required meetings not yet planned"), to_group=True
+)
+
+MEETING_FIELDS = (
+    "unit",
+    "kind",
+    "also_counts_as",
+    "topic",
+    "starts_at",
+    "place",
+    "agenda",
+    "lecturer",
+)
+RECORD_FIELDS = ("minutes", "resolutions")
+BRANCH_KINDS = frozenset(Meeting.Kind.values) - {rules.GROUP}
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+
+
+def meeting_errors(
+    *, unit: OrgUnit, kind: str, also_counts_as: Sequence[str], lecturer: str
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind == rules.GROUP and unit.kind != OrgUnit.Kind.GROUP:
+        errors["kind"] = _("A Party group meeting is held by a Party group.")
+    elif kind != rules.GROUP and unit.kind != OrgUnit.Kind.BRANCH:
+        errors["kind"] = _("This kind of meeting is held by a branch.")
+    extra = set(also_counts_as) - {kind}
+    if unit.kind == OrgUnit.Kind.GROUP and extra - {rules.THEMED_DAY}:
+        errors["also_counts_as"] = _("A Party group meeting can also count as a themed day only.")
+    elif unit.kind == OrgUnit.Kind.BRANCH and extra - BRANCH_KINDS:
+        errors["also_counts_as"] = _("A branch meeting cannot count as a Party group meeting.")
+    if kind == rules.LECTURE and not lecturer.strip():
+        errors["lecturer"] = _("Say who gives the Party lecture.")
+    return errors
+
+
+def expected_attendees(unit: OrgUnit, kind: str, *, on: datetime.date) -> list[tuple[Member, bool]]:
+    """Who is expected, from the unit's membership on the day, and whether each counts for
+    the quorum: all Party members of the branch (probationary ones without a vote) or the
+    group; for the committee meeting, the members holding a committee post then."""
+    members = Member.objects.filter(
+        stage__in=Member.Stage.party_member_values(), status__in=Member.Status.active_values()
+    ).select_related("user")
+    if kind == rules.COMMITTEE:
+        holders = OrgPost.objects.filter(
+            unit=unit, kind__in=OrgPost.Kind.committee_values(), starts_on__lte=on
+        ).exclude(ends_on__lt=on)
+        return [(member, True) for member in members.filter(pk__in=holders.values("member_id"))]
+    members = (
+        members.filter(group=unit)
+        if unit.kind == OrgUnit.Kind.GROUP
+        else members.filter(branch=unit)
+    )
+    return [(member, member.stage == Member.Stage.FULL) for member in members]
+
+
+def _sync_counts(meeting: Meeting) -> None:
+    """Rewrite the compliance rows of a meeting: planned ones count as planned, held and
+    valid ones as held, cancelled or inquorate ones not at all."""
+    MeetingCount.objects.filter(meeting=meeting).delete()
+    if meeting.status == Meeting.Status.CANCELLED:
+        return
+    if meeting.status == Meeting.Status.HELD and not meeting.counts:
+        return
+    day = timezone.localtime(meeting.starts_at).date()
+    MeetingCount.objects.bulk_create(
+        MeetingCount(
+            meeting=meeting,
+            unit_id=meeting.unit_id,
+            kind=kind,
+            held_on=day,
+            planned=meeting.status == Meeting.Status.PLANNED,
+        )
+        for kind in meeting.counted_kinds
+    )
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: User,
+    unit: OrgUnit,
+    kind: str,
+    topic: str,
+    starts_at: datetime.datetime,
+    place: str,
+    agenda: str = "",
+    lecturer: str = "",
+    also_counts_as: Sequence[str] = (),
+) -> Meeting:
+    """Plan a meeting, fix who is expected and tell them."""
+    errors = meeting_errors(unit=unit, kind=kind, also_counts_as=also_counts_as, lecturer=lecturer)
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting.objects.create(
+        unit=unit,
+        kind=kind,
+        topic=topic,
+        starts_at=starts_at,
+        place=place,
+        agenda=agenda,
+        lecturer=lecturer,
+        also_counts_as=sorted(set(also_counts_as) - {kind}),
+        organiser=actor,
+    )
+    day = timezone.localtime(starts_at).date()
+    people = expected_attendees(unit, kind, on=day)
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, member=member, counts_for_quorum=votes)
+        for member, votes in people
+    )
+    _sync_counts(meeting)
+    notify(
+        recipients=[member.user for member, _votes in people],
+        kind=MEETING_PLANNED.key,
+        title=_("%(kind)s on %(when)s: %(topic)s")
+        % {
+            "kind": Meeting.Kind(kind).label,
+            "when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"),
+            "topic": topic,
+        },
+        body=_("Place: %(place)s") % {"place": place},
+        url=f"/orglife/meetings/{meeting.pk}/",
+        event_key=f"meeting:{meeting.pk}:planned",
+    )
+    audit_record(
+        actor=actor,
+        action="meeting.plan",
+        target=meeting,
+        after=snapshot(meeting, MEETING_FIELDS),
+        org_path=unit.path,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
+    """Change the plan or, after the meeting, its record; editing a held meeting is
+    audited with what it was before."""
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    fields = [name for name in changes if name in (*MEETING_FIELDS, *RECORD_FIELDS)]
+    if "unit" in fields and changes["unit"].pk != meeting.unit_id:
+        raise ValidationError(_("A meeting stays with the organisation that planned it."))
+    before = snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS))
+    for name in fields:
+        setattr(meeting, name, changes[name])
+    meeting.also_counts_as = sorted(set(meeting.also_counts_as) - {meeting.kind})
+    errors = meeting_errors(
+        unit=meeting.unit,
+        kind=meeting.kind,
+        also_counts_as=meeting.also_counts_as,
+        lecturer=meeting.lecturer,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if meeting.status == Meeting.Status.HELD:
+        meeting.held_on = timezone.localtime(meeting.starts_at).date()
+    meeting.save()
+    _sync_counts(meeting)
+    audit_record(
+        actor=actor,
+        action="meeting.edit_held" if meeting.status == Meeting.Status.HELD else "meeting.edit",
+        target=meeting,
+        before=before,
+        after=snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS)),
+        org_path=meeting.unit.path,
+    )
+    return meeting
+
+
+@transaction.atomic
+def leave_request(*, meeting: Meeting, member: Member, reason: str) -> Attendance:
+    """A member asks to be excused before the meeting; organisers see the list."""
+    meeting = _lock(meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Leave can be asked for before the meeting only."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you cannot come.")})
+    attendance = Attendance.objects.filter(meeting=meeting, member=member).first()
+    if attendance is None:
+        raise ValidationError(_("You are not expected at this meeting."))
+    attendance.status = Attendance.Status.LEAVE
+    attendance.reason = reason.strip()
+    attendance.leave_requested_at = timezone.now()
+    attendance.save(update_fields=["status", "reason", "leave_requested_at"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_record(
+    *, actor: User, meeting: Meeting, statuses: Mapping[int, tuple[str, str]]
+) -> Meeting:
+    """Record who came: member id → (status, reason). Members not expected are refused."""
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    rows = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    unknown = set(statuses) - set(rows)
+    if unknown:
+        raise ValidationError(_("Some of these people are not expected at this meeting."))
+    before = {str(pk): rows[pk].status for pk in statuses}
+    for member_id, (status, reason) in statuses.items():
+        if status not in Attendance.Status.values:
+            raise ValidationError(_("Unknown attendance status."))
+        rows[member_id].status = status
+        rows[member_id].reason = reason.strip() if status == Attendance.Status.LEAVE else ""
+    Attendance.objects.bulk_update([rows[pk] for pk in statuses], ["status", "reason"])
+    if meeting.status == Meeting.Status.HELD:
+        _settle_quorum(meeting)
+        meeting.save(update_fields=["is_quorate"])
+        _sync_counts(meeting)
+    audit_record(
+        actor=actor,
+        action="meeting.attendance",
+        target=meeting,
+        before=before,
+        after={str(pk): status for pk, (status, _reason) in statuses.items()},
+        org_path=meeting.unit.path,
+    )
+    return meeting
+
+
+def quorum(meeting: Meeting) -> tuple[int, int]:
+    """(present, entitled) among those who count for the quorum."""
+    rows = Attendance.objects.filter(meeting=meeting, counts_for_quorum=True)
+    return rows.filter(status=Attendance.Status.PRESENT).count(), rows.count()
+
+
+def _settle_quorum(meeting: Meeting) -> None:
+    if meeting.needs_quorum:
+        present, entitled = quorum(meeting)
+        meeting.is_quorate = rules.quorum_met(present, entitled)
+    else:
+        meeting.is_quorate = None
+
+
+@transaction.atomic
+def meeting_hold(*, actor: User, meeting: Meeting, minutes: str, resolutions: str = "") -> Meeting:
+    """Record the meeting as held, with its minutes. Everyone expected must have an
+    attendance entry; an assembly or committee meeting without a quorum is recorded but
+    does not count as held for compliance (the page says so before this is pressed)."""
+    meeting = _lock(meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be recorded as held."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("The meeting has not taken place yet."))
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("Write the minutes: what was discussed and decided.")})
+    waiting = Attendance.objects.filter(meeting=meeting, status=Attendance.Status.EXPECTED)
+    if waiting.exists():
+        raise ValidationError(
+            _("Record the attendance of everyone expected first (%(count)s not recorded).")
+            % {"count": waiting.count()}
+        )
+    meeting.minutes = minutes.strip()
+    meeting.resolutions = resolutions.strip()
+    meeting.status = Meeting.Status.HELD
+    meeting.held_on = timezone.localtime(meeting.starts_at).date()
+    _settle_quorum(meeting)
+    meeting.save()
+    _sync_counts(meeting)
+    audit_record(
+        actor=actor,
+        action="meeting.hold",
+        target=meeting,
+        after={"is_quorate": meeting.is_quorate, "counted_as": meeting.counted_kinds},
+        org_path=meeting.unit.path,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
+    meeting = _lock(meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["status"])
+    _sync_counts(meeting)
+    people = [a.member.user for a in meeting.attendances.select_related("member__user")]
+    notify(
+        recipients=people,
+        kind=MEETING_PLANNED.key,
+        title=_("Cancelled: %(topic)s") % {"topic": meeting.topic},
+        body=reason.strip(),
+        url=f"/orglife/meetings/{meeting.pk}/",
+        event_key=f"meeting:{meeting.pk}:cancelled",
+    )
+    audit_record(
+        actor=actor,
+        action="meeting.cancel",
+        target=meeting,
+        after={"reason": reason.strip()},
+        org_path=meeting.unit.path,
+    )
+    return meeting

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from grassroots.orglife import views
+
+app_name = "orglife"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("overview/", views.overview, name="overview"),
+    path("units/<int:pk>/", views.unit_calendar, name="unit"),
+    path("units/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/print/", views.meeting_print, name="meeting_print"),
+]
