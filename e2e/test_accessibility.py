@@ -24,7 +24,7 @@ ROLES = [
 ]
 SKIP = ("/accounts/logout", "/admin/", "/api/", "/static/", "/media/")
 PER_PATTERN = 2  # visits per URL shape (digits replaced), so 90 member pages are not all crawled
-MAX_PAGES = 60
+MAX_PAGES = 75
 
 
 def _pattern(path: str) -> str:

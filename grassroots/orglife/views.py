@@ -241,9 +241,12 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     here = reverse("orglife:meeting", args=[meeting.pk])
     try:
         if action == "attendance" and attendance_form.is_valid():
-            services.attendance_record(
-                actor=request.user, meeting=meeting, statuses=attendance_form.statuses()
-            )
+            statuses = attendance_form.statuses()
+            if "all_present" in request.POST:  # everyone not marked otherwise came
+                for attendance in attendances:
+                    if attendance.member_id not in statuses:
+                        statuses[attendance.member_id] = (Attendance.Status.PRESENT, "")
+            services.attendance_record(actor=request.user, meeting=meeting, statuses=statuses)
             messages.success(request, _("Attendance recorded."))
             return HttpResponseRedirect(here + "#attendance")
         if action == "hold" and hold_form.is_valid():

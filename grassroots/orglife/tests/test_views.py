@@ -185,3 +185,21 @@ def test_a_member_asks_for_leave_and_the_organiser_sees_it(scene):
     page = client_as(world.officer_a).get(url).content.decode()
     assert "夜班" in page
     assert client_as(world.member_a.user).get(url).context["mine"].status == "leave"
+
+
+def test_everyone_not_marked_otherwise_can_be_marked_present_at_once(scene):
+    meeting = scene["meeting"]
+    first, *others = list(meeting.attendances.order_by("member_id"))
+    response = client_as(scene["world"].officer_a).post(
+        reverse("orglife:meeting", args=[meeting.pk]),
+        {
+            "action": "attendance",
+            "all_present": "1",
+            f"att-m{first.member_id}": "leave",
+            f"att-m{first.member_id}_reason": "出差",
+        },
+    )
+    assert response.status_code == 302
+    statuses = dict(meeting.attendances.values_list("member_id", "status"))
+    assert statuses[first.member_id] == "leave"
+    assert all(statuses[a.member_id] == "present" for a in others)
