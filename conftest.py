@@ -47,9 +47,11 @@ def _reference_data(request: Any) -> None:
 
     from grassroots.appeals.migrations import _defaults
     from grassroots.core.parameters import parameters_sync
+    from grassroots.orglife.development.services import steps_sync
 
     parameters_sync()
     _defaults.create_categories(apps)
+    steps_sync()
 
 
 @dataclass

@@ -133,3 +133,62 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
         batch_size=5000,
     )
     return len(meetings)
+
+
+def build_development(*, today: datetime.date, seed: int = 2026) -> int:
+    """Development records for the people in the demo's pipeline: applications and talks
+    (one talk late, one not yet held), cultivation contacts for activists, introducers for
+    candidates. Written in bulk with the dates already on their member records."""
+    from grassroots.orglife.models import DevelopmentRecord
+    from grassroots.orgs.models import Member
+
+    rng = random.Random(seed + 7)
+    pipeline = Member.objects.filter(
+        stage__in=["applicant", "activist", "candidate"]
+    ).select_related("branch")
+    full_by_branch: dict[int, list[Member]] = {}
+    for member in Member.objects.filter(stage="full").order_by("pk"):
+        full_by_branch.setdefault(member.branch_id, []).append(member)
+    records: list[tuple[DevelopmentRecord, list[Member]]] = []
+    for member in pipeline:
+        full = full_by_branch.get(member.branch_id, [])
+        applied = member.applied_on or today - datetime.timedelta(days=rng.randint(20, 300))
+        records.append((DevelopmentRecord(member=member, step=1, done_on=applied), []))
+        talk = applied + datetime.timedelta(days=rng.choice([7, 12, 20, 45]))
+        if member.stage == "applicant" and talk >= today:
+            continue  # the talk is still to come (due within the month)
+        if member.stage == "applicant" and rng.random() < 0.3:
+            continue  # not yet talked to: overdue on the board
+        talkers = rng.sample(full, k=min(1, len(full)))
+        records.append(
+            (DevelopmentRecord(member=member, step=2, done_on=min(talk, today)), talkers)
+        )
+        if member.stage == "applicant" or member.activist_on is None:
+            continue
+        for step in (3, 4):
+            records.append(
+                (DevelopmentRecord(member=member, step=step, done_on=member.activist_on), [])
+            )
+        contacts = rng.sample(full, k=min(2, len(full)))
+        records.append(
+            (DevelopmentRecord(member=member, step=5, done_on=member.activist_on), contacts)
+        )
+        records.append((DevelopmentRecord(member=member, step=6, done_on=member.activist_on), []))
+        if member.stage != "candidate" or member.candidate_on is None:
+            continue
+        for step in (7, 8):
+            records.append(
+                (DevelopmentRecord(member=member, step=step, done_on=member.candidate_on), [])
+            )
+        introducers = rng.sample(full, k=min(2, len(full)))
+        records.append(
+            (DevelopmentRecord(member=member, step=9, done_on=member.candidate_on), introducers)
+        )
+    DevelopmentRecord.objects.bulk_create([record for record, _people in records])
+    through = DevelopmentRecord.people.through
+    through.objects.bulk_create(
+        through(developmentrecord_id=record.pk, member_id=person.pk)
+        for record, people in records
+        for person in people
+    )
+    return len(records)

@@ -132,3 +132,87 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.meeting_id}: {self.status}"
+
+
+class DevelopmentStep(models.Model):
+    """The wording of one of the 25 development steps, as the enterprise uses it. The
+    order and the checks are fixed by the rules (development/rules.py); administrators
+    may rename a step and add guidance."""
+
+    number = models.PositiveSmallIntegerField(_("step"), unique=True)
+    stage = models.PositiveSmallIntegerField(_("stage"))
+    name = models.CharField(_("name"), max_length=100)
+    guidance = models.TextField(_("guidance"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("development step")
+        verbose_name_plural = _("development steps")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class DevelopmentRecord(models.Model):
+    """One step taken by one person in the development pipeline."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="development_records")
+    step = models.PositiveSmallIntegerField(_("step"))
+    done_on = models.DateField(_("date"))
+    people = models.ManyToManyField(
+        Member, blank=True, related_name="+", verbose_name=_("people involved")
+    )
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    training_days = models.DecimalField(
+        _("training days"), max_digits=5, decimal_places=1, default=0
+    )
+    training_hours = models.DecimalField(
+        _("class hours"), max_digits=5, decimal_places=1, default=0
+    )
+    notice_from = models.DateField(_("public notice from"), null=True, blank=True)
+    notice_to = models.DateField(_("public notice until"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    warnings = models.JSONField(default=list, blank=True)  # what was late, kept with it
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("development record")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "step"], name="development_step_once"),
+            models.CheckConstraint(
+                name="development_step_in_range", condition=Q(step__gte=1, step__lte=25)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: step {self.step} on {self.done_on}"
+
+
+class ProbationExtension(models.Model):
+    """The one extension of a probation (at most a year), decided by a branch assembly."""
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="probation_extension"
+    )
+    months = models.PositiveSmallIntegerField(_("months"))
+    decided_on = models.DateField(_("decided on"))
+    reason = models.CharField(_("reason"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("probation extension")
+        constraints = [
+            models.CheckConstraint(
+                name="extension_at_most_a_year", condition=Q(months__gte=1, months__lte=12)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: +{self.months} months"

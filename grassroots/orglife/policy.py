@@ -32,3 +32,8 @@ def is_expected(scope: Scope, meeting: Meeting) -> bool:
 
 def can_view_meeting(scope: Scope, meeting: Meeting) -> bool:
     return can_manage_meetings(scope, meeting.unit) or is_expected(scope, meeting)
+
+
+def can_manage_development(scope: Scope, branch: OrgUnit) -> bool:
+    """The pipeline of a branch is kept by its officers and those above them."""
+    return scope.is_admin or scope.oversees(branch.path)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from grassroots.orglife import views
+from grassroots.orglife.development import views as development
 
 app_name = "orglife"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/print/", views.meeting_print, name="meeting_print"),
+    path("development/<int:pk>/", development.board, name="development"),
+    path("development/people/<int:pk>/", development.person, name="development_person"),
 ]
