@@ -61,7 +61,9 @@ def test_a_member_asks_for_leave(new_page, server):
     officer.get_by_role("link", name="安排会议").first.click()
     officer.select_option("#id_kind", value="themed_day")
     officer.fill("#id_topic", "主题党日：志愿服务")
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    from zoneinfo import ZoneInfo
+
+    tomorrow = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date() + datetime.timedelta(days=2)
     officer.fill("#id_starts_at", f"{tomorrow.isoformat()}T09:00")
     officer.fill("#id_place", "职工之家")
     officer.get_by_role("button", name=re.compile("安排并通知")).click()
@@ -78,3 +80,26 @@ def test_a_member_asks_for_leave(new_page, server):
 
     officer.goto(meeting_url)
     assert officer.get_by_text("夜班").count() >= 1
+
+
+def test_a_candidate_advances_through_gated_steps(new_page, server):
+    officer = new_page("branch officer")
+    officer.goto("/orglife/")
+    officer.get_by_role("link", name=re.compile("一车间党支部 发展党员工作")).click()
+    candidates = officer.locator("section[aria-labelledby='stage-candidate'] tbody a")
+    candidates.first.click()
+    officer.wait_for_url(re.compile(r"/orglife/development/people/\d+/"))
+    heading = officer.locator("#next-title").inner_text()
+    # Record steps until the intensive training, then try it with too few hours.
+    while "开展集中培训" not in heading:
+        officer.get_by_role("button", name="登记此步骤").click()
+        officer.wait_for_load_state()
+        heading = officer.locator("#next-title").inner_text()
+    officer.fill("#id_training_hours", "16")
+    officer.get_by_role("button", name="登记此步骤").click()
+    assert officer.get_by_text("集中培训时间不少于 3 天或 24 个学时").count() == 1
+    screenshot(officer, "development-refused")
+    officer.fill("#id_training_days", "3")
+    officer.get_by_role("button", name="登记此步骤").click()
+    officer.wait_for_load_state()
+    assert "支部委员会审查" in officer.locator("#next-title").inner_text()
