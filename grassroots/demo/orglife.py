@@ -192,3 +192,32 @@ def build_development(*, today: datetime.date, seed: int = 2026) -> int:
         for person in people
     )
     return len(records)
+
+
+def build_talks(*, today: datetime.date, seed: int = 2026) -> int:
+    """This year's one-to-one talks: each branch's committee has reached most members."""
+    from grassroots.orglife.models import Talk
+
+    rng = random.Random(seed + 9)
+    talks: list[Talk] = []
+    for branch in OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True):
+        committee = [m for m, _v in services.expected_attendees(branch, rules.COMMITTEE, on=today)]
+        if not committee:
+            continue
+        members = [m for m, _v in services.expected_attendees(branch, rules.ASSEMBLY, on=today)]
+        start = datetime.date(today.year, 1, 1)
+        span = max((today - start).days, 1)
+        for member in members:
+            if member in committee or rng.random() < 0.3:
+                continue
+            talks.append(
+                Talk(
+                    unit=branch,
+                    talker=rng.choice(committee),
+                    talkee=member,
+                    held_on=start + datetime.timedelta(days=rng.randrange(span)),
+                    notes="了解工作和家庭情况，听取对支部工作的意见。",
+                )
+            )
+    Talk.objects.bulk_create(talks)
+    return len(talks)

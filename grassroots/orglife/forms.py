@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.forms import StyledForm
 from grassroots.orglife import rules
 from grassroots.orglife.models import Attendance, Meeting
-from grassroots.orgs.models import OrgUnit
+from grassroots.orgs.models import Member, OrgUnit
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -134,3 +134,33 @@ class YearForm(forms.Form):
 
 def default_start() -> str:
     return timezone.localtime().replace(minute=0, second=0).strftime("%Y-%m-%dT%H:%M")
+
+
+class TalkForm(StyledForm):
+    talker = forms.ModelChoiceField(
+        label=_("Held by (committee member)"), queryset=Member.objects.none()
+    )
+    talkee = forms.ModelChoiceField(label=_("Talked with"), queryset=Member.objects.none())
+    held_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    notes = forms.CharField(
+        label=_("Notes (seen by the branch's officers only)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self, *args: Any, committee: list[Member], members: list[Member], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        talker: Any = self.fields["talker"]
+        talkee: Any = self.fields["talkee"]
+        talker.queryset = Member.objects.filter(pk__in=[m.pk for m in committee]).select_related(
+            "user"
+        )
+        talkee.queryset = Member.objects.filter(pk__in=[m.pk for m in members]).select_related(
+            "user"
+        )
+        talker.label_from_instance = talkee.label_from_instance = lambda m: m.user.name

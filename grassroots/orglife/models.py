@@ -216,3 +216,33 @@ class ProbationExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: +{self.months} months"
+
+
+class Talk(models.Model):
+    """谈心谈话: a one-to-one talk between a branch committee member and another member
+    (or two committee members). The notes are for the branch's officers only."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    talker = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("talker")
+    )
+    talkee = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("talked with")
+    )
+    held_on = models.DateField(_("date"))
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("one-to-one talk")
+        indexes = [models.Index(fields=["unit", "held_on"], name="talk_unit_day_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="talk_between_two_people", condition=~Q(talker=models.F("talkee"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.talker_id} ↔ {self.talkee_id} {self.held_on}"

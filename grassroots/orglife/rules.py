@@ -136,3 +136,20 @@ def inactive_since(attended: list[datetime.date], *, today: datetime.date, month
     """True when nothing was attended in the last `months` months before today."""
     cutoff = months_before(today, months)
     return not any(day >= cutoff for day in attended)
+
+
+def missing_talks(
+    committee: set[int], members: set[int], talks: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Who has not yet talked with whom: each pair of committee members, and each other
+    member with at least one committee member. Talks go either way."""
+    pairs = {frozenset(talk) for talk in talks}
+    missing_pairs = [
+        (a, b)
+        for index, a in enumerate(sorted(committee))
+        for b in sorted(committee)[index + 1 :]
+        if frozenset((a, b)) not in pairs
+    ]
+    reached = {b for a, b in talks if a in committee} | {a for a, b in talks if b in committee}
+    missing_members = sorted(m for m in members - committee if m not in reached)
+    return missing_pairs, missing_members

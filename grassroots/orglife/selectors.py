@@ -239,3 +239,37 @@ def inactive_members(
         if rules.inactive_since(attended, today=today, months=months):
             flagged.append((member, member.last_attended))
     return flagged
+
+
+@dataclass
+class TalkStatus:
+    committee: list[Member]
+    missing_pairs: list[tuple[Member, Member]]
+    missing_members: list[Member]
+    talks: list[Any]
+
+
+def talk_status(branch: OrgUnit, *, year: int, on: datetime.date) -> TalkStatus:
+    """This year's one-to-one talks in a branch and who has not yet talked with whom."""
+    from grassroots.orglife.models import Talk
+    from grassroots.orglife.services import expected_attendees
+
+    committee = [member for member, _votes in expected_attendees(branch, rules.COMMITTEE, on=on)]
+    members = {
+        member.pk: member for member, _votes in expected_attendees(branch, rules.ASSEMBLY, on=on)
+    }
+    members.update({member.pk: member for member in committee})
+    talks = list(
+        Talk.objects.filter(unit=branch, held_on__year=year)
+        .select_related("talker__user", "talkee__user")
+        .order_by("-held_on")
+    )
+    pairs, alone = rules.missing_talks(
+        {m.pk for m in committee}, set(members), [(t.talker_id, t.talkee_id) for t in talks]
+    )
+    return TalkStatus(
+        committee,
+        [(members[a], members[b]) for a, b in pairs],
+        [members[pk] for pk in alone],
+        talks,
+    )

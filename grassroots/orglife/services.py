@@ -22,7 +22,7 @@ from grassroots.core.audit import audit_record, snapshot
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
 from grassroots.orglife import rules
-from grassroots.orglife.models import Attendance, Meeting, MeetingCount
+from grassroots.orglife.models import Attendance, Meeting, MeetingCount, Talk
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
 
 MEETING_PLANNED = kinds.define_kind(
@@ -332,3 +332,49 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
         org_path=meeting.unit.path,
     )
     return meeting
+
+
+@transaction.atomic
+def talk_record(
+    *,
+    actor: User,
+    unit: OrgUnit,
+    talker: Member,
+    talkee: Member,
+    held_on: datetime.date,
+    notes: str = "",
+) -> Talk:
+    """Record a one-to-one talk held by a member of the branch committee. The audit entry
+    keeps who and when, not what was said."""
+    errors: dict[str, str] = {}
+    committee = {
+        member.pk for member, _votes in expected_attendees(unit, rules.COMMITTEE, on=held_on)
+    }
+    if talker.pk not in committee:
+        errors["talker"] = _(
+            "Talks are held by a member of the branch committee (or the secretary)."
+        )
+    if talkee.pk == talker.pk:
+        errors["talkee"] = _("A talk is between two people.")
+    elif talkee.branch_id != unit.pk:
+        errors["talkee"] = _("Choose a member of this branch.")
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("The date is in the future: record a talk once it is held.")
+    if errors:
+        raise ValidationError(errors)
+    talk = Talk.objects.create(
+        unit=unit,
+        talker=talker,
+        talkee=talkee,
+        held_on=held_on,
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="talk.record",
+        target=talk,
+        after={"talker": talker.pk, "talkee": talkee.pk, "held_on": held_on.isoformat()},
+        org_path=unit.path,
+    )
+    return talk

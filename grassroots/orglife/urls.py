@@ -10,6 +10,7 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("units/<int:pk>/", views.unit_calendar, name="unit"),
     path("units/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("units/<int:pk>/talks/", views.talks, name="talks"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/print/", views.meeting_print, name="meeting_print"),

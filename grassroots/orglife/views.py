@@ -26,6 +26,7 @@ from grassroots.orglife.forms import (
     HoldForm,
     LeaveForm,
     MeetingForm,
+    TalkForm,
     YearForm,
     default_start,
 )
@@ -361,4 +362,45 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
             "units_with_gaps": sum(1 for s in summaries if s.gaps),
             "only_gaps": only_gaps,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talks(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """谈心谈话 in a branch this year: who has not yet talked with whom, and recording one."""
+    unit = _managed_unit(request, pk)
+    if unit.kind != OrgUnit.Kind.BRANCH:
+        raise Http404
+    today = timezone.localdate()
+    year = YearForm(request.GET).year_or(today.year)
+    status = selectors.talk_status(unit, year=year, on=today)
+    members = list(
+        Member.objects.filter(
+            branch=unit,
+            stage__in=Member.Stage.party_member_values(),
+            status__in=Member.Status.active_values(),
+        )
+        .select_related("user")
+        .order_by("user__employee_number")
+    )
+    form = TalkForm(
+        request.POST or None,
+        committee=status.committee,
+        members=members,
+        initial={"held_on": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.talk_record(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("The talk is recorded."))
+            return HttpResponseRedirect(reverse("orglife:talks", args=[unit.pk]))
+    return render(
+        request,
+        "orglife/talks.html",
+        {"unit": unit, "year": year, "status": status, "form": form},
     )
