@@ -42,6 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if orgs_policy.can_list_members(scope):
         items.append((reverse("orgs:member_list"), _("Members")))
         items.append((reverse("insights:structure"), _("Structure analysis")))
+    if scope.is_officer or scope.is_admin:
+        items.append((reverse("orgs:transfer_list"), _("Transfers")))
     items.append((reverse("orgs:department_tree"), _("Departments")))
     if any(orgs_policy.can_import(scope, kind) for kind in ("members", "employees")):
         items.append((reverse("orgs:import"), _("Import")))

@@ -35,6 +35,7 @@ def define_kind(
 REMINDER = define_kind("reminder", _("Reminders"), to_group=True)
 POST_ASSIGNED = define_kind("orgs.post", _("Posts I have been given"))
 TERM_ENDING = define_kind("orgs.term", _("Terms of office about to end"))
+TRANSFER = define_kind("orgs.transfer", _("Members moving between branches"))
 WEBHOOK_PAUSED = define_kind(
     "notifications.webhook_paused", _("Group-chat robots that stopped working")
 )

@@ -328,3 +328,65 @@ class ImportBatch(models.Model):
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "outcome": self.outcome, "rows": self.row_count}
+
+
+class Transfer(models.Model):
+    """A member's move to another branch (and group) within the enterprise. The sending
+    branch stays responsible until the receiving branch confirms (回执)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the receiving branch")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    from_branch = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    from_group = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_branch = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("to branch")
+    )
+    to_group = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("to Party group"),
+    )
+    effective_on = models.DateField(_("effective from"))
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_member",
+            ),
+            models.CheckConstraint(
+                name="transfer_to_another_branch", condition=~Q(from_branch=models.F("to_branch"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_branch_id} → {self.to_branch_id} ({self.status})"

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.tree import within_any
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs.models import Member, OrgUnit, Transfer
 
 
 def can_view_unit(scope: Scope, unit: OrgUnit) -> bool:
@@ -109,3 +109,23 @@ def can_import(scope: Scope, kind: str) -> bool:
 
 def can_view_departments(scope: Scope) -> bool:
     return scope.is_authenticated
+
+
+def can_request_transfer(scope: Scope, member: Member) -> bool:
+    """The sending side: officers over the member's branch (not for themselves)."""
+    return can_edit_member(scope, member)
+
+
+def can_decide_transfer(scope: Scope, to_branch: OrgUnit) -> bool:
+    """The receiving side confirms (回执) or refuses."""
+    return scope.is_admin or scope.oversees(to_branch.path)
+
+
+def transfers_in_scope(scope: Scope) -> QuerySet[Transfer]:
+    """Transfers leaving or arriving at a branch this person oversees."""
+    if scope.is_admin:
+        return Transfer.objects.all()
+    return Transfer.objects.filter(
+        within_any(scope.officer_paths, field="from_branch__path")
+        | within_any(scope.officer_paths, field="to_branch__path")
+    )

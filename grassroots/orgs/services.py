@@ -23,7 +23,7 @@ from grassroots.core.tree import TreeError
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
 from grassroots.orgs import rules
-from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
+from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit, Transfer
 
 DEPARTMENT_FIELDS = ("code", "name", "kind", "parent", "is_active")
 ORGUNIT_FIELDS = (
@@ -473,3 +473,119 @@ def orgpost_end(*, actor: Any, post: OrgPost, ends_on: datetime.date) -> OrgPost
         org_path=post.unit.path,
     )
     return post
+
+
+# --- Transfers within the enterprise ------------------------------------------------------
+
+
+def _transfer_officers(*units: OrgUnit) -> list[User]:
+    ids = (
+        RoleAssignment.objects.current()
+        .filter(org_unit__in=units, role=Role.BRANCH_OFFICER)
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+@transaction.atomic
+def transfer_request(
+    *,
+    actor: Any,
+    member: Member,
+    to_branch: OrgUnit,
+    to_group: OrgUnit | None,
+    effective_on: datetime.date,
+    reason: str,
+) -> Transfer:
+    """The sending branch asks the receiving branch to take a member in."""
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    )
+    errors: dict[str, str] = {}
+    if to_branch.kind != OrgUnit.Kind.BRANCH or not to_branch.is_active:
+        errors["to_branch"] = _("Choose an active branch.")
+    elif to_branch.pk == member.branch_id:
+        errors["to_branch"] = _("The member already belongs to this branch.")
+    if to_group is not None and to_group.parent_id != to_branch.pk:
+        errors["to_group"] = _("The Party group “%(group)s” does not belong to “%(branch)s”.") % {
+            "group": to_group.name,
+            "branch": to_branch.name,
+        }
+    if not reason.strip():
+        errors["reason"] = _("Say why the member moves.")
+    if Transfer.objects.filter(member=member, status=Transfer.Status.PENDING).exists():
+        errors["to_branch"] = _("A transfer of this member is already waiting for an answer.")
+    if errors:
+        raise ValidationError(errors)
+    transfer = Transfer.objects.create(
+        member=member,
+        from_branch=member.branch,
+        from_group=member.group,
+        to_branch=to_branch,
+        to_group=to_group,
+        effective_on=effective_on,
+        reason=reason.strip(),
+        requested_by=actor,
+    )
+    notify(
+        recipients=_transfer_officers(to_branch),
+        kind=kinds.TRANSFER.key,
+        title=_("%(name)s is to move from %(from)s to your branch: please confirm")
+        % {"name": member.user.name, "from": member.branch.name},
+        url="/orgs/transfers/",
+        event_key=f"transfer:{transfer.pk}:requested",
+    )
+    audit_record(
+        actor=actor,
+        action="transfer.request",
+        target=transfer,
+        after=snapshot(
+            transfer, ("member", "from_branch", "to_branch", "to_group", "effective_on")
+        ),
+        org_path=member.branch.path,
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: str = "") -> Transfer:
+    """The receiving branch confirms (the member moves, history kept) or refuses (with
+    the reason). Both branches are told."""
+    transfer = (
+        Transfer.objects.select_for_update()
+        .select_related("member__user", "from_branch", "to_branch", "to_group")
+        .get(pk=transfer.pk)
+    )
+    if transfer.status != Transfer.Status.PENDING:
+        raise ValidationError(_("This transfer has already been answered."))
+    if not confirm and not answer.strip():
+        raise ValidationError({"answer": _("Say why the branch cannot take the member in.")})
+    transfer.status = Transfer.Status.CONFIRMED if confirm else Transfer.Status.REFUSED
+    transfer.answer = answer.strip()
+    transfer.decided_by = actor
+    transfer.decided_at = timezone.now()
+    transfer.save(update_fields=["status", "answer", "decided_by", "decided_at"])
+    if confirm:
+        member_update(
+            actor=actor, member=transfer.member, branch=transfer.to_branch, group=transfer.to_group
+        )
+    title = (
+        _("%(name)s has moved to %(to)s")
+        if confirm
+        else _("%(to)s cannot take %(name)s in: %(answer)s")
+    ) % {"name": transfer.member.user.name, "to": transfer.to_branch.name, "answer": answer}
+    notify(
+        recipients=_transfer_officers(transfer.from_branch, transfer.to_branch),
+        kind=kinds.TRANSFER.key,
+        title=title,
+        url="/orgs/transfers/",
+        event_key=f"transfer:{transfer.pk}:decided",
+    )
+    audit_record(
+        actor=actor,
+        action="transfer.confirm" if confirm else "transfer.refuse",
+        target=transfer,
+        after={"status": transfer.status, "answer": transfer.answer},
+        org_path=transfer.to_branch.path,
+    )
+    return transfer

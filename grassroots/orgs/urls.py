@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grassroots.orgs import views
+from grassroots.orgs import transfer_views, views
 
 app_name = "orgs"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("units/<int:pk>/posts/new/", views.post_assign, name="post_assign"),
     path("posts/<int:pk>/end/", views.post_end, name="post_end"),
     path("departments/", views.department_tree, name="department_tree"),
+    path("transfers/", transfer_views.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/decide/", transfer_views.transfer_decide, name="transfer_decide"),
+    path("members/<int:pk>/transfer/", transfer_views.transfer_new, name="transfer_new"),
     path("members/", views.member_list, name="member_list"),
     path("members/export.xlsx", views.member_export, name="member_export"),
     path("members/new/", views.member_create, name="member_create"),

@@ -1,0 +1,116 @@
+"""Moving a member between branches: asked by the sending branch, confirmed (or refused)
+by the receiving one, history kept, both told, and who may do what."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.core.models import AuditEntry
+from grassroots.notifications.models import Notification
+from grassroots.orgs import services
+from grassroots.orgs.models import Transfer
+
+pytestmark = pytest.mark.django_db
+BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
+
+
+def client_as(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend=BACKEND)
+    return client
+
+
+def ask(world, **extra):
+    values = {
+        "actor": world.officer_a,
+        "member": world.member_a,
+        "to_branch": world.branch_b,
+        "to_group": None,
+        "effective_on": timezone.localdate(),
+        "reason": "调往二车间工作",
+    }
+    return services.transfer_request(**(values | extra))
+
+
+def test_confirmed_transfer_moves_the_member_and_tells_both_branches(world):
+    transfer = ask(world)
+    assert Notification.objects.filter(recipient=world.officer_b, kind="orgs.transfer").count() == 1
+    world.member_a.refresh_from_db()
+    assert world.member_a.branch == world.branch_a  # still the sending branch's until confirmed
+    services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=True)
+    world.member_a.refresh_from_db()
+    assert world.member_a.branch == world.branch_b and world.member_a.group is None
+    assert Notification.objects.filter(recipient=world.officer_a, kind="orgs.transfer").exists()
+    assert AuditEntry.objects.filter(action="transfer.confirm").exists()
+    assert AuditEntry.objects.filter(action="member.update", target_id=str(world.member_a.pk))
+    with pytest.raises(ValidationError):
+        services.transfer_decide(
+            actor=world.officer_b, transfer=transfer, confirm=False, answer="x"
+        )
+
+
+def test_refusal_needs_a_reason_and_leaves_the_member(world):
+    transfer = ask(world)
+    with pytest.raises(ValidationError):
+        services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=False)
+    services.transfer_decide(
+        actor=world.officer_b, transfer=transfer, confirm=False, answer="编制已满"
+    )
+    world.member_a.refresh_from_db()
+    assert world.member_a.branch == world.branch_a
+    assert Transfer.objects.get().status == "refused"
+
+
+def test_bad_transfers_are_refused_with_a_message(world):
+    with pytest.raises(ValidationError) as error:
+        ask(world, to_branch=world.branch_a)
+    assert "to_branch" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        ask(world, to_group=world.group_a)  # a group of branch A, not of branch B
+    assert "to_group" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        ask(world, reason="  ")
+    assert "reason" in error.value.message_dict
+    ask(world)
+    with pytest.raises(ValidationError):
+        ask(world, effective_on=timezone.localdate() + datetime.timedelta(days=3))
+    assert Transfer.objects.count() == 1
+
+
+def test_who_may_ask_and_who_may_answer(world):
+    url = reverse("orgs:transfer_new", args=[world.member_a.pk])
+    for user, status in (
+        (world.officer_a, 200),
+        (world.committee_officer, 200),
+        (world.officer_b, 404),
+        (world.member_a.user, 404),
+        (None, 302),
+    ):
+        assert client_as(user).get(url).status_code == status
+    response = client_as(world.officer_a).post(
+        url,
+        {
+            "to_branch": world.branch_b.pk,
+            "effective_on": timezone.localdate().isoformat(),
+            "reason": "岗位调整",
+        },
+    )
+    assert response.status_code == 302
+    transfer = Transfer.objects.get()
+    decide = reverse("orgs:transfer_decide", args=[transfer.pk])
+    # The sending officer cannot answer for the receiving branch.
+    assert client_as(world.officer_a).post(decide, {"decision": "confirm"}).status_code == 404
+    assert client_as(world.member_b.user).post(decide, {"decision": "confirm"}).status_code == 404
+    listing = client_as(world.officer_b).get(reverse("orgs:transfer_list"))
+    assert listing.status_code == 200 and world.member_a.user.name in listing.content.decode()
+    assert client_as(world.employee).get(reverse("orgs:transfer_list")).status_code == 404
+    assert client_as(world.officer_b).post(decide, {"decision": "confirm"}).status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.status == "confirmed"

@@ -1,0 +1,133 @@
+"""Moving a member between branches: the sending branch asks, the receiving one answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from grassroots.accounts.requests import AuthenticatedRequest
+from grassroots.accounts.scope import scope_for
+from grassroots.core.forms import StyledForm
+from grassroots.orgs import policy, services
+from grassroots.orgs.models import Member, OrgUnit, Transfer
+from grassroots.orgs.selectors import get_member_for
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
+
+
+class TransferForm(StyledForm):
+    to_branch = UnitField(label=gettext_lazy("To branch"), queryset=OrgUnit.objects.none())
+    to_group = UnitField(
+        label=gettext_lazy("To Party group (optional)"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+    )
+    effective_on = forms.DateField(
+        label=gettext_lazy("Effective from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        branches: Any = self.fields["to_branch"]
+        groups: Any = self.fields["to_group"]
+        branches.queryset = (
+            OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True)
+            .exclude(pk=member.branch_id)
+            .order_by("path")
+        )
+        groups.queryset = OrgUnit.objects.filter(kind=OrgUnit.Kind.GROUP, is_active=True).order_by(
+            "path"
+        )
+
+
+class AnswerForm(StyledForm):
+    answer = forms.CharField(
+        label=gettext_lazy("Answer (required when refusing)"), max_length=500, required=False
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    member = get_member_for(scope, pk)
+    if not policy.can_request_transfer(scope, member):
+        raise Http404
+    form = TransferForm(
+        request.POST or None, member=member, initial={"effective_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer_request(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request, _("The receiving branch has been asked to confirm the transfer.")
+            )
+            return HttpResponseRedirect(reverse("orgs:member_detail", args=[member.pk]))
+    return render(request, "orgs/transfer_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_GET
+def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.is_admin or scope.is_officer):
+        raise Http404
+    transfers = list(
+        policy.transfers_in_scope(scope)
+        .select_related("member__user", "from_branch", "to_branch", "to_group")
+        .order_by("-created_at")[:100]
+    )
+    waiting = [
+        t
+        for t in transfers
+        if t.status == Transfer.Status.PENDING and policy.can_decide_transfer(scope, t.to_branch)
+    ]
+    forms_for = [(t, AnswerForm(prefix=f"t{t.pk}")) for t in waiting]
+    return render(
+        request,
+        "orgs/transfer_list.html",
+        {"waiting": forms_for, "transfers": transfers},
+    )
+
+
+@login_required
+@require_POST
+def transfer_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    transfer = Transfer.objects.select_related("to_branch").filter(pk=pk).first()
+    if transfer is None or not policy.can_decide_transfer(scope, transfer.to_branch):
+        raise Http404
+    form = AnswerForm(request.POST, prefix=f"t{transfer.pk}")
+    form.is_valid()
+    try:
+        services.transfer_decide(
+            actor=request.user,
+            transfer=transfer,
+            confirm=request.POST.get("decision") == "confirm",
+            answer=form.cleaned_data.get("answer", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The answer is recorded and both branches told."))
+    return HttpResponseRedirect(reverse("orgs:transfer_list"))
