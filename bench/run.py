@@ -82,7 +82,8 @@ class Measurement:
 def main(variant: str = "") -> None:
     """Parse the command line, run the scenarios, print (and append) the report.
 
-    `variant` names a changed setup (bench/proposed_fixes.py) in the report's heading.
+    `variant` names a changed setup (a script that patches the app and calls this) in
+    the report's heading.
     """
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

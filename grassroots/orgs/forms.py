@@ -15,12 +15,24 @@ from grassroots.orgs.selectors import unit_choices
 ETHNIC_GROUP_CHOICES = [(name, name) for name in ETHNIC_GROUPS]
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    """Units shown with indentation by depth and their kind, so that the tree reads."""
+def unit_label(unit: OrgUnit, kind_label: str) -> str:
+    """A unit indented by its depth and followed by its kind, so that the tree reads."""
+    return f"{'　' * unit.depth}{unit.name}（{kind_label}）"
 
+
+class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        indent = "　" * obj.depth
-        return f"{indent}{obj.name}（{obj.get_kind_display()}）"
+        return unit_label(obj, obj.get_kind_display())
+
+
+class UnitSelect(forms.Select):
+    """A select for a long list of units, rendered in one template loop.
+
+    Django renders each option through its own template include; the member filter of
+    a group committee offers 150 units, and that alone cost ~20 ms per page.
+    """
+
+    template_name = "orgs/widgets/unit_select.html"
 
 
 class MemberFilterForm(StyledForm):
@@ -40,6 +52,7 @@ class MemberFilterForm(StyledForm):
         required=False,
         queryset=OrgUnit.objects.none(),
         empty_label=_("All I oversee"),
+        widget=UnitSelect,
     )
     cohort = forms.TypedChoiceField(
         label=_("Birth cohort"),
@@ -65,9 +78,10 @@ class MemberFilterForm(StyledForm):
         raw = self.data.get("unit") if self.is_bound else None
         selected = units.filter(pk=raw).first() if raw and str(raw).isdigit() else None
         choices: list[tuple[Any, Any]] = [("", field.empty_label)]  # type: ignore[attr-defined]
+        # Kind labels translated once, not once per option (get_kind_display is slow).
+        kinds = {value: str(label) for value, label in OrgUnit.Kind.choices}
         choices += [
-            (unit.pk, field.label_from_instance(unit))  # type: ignore[attr-defined]
-            for unit in unit_choices(units, selected)
+            (unit.pk, unit_label(unit, kinds[unit.kind])) for unit in unit_choices(units, selected)
         ]
         field.widget.choices = choices
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.utils.formats import date_format
@@ -12,9 +14,41 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grassroots.core import parameters
+from grassroots.core.tree import within
 from grassroots.orgs import rules
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
 from grassroots.orgs.rules import HealthCode, HealthLimits, HealthWarning
+
+COMMITTEE_KINDS = sorted(OrgPost.Kind.committee_values())
+HEAD_KINDS = [OrgPost.Kind.SECRETARY.value, OrgPost.Kind.GROUP_LEADER.value]
+
+
+class UnitFacts(NamedTuple):
+    """The columns of a unit that its health depends on, and its place in the tree.
+
+    A subtree of an enterprise group holds thousands of units; reading these columns as
+    tuples costs a fraction of building model instances for them.
+    """
+
+    pk: int
+    path: str
+    kind: str
+    is_active: bool
+    is_joint: bool
+    term_ends_on: datetime.date | None
+
+    @classmethod
+    def of(cls, unit: OrgUnit) -> UnitFacts:
+        return cls(*(getattr(unit, name) for name in cls._fields))
+
+
+@dataclass(frozen=True)
+class _Counts:
+    full: Counter[int]  # full members in good standing per branch
+    party: Counter[int]  # probationary and full members in good standing per branch
+    committee_posts: Counter[int]  # current committee posts per unit
+    heads: set[int]  # units with a secretary or group leader in post
+    covered: Counter[int]  # departments covered per branch
 
 
 def current_limits() -> HealthLimits:
@@ -31,78 +65,131 @@ def current_limits() -> HealthLimits:
 def units_health(
     units: Iterable[OrgUnit], *, today: datetime.date
 ) -> dict[int, list[HealthWarning]]:
-    """Warnings per unit id. Four queries whatever the number of units."""
-    unit_list = list(units)
-    if not unit_list:
+    """Warnings per unit id for a few units (a unit and its children). Three queries
+    whatever the number of units; for a whole subtree use subtree_health."""
+    facts = [UnitFacts.of(unit) for unit in units]
+    if not facts:
         return {}
-    ids = [unit.pk for unit in unit_list]
+    branch_ids = [unit.pk for unit in facts if unit.kind == OrgUnit.Kind.BRANCH]
+    counts = _count(
+        members=Q(branch_id__in=branch_ids),
+        posts=Q(unit_id__in=[unit.pk for unit in facts]),
+        departments=Q(orgunit_id__in=branch_ids),
+    )
     limits = current_limits()
-    branch_ids = [unit.pk for unit in unit_list if unit.kind == OrgUnit.Kind.BRANCH]
+    return {unit.pk: _warnings(unit, counts, limits, today) for unit in facts}
 
+
+def subtree_health(
+    root_path: str, *, today: datetime.date
+) -> tuple[list[UnitFacts], dict[int, list[HealthWarning]]]:
+    """The active units of a subtree, ordered by path, and the warnings per unit id.
+
+    Four queries whatever the size of the subtree. Every query selects by the subtree's
+    path rather than by a list of ids: at 11,000 units an id list means 20,000 query
+    parameters to send and a plan that takes longer than the count itself.
+    """
+    facts = [
+        UnitFacts._make(row)
+        for row in OrgUnit.objects.filter(within(root_path), is_active=True)
+        .order_by("path")
+        .values_list(*UnitFacts._fields)
+    ]
+    counts = _count(
+        members=within(root_path, "branch__path"),
+        posts=within(root_path, "unit__path"),
+        departments=within(root_path, "orgunit__path"),
+    )
+    limits = current_limits()
+    return facts, {unit.pk: _warnings(unit, counts, limits, today) for unit in facts}
+
+
+def _count(*, members: Q, posts: Q, departments: Q) -> _Counts:
+    """The counts the rules need, each query selecting its rows by its condition."""
+    full, party = _count_members(members)
+    committee_posts, heads = _count_posts(posts)
+    return _Counts(full, party, committee_posts, heads, _count_departments(departments))
+
+
+def _count_members(condition: Q) -> tuple[Counter[int], Counter[int]]:
+    """(full members, party members) in good standing per branch."""
     full: Counter[int] = Counter()
     party: Counter[int] = Counter()
-    if branch_ids:
-        rows = (
-            Member.objects.party_members()
-            .filter(branch_id__in=branch_ids)
-            .values("branch_id")
-            .annotate(
-                party=Count("pk"),
-                full=Count(
-                    "pk", filter=Q(stage=Member.Stage.FULL, status__in=["normal", "restored"])
-                ),
-            )
+    rows = (
+        Member.objects.party_members()
+        .filter(condition)
+        .values_list("branch_id")
+        .annotate(
+            party=Count("pk"),
+            full=Count("pk", filter=Q(stage=Member.Stage.FULL, status__in=["normal", "restored"])),
         )
-        for row in rows:
-            full[row["branch_id"]] = row["full"]
-            party[row["branch_id"]] = row["party"]
+        # Member's default ordering would join the users table (a million rows) into
+        # this count even though the ORDER BY itself is dropped from a GROUP BY.
+        .order_by()
+    )
+    for branch_id, party_count, full_count in rows:
+        full[branch_id] = full_count
+        party[branch_id] = party_count
+    return full, party
 
+
+def _count_posts(condition: Q) -> tuple[Counter[int], set[int]]:
+    """(committee posts per unit, units with a head in post), from current posts."""
     committee_posts: Counter[int] = Counter()
     heads: set[int] = set()
-    for unit_id, kind, count in (
-        OrgPost.objects.filter(unit_id__in=ids, ends_on__isnull=True)
-        .values_list("unit_id", "kind")
-        .annotate(count=Count("pk"))
-    ):
-        if kind in OrgPost.Kind.committee_values():
-            committee_posts[unit_id] += count
-        if kind in (OrgPost.Kind.SECRETARY, OrgPost.Kind.GROUP_LEADER):
+    rows = (
+        OrgPost.objects.filter(condition, ends_on__isnull=True)
+        .values_list("unit_id")
+        .annotate(
+            committee=Count("pk", filter=Q(kind__in=COMMITTEE_KINDS)),
+            heads=Count("pk", filter=Q(kind__in=HEAD_KINDS)),
+        )
+        .order_by()  # the default ordering (by unit) would join the units table
+    )
+    for unit_id, committee, head_count in rows:
+        committee_posts[unit_id] = committee
+        if head_count:
             heads.add(unit_id)
+    return committee_posts, heads
 
-    covered: Counter[int] = Counter(
+
+def _count_departments(condition: Q) -> Counter[int]:
+    """Departments covered per branch (a joint branch may cover only so many)."""
+    return Counter(
         dict(
-            OrgUnit.departments.through.objects.filter(orgunit_id__in=branch_ids)
+            OrgUnit.departments.through.objects.filter(condition)
             .values_list("orgunit_id")
             .annotate(count=Count("pk"))
+            .order_by()
         )
     )
 
-    result: dict[int, list[HealthWarning]] = {}
-    for unit in unit_list:
-        if not unit.is_active:
-            result[unit.pk] = []
-        elif unit.kind == OrgUnit.Kind.BRANCH:
-            result[unit.pk] = rules.branch_warnings(
-                full_members=full[unit.pk],
-                party_members=party[unit.pk],
-                committee_posts=committee_posts[unit.pk],
-                has_secretary=unit.pk in heads,
-                is_joint=unit.is_joint,
-                departments_covered=covered[unit.pk],
-                term_ends_on=unit.term_ends_on,
-                today=today,
-                limits=limits,
-            )
-        elif unit.kind == OrgUnit.Kind.GROUP:
-            result[unit.pk] = rules.group_warnings(has_leader=unit.pk in heads)
-        else:
-            result[unit.pk] = rules.committee_warnings(
-                has_secretary=unit.pk in heads,
-                term_ends_on=unit.term_ends_on,
-                today=today,
-                limits=limits,
-            )
-    return result
+
+def _warnings(
+    unit: UnitFacts, counts: _Counts, limits: HealthLimits, today: datetime.date
+) -> list[HealthWarning]:
+    if not unit.is_active:
+        return []
+    if unit.kind == OrgUnit.Kind.BRANCH:
+        return rules.branch_warnings(
+            full_members=counts.full[unit.pk],
+            party_members=counts.party[unit.pk],
+            committee_posts=counts.committee_posts[unit.pk],
+            has_secretary=unit.pk in counts.heads,
+            is_joint=unit.is_joint,
+            departments_covered=counts.covered[unit.pk],
+            term_ends_on=unit.term_ends_on,
+            today=today,
+            limits=limits,
+        )
+    if unit.kind == OrgUnit.Kind.GROUP:
+        return rules.group_warnings(has_leader=unit.pk in counts.heads)
+    return rules.committee_warnings(
+        has_secretary=unit.pk in counts.heads,
+        term_ends_on=unit.term_ends_on,
+        today=today,
+        limits=limits,
+    )
 
 
 def describe(warning: HealthWarning) -> str:

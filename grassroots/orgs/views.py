@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from grassroots.accounts.models import User
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
+from grassroots.core.downloads import xlsx_response
+from grassroots.core.pagination import CappedPaginator
 from grassroots.orgs import exporting, health, importing, policy, rules, selectors, services
 from grassroots.orgs.forms import (
     ImportForm,
@@ -32,17 +33,10 @@ from grassroots.orgs.forms import (
     UnitForm,
 )
 from grassroots.orgs.models import ImportBatch, Member, OrgPost, OrgUnit
-from grassroots.orgs.spreadsheet import XLSX_CONTENT_TYPE
 
 
 def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"url": url, "label": label} for url, label in pairs]
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --- The Party tree and a unit's page ---------------------------------------------------
@@ -219,6 +213,10 @@ def department_tree(request: AuthenticatedRequest) -> HttpResponse:
 
 # --- Member records ---------------------------------------------------------------------
 
+# The member list counts (and lists) at most this many people; a group committee's whole
+# list holds 100,000, and counting them all would cost more than showing a page.
+MEMBER_COUNT_CAP = 5_000
+
 
 def _member_filters(
     request: HttpRequest, scope: Any
@@ -246,9 +244,9 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.can_list_members(scope):
         raise Http404
     form, filters = _member_filters(request, scope)
-    page = Paginator(selectors.member_list(scope, filters), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    members = selectors.member_list(scope, filters)
+    paginator = CappedPaginator(members, settings.PAGE_SIZE, cap=MEMBER_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "orgs/member_list.html",
@@ -270,7 +268,7 @@ def member_export(request: AuthenticatedRequest) -> HttpResponse:
     _form, filters = _member_filters(request, scope)
     members = selectors.member_list(scope, filters).iterator(chunk_size=2000)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx(exporting.members_workbook(members, scope), f"members-{stamp}.xlsx")
+    return xlsx_response(exporting.members_workbook(members, scope), f"members-{stamp}.xlsx")
 
 
 @login_required
@@ -465,7 +463,7 @@ def import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = _own_batch(request, pk)
-    return _xlsx(exporting.error_report_workbook(batch), f"import-{batch.pk}-problems.xlsx")
+    return xlsx_response(exporting.error_report_workbook(batch), f"import-{batch.pk}-problems.xlsx")
 
 
 @login_required
@@ -474,4 +472,4 @@ def import_template(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     scope = scope_for(request.user)
     if kind not in _import_kinds(scope):
         raise Http404
-    return _xlsx(exporting.template_workbook(kind), f"template-{kind}.xlsx")
+    return xlsx_response(exporting.template_workbook(kind), f"template-{kind}.xlsx")

@@ -65,6 +65,33 @@ def test_members_without_birth_dates_show_as_not_recorded(world):
     assert counts(structure, "age")["unknown"] == 1
 
 
+def test_organisations_below_show_the_young_the_educated_women_and_the_pipeline(world):
+    # given: in branch B, a woman of 35 with a college diploma, a man of 36, an applicant
+    MemberFactory(
+        branch=world.branch_b,
+        birth_date=datetime.date(1990, 5, 2),
+        education="college",
+        gender="f",
+    )
+    MemberFactory(branch=world.branch_b, birth_date=datetime.date(1990, 5, 1))
+    MemberFactory(branch=world.branch_b, stage=Member.Stage.APPLICANT)
+    # when
+    structure = member_structure(world.committee, on=ON)
+    # then
+    row = next(row for row in structure.children if row.unit == world.branch_b)
+    assert (row.party_members, row.young, row.college, row.women, row.pipeline) == (4, 1, 1, 1, 1)
+
+
+def test_members_who_have_left_are_not_counted(world):
+    Member.objects.filter(pk=world.member_b.pk).update(status=Member.Status.LEFT)
+    structure = member_structure(world.committee, on=ON)
+    assert structure.party_members == 4
+    assert counts(structure, "stage")["full"] == 4
+
+
 def test_whole_group_structure_is_a_fixed_number_of_queries(world, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        member_structure(world.committee, on=ON)
+    MemberFactory.create_batch(3, branch=world.branch_b)
     with django_assert_num_queries(3):
         member_structure(world.committee, on=ON)

@@ -49,3 +49,20 @@ def test_home_query_count_is_fixed(world, client_for, django_assert_max_num_quer
     client.get(reverse("home"))
     with django_assert_max_num_queries(16):
         client.get(reverse("home"))
+
+
+def test_committee_home_shows_the_dangers_first_and_counts_the_rest(world, client_for, monkeypatch):
+    # given: group A has no leader (a warning, earlier in tree order) and branch B two
+    # full members (a danger); the page shows one warning
+    from grassroots.insights import home
+
+    monkeypatch.setattr(home, "WARNINGS_SHOWN", 1)
+    # when
+    response = client_for(world.committee_officer).get(reverse("home"))
+    # then
+    panel = response.context["panels"][0]
+    assert [(unit, severity) for unit, severity, _text in panel.warnings] == [
+        (world.branch_b, "danger")
+    ]
+    assert panel.more_warnings == 1  # the group without a leader
+    assert panel.unit_count == 4

@@ -60,3 +60,33 @@ def test_every_warning_reads_as_a_sentence(world):
     ]
     assert any("3" in text for text in texts)
     assert all(text and "%(" not in text for text in texts)
+
+
+def test_subtree_health_agrees_with_the_health_of_each_unit(world):
+    # given: an expiring term on A, and branch B with two full members
+    world.branch_a.term_ends_on = TODAY + datetime.timedelta(days=30)
+    world.branch_a.save()
+    units = [world.committee, world.branch_a, world.group_a, world.branch_b]  # tree order
+    # when
+    facts, warnings = health.subtree_health(world.committee.path, today=TODAY)
+    # then
+    assert [unit.pk for unit in facts] == [unit.pk for unit in units]
+    assert warnings == health.units_health(units, today=TODAY)
+    assert HealthCode.TOO_FEW_FULL_MEMBERS in {w.code for w in warnings[world.branch_b.pk]}
+
+
+def test_subtree_health_leaves_out_inactive_units_and_other_subtrees(world):
+    world.group_a.is_active = False
+    world.group_a.save()
+    facts, warnings = health.subtree_health(world.branch_a.path, today=TODAY)
+    assert [unit.pk for unit in facts] == [world.branch_a.pk]
+    assert set(warnings) == {world.branch_a.pk}
+
+
+def test_subtree_health_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
+    health.subtree_health(world.committee.path, today=TODAY)  # warm the parameter cache
+    with django_assert_num_queries(4):
+        health.subtree_health(world.committee.path, today=TODAY)
+    MemberFactory.create_batch(3, branch=world.branch_b)
+    with django_assert_num_queries(4):
+        health.subtree_health(world.committee.path, today=TODAY)

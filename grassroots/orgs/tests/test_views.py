@@ -111,6 +111,23 @@ def test_member_list_query_count_does_not_grow_with_rows(
     assert response.context["page_obj"].paginator.count == 35
 
 
+def test_member_list_over_the_cap_says_more_than_and_lists_only_that_many(
+    world, client_for, monkeypatch
+):
+    # given: the committee officer oversees five member records, and the cap is three
+    from grassroots.orgs import views
+
+    monkeypatch.setattr(views, "MEMBER_COUNT_CAP", 3)
+    # when
+    response = client_for(world.committee_officer).get(reverse("orgs:member_list"))
+    # then
+    paginator = response.context["page_obj"].paginator
+    assert paginator.is_capped and paginator.count == 3
+    assert len(response.context["page_obj"].object_list) == 3
+    status = response.content.decode().split('id="result-count"')[1].split("</p>")[0]
+    assert "3" in status and "5" not in status
+
+
 def test_unit_page_shows_health_to_officers_only(world, client_for):
     url = reverse("orgs:unit_detail", args=[world.branch_b.pk])
     officer_page = client_for(world.officer_b).get(url).content.decode()
