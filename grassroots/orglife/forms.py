@@ -57,7 +57,7 @@ class MeetingForm(StyledForm):
         choices = kinds_for(unit)
         self.fields["kind"].choices = choices  # type: ignore[attr-defined]
         extra = (
-            choices
+            [(k, label) for k, label in choices if k not in rules.QUORUM_KINDS]
             if unit.kind == OrgUnit.Kind.BRANCH
             else [(k, label) for k, label in Meeting.Kind.choices if k == rules.THEMED_DAY]
         )
@@ -145,7 +145,7 @@ class TalkForm(StyledForm):
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = forms.CharField(
-        label=_("Notes (seen by the branch's officers only)"),
+        label=_("Notes (seen only by the officers over this branch)"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

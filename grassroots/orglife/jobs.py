@@ -27,9 +27,11 @@ def gap_reminders(now: datetime.datetime) -> int:
     roots = OrgUnit.objects.filter(parent__isnull=True, is_active=True)
     due: dict[int, list[tuple[str, rules.Period]]] = defaultdict(list)
     names: dict[int, str] = {}
+    is_group: dict[int, bool] = {}
     for root in roots:
         for summary in selectors.subtree_compliance(root, year=today.year, today=today):
             names[summary.unit_id] = summary.name
+            is_group[summary.unit_id] = summary.kind == OrgUnit.Kind.GROUP
             for row in summary.rows:
                 for cell in row.cells:
                     if cell.status == rules.DUE_SOON:
@@ -46,8 +48,12 @@ def gap_reminders(now: datetime.datetime) -> int:
     ):
         if assignment.org_unit_id is not None:
             officers[assignment.org_unit_id].append(assignment.user)
+    # Group-chat robots are registered on branches: a group's gap goes to its branch's chat.
+    chat_of = {pk: (parents.get(pk) or pk) if is_group[pk] else pk for pk in due}
+    chats = OrgUnit.objects.in_bulk(list(set(chat_of.values())))
     for unit_id, gaps in due.items():
         recipients = officers.get(unit_id) or officers.get(parents.get(unit_id) or 0, [])
+        chat = chats.get(chat_of[unit_id])
         for kind, period in gaps:
             events.append(
                 Event(
@@ -64,7 +70,7 @@ def gap_reminders(now: datetime.datetime) -> int:
                     body="",
                     url=f"/orglife/units/{unit_id}/",
                     urgent=False,
-                    org_unit=None,
+                    org_unit=chat,
                 )
             )
     return notify_many(events, now=now)

@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractMonth, ExtractQuarter
 
 from grassroots.accounts.scope import Scope
 from grassroots.core import parameters
@@ -181,6 +181,13 @@ def subtree_compliance(root: OrgUnit, *, year: int, today: datetime.date) -> lis
     ]
 
 
+def places_used(unit: OrgUnit) -> list[str]:
+    """Places this unit has used, for the "pick or type" list."""
+    return list(
+        Meeting.objects.filter(unit=unit).order_by().values_list("place", flat=True).distinct()[:30]
+    )
+
+
 def unit_meetings(unit: OrgUnit, *, year: int) -> QuerySet[Meeting]:
     return Meeting.objects.filter(unit=unit, starts_at__year=year).order_by("-starts_at")
 
@@ -221,8 +228,9 @@ def inactive_members(
         .annotate(
             last_attended=Max(
                 "attendances__meeting__held_on",
+                # On leave with a reason is not dropping out ("without good reason").
                 filter=Q(
-                    attendances__status=Attendance.Status.PRESENT,
+                    attendances__status__in=[Attendance.Status.PRESENT, Attendance.Status.LEAVE],
                     attendances__meeting__status=Meeting.Status.HELD,
                 ),
             )
@@ -273,3 +281,100 @@ def talk_status(branch: OrgUnit, *, year: int, on: datetime.date) -> TalkStatus:
         [members[pk] for pk in alone],
         talks,
     )
+
+
+@dataclass
+class UnitGaps:
+    unit_id: int
+    name: str
+    kind: str
+    path: str
+    depth: int
+    by_kind: dict[str, int]  # required kinds only → number of gaps
+
+    @property
+    def gaps(self) -> int:
+        return sum(self.by_kind.values())
+
+    def gaps_of(self, kind: str) -> int | None:
+        return self.by_kind.get(kind)  # None: not required of this unit
+
+
+def _period_number(frequency: str) -> Any:
+    if frequency == rules.MONTH:
+        return ExtractMonth("held_on")
+    if frequency == rules.QUARTER:
+        return ExtractQuarter("held_on")
+    return Value(1)
+
+
+def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[UnitGaps]:
+    """The committee overview: for every branch and group under `root`, the number of
+    gaps per required kind in the year — the same answer as `unit_compliance` gives one
+    unit at a time (a test holds them together), computed for thousands of units at
+    once. The database counts, per unit and kind, the past periods that had a meeting
+    and the meetings in the current period; Python subtracts. Four queries."""
+    frequencies = current_frequencies()
+    soon_days = parameters.value("orglife.due_soon_days")
+    past: dict[str, int] = {}
+    current: dict[str, rules.Period | None] = {}
+    due_soon: dict[str, bool] = {}
+    past_rule, current_rule = Q(pk__in=[]), Q(pk__in=[])
+    for kind, frequency in frequencies.items():
+        if not frequency:
+            continue
+        periods = rules.periods_in_year(year, frequency)
+        past[kind] = sum(1 for period in periods if period.end < today)
+        now = next((period for period in periods if today in period), None)
+        current[kind] = now
+        due_soon[kind] = now is not None and (now.end - today).days < soon_days
+        cutoff = (
+            now.start
+            if now is not None
+            else (datetime.date(year + 1, 1, 1) if past[kind] else datetime.date(year, 1, 1))
+        )
+        past_rule |= Q(kind=kind, held_on__lt=cutoff)
+        if now is not None and due_soon[kind]:
+            current_rule |= Q(kind=kind, held_on__gte=now.start, held_on__lte=now.end)
+    period_number = Case(
+        *[When(kind=k, then=_period_number(f)) for k, f in frequencies.items() if f],
+        output_field=IntegerField(),
+    )
+    counted = (
+        MeetingCount.objects.filter(
+            unit_id__in=OrgUnit.objects.filter(within(root.path)).values("pk"), held_on__year=year
+        )
+        .order_by()
+        .values("unit_id", "kind")
+        .annotate(
+            covered=Count(period_number, distinct=True, filter=Q(planned=False) & past_rule),
+            now=Count("id", filter=current_rule),
+        )
+    )
+    covered: dict[tuple[int, str], int] = {}
+    in_current: dict[tuple[int, str], int] = {}
+    for row in counted:
+        covered[(row["unit_id"], row["kind"])] = row["covered"]
+        in_current[(row["unit_id"], row["kind"])] = row["now"]
+    units = list(
+        OrgUnit.objects.filter(
+            within(root.path), is_active=True, kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP]
+        )
+        .order_by("path")
+        .values_list("pk", "name", "kind", "path", "depth")
+    )
+    branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == OrgUnit.Kind.BRANCH]
+    with_committee = committee_units(branch_ids, today) if branch_ids else set()
+    result = []
+    for pk, name, kind, path, depth in units:
+        by_kind = {}
+        for requirement in rules.requirements(
+            unit_kind=kind, has_committee=pk in with_committee, frequencies=frequencies
+        ):
+            k = requirement.kind
+            gaps = past[k] - covered.get((pk, k), 0)
+            if due_soon[k] and not in_current.get((pk, k)):
+                gaps += 1
+            by_kind[k] = gaps
+        result.append(UnitGaps(pk, name, kind, path, depth, by_kind))
+    return result

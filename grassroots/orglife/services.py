@@ -63,6 +63,12 @@ def meeting_errors(
         errors["also_counts_as"] = _("A Party group meeting can also count as a themed day only.")
     elif unit.kind == OrgUnit.Kind.BRANCH and extra - BRANCH_KINDS:
         errors["also_counts_as"] = _("A branch meeting cannot count as a Party group meeting.")
+    elif extra & rules.QUORUM_KINDS:
+        # The assembly and the committee need their own quorum: they are held as such.
+        errors["also_counts_as"] = _(
+            "A branch member assembly or committee meeting is held as its own meeting, "
+            "with its quorum; it cannot be ticked as an extra kind."
+        )
     if kind == rules.LECTURE and not lecturer.strip():
         errors["lecturer"] = _("Say who gives the Party lecture.")
     return errors
@@ -97,16 +103,55 @@ def _sync_counts(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.HELD and not meeting.counts:
         return
     day = timezone.localtime(meeting.starts_at).date()
+
+    def counted_for(kind: str) -> int:
+        # A themed day held together with a group meeting is the branch's themed day
+        # (the group has no themed day of its own to hold).
+        if kind == rules.THEMED_DAY and meeting.unit.kind == OrgUnit.Kind.GROUP:
+            return meeting.unit.parent_id or meeting.unit_id
+        return meeting.unit_id
+
     MeetingCount.objects.bulk_create(
         MeetingCount(
             meeting=meeting,
-            unit_id=meeting.unit_id,
+            unit_id=counted_for(kind),
             kind=kind,
             held_on=day,
             planned=meeting.status == Meeting.Status.PLANNED,
         )
         for kind in meeting.counted_kinds
     )
+
+
+def _expected_rows(meeting: Meeting) -> None:
+    """Bring the people expected at a planned meeting in line with the membership now:
+    add those who joined (or moved in), drop those who left and were not yet recorded.
+    Rows already recorded (present, leave, absent) are kept as history."""
+    day = timezone.localtime(meeting.starts_at).date()
+    wanted = {m.pk: votes for m, votes in expected_attendees(meeting.unit, meeting.kind, on=day)}
+    rows = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    Attendance.objects.filter(
+        meeting=meeting,
+        status=Attendance.Status.EXPECTED,
+        member_id__in=[pk for pk in rows if pk not in wanted],
+    ).delete()
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, member_id=pk, counts_for_quorum=votes)
+        for pk, votes in wanted.items()
+        if pk not in rows
+    )
+    changed = [a for pk, a in rows.items() if pk in wanted and a.counts_for_quorum != wanted[pk]]
+    for attendance in changed:
+        attendance.counts_for_quorum = wanted[attendance.member_id]
+    Attendance.objects.bulk_update(changed, ["counts_for_quorum"])
+
+
+@transaction.atomic
+def attendance_refresh(*, meeting: Meeting) -> None:
+    """Keep a planned meeting's list of people expected current (idempotent)."""
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.PLANNED:
+        _expected_rows(meeting)
 
 
 @transaction.atomic
@@ -177,6 +222,17 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
     fields = [name for name in changes if name in (*MEETING_FIELDS, *RECORD_FIELDS)]
     if "unit" in fields and changes["unit"].pk != meeting.unit_id:
         raise ValidationError(_("A meeting stays with the organisation that planned it."))
+    is_held = meeting.status == Meeting.Status.HELD
+    if is_held and "kind" in fields and changes["kind"] != meeting.kind:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "A held meeting keeps its kind: who was entitled and the quorum depend on it."
+                )
+            }
+        )
+    if is_held and "starts_at" in fields and changes["starts_at"] > timezone.now():
+        raise ValidationError({"starts_at": _("A held meeting cannot be dated in the future.")})
     before = snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS))
     for name in fields:
         setattr(meeting, name, changes[name])
@@ -189,16 +245,36 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
     )
     if errors:
         raise ValidationError(errors)
-    if meeting.status == Meeting.Status.HELD:
+    if is_held:
         meeting.held_on = timezone.localtime(meeting.starts_at).date()
-    meeting.save()
+    meeting.save(update_fields=[*fields, "also_counts_as", "held_on"])
+    moved = {"kind", "starts_at"} & {
+        f for f in fields if before.get(f) != snapshot(meeting, (f,))[f]
+    }
+    if not is_held and moved:
+        _expected_rows(meeting)
     _sync_counts(meeting)
+    after = snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS))
+    if not is_held and {"starts_at", "place"} & {k for k in after if after[k] != before[k]}:
+        people = [a.member.user for a in meeting.attendances.select_related("member__user")]
+        notify(
+            recipients=people,
+            kind=MEETING_PLANNED.key,
+            title=_("Changed: %(topic)s, now %(when)s at %(place)s")
+            % {
+                "topic": meeting.topic,
+                "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "place": meeting.place,
+            },
+            url=f"/orglife/meetings/{meeting.pk}/",
+            event_key=f"meeting:{meeting.pk}:changed:{meeting.starts_at.isoformat()}:{meeting.place}",
+        )
     audit_record(
         actor=actor,
         action="meeting.edit_held" if meeting.status == Meeting.Status.HELD else "meeting.edit",
         target=meeting,
         before=before,
-        after=snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS)),
+        after=after,
         org_path=meeting.unit.path,
     )
     return meeting
@@ -208,26 +284,56 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
 def leave_request(*, meeting: Meeting, member: Member, reason: str) -> Attendance:
     """A member asks to be excused before the meeting; organisers see the list."""
     meeting = _lock(meeting)
-    if meeting.status != Meeting.Status.PLANNED:
+    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= timezone.now():
         raise ValidationError(_("Leave can be asked for before the meeting only."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you cannot come.")})
     attendance = Attendance.objects.filter(meeting=meeting, member=member).first()
     if attendance is None:
         raise ValidationError(_("You are not expected at this meeting."))
+    if attendance.status not in (Attendance.Status.EXPECTED, Attendance.Status.LEAVE):
+        raise ValidationError(_("The organiser has already recorded your attendance."))
     attendance.status = Attendance.Status.LEAVE
     attendance.reason = reason.strip()
     attendance.leave_requested_at = timezone.now()
     attendance.save(update_fields=["status", "reason", "leave_requested_at"])
+    if meeting.organiser is not None:
+        notify(
+            recipients=[meeting.organiser],
+            kind=MEETING_PLANNED.key,
+            title=_("%(name)s asks for leave from %(topic)s: %(reason)s")
+            % {"name": member.user.name, "topic": meeting.topic, "reason": attendance.reason},
+            url=f"/orglife/meetings/{meeting.pk}/",
+            event_key=f"meeting:{meeting.pk}:leave:{member.pk}",
+        )
+    audit_record(
+        actor=member.user,
+        action="meeting.leave",
+        target=meeting,
+        after={"member": member.pk},
+        org_path=meeting.unit.path,
+    )
     return attendance
 
 
 @transaction.atomic
 def attendance_record(
-    *, actor: User, meeting: Meeting, statuses: Mapping[int, tuple[str, str]]
+    *,
+    actor: User,
+    meeting: Meeting,
+    statuses: Mapping[int, tuple[str, str]],
+    rest_present: bool = False,
 ) -> Meeting:
-    """Record who came: member id → (status, reason). Members not expected are refused."""
+    """Record who came: member id → (status, reason); with `rest_present`, everyone
+    expected and not given a status came. Members not expected are refused."""
     meeting = _lock(meeting)
+    if rest_present:
+        marked = dict(statuses)
+        for member_id in Attendance.objects.filter(meeting=meeting).values_list(
+            "member_id", flat=True
+        ):
+            marked.setdefault(member_id, (Attendance.Status.PRESENT, ""))
+        statuses = marked
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
     rows = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
@@ -282,6 +388,7 @@ def meeting_hold(*, actor: User, meeting: Meeting, minutes: str, resolutions: st
         raise ValidationError(_("The meeting has not taken place yet."))
     if not minutes.strip():
         raise ValidationError({"minutes": _("Write the minutes: what was discussed and decided.")})
+    _expected_rows(meeting)  # people who joined or left since the meeting was planned
     waiting = Attendance.objects.filter(meeting=meeting, status=Attendance.Status.EXPECTED)
     if waiting.exists():
         raise ValidationError(
@@ -293,7 +400,7 @@ def meeting_hold(*, actor: User, meeting: Meeting, minutes: str, resolutions: st
     meeting.status = Meeting.Status.HELD
     meeting.held_on = timezone.localtime(meeting.starts_at).date()
     _settle_quorum(meeting)
-    meeting.save()
+    meeting.save(update_fields=["minutes", "resolutions", "status", "held_on", "is_quorate"])
     _sync_counts(meeting)
     audit_record(
         actor=actor,
@@ -356,8 +463,12 @@ def talk_record(
         )
     if talkee.pk == talker.pk:
         errors["talkee"] = _("A talk is between two people.")
-    elif talkee.branch_id != unit.pk:
-        errors["talkee"] = _("Choose a member of this branch.")
+    elif (
+        talkee.branch_id != unit.pk
+        or talkee.stage not in Member.Stage.party_member_values()
+        or talkee.status not in Member.Status.active_values()
+    ):
+        errors["talkee"] = _("Choose a Party member of this branch.")
     if held_on > timezone.localdate():
         errors["held_on"] = _("The date is in the future: record a talk once it is held.")
     if errors:

@@ -158,14 +158,7 @@ def meeting_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "orglife/meeting_form.html",
-        {"form": form, "unit": unit, "places": _places(unit), "meeting": None},
-    )
-
-
-def _places(unit: OrgUnit) -> list[str]:
-    """Places this unit has used, for the "pick or type" list."""
-    return list(
-        Meeting.objects.filter(unit=unit).order_by().values_list("place", flat=True).distinct()[:30]
+        {"form": form, "unit": unit, "places": selectors.places_used(unit), "meeting": None},
     )
 
 
@@ -209,7 +202,7 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "hold_form": hold if is_held else None,
             "unit": meeting.unit,
-            "places": _places(meeting.unit),
+            "places": selectors.places_used(meeting.unit),
             "meeting": meeting,
         },
     )
@@ -227,6 +220,8 @@ def _attendances(meeting: Meeting) -> list[Attendance]:
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting, scope, manages = _meeting_for(request, pk)
+    if meeting.status == Meeting.Status.PLANNED:
+        services.attendance_refresh(meeting=meeting)  # people who joined or left since
     attendances = _attendances(meeting)
     action = request.POST.get("action") if request.method == "POST" else None
     if action and not manages and action != "leave":
@@ -242,12 +237,12 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     here = reverse("orglife:meeting", args=[meeting.pk])
     try:
         if action == "attendance" and attendance_form.is_valid():
-            statuses = attendance_form.statuses()
-            if "all_present" in request.POST:  # everyone not marked otherwise came
-                for attendance in attendances:
-                    if attendance.member_id not in statuses:
-                        statuses[attendance.member_id] = (Attendance.Status.PRESENT, "")
-            services.attendance_record(actor=request.user, meeting=meeting, statuses=statuses)
+            services.attendance_record(
+                actor=request.user,
+                meeting=meeting,
+                statuses=attendance_form.statuses(),
+                rest_present="all_present" in request.POST,
+            )
             messages.success(request, _("Attendance recorded."))
             return HttpResponseRedirect(here + "#attendance")
         if action == "hold" and hold_form.is_valid():
@@ -342,7 +337,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     year = YearForm(request.GET).year_or(today.year)
-    summaries = selectors.subtree_compliance(root, year=year, today=today)
+    summaries = selectors.subtree_gaps(root, year=year, today=today)
     only_gaps = request.GET.get("gaps") == "1"
     shown = [s for s in summaries if s.gaps] if only_gaps else summaries
     kinds = list(rules.KINDS)

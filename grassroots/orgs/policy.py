@@ -117,8 +117,13 @@ def can_request_transfer(scope: Scope, member: Member) -> bool:
 
 
 def can_decide_transfer(scope: Scope, to_branch: OrgUnit) -> bool:
-    """The receiving side confirms (回执) or refuses."""
+    """The receiving side confirms (回执) or refuses (the services also refuse an answer
+    from the person who asked)."""
     return scope.is_admin or scope.oversees(to_branch.path)
+
+
+def can_withdraw_transfer(scope: Scope, transfer: Transfer) -> bool:
+    return scope.is_admin or scope.oversees(transfer.from_branch.path)
 
 
 def transfers_in_scope(scope: Scope) -> QuerySet[Transfer]:

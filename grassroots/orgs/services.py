@@ -506,7 +506,9 @@ def transfer_request(
         errors["to_branch"] = _("Choose an active branch.")
     elif to_branch.pk == member.branch_id:
         errors["to_branch"] = _("The member already belongs to this branch.")
-    if to_group is not None and to_group.parent_id != to_branch.pk:
+    if to_group is not None and (to_group.kind != OrgUnit.Kind.GROUP or not to_group.is_active):
+        errors["to_group"] = _("Choose an active Party group.")
+    elif to_group is not None and to_group.parent_id != to_branch.pk:
         errors["to_group"] = _("The Party group “%(group)s” does not belong to “%(branch)s”.") % {
             "group": to_group.name,
             "branch": to_branch.name,
@@ -558,6 +560,14 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
     )
     if transfer.status != Transfer.Status.PENDING:
         raise ValidationError(_("This transfer has already been answered."))
+    if (
+        transfer.requested_by_id is not None
+        and getattr(actor, "pk", None) == transfer.requested_by_id
+    ):
+        raise ValidationError(_("The receiving branch answers: not the person who asked."))
+    member = Member.objects.select_for_update(of=("self",)).get(pk=transfer.member_id)
+    if confirm and member.branch_id != transfer.from_branch_id:
+        raise ValidationError(_("The member is no longer in the branch that asked; ask again."))
     if not confirm and not answer.strip():
         raise ValidationError({"answer": _("Say why the branch cannot take the member in.")})
     transfer.status = Transfer.Status.CONFIRMED if confirm else Transfer.Status.REFUSED
@@ -566,8 +576,13 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
     transfer.decided_at = timezone.now()
     transfer.save(update_fields=["status", "answer", "decided_by", "decided_at"])
     if confirm:
+        # Posts held in the old branch (and the roles they give) end with the move.
+        for post in OrgPost.objects.filter(
+            member=member, ends_on__isnull=True, unit__path__startswith=transfer.from_branch.path
+        ):
+            orgpost_end(actor=actor, post=post, ends_on=max(post.starts_on, timezone.localdate()))
         member_update(
-            actor=actor, member=transfer.member, branch=transfer.to_branch, group=transfer.to_group
+            actor=actor, member=member, branch=transfer.to_branch, group=transfer.to_group
         )
     title = (
         _("%(name)s has moved to %(to)s")
@@ -587,5 +602,33 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
         target=transfer,
         after={"status": transfer.status, "answer": transfer.answer},
         org_path=transfer.to_branch.path,
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_withdraw(*, actor: Any, transfer: Transfer) -> Transfer:
+    """The sending branch takes back a request not yet answered."""
+    transfer = (
+        Transfer.objects.select_for_update()
+        .select_related("member__user", "to_branch")
+        .get(pk=transfer.pk)
+    )
+    if transfer.status != Transfer.Status.PENDING:
+        raise ValidationError(_("This transfer has already been answered."))
+    transfer.status = Transfer.Status.WITHDRAWN
+    transfer.decided_by = actor
+    transfer.decided_at = timezone.now()
+    transfer.save(update_fields=["status", "decided_by", "decided_at"])
+    notify(
+        recipients=_transfer_officers(transfer.to_branch),
+        kind=kinds.TRANSFER.key,
+        title=_("The transfer of %(name)s to your branch was withdrawn")
+        % {"name": transfer.member.user.name},
+        url="/orgs/transfers/",
+        event_key=f"transfer:{transfer.pk}:withdrawn",
+    )
+    audit_record(
+        actor=actor, action="transfer.withdraw", target=transfer, org_path=transfer.from_branch.path
     )
     return transfer

@@ -97,16 +97,17 @@ def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("member__user", "from_branch", "to_branch", "to_group")
         .order_by("-created_at")[:100]
     )
-    waiting = [
-        t
-        for t in transfers
-        if t.status == Transfer.Status.PENDING and policy.can_decide_transfer(scope, t.to_branch)
-    ]
-    forms_for = [(t, AnswerForm(prefix=f"t{t.pk}")) for t in waiting]
+    pending = [t for t in transfers if t.status == Transfer.Status.PENDING]
+    waiting = [t for t in pending if policy.can_decide_transfer(scope, t.to_branch)]
+    outgoing = [t for t in pending if t not in waiting and policy.can_withdraw_transfer(scope, t)]
     return render(
         request,
         "orgs/transfer_list.html",
-        {"waiting": forms_for, "transfers": transfers},
+        {
+            "waiting": [(t, AnswerForm(prefix=f"t{t.pk}")) for t in waiting],
+            "outgoing": outgoing,
+            "transfers": transfers,
+        },
     )
 
 
@@ -118,7 +119,9 @@ def transfer_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if transfer is None or not policy.can_decide_transfer(scope, transfer.to_branch):
         raise Http404
     form = AnswerForm(request.POST, prefix=f"t{transfer.pk}")
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return HttpResponseRedirect(reverse("orgs:transfer_list"))
     try:
         services.transfer_decide(
             actor=request.user,
@@ -130,4 +133,20 @@ def transfer_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The answer is recorded and both branches told."))
+    return HttpResponseRedirect(reverse("orgs:transfer_list"))
+
+
+@login_required
+@require_POST
+def transfer_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    transfer = Transfer.objects.select_related("from_branch").filter(pk=pk).first()
+    if transfer is None or not policy.can_withdraw_transfer(scope, transfer):
+        raise Http404
+    try:
+        services.transfer_withdraw(actor=request.user, transfer=transfer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The request is withdrawn."))
     return HttpResponseRedirect(reverse("orgs:transfer_list"))

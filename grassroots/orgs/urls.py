@@ -13,6 +13,9 @@ urlpatterns = [
     path("departments/", views.department_tree, name="department_tree"),
     path("transfers/", transfer_views.transfer_list, name="transfer_list"),
     path("transfers/<int:pk>/decide/", transfer_views.transfer_decide, name="transfer_decide"),
+    path(
+        "transfers/<int:pk>/withdraw/", transfer_views.transfer_withdraw, name="transfer_withdraw"
+    ),
     path("members/<int:pk>/transfer/", transfer_views.transfer_new, name="transfer_new"),
     path("members/", views.member_list, name="member_list"),
     path("members/export.xlsx", views.member_export, name="member_export"),

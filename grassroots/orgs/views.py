@@ -292,6 +292,7 @@ def member_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else "",
             "posts": member.posts.filter(ends_on__isnull=True).select_related("unit"),
             "can_edit": policy.can_edit_member(scope, member),
+            "transfers": list(member.transfers.select_related("from_branch", "to_branch")),
             "crumbs": _crumbs(
                 *(
                     [(reverse("orgs:member_list"), _("Members"))]

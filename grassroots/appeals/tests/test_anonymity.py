@@ -89,6 +89,7 @@ def test_nothing_leads_back_to_the_sender_of_an_anonymous_appeal(
 
     # The employee is signed in but chooses the anonymous form.
     sender_client = signed_in(sender)
+    sender_client.defaults["REMOTE_ADDR"] = "10.20.30.40"
     with django_capture_on_commit_callbacks(execute=True):
         receipt = sender_client.post(
             reverse("appeals:anonymous"),
@@ -125,14 +126,15 @@ def test_nothing_leads_back_to_the_sender_of_an_anonymous_appeal(
             response = handler.post(act(action), data)
         assert response.status_code == 302, (action, response.status_code)
 
-    # The sender follows it with code and PIN (never in an address) and rates it.
-    follower = Client()
+    # The sender follows it with code and PIN (never in an address), signed in as they
+    # were, from their own address, and rates it.
+    follower = sender_client
     with django_capture_on_commit_callbacks(execute=True):
         followed = follower.post(
             reverse("appeals:follow"), {"tracking_code": result.tracking_code, "pin": result.pin}
         )
         assert followed.status_code == 302
-        collect("followed page", follower.get(followed.url))
+        collect("followed page", follower.get(followed.url), own=True)
         rated = follower.post(
             followed.url,
             {
@@ -143,7 +145,7 @@ def test_nothing_leads_back_to_the_sender_of_an_anonymous_appeal(
             },
         )
     assert rated.status_code == 302
-    collect("followed page after rating", follower.get(followed.url))
+    collect("followed page after rating", follower.get(followed.url), own=True)
     appeal.refresh_from_db()
     assert appeal.status == "closed"
 
@@ -196,6 +198,21 @@ def test_nothing_leads_back_to_the_sender_of_an_anonymous_appeal(
         for trace in traces:
             assert trace not in text, f"{where} shows {trace!r}"
         assert result.pin not in text or where.startswith("receipt"), f"{where} shows the PIN"
+
+    # The server-side session of the signed-in sender holds nothing about the appeal.
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.all():
+        data = session.get_decoded()
+        if str(data.get("_auth_user_id")) == str(sender.pk):
+            assert appeal.pk not in data.values() and str(appeal.pk) not in data.values()
+            assert not any("appeal" in key for key in data)
+
+    # Nor does any audit entry, event or notice carry the sender's id or address.
+    for entry in AuditEntry.objects.all():
+        assert "10.20.30.40" not in str(entry.changes)
+    assert not appeal.events.filter(actor=sender).exists()
+    assert "10.20.30.40" not in " ".join(text for _where, text in seen)
 
     # No row written along the way points at the sender.
     assert rows_pointing_at(sender) == before

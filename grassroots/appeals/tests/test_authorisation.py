@@ -3,6 +3,7 @@ open, and a 404 (the same as a missing appeal) for what is out of their scope.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -78,6 +79,10 @@ PAGES: dict[str, tuple[int, ...]] = {
     "rates": (HIDDEN, HIDDEN, OK, OK, OK, HIDDEN, LOGIN),
     "qr_poster": (HIDDEN, HIDDEN, OK, HIDDEN, OK, HIDDEN, LOGIN),
     "api_timeline": (OK, HIDDEN, OK, HIDDEN, OK, OK, 401),
+    "api_mine": (OK, OK, OK, OK, OK, OK, 401),
+    "queue_export": (OK, OK, OK, OK, OK, OK, LOGIN),
+    # Without a tracking code and PIN typed in, following sends everyone to the form.
+    "followed": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
 }
 
 
@@ -89,6 +94,8 @@ def url_for(page: str, scene: dict[str, Any]) -> str:
         return reverse("appeals:qr_poster", args=[scene["world"].department_a.code])
     if page == "api_timeline":
         return f"/api/v1/appeals/{appeal.pk}/timeline"
+    if page == "api_mine":
+        return "/api/v1/appeals/mine"
     return reverse(f"appeals:{page}")
 
 
@@ -99,12 +106,26 @@ def test_who_may_open_each_appeal_page(scene, page):
     assert dict(zip(PEOPLE, got, strict=True)) == dict(zip(PEOPLE, PAGES[page], strict=True))
 
 
+def _page(response, pk: int) -> str:
+    """The page without what differs on every response (nonces, CSRF tokens) and with
+    the number asked for (it is in the page's own address) made neutral."""
+    text = response.content.decode().replace(f"/{pk}/", "/N/")
+    return re.sub(r"[A-Za-z0-9_-]{20,}", "", text)
+
+
 def test_a_missing_appeal_looks_the_same_as_one_out_of_scope(scene):
     outsider = client_as(scene["people"]["other branch officer"])
     missing = scene["appeal"].pk + 1000
+    existing = scene["appeal"].pk
     for name in ("handle_detail", "mine_detail"):
-        assert outsider.get(reverse(f"appeals:{name}", args=[missing])).status_code == HIDDEN
-    assert outsider.get(f"/api/v1/appeals/{missing}/timeline").status_code == HIDDEN
+        gone = outsider.get(reverse(f"appeals:{name}", args=[missing]))
+        hidden = outsider.get(reverse(f"appeals:{name}", args=[existing]))
+        assert gone.status_code == hidden.status_code == HIDDEN
+        assert _page(gone, missing) == _page(hidden, existing)  # nothing tells them apart
+    gone = outsider.get(f"/api/v1/appeals/{missing}/timeline")
+    hidden = outsider.get(f"/api/v1/appeals/{existing}/timeline")
+    assert gone.status_code == hidden.status_code == HIDDEN
+    assert gone.json() == hidden.json()
 
 
 @pytest.mark.parametrize(

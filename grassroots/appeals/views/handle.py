@@ -35,7 +35,7 @@ from grassroots.appeals.forms import (
     TransferForm,
 )
 from grassroots.appeals.models import Appeal, CoHandling
-from grassroots.appeals.views.submit import ANONYMOUS_SESSION_KEY, checked_files
+from grassroots.appeals.views.submit import checked_files, followed_pk
 from grassroots.core.downloads import xlsx_response
 from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.selectors import department_choices
@@ -298,7 +298,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     handler = policy.can_view_as_handler(scope, appeal)
     public = item.event is None or item.event.is_public
     submitter = policy.is_submitter(scope, appeal) or (
-        appeal.is_anonymous and request.session.get(ANONYMOUS_SESSION_KEY) == appeal.pk
+        appeal.is_anonymous and followed_pk(request) == appeal.pk
     )
     if not (handler or (submitter and public)):
         raise Http404

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -33,7 +34,32 @@ from grassroots.core import parameters, ratelimit
 from grassroots.orgs.models import Department
 from grassroots.orgs.selectors import department_choices
 
-ANONYMOUS_SESSION_KEY = "followed_appeal"
+# The appeal an anonymous submitter follows is remembered in a signed cookie in their own
+# browser, not in the server-side session: a signed-in employee's session row holds their
+# user id, and the two must never be stored together.
+FOLLOW_COOKIE = "followed_appeal"
+FOLLOW_SALT = "grassroots.appeals.follow"
+FOLLOW_SECONDS = 2 * 3600
+
+
+def followed_pk(request: HttpRequest) -> int | None:
+    try:
+        value = request.get_signed_cookie(FOLLOW_COOKIE, salt=FOLLOW_SALT, max_age=FOLLOW_SECONDS)
+    except (KeyError, signing.BadSignature):
+        return None
+    return int(value) if value and value.isdigit() else None
+
+
+def _remember_followed(response: HttpResponse, pk: int) -> None:
+    response.set_signed_cookie(
+        FOLLOW_COOKIE,
+        str(pk),
+        salt=FOLLOW_SALT,
+        max_age=FOLLOW_SECONDS,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Strict",
+    )
 
 
 def checked_files(form: Any) -> list[CheckedFile] | None:
@@ -207,14 +233,14 @@ def follow(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             else:
-                request.session.cycle_key()
-                request.session[ANONYMOUS_SESSION_KEY] = appeal.pk
-                return HttpResponseRedirect(reverse("appeals:followed"))
+                response = HttpResponseRedirect(reverse("appeals:followed"))
+                _remember_followed(response, appeal.pk)
+                return response
     return render(request, "appeals/follow.html", {"form": form})
 
 
 def _followed_appeal(request: HttpRequest) -> Appeal:
-    pk = request.session.get(ANONYMOUS_SESSION_KEY)
+    pk = followed_pk(request)
     appeal = (
         Appeal.objects.select_related("category", "unit").filter(pk=pk, is_anonymous=True).first()
         if pk
@@ -227,8 +253,8 @@ def _followed_appeal(request: HttpRequest) -> Appeal:
 
 @require_http_methods(["GET", "POST"])
 def followed(request: HttpRequest) -> HttpResponse:
-    """The anonymous submitter's view of their appeal, reached through the session."""
-    if request.session.get(ANONYMOUS_SESSION_KEY) is None:
+    """The anonymous submitter's view of their appeal, reached through the cookie."""
+    if followed_pk(request) is None:
         return HttpResponseRedirect(reverse("appeals:follow"))
     appeal = _followed_appeal(request)
     forms = _submitter_actions(request, appeal, rater=None)
@@ -250,8 +276,9 @@ def followed(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def stop_following(request: HttpRequest) -> HttpResponse:
-    request.session.pop(ANONYMOUS_SESSION_KEY, None)
-    return HttpResponseRedirect(reverse("appeals:follow"))
+    response = HttpResponseRedirect(reverse("appeals:follow"))
+    response.delete_cookie(FOLLOW_COOKIE, samesite="Strict")
+    return response
 
 
 def _submitter_actions(

@@ -45,22 +45,23 @@ STEPS = (
     StepTemplate(12, 4, "支部委员会审查（公示）", "public_notice"),
     StepTemplate(13, 4, "上级党委预审", "after_previous"),
     StepTemplate(14, 4, "填写入党志愿书", "after_previous"),
-    StepTemplate(15, 4, "支部党员大会讨论接收", "admitting_meeting", "probationary"),
+    StepTemplate(15, 4, "支部党员大会讨论接收", "admitting_meeting"),
     StepTemplate(16, 4, "上级党委派人谈话", "after_previous"),
-    StepTemplate(17, 4, "上级党委审批", "approval"),
+    # Approval makes the person a probationary member; probation counts from step 15.
+    StepTemplate(17, 4, "上级党委审批", "approval", "probationary"),
     StepTemplate(18, 4, "再上一级党委组织部门备案", "after_previous"),
     StepTemplate(19, 5, "编入党支部和党小组", "after_previous"),
     StepTemplate(20, 5, "入党宣誓", "after_previous"),
     StepTemplate(21, 5, "继续教育考察", "after_previous"),
     StepTemplate(22, 5, "提出转正申请", "probation_over"),
-    StepTemplate(23, 5, "支部党员大会讨论转正", "full_meeting", "full"),
-    StepTemplate(24, 5, "上级党委审批", "after_previous"),
+    StepTemplate(23, 5, "支部党员大会讨论转正", "full_meeting"),
+    StepTemplate(24, 5, "上级党委审批", "after_previous", "full"),
     StepTemplate(25, 5, "材料归档", "after_previous"),
 )
 BY_NUMBER = {step.number: step for step in STEPS}
 
 # Steps already behind a person who reached a stage before records were kept here.
-IMPLIED_DONE = {"applicant": 0, "activist": 3, "candidate": 7, "probationary": 15, "full": 25}
+IMPLIED_DONE = {"applicant": 0, "activist": 3, "candidate": 7, "probationary": 17, "full": 25}
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Evidence:
     training_days: float = 0
     training_hours: float = 0
     notice_working_days: int | None = None  # None: no public notice recorded
+    notice_ends_on: datetime.date | None = None
     meeting_ok: bool | None = None  # None: no meeting chosen
     meeting_on: datetime.date | None = None
     extension_months: int = 0
@@ -205,6 +207,8 @@ def _training(e: Evidence, v: Verdict, limits: Limits) -> None:
 def _public_notice(e: Evidence, v: Verdict, limits: Limits) -> None:
     if e.notice_working_days is None:
         v.errors.append(_("Record the public notice (公示): when it began and ended."))
+    elif e.notice_ends_on is not None and e.notice_ends_on > e.done_on:
+        v.errors.append(_("The public notice must be over before the committee's review."))
     elif e.notice_working_days < limits.notice_working_days:
         v.errors.append(
             _("The public notice must last at least %(n)s working days; it lasted %(got)s.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q
 
 from grassroots.orglife.development import rules
 from grassroots.orglife.models import DevelopmentRecord, DevelopmentStep, ProbationExtension
@@ -67,8 +67,16 @@ def _progress(member: Member, names: dict[int, str], today: datetime.date) -> In
 def pipeline(branch: OrgUnit, *, today: datetime.date) -> dict[str, list[InPipeline]]:
     """Everyone in the branch's pipeline, by stage. A fixed number of queries."""
     names = _steps()
+    # Full members stay on the board until the last steps (approval, filing) are done.
+    unfinished = DevelopmentRecord.objects.filter(member=OuterRef("pk"), step__gte=23).exclude(
+        member__development_records__step=25
+    )
     members = (
-        Member.objects.filter(branch=branch, stage__in=PIPELINE_STAGES)
+        Member.objects.filter(branch=branch)
+        .filter(
+            Q(stage__in=PIPELINE_STAGES)
+            | Q(stage=Member.Stage.FULL, pk__in=unfinished.values("member_id"))
+        )
         .select_related("user")
         .prefetch_related(
             Prefetch(
@@ -79,7 +87,7 @@ def pipeline(branch: OrgUnit, *, today: datetime.date) -> dict[str, list[InPipel
         )
         .order_by("user__employee_number")
     )
-    board: dict[str, list[InPipeline]] = {stage: [] for stage in PIPELINE_STAGES}
+    board: dict[str, list[InPipeline]] = {stage: [] for stage in (*PIPELINE_STAGES, "full")}
     for member in members:
         board[member.stage].append(_progress(member, names, today))
     return board

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.core import workcalendar
+from grassroots.core import parameters, workcalendar
 from grassroots.core.audit import audit_record
 from grassroots.orglife.development import rules
 from grassroots.orglife.models import (
@@ -22,6 +22,7 @@ from grassroots.orglife.models import (
     Meeting,
     ProbationExtension,
 )
+from grassroots.orglife.rule_parameters import LIMIT_PARAMETERS
 from grassroots.orgs import services as orgs_services
 from grassroots.orgs.models import Member
 
@@ -32,6 +33,13 @@ STAGE_DATES = {
     "probationary": "admitted_on",
     "full": "full_on",
 }
+
+
+def current_limits() -> rules.Limits:
+    """The development numbers in force (RULES.md defaults, changeable in the admin)."""
+    return rules.Limits(
+        **{name: parameters.value(f"development.{name}") for name in LIMIT_PARAMETERS}
+    )
 
 
 def steps_sync() -> int:
@@ -103,13 +111,16 @@ def step_record(
     previous = records.get(step - 1)
     meeting_ok, meeting_on = _meeting_facts(member, meeting)
     extension = extension_months(member)
+    # Probation counts from the admitting assembly (step 15), recorded before approval.
+    admitted = member.admitted_on or (records[15].done_on if 15 in records else None)
+    limits = current_limits()
     evidence = rules.Evidence(
         done_on=done_on,
         previous_done_on=previous.done_on if previous else None,
         birth_date=member.birth_date,
         applied_on=member.applied_on if step != 1 else done_on,
         activist_on=member.activist_on,
-        admitted_on=member.admitted_on,
+        admitted_on=admitted,
         people_full_members=tuple(
             p.stage == Member.Stage.FULL and p.status in Member.Status.active_values()
             for p in people
@@ -117,12 +128,18 @@ def step_record(
         training_days=float(training_days or 0),
         training_hours=float(training_hours or 0),
         notice_working_days=notice_working_days(notice_from, notice_to),
+        notice_ends_on=notice_to,
         meeting_ok=meeting_ok,
         meeting_on=meeting_on,
         extension_months=extension,
     )
     verdict = rules.check_step(
-        step, evidence, done=set(records), implied=implied, today=timezone.localdate()
+        step,
+        evidence,
+        done=set(records),
+        implied=implied,
+        today=timezone.localdate(),
+        limits=limits,
     )
     if any(p.pk == member.pk for p in people):
         verdict.errors.append(_("A person cannot be named in their own development."))
@@ -153,10 +170,12 @@ def step_record(
     stage = rules.BY_NUMBER[step].sets_stage
     if stage:
         changes: dict[str, Any] = {"stage": stage, STAGE_DATES[stage]: done_on}
+        if stage == "probationary":
+            changes["admitted_on"] = admitted  # the admitting assembly's date
         if stage == "full":
-            # Full membership dates from the end of probation, not from the meeting.
-            assert member.admitted_on is not None  # checked by the rules
-            changes["full_on"] = rules.probation_ends(member.admitted_on, extension)
+            # Full membership dates from the end of probation, not from the meetings.
+            assert admitted is not None  # checked by the rules at step 22
+            changes["full_on"] = rules.probation_ends(admitted, extension, limits=limits)
         orgs_services.member_update(actor=actor, member=member, **changes)
     return record
 
@@ -171,7 +190,7 @@ def probation_extend(
         raise ValidationError(_("Only a probationary member's probation can be extended."))
     if ProbationExtension.objects.filter(member=member).exists():
         raise ValidationError(_("A probation can be extended once only."))
-    if not 1 <= months <= rules.Limits().extension_max_months:
+    if not 1 <= months <= current_limits().extension_max_months:
         raise ValidationError({"months": _("Probation can be extended by at most a year.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the probation is extended.")})

@@ -31,7 +31,9 @@ def board(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     pipeline = selectors.pipeline(branch, today=today)
     stages = [
-        (stage, Member.Stage(stage).label, pipeline[stage]) for stage in selectors.PIPELINE_STAGES
+        (stage, Member.Stage(stage).label, pipeline[stage])
+        for stage in (*selectors.PIPELINE_STAGES, "full")
+        if stage != "full" or pipeline["full"]  # full members only while steps remain
     ]
     return render(
         request,
@@ -56,7 +58,7 @@ def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     progress, rows = selectors.person(member, today=today)
     form = None
-    if progress.next_step is not None and member.stage != Member.Stage.FULL:
+    if progress.next_step is not None:
         action = request.POST.get("action") if request.method == "POST" else None
         form = StepForm(
             request.POST if action == "step" else None,

@@ -126,6 +126,11 @@ def test_admission_by_a_quorate_assembly_makes_a_probationary_member(world, cand
         actor=world.officer_a, member=candidate, step=15, done_on=meeting.held_on, meeting=meeting
     )
     candidate.refresh_from_db()
+    assert candidate.stage == "candidate"  # the higher committee has not approved yet
+    services.step_record(actor=world.officer_a, member=candidate, step=16, done_on=today)
+    services.step_record(actor=world.officer_a, member=candidate, step=17, done_on=today)
+    candidate.refresh_from_db()
+    # Approved: a probationary member whose probation counts from the admitting assembly.
     assert candidate.stage == "probationary" and candidate.admitted_on == meeting.held_on
     assert AuditEntry.objects.filter(action="member.update", target_id=str(candidate.pk)).exists()
 
@@ -145,7 +150,7 @@ def test_probation_is_extended_once_and_full_membership_waits_for_it(world):
         services.probation_extend(
             actor=world.officer_a, member=probationary, months=3, decided_on=today, reason="再延"
         )
-    for step in range(16, 22):
+    for step in range(18, 22):  # a probationary member came with steps 1-17 behind them
         services.step_record(actor=world.officer_a, member=probationary, step=step, done_on=today)
     with pytest.raises(ValidationError) as error:
         services.step_record(actor=world.officer_a, member=probationary, step=22, done_on=today)
@@ -189,3 +194,52 @@ def test_the_page_refuses_a_step_with_the_reason(world, candidate):
     assert DevelopmentRecord.objects.filter(member=candidate, step=8).exists()
     board = officer.get(reverse("orglife:development", args=[world.branch_a.pk]))
     assert candidate.user.name in board.content.decode()
+
+
+def test_the_last_steps_of_a_new_full_member_can_be_recorded(world):
+    today = timezone.localdate()
+    member = MemberFactory(
+        branch=world.branch_a,
+        stage=Member.Stage.PROBATIONARY,
+        admitted_on=today - datetime.timedelta(days=400),
+        full_on=None,
+    )
+    for step in range(18, 23):
+        services.step_record(actor=world.officer_a, member=member, step=step, done_on=today)
+    meeting = held_assembly(world, days_ago=0)
+    services.step_record(
+        actor=world.officer_a, member=member, step=23, done_on=meeting.held_on, meeting=meeting
+    )
+    services.step_record(actor=world.officer_a, member=member, step=24, done_on=today)
+    member.refresh_from_db()
+    assert member.stage == "full"
+    board = client_as(world.officer_a).get(reverse("orglife:development", args=[world.branch_a.pk]))
+    assert member.user.name in board.content.decode()  # step 25 (filing) still to do
+    services.step_record(actor=world.officer_a, member=member, step=25, done_on=today)
+    board = client_as(world.officer_a).get(reverse("orglife:development", args=[world.branch_a.pk]))
+    assert member.user.name not in board.content.decode()
+
+
+def test_a_public_notice_must_be_over_before_the_review(world, candidate):
+    today = timezone.localdate()
+    for step in range(8, 12):
+        DevelopmentRecord.objects.create(
+            member=candidate, step=step, done_on=today - datetime.timedelta(days=20)
+        )
+    with pytest.raises(ValidationError):
+        services.step_record(
+            actor=world.officer_a,
+            member=candidate,
+            step=12,
+            done_on=today - datetime.timedelta(days=10),
+            notice_from=today - datetime.timedelta(days=14),
+            notice_to=today - datetime.timedelta(days=1),
+        )
+    services.step_record(
+        actor=world.officer_a,
+        member=candidate,
+        step=12,
+        done_on=today,
+        notice_from=today - datetime.timedelta(days=14),
+        notice_to=today - datetime.timedelta(days=1),
+    )

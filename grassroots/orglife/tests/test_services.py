@@ -176,3 +176,133 @@ def test_gap_reminders_reach_the_officers_once(world, monkeypatch):
     )
     assert any(quarter.key in title for title in titles)
     assert jobs.gap_reminders(now) == 0  # the same gap is told once
+
+
+def test_the_assembly_cannot_be_ticked_as_an_extra_kind(world):
+    with pytest.raises(ValidationError) as error:
+        plan(world, kind=rules.LECTURE, lecturer="书记", also_counts_as=[rules.ASSEMBLY])
+    assert "also_counts_as" in error.value.message_dict
+
+
+def test_changing_a_planned_meetings_kind_changes_who_is_expected(world):
+    meeting = plan(world, kind=rules.THEMED_DAY, when=at(3))
+    everyone = meeting.attendances.count()
+    services.meeting_update(actor=world.officer_a, meeting=meeting, kind=rules.COMMITTEE)
+    committee = {
+        m.pk
+        for m, _v in services.expected_attendees(
+            world.branch_a, rules.COMMITTEE, on=timezone.localdate()
+        )
+    }
+    assert set(meeting.attendances.values_list("member_id", flat=True)) == committee
+    assert len(committee) < everyone
+
+
+def test_a_held_meeting_keeps_its_kind_and_cannot_move_into_the_future(world):
+    meeting = plan(world, kind=rules.COMMITTEE)
+    services.attendance_record(
+        actor=world.officer_a, meeting=meeting, statuses={}, rest_present=True
+    )
+    services.meeting_hold(actor=world.officer_a, meeting=meeting, minutes="研究工作")
+    with pytest.raises(ValidationError):
+        services.meeting_update(actor=world.officer_a, meeting=meeting, kind=rules.ASSEMBLY)
+    with pytest.raises(ValidationError):
+        services.meeting_update(actor=world.officer_a, meeting=meeting, starts_at=at(5))
+
+
+def test_leave_cannot_be_asked_once_the_meeting_began_or_was_recorded(world):
+    started = plan(world, when=at(0, hour=0))
+    with pytest.raises(ValidationError):
+        services.leave_request(meeting=started, member=world.member_a, reason="迟到")
+    coming = plan(world, when=at(3))
+    services.attendance_record(
+        actor=world.officer_a, meeting=coming, statuses={world.member_a.pk: ("absent", "")}
+    )
+    with pytest.raises(ValidationError):
+        services.leave_request(meeting=coming, member=world.member_a, reason="补请假")
+
+
+def test_a_group_meeting_held_as_a_themed_day_is_the_branchs_themed_day(world):
+    meeting = services.meeting_plan(
+        actor=world.officer_a,
+        unit=world.group_a,
+        kind=rules.GROUP,
+        topic="小组会暨主题党日",
+        starts_at=at(-1),
+        place="班组",
+        also_counts_as=[rules.THEMED_DAY],
+    )
+    rows = dict(MeetingCount.objects.filter(meeting=meeting).values_list("kind", "unit_id"))
+    assert rows == {rules.GROUP: world.group_a.pk, rules.THEMED_DAY: world.branch_a.pk}
+
+
+def test_the_overview_takes_as_many_queries_for_many_branches_as_for_few(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grassroots.orgs.models import OrgUnit
+    from grassroots.orgs.tests.factories import OrgUnitFactory
+
+    today = timezone.localdate()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            selectors.subtree_gaps(world.committee, year=today.year, today=today)
+        return len(captured)
+
+    plan(world)
+    queries()  # the rule parameters load into their cache once
+    few = queries()
+    for n in range(6):
+        branch = OrgUnitFactory(
+            name=f"新支部{n}", code=f"N{n}", kind=OrgUnit.Kind.BRANCH, parent=world.committee
+        )
+        MemberFactory(branch=branch)
+        plan(world, unit=branch, kind=rules.THEMED_DAY)
+    assert queries() == few
+
+
+@pytest.mark.parametrize(
+    "today",
+    [datetime.date(2026, 3, 25), datetime.date(2026, 7, 10), datetime.date(2026, 12, 28)],
+)
+def test_the_overview_agrees_with_each_units_calendar(world, today):
+    import random
+
+    from grassroots.orgs.models import OrgPost
+    from grassroots.orgs.services import orgpost_assign
+
+    for kind in (OrgPost.Kind.ORGANISATION, OrgPost.Kind.PROPAGANDA):  # give A a committee
+        orgpost_assign(
+            actor=None,
+            unit=world.branch_a,
+            member=MemberFactory(branch=world.branch_a),
+            kind=kind,
+            starts_on=datetime.date(2024, 1, 1),
+        )
+    rng = random.Random(7)
+    units = [world.branch_a, world.branch_b, world.group_a]
+    picks = []
+    for _ in range(120):
+        unit = rng.choice(units)
+        kind = (
+            rules.GROUP
+            if unit == world.group_a
+            else rng.choice([rules.ASSEMBLY, rules.COMMITTEE, rules.LECTURE, rules.THEMED_DAY])
+        )
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+        picks.append((unit, kind, day, rng.random() < 0.3))
+    meetings = Meeting.objects.bulk_create(
+        Meeting(unit=u, kind=k, topic="t", place="p", starts_at=at(-1)) for u, k, _d, _p in picks
+    )
+    MeetingCount.objects.bulk_create(
+        MeetingCount(meeting=m, unit=u, kind=k, held_on=d, planned=p)
+        for m, (u, k, d, p) in zip(meetings, picks, strict=True)
+    )
+    overview = {
+        g.unit_id: g.by_kind
+        for g in selectors.subtree_gaps(world.committee, year=2026, today=today)
+    }
+    for unit in units:
+        calendar = selectors.unit_compliance(unit, year=2026, today=today)
+        assert overview[unit.pk] == {row.kind: row.gaps for row in calendar}, unit

@@ -114,3 +114,33 @@ def test_who_may_ask_and_who_may_answer(world):
     assert client_as(world.officer_b).post(decide, {"decision": "confirm"}).status_code == 302
     transfer.refresh_from_db()
     assert transfer.status == "confirmed"
+
+
+def test_a_secretary_who_moves_leaves_the_old_branchs_post_and_roles(world):
+    from grassroots.accounts.scope import scope_for
+
+    secretary = world.officer_a.member
+    transfer = ask(world, member=secretary, actor=world.committee_officer)
+    services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=True)
+    world.officer_a.refresh_from_db()
+    scope = scope_for(world.officer_a)
+    assert not scope.oversees(world.branch_a.path)
+    assert not secretary.posts.filter(ends_on__isnull=True, unit=world.branch_a).exists()
+
+
+def test_the_asker_cannot_answer_and_a_request_can_be_withdrawn(world):
+    transfer = ask(world, actor=world.committee_officer)
+    with pytest.raises(ValidationError):
+        services.transfer_decide(actor=world.committee_officer, transfer=transfer, confirm=True)
+    services.transfer_withdraw(actor=world.officer_a, transfer=transfer)
+    assert Transfer.objects.get().status == "withdrawn"
+    ask(world)  # a new request is possible again
+
+
+def test_a_member_moved_meanwhile_is_not_moved_again(world):
+    transfer = ask(world)
+    services.member_update(
+        actor=world.admin, member=world.member_a, branch=world.branch_b, group=None
+    )
+    with pytest.raises(ValidationError):
+        services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=True)
