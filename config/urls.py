@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("grassroots.notifications.urls")),
     path("appeals/", include("grassroots.appeals.urls")),
     path("orglife/", include("grassroots.orglife.urls")),
+    path("service/", include("grassroots.service.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -221,3 +221,67 @@ def build_talks(*, today: datetime.date, seed: int = 2026) -> int:
             )
     Talk.objects.bulk_create(talks)
     return len(talks)
+
+
+def build_activities(*, today: datetime.date, seed: int = 2026) -> int:
+    """A year of activities per branch, some coming up with places left, one full with a
+    waitlist; past ones recorded with volunteer hours."""
+    from decimal import Decimal
+
+    from grassroots.orgs.models import Member
+    from grassroots.service.models import Activity, SignUp
+
+    rng = random.Random(seed + 11)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    ideas = [
+        ("义务理发进车间", Activity.Type.VOLUNTEER, ["masses"]),
+        ("无障碍通道检查", Activity.Type.SUPPORT, ["masses", "development"]),
+        ("走访困难职工家庭", Activity.Type.RELIEF, ["masses", "society"]),
+        ("合理化建议现场会", Activity.Type.INNOVATION, ["reform", "development"]),
+        ("与社区党委共建读书角", Activity.Type.JOINT, ["society", "members"]),
+        ("质量攻关 QC 小组活动", Activity.Type.QC, ["development"]),
+    ]
+    activities: list[Activity] = []
+    for branch in OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True).order_by("path"):
+        for month_back in range(-1, 12, 3):
+            title, kind, domains = rng.choice(ideas)
+            day = today - datetime.timedelta(days=30 * month_back + rng.randint(0, 20))
+            start = datetime.datetime.combine(day, datetime.time(14, 0), zone)
+            past = day < today
+            activities.append(
+                Activity(
+                    unit=branch,
+                    title=title,
+                    type=kind,
+                    partner="阳光社区党委" if kind == Activity.Type.JOINT else "",
+                    services=domains,
+                    starts_at=start,
+                    ends_at=start + datetime.timedelta(hours=2),
+                    place=rng.choice(PLACES),
+                    audience=rng.choice([Activity.Audience.EVERYONE, Activity.Audience.MEMBERS]),
+                    capacity=rng.choice([None, 8, 12]) if past else 3,
+                    status=Activity.Status.HELD if past else Activity.Status.PLANNED,
+                    summary="活动顺利完成，职工反映良好。" if past else "",
+                    beneficiaries=rng.randint(10, 80) if past else None,
+                )
+            )
+    Activity.objects.bulk_create(activities)
+    signups: list[SignUp] = []
+    for activity in activities:
+        people = list(Member.objects.filter(branch=activity.unit).values_list("user_id", flat=True))
+        rng.shuffle(people)
+        past = activity.status == Activity.Status.HELD
+        limit = activity.capacity or 10
+        for index, user_id in enumerate(people[: limit + (2 if not past else 0)]):
+            confirmed = index < limit
+            signups.append(
+                SignUp(
+                    activity=activity,
+                    user_id=user_id,
+                    status=SignUp.Status.CONFIRMED if confirmed else SignUp.Status.WAITING,
+                    attended=(rng.random() < 0.9) if past and confirmed else None,
+                    hours=Decimal(rng.choice(["1.5", "2", "2.5"])) if past and confirmed else 0,
+                )
+            )
+    SignUp.objects.bulk_create(signups)
+    return len(activities)

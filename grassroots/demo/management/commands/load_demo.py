@@ -11,7 +11,12 @@ from django.utils import timezone
 from grassroots.accounts.models import User
 from grassroots.demo.appeals import build_appeals
 from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
-from grassroots.demo.orglife import build_development, build_meetings, build_talks
+from grassroots.demo.orglife import (
+    build_activities,
+    build_development,
+    build_meetings,
+    build_talks,
+)
 
 
 class Command(BaseCommand):
@@ -31,6 +36,7 @@ class Command(BaseCommand):
             meetings = build_meetings(today=today, seed=seed)
             build_development(today=today, seed=seed)
             build_talks(today=today, seed=seed)
+            build_activities(today=today, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo enterprise loaded: {len(demo.users)} employees, "
