@@ -365,13 +365,21 @@ def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[Unit
     )
     branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == OrgUnit.Kind.BRANCH]
     with_committee = committee_units(branch_ids, today) if branch_ids else set()
+    # Three kinds of unit, three lists of what is required: worked out once, not per unit.
+    required = {
+        (kind, committee): [
+            r.kind
+            for r in rules.requirements(
+                unit_kind=kind, has_committee=committee, frequencies=frequencies
+            )
+        ]
+        for kind in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP)
+        for committee in (False, True)
+    }
     result = []
     for pk, name, kind, path, depth in units:
         by_kind = {}
-        for requirement in rules.requirements(
-            unit_kind=kind, has_committee=pk in with_committee, frequencies=frequencies
-        ):
-            k = requirement.kind
+        for k in required[(kind, pk in with_committee)]:
             gaps = past[k] - covered.get((pk, k), 0)
             if due_soon[k] and not in_current.get((pk, k)):
                 gaps += 1
