@@ -366,8 +366,8 @@ def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[Unit
     branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == OrgUnit.Kind.BRANCH]
     with_committee = committee_units(branch_ids, today) if branch_ids else set()
     # Three kinds of unit, three lists of what is required: worked out once, not per unit.
-    required = {
-        (kind, committee): [
+    required: dict[tuple[str, bool], list[str]] = {
+        (str(kind), committee): [
             r.kind
             for r in rules.requirements(
                 unit_kind=kind, has_committee=committee, frequencies=frequencies

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.orgs.rules import age_on
+
 
 @dataclass(frozen=True)
 class StepTemplate:
@@ -110,10 +112,6 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
