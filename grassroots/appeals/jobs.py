@@ -3,6 +3,7 @@
 appeals.<stage>.<percent>: a share of the time to accept or answer is used — warn the
 handlers; at 100 % the appeal is overdue and escalates (督办) to the level above.
 appeals.callback: nobody rated the answer in time — close it unrated.
+Also the periodic rebuilds of the rate rollup (rate_months).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import datetime
 import logging
 from collections.abc import Sequence
 
-from grassroots.appeals import services
+from grassroots.appeals import rate_months, services
 from grassroots.appeals.models import Appeal
 from grassroots.core.deadlines import deadline_handler
 from grassroots.core.models import Deadline
+from grassroots.core.scheduling import periodic
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +38,15 @@ def appeal_deadlines(deadlines: Sequence[Deadline], now: datetime.datetime) -> N
             services.appeal_escalate(appeal=appeal, stage=stage, at=now)
         else:
             services.appeal_warn(appeal=appeal, stage=stage, share=share, at=now)
+
+
+@periodic("appeals.rate_months_recent", every=datetime.timedelta(minutes=10))
+def rate_months_recent(now: datetime.datetime) -> None:
+    """The rate rollup of the last three ended months, where late facts still arrive."""
+    rate_months.rate_months_refresh(now=now, since=rate_months.months_back(now, 3))
+
+
+@periodic("appeals.rate_months_all", daily_at=datetime.time(2, 30))
+def rate_months_all(now: datetime.datetime) -> None:
+    """The whole rate rollup, once a night (an appeal can change long after its month)."""
+    rate_months.rate_months_refresh(now=now)

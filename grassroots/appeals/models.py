@@ -158,7 +158,7 @@ class Appeal(models.Model):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     # The deadline the handlers work to now (acceptance, then the answer, then a
     # reopened appeal's new answer); drives the overdue and at-risk lists.
-    current_due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    current_due_at = models.DateTimeField(_("due"), null=True, blank=True)
 
     # The facts the three rates are computed from; set once, never rewritten.
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
@@ -180,11 +180,34 @@ class Appeal(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["unit", "status", "-created_at"], name="appeal_unit_status_idx"),
+            # Newest first (the queue's "all" view, the default order): the first page
+            # is read from the index instead of sorting every appeal in scope.
+            models.Index(fields=["-created_at", "-id"], name="appeal_newest_idx"),
             models.Index(fields=["submitter", "-created_at"], name="appeal_submitter_idx"),
             models.Index(fields=["assignee", "status"], name="appeal_assignee_idx"),
             models.Index(fields=["category", "status", "-created_at"], name="appeal_category_idx"),
-            models.Index(fields=["accept_due_at"], name="appeal_accept_due_idx"),
-            models.Index(fields=["answer_due_at"], name="appeal_answer_due_idx"),
+            # The handlers' queue: open appeals, soonest deadline first. Partial, so it
+            # holds the open few thousand rather than every appeal ever raised (the
+            # deadline is empty once an appeal is answered or closed); with the columns
+            # policy.handling_filter tests, the queue is counted from the index alone.
+            models.Index(
+                fields=["current_due_at"],
+                include=["unit", "category", "assignee"],
+                condition=Q(status__in=["submitted", "accepted", "in_progress", "reopened"]),
+                name="appeal_open_due_idx",
+            ),
+            # The three rates read a period's appeals by deadline; with the columns they
+            # count included, PostgreSQL answers from the index alone (rates.py).
+            models.Index(
+                fields=["accept_due_at"],
+                include=["first_unit", "status", "responded_at"],
+                name="appeal_accept_rate_idx",
+            ),
+            models.Index(
+                fields=["answer_due_at"],
+                include=["unit", "status", "satisfaction", "resolved"],
+                name="appeal_answer_rate_idx",
+            ),
             models.Index(
                 fields=["-published_at"],
                 condition=Q(published_at__isnull=False),
@@ -225,6 +248,35 @@ OPEN_STATUSES = (
     Appeal.Status.IN_PROGRESS,
     Appeal.Status.REOPENED,
 )
+
+
+class RateMonth(models.Model):
+    """The counts behind the three rates for one organisation with everything below
+    it, and one calendar month (Asia/Shanghai) that has ended: the response counts of
+    the appeals first received in the subtree whose acceptance deadline fell in the
+    month, the answer counts of those handled in it whose answer deadline did.
+    Rebuilt from the appeals by the scheduler (rate_months.rate_months_refresh);
+    rates.rate_counts reads them for the ended months of a period and counts the rest
+    live, so that a committee's year is a few hundred rows instead of hundreds of
+    thousands of appeals."""
+
+    month = models.DateField()  # the first day
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    due = models.PositiveIntegerField(default=0)
+    responded_in_time = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    fairly = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit"], name="rate_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id}"
 
 
 class Satisfaction(models.TextChoices):

@@ -12,39 +12,62 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from grassroots.accounts.models import Role
 from grassroots.accounts.scope import Scope
 from grassroots.appeals import routing
-from grassroots.appeals.models import Appeal
+from grassroots.appeals.models import Appeal, Category, CoHandling
 from grassroots.core.tree import is_within, within_any
-from grassroots.orgs.models import Department
+from grassroots.orgs.models import Department, OrgUnit
 
 
 def _discipline_paths(scope: Scope) -> tuple[str, ...]:
     return scope.paths_for(Role.DISCIPLINE_OFFICER)
 
 
+def _units_within(paths: tuple[str, ...]) -> QuerySet[OrgUnit, Any]:
+    return OrgUnit.objects.filter(within_any(paths)).values("pk")
+
+
 def handling_filter(scope: Scope) -> Q:
-    """Appeals this person handles: as officer, discipline officer, assignee, liaison."""
-    condition = within_any(scope.officer_paths, field="unit__path") & Q(
-        category__to_discipline=False
+    """Appeals this person handles: as officer, discipline officer, assignee, liaison.
+
+    Organisations and categories as `IN (subquery)` rather than joins: PostgreSQL
+    hashes the few ids and tests them on the rows of the open-queue index
+    (appeal_open_due_idx) without reading the organisation table for every appeal."""
+    condition = Q(
+        unit__in=_units_within(scope.officer_paths),
+        category__in=Category.objects.filter(to_discipline=False).values("pk"),
     )
-    condition |= within_any(_discipline_paths(scope), field="unit__path") & Q(
-        category__to_discipline=True
+    condition |= Q(
+        unit__in=_units_within(_discipline_paths(scope)),
+        category__in=Category.objects.filter(to_discipline=True).values("pk"),
     )
     if scope.user_id is not None:
         condition |= Q(assignee_id=scope.user_id)
     if scope.department_paths:
-        condition |= within_any(scope.department_paths, field="co_handlings__department__path")
+        # EXISTS rather than a join: a join repeats an appeal once per co-handling task
+        # and then needs DISTINCT, which makes PostgreSQL sort and de-duplicate the whole
+        # queue (a committee's: every appeal below it) before it can page or count it.
+        condition |= Q(
+            Exists(
+                CoHandling.objects.filter(
+                    within_any(scope.department_paths, field="department__path"),
+                    appeal=OuterRef("pk"),
+                )
+            )
+        )
     return condition
 
 
 def handled_appeals(scope: Scope) -> QuerySet[Appeal]:
+    """One row per appeal, no DISTINCT needed (see handling_filter)."""
     if scope.is_admin:
         return Appeal.objects.all()
-    return Appeal.objects.filter(handling_filter(scope)).distinct()
+    return Appeal.objects.filter(handling_filter(scope))
 
 
 def can_handle(scope: Scope, appeal: Appeal) -> bool:

@@ -6,14 +6,22 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.accounts.scope import Scope
 from grassroots.appeals import policy, similarity
-from grassroots.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Attachment, Category
+from grassroots.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealEvent,
+    Attachment,
+    Category,
+    MeToo,
+)
 from grassroots.core import parameters
 
 
@@ -21,9 +29,25 @@ def categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("position", "pk")
 
 
+def _me_too_count() -> Coalesce:
+    """The me-toos of each listed appeal as a correlated subquery. A join with GROUP BY
+    would group every appeal in the queue before the page is cut (for a committee's
+    queue over a million appeals, all of them); PostgreSQL evaluates this subquery
+    after ORDER BY … LIMIT, for the rows of the page only, and leaves it out of the
+    paginator's count."""
+    per_appeal = (
+        MeToo.objects.filter(appeal=OuterRef("pk"))
+        .order_by()
+        .values("appeal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_appeal), 0)
+
+
 def _with_related(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
     return appeals.select_related("category", "unit", "assignee", "department").annotate(
-        me_too_count=Count("me_toos", distinct=True)
+        me_too_count=_me_too_count()
     )
 
 
@@ -146,8 +170,6 @@ def attachment_for(pk: int) -> Attachment:
 def me_too_ids(user: Any, appeals: list[Appeal]) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    from grassroots.appeals.models import MeToo
-
     return set(
         MeToo.objects.filter(user=user, appeal__in=appeals).values_list("appeal_id", flat=True)
     )

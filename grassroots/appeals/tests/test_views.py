@@ -403,3 +403,18 @@ def test_a_liaisons_queue_offers_no_pages_it_may_not_open(world, client_for):
     assert reverse("appeals:rates") not in page
     officer_page = client_for(world.officer_a).get(reverse("appeals:queue")).content.decode()
     assert reverse("appeals:on_behalf") in officer_page
+
+
+def test_a_very_long_queue_is_counted_up_to_the_cap(world, client_for, monkeypatch):
+    from grassroots.appeals.views import handle
+
+    monkeypatch.setattr(handle, "QUEUE_COUNT_CAP", 2)
+    for n in range(3):
+        raise_appeal(world, title=f"问题{n}")
+    response = client_for(world.officer_a).get(reverse("appeals:queue") + "?view=all")
+    assert response.context["page_obj"].paginator.is_capped
+    assert response.context["page_obj"].paginator.count == 2
+    monkeypatch.setattr(handle, "QUEUE_COUNT_CAP", 10)
+    response = client_for(world.officer_a).get(reverse("appeals:queue") + "?view=all")
+    assert not response.context["page_obj"].paginator.is_capped
+    assert response.context["page_obj"].paginator.count == 3

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from grassroots.appeals.forms import (
 from grassroots.appeals.models import Appeal, CoHandling
 from grassroots.appeals.views.submit import checked_files, followed_pk
 from grassroots.core.downloads import xlsx_response
+from grassroots.core.pagination import CappedPaginator
 from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.selectors import department_choices
 
@@ -65,14 +65,19 @@ def queue_export(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+QUEUE_COUNT_CAP = 5000
+
+
 @login_required
 @require_GET
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     form, filters = _queue_filters(request)
-    page = Paginator(selectors.handler_queue(scope, filters), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # An exact count of a committee's "all" view scans every appeal it ever had (a
+    # million in a large group): count up to the cap, as the member list does.
+    page = CappedPaginator(
+        selectors.handler_queue(scope, filters), settings.PAGE_SIZE, cap=QUEUE_COUNT_CAP
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "appeals/queue.html",
