@@ -22,7 +22,7 @@ from grassroots.core.audit import audit_record, snapshot
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
 from grassroots.orglife import rules
-from grassroots.orglife.models import Attendance, Meeting, MeetingCount, Talk
+from grassroots.orglife.models import Attendance, DevelopmentRecord, Meeting, MeetingCount, Talk
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
 
 MEETING_PLANNED = kinds.define_kind(
@@ -231,6 +231,11 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
                 )
             }
         )
+    moved_date = "starts_at" in fields and changes["starts_at"] != meeting.starts_at
+    if is_held and moved_date and _decided_development(meeting):
+        raise ValidationError(
+            {"starts_at": _("This assembly decided on a member's development: its date is fixed.")}
+        )
     if is_held and "starts_at" in fields and changes["starts_at"] > timezone.now():
         raise ValidationError({"starts_at": _("A held meeting cannot be dated in the future.")})
     before = snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS))
@@ -336,6 +341,10 @@ def attendance_record(
         statuses = marked
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
+    if meeting.status == Meeting.Status.HELD and _decided_development(meeting):
+        raise ValidationError(
+            _("This assembly decided on a member's development: its attendance is fixed.")
+        )
     rows = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     unknown = set(statuses) - set(rows)
     if unknown:
@@ -360,6 +369,12 @@ def attendance_record(
         org_path=meeting.unit.path,
     )
     return meeting
+
+
+def _decided_development(meeting: Meeting) -> bool:
+    """A held assembly that admitted someone or made them a full member is evidence on
+    their record: what it was (who came, its kind, its date) is fixed from then on."""
+    return DevelopmentRecord.objects.filter(meeting=meeting).exists()
 
 
 def quorum(meeting: Meeting) -> tuple[int, int]:

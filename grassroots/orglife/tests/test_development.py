@@ -243,3 +243,31 @@ def test_a_public_notice_must_be_over_before_the_review(world, candidate):
         notice_from=today - datetime.timedelta(days=14),
         notice_to=today - datetime.timedelta(days=1),
     )
+
+
+def test_the_admitting_assembly_cannot_be_changed_afterwards(world, candidate):
+    from grassroots.orglife import services as meetings
+
+    today = timezone.localdate()
+    for step in range(8, 15):
+        DevelopmentRecord.objects.create(
+            member=candidate, step=step, done_on=today - datetime.timedelta(days=30)
+        )
+    meeting = held_assembly(world, days_ago=1)
+    services.step_record(
+        actor=world.officer_a, member=candidate, step=15, done_on=meeting.held_on, meeting=meeting
+    )
+    everyone_absent = {a.member_id: ("absent", "") for a in meeting.attendances.all()}
+    with pytest.raises(ValidationError):
+        meetings.attendance_record(actor=world.officer_a, meeting=meeting, statuses=everyone_absent)
+    with pytest.raises(ValidationError):
+        meetings.meeting_update(
+            actor=world.officer_a,
+            meeting=meeting,
+            starts_at=meeting.starts_at - datetime.timedelta(days=3),
+        )
+    meetings.meeting_update(
+        actor=world.officer_a, meeting=meeting, minutes="补充记录"
+    )  # minutes may
+    meeting.refresh_from_db()
+    assert meeting.counts and meeting.minutes == "补充记录"
