@@ -554,7 +554,7 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
     """The receiving branch confirms (the member moves, history kept) or refuses (with
     the reason). Both branches are told."""
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member__user", "from_branch", "to_branch", "to_group")
         .get(pk=transfer.pk)
     )
@@ -610,7 +610,7 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
 def transfer_withdraw(*, actor: Any, transfer: Transfer) -> Transfer:
     """The sending branch takes back a request not yet answered."""
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member__user", "to_branch")
         .get(pk=transfer.pk)
     )
