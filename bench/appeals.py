@@ -165,17 +165,10 @@ def find_actors() -> Actors:
 
     from grassroots.accounts.models import RoleAssignment, User
     from grassroots.appeals.models import OPEN_STATUSES, Appeal
-    from grassroots.orgs.models import OrgPost, OrgUnit
+    from grassroots.orgs.models import OrgUnit
 
     def secretary_of(unit: Any) -> Any:
-        post = (
-            OrgPost.objects.filter(unit=unit, kind=OrgPost.Kind.SECRETARY, ends_on__isnull=True)
-            .select_related("member__user")
-            .first()
-        )
-        if post is None:
-            sys.exit(f"{unit.name} has no secretary: generate with bench/appeals_data.py")
-        return post.member.user
+        return run.secretary_of(unit, generator="bench/appeals_data.py")
 
     group = (
         OrgUnit.objects.filter(parent__isnull=True, kind=OrgUnit.Kind.COMMITTEE)

@@ -198,18 +198,22 @@ def pin_periodic_refreshes() -> None:
         module._REFRESH_SECONDS = math.inf  # type: ignore[attr-defined]
 
 
-def find_actors() -> Actors:
-    from grassroots.orgs.models import Member, OrgPost, OrgUnit
+def secretary_of(unit: Any, *, generator: str = "bench/generate.py") -> Any:
+    """The user holding the unit's secretary post (the acting officer of a scenario)."""
+    from grassroots.orgs.models import OrgPost
 
-    def secretary_of(unit: OrgUnit) -> Any:
-        post = (
-            OrgPost.objects.filter(unit=unit, kind=OrgPost.Kind.SECRETARY, ends_on__isnull=True)
-            .select_related("member__user")
-            .first()
-        )
-        if post is None:
-            sys.exit(f"{unit.name} has no secretary: generate the data with bench/generate.py")
-        return post.member.user
+    post = (
+        OrgPost.objects.filter(unit=unit, kind=OrgPost.Kind.SECRETARY, ends_on__isnull=True)
+        .select_related("member__user")
+        .first()
+    )
+    if post is None:
+        sys.exit(f"{unit.name} has no secretary: generate the data with {generator}")
+    return post.member.user
+
+
+def find_actors() -> Actors:
+    from grassroots.orgs.models import Member, OrgUnit
 
     group = (
         OrgUnit.objects.filter(parent__isnull=True, kind=OrgUnit.Kind.COMMITTEE)

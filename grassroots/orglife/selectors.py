@@ -12,9 +12,8 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth, ExtractQuarter
 
-from grassroots.accounts.scope import Scope
 from grassroots.core import parameters
-from grassroots.core.tree import within, within_any
+from grassroots.core.tree import within
 from grassroots.orglife import rules
 from grassroots.orglife.models import Attendance, Meeting, MeetingCount
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
@@ -200,16 +199,6 @@ def my_meetings(member: Member) -> QuerySet[Meeting]:
         .annotate(my_status=Max("attendances__status", filter=Q(attendances__member=member)))
         .order_by("-starts_at")
     )
-
-
-def visible_meetings(scope: Scope) -> QuerySet[Meeting]:
-    """Meetings of units the person oversees, and those they are expected at."""
-    rule = within_any(scope.officer_paths, field="unit__path")
-    if scope.member_id is not None:
-        rule |= Q(attendances__member_id=scope.member_id)
-    if scope.is_admin:
-        return Meeting.objects.all()
-    return Meeting.objects.filter(rule).distinct()
 
 
 def inactive_members(

@@ -69,18 +69,13 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
     if scope.member_id is not None:
         member = Member.objects.get(pk=scope.member_id)
         meetings = selectors.my_meetings(member)
-        upcoming = list(meetings.filter(starts_at__gte=now, status=Meeting.Status.PLANNED))[::-1]
+        upcoming = list(
+            meetings.filter(starts_at__gte=now, status=Meeting.Status.PLANNED).order_by("starts_at")
+        )
         past = list(meetings.filter(starts_at__lt=now)[:20])
-    managed = list(
-        OrgUnit.objects.filter(
-            pk__in=[
-                unit.pk
-                for unit in _units_in_charge(scope)
-                if unit.kind in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP)
-            ]
-        ).order_by("path")
-    )
-    committees = [u for u in _units_in_charge(scope) if policy.can_view_overview(scope, u)]
+    in_charge = sorted(_units_in_charge(scope), key=lambda unit: unit.path)
+    managed = [u for u in in_charge if u.kind in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP)]
+    committees = [u for u in in_charge if policy.can_view_overview(scope, u)]
     return render(
         request,
         "orglife/mine.html",
