@@ -6,3 +6,7 @@ class ServiceConfig(AppConfig):
     name = "grassroots.service"
     label = "service"
     verbose_name = _("Service carriers")
+
+    def ready(self) -> None:
+        from grassroots.service.deeds import jobs as deed_jobs  # noqa: F401  (registers jobs)
+        from grassroots.service.pairings import jobs as pairing_jobs  # noqa: F401

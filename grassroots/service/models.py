@@ -121,3 +121,379 @@ class SignUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.activity_id}: {self.status}"
+
+
+# --- Posts, commitments, pairings, practical deeds (issue 6) -------------------------
+
+
+class ServicePost(models.Model):
+    """A member's post that employees can find: 示范岗, 责任区 or 流动服务岗."""
+
+    class Kind(models.TextChoices):
+        DEMONSTRATION = "demonstration", _("Demonstration post (党员示范岗)")
+        AREA = "area", _("Responsibility area (党员责任区)")
+        MOBILE = "mobile", _("Mobile service post (党员流动服务岗)")
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind of post"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name of the post"), max_length=100)
+    holders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("held by"), related_name="service_posts"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department served"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    place = models.CharField(_("where to find it"), max_length=200, blank=True)
+    promise = models.TextField(_("what it promises"), max_length=2000)
+    services = models.JSONField(_("five services"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    appeals = models.ManyToManyField(
+        "appeals.Appeal", blank=True, related_name="+", help_text="appeals raised to this post"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("service post")
+        verbose_name_plural = _("service posts")
+        indexes = [models.Index(fields=["unit", "is_active"], name="post_unit_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostVisit(models.Model):
+    """One round of a mobile service post (科室上门服务): planned on the rota, then recorded
+    with what was heard and what was done."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    post = models.ForeignKey(ServicePost, on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField(_("date"))
+    department = models.ForeignKey(
+        Department, verbose_name=_("department visited"), on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members going"), related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    heard = models.TextField(_("what was heard"), max_length=5000, blank=True)
+    done = models.TextField(_("what was done on the spot"), max_length=5000, blank=True)
+    appeals = models.ManyToManyField("appeals.Appeal", blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("service post visit")
+        indexes = [models.Index(fields=["post", "date"], name="postvisit_post_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.date}"
+
+
+class Commitment(models.Model):
+    """A member's (or a post's) commitment for a year (承诺践诺): drafted by the member,
+    approved by the branch, then published to the employees of the member's department."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for the branch")
+        RETURNED = "returned", _("Returned for changes")
+        PUBLISHED = "published", _("Published")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commitments"
+    )
+    post = models.ForeignKey(
+        ServicePost, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("approving branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("published to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("what I commit to"), max_length=2000)
+    services = models.JSONField(_("five services"), default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    return_reason = models.CharField(_("why it was returned"), max_length=500, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    self_assessment = models.TextField(_("self-assessment"), max_length=2000, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [
+            models.Index(fields=["department", "year", "status"], name="commitment_dept_idx"),
+            models.Index(fields=["unit", "year", "status"], name="commitment_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}"
+
+
+class CommitmentProgress(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="progress")
+    date = models.DateField(_("date"))
+    text = models.TextField(_("progress"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("commitment progress note")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.date}"
+
+
+class CommitmentRating(models.Model):
+    """An employee's year-end judgement of a published commitment (one each)."""
+
+    class Score(models.TextChoices):
+        SATISFIED = "satisfied", _("Kept (满意)")
+        PARTLY = "partly", _("Partly kept (基本满意)")
+        NOT = "not", _("Not kept (不满意)")
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.CharField(_("rating"), max_length=16, choices=Score.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("commitment rating")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "user"], name="one_rating_per_commitment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.score}"
+
+
+class Pairing(models.Model):
+    """A member paired with an employee in difficulty (结对帮扶). The reason is private:
+    only the branch's officers and the member see it."""
+
+    class Reason(models.TextChoices):
+        ILLNESS = "illness", _("Illness")
+        DISABILITY = "disability", _("Disability")
+        FAMILY = "family", _("Family hardship")
+        OTHER = "other", _("Other")
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="pairings",
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee helped"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("kind of difficulty"), max_length=16, choices=Reason.choices)
+    reason_detail = models.TextField(_("about the difficulty"), max_length=2000, blank=True)
+    started_on = models.DateField(_("paired since"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=500, blank=True)
+    last_visit_on = models.DateField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("pairing")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "employee"],
+                condition=Q(ended_on__isnull=True),
+                name="one_live_pairing_per_pair",
+            ),
+            models.CheckConstraint(
+                name="pairing_ended_with_reason",
+                condition=Q(ended_on__isnull=True) | ~Q(end_reason=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "ended_on"], name="pairing_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ↔ {self.employee_id}"
+
+
+class Visit(models.Model):
+    """A visit within a pairing (走访): the help given and the needs heard."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="visits")
+    date = models.DateField(_("date of the visit"))
+    help_given = models.TextField(_("help given"), max_length=2000, blank=True)
+    needs_heard = models.TextField(_("needs heard"), max_length=2000, blank=True)
+    appeals = models.ManyToManyField("appeals.Appeal", blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("visit")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pairing_id} @ {self.date}"
+
+
+class Deed(models.Model):
+    """A practical deed a branch promises employees (办实事清单), followed in public."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under way")
+        DONE = "done", _("Declared done")
+        DROPPED = "dropped", _("Dropped")
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("promised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("what will be done"), max_length=200)
+    description = models.TextField(_("details"), max_length=5000, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    services = models.JSONField(_("five services"), default=list)
+    due_on = models.DateField(_("due by"))
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(_("what was delivered"), max_length=5000, blank=True)
+    drop_reason = models.CharField(_("why it was dropped"), max_length=500, blank=True)
+    # Kept by the services so that the public list reads one row per deed.
+    followers = models.PositiveIntegerField(default=0, editable=False)
+    rated_yes = models.PositiveIntegerField(default=0, editable=False)
+    rated_partly = models.PositiveIntegerField(default=0, editable=False)
+    rated_no = models.PositiveIntegerField(default=0, editable=False)
+    appeals = models.ManyToManyField("appeals.Appeal", blank=True, related_name="+")
+    post_visits = models.ManyToManyField(PostVisit, blank=True, related_name="deeds")
+    visits = models.ManyToManyField(Visit, blank=True, related_name="deeds")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practical deed")
+        verbose_name_plural = _("practical deeds")
+        constraints = [
+            models.CheckConstraint(name="deed_progress_percent", condition=Q(progress__lte=100)),
+            models.CheckConstraint(
+                name="deed_done_has_date", condition=~Q(status="done") | Q(done_on__isnull=False)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on", "id"], name="deed_public_idx"),
+            models.Index(fields=["unit", "status", "due_on"], name="deed_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeedMilestone(models.Model):
+    deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due by"))
+    done_on = models.DateField(_("reached on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeedUpdate(models.Model):
+    """A progress report on a deed, shown on its public page."""
+
+    deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="updates")
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    text = models.TextField(_("what happened"), max_length=2000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("deed progress report")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.deed_id}: {self.progress}%"
+
+
+class DeedFollow(models.Model):
+    deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deed", "user"], name="one_follow_per_deed")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.deed_id}"
+
+
+class DeedRating(models.Model):
+    """An employee's answer to "was it delivered?" once the deed is declared done."""
+
+    class Delivered(models.TextChoices):
+        YES = "yes", _("Delivered")
+        PARTLY = "partly", _("Partly delivered")
+        NO = "no", _("Not delivered")
+
+    deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    delivered = models.CharField(_("was it delivered?"), max_length=8, choices=Delivered.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("deed rating")
+        constraints = [models.UniqueConstraint(fields=["deed", "user"], name="one_rating_per_deed")]
+
+    def __str__(self) -> str:
+        return f"{self.deed_id}: {self.delivered}"

@@ -1,6 +1,10 @@
 from django.urls import path
 
 from grassroots.service import views
+from grassroots.service.commitments import urls as commitments
+from grassroots.service.deeds import urls as deeds
+from grassroots.service.pairings import urls as pairings
+from grassroots.service.posts import urls as posts
 
 app_name = "service"
 
@@ -9,4 +13,8 @@ urlpatterns = [
     path("activities/new/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
     path("mine/", views.mine, name="mine"),
+    *posts.urlpatterns,
+    *commitments.urlpatterns,
+    *pairings.urlpatterns,
+    *deeds.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""Scheduled work for practical deeds: flags for overdue or poorly rated deeds."""

@@ -1,0 +1,1 @@
+"""Scheduled work for pairings: reminders when a pairing has gone without a visit."""
