@@ -2,6 +2,7 @@ from django.urls import path
 
 from grassroots.service import views
 from grassroots.service.commitments import urls as commitments
+from grassroots.service.coverage import urls as coverage
 from grassroots.service.deeds import urls as deeds
 from grassroots.service.pairings import urls as pairings
 from grassroots.service.posts import urls as posts
@@ -17,4 +18,5 @@ urlpatterns = [
     *commitments.urlpatterns,
     *pairings.urlpatterns,
     *deeds.urlpatterns,
+    *coverage.urlpatterns,
 ]
