@@ -38,7 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("appeals:queue"), _("Appeals to handle")))
     if scope.is_member or scope.is_officer or scope.is_admin:
         items.append((reverse("orglife:mine"), _("Organisational life")))
-    items.append((reverse("service:activities"), _("Activities")))
+    items.append((reverse("service:home"), _("Service")))
     items.append((reverse("orgs:tree"), _("Party organisations")))
     if orgs_policy.can_list_members(scope):
         items.append((reverse("orgs:member_list"), _("Members")))

@@ -10,6 +10,7 @@ from grassroots.service.posts import urls as posts
 app_name = "service"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("activities/", views.activity_list, name="activities"),
     path("activities/new/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),

@@ -31,6 +31,23 @@ def _units_to_organise(scope: Scope) -> QuerySet[OrgUnit]:
 
 @login_required
 @require_GET
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The service carriers in one place: each person sees the parts they have a use for."""
+    scope = scope_for(request.user)
+    officer = scope.is_admin or scope.is_officer
+    return render(
+        request,
+        "service/home.html",
+        {
+            "officer": officer,
+            "member": policy.is_party_member(request.user),
+            "pairings": officer or policy.is_party_member(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
 def activity_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     return render(

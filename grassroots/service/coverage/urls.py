@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from grassroots.service.coverage import views
+
+urlpatterns: list[URLPattern] = [
+    path("coverage/", views.coverage, name="coverage"),
+]

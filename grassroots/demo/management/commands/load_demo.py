@@ -17,6 +17,9 @@ from grassroots.demo.orglife import (
     build_meetings,
     build_talks,
 )
+from grassroots.demo.service_commitments import build_commitments, build_pairings
+from grassroots.demo.service_deeds import build_deeds
+from grassroots.demo.service_posts import build_posts
 
 
 class Command(BaseCommand):
@@ -37,6 +40,10 @@ class Command(BaseCommand):
             build_development(today=today, seed=seed)
             build_talks(today=today, seed=seed)
             build_activities(today=today, seed=seed)
+            build_deeds(today=today, seed=seed)
+            build_posts(today=today, seed=seed)
+            build_commitments(today=today, seed=seed)
+            build_pairings(today=today, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo enterprise loaded: {len(demo.users)} employees, "

@@ -1,0 +1,108 @@
+"""Reads for pairings, already limited to what the person may see (see policy)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from grassroots.accounts.identity import normalise_employee_number
+from grassroots.accounts.models import User
+from grassroots.accounts.scope import Scope
+from grassroots.core import parameters
+from grassroots.orgs.models import Member, OrgUnit
+from grassroots.service.models import Pairing, Visit
+from grassroots.service.pairings import policy, rules
+from grassroots.service.pairings.rule_parameters import VISIT_DAYS
+
+
+def visit_days() -> int:
+    return int(parameters.value(VISIT_DAYS.key))
+
+
+def get_pairing_for(scope: Scope, pk: int) -> Pairing:
+    pairing = Pairing.objects.select_related("unit", "member", "employee").filter(pk=pk).first()
+    if pairing is None or not policy.can_view(scope, pairing):
+        raise Http404
+    return pairing
+
+
+def get_visit_for(scope: Scope, pk: int) -> Visit:
+    """A visit, for those who may read its notes (the member and the branch officers)."""
+    visit = (
+        Visit.objects.select_related("pairing", "pairing__unit", "pairing__member")
+        .select_related("pairing__employee", "pairing__employee__department")
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None or not policy.can_see_reason(scope, visit.pairing):
+        raise Http404
+    return visit
+
+
+@dataclass(frozen=True)
+class Row:
+    pairing: Pairing
+    days: int
+    overdue: bool
+    reason_visible: bool
+    visits: int
+
+
+def pairing_rows(
+    scope: Scope, *, today: datetime.date, live: bool = True, limit: int = 300
+) -> list[Row]:
+    """The pairings this person may see, the longest without a visit first, with the
+    days since the last visit and a flag past the limit (one query)."""
+    rows: QuerySet[Pairing] = (
+        policy.visible_pairings(scope)
+        .filter(ended_on__isnull=live)
+        .select_related("unit", "member", "employee")
+        .annotate(visit_count=Count("visits"))
+    )
+    order = (Coalesce("last_visit_on", "started_on"), "pk") if live else ("-ended_on", "-pk")
+    rows = rows.order_by(*order)
+    limit_days = visit_days()
+    result = []
+    for pairing in rows[:limit]:
+        days = rules.days_without_visit(
+            started_on=pairing.started_on, last_visit_on=pairing.last_visit_on, today=today
+        )
+        result.append(
+            Row(
+                pairing=pairing,
+                days=days,
+                overdue=live and rules.visit_overdue(days, limit=limit_days),
+                reason_visible=policy.can_see_reason(scope, pairing),
+                visits=pairing.visit_count,  # type: ignore[attr-defined]
+            )
+        )
+    return result
+
+
+def visits_of(pairing: Pairing) -> list[Visit]:
+    return list(pairing.visits.select_related("recorded_by").prefetch_related("appeals", "deeds"))
+
+
+def member_choices(units: QuerySet[OrgUnit]) -> QuerySet[User]:
+    """Party members (probationary or full, in good standing) of these branches."""
+    return (
+        User.objects.filter(
+            member__branch__in=units,
+            member__stage__in=Member.Stage.party_member_values(),
+            member__status__in=Member.Status.active_values(),
+            is_active=True,
+        )
+        .select_related("member__branch")
+        .order_by("member__branch__path", "name")
+    )
+
+
+def user_by_number(number: str) -> Any:
+    """Typed as people type it: with spaces, in lower case or full-width digits."""
+    number = normalise_employee_number(number)
+    return User.objects.filter(employee_number=number).first() if number else None
