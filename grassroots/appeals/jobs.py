@@ -42,8 +42,12 @@ def appeal_deadlines(deadlines: Sequence[Deadline], now: datetime.datetime) -> N
 
 @periodic("appeals.rate_months_recent", every=datetime.timedelta(minutes=10))
 def rate_months_recent(now: datetime.datetime) -> None:
-    """The rate rollup of the last three ended months, where late facts still arrive."""
-    rate_months.rate_months_refresh(now=now, since=rate_months.months_back(now, 3))
+    """The rate rollup of the last three ended months, where late facts still arrive.
+    An empty rollup (a new or restored installation before its first night) is built
+    whole: the rates page reads every month before the rollup's last one from it, so
+    holding only the recent months would leave the older ones out."""
+    since = None if rate_months.covered_until() is None else rate_months.months_back(now, 3)
+    rate_months.rate_months_refresh(now=now, since=since)
 
 
 @periodic("appeals.rate_months_all", daily_at=datetime.time(2, 30))

@@ -116,6 +116,22 @@ def test_refreshing_recent_months_keeps_the_older_ones(world: Any) -> None:
     assert set(RateMonth.objects.values_list("month", "unit_id", "due", "answered")) == old
 
 
+def test_the_recent_job_on_an_empty_rollup_builds_every_month(world: Any) -> None:
+    # given appeals over the past months and no rollup yet (a new installation)
+    from grassroots.appeals.jobs import rate_months_recent
+
+    now = timezone.now()
+    _past_appeals(world, now)
+    path = world.committee.path
+    live = rates.rate_counts(Appeal.objects.all(), period=_year(now), now=now, unit_path=path)
+    # when the ten-minute job runs before the nightly one ever did
+    rate_months_recent(now)
+    # then the year's rates read from the rollup are the ones counted live, old months too
+    assert RateMonth.objects.filter(month__lt=rate_months.months_back(now, 3)).exists()
+    rolled = rates.rate_counts(Appeal.objects.all(), period=_year(now), now=now, unit_path=path)
+    assert rolled == live
+
+
 def test_a_filtered_set_of_appeals_is_always_counted_live(world: Any) -> None:
     # given a rollup, and then a change the rollup does not know about yet
     now = timezone.now()
