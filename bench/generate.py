@@ -484,7 +484,7 @@ class Generator:
             (
                 {
                     "id": n + 1,
-                    "employee_number": f"G{n + 1:07d}",
+                    "employee_number": employee_number(n + 1),
                     "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
                     # a bijection of n: unique, and not in employee-number order
                     "phone": f"1{3 + n % 7}{(n * 7919 + 12345) % 10**9:09d}"
@@ -502,6 +502,7 @@ class Generator:
     # --- member records ------------------------------------------------------------------
 
     def write_members(self) -> list[dict[str, Any]]:
+        from grassroots.orgs import member_order
         from grassroots.orgs.models import Member
 
         rng = self.rng
@@ -522,6 +523,8 @@ class Generator:
                         "id": len(members) + 1,
                         "user_id": user_id,
                         "branch_id": plan.unit.pk,
+                        # COPY writes it as given (the field's pre_save is not run)
+                        "list_key": member_order.list_key(plan.unit.path, employee_number(user_id)),
                         "group_id": plan.groups[position % len(plan.groups)].pk
                         if party and plan.groups
                         else None,
@@ -721,6 +724,10 @@ def insert_rows(model: Any, rows: Iterator[dict[str, Any]]) -> None:
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([row.get(f.attname, defaults[f.attname]) for f in fields])
+
+
+def employee_number(user_id: int) -> str:
+    return f"G{user_id:07d}"
 
 
 def split[T](items: list[T], parts: int) -> list[list[T]]:

@@ -248,8 +248,10 @@ def scenarios(actors: Actors, *, export: bool) -> list[Scenario]:
     found = [
         Scenario("a1", "member list, 3 filters, page 1", "group", f"/orgs/members/?{filters}"),
         Scenario("a2", "member list, 3 filters, page 50", "group", f"/orgs/members/?{filters}&page=50"),
+        Scenario("a2n", "member list, 3 filters, page 50 by the next link of page 49", "group", linked_page(actors, filters, 50)),
         Scenario("a3", "member list, no filter, page 1", "group", "/orgs/members/"),
         Scenario("a4", "member list, no filter, page 50", "group", "/orgs/members/?page=50"),
+        Scenario("a4n", "member list, no filter, page 50 by the next link of page 49", "group", linked_page(actors, "", 50)),
         Scenario("a5", "member list, no filter, last page", "group", "/orgs/members/?page=last"),
         Scenario("a6", "member list, one second-level committee", "group", f"/orgs/members/?unit={second}"),
         Scenario("b1", "member list, own branch", "branch", "/orgs/members/"),
@@ -270,6 +272,34 @@ def scenarios(actors: Actors, *, export: bool) -> list[Scenario]:
             )
         )
     return found
+
+
+def linked_page(actors: Actors, query: str, number: int) -> str:
+    """The URL of the member list's "next page" link on page `number - 1` (the group
+    committee officer's list with these filters): page `number` as a reader reaches it,
+    by seeking from the last row of the page before."""
+    from django.conf import settings
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    from grassroots.accounts.scope import scope_for
+    from grassroots.core.pagination import SeekPaginator
+    from grassroots.orgs import selectors, views
+
+    scope = scope_for(actors.group_officer)
+    _form, filters = views._member_filters(RequestFactory().get(f"/orgs/members/?{query}"), scope)
+    paginator = SeekPaginator(
+        selectors.member_list(scope, filters),
+        settings.PAGE_SIZE,
+        order=selectors.MEMBER_LIST_ORDER,
+        cap=views.MEMBER_COUNT_CAP,
+    )
+    # A small generated enterprise has fewer pages: its last one, by its link.
+    number = min(number, paginator.num_pages)
+    if number < 2:
+        return f"/orgs/members/?{query}"
+    page = paginator.seek(QueryDict(f"{query}&page={number - 1}"))
+    return f"/orgs/members/?{page.next_query}"
 
 
 def measure(scenario: Scenario, actors: Actors, *, requests: int, warmup: int) -> Measurement:

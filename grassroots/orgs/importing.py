@@ -31,7 +31,7 @@ from grassroots.accounts.scope import Scope
 from grassroots.accounts.services import USER_FIELDS
 from grassroots.core.audit import audit_entry, audit_record, snapshot
 from grassroots.core.models import AuditEntry
-from grassroots.orgs import policy
+from grassroots.orgs import member_order, policy
 from grassroots.orgs.ethnic_groups import ETHNIC_GROUPS
 from grassroots.orgs.models import Department, ImportBatch, Member, OrgUnit
 from grassroots.orgs.services import (
@@ -612,12 +612,14 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
     def apply(actor: Any) -> tuple[int, int]:
         new: list[Member] = []
         changed: list[Member] = []
+        branch_before: dict[int, int] = {}
         audit: list[AuditEntry] = []
         for _number, user, member, record in rows:
             if member is None:
                 new.append(Member(user=user, **record))
                 continue
             before = snapshot(member, MEMBER_FIELDS)
+            branch_before[member.pk] = member.branch_id
             for key, value in record.items():
                 setattr(member, key, value)
             after = snapshot(member, MEMBER_FIELDS)
@@ -635,6 +637,13 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
                 )
         if changed:
             Member.objects.bulk_update(changed, list(MEMBER_FIELDS), batch_size=CHUNK)
+            # bulk_update writes the values on the objects: the list keys of records
+            # that changed branch are rewritten from the database instead.
+            moved = [m.pk for m in changed if m.branch_id != branch_before[m.pk]]
+            for start in range(0, len(moved), CHUNK):
+                member_order.list_keys_refresh(
+                    Member.objects.filter(pk__in=moved[start : start + CHUNK])
+                )
         if new:
             Member.objects.bulk_create(new, batch_size=CHUNK)
             if new[0].pk is None:

@@ -14,6 +14,7 @@ from grassroots.core import parameters
 from grassroots.core.scheduling import periodic
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
+from grassroots.orgs import member_order
 from grassroots.orgs.models import OrgUnit
 
 
@@ -55,3 +56,10 @@ def term_reminders_send(*, today: datetime.date) -> int:
 @periodic("orgs.term_reminders", daily_at=datetime.time(7, 0))
 def term_reminders(now: datetime.datetime) -> None:
     term_reminders_send(today=timezone.localdate(now))
+
+
+@periodic("orgs.member_list_keys", daily_at=datetime.time(3, 20))
+def member_list_keys(now: datetime.datetime) -> None:
+    """Put right any member-list key that a change outside the services left behind
+    (grassroots.orgs.member_order); usually none."""
+    member_order.list_keys_repair()

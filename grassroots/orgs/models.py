@@ -4,7 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,35 @@ class OrgUnit(TreeNode):
     def has_term(self) -> bool:
         """Groups have leaders, not elected committees with terms."""
         return self.kind != self.Kind.GROUP
+
+
+LIST_KEY_SEPARATOR = "/"  # sorts before every character of a path segment
+
+
+def member_list_key(*, branch_id: Any, user_id: Any) -> Concat:
+    """SQL for a member's list key, read from the database as the row is written: the
+    branch's tree path, "/", the employee number."""
+    user_model = Member._meta.get_field("user").related_model
+    return Concat(
+        Subquery(OrgUnit.objects.filter(pk=branch_id).values("path")[:1]),
+        Value(LIST_KEY_SEPARATOR),
+        Subquery(user_model._default_manager.filter(pk=user_id).values("employee_number")[:1]),
+        output_field=models.CharField(),
+    )
+
+
+class MemberListKeyField(models.CharField):
+    """The member list's order kept on the record (see `Member.list_key`). Every insert
+    (save, create, bulk_create) and every save that names the field writes it from the
+    branch path and the employee number as they are in the database at that moment.
+    save() reads the value written back (RETURNING); objects given to bulk_create keep
+    the default — read it from the database."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        return member_list_key(
+            branch_id=model_instance.branch_id,  # type: ignore[attr-defined]
+            user_id=model_instance.user_id,  # type: ignore[attr-defined]
+        )
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
@@ -199,6 +229,14 @@ class Member(models.Model):
     id_card_number = models.CharField(_("ID card number"), max_length=18, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The member list's order, "<branch path>/<employee number>", kept here so that one
+    # index hands out any page of the list in order, the filters read from the index too
+    # (keyset pagination: grassroots.core.pagination.SeekPaginator). A branch path
+    # starts every key of its members, so a subtree is also a range of keys. Written on
+    # insert; services that move a member or a branch rewrite it
+    # (grassroots.orgs.member_order), and a nightly job repairs what changed elsewhere
+    # (an employee number edited in the admin).
+    list_key = MemberListKeyField(max_length=300, editable=False, default="")
 
     objects = MemberQuerySet.as_manager()
 
@@ -210,6 +248,14 @@ class Member(models.Model):
             models.Index(fields=["branch", "stage"], name="member_branch_stage_idx"),
             models.Index(fields=["stage", "status"], name="member_stage_status_idx"),
             models.Index(fields=["birth_date"], name="member_birth_idx"),
+            # The member list: rows in order with the filtered columns alongside, so a
+            # page (and the rows skipped to reach it) is read from the index alone on
+            # PostgreSQL. SQLite ignores INCLUDE (models.W040 is silenced there).
+            models.Index(
+                fields=["list_key", "id"],
+                include=["branch", "stage", "status", "birth_date", "education"],
+                name="member_list_order_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -22,7 +22,7 @@ from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.tree import TreeError
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
-from grassroots.orgs import rules
+from grassroots.orgs import member_order, rules
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit, Transfer
 
 DEPARTMENT_FIELDS = ("code", "name", "kind", "parent", "is_active")
@@ -207,6 +207,8 @@ def orgunit_update(
             raise ValidationError(
                 {"parent": _("An organisation cannot be placed under itself or its own units.")}
             ) from None
+        # The branches below have new paths: their members' list keys follow.
+        member_order.list_keys_refresh(Member.objects.filter(branch__path__startswith=unit.path))
     if departments is not None:
         unit.departments.set(list(departments))
     after = snapshot(unit, ORGUNIT_FIELDS) | {
@@ -363,7 +365,10 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
     for name in changed:
         setattr(member, name, values[name])
     if changed:
-        member.save(update_fields=[*changed, "updated_at"])
+        # A new branch moves the record in the member list's order: the key is written
+        # from the new branch's path (MemberListKeyField.pre_save).
+        keyed = ["list_key"] if "branch" in changed else []
+        member.save(update_fields=[*changed, *keyed, "updated_at"])
     audit_record(
         actor=actor,
         action="member.update",

@@ -22,7 +22,7 @@ from grassroots.accounts.models import User
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.downloads import xlsx_response
-from grassroots.core.pagination import CappedPaginator
+from grassroots.core.pagination import SeekPaginator
 from grassroots.orgs import exporting, health, importing, policy, rules, selectors, services
 from grassroots.orgs.forms import (
     ImportForm,
@@ -245,8 +245,10 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     form, filters = _member_filters(request, scope)
     members = selectors.member_list(scope, filters)
-    paginator = CappedPaginator(members, settings.PAGE_SIZE, cap=MEMBER_COUNT_CAP)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = SeekPaginator(
+        members, settings.PAGE_SIZE, order=selectors.MEMBER_LIST_ORDER, cap=MEMBER_COUNT_CAP
+    )
+    page = paginator.seek(request.GET)
     return render(
         request,
         "orgs/member_list.html",
