@@ -132,6 +132,7 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
         ],
         batch_size=5000,
     )
+    services.meeting_months_rebuild()  # the overview's rollup of the rows just written
     return len(meetings)
 
 

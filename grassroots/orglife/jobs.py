@@ -14,7 +14,7 @@ from grassroots.core.scheduling import periodic
 from grassroots.notifications.services import Event, notify_many
 from grassroots.orglife import rules, selectors
 from grassroots.orglife.models import Meeting
-from grassroots.orglife.services import MEETING_GAP
+from grassroots.orglife.services import MEETING_GAP, meeting_months_rebuild
 from grassroots.orgs.models import OrgUnit
 
 
@@ -74,3 +74,11 @@ def gap_reminders(now: datetime.datetime) -> int:
                 )
             )
     return notify_many(events, now=now)
+
+
+@periodic("orglife.meeting_months", daily_at=datetime.time(2, 40))
+def meeting_months(now: datetime.datetime) -> int:
+    """Rebuild this year's and last year's months rollup from the compliance rows: the
+    services keep it exact, this puts right anything written past them."""
+    year = timezone.localtime(now).year
+    return meeting_months_rebuild(years=[year - 1, year])

@@ -105,6 +105,36 @@ class MeetingCount(models.Model):
         return f"{self.meeting_id} → {self.kind}"
 
 
+def month_bit(month: int) -> int:
+    """The bit of a month (1–12) in `MeetingMonths`' masks."""
+    return 1 << (month - 1)
+
+
+class MeetingMonths(models.Model):
+    """A rollup of MeetingCount for the committee overview: for one unit, kind and
+    year, the months with a held meeting of that kind and the months with one held or
+    planned, as 12-bit masks (bit 0 = January). A period of any frequency is a set of
+    months, so compliance for the year follows from one small row per unit and kind
+    instead of a year of meetings (about 36,000 rows instead of 187,000 for 5,000
+    branches). Rewritten from MeetingCount by the services whenever they rewrite a
+    meeting's rows (services._sync_counts), and rebuilt nightly."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Meeting.Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    held = models.PositiveIntegerField(default=0)  # months with a held, valid meeting
+    booked = models.PositiveIntegerField(default=0)  # months with one held or planned
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "year"], name="meeting_months_once"),
+        ]
+        indexes = [models.Index(fields=["year", "unit"], name="meeting_months_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.year}: {self.held:012b} / {self.booked:012b}"
+
+
 class Attendance(models.Model):
     class Status(models.TextChoices):
         EXPECTED = "expected", _("Not recorded yet")

@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractMonth, ExtractQuarter
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import ExtractMonth
 
 from grassroots.core import parameters
 from grassroots.core.tree import within
 from grassroots.orglife import rules
-from grassroots.orglife.models import Attendance, Meeting, MeetingCount
+from grassroots.orglife.models import Attendance, Meeting, MeetingCount, MeetingMonths, month_bit
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
 
 COMMITTEE_MIN_POSTS = 3  # a branch committee has 3–5 members (RULES.md)
@@ -272,79 +272,112 @@ def talk_status(branch: OrgUnit, *, year: int, on: datetime.date) -> TalkStatus:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitGaps:
     unit_id: int
     name: str
     kind: str
     path: str
     depth: int
-    by_kind: dict[str, int]  # required kinds only → number of gaps
+    # The gaps per required kind of a unit that held nothing (shared by every unit of
+    # its kind: not to be changed), and those of the kinds it held meetings of.
+    required: dict[str, int]
+    held: dict[str, int] | None
+    gaps: int  # in all
 
     @property
-    def gaps(self) -> int:
-        return sum(self.by_kind.values())
+    def by_kind(self) -> dict[str, int]:
+        """Required kinds only → number of gaps. Worked out when asked (for the units
+        on the page shown), not for the thousands counted."""
+        if not self.held:
+            return dict(self.required)
+        return {kind: self.held.get(kind, none) for kind, none in self.required.items()}
 
     def gaps_of(self, kind: str) -> int | None:
-        return self.by_kind.get(kind)  # None: not required of this unit
+        if kind not in self.required:
+            return None  # not required of this unit
+        return self.held.get(kind, self.required[kind]) if self.held else self.required[kind]
 
 
-def _period_number(frequency: str) -> Any:
-    if frequency == rules.MONTH:
-        return ExtractMonth("held_on")
-    if frequency == rules.QUARTER:
-        return ExtractQuarter("held_on")
-    return Value(1)
+@dataclass(frozen=True)
+class _KindPlan:
+    """What the overview checks for one kind in the year, as month masks."""
+
+    past: int  # periods already over: each must have had a held meeting
+    past_masks: tuple[int, ...]  # the months of each of those periods
+    current_mask: int  # the months of the period under way, when it ends soon (else 0)
+
+    def gaps(self, held: int, booked: int) -> int:
+        covered = sum(1 for mask in self.past_masks if held & mask)
+        return (
+            self.past - covered + (1 if self.current_mask and not booked & self.current_mask else 0)
+        )
+
+
+def _months_mask(period: rules.Period) -> int:
+    return sum(month_bit(m) for m in range(period.start.month, period.end.month + 1))
+
+
+def _kind_plans(
+    frequencies: dict[str, str], *, year: int, today: datetime.date, soon_days: int
+) -> dict[str, _KindPlan]:
+    plans = {}
+    for kind, frequency in frequencies.items():
+        if not frequency:
+            continue
+        periods = rules.periods_in_year(year, frequency)
+        past = [period for period in periods if period.end < today]
+        now = next((period for period in periods if today in period), None)
+        due_soon = now is not None and (now.end - today).days < soon_days
+        plans[kind] = _KindPlan(
+            len(past),
+            tuple(_months_mask(period) for period in past),
+            _months_mask(now) if now is not None and due_soon else 0,
+        )
+    return plans
+
+
+def subtree_committee_units(root: OrgUnit, on: datetime.date) -> set[int]:
+    """`committee_units` for every branch under `root`, selected by the subtree's path
+    rather than by a list of thousands of ids."""
+    rows = (
+        OrgPost.objects.filter(
+            within(root.path, "unit__path"),
+            unit__kind=OrgUnit.Kind.BRANCH,
+            kind__in=OrgPost.Kind.committee_values(),
+            starts_on__lte=on,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["unit_id"] for row in rows if row["n"] >= COMMITTEE_MIN_POSTS}
 
 
 def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[UnitGaps]:
     """The committee overview: for every branch and group under `root`, the number of
     gaps per required kind in the year — the same answer as `unit_compliance` gives one
     unit at a time (a test holds them together), computed for thousands of units at
-    once. The database counts, per unit and kind, the past periods that had a meeting
-    and the meetings in the current period; Python subtracts. Four queries."""
+    once from the months rollup (`MeetingMonths`: one row per unit, kind and year with
+    the months that had a meeting), not from the meetings. Three queries."""
     frequencies = current_frequencies()
-    soon_days = parameters.value("orglife.due_soon_days")
-    past: dict[str, int] = {}
-    current: dict[str, rules.Period | None] = {}
-    due_soon: dict[str, bool] = {}
-    past_rule, current_rule = Q(pk__in=[]), Q(pk__in=[])
-    for kind, frequency in frequencies.items():
-        if not frequency:
-            continue
-        periods = rules.periods_in_year(year, frequency)
-        past[kind] = sum(1 for period in periods if period.end < today)
-        now = next((period for period in periods if today in period), None)
-        current[kind] = now
-        due_soon[kind] = now is not None and (now.end - today).days < soon_days
-        cutoff = (
-            now.start
-            if now is not None
-            else (datetime.date(year + 1, 1, 1) if past[kind] else datetime.date(year, 1, 1))
-        )
-        past_rule |= Q(kind=kind, held_on__lt=cutoff)
-        if now is not None and due_soon[kind]:
-            current_rule |= Q(kind=kind, held_on__gte=now.start, held_on__lte=now.end)
-    period_number = Case(
-        *[When(kind=k, then=_period_number(f)) for k, f in frequencies.items() if f],
-        output_field=IntegerField(),
+    plans = _kind_plans(
+        frequencies, year=year, today=today, soon_days=parameters.value("orglife.due_soon_days")
     )
-    counted = (
-        MeetingCount.objects.filter(
-            unit_id__in=OrgUnit.objects.filter(within(root.path)).values("pk"), held_on__year=year
-        )
-        .order_by()
-        .values("unit_id", "kind")
-        .annotate(
-            covered=Count(period_number, distinct=True, filter=Q(planned=False) & past_rule),
-            now=Count("id", filter=current_rule),
-        )
-    )
-    covered: dict[tuple[int, str], int] = {}
-    in_current: dict[tuple[int, str], int] = {}
-    for row in counted:
-        covered[(row["unit_id"], row["kind"])] = row["covered"]
-        in_current[(row["unit_id"], row["kind"])] = row["now"]
+    months = MeetingMonths.objects.filter(
+        within(root.path, "unit__path"), year=year, kind__in=list(plans)
+    ).values_list("unit_id", "kind", "held", "booked")
+    # Units share a handful of patterns (every month held, one quarter missed, …):
+    # each pattern is worked out once.
+    worked_out: dict[tuple[str, int, int], int] = {}
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit_id, kind, held, booked in months:
+        pattern = (kind, held, booked)
+        gaps = worked_out.get(pattern)
+        if gaps is None:
+            gaps = worked_out[pattern] = plans[kind].gaps(held, booked)
+        found[unit_id][kind] = gaps
     units = list(
         OrgUnit.objects.filter(
             within(root.path), is_active=True, kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP]
@@ -352,26 +385,26 @@ def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[Unit
         .order_by("path")
         .values_list("pk", "name", "kind", "path", "depth")
     )
-    branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == OrgUnit.Kind.BRANCH]
-    with_committee = committee_units(branch_ids, today) if branch_ids else set()
-    # Three kinds of unit, three lists of what is required: worked out once, not per unit.
-    required: dict[tuple[str, bool], list[str]] = {
-        (str(kind), committee): [
-            r.kind
+    with_committee = subtree_committee_units(root, today)
+    # Three kinds of unit, three lists of what is required, each with the gaps of a unit
+    # that held nothing: worked out once, not per unit.
+    nothing_held: dict[tuple[str, bool], dict[str, int]] = {
+        (str(kind), committee): {
+            r.kind: plans[r.kind].gaps(0, 0)
             for r in rules.requirements(
                 unit_kind=kind, has_committee=committee, frequencies=frequencies
             )
-        ]
+        }
         for kind in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP)
         for committee in (False, True)
     }
+    totals = {key: sum(gaps.values()) for key, gaps in nothing_held.items()}
     result = []
     for pk, name, kind, path, depth in units:
-        by_kind = {}
-        for k in required[(kind, pk in with_committee)]:
-            gaps = past[k] - covered.get((pk, k), 0)
-            if due_soon[k] and not in_current.get((pk, k)):
-                gaps += 1
-            by_kind[k] = gaps
-        result.append(UnitGaps(pk, name, kind, path, depth, by_kind))
+        key = (kind, pk in with_committee)
+        required, total = nothing_held[key], totals[key]
+        held_kinds = found.get(pk)
+        if held_kinds:
+            total += sum(gaps - required[k] for k, gaps in held_kinds.items() if k in required)
+        result.append(UnitGaps(pk, name, kind, path, depth, required, held_kinds, total))
     return result

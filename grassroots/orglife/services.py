@@ -8,11 +8,14 @@ after commit (notify defers them).
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +25,15 @@ from grassroots.core.audit import audit_record, snapshot
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
 from grassroots.orglife import rules
-from grassroots.orglife.models import Attendance, DevelopmentRecord, Meeting, MeetingCount, Talk
+from grassroots.orglife.models import (
+    Attendance,
+    DevelopmentRecord,
+    Meeting,
+    MeetingCount,
+    MeetingMonths,
+    Talk,
+    month_bit,
+)
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
 
 MEETING_PLANNED = kinds.define_kind(
@@ -96,12 +107,21 @@ def expected_attendees(unit: OrgUnit, kind: str, *, on: datetime.date) -> list[t
 
 def _sync_counts(meeting: Meeting) -> None:
     """Rewrite the compliance rows of a meeting: planned ones count as planned, held and
-    valid ones as held, cancelled or inquorate ones not at all."""
+    valid ones as held, cancelled or inquorate ones not at all; then the months rollup
+    of every (unit, kind, year) the meeting counted for before or counts for now."""
+    before = set(
+        MeetingCount.objects.filter(meeting=meeting).values_list("unit_id", "kind", "held_on__year")
+    )
     MeetingCount.objects.filter(meeting=meeting).delete()
+    now = _write_counts(meeting)
+    _months_refresh(before | now)
+
+
+def _write_counts(meeting: Meeting) -> set[tuple[int, str, int]]:
     if meeting.status == Meeting.Status.CANCELLED:
-        return
+        return set()
     if meeting.status == Meeting.Status.HELD and not meeting.counts:
-        return
+        return set()
     day = timezone.localtime(meeting.starts_at).date()
 
     def counted_for(kind: str) -> int:
@@ -111,7 +131,7 @@ def _sync_counts(meeting: Meeting) -> None:
             return meeting.unit.parent_id or meeting.unit_id
         return meeting.unit_id
 
-    MeetingCount.objects.bulk_create(
+    rows = MeetingCount.objects.bulk_create(
         MeetingCount(
             meeting=meeting,
             unit_id=counted_for(kind),
@@ -121,6 +141,67 @@ def _sync_counts(meeting: Meeting) -> None:
         )
         for kind in meeting.counted_kinds
     )
+    return {(row.unit_id, row.kind, day.year) for row in rows}
+
+
+def _months_masks(counts: QuerySet[MeetingCount]) -> dict[tuple[int, str, int], tuple[int, int]]:
+    """(unit, kind, year) → (held months, booked months) of these compliance rows."""
+    masks: dict[tuple[int, str, int], tuple[int, int]] = {}
+    for unit_id, kind, year, month, planned in (
+        counts.order_by()
+        .values_list("unit_id", "kind", "held_on__year", "held_on__month", "planned")
+        .distinct()
+    ):
+        held, booked = masks.get((unit_id, kind, year), (0, 0))
+        bit = month_bit(month)
+        masks[(unit_id, kind, year)] = (held if planned else held | bit, booked | bit)
+    return masks
+
+
+def _months_refresh(keys: set[tuple[int, str, int]]) -> None:
+    """Rewrite the rollup rows of these (unit, kind, year) from MeetingCount. The rows
+    are locked first, in a fixed order, so two meetings of one unit and kind saved at
+    once cannot each write a count that misses the other's."""
+    if not keys:
+        return
+    MeetingMonths.objects.bulk_create(
+        [MeetingMonths(unit_id=u, kind=k, year=y) for u, k, y in keys], ignore_conflicts=True
+    )
+    which = functools.reduce(operator.or_, (Q(unit_id=u, kind=k, year=y) for u, k, y in keys))
+    rows = list(MeetingMonths.objects.select_for_update(of=("self",)).filter(which).order_by("pk"))
+    counts = MeetingCount.objects.filter(
+        functools.reduce(operator.or_, (Q(unit_id=u, kind=k, held_on__year=y) for u, k, y in keys))
+    )
+    masks = _months_masks(counts)
+    for row in rows:
+        row.held, row.booked = masks.get((row.unit_id, row.kind, row.year), (0, 0))
+    MeetingMonths.objects.bulk_update(rows, ["held", "booked"])
+
+
+def meeting_months_rebuild(*, years: Sequence[int] | None = None) -> int:
+    """Rebuild the months rollup from MeetingCount (all years, or these): for data
+    written in bulk (demo, benchmark) and as the nightly check. The rows written."""
+    counts = MeetingCount.objects.all()
+    existing = MeetingMonths.objects.all()
+    if years is not None:
+        counts = counts.filter(held_on__year__in=list(years))
+        existing = existing.filter(year__in=list(years))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Services that are writing rows wait until the rebuild is in (and then
+            # recompute theirs); readers are not held up.
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {MeetingMonths._meta.db_table} IN EXCLUSIVE MODE")
+        masks = _months_masks(counts)
+        existing.delete()
+        MeetingMonths.objects.bulk_create(
+            (
+                MeetingMonths(unit_id=u, kind=k, year=y, held=held, booked=booked)
+                for (u, k, y), (held, booked) in masks.items()
+            ),
+            batch_size=5000,
+        )
+    return len(masks)
 
 
 def _expected_rows(meeting: Meeting) -> None:
