@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core import parameters
+from grassroots.core.forms import add_service_errors
 from grassroots.orglife import policy, rules, selectors, services
 from grassroots.orglife.forms import (
     AttendanceForm,
@@ -384,8 +385,7 @@ def talks(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.talk_record(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The talk is recorded."))
             return HttpResponseRedirect(reverse("orglife:talks", args=[unit.pk]))

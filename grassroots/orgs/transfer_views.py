@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
-from grassroots.core.forms import StyledForm
+from grassroots.core.forms import StyledForm, add_service_errors
 from grassroots.orgs import policy, services
 from grassroots.orgs.models import Member, OrgUnit, Transfer
 from grassroots.orgs.selectors import get_member_for
@@ -76,8 +76,7 @@ def transfer_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.transfer_request(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The receiving branch has been asked to confirm the transfer.")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import Scope, scope_for
+from grassroots.core.forms import add_service_errors
 from grassroots.core.tree import within_any
 from grassroots.orgs.models import OrgUnit
 from grassroots.service import policy, selectors, services
@@ -74,8 +75,7 @@ def activity_new(request: AuthenticatedRequest) -> HttpResponse:
         try:
             activity = services.activity_create(actor=request.user, unit=unit, **data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The activity is open for sign-up."))
             return HttpResponseRedirect(reverse("service:activity", args=[activity.pk]))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
+from grassroots.core.forms import add_service_errors
 from grassroots.service.commitments import policy, rules, selectors, services
 from grassroots.service.commitments.forms import (
     AssessForm,
@@ -33,15 +33,6 @@ def _year(request: AuthenticatedRequest, default: int) -> int:
     except ValueError:
         return default
     return year if 2000 <= year <= default + 1 else default
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -92,7 +83,7 @@ def commitment_new(request: AuthenticatedRequest) -> HttpResponse:
                 post=data.get("post"),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Your draft is saved. Submit it to your branch when it is ready.")
@@ -125,7 +116,7 @@ def commitment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 post=data.get("post"),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return HttpResponseRedirect(reverse("service:commitment", args=[commitment.pk]))
@@ -228,7 +219,7 @@ def commitment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "rate": rate_form,
         }.get(action or "")
         if target is not None:
-            _show_errors(target, error)
+            add_service_errors(target, error)
         else:
             messages.error(request, " ".join(error.messages))
     my_rating = selectors.my_rating(commitment, request.user)

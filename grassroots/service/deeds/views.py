@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import Scope, scope_for
 from grassroots.appeals.models import Appeal
+from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
 from grassroots.core.tree import within_any
 from grassroots.orgs.models import OrgUnit
@@ -35,14 +36,6 @@ from grassroots.service.models import Deed, DeedMilestone, ServiceDomain
 
 PER_PAGE = 20
 LIST_CAP = 1000
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _list_filters(request: HttpRequest, scope: Scope) -> selectors.ListFilters:
@@ -146,7 +139,7 @@ def deed_new(request: AuthenticatedRequest) -> HttpResponse:
                 appeals=data["appeals"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The deed is on the public list."))
             return HttpResponseRedirect(reverse("service:deed", args=[deed.pk]))
@@ -191,7 +184,7 @@ def deed_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 due_on=data["due_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The deed is updated."))
             return HttpResponseRedirect(reverse("service:deed", args=[deed.pk]))
@@ -293,7 +286,7 @@ def deed_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rate": rating_form,
         }.get(action)
         if target is not None and target.is_bound:
-            _add_errors(target, error)
+            add_service_errors(target, error)
         else:
             messages.error(request, " ".join(error.messages))
     page = selectors.deed_page(deed, user=request.user)

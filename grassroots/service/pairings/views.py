@@ -9,7 +9,6 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
+from grassroots.core.forms import add_service_errors
 from grassroots.service.deeds.selectors import eligible_owners
 from grassroots.service.pairings import policy, rules, selectors, services
 from grassroots.service.pairings.forms import (
@@ -28,15 +28,6 @@ from grassroots.service.pairings.forms import (
     PairingForm,
     VisitForm,
 )
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -90,7 +81,7 @@ def pairing_new(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             if "employee" in getattr(error, "error_dict", {}):
                 error.error_dict["employee_number"] = error.error_dict.pop("employee")
-            _show_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The pairing is made and the member has been told."))
             return HttpResponseRedirect(reverse("service:pairing", args=[pairing.pk]))
@@ -142,7 +133,7 @@ def pairing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The pairing has ended."))
             return HttpResponseRedirect(here)
     except ValidationError as error:
-        _show_errors(visit_form if action == "visit" else end_form, error)
+        add_service_errors(visit_form if action == "visit" else end_form, error)
     private = policy.can_see_reason(scope, pairing)
     days = rules.days_without_visit(
         started_on=pairing.started_on, last_visit_on=pairing.last_visit_on, today=today
@@ -191,7 +182,7 @@ def visit_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 idempotency_key=data.get("key") or None,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_errors(form, error)
         else:
             assert result.appeal is not None
             messages.success(
@@ -229,7 +220,7 @@ def visit_deed(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 due_on=data["due_on"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_errors(form, error)
         else:
             assert result.deed is not None
             messages.success(

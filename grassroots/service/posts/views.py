@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from grassroots.appeals import policy as appeals_policy
 from grassroots.appeals.forms import AppealForm
 from grassroots.appeals.models import Appeal
 from grassroots.appeals.views.submit import checked_files
+from grassroots.core.forms import add_service_errors
 from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.selectors import department_choices
 from grassroots.service.models import PostVisit, ServiceDomain, ServicePost
@@ -38,15 +38,6 @@ from grassroots.service.posts.forms import (
 )
 
 PAGE_SIZE = 20
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's errors on the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
@@ -219,7 +210,7 @@ def post_new(request: AuthenticatedRequest) -> HttpResponse:
         try:
             post = services.post_create(actor=request.user, unit=unit, **_post_values(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The post is on the public list."))
             return HttpResponseRedirect(reverse("service:post", args=[post.pk]))
@@ -242,7 +233,7 @@ def post_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.post_update(actor=request.user, post=post, **_post_values(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The post is updated."))
             return HttpResponseRedirect(reverse("service:post", args=[post.pk]))
@@ -306,7 +297,7 @@ def post_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     files=files,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if result.repeated:
                     messages.info(request, _("This appeal was already sent; here it is."))
@@ -366,7 +357,7 @@ def visit_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 visit = services.post_visit_plan(**values)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -418,7 +409,7 @@ def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 members=list(data["members"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The visit is recorded."))
             return HttpResponseRedirect(reverse("service:post_visit", args=[visit.pk]))
@@ -478,7 +469,7 @@ def visit_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 idempotency_key=data.get("idempotency_key") or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
