@@ -59,6 +59,13 @@ def committee_units(unit_ids: list[int], on: datetime.date) -> set[int]:
     return {row["unit_id"] for row in rows if row["n"] >= COMMITTEE_MIN_POSTS}
 
 
+def committee_day(year: int, today: datetime.date) -> datetime.date:
+    """The day on which a branch's committee is judged for a year: today for this year,
+    the year's last day for a past one (last year's requirements follow last year's
+    committee, not the posts held today)."""
+    return today if year >= today.year else datetime.date(year, 12, 31)
+
+
 def _rows_for(
     *,
     unit_kind: str,
@@ -110,7 +117,7 @@ def unit_compliance(unit: OrgUnit, *, year: int, today: datetime.date) -> list[R
         counts[(row["kind"], row["month"], row["planned"])] = row["n"]
     return _rows_for(
         unit_kind=unit.kind,
-        has_committee=unit.pk in committee_units([unit.pk], today),
+        has_committee=unit.pk in committee_units([unit.pk], committee_day(year, today)),
         year=year,
         today=today,
         counts=counts,
@@ -156,7 +163,9 @@ def subtree_compliance(root: OrgUnit, *, year: int, today: datetime.date) -> lis
     for row in _month_counts(subtree, year):
         counts[row["unit_id"]][(row["kind"], row["month"], row["planned"])] = row["n"]
     branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == OrgUnit.Kind.BRANCH]
-    with_committee = committee_units(branch_ids, today) if branch_ids else set()
+    with_committee = (
+        committee_units(branch_ids, committee_day(year, today)) if branch_ids else set()
+    )
     frequencies = current_frequencies()
     soon_days = parameters.value("orglife.due_soon_days")
     return [
@@ -385,7 +394,7 @@ def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[Unit
         .order_by("path")
         .values_list("pk", "name", "kind", "path", "depth")
     )
-    with_committee = subtree_committee_units(root, today)
+    with_committee = subtree_committee_units(root, committee_day(year, today))
     # Three kinds of unit, three lists of what is required, each with the gaps of a unit
     # that held nothing: worked out once, not per unit.
     nothing_held: dict[tuple[str, bool], dict[str, int]] = {
