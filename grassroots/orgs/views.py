@@ -237,6 +237,45 @@ def _member_filters(
     return form, filters
 
 
+def _member_rows(members: list[Member]) -> list[dict[str, str]]:
+    """The cells of the member list, as text, worked out once for the page.
+
+    In the template each row cost a URL reversal and three `get_FOO_display` calls
+    (each rebuilds the field's choices dictionary), and a date filter: about 10 ms for
+    50 rows. Here the labels are looked up in dictionaries made once per page and the
+    detail link is the pattern reversed once; the template only writes (and escapes)
+    the text. Same cells as before: the status after the stage when it is not normal,
+    "—" for a missing group, birth date or education.
+    """
+    stages = {value: str(label) for value, label in Member.Stage.choices}
+    statuses = {value: str(label) for value, label in Member.Status.choices}
+    educations = {value: str(label) for value, label in Member.Education.choices}
+    # The detail URL around a placeholder number, then each record's number in its place.
+    head, _mark, tail = reverse("orgs:member_detail", args=[_PK_MARK]).partition(str(_PK_MARK))
+    rows = []
+    for member in members:
+        stage = stages.get(member.stage, member.stage)
+        if member.status != Member.Status.NORMAL:
+            stage += f"（{statuses.get(member.status, member.status)}）"
+        born = member.birth_date
+        rows.append(
+            {
+                "url": f"{head}{member.pk}{tail}",
+                "name": member.user.name,
+                "employee_number": member.user.employee_number,
+                "stage": stage,
+                "branch": member.branch.name,
+                "group": (member.group.name if member.group else "") or "—",
+                "born": f"{born.year:04d}-{born.month:02d}" if born else "—",
+                "education": educations.get(member.education, member.education) or "—",
+            }
+        )
+    return rows
+
+
+_PK_MARK = 987654321
+
+
 @login_required
 @require_GET
 def member_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -244,7 +283,7 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.can_list_members(scope):
         raise Http404
     form, filters = _member_filters(request, scope)
-    members = selectors.member_list(scope, filters)
+    members = selectors.member_list_page(scope, filters)
     paginator = SeekPaginator(
         members, settings.PAGE_SIZE, order=selectors.MEMBER_LIST_ORDER, cap=MEMBER_COUNT_CAP
     )
@@ -255,6 +294,7 @@ def member_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
+            "rows": _member_rows(page.object_list),
             "export_query": filters.as_query(),
             "can_create": scope.is_admin or scope.is_officer,
         },

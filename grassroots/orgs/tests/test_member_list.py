@@ -353,3 +353,84 @@ def test_the_count_shown_on_later_pages_is_the_first_pages(world, client_for, cr
     # back to the first page by its link too; the "First page" link counts afresh
     assert "before=" in link(responses[1], "prev") and "count=20" in link(responses[1], "prev")
     assert 'href="?">' in responses[3].content.decode()
+
+
+# --- What a row and the filter show (written without per-row template work) -------------
+
+
+def cells_of(response, member: Member) -> list[str]:
+    """The text of the cells in the row that links to `member`'s page."""
+    page = response.content.decode()
+    href = reverse("orgs:member_detail", args=[member.pk])
+    row = re.search(rf'<tr>\s*<td><a href="{re.escape(href)}">.*?</tr>', page, re.S)
+    assert row is not None, f"no row links to {href}"
+    return [unescape(cell) for cell in re.findall(r"<td>(?:<a [^>]*>)?(.*?)(?:</a>)?</td>", row[0])]
+
+
+def test_a_row_shows_the_record_as_it_is(world, client_for):
+    # given: a record with a group and every field, one with nothing optional and not in
+    # normal standing, and a name that needs escaping
+    full = world.member_a
+    full.user.name = "<李&四>"
+    full.user.save()
+    bare = MemberFactory(
+        branch=world.branch_a,
+        stage=Member.Stage.PROBATIONARY,
+        status=Member.Status.RETAINED,
+        birth_date=None,
+        education="",
+    )
+    # when
+    response = client_for(world.committee_officer).get(reverse("orgs:member_list"))
+    # then
+    assert "&lt;李&amp;四&gt;" in response.content.decode()
+    assert cells_of(response, full) == [
+        "<李&四>",
+        full.user.employee_number,
+        str(Member.Stage(full.stage).label),
+        world.branch_a.name,
+        world.group_a.name,
+        f"{full.birth_date:%Y-%m}",
+        str(Member.Education(full.education).label),
+    ]
+    assert cells_of(response, bare) == [
+        bare.user.name,
+        bare.user.employee_number,
+        f"{Member.Stage.PROBATIONARY.label}（{Member.Status.RETAINED.label}）",
+        world.branch_a.name,
+        "—",
+        "—",
+        "—",
+    ]
+
+
+def test_the_quick_select_writes_what_djangos_select_writes():
+    from django import forms
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from grassroots.orgs.forms import QuickSelect
+
+    choices = [
+        (None, gettext_lazy("All stages")),
+        (1, "<甲> & 乙"),
+        ("2", mark_safe("<b>safe</b>")),
+        (2, "a second option with the same value"),
+    ]
+
+    def tags(html: str) -> list[str]:
+        return [line.strip() for line in html.splitlines() if line.strip()]
+
+    for value in (None, "", "2", 2, "x"):
+        quick = QuickSelect(attrs={"class": "form-select"}, choices=choices)
+        plain = forms.Select(attrs={"class": "form-select"}, choices=choices)
+        written = quick.render("stage", value, attrs={"id": "id_stage"})
+        assert tags(written) == tags(plain.render("stage", value, attrs={"id": "id_stage"}))
+    # the first matching option only, as Django selects
+    assert written.count(" selected") == 0
+    assert QuickSelect(choices=choices).render("s", "2").count(" selected") == 1
+    # grouped choices: Django's own select
+    grouped = [("", "—"), ("Group", [(1, "one"), (2, "two")])]
+    assert tags(QuickSelect(choices=grouped).render("s", 2)) == tags(
+        forms.Select(choices=grouped).render("s", 2)
+    )
