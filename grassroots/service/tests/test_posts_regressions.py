@@ -21,7 +21,12 @@ from grassroots.service.posts import services
 
 pytestmark = pytest.mark.django_db
 BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
-TODAY = timezone.localdate()
+
+
+def _today():
+    """Today in the product's time zone, read when a test runs (the suite may cross
+    midnight in Asia/Shanghai)."""
+    return timezone.localdate()
 
 
 def client_as(user):
@@ -49,7 +54,7 @@ def held_visit(world, post):
     return services.post_visit_add(
         actor=world.member_a.user,
         post=post,
-        date=TODAY,
+        date=_today(),
         department=world.department_a,
         members=[world.member_a.user],
         heard="职工反映车间通风不好。",
@@ -79,7 +84,7 @@ def _published_commitment(world, post):
         post=post,
         unit=world.branch_a,
         department=world.department_a,
-        year=TODAY.year,
+        year=_today().year,
         text="每月到科室走访两次。",
         services=["masses"],
         status=Commitment.Status.PUBLISHED,
@@ -214,7 +219,7 @@ def test_the_post_page_takes_a_fixed_number_of_queries(world, who, django_assert
         visit = services.post_visit_plan(
             actor=world.officer_a,
             post=post,
-            date=TODAY + datetime.timedelta(days=day),
+            date=_today() + datetime.timedelta(days=day),
             department=world.department_a,
             members=[world.member_a.user, world.officer_a],
         )

@@ -19,7 +19,14 @@ from grassroots.service.posts import services
 
 pytestmark = pytest.mark.django_db
 BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
-TODAY = timezone.localdate()
+
+
+def _today():
+    """Today in the product's time zone, read when a test runs (the suite may cross
+    midnight in Asia/Shanghai)."""
+    return timezone.localdate()
+
+
 PEOPLE = [
     "employee",
     "member_a",  # holds the post
@@ -58,7 +65,7 @@ def held_visit(world, post):
     return services.post_visit_add(
         actor=world.member_a.user,
         post=post,
-        date=TODAY,
+        date=_today(),
         department=world.department_a,
         members=[world.member_a.user],
         heard="职工反映车间通风不好。",
@@ -393,7 +400,7 @@ def test_who_plans_a_visit(world, who):
     response = client.post(
         url,
         {
-            "date": (TODAY + datetime.timedelta(days=2)).isoformat(),
+            "date": (_today() + datetime.timedelta(days=2)).isoformat(),
             "department": world.department_b.pk,
             "members": [world.member_a.user.pk],
         },
@@ -415,7 +422,7 @@ def test_who_records_a_visit_not_on_the_rota(world, who):
     response = client.post(
         url,
         {
-            "date": TODAY.isoformat(),
+            "date": _today().isoformat(),
             "department": world.department_b.pk,
             "members": [world.member_a.user.pk],
             "heard": "食堂窗口太少",
@@ -437,7 +444,7 @@ def test_planning_with_bad_input_keeps_nothing(world):
     response = client_as(world, "officer_a").post(
         reverse("service:post_visit_new", args=[post.pk]),
         {
-            "date": (TODAY - datetime.timedelta(days=2)).isoformat(),
+            "date": (_today() - datetime.timedelta(days=2)).isoformat(),
             "department": world.department_b.pk,
             "members": [world.member_b.user.pk],  # not offered: another branch
         },
@@ -461,7 +468,7 @@ def test_who_sees_and_records_a_visit(world, who):
     visit = services.post_visit_plan(
         actor=world.officer_a,
         post=post,
-        date=TODAY,
+        date=_today(),
         department=world.department_b,
         members=[world.member_a.user],
     )
@@ -485,7 +492,7 @@ def test_recording_with_nothing_written_keeps_the_visit_planned(world):
     visit = services.post_visit_plan(
         actor=world.officer_a,
         post=post,
-        date=TODAY,
+        date=_today(),
         department=world.department_b,
         members=[world.member_a.user],
     )
@@ -504,7 +511,7 @@ def test_who_cancels_a_planned_visit(world, who):
     visit = services.post_visit_plan(
         actor=world.officer_a,
         post=post,
-        date=TODAY + datetime.timedelta(days=1),
+        date=_today() + datetime.timedelta(days=1),
         department=world.department_b,
         members=[world.member_a.user],
     )
@@ -571,7 +578,7 @@ def test_a_planned_visit_cannot_be_turned_into_an_appeal_yet(world):
     visit = services.post_visit_plan(
         actor=world.officer_a,
         post=post,
-        date=TODAY,
+        date=_today(),
         department=world.department_b,
         members=[world.member_a.user],
     )
