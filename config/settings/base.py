@@ -108,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "grassroots.accounts.context_processors.navigation",
+                "grassroots.accounts.context_processors.navigation_context",
             ],
             "builtins": ["django.templatetags.i18n"],
         },

@@ -6,3 +6,15 @@ class AccountsConfig(AppConfig):
     name = "grassroots.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from grassroots.accounts.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                "admin:index",
+                _("Administration"),
+                order=140,
+                shown=lambda scope, user: bool(user.is_staff),
+            )
+        )

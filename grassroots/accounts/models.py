@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.identity import normalise_employee_number
+from grassroots.accounts.roles import ORG_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -98,16 +99,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         if member is None or not member.status_is_active:
             return PoliticalStatus.MASSES
         return PoliticalStatus(member.stage)
-
-
-class Role(models.TextChoices):
-    BRANCH_OFFICER = "branch_officer", _("Branch officer")
-    COMMITTEE_OFFICER = "committee_officer", _("Committee officer")
-    DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
-    DISCIPLINE_OFFICER = "discipline_officer", _("Discipline officer")
-
-
-ORG_ROLES = (Role.BRANCH_OFFICER, Role.COMMITTEE_OFFICER, Role.DISCIPLINE_OFFICER)
 
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):

@@ -1,17 +1,24 @@
 """Who holds which roles where: the facts every permission question starts from.
 
-`scope_for(user)` is computed once per request (two queries) and cached on the user.
-The per-app `policy` modules answer "may this user do that" from it.
+This is the access layer: `core` sits below it, `orgs` and every domain app above, and
+it imports none of them. `scope_for(user)` is computed once per request (two queries)
+and cached on the user. The per-app `policy` modules answer "may this user do that"
+from it.
+
+A person's membership (their branch and group) is kept by `orgs`, which sits above: it
+hands this layer a `MembershipSource` when Django starts (`orgs.apps`), so the arrow
+between the two still points one way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grassroots.accounts.models import ORG_ROLES, Role, RoleAssignment
+from grassroots.accounts.models import RoleAssignment
+from grassroots.accounts.roles import ORG_ROLES, Role
 from grassroots.core.tree import SEGMENT_WIDTH, is_within, outermost
-from grassroots.orgs.models import Member
 
 _CACHE_ATTRIBUTE = "_grassroots_scope"
 
@@ -77,6 +84,33 @@ class Scope:
 ANONYMOUS = Scope()
 
 
+@dataclass(frozen=True)
+class Membership:
+    """A person's active member record, as far as permissions need it."""
+
+    member_id: int
+    branch_id: int | None
+    branch_path: str
+    group_id: int | None
+
+
+MembershipSource = Callable[[int], Membership | None]
+_membership_sources: list[MembershipSource] = []
+
+
+def register_membership_source(source: MembershipSource) -> None:
+    """Called once by `orgs` at start-up with its reader of active member records."""
+    if source not in _membership_sources:
+        _membership_sources.append(source)
+
+
+def _membership_of(user_id: int) -> Membership | None:
+    for source in _membership_sources:
+        if (membership := source(user_id)) is not None:
+            return membership
+    return None
+
+
 def scope_for(user: Any) -> Scope:
     if user is None or not user.is_authenticated:
         return ANONYMOUS
@@ -96,18 +130,14 @@ def scope_for(user: Any) -> Scope:
         elif role == Role.DEPARTMENT_LIAISON and department_path:
             department_paths.append(department_path)
 
-    membership = (
-        Member.objects.filter(user=user)
-        .values_list("pk", "branch_id", "branch__path", "group_id", "status")
-        .first()
-    )
+    membership = _membership_of(user.pk)
     member_fields: dict[str, Any] = {}
-    if membership is not None and Member.Status(membership[4]).is_active:
+    if membership is not None:
         member_fields = {
-            "member_id": membership[0],
-            "branch_id": membership[1],
-            "branch_path": membership[2] or "",
-            "group_id": membership[3],
+            "member_id": membership.member_id,
+            "branch_id": membership.branch_id,
+            "branch_path": membership.branch_path,
+            "group_id": membership.group_id,
         }
     scope = Scope(
         user_id=user.pk,

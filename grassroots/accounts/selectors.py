@@ -1,35 +1,118 @@
-"""Reads for a person's own pages."""
+"""The access layer's read contract: people, their roles and a person's own pages.
+
+Other apps read users and role holders through these functions instead of querying
+`User` or `RoleAssignment` themselves, so "a current role" means one thing everywhere.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
+from grassroots.accounts.identity import normalise_employee_number
 from grassroots.accounts.models import RoleAssignment, User
-from grassroots.orgs.models import Member, OrgPost
+from grassroots.core.tree import within_any
+
+# --- People -------------------------------------------------------------------------------
+
+
+def active_users(ids: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(pk__in=list(ids), is_active=True)
+
+
+def users_by_ids(ids: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(pk__in=list(ids))
+
+
+def all_users() -> QuerySet[User]:
+    return User.objects.all()
+
+
+def no_users() -> QuerySet[User]:
+    return User.objects.none()
+
+
+def user_by_employee_number(raw: str, *, active_only: bool = True) -> User | None:
+    """The employee with this number (compared as people type it: case, width, spaces)."""
+    number = normalise_employee_number(raw or "")
+    if not number:
+        return None
+    users = User.objects.filter(employee_number=number)
+    if active_only:
+        users = users.filter(is_active=True)
+    return users.first()
+
+
+# --- Role holders ---------------------------------------------------------------------------
+
+
+def current_assignments(on: datetime.date | None = None) -> QuerySet[RoleAssignment]:
+    """Role assignments in force on a day (today by default)."""
+    return RoleAssignment.objects.current(on)
+
+
+def holder_ids(
+    *,
+    roles: Iterable[str] | None = None,
+    unit_ids: Iterable[int] | None = None,
+    unit_paths: Iterable[str] | None = None,
+    department_ids: Iterable[int] | None = None,
+    department_paths: Iterable[str] | None = None,
+    on: datetime.date | None = None,
+) -> QuerySet[RoleAssignment, Any]:
+    """The user ids (a subquery, for `pk__in=`) of people holding one of `roles` now,
+    over the given organisations or departments (by id, or anywhere within the given
+    subtree paths)."""
+    assignments = current_assignments(on)
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    where = Q()
+    scoped = False
+    if unit_ids is not None:
+        where |= Q(org_unit_id__in=list(unit_ids))
+        scoped = True
+    if unit_paths is not None:
+        where |= within_any(tuple(unit_paths), field="org_unit__path")
+        scoped = True
+    if department_ids is not None:
+        where |= Q(department_id__in=list(department_ids))
+        scoped = True
+    if department_paths is not None:
+        where |= within_any(tuple(department_paths), field="department__path")
+        scoped = True
+    if scoped:
+        assignments = assignments.filter(where)
+    return assignments.values("user_id")
+
+
+def holders(**kwargs: Any) -> list[User]:
+    """The active people holding a role (see `holder_ids` for the arguments)."""
+    return list(User.objects.filter(pk__in=holder_ids(**kwargs), is_active=True))
+
+
+# --- A person's own pages -------------------------------------------------------------------
+
+ProfileSource = Callable[[User], dict[str, Any]]
+_profile_sources: dict[str, ProfileSource] = {}
+
+
+def register_profile_source(name: str, source: ProfileSource) -> None:
+    """An app above the access layer adds what it knows of a person to their profile
+    page (orgs: the member record and posts held)."""
+    _profile_sources[name] = source
 
 
 def profile_context(user: User) -> dict[str, Any]:
-    member = Member.objects.select_related("branch", "group").filter(user=user).first()
     roles = list(
         RoleAssignment.objects.current()
         .filter(user=user)
         .select_related("org_unit", "department")
         .order_by("role")
     )
-    posts = (
-        list(
-            OrgPost.objects.filter(member=member, ends_on__isnull=True)
-            .select_related("unit")
-            .order_by("starts_on")
-        )
-        if member
-        else []
-    )
-    department = user.department
-    return {
-        "profile_user": user,
-        "department": department,
-        "member": member,
-        "roles": roles,
-        "posts": posts,
-    }
+    context: dict[str, Any] = {"member": None, "posts": []}
+    for source in _profile_sources.values():
+        context |= source(user)
+    return context | {"profile_user": user, "department": user.department, "roles": roles}

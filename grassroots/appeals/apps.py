@@ -8,4 +8,4 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self) -> None:
-        from grassroots.appeals import jobs, rule_parameters  # noqa: F401  (registers both)
+        from grassroots.appeals import jobs, navigation, rule_parameters  # noqa: F401  (registers)

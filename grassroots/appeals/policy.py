@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from grassroots.accounts.models import Role
+from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
 from grassroots.appeals import routing
 from grassroots.appeals.models import Appeal, Category, CoHandling
@@ -126,3 +126,13 @@ def can_view_rates(scope: Scope, unit_path: str) -> bool:
 
 def rates_filter(scope: Scope) -> Q:
     return within_any(scope.officer_paths, field="unit__path")
+
+
+def may_open_queue(scope: Scope, user: Any = None) -> bool:
+    """Whether the queue of appeals to handle is of any use to this person."""
+    return bool(
+        scope.is_admin
+        or scope.is_officer
+        or scope.department_paths
+        or scope.paths_for(Role.DISCIPLINE_OFFICER)
+    )

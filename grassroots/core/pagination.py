@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
+from grassroots.core.request_values import positive_int
+
 
 class CappedPaginator(Paginator):
     """Counts the rows only up to `cap`, and lists at most `cap` of them.
@@ -268,6 +270,4 @@ _INTEGER_FIELDS = frozenset(
 
 
 def _page_number(raw: str | None) -> int | None:
-    if raw is None or not raw.isdigit() or len(raw) > 9:
-        return None
-    return int(raw)
+    return positive_int(raw, maximum=999_999_999)

@@ -6,3 +6,6 @@ class InsightsConfig(AppConfig):
     name = "grassroots.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from grassroots.insights import navigation  # noqa: F401  (registers its entries)

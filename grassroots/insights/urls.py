@@ -6,4 +6,5 @@ app_name = "insights"
 
 urlpatterns = [
     path("structure/", views.structure, name="structure"),
+    path("audit/", views.audit_log, name="audit_log"),
 ]

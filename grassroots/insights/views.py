@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
+from grassroots.core.selectors import audit_entries
+from grassroots.insights import policy as insights_policy
 from grassroots.insights.home import home_context
 from grassroots.insights.structure import member_structure
 from grassroots.orgs import policy
@@ -50,3 +54,23 @@ def structure(request: AuthenticatedRequest) -> HttpResponse:
             "charts": {f"chart-data-{b.key}": b.chart for b in result.breakdowns},
         },
     )
+
+
+@login_required
+@require_GET
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    """Who did what: everything for administrators, a committee's subtree for its
+    officers (and enterprise-wide entries for officers of a top-level committee)."""
+    scope = scope_for(request.user)
+    if not insights_policy.can_view_audit_log(scope):
+        raise Http404
+    entries = audit_entries(
+        everything=scope.is_admin,
+        subtrees=scope.committee_paths,
+        enterprise_wide=scope.oversees_a_root,
+    )
+    action = request.GET.get("action", "").strip()[:64]
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "insights/audit_log.html", {"page_obj": page, "action": action})

@@ -8,4 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from grassroots.notifications import jobs, kinds, rule_parameters  # noqa: F401
+        from grassroots.core.notices import register_sender
+        from grassroots.notifications import jobs, kinds, navigation, rule_parameters  # noqa: F401
+        from grassroots.notifications.services import notify
+
+        register_sender(notify)

@@ -8,4 +8,4 @@ class OrglifeConfig(AppConfig):
     verbose_name = _("Organisational life")
 
     def ready(self) -> None:
-        from grassroots.orglife import jobs, rule_parameters  # noqa: F401  (registers both)
+        from grassroots.orglife import jobs, navigation, rule_parameters  # noqa: F401  (registers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from grassroots.accounts.scope import Scope
 from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.models import OrgUnit
@@ -37,3 +39,8 @@ def can_view_meeting(scope: Scope, meeting: Meeting) -> bool:
 def can_manage_development(scope: Scope, branch: OrgUnit) -> bool:
     """The pipeline of a branch is kept by its officers and those above them."""
     return scope.is_admin or scope.oversees(branch.path)
+
+
+def may_open(scope: Scope, user: Any = None) -> bool:
+    """Organisational life is for members and the officers over them."""
+    return scope.is_member or scope.is_officer or scope.is_admin

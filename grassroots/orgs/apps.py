@@ -8,4 +8,10 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from grassroots.orgs import jobs, rule_parameters  # noqa: F401  (registers both)
+        from grassroots.accounts.scope import register_membership_source
+        from grassroots.accounts.selectors import register_profile_source
+        from grassroots.orgs import jobs, navigation, notices, rule_parameters  # noqa: F401
+        from grassroots.orgs.selectors import membership_of, profile_membership
+
+        register_membership_source(membership_of)
+        register_profile_source("orgs", profile_membership)

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.models import RoleAssignment, User
 from grassroots.core import parameters
+from grassroots.core.notices import send
 from grassroots.core.scheduling import periodic
-from grassroots.notifications import kinds
-from grassroots.notifications.services import notify
-from grassroots.orgs import member_order
+from grassroots.orgs import member_order, notices
 from grassroots.orgs.models import OrgUnit
 
 
@@ -37,9 +36,9 @@ def term_reminders_send(*, today: datetime.date) -> int:
         )
         ends = date_format(unit.term_ends_on)
         with transaction.atomic():
-            sent += notify(
+            sent += send(
                 recipients=officers,
-                kind=kinds.TERM_ENDING.key,
+                kind=notices.TERM_ENDING.key,
                 title=(
                     _("The term of %(unit)s ended on %(date)s: the re-election is overdue")
                     if overdue

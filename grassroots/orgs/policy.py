@@ -7,6 +7,8 @@ selectors).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from grassroots.accounts.scope import Scope
@@ -134,3 +136,15 @@ def transfers_in_scope(scope: Scope) -> QuerySet[Transfer]:
         within_any(scope.officer_paths, field="from_branch__path")
         | within_any(scope.officer_paths, field="to_branch__path")
     )
+
+
+def may_open_member_list(scope: Scope, user: Any = None) -> bool:
+    return can_list_members(scope)
+
+
+def may_open_transfers(scope: Scope, user: Any = None) -> bool:
+    return scope.is_officer or scope.is_admin
+
+
+def may_open_import(scope: Scope, user: Any = None) -> bool:
+    return any(can_import(scope, kind) for kind in ("members", "employees"))

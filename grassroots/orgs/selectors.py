@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from grassroots.accounts.scope import Scope
+from grassroots.accounts.scope import Membership, Scope
 from grassroots.core.tree import within
 from grassroots.orgs import member_order, policy
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
@@ -269,3 +269,30 @@ def group_of_members(unit: OrgUnit) -> list[Member]:
         **{field: unit}, status__in=Member.Status.active_values()
     ).select_related("user", "group")
     return sorted(members, key=lambda m: (STAGE_ORDER[m.stage], m.user.employee_number))
+
+
+def membership_of(user_id: int) -> Membership | None:
+    """The access layer's view of a person's active member record (see accounts.scope)."""
+    row = (
+        Member.objects.filter(user_id=user_id)
+        .values_list("pk", "branch_id", "branch__path", "group_id", "status")
+        .first()
+    )
+    if row is None or not Member.Status(row[4]).is_active:
+        return None
+    return Membership(member_id=row[0], branch_id=row[1], branch_path=row[2] or "", group_id=row[3])
+
+
+def profile_membership(user: Any) -> dict[str, Any]:
+    """What a person's profile page shows of their member record and posts held."""
+    member = Member.objects.select_related("branch", "group").filter(user=user).first()
+    posts = (
+        list(
+            OrgPost.objects.filter(member=member, ends_on__isnull=True)
+            .select_related("unit")
+            .order_by("starts_on")
+        )
+        if member
+        else []
+    )
+    return {"member": member, "posts": posts}

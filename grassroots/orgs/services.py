@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.accounts.services import role_assign, role_end
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.notices import send
 from grassroots.core.tree import TreeError
-from grassroots.notifications import kinds
-from grassroots.notifications.services import notify
-from grassroots.orgs import member_order, rules
+from grassroots.orgs import member_order, notices, rules
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit, Transfer
 
 DEPARTMENT_FIELDS = ("code", "name", "kind", "parent", "is_active")
@@ -439,9 +438,9 @@ def orgpost_assign(
         role_assign(
             actor=actor, user=member.user, role=role, org_unit=unit, post=post, starts_on=starts_on
         )
-    notify(
+    send(
         recipients=[member.user],
-        kind=kinds.POST_ASSIGNED.key,
+        kind=notices.POST_ASSIGNED.key,
         title=_("You are recorded as %(post)s of %(unit)s")
         % {"post": OrgPost.Kind(kind).label, "unit": unit.name},
         url=f"/orgs/units/{unit.pk}/",
@@ -534,9 +533,9 @@ def transfer_request(
         reason=reason.strip(),
         requested_by=actor,
     )
-    notify(
+    send(
         recipients=_transfer_officers(to_branch),
-        kind=kinds.TRANSFER.key,
+        kind=notices.TRANSFER.key,
         title=_("%(name)s is to move from %(from)s to your branch: please confirm")
         % {"name": member.user.name, "from": member.branch.name},
         url="/orgs/transfers/",
@@ -594,9 +593,9 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
         if confirm
         else _("%(to)s cannot take %(name)s in: %(answer)s")
     ) % {"name": transfer.member.user.name, "to": transfer.to_branch.name, "answer": answer}
-    notify(
+    send(
         recipients=_transfer_officers(transfer.from_branch, transfer.to_branch),
-        kind=kinds.TRANSFER.key,
+        kind=notices.TRANSFER.key,
         title=title,
         url="/orgs/transfers/",
         event_key=f"transfer:{transfer.pk}:decided",
@@ -625,9 +624,9 @@ def transfer_withdraw(*, actor: Any, transfer: Transfer) -> Transfer:
     transfer.decided_by = actor
     transfer.decided_at = timezone.now()
     transfer.save(update_fields=["status", "decided_by", "decided_at"])
-    notify(
+    send(
         recipients=_transfer_officers(transfer.to_branch),
-        kind=kinds.TRANSFER.key,
+        kind=notices.TRANSFER.key,
         title=_("The transfer of %(name)s to your branch was withdrawn")
         % {"name": transfer.member.user.name},
         url="/orgs/transfers/",

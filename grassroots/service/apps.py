@@ -8,5 +8,6 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service carriers")
 
     def ready(self) -> None:
+        from grassroots.service import navigation  # noqa: F401  (registers its entry)
         from grassroots.service.deeds import jobs as deed_jobs  # noqa: F401  (registers jobs)
         from grassroots.service.pairings import jobs as pairing_jobs  # noqa: F401

@@ -20,16 +20,16 @@ def test_committee_officer_reads_the_log_of_their_subtree_only(world, client_for
     elsewhere = OrgUnitFactory(kind="committee", name="别的党委")
     audit_record(actor=None, action="orgunit.update", target=elsewhere, org_path=elsewhere.path)
     # when
-    page = client_for(world.committee_officer).get(reverse("core:audit_log")).content.decode()
+    page = client_for(world.committee_officer).get(reverse("insights:audit_log")).content.decode()
     # then
     assert world.member_a.user.name in page
     assert "别的党委" not in page
 
 
 def test_audit_log_is_refused_to_branch_officers_and_visitors(world, client_for):
-    assert client_for(world.officer_a).get(reverse("core:audit_log")).status_code == 404
-    assert client_for(world.member_a.user).get(reverse("core:audit_log")).status_code == 404
-    assert client_for(None).get(reverse("core:audit_log")).status_code == 302
+    assert client_for(world.officer_a).get(reverse("insights:audit_log")).status_code == 404
+    assert client_for(world.member_a.user).get(reverse("insights:audit_log")).status_code == 404
+    assert client_for(None).get(reverse("insights:audit_log")).status_code == 302
 
 
 def test_health_endpoint_answers(client):

@@ -37,7 +37,7 @@ PAGES = [
     ("orgs:import", None, "officer_a", "member_a"),
     ("orgs:import", None, "committee_officer", "employee"),
     ("insights:structure", None, "officer_a", "member_a"),
-    ("core:audit_log", None, "committee_officer", "officer_a"),
+    ("insights:audit_log", None, "committee_officer", "officer_a"),
 ]
 
 

@@ -150,7 +150,7 @@ def test_the_audit_log_keeps_no_draft_text_from_the_committee(world):
         ensure_ascii=False,
     )
     assert "草稿" not in stored
-    page = client_as(world.committee_officer).get(reverse("core:audit_log")).content.decode()
+    page = client_as(world.committee_officer).get(reverse("insights:audit_log")).content.decode()
     assert "commitment.draft" in page and "草稿" not in page
     # and once submitted, the text the branch received is on record
     services.commitment_submit(actor=world.member_a.user, commitment=commitment)

@@ -146,7 +146,7 @@ def test_the_audit_log_keeps_no_reason_no_notes_no_end_reason(world, story):
         assert secret not in stored
     assert "reason" not in stored  # neither the kind nor the field name
     # and the audit log page a committee officer reads shows none of it
-    page = client_as(world.committee_officer).get(reverse("core:audit_log")).content.decode()
+    page = client_as(world.committee_officer).get(reverse("insights:audit_log")).content.decode()
     assert "pairing.create" in page
     for secret in SECRETS:
         assert secret not in page

@@ -1,0 +1,75 @@
+"""The header navigation: the links this person has a use for, and nothing else.
+
+Each app registers its own entries when Django starts (its `navigation` module, imported
+by its AppConfig), with a test that asks the app's own policy. This module only orders
+the entries and marks the current one: it knows no app above the access layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+
+from grassroots.accounts.scope import Scope, scope_for
+
+Shown = Callable[[Scope, Any], bool]
+
+
+def always(scope: Scope, user: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str | Promise
+    order: int  # entries are shown by ascending order, whichever app registered them
+    shown: Shown = always
+
+
+_ENTRIES: dict[str, NavEntry] = {}
+
+
+def register(*entries: NavEntry) -> None:
+    """Add entries (again at every start-up: the same url_name replaces the old entry)."""
+    for entry in entries:
+        _ENTRIES[entry.url_name] = entry
+
+
+def registered() -> list[NavEntry]:
+    return sorted(_ENTRIES.values(), key=lambda entry: (entry.order, entry.url_name))
+
+
+def items_for(request: HttpRequest) -> list[dict[str, Any]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    scope = scope_for(user)
+    items = [
+        (reverse(entry.url_name), str(entry.label))
+        for entry in registered()
+        if entry.shown(scope, user)
+    ]
+    # The current item is the one whose address is the longest prefix of this page's.
+    path = request.path
+    matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len) if matches else None
+    return [{"url": url, "label": label, "current": url == current} for url, label in items]
+
+
+ContextSource = Callable[[Any], dict[str, Any]]
+_CONTEXT_SOURCES: dict[str, ContextSource] = {}
+
+
+def register_context(name: str, source: ContextSource) -> None:
+    """A value every signed-in page's header shows (the inbox's unread count)."""
+    _CONTEXT_SOURCES[name] = source
+
+
+def context_sources() -> list[ContextSource]:
+    return list(_CONTEXT_SOURCES.values())

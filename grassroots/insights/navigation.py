@@ -1,0 +1,16 @@
+"""The insights' entries in the header navigation."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts.navigation import NavEntry, register
+from grassroots.insights import policy
+
+register(
+    NavEntry("home", _("Home"), order=10),
+    NavEntry(
+        "insights:structure", _("Structure analysis"), order=80, shown=policy.may_open_structure
+    ),
+    NavEntry("insights:audit_log", _("Audit log"), order=120, shown=policy.may_open_audit_log),
+)

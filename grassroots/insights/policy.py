@@ -1,0 +1,20 @@
+"""Who may open the insights' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grassroots.accounts.scope import Scope
+from grassroots.orgs import policy as orgs_policy
+
+
+def may_open_structure(scope: Scope, user: Any = None) -> bool:
+    return orgs_policy.can_list_members(scope)
+
+
+def can_view_audit_log(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_committee_officer
+
+
+def may_open_audit_log(scope: Scope, user: Any = None) -> bool:
+    return can_view_audit_log(scope)

@@ -1,0 +1,16 @@
+"""The organisations' entries in the header navigation."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.accounts.navigation import NavEntry, register
+from grassroots.orgs import policy
+
+register(
+    NavEntry("orgs:tree", _("Party organisations"), order=60),
+    NavEntry("orgs:member_list", _("Members"), order=70, shown=policy.may_open_member_list),
+    NavEntry("orgs:transfer_list", _("Transfers"), order=90, shown=policy.may_open_transfers),
+    NavEntry("orgs:department_tree", _("Departments"), order=100),
+    NavEntry("orgs:import", _("Import"), order=110, shown=policy.may_open_import),
+)
