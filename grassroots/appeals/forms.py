@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.accounts.models import User
 from grassroots.appeals.models import Appeal, Category, Satisfaction, Urgency
 from grassroots.core.forms import StyledForm
-from grassroots.orgs.forms import UnitChoiceField
+from grassroots.orgs.fields import DepartmentChoiceField, UnitChoiceField
 from grassroots.orgs.models import Department, OrgUnit
 
 
@@ -31,11 +31,6 @@ class MultipleFileField(forms.FileField):
             return []
         items = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
-class DepartmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return "　" * obj.depth + obj.name
 
 
 def _files_field() -> MultipleFileField:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.forms import StyledForm
 from grassroots.notifications import kinds
 from grassroots.notifications.models import Reminder, Webhook
-from grassroots.orgs.forms import UnitChoiceField
+from grassroots.orgs.fields import UnitChoiceField
 from grassroots.orgs.models import OrgUnit
 
 

@@ -6,17 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import StyledForm
+from grassroots.core.forms import DateTimeLocalInput, StyledForm
 from grassroots.orglife import rules
 from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs.models import Member, OrgUnit
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def kinds_for(unit: OrgUnit) -> list[tuple[str, Any]]:

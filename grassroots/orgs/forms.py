@@ -12,20 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.forms import DateInput, StyledForm
 from grassroots.orgs import rules
 from grassroots.orgs.ethnic_groups import ETHNIC_GROUPS
+from grassroots.orgs.fields import UnitChoiceField, unit_label
 from grassroots.orgs.models import Department, ImportBatch, Member, OrgPost, OrgUnit
-from grassroots.orgs.selectors import UnitChoice, unit_choice_rows
+from grassroots.orgs.selectors import unit_choice_rows
 
 ETHNIC_GROUP_CHOICES = [(name, name) for name in ETHNIC_GROUPS]
-
-
-def unit_label(unit: OrgUnit | UnitChoice, kind_label: str) -> str:
-    """A unit indented by its depth and followed by its kind, so that the tree reads."""
-    return f"{'　' * unit.depth}{unit.name}（{kind_label}）"
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return unit_label(obj, obj.get_kind_display())
 
 
 def _escaped(text: Any) -> str:

@@ -6,8 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import StyledForm
-from grassroots.orglife.forms import DateTimeLocalInput
+from grassroots.core.forms import DateTimeLocalInput, StyledForm
 from grassroots.orgs.models import Department, OrgUnit
 from grassroots.service.models import Activity, ServiceDomain, SignUp
 

@@ -14,8 +14,25 @@ def test_plain_numbers_are_read(raw):
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "0", "-1", "+1", "1.5", "1e9", "²", "١٢", "１２", "12\x00", "%00", "abc",
-     str(MAX_ID + 1), "9" * 10_000, 12, b"12"],
+    [
+        None,
+        "",
+        "0",
+        "-1",
+        "+1",
+        "1.5",
+        "1e9",
+        "²",
+        "١٢",
+        "１２",
+        "12\x00",
+        "%00",
+        "abc",
+        str(MAX_ID + 1),
+        "9" * 10_000,
+        12,
+        b"12",
+    ],
 )
 def test_anything_else_is_none(raw):
     assert object_id(raw) is None

@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.identity import normalise_employee_number
 from grassroots.accounts.models import User
-from grassroots.appeals.forms import DepartmentChoiceField
 from grassroots.appeals.models import Category, Urgency
 from grassroots.core.forms import DateInput, StyledForm
-from grassroots.orgs.forms import UnitChoiceField
+from grassroots.orgs.fields import DepartmentChoiceField, UnitChoiceField
 from grassroots.orgs.models import Department, OrgUnit
 from grassroots.service.models import ServiceDomain, ServicePost
 
