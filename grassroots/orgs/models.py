@@ -11,16 +11,22 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.tree import TreeNode
 from grassroots.orgs.ethnic_groups import DEFAULT_ETHNIC_GROUP, ETHNIC_GROUPS
+from grassroots.orgs.vocabulary import (
+    DepartmentKind,
+    Education,
+    Gender,
+    MemberStage,
+    MemberStatus,
+    PostKind,
+    TransferStatus,
+    UnitKind,
+)
 
 
 class Department(TreeNode):
     """The enterprise's administrative tree: company → workshop/office → team."""
 
-    class Kind(models.TextChoices):
-        COMPANY = "company", _("Company")
-        WORKSHOP = "workshop", _("Workshop")
-        OFFICE = "office", _("Office")
-        TEAM = "team", _("Team")
+    Kind = DepartmentKind
 
     code = models.CharField(_("department code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -44,11 +50,7 @@ class Department(TreeNode):
 class OrgUnit(TreeNode):
     """A Party organisation: committee → general branch → branch → group."""
 
-    class Kind(models.TextChoices):
-        COMMITTEE = "committee", _("Party committee")
-        GENERAL_BRANCH = "general_branch", _("General branch")
-        BRANCH = "branch", _("Branch")
-        GROUP = "group", _("Party group")
+    Kind = UnitKind
 
     code = models.CharField(_("organisation code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -139,48 +141,10 @@ class MemberQuerySet(models.QuerySet["Member"]):
 class Member(models.Model):
     """A person in the development pipeline or a Party member: one per user."""
 
-    class Stage(models.TextChoices):
-        APPLICANT = "applicant", _("Applicant")
-        ACTIVIST = "activist", _("Activist")
-        CANDIDATE = "candidate", _("Candidate")
-        PROBATIONARY = "probationary", _("Probationary member")
-        FULL = "full", _("Full member")
-
-        @classmethod
-        def party_member_values(cls) -> list[str]:
-            return [cls.PROBATIONARY.value, cls.FULL.value]
-
-        @classmethod
-        def pipeline_values(cls) -> list[str]:
-            return [cls.APPLICANT.value, cls.ACTIVIST.value, cls.CANDIDATE.value]
-
-    class Status(models.TextChoices):
-        NORMAL = "normal", _("Normal")
-        RETAINED = "retained", _("Retained")
-        RESTORED = "restored", _("Restored")
-        SUSPENDED = "suspended", _("Suspended")
-        LEFT = "left", _("Left the Party")
-
-        @property
-        def is_active(self) -> bool:
-            return self.value in Member.Status.active_values()
-
-        @classmethod
-        def active_values(cls) -> list[str]:
-            return [cls.NORMAL.value, cls.RETAINED.value, cls.RESTORED.value]
-
-    class Gender(models.TextChoices):
-        MALE = "m", _("Male")
-        FEMALE = "f", _("Female")
-
-    class Education(models.TextChoices):
-        # Ordered from highest to lowest, as the annual statistics tables list them.
-        POSTGRADUATE = "postgraduate", _("Postgraduate")
-        BACHELOR = "bachelor", _("Bachelor's degree")
-        COLLEGE = "college", _("College diploma (大专)")
-        SECONDARY_VOCATIONAL = "secondary_vocational", _("Secondary vocational")
-        HIGH_SCHOOL = "high_school", _("Senior high school")
-        JUNIOR_OR_BELOW = "junior_or_below", _("Junior high school or below")
+    Stage = MemberStage
+    Status = MemberStatus
+    Gender = Gender
+    Education = Education
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -279,19 +243,7 @@ class Member(models.Model):
 class OrgPost(models.Model):
     """A post held in a Party organisation (书记, 副书记, 委员, 党小组组长) with its term."""
 
-    class Kind(models.TextChoices):
-        SECRETARY = "secretary", _("Secretary")
-        DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
-        ORGANISATION = "organisation", _("Organisation committee member")
-        PROPAGANDA = "propaganda", _("Propaganda committee member")
-        DISCIPLINE = "discipline", _("Discipline committee member")
-        COMMITTEE_MEMBER = "committee_member", _("Committee member")
-        GROUP_LEADER = "group_leader", _("Group leader")
-
-        @classmethod
-        def committee_values(cls) -> list[str]:
-            """Posts that make up an elected committee (支部委员会 / 党委)."""
-            return [kind.value for kind in cls if kind != cls.GROUP_LEADER]
+    Kind = PostKind
 
     unit = models.ForeignKey(
         OrgUnit,
@@ -380,11 +332,7 @@ class Transfer(models.Model):
     """A member's move to another branch (and group) within the enterprise. The sending
     branch stays responsible until the receiving branch confirms (回执)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for the receiving branch")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REFUSED = "refused", _("Refused")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = TransferStatus
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
     from_branch = models.ForeignKey(
