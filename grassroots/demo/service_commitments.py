@@ -24,6 +24,7 @@ from django.utils import timezone
 from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.appeals import services as appeal_services
 from grassroots.appeals.models import Category
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.core.tree import within
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
 from grassroots.service.commitments import rules as commitment_rules
@@ -219,7 +220,7 @@ def _history(
         CommitmentRating(
             commitment=commitment,
             user=rater,
-            score=rng.choices(list(CommitmentRating.Score.values), weights=[70, 24, 6])[0],
+            score=rng.choices(list(Satisfaction.values), weights=[70, 24, 6])[0],
             comment=rng.choice(RATING_COMMENTS),
             created_at=_at(datetime.date(year, 12, rng.randint(2, 28)), hour=15),
         )

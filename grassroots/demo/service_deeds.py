@@ -17,8 +17,11 @@ from django.conf import settings
 
 from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.appeals.models import Appeal
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.orgs.models import Member, OrgUnit
 from grassroots.service.models import Deed, DeedFollow, DeedMilestone, DeedRating, DeedUpdate
+
+SATISFIED, FAIRLY, NOT = Satisfaction.SATISFIED, Satisfaction.FAIRLY, Satisfaction.NOT
 
 # (title, description, five services, milestones, outcome)
 IDEAS = [
@@ -295,9 +298,9 @@ def build_deeds(*, today: datetime.date, seed: int = 2026) -> int:
             raters = [user_id for user_id in crowd if user_id != deed.owner_id]
             for index, user_id in enumerate(raters):
                 if mood == "poor":  # three in five say it was not delivered: flagged
-                    answer = ("no", "yes", "no", "partly", "no")[index % 5]
+                    answer = (NOT, SATISFIED, NOT, FAIRLY, NOT)[index % 5]
                 else:
-                    answer = rng.choices(["yes", "partly", "no"], weights=(8, 2, 1))[0]
+                    answer = rng.choices([SATISFIED, FAIRLY, NOT], weights=(8, 2, 1))[0]
                 ratings.append(
                     DeedRating(
                         deed=deed,
@@ -315,7 +318,7 @@ def build_deeds(*, today: datetime.date, seed: int = 2026) -> int:
     DeedUpdate.objects.bulk_create(updates)
     DeedFollow.objects.bulk_create(follows)
     DeedRating.objects.bulk_create(ratings)
-    Deed.objects.bulk_update(deeds, ["followers", "rated_yes", "rated_partly", "rated_no"])
+    Deed.objects.bulk_update(deeds, ["followers", "rated_satisfied", "rated_fairly", "rated_not"])
     through = Deed.appeals.through
     through.objects.bulk_create(
         [through(deed_id=deed.pk, appeal_id=appeal_id) for deed, ids in links for appeal_id in ids]

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.orgs.models import Department, OrgUnit
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.service import rules
 
 
@@ -50,7 +50,7 @@ class Activity(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
     type = models.CharField(_("type"), max_length=16, choices=Type.choices)
@@ -62,7 +62,7 @@ class Activity(models.Model):
     description = models.TextField(_("what it is"), max_length=5000, blank=True)
     audience = models.CharField(_("open to"), max_length=16, choices=Audience.choices)
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
@@ -135,7 +135,7 @@ class ServicePost(models.Model):
         MOBILE = "mobile", _("Mobile service post (党员流动服务岗)")
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind of post"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name of the post"), max_length=100)
@@ -143,7 +143,7 @@ class ServicePost(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("held by"), related_name="service_posts"
     )
     department = models.ForeignKey(
-        Department,
+        "orgs.Department",
         verbose_name=_("department served"),
         null=True,
         blank=True,
@@ -183,7 +183,10 @@ class PostVisit(models.Model):
     post = models.ForeignKey(ServicePost, on_delete=models.CASCADE, related_name="visits")
     date = models.DateField(_("date"))
     department = models.ForeignKey(
-        Department, verbose_name=_("department visited"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Department",
+        verbose_name=_("department visited"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members going"), related_name="+"
@@ -222,10 +225,13 @@ class Commitment(models.Model):
         ServicePost, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
     )
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("approving branch"), on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit",
+        verbose_name=_("approving branch"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
-        Department,
+        "orgs.Department",
         verbose_name=_("published to"),
         null=True,
         blank=True,
@@ -275,16 +281,12 @@ class CommitmentProgress(models.Model):
 
 
 class CommitmentRating(models.Model):
-    """An employee's year-end judgement of a published commitment (one each)."""
-
-    class Score(models.TextChoices):
-        SATISFIED = "satisfied", _("Kept (满意)")
-        PARTLY = "partly", _("Partly kept (基本满意)")
-        NOT = "not", _("Not kept (不满意)")
+    """An employee's year-end judgement of a published commitment (one each), on the
+    one satisfaction scale; the page words it as kept / partly kept / not kept."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="ratings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    score = models.CharField(_("rating"), max_length=16, choices=Score.choices)
+    score = models.CharField(_("rating"), max_length=16, choices=Satisfaction.choices)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -309,7 +311,7 @@ class Pairing(models.Model):
         OTHER = "other", _("Other")
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -383,7 +385,7 @@ class Deed(models.Model):
         DROPPED = "dropped", _("Dropped")
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("promised by"), on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("promised by"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("what will be done"), max_length=200)
     description = models.TextField(_("details"), max_length=5000, blank=True)
@@ -402,9 +404,10 @@ class Deed(models.Model):
     drop_reason = models.CharField(_("why it was dropped"), max_length=500, blank=True)
     # Kept by the services so that the public list reads one row per deed.
     followers = models.PositiveIntegerField(default=0, editable=False)
-    rated_yes = models.PositiveIntegerField(default=0, editable=False)
-    rated_partly = models.PositiveIntegerField(default=0, editable=False)
-    rated_no = models.PositiveIntegerField(default=0, editable=False)
+    # Answers to "was it delivered?" per value of the satisfaction scale.
+    rated_satisfied = models.PositiveIntegerField(default=0, editable=False)
+    rated_fairly = models.PositiveIntegerField(default=0, editable=False)
+    rated_not = models.PositiveIntegerField(default=0, editable=False)
     appeals = models.ManyToManyField("appeals.Appeal", blank=True, related_name="+")
     post_visits = models.ManyToManyField(PostVisit, blank=True, related_name="deeds")
     visits = models.ManyToManyField(Visit, blank=True, related_name="deeds")
@@ -478,16 +481,14 @@ class DeedFollow(models.Model):
 
 
 class DeedRating(models.Model):
-    """An employee's answer to "was it delivered?" once the deed is declared done."""
-
-    class Delivered(models.TextChoices):
-        YES = "yes", _("Delivered")
-        PARTLY = "partly", _("Partly delivered")
-        NO = "no", _("Not delivered")
+    """An employee's answer to "was it delivered?" once the deed is declared done, on the
+    one satisfaction scale (the page words it as delivered / partly / not delivered)."""
 
     deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="ratings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    delivered = models.CharField(_("was it delivered?"), max_length=8, choices=Delivered.choices)
+    delivered = models.CharField(
+        _("was it delivered?"), max_length=16, choices=Satisfaction.choices
+    )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

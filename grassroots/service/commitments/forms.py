@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import DateInput, StyledForm
-from grassroots.service.models import CommitmentRating, ServiceDomain, ServicePost
+from grassroots.service import wording
+from grassroots.service.models import ServiceDomain, ServicePost
 
 
 class PostChoiceField(forms.ModelChoiceField):
@@ -72,7 +73,7 @@ class AssessForm(StyledForm):
 class RateForm(StyledForm):
     score = forms.ChoiceField(
         label=_("Did the member keep these commitments?"),
-        choices=CommitmentRating.Score.choices,
+        choices=wording.choices(wording.KEPT),
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(

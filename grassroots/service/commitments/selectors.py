@@ -9,18 +9,17 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Scope
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.service.commitments import policy
 from grassroots.service.models import Commitment, CommitmentProgress, CommitmentRating
-
-Score = CommitmentRating.Score
 
 
 def _with_counts(rows: QuerySet[Commitment]) -> QuerySet[Commitment]:
     """Rating counts per answer, in the same query as the rows."""
     return rows.annotate(
-        rated_satisfied=Count("ratings", filter=Q(ratings__score=Score.SATISFIED)),
-        rated_partly=Count("ratings", filter=Q(ratings__score=Score.PARTLY)),
-        rated_not=Count("ratings", filter=Q(ratings__score=Score.NOT)),
+        rated_satisfied=Count("ratings", filter=Q(ratings__score=Satisfaction.SATISFIED)),
+        rated_fairly=Count("ratings", filter=Q(ratings__score=Satisfaction.FAIRLY)),
+        rated_not=Count("ratings", filter=Q(ratings__score=Satisfaction.NOT)),
     )
 
 
@@ -74,22 +73,22 @@ def overseen(scope: Scope, *, year: int) -> QuerySet[Commitment]:
 @dataclass(frozen=True)
 class RatingSummary:
     satisfied: int
-    partly: int
-    not_kept: int
+    fairly: int
+    not_satisfied: int
     comments: list[str]
 
     @property
     def total(self) -> int:
-        return self.satisfied + self.partly + self.not_kept
+        return self.satisfied + self.fairly + self.not_satisfied
 
 
 def rating_summary(commitment: Commitment) -> RatingSummary:
     """Counts and comments, without names (for the member and the officers)."""
     rows = list(commitment.ratings.values_list("score", "comment").order_by("created_at", "pk"))
     return RatingSummary(
-        satisfied=sum(1 for score, _c in rows if score == Score.SATISFIED),
-        partly=sum(1 for score, _c in rows if score == Score.PARTLY),
-        not_kept=sum(1 for score, _c in rows if score == Score.NOT),
+        satisfied=sum(1 for score, _c in rows if score == Satisfaction.SATISFIED),
+        fairly=sum(1 for score, _c in rows if score == Satisfaction.FAIRLY),
+        not_satisfied=sum(1 for score, _c in rows if score == Satisfaction.NOT),
         comments=[comment for _s, comment in rows if comment],
     )
 

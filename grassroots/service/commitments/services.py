@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
 from grassroots.orgs.models import Member
@@ -407,7 +408,7 @@ def commitment_rate(
     Not written to the audit log: the log is read by officers, and a judgement of a
     colleague is given more freely when it is not tied to a name."""
     comment = comment.strip()
-    if score not in CommitmentRating.Score.values:
+    if score not in Satisfaction.values:
         raise ValidationError({"score": _("Choose one of the three answers.")})
     if len(comment) > REASON_MAX:
         raise ValidationError({"comment": _("Keep the comment to 500 characters.")})

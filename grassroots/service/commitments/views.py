@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
+from grassroots.service import wording
 from grassroots.service.commitments import policy, rules, selectors, services
 from grassroots.service.commitments.forms import (
     AssessForm,
@@ -241,6 +242,7 @@ def commitment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if policy.can_see_ratings(scope, commitment)
             else None,
             "my_rating": my_rating,
+            "my_rating_label": wording.KEPT.get(my_rating.score, "") if my_rating else "",
             "assessment_opens": rules.assessment_opens(commitment.year),
             "assessment_open": rules.assessment_open(commitment.year, today),
             "service_labels": [

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.accounts.models import User
 from grassroots.appeals.models import Appeal
 from grassroots.core.forms import DateInput, StyledForm
-from grassroots.service.models import DeedRating, ServiceDomain
+from grassroots.service import wording
+from grassroots.service.models import ServiceDomain
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -145,7 +146,7 @@ class DropForm(StyledForm):
 class RatingForm(StyledForm):
     delivered = forms.ChoiceField(
         label=_("Was it delivered?"),
-        choices=DeedRating.Delivered.choices,
+        choices=wording.choices(wording.DELIVERED),
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False)

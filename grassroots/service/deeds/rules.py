@@ -1,5 +1,8 @@
 """Pure rules of practical deeds: what a valid deed is, progress, and the two flags
-(overdue, poorly rated) raised to officers. No database here."""
+(overdue, poorly rated) raised to officers. No database here.
+
+Answers are counted on the one satisfaction scale: satisfied (delivered), fairly
+(partly delivered), not satisfied (not delivered)."""
 
 from __future__ import annotations
 
@@ -36,19 +39,19 @@ def is_overdue(*, status: str, due_on: datetime.date, today: datetime.date) -> b
     return status == OPEN and due_on < today
 
 
-def no_share(*, yes: int, partly: int, no: int) -> Fraction | None:
+def no_share(*, satisfied: int, fairly: int, not_satisfied: int) -> Fraction | None:
     """Share of "not delivered" answers; None when nobody answered."""
-    total = yes + partly + no
+    total = satisfied + fairly + not_satisfied
     if total <= 0:
         return None
-    return Fraction(no, total)
+    return Fraction(not_satisfied, total)
 
 
 def is_poorly_rated(
     *,
-    yes: int,
-    partly: int,
-    no: int,
+    satisfied: int,
+    fairly: int,
+    not_satisfied: int,
     min_ratings: int = DEFAULT_MIN_RATINGS,
     no_share_percent: int = DEFAULT_NO_SHARE_PERCENT,
 ) -> bool:
@@ -56,15 +59,15 @@ def is_poorly_rated(
 
     Too few answers never flag a deed: two unhappy people are not a verdict.
     """
-    total = yes + partly + no
+    total = satisfied + fairly + not_satisfied
     if total < max(1, min_ratings):
         return False
-    return Fraction(no, total) * 100 >= no_share_percent
+    return Fraction(not_satisfied, total) * 100 >= no_share_percent
 
 
-def delivered_percent(*, yes: int, partly: int, no: int) -> int | None:
+def delivered_percent(*, satisfied: int, fairly: int, not_satisfied: int) -> int | None:
     """Rounded share of "delivered" answers for the public summary."""
-    total = yes + partly + no
+    total = satisfied + fairly + not_satisfied
     if total <= 0:
         return None
-    return round(Fraction(yes * 100, total))
+    return round(Fraction(satisfied * 100, total))

@@ -39,9 +39,9 @@ LIST_FIELDS = (
     "progress",
     "services",
     "followers",
-    "rated_yes",
-    "rated_partly",
-    "rated_no",
+    "rated_satisfied",
+    "rated_fairly",
+    "rated_not",
     "unit__name",
     "owner__name",
 )
@@ -88,8 +88,8 @@ def overdue_filter(today: datetime.date) -> Q:
 def poorly_rated(deeds: QuerySet[Deed], *, min_ratings: int, no_percent: int) -> QuerySet[Deed]:
     """rules.is_poorly_rated, in SQL: enough answers, and 100·no ≥ percent·answers."""
     return deeds.alias(
-        answers=F("rated_yes") + F("rated_partly") + F("rated_no"),
-        no_scaled=F("rated_no") * 100,
+        answers=F("rated_satisfied") + F("rated_fairly") + F("rated_not"),
+        no_scaled=F("rated_not") * 100,
     ).filter(
         status=Deed.Status.DONE,
         answers__gte=max(1, min_ratings),
@@ -145,9 +145,9 @@ def annotate_rows(deeds: list[Deed], *, today: datetime.date) -> list[Deed]:
         deed.is_overdue = rules.is_overdue(  # type: ignore[attr-defined]
             status=deed.status, due_on=deed.due_on, today=today
         )
-        deed.answers = deed.rated_yes + deed.rated_partly + deed.rated_no  # type: ignore[attr-defined]
+        deed.answers = deed.rated_satisfied + deed.rated_fairly + deed.rated_not  # type: ignore[attr-defined]
         deed.delivered_percent = rules.delivered_percent(  # type: ignore[attr-defined]
-            yes=deed.rated_yes, partly=deed.rated_partly, no=deed.rated_no
+            satisfied=deed.rated_satisfied, fairly=deed.rated_fairly, not_satisfied=deed.rated_not
         )
         deed.service_labels = [  # type: ignore[attr-defined]
             ServiceDomain(code).label for code in deed.services if code in ServiceDomain.values

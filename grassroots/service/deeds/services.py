@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from grassroots.accounts.models import User
 from grassroots.appeals.models import Appeal
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
 from grassroots.orgs.models import OrgUnit
@@ -423,9 +424,9 @@ def deed_unfollow(*, user: User, deed: Deed) -> bool:
 
 
 RATING_COUNTER = {
-    DeedRating.Delivered.YES: "rated_yes",
-    DeedRating.Delivered.PARTLY: "rated_partly",
-    DeedRating.Delivered.NO: "rated_no",
+    Satisfaction.SATISFIED: "rated_satisfied",
+    Satisfaction.FAIRLY: "rated_fairly",
+    Satisfaction.NOT: "rated_not",
 }
 
 
@@ -457,6 +458,6 @@ def deed_rate(*, user: User, deed: Deed, delivered: str, comment: str = "") -> D
         raise ValidationError(
             _("You have already said whether this deed was delivered.")
         ) from error
-    counter = RATING_COUNTER[DeedRating.Delivered(delivered)]
+    counter = RATING_COUNTER[Satisfaction(delivered)]
     Deed.objects.filter(pk=deed.pk).update(**{counter: F(counter) + 1})
     return rating

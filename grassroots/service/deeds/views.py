@@ -23,6 +23,7 @@ from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
 from grassroots.core.tree import within_any
 from grassroots.orgs.models import OrgUnit
+from grassroots.service import wording
 from grassroots.service.deeds import policy, selectors, services
 from grassroots.service.deeds.forms import (
     DeedForm,
@@ -300,6 +301,9 @@ def deed_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deed": deed,
             "manages": manages,
             "may_rate": may_rate and page.my_rating is None,
+            "my_answer_label": wording.DELIVERED.get(page.my_rating.delivered, "")
+            if page.my_rating
+            else "",
             "signed_in": request.user.is_authenticated,
             "progress_form": progress_form,
             "done_form": done_form,

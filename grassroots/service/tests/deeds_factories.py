@@ -32,10 +32,12 @@ def backdate(deed: Deed, *, due_on: datetime.date) -> Deed:
 
 
 def done_deed(world: Any, *, ratings: tuple[int, int, int] = (0, 0, 0), **overrides: Any) -> Deed:
-    """A deed declared done, with (yes, partly, no) counters set directly."""
+    """A deed declared done, with (satisfied, fairly, not) counters set directly."""
     deed = make_deed(world, **overrides)
     deed = services.deed_declare_done(actor=world.officer_a, deed=deed, outcome="已完成更换。")
-    yes, partly, no = ratings
-    Deed.objects.filter(pk=deed.pk).update(rated_yes=yes, rated_partly=partly, rated_no=no)
+    satisfied, fairly, unhappy = ratings
+    Deed.objects.filter(pk=deed.pk).update(
+        rated_satisfied=satisfied, rated_fairly=fairly, rated_not=unhappy
+    )
     deed.refresh_from_db()
     return deed

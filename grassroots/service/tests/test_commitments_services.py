@@ -238,7 +238,7 @@ def test_at_year_end_the_member_assesses_and_colleagues_rate_once_each(world):
     assert commitment.self_assessment == "基本完成" and commitment.assessed_at is not None
     # when a colleague of department A rates it
     services.commitment_rate(
-        user=world.employee, commitment=commitment, score="partly", comment="走访次数不够"
+        user=world.employee, commitment=commitment, score="fairly", comment="走访次数不够"
     )
     # then a second rating by the same person is refused
     with pytest.raises(ValidationError):
@@ -250,7 +250,7 @@ def test_at_year_end_the_member_assesses_and_colleagues_rate_once_each(world):
     with pytest.raises(ValidationError):
         services.commitment_rate(user=world.officer_a, commitment=commitment, score="great")
     assert list(CommitmentRating.objects.values_list("user_id", "score")) == [
-        (world.employee.pk, "partly")
+        (world.employee.pk, "fairly")
     ]
 
 

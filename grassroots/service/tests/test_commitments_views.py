@@ -181,7 +181,7 @@ def test_ratings_are_counted_for_the_member_and_officers_but_not_shown_to_collea
     url = reverse("service:commitment", args=[commitment.pk])
     for who in ("member", "officer_a", "committee_officer"):
         summary = client_as(person(world, who)).get(url).context["ratings"]
-        assert (summary.satisfied, summary.partly, summary.not_kept) == (2, 0, 1)
+        assert (summary.satisfied, summary.fairly, summary.not_satisfied) == (2, 0, 1)
     assert client_as(world.employee).get(url).context["ratings"] is None
 
 
@@ -405,7 +405,7 @@ def test_the_commitment_page_takes_a_fixed_number_of_queries(world, django_asser
             commitment=commitment, date=timezone.localdate(), text=f"{n}"
         )
         CommitmentRating.objects.create(
-            commitment=commitment, user=UserFactory(), score="partly", comment="x"
+            commitment=commitment, user=UserFactory(), score="fairly", comment="x"
         )
     assert _count(client, django_assert_max_num_queries, url) == few
 

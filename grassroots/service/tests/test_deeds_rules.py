@@ -46,43 +46,57 @@ def test_services_need_one_of_the_five_and_nothing_else(services):
 
 @given(counts, counts, counts, st.integers(1, 50), st.integers(1, 100))
 def test_poorly_rated_needs_enough_answers_and_a_large_enough_no_share(
-    yes, partly, no, min_ratings, percent
+    satisfied, fairly, unhappy, min_ratings, percent
 ):
-    total = yes + partly + no
+    total = satisfied + fairly + unhappy
     flagged = rules.is_poorly_rated(
-        yes=yes, partly=partly, no=no, min_ratings=min_ratings, no_share_percent=percent
+        satisfied=satisfied,
+        fairly=fairly,
+        not_satisfied=unhappy,
+        min_ratings=min_ratings,
+        no_share_percent=percent,
     )
-    assert flagged == (total >= min_ratings and Fraction(no * 100, total) >= percent)
+    assert flagged == (total >= min_ratings and Fraction(unhappy * 100, total) >= percent)
 
 
 @given(counts, counts, st.integers(1, 100))
-def test_too_few_answers_never_flag(yes, no, percent):
+def test_too_few_answers_never_flag(satisfied, unhappy, percent):
     # given fewer answers than required, however unhappy
-    total = yes + no
+    total = satisfied + unhappy
     # then
     assert not rules.is_poorly_rated(
-        yes=yes, partly=0, no=no, min_ratings=total + 1, no_share_percent=percent
+        satisfied=satisfied,
+        fairly=0,
+        not_satisfied=unhappy,
+        min_ratings=total + 1,
+        no_share_percent=percent,
     )
 
 
 def test_poorly_rated_at_the_threshold_boundary():
     # 2 of 5 is exactly 40 %: flagged at 40, not at 41
-    assert rules.is_poorly_rated(yes=3, partly=0, no=2, min_ratings=5, no_share_percent=40)
-    assert not rules.is_poorly_rated(yes=3, partly=0, no=2, min_ratings=5, no_share_percent=41)
-    assert not rules.is_poorly_rated(yes=2, partly=0, no=2, min_ratings=5, no_share_percent=40)
+    assert rules.is_poorly_rated(
+        satisfied=3, fairly=0, not_satisfied=2, min_ratings=5, no_share_percent=40
+    )
+    assert not rules.is_poorly_rated(
+        satisfied=3, fairly=0, not_satisfied=2, min_ratings=5, no_share_percent=41
+    )
+    assert not rules.is_poorly_rated(
+        satisfied=2, fairly=0, not_satisfied=2, min_ratings=5, no_share_percent=40
+    )
 
 
 def test_no_answers_means_no_share_and_no_percentage():
-    assert rules.no_share(yes=0, partly=0, no=0) is None
-    assert rules.delivered_percent(yes=0, partly=0, no=0) is None
-    assert not rules.is_poorly_rated(yes=0, partly=0, no=0, min_ratings=0)
+    assert rules.no_share(satisfied=0, fairly=0, not_satisfied=0) is None
+    assert rules.delivered_percent(satisfied=0, fairly=0, not_satisfied=0) is None
+    assert not rules.is_poorly_rated(satisfied=0, fairly=0, not_satisfied=0, min_ratings=0)
 
 
 @given(counts, counts, counts)
-def test_delivered_percent_is_between_0_and_100(yes, partly, no):
-    share = rules.delivered_percent(yes=yes, partly=partly, no=no)
-    if yes + partly + no == 0:
+def test_delivered_percent_is_between_0_and_100(satisfied, fairly, unhappy):
+    share = rules.delivered_percent(satisfied=satisfied, fairly=fairly, not_satisfied=unhappy)
+    if satisfied + fairly + unhappy == 0:
         assert share is None
     else:
         assert share is not None and 0 <= share <= 100
-        assert abs(share - 100 * yes / (yes + partly + no)) <= 0.5
+        assert abs(share - 100 * satisfied / (satisfied + fairly + unhappy)) <= 0.5

@@ -229,26 +229,26 @@ def test_follow_and_unfollow_keep_the_counter_and_are_idempotent(world):
 def test_rating_counts_once_per_person(world):
     deed = make_deed(world)
     services.deed_declare_done(actor=world.officer_a, deed=deed, outcome="完成")
-    services.deed_rate(user=world.employee, deed=deed, delivered="yes")
-    services.deed_rate(user=world.member_b.user, deed=deed, delivered="no", comment="没看到变化")
+    services.deed_rate(user=world.employee, deed=deed, delivered="satisfied")
+    services.deed_rate(user=world.member_b.user, deed=deed, delivered="not", comment="没看到变化")
     with pytest.raises(ValidationError):
-        services.deed_rate(user=world.employee, deed=deed, delivered="no")
+        services.deed_rate(user=world.employee, deed=deed, delivered="not")
     deed.refresh_from_db()
-    assert (deed.rated_yes, deed.rated_partly, deed.rated_no) == (1, 0, 1)
+    assert (deed.rated_satisfied, deed.rated_fairly, deed.rated_not) == (1, 0, 1)
     assert DeedRating.objects.count() == 2
 
 
 def test_rating_is_refused_before_done_for_the_owner_and_for_nonsense(world):
     deed = make_deed(world)
     with pytest.raises(ValidationError):
-        services.deed_rate(user=world.employee, deed=deed, delivered="yes")
+        services.deed_rate(user=world.employee, deed=deed, delivered="satisfied")
     services.deed_declare_done(actor=world.officer_a, deed=deed, outcome="完成")
     with pytest.raises(ValidationError):
-        services.deed_rate(user=world.officer_a, deed=deed, delivered="yes")
+        services.deed_rate(user=world.officer_a, deed=deed, delivered="satisfied")
     with pytest.raises(ValidationError):
         services.deed_rate(user=UserFactory(), deed=deed, delivered="maybe")
     deed.refresh_from_db()
-    assert (deed.rated_yes, deed.rated_partly, deed.rated_no) == (0, 0, 0)
+    assert (deed.rated_satisfied, deed.rated_fairly, deed.rated_not) == (0, 0, 0)
     assert not DeedRating.objects.exists()
 
 
@@ -280,7 +280,7 @@ def test_many_people_rating_and_following_at_once_keep_the_counters_exact(world)
         try:
             barrier.wait()
             services.deed_follow(user=user, deed=deed)
-            services.deed_rate(user=user, deed=deed, delivered="yes")
+            services.deed_rate(user=user, deed=deed, delivered="satisfied")
         except ValidationError as error:
             refused.append(error)
         finally:
@@ -293,5 +293,5 @@ def test_many_people_rating_and_following_at_once_keep_the_counters_exact(world)
         thread.join()
     deed.refresh_from_db()
     assert len(refused) == 1
-    assert deed.rated_yes == 7 == DeedRating.objects.filter(deed=deed).count()
+    assert deed.rated_satisfied == 7 == DeedRating.objects.filter(deed=deed).count()
     assert deed.followers == 7 == DeedFollow.objects.filter(deed=deed).count()

@@ -61,7 +61,7 @@ def test_list_shows_progress_owner_branch_and_rating_summary(world):
     assert world.branch_a.name in html
     assert 'value="100"' in html and "100%" in html
     row = response.context["rows"][0]
-    assert (row.pk, row.rated_yes, row.rated_partly, row.answers) == (deed.pk, 3, 1, 4)
+    assert (row.pk, row.rated_satisfied, row.rated_fairly, row.answers) == (deed.pk, 3, 1, 4)
     assert row.delivered_percent == 75
 
 
@@ -211,7 +211,7 @@ def test_deed_page_reads_a_fixed_number_of_queries(world, django_assert_max_num_
 def test_anonymous_visitor_is_sent_to_sign_in_to_follow_or_rate(world):
     deed = done_deed(world)
     for action in ("follow", "rate"):
-        response = Client().post(deed_url(deed), {"action": action, "rate-delivered": "yes"})
+        response = Client().post(deed_url(deed), {"action": action, "rate-delivered": "satisfied"})
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
     assert not DeedFollow.objects.exists()
@@ -233,13 +233,13 @@ def test_employee_follows_and_unfollows(world):
 def test_employee_rates_a_done_deed_once(world):
     deed = done_deed(world)
     client = client_as(world.employee)
-    response = client.post(deed_url(deed), {"action": "rate", "rate-delivered": "partly"})
+    response = client.post(deed_url(deed), {"action": "rate", "rate-delivered": "fairly"})
     assert response.status_code == 302
-    again = client.post(deed_url(deed), {"action": "rate", "rate-delivered": "no"})
+    again = client.post(deed_url(deed), {"action": "rate", "rate-delivered": "not"})
     assert again.status_code == 200  # shown again with the reason
     deed.refresh_from_db()
-    assert (deed.rated_yes, deed.rated_partly, deed.rated_no) == (0, 1, 0)
-    assert DeedRating.objects.get().delivered == "partly"
+    assert (deed.rated_satisfied, deed.rated_fairly, deed.rated_not) == (0, 1, 0)
+    assert DeedRating.objects.get().delivered == "fairly"
     assert again.context["may_rate"] is False
 
 
@@ -255,7 +255,7 @@ def test_rating_without_an_answer_saves_nothing(world):
 def test_those_who_answer_for_the_deed_cannot_rate_it(world, who):
     deed = done_deed(world)
     response = client_as(person(world, who)).post(
-        deed_url(deed), {"action": "rate", "rate-delivered": "yes"}
+        deed_url(deed), {"action": "rate", "rate-delivered": "satisfied"}
     )
     assert response.status_code == 404
     assert not DeedRating.objects.exists()
@@ -264,7 +264,7 @@ def test_those_who_answer_for_the_deed_cannot_rate_it(world, who):
 def test_rating_an_open_deed_is_404(world):
     deed = make_deed(world)
     response = client_as(world.employee).post(
-        deed_url(deed), {"action": "rate", "rate-delivered": "yes"}
+        deed_url(deed), {"action": "rate", "rate-delivered": "satisfied"}
     )
     assert response.status_code == 404
 
