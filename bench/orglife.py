@@ -36,6 +36,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from grassroots.accounts.models import Role, RoleAssignment  # noqa: E402
+from grassroots.core.periods import periods_in_year  # noqa: E402
 from grassroots.orglife import rules, selectors, services  # noqa: E402
 from grassroots.orglife.models import Meeting, MeetingCount, MeetingMonths  # noqa: E402
 from grassroots.orgs.models import OrgUnit  # noqa: E402
@@ -79,12 +80,12 @@ def generate(today: datetime.date, seed: int) -> int:
         for requirement in rules.requirements(
             unit_kind=kind, has_committee=pk in with_committee, frequencies=frequencies
         ):
-            for period in rules.periods_in_year(today.year, requirement.frequency):
-                if period.start > today or rng.random() > 0.85:
+            for period in periods_in_year(today.year, requirement.frequency):
+                if period.first > today or rng.random() > 0.85:
                     continue
-                last = min(period.end, today - datetime.timedelta(days=1))
-                day = period.start + datetime.timedelta(
-                    days=rng.randint(0, max((last - period.start).days, 0))
+                last = min(period.last, today - datetime.timedelta(days=1))
+                day = period.first + datetime.timedelta(
+                    days=rng.randint(0, max((last - period.first).days, 0))
                 )
                 batch.append(
                     Meeting(

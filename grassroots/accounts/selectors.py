@@ -116,3 +116,31 @@ def profile_context(user: User) -> dict[str, Any]:
     for source in _profile_sources.values():
         context |= source(user)
     return context | {"profile_user": user, "department": user.department, "roles": roles}
+
+# --- For the organisation's imports, jobs and reminders -------------------------------------
+
+
+def users_with_employee_numbers(numbers: Iterable[str]) -> QuerySet[User]:
+    """Users (active or not) with these employee numbers, written as stored."""
+    return User.objects.filter(employee_number__in=list(numbers))
+
+
+def users_with_phones(phones: Iterable[str]) -> QuerySet[User]:
+    """Users (active or not) with these mobile numbers, written as stored."""
+    return User.objects.filter(phone__in=list(phones))
+
+
+def active_users_among(user_ids: QuerySet[Any, Any]) -> QuerySet[User]:
+    """The active users whose ids a subquery gives (another app's `values("user_id")`):
+    one query, however many they are."""
+    return User.objects.filter(pk__in=user_ids, is_active=True)
+
+
+def employee_number_of(user_id: Any) -> QuerySet[User, Any]:
+    """A user's employee number as a subquery (`user_id` may be an `OuterRef`)."""
+    return User.objects.filter(pk=user_id).values("employee_number")[:1]
+
+
+def open_assignments_of_post(post_id: int) -> QuerySet[RoleAssignment]:
+    """The role assignments an organisation post granted that have not been ended."""
+    return RoleAssignment.objects.filter(post_id=post_id, ends_on__isnull=True)

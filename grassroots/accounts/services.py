@@ -195,3 +195,45 @@ def role_end(*, actor: Any, assignment: RoleAssignment, ends_on: datetime.date) 
         org_path=assignment.org_unit.path if assignment.org_unit else "",
     )
     return assignment
+
+
+def user_email_set(*, user: User, email: str) -> None:
+    """A person's own email address for notices (the caller audits the preferences)."""
+    User.objects.filter(pk=user.pk).update(email=email.strip())
+    user.email = email.strip()
+
+
+def users_bulk_write(
+    *,
+    create: list[dict[str, Any]],
+    update: list[User],
+    update_fields: list[str],
+    batch_size: int,
+) -> list[User]:
+    """An import's employees in a few statements: the changed users (`update_fields`)
+    and the new ones (with no usable password: they sign in once an administrator sets
+    one). The created users are returned with their ids. The caller holds the
+    transaction and writes the audit rows."""
+    if update:
+        # A phone number may pass from one person to another within a file: clear the
+        # changed rows' numbers first so that the unique index never sees two owners.
+        User.objects.filter(pk__in=[user.pk for user in update]).exclude(phone=None).update(
+            phone=None
+        )
+        User.objects.bulk_update(update, list(update_fields), batch_size=batch_size)
+    if not create:
+        return []
+    from django.contrib.auth.hashers import make_password
+
+    unusable = make_password(None)
+    new = [User(**values, password=unusable) for values in create]
+    User.objects.bulk_create(new, batch_size=batch_size)
+    if new[0].pk is None:  # databases that do not return the ids of a bulk insert
+        ids = dict(
+            User.objects.filter(employee_number__in=[u.employee_number for u in new]).values_list(
+                "employee_number", "pk"
+            )
+        )
+        for user in new:
+            user.pk = ids[user.employee_number]
+    return new

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from grassroots.core.periods import periods_in_year
 from grassroots.orglife import rules, selectors, services
 from grassroots.orglife.models import Attendance, Meeting, MeetingCount
 from grassroots.orgs.models import OrgUnit
@@ -46,7 +47,7 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
     for unit in units:
         reliable = rng.random()  # some branches keep up, a few let things slide
         people = {
-            kind: [(m.pk, votes) for m, votes in services.expected_attendees(unit, kind, on=today)]
+            kind: [(m.pk, votes) for m, votes in selectors.expected_attendees(unit, kind, on=today)]
             for kind in rules.KINDS
         }
         for year in (today.year - 1, today.year):
@@ -55,20 +56,20 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
                 has_committee=unit.pk in with_committee,
                 frequencies=frequencies,
             ):
-                for period in rules.periods_in_year(year, requirement.frequency):
-                    if period.start > today + datetime.timedelta(days=30):
+                for period in periods_in_year(year, requirement.frequency):
+                    if period.first > today + datetime.timedelta(days=30):
                         continue
                     if rng.random() > 0.55 + 0.42 * reliable:
                         continue  # a gap
                     span = (
-                        min(period.end, today + datetime.timedelta(days=30)) - period.start
+                        min(period.last, today + datetime.timedelta(days=30)) - period.first
                     ).days
-                    day = period.start + datetime.timedelta(days=rng.randint(0, max(span, 0)))
+                    day = period.first + datetime.timedelta(days=rng.randint(0, max(span, 0)))
                     starts = datetime.datetime.combine(
                         day, datetime.time(rng.choice([9, 14, 16]), 0), zone
                     )
                     took_place = day < today
-                    if not took_place and period.end < today:
+                    if not took_place and period.last < today:
                         continue
                     meeting = Meeting(
                         unit=unit,
@@ -202,10 +203,10 @@ def build_talks(*, today: datetime.date, seed: int = 2026) -> int:
     rng = random.Random(seed + 9)
     talks: list[Talk] = []
     for branch in OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True):
-        committee = [m for m, _v in services.expected_attendees(branch, rules.COMMITTEE, on=today)]
+        committee = [m for m, _v in selectors.expected_attendees(branch, rules.COMMITTEE, on=today)]
         if not committee:
             continue
-        members = [m for m, _v in services.expected_attendees(branch, rules.ASSEMBLY, on=today)]
+        members = [m for m, _v in selectors.expected_attendees(branch, rules.ASSEMBLY, on=today)]
         start = datetime.date(today.year, 1, 1)
         span = max((today - start).days, 1)
         for member in members:

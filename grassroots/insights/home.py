@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grassroots.accounts.models import Role, RoleAssignment
+from grassroots.accounts import selectors as accounts
+from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
 from grassroots.core import workcalendar
 from grassroots.orgs import health, selectors
-from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.vocabulary import MemberStage
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 WARNINGS_SHOWN = 12
 
@@ -28,13 +32,16 @@ class OversightPanel:
 def home_context(user: Any, scope: Scope, *, today: datetime.date) -> dict[str, Any]:
     context: dict[str, Any] = {"scope": scope}
     if scope.member_id is not None:
-        member = Member.objects.select_related("branch", "group").get(pk=scope.member_id)
+        member = selectors.member_of_user(user)
         context["member"] = member
-        context["posts"] = list(
-            OrgPost.objects.filter(member=member, ends_on__isnull=True).select_related("unit")
+        context["posts"] = (
+            # In the posts' own order (organisation, post, start), as before.
+            list(selectors.current_posts_of(member).order_by("unit", "kind", "starts_on"))
+            if member is not None
+            else []
         )
     assignments = list(
-        RoleAssignment.objects.current()
+        accounts.current_assignments()
         .filter(user=user)
         .select_related("org_unit", "department")
         .order_by("org_unit__path", "role")
@@ -68,9 +75,9 @@ def _oversight_panel(unit: OrgUnit, role_label: str, today: datetime.date) -> Ov
     found.sort(key=lambda pair: pair[1].severity != "danger")
     shown = found[:WARNINGS_SHOWN]
     # The few units shown as links, as model instances: one query for at most 12 rows.
-    shown_units = OrgUnit.objects.in_bulk([each.pk for each, _warning in shown])
+    shown_units = selectors.units_by_ids(each.pk for each, _warning in shown).in_bulk()
     stage_counts = [
-        (str(Member.Stage(stage).label), count)
+        (str(MemberStage(stage).label), count)
         for stage, count in selectors.unit_stage_counts(unit).items()
     ]
     return OversightPanel(

@@ -14,14 +14,18 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from grassroots.core.tree import child_path_expression, within
+from grassroots.core.tree import child_path_expression
 from grassroots.orgs import rules
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import Education, Gender, MemberStage, MemberStatus, UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member, OrgUnit
 
 
 @dataclass(frozen=True)
@@ -150,8 +154,8 @@ def _birth_period(edges: list[datetime.date]) -> Case:
     )
 
 
-PARTY_STAGES = frozenset(Member.Stage.party_member_values())
-PIPELINE_STAGES = frozenset(Member.Stage.pipeline_values())
+PARTY_STAGES = frozenset(MemberStage.party_member_values())
+PIPELINE_STAGES = frozenset(MemberStage.pipeline_values())
 AGED_35_OR_UNDER = rules.AgeBand("le35", "≤35", None, 35)  # "young" in the children table
 NO_FIGURES = [0, 0, 0, 0, 0]  # an organisation below without members
 
@@ -192,9 +196,7 @@ def _active_members(unit: OrgUnit) -> QuerySet[Member]:
     # Every aggregate over these rows must end with .order_by(): Member's default
     # ordering would join the users table (a million rows) into it, even though the
     # ORDER BY itself is left out of a GROUP BY.
-    return Member.objects.filter(within(unit.path, "branch__path")).filter(
-        status__in=Member.Status.active_values()
-    )
+    return orgs.members_within(unit.path).filter(status__in=MemberStatus.active_values())
 
 
 def _sum_by(tallies: list[Tally], attribute: str) -> Counter[Any]:
@@ -221,7 +223,7 @@ def member_structure(unit: OrgUnit, *, on: datetime.date) -> Structure:
         unknown = party - sum(b.count for b in buckets)
         return [*buckets, bucket("unknown", _("Not recorded"), unknown)] if unknown else buckets
 
-    stage_total = sum(by_stage[stage.value] for stage in Member.Stage)
+    stage_total = sum(by_stage[stage.value] for stage in MemberStage)
     breakdowns = [
         Breakdown(
             "cohort",
@@ -241,21 +243,19 @@ def member_structure(unit: OrgUnit, *, on: datetime.date) -> Structure:
             with_unknown(
                 [
                     bucket(level.value, str(level.label), by_education[level.value])
-                    for level in Member.Education
+                    for level in Education
                 ]
             ),
         ),
         Breakdown(
             "gender",
             _("Party members by gender"),
-            with_unknown(
-                [bucket(g.value, str(g.label), by_gender[g.value]) for g in Member.Gender]
-            ),
+            with_unknown([bucket(g.value, str(g.label), by_gender[g.value]) for g in Gender]),
         ),
         Breakdown(
             "stage",
             _("Everyone on record by stage (pipeline and members)"),
-            [bucket(s.value, str(s.label), by_stage[s.value], stage_total) for s in Member.Stage],
+            [bucket(s.value, str(s.label), by_stage[s.value], stage_total) for s in MemberStage],
         ),
     ]
     return Structure(
@@ -281,10 +281,10 @@ def _children(unit: OrgUnit, on: datetime.date) -> list[ChildRow]:
         "party_members": Count("pk", filter=party),
         "young": Count("pk", filter=party & Q(birth_date__gt=born_after)),
         "college": Count("pk", filter=party & Q(education__in=rules.COLLEGE_OR_ABOVE)),
-        "women": Count("pk", filter=party & Q(gender=Member.Gender.FEMALE)),
+        "women": Count("pk", filter=party & Q(gender=Gender.FEMALE)),
         "pipeline": Count("pk", filter=Q(stage__in=PIPELINE_STAGES)),
     }
-    in_branch = unit.kind == OrgUnit.Kind.BRANCH
+    in_branch = unit.kind == UnitKind.BRANCH
     child: Any = F("group_id") if in_branch else child_path_expression(unit.path, "branch__path")
     rows = (
         _active_members(unit)
@@ -296,5 +296,5 @@ def _children(unit: OrgUnit, on: datetime.date) -> list[ChildRow]:
     by_key = {key: figures for key, *figures in rows}
     return [
         ChildRow(child, *by_key.get(child.pk if in_branch else child.path, NO_FIGURES))
-        for child in unit.children.filter(is_active=True).order_by("path")
+        for child in orgs.unit_children(unit)
     ]

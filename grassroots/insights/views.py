@@ -15,7 +15,7 @@ from grassroots.insights import policy as insights_policy
 from grassroots.insights.home import home_context
 from grassroots.insights.structure import member_structure
 from grassroots.orgs import policy
-from grassroots.orgs.selectors import filterable_units, get_unit_for, unit_choices
+from grassroots.orgs.selectors import filterable_units, unit_choices, unit_from_parameter
 
 
 @login_required
@@ -32,13 +32,11 @@ def structure(request: AuthenticatedRequest) -> HttpResponse:
     """Structure analysis for a unit the user oversees (their first one by default)."""
     scope = scope_for(request.user)
     units = filterable_units(scope)
-    raw = request.GET.get("unit", "")
-    if raw:
-        if not raw.isdigit():
+    chosen = unit_from_parameter(scope, request.GET.get("unit"))
+    if chosen is not None:
+        if not policy.can_view_structure(scope, chosen):
             raise Http404
-        unit = get_unit_for(scope, int(raw))
-        if not policy.can_view_structure(scope, unit):
-            raise Http404
+        unit = chosen
     else:
         first = units.order_by("depth", "path").first()
         if first is None:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.forms import StyledForm
 from grassroots.notifications import kinds
 from grassroots.notifications.models import Reminder, Webhook
+from grassroots.orgs import selectors as orgs
 from grassroots.orgs.fields import UnitChoiceField
-from grassroots.orgs.models import OrgUnit
 
 
 class TimeInput(forms.TimeInput):
@@ -76,7 +76,7 @@ class ReminderForm(StyledForm):
     )
     org_unit = UnitChoiceField(
         label=_("Party organisation"),
-        queryset=OrgUnit.objects.none(),
+        queryset=orgs.no_units(),
         required=False,
         help_text=_("For reminders to an organisation's officers or people."),
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from grassroots.accounts.scope import Scope
 from grassroots.notifications.models import Reminder
 from grassroots.orgs import policy as orgs_policy
-from grassroots.orgs.models import OrgUnit
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 
 def can_manage_robots(scope: Scope, unit: OrgUnit) -> bool:

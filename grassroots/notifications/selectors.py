@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from grassroots.accounts.models import User
+from grassroots.accounts import selectors as accounts
 from grassroots.notifications.models import Delivery, Notification, Reminder
+from grassroots.orgs import selectors as orgs
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
 
 
 def inbox(user: User) -> QuerySet[Notification]:
@@ -39,3 +43,14 @@ def delivery_log(status: str = "") -> QuerySet[Delivery]:
     if status:
         deliveries = deliveries.filter(status=status)
     return deliveries.order_by("-created_at", "-id")
+
+
+def reminder_recipients(reminder: Reminder) -> list[User]:
+    """Who a reminder reaches: its author; the officers of its organisation; or the
+    active members of its Party group, or of the branches at or under its organisation."""
+    if reminder.audience == Reminder.Audience.ME or reminder.org_unit is None:
+        return [reminder.created_by]
+    unit = reminder.org_unit
+    if reminder.audience == Reminder.Audience.OFFICERS:
+        return accounts.holders(unit_ids=[unit.pk])
+    return list(accounts.active_users_among(orgs.member_user_ids(unit)))

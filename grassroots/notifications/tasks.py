@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from grassroots.accounts import selectors as accounts
 from grassroots.notifications import services
 
 
@@ -24,10 +25,8 @@ def deliver_notice(
     urgent: bool = False,
 ) -> int:
     """notify() from the background, for callers that should not wait for it."""
-    from grassroots.accounts.models import User
-
     return services.notify(
-        recipients=User.objects.filter(pk__in=recipient_ids),
+        recipients=accounts.users_by_ids(recipient_ids),
         kind=kind,
         title=title,
         body=body,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
+from grassroots.core.request_values import object_id
 from grassroots.notifications import kinds, policy, selectors, services
 from grassroots.notifications.forms import PreferencesForm, ReminderForm, WebhookForm
 from grassroots.notifications.models import (
@@ -25,8 +28,10 @@ from grassroots.notifications.models import (
     Webhook,
 )
 from grassroots.orgs import policy as orgs_policy
-from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.selectors import get_unit_for
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 
 @login_required
@@ -43,10 +48,11 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 def mark_read(request: AuthenticatedRequest) -> HttpResponse:
     """Mark one notice (`notification` in the form) or all of them as read."""
     raw = request.POST.get("notification", "")
-    if raw and not raw.isdigit():
+    notification_id = object_id(raw)
+    if raw and notification_id is None:
         raise Http404
     count = services.notification_mark_read(
-        user=request.user, notification_ids=[int(raw)] if raw else None
+        user=request.user, notification_ids=[notification_id] if notification_id else None
     )
     if count:
         messages.success(request, _("Marked as read."))

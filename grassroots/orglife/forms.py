@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.forms import DateTimeLocalInput, StyledForm
 from grassroots.orglife import rules
 from grassroots.orglife.models import Attendance, Meeting
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member, OrgUnit
 
 
 def kinds_for(unit: OrgUnit) -> list[tuple[str, Any]]:
-    if unit.kind == OrgUnit.Kind.GROUP:
+    if unit.kind == UnitKind.GROUP:
         return [(k, label) for k, label in Meeting.Kind.choices if k in (rules.GROUP,)]
     return [(k, label) for k, label in Meeting.Kind.choices if k != rules.GROUP]
 
@@ -51,7 +55,7 @@ class MeetingForm(StyledForm):
         self.fields["kind"].choices = choices  # type: ignore[attr-defined]
         extra = (
             [(k, label) for k, label in choices if k not in rules.QUORUM_KINDS]
-            if unit.kind == OrgUnit.Kind.BRANCH
+            if unit.kind == UnitKind.BRANCH
             else [(k, label) for k, label in Meeting.Kind.choices if k == rules.THEMED_DAY]
         )
         self.fields["also_counts_as"].choices = extra  # type: ignore[attr-defined]
@@ -131,9 +135,9 @@ def default_start() -> str:
 
 class TalkForm(StyledForm):
     talker = forms.ModelChoiceField(
-        label=_("Held by (committee member)"), queryset=Member.objects.none()
+        label=_("Held by (committee member)"), queryset=orgs.no_members()
     )
-    talkee = forms.ModelChoiceField(label=_("Talked with"), queryset=Member.objects.none())
+    talkee = forms.ModelChoiceField(label=_("Talked with"), queryset=orgs.no_members())
     held_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -150,10 +154,6 @@ class TalkForm(StyledForm):
         super().__init__(*args, **kwargs)
         talker: Any = self.fields["talker"]
         talkee: Any = self.fields["talkee"]
-        talker.queryset = Member.objects.filter(pk__in=[m.pk for m in committee]).select_related(
-            "user"
-        )
-        talkee.queryset = Member.objects.filter(pk__in=[m.pk for m in members]).select_related(
-            "user"
-        )
+        talker.queryset = orgs.members_by_ids(m.pk for m in committee).select_related("user")
+        talkee.queryset = orgs.members_by_ids(m.pk for m in members).select_related("user")
         talker.label_from_instance = talkee.label_from_instance = lambda m: m.user.name

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.models import Role, RoleAssignment, User
+from grassroots.accounts import selectors as accounts
+from grassroots.accounts.roles import Role
+from grassroots.core.periods import Period
 from grassroots.core.scheduling import periodic
 from grassroots.notifications.services import Event, notify_many
 from grassroots.orglife import rules, selectors
 from grassroots.orglife.models import Meeting
 from grassroots.orglife.services import MEETING_GAP, meeting_months_rebuild
-from grassroots.orgs.models import OrgUnit
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
 
 
 @periodic("orglife.gap_reminders", daily_at=datetime.time(8, 0))
@@ -24,14 +31,14 @@ def gap_reminders(now: datetime.datetime) -> int:
     today = timezone.localtime(now).date()
     events: list[Event] = []
     labels = dict(Meeting.Kind.choices)
-    roots = OrgUnit.objects.filter(parent__isnull=True, is_active=True)
-    due: dict[int, list[tuple[str, rules.Period]]] = defaultdict(list)
+    roots = orgs.root_units()
+    due: dict[int, list[tuple[str, Period]]] = defaultdict(list)
     names: dict[int, str] = {}
     is_group: dict[int, bool] = {}
     for root in roots:
         for summary in selectors.subtree_compliance(root, year=today.year, today=today):
             names[summary.unit_id] = summary.name
-            is_group[summary.unit_id] = summary.kind == OrgUnit.Kind.GROUP
+            is_group[summary.unit_id] = summary.kind == UnitKind.GROUP
             for row in summary.rows:
                 for cell in row.cells:
                     if cell.status == rules.DUE_SOON:
@@ -39,10 +46,10 @@ def gap_reminders(now: datetime.datetime) -> int:
     if not due:
         return 0
     # Groups have no officers of their own: their branch's officers look after them.
-    parents = dict(OrgUnit.objects.filter(pk__in=list(due)).values_list("pk", "parent_id"))
+    parents = dict(orgs.units_by_ids(due).values_list("pk", "parent_id"))
     officers: dict[int, list[User]] = defaultdict(list)
     for assignment in (
-        RoleAssignment.objects.current()
+        accounts.current_assignments()
         .filter(org_unit_id__in=[*due, *parents.values()], role=Role.BRANCH_OFFICER)
         .select_related("user")
     ):
@@ -50,7 +57,7 @@ def gap_reminders(now: datetime.datetime) -> int:
             officers[assignment.org_unit_id].append(assignment.user)
     # Group-chat robots are registered on branches: a group's gap goes to its branch's chat.
     chat_of = {pk: (parents.get(pk) or pk) if is_group[pk] else pk for pk in due}
-    chats = OrgUnit.objects.in_bulk(list(set(chat_of.values())))
+    chats = orgs.units_by_ids(set(chat_of.values())).in_bulk()
     for unit_id, gaps in due.items():
         recipients = officers.get(unit_id) or officers.get(parents.get(unit_id) or 0, [])
         chat = chats.get(chat_of[unit_id])
@@ -64,7 +71,7 @@ def gap_reminders(now: datetime.datetime) -> int:
                         "unit": names[unit_id],
                         "kind": labels[kind],
                         "period": period.key,
-                        "end": period.end.isoformat(),
+                        "end": period.last.isoformat(),
                     },
                     event_key=f"orglife:gap:{unit_id}:{kind}:{period.key}",
                     body="",

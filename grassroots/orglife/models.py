@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.orglife import rules
-from grassroots.orgs.models import Member, OrgUnit
 
 
 class Meeting(models.Model):
@@ -28,7 +27,10 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("Party organisation"), on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit",
+        verbose_name=_("Party organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     # Other kinds this meeting also counts for, as the organiser marked it (e.g. a themed
@@ -90,7 +92,7 @@ class MeetingCount(models.Model):
     reads only this table."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="counted_as")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Meeting.Kind.choices)
     held_on = models.DateField()
     planned = models.BooleanField(default=False)  # planned, not yet held
@@ -117,9 +119,9 @@ class MeetingMonths(models.Model):
     months, so compliance for the year follows from one small row per unit and kind
     instead of a year of meetings (about 36,000 rows instead of 187,000 for 5,000
     branches). Rewritten from MeetingCount by the services whenever they rewrite a
-    meeting's rows (services._sync_counts), and rebuilt nightly."""
+    meeting's rows (services.counts.sync_counts), and rebuilt nightly."""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Meeting.Kind.choices)
     year = models.PositiveSmallIntegerField()
     held = models.PositiveIntegerField(default=0)  # months with a held, valid meeting
@@ -143,7 +145,7 @@ class Attendance(models.Model):
         ABSENT = "absent", _("Absent")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="attendances")
     status = models.CharField(
         _("attendance"), max_length=16, choices=Status.choices, default=Status.EXPECTED
     )
@@ -186,11 +188,13 @@ class DevelopmentStep(models.Model):
 class DevelopmentRecord(models.Model):
     """One step taken by one person in the development pipeline."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="development_records")
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.CASCADE, related_name="development_records"
+    )
     step = models.PositiveSmallIntegerField(_("step"))
     done_on = models.DateField(_("date"))
     people = models.ManyToManyField(
-        Member, blank=True, related_name="+", verbose_name=_("people involved")
+        "orgs.Member", blank=True, related_name="+", verbose_name=_("people involved")
     )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     training_days = models.DecimalField(
@@ -227,7 +231,7 @@ class ProbationExtension(models.Model):
     """The one extension of a probation (at most a year), decided by a branch assembly."""
 
     member = models.OneToOneField(
-        Member, on_delete=models.CASCADE, related_name="probation_extension"
+        "orgs.Member", on_delete=models.CASCADE, related_name="probation_extension"
     )
     months = models.PositiveSmallIntegerField(_("months"))
     decided_on = models.DateField(_("decided on"))
@@ -252,12 +256,12 @@ class Talk(models.Model):
     """谈心谈话: a one-to-one talk between a branch committee member and another member
     (or two committee members). The notes are for the branch's officers only."""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
     talker = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("talker")
+        "orgs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("talker")
     )
     talkee = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("talked with")
+        "orgs.Member", on_delete=models.CASCADE, related_name="+", verbose_name=_("talked with")
     )
     held_on = models.DateField(_("date"))
     notes = models.TextField(_("notes"), max_length=5000, blank=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grassroots.accounts.scope import Scope
 from grassroots.orglife.models import Attendance, Meeting
-from grassroots.orgs.models import OrgUnit
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 
 def can_manage_meetings(scope: Scope, unit: OrgUnit) -> bool:

@@ -4,23 +4,24 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core import periods
 from grassroots.core.parameters import define
 from grassroots.orglife import rules
 
 
 def _check_frequency(value: str) -> None:
-    if value not in (*rules.FREQUENCIES, ""):
+    if value not in (*periods.FREQUENCIES, ""):
         raise ValidationError(_("Write month, quarter or year (or leave empty: not required)."))
 
 
 DEFAULT_FREQUENCIES = {
-    rules.ASSEMBLY: rules.QUARTER,
-    rules.COMMITTEE: rules.MONTH,
-    rules.GROUP: rules.MONTH,
-    rules.LECTURE: rules.QUARTER,
-    rules.THEMED_DAY: rules.MONTH,
-    rules.LIFE_MEETING: rules.YEAR,
-    rules.APPRAISAL: rules.YEAR,
+    rules.ASSEMBLY: periods.QUARTER,
+    rules.COMMITTEE: periods.MONTH,
+    rules.GROUP: periods.MONTH,
+    rules.LECTURE: periods.QUARTER,
+    rules.THEMED_DAY: periods.MONTH,
+    rules.LIFE_MEETING: periods.YEAR,
+    rules.APPRAISAL: periods.YEAR,
 }
 KIND_LABELS = {
     rules.ASSEMBLY: _("Branch member assembly (支部党员大会)"),

@@ -1,59 +1,18 @@
 """Pure rules of organisational life (RULES.md, 《中国共产党支部工作条例（试行）》):
-periods, what each kind of unit must hold, quorum, and a period's compliance status."""
+what each kind of unit must hold, quorum, and a period's compliance status."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-MONTH, QUARTER, YEAR = "month", "quarter", "year"
-FREQUENCIES = (MONTH, QUARTER, YEAR)
+from grassroots.core.periods import Period
 
 # Meeting kinds (GLOSSARY: Meeting.Kind)
 ASSEMBLY, COMMITTEE, GROUP = "assembly", "committee", "group"
 LECTURE, THEMED_DAY, LIFE_MEETING, APPRAISAL = "lecture", "themed_day", "life_meeting", "appraisal"
 KINDS = (ASSEMBLY, COMMITTEE, GROUP, LECTURE, THEMED_DAY, LIFE_MEETING, APPRAISAL)
 QUORUM_KINDS = frozenset({ASSEMBLY, COMMITTEE})
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date  # first day
-    end: datetime.date  # last day
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, datetime.date) and self.start <= day <= self.end
-
-    @property
-    def key(self) -> str:
-        """ "2026-03" (month), "2026-Q1" (quarter) or "2026" (year)."""
-        if self.start.month == 1 and self.end == datetime.date(self.start.year, 12, 31):
-            return f"{self.start.year}"
-        if self.end.month - self.start.month == 2:
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
-        return f"{self.start.year}-{self.start.month:02d}"
-
-
-def _month_end(year: int, month: int) -> datetime.date:
-    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
-
-
-def period_of(day: datetime.date, frequency: str) -> Period:
-    """The month, quarter or year that contains `day`."""
-    if frequency == MONTH:
-        return Period(day.replace(day=1), _month_end(day.year, day.month))
-    if frequency == QUARTER:
-        first = 3 * ((day.month - 1) // 3) + 1
-        return Period(datetime.date(day.year, first, 1), _month_end(day.year, first + 2))
-    if frequency == YEAR:
-        return Period(datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31))
-    raise ValueError(f"unknown frequency {frequency!r}")
-
-
-def periods_in_year(year: int, frequency: str) -> list[Period]:
-    step = {MONTH: 1, QUARTER: 3, YEAR: 12}[frequency]
-    return [period_of(datetime.date(year, month, 1), frequency) for month in range(1, 13, step)]
 
 
 @dataclass(frozen=True)
@@ -110,13 +69,13 @@ def period_status(
     nothing planned; open: the period is under way; future: it has not begun."""
     if held >= times:
         return DONE
-    if today > period.end:
+    if today > period.last:
         return MISSING
-    if today < period.start:
+    if today < period.first:
         return FUTURE
     if held + planned >= times:
         return PLANNED
-    if (period.end - today).days < soon_days:
+    if (period.last - today).days < soon_days:
         return DUE_SOON
     return OPEN
 
@@ -129,7 +88,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     year, month = day.year, day.month - months
     while month < 1:
         year, month = year - 1, month + 12
-    return datetime.date(year, month, min(day.day, _month_end(year, month).day))
+    return datetime.date(year, month, min(day.day, Period.month(year, month).last.day))
 
 
 def inactive_since(attended: list[datetime.date], *, today: datetime.date, months: int = 6) -> bool:

@@ -7,18 +7,32 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
 from grassroots.core import parameters
+from grassroots.core.periods import Period, periods_in_year
 from grassroots.core.tree import within
 from grassroots.orglife import rules
-from grassroots.orglife.models import Attendance, Meeting, MeetingCount, MeetingMonths, month_bit
-from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orglife.models import (
+    Attendance,
+    Meeting,
+    MeetingCount,
+    MeetingMonths,
+    Talk,
+    month_bit,
+)
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import MemberStage, UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member, OrgUnit
 
 COMMITTEE_MIN_POSTS = 3  # a branch committee has 3–5 members (RULES.md)
+# The units that hold meetings and are judged for them.
+_MEETING_UNITS = (UnitKind.BRANCH, UnitKind.GROUP)
 
 
 def current_frequencies() -> dict[str, str]:
@@ -27,7 +41,7 @@ def current_frequencies() -> dict[str, str]:
 
 @dataclass
 class Cell:
-    period: rules.Period
+    period: Period
     status: str
     held: int = 0
     planned: int = 0
@@ -47,16 +61,8 @@ class Row:
 
 def committee_units(unit_ids: list[int], on: datetime.date) -> set[int]:
     """Branches with a committee (at least three committee posts held on the day)."""
-    rows = (
-        OrgPost.objects.filter(
-            unit_id__in=unit_ids, kind__in=OrgPost.Kind.committee_values(), starts_on__lte=on
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .order_by()
-        .values("unit_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["unit_id"] for row in rows if row["n"] >= COMMITTEE_MIN_POSTS}
+    counts = orgs.committee_post_counts(on=on, unit_ids=unit_ids)
+    return {pk for pk, n in counts.items() if n >= COMMITTEE_MIN_POSTS}
 
 
 def committee_day(year: int, today: datetime.date) -> datetime.date:
@@ -83,8 +89,8 @@ def _rows_for(
         unit_kind=unit_kind, has_committee=has_committee, frequencies=frequencies
     ):
         row = Row(requirement.kind, str(labels[requirement.kind]), requirement.frequency)
-        for period in rules.periods_in_year(year, requirement.frequency):
-            months = range(period.start.month, period.end.month + 1)
+        for period in periods_in_year(year, requirement.frequency):
+            months = range(period.first.month, period.last.month + 1)
             held = sum(counts.get((requirement.kind, m, False), 0) for m in months)
             planned = sum(counts.get((requirement.kind, m, True), 0) for m in months)
             status = rules.period_status(
@@ -150,19 +156,15 @@ def subtree_compliance(root: OrgUnit, *, year: int, today: datetime.date) -> lis
     """Every branch and group under `root`, with its compliance for the year: three
     queries whatever the size of the subtree."""
     units = list(
-        OrgUnit.objects.filter(
-            within(root.path),
-            is_active=True,
-            kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP],
+        orgs.units_within(root.path, kinds=_MEETING_UNITS, active_only=True).values_list(
+            "pk", "name", "kind", "path", "depth"
         )
-        .order_by("path")
-        .values_list("pk", "name", "kind", "path", "depth")
     )
     counts: dict[int, dict[tuple[str, int, bool], int]] = defaultdict(dict)
-    subtree = OrgUnit.objects.filter(within(root.path)).values("pk")
+    subtree = orgs.units_within(root.path).order_by().values("pk")
     for row in _month_counts(subtree, year):
         counts[row["unit_id"]][(row["kind"], row["month"], row["planned"])] = row["n"]
-    branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == OrgUnit.Kind.BRANCH]
+    branch_ids = [pk for pk, _n, kind, _p, _d in units if kind == UnitKind.BRANCH]
     with_committee = (
         committee_units(branch_ids, committee_day(year, today)) if branch_ids else set()
     )
@@ -217,12 +219,7 @@ def inactive_members(
     months (and were members before that), with the last time they did. Private to the
     branch's officers: a prompt for a talk, not a public list."""
     members = (
-        Member.objects.filter(
-            branch=branch,
-            stage__in=Member.Stage.party_member_values(),
-            status__in=Member.Status.active_values(),
-        )
-        .select_related("user")
+        orgs.party_members_of_unit(branch)
         .annotate(
             last_attended=Max(
                 "attendances__meeting__held_on",
@@ -255,11 +252,25 @@ class TalkStatus:
     talks: list[Any]
 
 
+def expected_attendees(unit: OrgUnit, kind: str, *, on: datetime.date) -> list[tuple[Member, bool]]:
+    """Who is expected, from the unit's membership on the day, and whether each counts for
+    the quorum: all Party members of the branch (probationary ones without a vote) or the
+    group; for the committee meeting, the members holding a committee post then."""
+    if kind == rules.COMMITTEE:
+        holders = orgs.committee_member_ids(unit, on=on)
+        return [(member, True) for member in orgs.party_members().filter(pk__in=holders)]
+    members = orgs.party_members_of_unit(unit)
+    return [(member, member.stage == MemberStage.FULL) for member in members]
+
+
+def quorum(meeting: Meeting) -> tuple[int, int]:
+    """(present, entitled) among those who count for the quorum."""
+    rows = Attendance.objects.filter(meeting=meeting, counts_for_quorum=True)
+    return rows.filter(status=Attendance.Status.PRESENT).count(), rows.count()
+
+
 def talk_status(branch: OrgUnit, *, year: int, on: datetime.date) -> TalkStatus:
     """This year's one-to-one talks in a branch and who has not yet talked with whom."""
-    from grassroots.orglife.models import Talk
-    from grassroots.orglife.services import expected_attendees
-
     committee = [member for member, _votes in expected_attendees(branch, rules.COMMITTEE, on=on)]
     members = {
         member.pk: member for member, _votes in expected_attendees(branch, rules.ASSEMBLY, on=on)
@@ -323,8 +334,8 @@ class _KindPlan:
         )
 
 
-def _months_mask(period: rules.Period) -> int:
-    return sum(month_bit(m) for m in range(period.start.month, period.end.month + 1))
+def _months_mask(period: Period) -> int:
+    return sum(month_bit(m) for m in range(period.first.month, period.last.month + 1))
 
 
 def _kind_plans(
@@ -334,10 +345,10 @@ def _kind_plans(
     for kind, frequency in frequencies.items():
         if not frequency:
             continue
-        periods = rules.periods_in_year(year, frequency)
-        past = [period for period in periods if period.end < today]
+        periods = periods_in_year(year, frequency)
+        past = [period for period in periods if period.last < today]
         now = next((period for period in periods if today in period), None)
-        due_soon = now is not None and (now.end - today).days < soon_days
+        due_soon = now is not None and (now.last - today).days < soon_days
         plans[kind] = _KindPlan(
             len(past),
             tuple(_months_mask(period) for period in past),
@@ -349,19 +360,8 @@ def _kind_plans(
 def subtree_committee_units(root: OrgUnit, on: datetime.date) -> set[int]:
     """`committee_units` for every branch under `root`, selected by the subtree's path
     rather than by a list of thousands of ids."""
-    rows = (
-        OrgPost.objects.filter(
-            within(root.path, "unit__path"),
-            unit__kind=OrgUnit.Kind.BRANCH,
-            kind__in=OrgPost.Kind.committee_values(),
-            starts_on__lte=on,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .order_by()
-        .values("unit_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["unit_id"] for row in rows if row["n"] >= COMMITTEE_MIN_POSTS}
+    counts = orgs.committee_post_counts(on=on, within_path=root.path)
+    return {pk for pk, n in counts.items() if n >= COMMITTEE_MIN_POSTS}
 
 
 def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[UnitGaps]:
@@ -388,11 +388,9 @@ def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[Unit
             gaps = worked_out[pattern] = plans[kind].gaps(held, booked)
         found[unit_id][kind] = gaps
     units = list(
-        OrgUnit.objects.filter(
-            within(root.path), is_active=True, kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP]
+        orgs.units_within(root.path, kinds=_MEETING_UNITS, active_only=True).values_list(
+            "pk", "name", "kind", "path", "depth"
         )
-        .order_by("path")
-        .values_list("pk", "name", "kind", "path", "depth")
     )
     with_committee = subtree_committee_units(root, committee_day(year, today))
     # Three kinds of unit, three lists of what is required, each with the gaps of a unit
@@ -404,7 +402,7 @@ def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[Unit
                 unit_kind=kind, has_committee=committee, frequencies=frequencies
             )
         }
-        for kind in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP)
+        for kind in _MEETING_UNITS
         for committee in (False, True)
     }
     totals = {key: sum(gaps.values()) for key, gaps in nothing_held.items()}

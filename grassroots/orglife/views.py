@@ -3,7 +3,7 @@ recording a meeting, the printable sign-in sheet, and the committee's overview."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,10 +32,15 @@ from grassroots.orglife.forms import (
     default_start,
 )
 from grassroots.orglife.models import Attendance, Meeting
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs import selectors as orgs
 from grassroots.orgs.selectors import get_unit_for
+from grassroots.orgs.vocabulary import UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 PAGE_SIZE = 50
+MEETING_UNITS = (UnitKind.BRANCH, UnitKind.GROUP)
 
 
 def _meeting_for(request: AuthenticatedRequest, pk: int) -> tuple[Meeting, Any, bool]:
@@ -50,7 +55,7 @@ def _meeting_for(request: AuthenticatedRequest, pk: int) -> tuple[Meeting, Any, 
 def _managed_unit(request: AuthenticatedRequest, pk: int) -> OrgUnit:
     scope = scope_for(request.user)
     unit = get_unit_for(scope, pk)
-    if unit.kind not in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP):
+    if unit.kind not in MEETING_UNITS:
         raise Http404
     if not policy.can_manage_meetings(scope, unit):
         raise Http404
@@ -67,15 +72,15 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     upcoming: list[Meeting] = []
     past: list[Meeting] = []
-    if scope.member_id is not None:
-        member = Member.objects.get(pk=scope.member_id)
+    member = orgs.member_by_id(scope.member_id)
+    if member is not None:
         meetings = selectors.my_meetings(member)
         upcoming = list(
             meetings.filter(starts_at__gte=now, status=Meeting.Status.PLANNED).order_by("starts_at")
         )
         past = list(meetings.filter(starts_at__lt=now)[:20])
     in_charge = sorted(_units_in_charge(scope), key=lambda unit: unit.path)
-    managed = [u for u in in_charge if u.kind in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP)]
+    managed = [u for u in in_charge if u.kind in MEETING_UNITS]
     committees = [u for u in in_charge if policy.can_view_overview(scope, u)]
     return render(
         request,
@@ -87,8 +92,8 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 def _units_in_charge(scope: Any) -> list[OrgUnit]:
     """The units at the top of each subtree the person oversees (their own units)."""
     if scope.is_admin:
-        return list(OrgUnit.objects.filter(parent__isnull=True, is_active=True))
-    return list(OrgUnit.objects.filter(path__in=scope.officer_paths, is_active=True))
+        return list(orgs.root_units())
+    return list(orgs.units_at_paths(scope.officer_paths))
 
 
 @login_required
@@ -97,7 +102,7 @@ def unit_calendar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A branch's or group's year: what the rules require per period and what was held."""
     scope = scope_for(request.user)
     unit = get_unit_for(scope, pk)
-    if unit.kind not in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP):
+    if unit.kind not in MEETING_UNITS:
         raise Http404
     if not policy.can_view_compliance(scope, unit):
         raise Http404
@@ -105,14 +110,14 @@ def unit_calendar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     year = YearForm(request.GET).year_or(today.year)
     rows = selectors.unit_compliance(unit, year=year, today=today)
     inactive = []
-    if unit.kind == OrgUnit.Kind.BRANCH and year == today.year:
+    if unit.kind == UnitKind.BRANCH and year == today.year:
         inactive = selectors.inactive_members(
             unit, today=today, months=parameters.value("orglife.inactive_months")
         )
     meetings = Paginator(selectors.unit_meetings(unit, year=year), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    groups = list(unit.children.filter(kind=OrgUnit.Kind.GROUP, is_active=True).order_by("path"))
+    groups = list(orgs.groups_of_branch(unit))
     return render(
         request,
         "orglife/unit_calendar.html",
@@ -263,7 +268,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The meeting is cancelled and the people expected told."))
             return HttpResponseRedirect(here)
         if action == "leave" and leave_form.is_valid():
-            member = Member.objects.filter(pk=scope.member_id).first()
+            member = orgs.member_by_id(scope.member_id)
             if member is None:
                 raise Http404
             services.leave_request(
@@ -273,7 +278,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(here)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    present, entitled = services.quorum(meeting)
+    present, entitled = selectors.quorum(meeting)
     mine = next((a for a in attendances if a.member_id == scope.member_id), None)
     return render(
         request,
@@ -319,12 +324,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     """A committee's subtree: each branch's and group's gaps this year, for its officers
     only, in tree order (not ranked)."""
     scope = scope_for(request.user)
-    raw = request.GET.get("unit", "")
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        root = get_unit_for(scope, int(raw))
-    else:
+    root = orgs.unit_from_parameter(scope, request.GET.get("unit"))
+    if root is None:
         roots = [u for u in _units_in_charge(scope) if policy.can_view_overview(scope, u)]
         if not roots:
             raise Http404
@@ -361,20 +362,12 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 def talks(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """谈心谈话 in a branch this year: who has not yet talked with whom, and recording one."""
     unit = _managed_unit(request, pk)
-    if unit.kind != OrgUnit.Kind.BRANCH:
+    if unit.kind != UnitKind.BRANCH:
         raise Http404
     today = timezone.localdate()
     year = YearForm(request.GET).year_or(today.year)
     status = selectors.talk_status(unit, year=year, on=today)
-    members = list(
-        Member.objects.filter(
-            branch=unit,
-            stage__in=Member.Stage.party_member_values(),
-            status__in=Member.Status.active_values(),
-        )
-        .select_related("user")
-        .order_by("user__employee_number")
-    )
+    members = list(orgs.party_members_of_unit(unit).order_by("user__employee_number"))
     form = TalkForm(
         request.POST or None,
         committee=status.committee,

@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from grassroots.accounts.scope import scope_for
 from grassroots.orgs import policy, rules, selectors
 from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs.vocabulary import Education, MemberStage
 
 router = Router(tags=["organisations"])
 
@@ -56,10 +57,10 @@ class MemberDetailOut(MemberOut):
 
 class MemberQuery(Schema):
     q: str = ""
-    stage: Member.Stage | None = None
+    stage: MemberStage | None = None
     unit: int | None = None
     cohort: int | None = None
-    education: Member.Education | None = None
+    education: Education | None = None
 
 
 def _member_out(member: Member) -> dict[str, Any]:
@@ -98,8 +99,8 @@ def list_members(request: HttpRequest, filters: Query[MemberQuery]) -> Any:
         raise Http404
     unit: OrgUnit | None = None
     if filters.unit is not None:
-        unit = selectors.get_unit_for(scope, filters.unit)
-        if not policy.can_view_unit_details(scope, unit):
+        unit = selectors.unit_from_parameter(scope, str(filters.unit))
+        if unit is None or not policy.can_view_unit_details(scope, unit):
             raise Http404
     members = selectors.member_list(
         scope,

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import DateInput, StyledForm
+from grassroots.core.request_values import object_id
 from grassroots.orgs import rules
 from grassroots.orgs.ethnic_groups import ETHNIC_GROUPS
 from grassroots.orgs.fields import UnitChoiceField, unit_label
@@ -111,7 +112,10 @@ class MemberFilterForm(StyledForm):
         field.queryset = units  # type: ignore[attr-defined]
         # Every unit in scope is accepted; the picker offers a manageable list of them.
         raw = self.data.get("unit") if self.is_bound else None
-        selected = units.filter(pk=raw).first() if raw and str(raw).isdigit() else None
+        # Not unit_from_parameter: a bad value here falls back to no filter (the form is
+        # invalid), it is not a 404.
+        pk = object_id(raw)
+        selected = units.filter(pk=pk).first() if pk is not None else None
         choices: list[tuple[Any, Any]] = [("", field.empty_label)]  # type: ignore[attr-defined]
         # Kind labels translated once, not once per option (get_kind_display is slow).
         kinds = {value: str(label) for value, label in OrgUnit.Kind.choices}

@@ -12,28 +12,30 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from grassroots.accounts import selectors as accounts
 from grassroots.accounts.identity import (
     is_valid_employee_number,
     is_valid_mobile,
     normalise_employee_number,
     normalise_phone,
 )
-from grassroots.accounts.models import User
 from grassroots.accounts.scope import Scope
-from grassroots.accounts.services import USER_FIELDS
+from grassroots.accounts.services import USER_FIELDS, users_bulk_write
 from grassroots.core.audit import audit_entry, audit_record, snapshot
 from grassroots.core.models import AuditEntry
 from grassroots.orgs import member_order, policy
 from grassroots.orgs.ethnic_groups import ETHNIC_GROUPS
 from grassroots.orgs.models import Department, ImportBatch, Member, OrgUnit
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
 from grassroots.orgs.services import (
     DEPARTMENT_FIELDS,
     MEMBER_FIELDS,
@@ -372,7 +374,7 @@ def _check_employees(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, pla
     existing = {
         user.employee_number: user
         for chunk in _in_chunks(numbers)
-        for user in User.objects.filter(employee_number__in=chunk)
+        for user in accounts.users_with_employee_numbers(chunk)
     }
     department_codes = sorted(
         {values["department"] for _n, values in parsed if values.get("department")}
@@ -386,7 +388,7 @@ def _check_employees(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, pla
     phone_owners = {
         phone: number
         for chunk in _in_chunks(phones)
-        for phone, number in User.objects.filter(phone__in=chunk).values_list(
+        for phone, number in accounts.users_with_phones(chunk).values_list(
             "phone", "employee_number"
         )
     }
@@ -417,23 +419,21 @@ def _check_employees(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, pla
         return
 
     def apply(actor: Any) -> tuple[int, int]:
-        new: list[User] = []
+        new: list[dict[str, Any]] = []
         changed: list[User] = []
         audit: list[AuditEntry] = []
-        unusable = make_password(None)
         for values in (v for _n, v in parsed):
             user = existing.get(values["employee_number"])
             department = departments.get(values["department"]) if values.get("department") else None
             if user is None:
                 new.append(
-                    User(
-                        employee_number=values["employee_number"],
-                        name=values["name"],
-                        phone=values.get("phone") or None,
-                        department=department,
-                        has_disability=values.get("has_disability", False),
-                        password=unusable,
-                    )
+                    {
+                        "employee_number": values["employee_number"],
+                        "name": values["name"],
+                        "phone": values.get("phone") or None,
+                        "department": department,
+                        "has_disability": values.get("has_disability", False),
+                    }
                 )
                 continue
             before = snapshot(user, USER_FIELDS)
@@ -452,34 +452,21 @@ def _check_employees(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, pla
                         actor=actor, action="user.update", target=user, before=before, after=after
                     )
                 )
-        if changed:
-            # A phone number may pass from one person to another within a file: clear the
-            # changed rows' numbers first so that the unique index never sees two owners.
-            User.objects.filter(pk__in=[user.pk for user in changed]).exclude(phone=None).update(
-                phone=None
+        created = users_bulk_write(
+            create=new,
+            update=changed,
+            update_fields=["name", "phone", "department", "has_disability"],
+            batch_size=CHUNK,
+        )
+        audit.extend(
+            audit_entry(
+                actor=actor,
+                action="user.create",
+                target=user,
+                after=snapshot(user, USER_FIELDS),
             )
-            User.objects.bulk_update(
-                changed, ["name", "phone", "department", "has_disability"], batch_size=CHUNK
-            )
-        if new:
-            User.objects.bulk_create(new, batch_size=CHUNK)
-            if new[0].pk is None:
-                ids = dict(
-                    User.objects.filter(
-                        employee_number__in=[u.employee_number for u in new]
-                    ).values_list("employee_number", "pk")
-                )
-                for user in new:
-                    user.pk = ids[user.employee_number]
-            audit.extend(
-                audit_entry(
-                    actor=actor,
-                    action="user.create",
-                    target=user,
-                    after=snapshot(user, USER_FIELDS),
-                )
-                for user in new
-            )
+            for user in created
+        )
         AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
         return len(new), len(changed)
 
@@ -498,7 +485,7 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
     users = {
         user.employee_number: user
         for chunk in _in_chunks(numbers)
-        for user in User.objects.filter(employee_number__in=chunk)
+        for user in accounts.users_with_employee_numbers(chunk)
     }
     members = {
         member.user_id: member

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.models import RoleAssignment, User
+from grassroots.accounts import selectors as accounts
 from grassroots.core import parameters
 from grassroots.core.notices import send
 from grassroots.core.scheduling import periodic
@@ -29,11 +29,7 @@ def term_reminders_send(*, today: datetime.date) -> int:
         assert unit.term_ends_on is not None
         overdue = unit.term_ends_on < today
         scopes = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
-        officers = User.objects.filter(
-            pk__in=RoleAssignment.objects.current(today)
-            .filter(org_unit_id__in=scopes)
-            .values("user_id")
-        )
+        officers = accounts.holders(unit_ids=scopes, on=today)
         ends = date_format(unit.term_ends_on)
         with transaction.atomic():
             sent += send(

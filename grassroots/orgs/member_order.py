@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from django.db.models import F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
-from grassroots.accounts.models import User
+from grassroots.accounts import selectors as accounts
 from grassroots.core.tree import outermost
 from grassroots.orgs.models import LIST_KEY_SEPARATOR, Member, OrgUnit
 
@@ -44,7 +44,7 @@ def _current_key() -> Concat:
     return Concat(
         Subquery(OrgUnit.objects.filter(pk=OuterRef("branch_id")).values("path")[:1]),
         Value(LIST_KEY_SEPARATOR),
-        Subquery(User.objects.filter(pk=OuterRef("user_id")).values("employee_number")[:1]),
+        Subquery(accounts.employee_number_of(OuterRef("user_id"))),
     )
 
 

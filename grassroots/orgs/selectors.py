@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -10,9 +11,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Membership, Scope
+from grassroots.core.request_values import object_id
 from grassroots.core.tree import within
 from grassroots.orgs import member_order, policy
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
+from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
 
 
 def get_unit_for(scope: Scope, pk: int) -> OrgUnit:
@@ -296,3 +299,216 @@ def profile_membership(user: Any) -> dict[str, Any]:
         else []
     )
     return {"member": member, "posts": posts}
+
+
+# --- The read contract for other apps ------------------------------------------------------
+# Other apps read units, members, posts and departments through these functions (querysets
+# of this app's models, to be filtered further by the caller) instead of `orgs.models`.
+# The choices (kinds, stages, statuses, posts) are in `orgs.vocabulary`.
+
+
+def unit_from_parameter(
+    scope: Scope, raw: str | None, *, default: OrgUnit | None = None
+) -> OrgUnit | None:
+    """The unit a `?unit=` parameter names: `default` when the parameter is absent or
+    empty; 404 when it is not a valid id (`²`, `-1`, ten thousand digits, `%00`), names
+    no unit, or a unit the person may not see. Every unit picker reads its parameter here."""
+    if raw is None or not raw.strip():
+        return default
+    pk = object_id(raw)
+    if pk is None:
+        raise Http404
+    return get_unit_for(scope, pk)
+
+
+def no_units() -> QuerySet[OrgUnit]:
+    """An empty queryset of units (a form field's queryset before it is filled in)."""
+    return OrgUnit.objects.none()
+
+
+def unit_by_id(pk: int | None) -> OrgUnit | None:
+    """The unit with this id (active or not), or None."""
+    return OrgUnit.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def units_by_ids(ids: Iterable[int]) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(pk__in=list(ids))
+
+
+def root_units() -> QuerySet[OrgUnit]:
+    """The active units at the top of the tree (the enterprise's Party committees)."""
+    return OrgUnit.objects.filter(parent__isnull=True, is_active=True)
+
+
+def units_at_paths(paths: Iterable[str]) -> QuerySet[OrgUnit]:
+    """The active units at exactly these tree paths (a person's own units)."""
+    return OrgUnit.objects.filter(path__in=list(paths), is_active=True)
+
+
+def units_within(
+    path: str, *, kinds: Iterable[str] | None = None, active_only: bool = False
+) -> QuerySet[OrgUnit]:
+    """The unit at `path` and every unit under it, in tree order."""
+    units = OrgUnit.objects.filter(within(path))
+    if kinds is not None:
+        units = units.filter(kind__in=list(kinds))
+    if active_only:
+        units = units.filter(is_active=True)
+    return units.order_by("path")
+
+
+def groups_of_branch(branch: OrgUnit) -> QuerySet[OrgUnit]:
+    """The active Party groups of a branch, in tree order."""
+    return OrgUnit.objects.filter(parent=branch, kind=UnitKind.GROUP, is_active=True).order_by(
+        "path"
+    )
+
+
+def no_members() -> QuerySet[Member]:
+    return Member.objects.none()
+
+
+def member_by_id(pk: int | None) -> Member | None:
+    """The member record with this id (with its user and branch), or None."""
+    if pk is None:
+        return None
+    return Member.objects.select_related("user", "branch").filter(pk=pk).first()
+
+
+def members_by_ids(ids: Iterable[int]) -> QuerySet[Member]:
+    return Member.objects.filter(pk__in=list(ids))
+
+
+def party_members() -> QuerySet[Member]:
+    """Active Party members (probationary and full), with their users."""
+    return Member.objects.filter(
+        stage__in=MemberStage.party_member_values(), status__in=MemberStatus.active_values()
+    ).select_related("user")
+
+
+def members_of_branch(branch: OrgUnit) -> QuerySet[Member]:
+    """Every member record of a branch, whatever its stage or status."""
+    return Member.objects.filter(branch=branch)
+
+
+def party_members_of_unit(unit: OrgUnit) -> QuerySet[Member]:
+    """The active Party members of a branch, or of a Party group."""
+    field = "group" if unit.kind == UnitKind.GROUP else "branch"
+    return party_members().filter(**{field: unit})
+
+
+def members_within(path: str) -> QuerySet[Member]:
+    """Member records (every stage and status) of the branches at or under `path`."""
+    return Member.objects.filter(within(path, "branch__path"))
+
+
+def member_of_user(user: Any) -> Member | None:
+    """A person's member record (active or not), with its branch and group, or None."""
+    return Member.objects.select_related("branch", "group").filter(user=user).first()
+
+
+def committee_member_ids(unit: OrgUnit, *, on: datetime.date) -> QuerySet[OrgPost, Any]:
+    """The member ids (a subquery, for `pk__in=`) holding a committee post of the unit
+    on the day."""
+    return (
+        OrgPost.objects.filter(unit=unit, kind__in=PostKind.committee_values(), starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values("member_id")
+    )
+
+
+def committee_post_counts(
+    *, on: datetime.date, unit_ids: Iterable[int] | None = None, within_path: str | None = None
+) -> dict[int, int]:
+    """Unit id → committee posts held on the day, for the units given by id or for the
+    branches under a path (selected by the path, not by a list of thousands of ids)."""
+    posts = OrgPost.objects.filter(kind__in=PostKind.committee_values(), starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    if unit_ids is not None:
+        posts = posts.filter(unit_id__in=list(unit_ids))
+    if within_path is not None:
+        posts = posts.filter(within(within_path, "unit__path"), unit__kind=UnitKind.BRANCH)
+    rows = posts.order_by().values("unit_id").annotate(n=Count("id"))
+    return {row["unit_id"]: row["n"] for row in rows}
+
+
+def current_posts_of(member: Member) -> QuerySet[OrgPost]:
+    """The posts a member holds now, with their units, oldest first."""
+    return (
+        OrgPost.objects.filter(member=member, ends_on__isnull=True)
+        .select_related("unit")
+        .order_by("starts_on")
+    )
+
+
+def no_departments() -> QuerySet[Department]:
+    return Department.objects.none()
+
+
+def department_by_code(code: str) -> Department | None:
+    """The active department with this code, or None."""
+    return Department.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def unit_paths_by_id() -> dict[int, str]:
+    """Every unit's tree path by its id, active or not (for rollups that add each
+    unit's counts to the units above it). One query."""
+    return dict(OrgUnit.objects.values_list("pk", "path"))
+
+
+def unit_ids_within_any(paths: Iterable[str]) -> QuerySet[OrgUnit, Any]:
+    """The ids (a subquery, for `unit__in=`) of the units at or under any of `paths`."""
+    from grassroots.core.tree import within_any
+
+    return OrgUnit.objects.filter(within_any(tuple(paths))).values("pk")
+
+
+def active_units(*, exclude_kinds: Iterable[str] = ()) -> QuerySet[OrgUnit]:
+    """Every active unit, but those of the kinds left out."""
+    return OrgUnit.objects.filter(is_active=True).exclude(kind__in=list(exclude_kinds))
+
+
+def units_at_paths_any(paths: Iterable[str]) -> QuerySet[OrgUnit]:
+    """The units at exactly these tree paths, active or not (labels for old records)."""
+    return OrgUnit.objects.filter(path__in=list(paths))
+
+
+def departments_by_ids(ids: Iterable[int]) -> QuerySet[Department]:
+    return Department.objects.filter(pk__in=list(ids))
+
+
+def branch_covering(department: Department | None) -> OrgUnit | None:
+    """The active branch covering the department, or else the one covering the nearest
+    department above it (the deepest department wins; then the first branch by path)."""
+    from grassroots.core.tree import ancestor_paths
+
+    if department is None:
+        return None
+    paths = [*ancestor_paths(department.path), department.path]
+    candidates = (
+        OrgUnit.departments.through.objects.filter(
+            department__path__in=paths, orgunit__kind=UnitKind.BRANCH, orgunit__is_active=True
+        )
+        .select_related("orgunit", "department")
+        .order_by("-department__depth", "orgunit__path")
+    )
+    first = candidates.first()
+    return first.orgunit if first else None
+
+
+def member_user_ids(unit: OrgUnit) -> QuerySet[Member, Any]:
+    """The user ids (a subquery) of the active member records of a Party group, or of
+    the branches at or under any other unit."""
+    members = Member.objects.filter(status__in=MemberStatus.active_values())
+    if unit.kind == UnitKind.GROUP:
+        members = members.filter(group=unit)
+    else:
+        members = members.filter(within(unit.path, "branch__path"))
+    return members.order_by().values("user_id")
+
+
+def active_departments() -> QuerySet[Department]:
+    """Every active department in tree order (a form's full list; pickers that must stay
+    short in a large group use `department_choices`)."""
+    return Department.objects.filter(is_active=True).order_by("path")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from grassroots.accounts.models import User
+from grassroots.accounts import selectors as accounts
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.downloads import xlsx_response
@@ -371,9 +371,9 @@ def member_create(request: AuthenticatedRequest) -> HttpResponse:
         **_member_form_querysets(scope),
     )
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(
-            employee_number=form.cleaned_data["employee_number"].strip().upper()
-        ).first()
+        user = accounts.user_by_employee_number(
+            form.cleaned_data["employee_number"], active_only=False
+        )
         if user is None:
             form.add_error("employee_number", _("No employee has this number."))
         else:

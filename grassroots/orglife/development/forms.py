@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.core.forms import StyledForm
 from grassroots.orglife.development import rules
 from grassroots.orglife.models import Meeting
-from grassroots.orgs.models import Member
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import MemberStage
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member
 
 
 class DateInput(forms.DateInput):
@@ -37,7 +41,7 @@ class StepForm(StyledForm):
     done_on = forms.DateField(label=_("Date"), widget=DateInput())
     people = MemberChoiceField(
         label=_("People"),
-        queryset=Member.objects.none(),
+        queryset=orgs.no_members(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -70,13 +74,9 @@ class StepForm(StyledForm):
         if check in people_labels:
             self.fields["people"].label = people_labels[check]
             self.fields["people"].queryset = (  # type: ignore[attr-defined]
-                Member.objects.filter(
-                    branch_id=member.branch_id,
-                    stage=Member.Stage.FULL,
-                    status__in=Member.Status.active_values(),
-                )
+                orgs.party_members()
+                .filter(branch_id=member.branch_id, stage=MemberStage.FULL)
                 .exclude(pk=member.pk)
-                .select_related("user")
                 .order_by("user__employee_number")
             )
         else:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Prefetch, Q
 
 from grassroots.orglife.development import rules
 from grassroots.orglife.models import DevelopmentRecord, DevelopmentStep, ProbationExtension
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import MemberStage
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member, OrgUnit
 
 PIPELINE_STAGES = ("applicant", "activist", "candidate", "probationary")
 RESERVE_AGE = 35
@@ -72,10 +77,10 @@ def pipeline(branch: OrgUnit, *, today: datetime.date) -> dict[str, list[InPipel
         member__development_records__step=25
     )
     members = (
-        Member.objects.filter(branch=branch)
+        orgs.members_of_branch(branch)
         .filter(
             Q(stage__in=PIPELINE_STAGES)
-            | Q(stage=Member.Stage.FULL, pk__in=unfinished.values("member_id"))
+            | Q(stage=MemberStage.FULL, pk__in=unfinished.values("member_id"))
         )
         .select_related("user")
         .prefetch_related(
@@ -112,9 +117,10 @@ def person(
     where state is done, implied, next or locked."""
     names = _steps()
     member = (
-        Member.objects.select_related("user", "branch")
+        orgs.members_by_ids([member.pk])
+        .select_related("user", "branch")
         .prefetch_related("development_records__people__user")
-        .get(pk=member.pk)
+        .get()
     )
     progress = _progress(member, names, today)
     records = {r.step: r for r in member.development_records.all()}

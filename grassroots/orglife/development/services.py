@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.core import parameters, workcalendar
 from grassroots.core.audit import audit_record
+from grassroots.core.locking import locked
 from grassroots.orglife.development import rules
 from grassroots.orglife.models import (
     DevelopmentRecord,
@@ -24,7 +25,10 @@ from grassroots.orglife.models import (
 )
 from grassroots.orglife.rule_parameters import LIMIT_PARAMETERS
 from grassroots.orgs import services as orgs_services
-from grassroots.orgs.models import Member
+from grassroots.orgs.vocabulary import MemberStage, MemberStatus
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member
 
 STAGE_DATES = {
     "applicant": "applied_on",
@@ -103,7 +107,7 @@ def step_record(
 ) -> DevelopmentRecord:
     """Record step `step` for `member`, if the rules allow it now; ValidationError says
     why not."""
-    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
+    member = locked(member)
     if step not in rules.BY_NUMBER:
         raise ValidationError(_("There is no such step."))
     records = {r.step: r for r in member.development_records.all()}
@@ -122,8 +126,7 @@ def step_record(
         activist_on=member.activist_on,
         admitted_on=admitted,
         people_full_members=tuple(
-            p.stage == Member.Stage.FULL and p.status in Member.Status.active_values()
-            for p in people
+            p.stage == MemberStage.FULL and p.status in MemberStatus.active_values() for p in people
         ),
         training_days=float(training_days or 0),
         training_hours=float(training_hours or 0),
@@ -185,8 +188,8 @@ def probation_extend(
     *, actor: Any, member: Member, months: int, decided_on: datetime.date, reason: str
 ) -> ProbationExtension:
     """Extend a probation once, by at most a year (a branch assembly's decision)."""
-    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
-    if member.stage != Member.Stage.PROBATIONARY:
+    member = locked(member)
+    if member.stage != MemberStage.PROBATIONARY:
         raise ValidationError(_("Only a probationary member's probation can be extended."))
     if ProbationExtension.objects.filter(member=member).exists():
         raise ValidationError(_("A probation can be extended once only."))

@@ -17,8 +17,9 @@ from grassroots.accounts.scope import scope_for
 from grassroots.orglife import policy
 from grassroots.orglife.development import rules, selectors, services
 from grassroots.orglife.development.forms import ExtensionForm, StepForm
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs import selectors as orgs
 from grassroots.orgs.selectors import get_unit_for
+from grassroots.orgs.vocabulary import MemberStage, UnitKind
 
 
 @login_required
@@ -26,12 +27,12 @@ from grassroots.orgs.selectors import get_unit_for
 def board(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     branch = get_unit_for(scope, pk)
-    if branch.kind != OrgUnit.Kind.BRANCH or not policy.can_manage_development(scope, branch):
+    if branch.kind != UnitKind.BRANCH or not policy.can_manage_development(scope, branch):
         raise Http404
     today = timezone.localdate()
     pipeline = selectors.pipeline(branch, today=today)
     stages = [
-        (stage, Member.Stage(stage).label, pipeline[stage])
+        (stage, MemberStage(stage).label, pipeline[stage])
         for stage in (*selectors.PIPELINE_STAGES, "full")
         if stage != "full" or pipeline["full"]  # full members only while steps remain
     ]
@@ -52,7 +53,7 @@ def board(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
-    member = Member.objects.select_related("user", "branch").filter(pk=pk).first()
+    member = orgs.member_by_id(pk)
     if member is None or not policy.can_manage_development(scope, member.branch):
         raise Http404
     today = timezone.localdate()
@@ -91,7 +92,7 @@ def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     messages.warning(request, warning)
                 return HttpResponseRedirect(reverse("orglife:development_person", args=[pk]))
     extension_form = None
-    if member.stage == Member.Stage.PROBATIONARY and not hasattr(member, "probation_extension"):
+    if member.stage == MemberStage.PROBATIONARY and not hasattr(member, "probation_extension"):
         action = request.POST.get("action") if request.method == "POST" else None
         extension_form = ExtensionForm(
             request.POST if action == "extend" else None, prefix="extend"

@@ -9,37 +9,39 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grassroots.core import periods
+from grassroots.core.periods import Period, periods_in_year
 from grassroots.orglife import rules
 
 days = st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2100, 12, 31))
-frequencies = st.sampled_from(rules.FREQUENCIES)
+frequencies = st.sampled_from(periods.FREQUENCIES)
 
 
 @given(days, frequencies)
 def test_a_day_lies_in_its_period_and_periods_tile_the_year(day, frequency):
-    period = rules.period_of(day, frequency)
+    period = Period.of(day, frequency)
     assert day in period
-    year = rules.periods_in_year(day.year, frequency)
+    year = periods_in_year(day.year, frequency)
     assert period in year
-    assert year[0].start == datetime.date(day.year, 1, 1)
-    assert year[-1].end == datetime.date(day.year, 12, 31)
+    assert year[0].first == datetime.date(day.year, 1, 1)
+    assert year[-1].last == datetime.date(day.year, 12, 31)
     for before, after in itertools.pairwise(year):
-        assert after.start - before.end == datetime.timedelta(days=1)
+        assert after.first - before.last == datetime.timedelta(days=1)
 
 
 @pytest.mark.parametrize(
     ("day", "frequency", "key", "start", "end"),
     [
-        (datetime.date(2024, 2, 10), rules.MONTH, "2024-02", (2024, 2, 1), (2024, 2, 29)),
-        (datetime.date(2025, 2, 10), rules.MONTH, "2025-02", (2025, 2, 1), (2025, 2, 28)),
-        (datetime.date(2026, 12, 31), rules.QUARTER, "2026-Q4", (2026, 10, 1), (2026, 12, 31)),
-        (datetime.date(2026, 4, 1), rules.QUARTER, "2026-Q2", (2026, 4, 1), (2026, 6, 30)),
-        (datetime.date(2026, 7, 4), rules.YEAR, "2026", (2026, 1, 1), (2026, 12, 31)),
+        (datetime.date(2024, 2, 10), periods.MONTH, "2024-02", (2024, 2, 1), (2024, 2, 29)),
+        (datetime.date(2025, 2, 10), periods.MONTH, "2025-02", (2025, 2, 1), (2025, 2, 28)),
+        (datetime.date(2026, 12, 31), periods.QUARTER, "2026-Q4", (2026, 10, 1), (2026, 12, 31)),
+        (datetime.date(2026, 4, 1), periods.QUARTER, "2026-Q2", (2026, 4, 1), (2026, 6, 30)),
+        (datetime.date(2026, 7, 4), periods.YEAR, "2026", (2026, 1, 1), (2026, 12, 31)),
     ],
 )
 def test_period_boundaries_and_keys(day, frequency, key, start, end):
-    period = rules.period_of(day, frequency)
-    assert (period.key, period.start, period.end) == (
+    period = Period.of(day, frequency)
+    assert (period.key, period.first, period.last) == (
         key,
         datetime.date(*start),
         datetime.date(*end),
@@ -63,13 +65,13 @@ def test_half_is_not_a_quorum():
 
 
 FREQ = {
-    rules.ASSEMBLY: rules.QUARTER,
-    rules.COMMITTEE: rules.MONTH,
-    rules.GROUP: rules.MONTH,
-    rules.LECTURE: rules.QUARTER,
-    rules.THEMED_DAY: rules.MONTH,
-    rules.LIFE_MEETING: rules.YEAR,
-    rules.APPRAISAL: rules.YEAR,
+    rules.ASSEMBLY: periods.QUARTER,
+    rules.COMMITTEE: periods.MONTH,
+    rules.GROUP: periods.MONTH,
+    rules.LECTURE: periods.QUARTER,
+    rules.THEMED_DAY: periods.MONTH,
+    rules.LIFE_MEETING: periods.YEAR,
+    rules.APPRAISAL: periods.YEAR,
 }
 
 
@@ -85,14 +87,14 @@ def test_what_each_kind_of_unit_must_hold():
     with_committee = rules.requirements(unit_kind="branch", has_committee=True, frequencies=FREQ)
     assert rules.COMMITTEE in [r.kind for r in with_committee]
     group = rules.requirements(unit_kind="group", has_committee=False, frequencies=FREQ)
-    assert [(r.kind, r.frequency) for r in group] == [(rules.GROUP, rules.MONTH)]
+    assert [(r.kind, r.frequency) for r in group] == [(rules.GROUP, periods.MONTH)]
     assert rules.requirements(unit_kind="committee", has_committee=True, frequencies=FREQ) == []
     switched_off = FREQ | {rules.LECTURE: ""}
     lectures = rules.requirements(unit_kind="branch", has_committee=False, frequencies=switched_off)
     assert rules.LECTURE not in [r.kind for r in lectures]
 
 
-Q1 = rules.period_of(datetime.date(2026, 1, 1), rules.QUARTER)
+Q1 = Period.of(datetime.date(2026, 1, 1), periods.QUARTER)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.periods import QUARTER, Period
 from grassroots.notifications.models import Notification
 from grassroots.orglife import jobs, rules, selectors, services
 from grassroots.orglife.models import Attendance, Meeting, MeetingCount
@@ -74,7 +75,7 @@ def test_a_quorate_assembly_closes_the_gap_and_an_inquorate_one_does_not(world):
         row.kind: row
         for row in selectors.unit_compliance(world.branch_a, year=today.year, today=today)
     }
-    quarter = rules.period_of(today, rules.QUARTER)
+    quarter = Period.of(today, QUARTER)
     cell = next(c for c in rows[rules.ASSEMBLY].cells if c.period == quarter)
     assert cell.status == rules.DONE
 
@@ -164,9 +165,9 @@ def test_members_absent_for_six_months_are_flagged_to_their_branch(world):
 
 def test_gap_reminders_reach_the_officers_once(world, monkeypatch):
     today = timezone.localdate()
-    quarter = rules.period_of(today, rules.QUARTER)
+    quarter = Period.of(today, QUARTER)
     # Pretend it is five days before the quarter ends, at 08:00.
-    day = quarter.end - datetime.timedelta(days=5)
+    day = quarter.last - datetime.timedelta(days=5)
     now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
     monkeypatch.setattr(timezone, "localdate", lambda *a: day)
     first = jobs.gap_reminders(now)
@@ -190,7 +191,7 @@ def test_changing_a_planned_meetings_kind_changes_who_is_expected(world):
     services.meeting_update(actor=world.officer_a, meeting=meeting, kind=rules.COMMITTEE)
     committee = {
         m.pk
-        for m, _v in services.expected_attendees(
+        for m, _v in selectors.expected_attendees(
             world.branch_a, rules.COMMITTEE, on=timezone.localdate()
         )
     }

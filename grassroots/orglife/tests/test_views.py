@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.core.periods import MONTH, Period
 from grassroots.orglife import rules, services
 from grassroots.orglife.models import Meeting
 
@@ -135,7 +136,7 @@ def test_plan_record_and_hold_in_the_pages_closes_the_gap(scene):
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
     page = officer.get(unit_url)
-    month = rules.period_of(timezone.localdate(), rules.MONTH)
+    month = Period.of(timezone.localdate(), MONTH)
     row = next(r for r in page.context["rows"] if r.kind == rules.THEMED_DAY)
     assert next(c for c in row.cells if c.period == month).status == rules.DONE
 

@@ -1,0 +1,147 @@
+"""Sending what is due, retrying what failed, and the daily digest.
+
+A delivery is claimed and committed before anything leaves the machine, so two workers
+never send the same one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.core import parameters
+from grassroots.core.audit import audit_record
+from grassroots.core.locking import locked
+from grassroots.notifications import rules
+from grassroots.notifications.models import Delivery, Webhook
+from grassroots.notifications.services.inbox import send_soon
+from grassroots.notifications.services.webhooks import webhook_pause
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+
+STALE_SENDING = datetime.timedelta(minutes=5)
+
+
+def deliveries_send_due(*, now: datetime.datetime | None = None, limit: int = 200) -> int:
+    """Send what is due. Returns the number sent.
+
+    A delivery is claimed (status "sending", one more attempt) and committed before
+    anything leaves the machine, so two workers never send the same one; a worker that
+    dies while sending leaves it "sending", and after STALE_SENDING it is tried again.
+    """
+    from grassroots.notifications.channels import CHANNELS, ChannelError
+
+    now = now or timezone.now()
+    Delivery.objects.filter(
+        status=Delivery.Status.SENDING, next_attempt_at__lt=now - STALE_SENDING
+    ).update(status=Delivery.Status.PENDING)
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        Delivery.objects.filter(pk__in=claimed).update(
+            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now
+        )
+    sent = 0
+    for delivery in Delivery.objects.filter(pk__in=claimed).select_related(
+        "recipient", "webhook__org_unit"
+    ):
+        try:
+            CHANNELS[delivery.channel].send(delivery)
+        except ChannelError as error:
+            _failed(delivery, error, retryable=error.retryable, now=now)
+        else:
+            _succeeded(delivery, now=timezone.now())
+            sent += 1
+    return sent
+
+
+def _succeeded(delivery: Delivery, *, now: datetime.datetime) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, sent_at=now, last_error=""
+    )
+    if delivery.webhook_id:
+        Webhook.objects.filter(pk=delivery.webhook_id).update(failure_count=0)
+
+
+def _failed(
+    delivery: Delivery, error: Exception, *, retryable: bool, now: datetime.datetime
+) -> None:
+    give_up = not retryable or delivery.attempts >= parameters.value("notifications.max_attempts")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING,
+        next_attempt_at=now + rules.retry_delay(delivery.attempts),
+        last_error=str(error)[:500],
+    )
+    if delivery.webhook is not None:  # read with the delivery (select_related)
+        with transaction.atomic():
+            webhook = locked(delivery.webhook)
+            webhook.failure_count += 1
+            webhook.save(update_fields=["failure_count"])
+            if webhook.is_active and webhook.failure_count >= parameters.value(
+                "notifications.webhook_pause_after"
+            ):
+                webhook_pause(actor=None, webhook=webhook, reason=str(error)[:200])
+
+
+def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
+    """An administrator sends a failed (or waiting) delivery again, now."""
+    with transaction.atomic():
+        delivery = locked(delivery)
+        if delivery.status == Delivery.Status.SENT:
+            raise ValidationError(_("This message was sent already."))
+        delivery.status = Delivery.Status.PENDING
+        delivery.next_attempt_at = timezone.now()
+        delivery.save(update_fields=["status", "next_attempt_at"])
+        audit_record(actor=actor, action="delivery.retry", target=delivery)
+        transaction.on_commit(send_soon)
+    return delivery
+
+
+def digests_send(*, now: datetime.datetime | None = None) -> int:
+    """Turn each person's held email notices into one digest email. Returns how many."""
+    now = now or timezone.now()
+    held: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in Delivery.objects.filter(
+        status=Delivery.Status.HELD, channel=Delivery.Channel.EMAIL
+    ).order_by("created_at"):
+        assert delivery.recipient_id is not None
+        held[delivery.recipient_id].append(delivery)
+    day = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date().isoformat()
+    created = 0
+    for recipient_id, items in held.items():
+        with transaction.atomic():
+            lines = [
+                f"· {item.title}" + (f"\n  {item.body}" if item.body else "") for item in items
+            ]
+            digest = Delivery(
+                channel=Delivery.Channel.EMAIL,
+                kind="digest",
+                recipient_id=recipient_id,
+                title=_("Your notices of %(day)s") % {"day": day},
+                body="\n".join(lines)[:2000],
+                url="/notifications/",
+                dedupe_key=f"digest:{recipient_id}:{day}:{items[-1].pk}",
+                next_attempt_at=now,
+            )
+            Delivery.objects.bulk_create([digest], ignore_conflicts=True)
+            Delivery.objects.filter(pk__in=[item.pk for item in items]).update(
+                status=Delivery.Status.SENT, sent_at=now, last_error="in digest"
+            )
+            created += 1
+    if created:
+        transaction.on_commit(send_soon)
+    return created

@@ -1,0 +1,197 @@
+"""Raising notices and reading them: `notify` is what other apps call.
+
+It writes inbox notices inside the caller's transaction (a rolled-back change leaves
+none), writes the deliveries for the other channels, and only after commit asks the
+worker to send them. Every notice and every delivery carries a dedupe key that is unique
+in the database: the same event reaches the same person or group once, however often it
+is raised or retried.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from grassroots.notifications import kinds, rules
+from grassroots.notifications.models import (
+    Delivery,
+    KindPreference,
+    Notification,
+    NotificationSettings,
+    Webhook,
+)
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something to tell some people: one entry of `notify_many`."""
+
+    recipients: Sequence[User]
+    kind: str
+    title: str
+    event_key: str
+    body: str = ""
+    url: str = ""
+    urgent: bool = False
+    org_unit: OrgUnit | None = None
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    event_key: str,
+    body: str = "",
+    url: str = "",
+    urgent: bool = False,
+    org_unit: OrgUnit | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Tell people (and, for group kinds, the organisation's group chats) about an event.
+
+    `event_key` names the event (e.g. "reminder:42"); together with the recipient it is
+    the dedupe key. Callers pass only what the recipients may read: never the identity
+    of an anonymous appeal's submitter, never personal data out of their scope.
+    Returns the number of inbox notices written (0 for a repeat).
+    """
+    event = Event(list(recipients), kind, title, event_key, body, url, urgent, org_unit)
+    return notify_many([event], now=now)
+
+
+def notify_many(events: Sequence[Event], *, now: datetime.datetime | None = None) -> int:
+    """Several events at once, in a fixed number of queries (the deadline sweep fires
+    thousands of reminders in one batch)."""
+    now = now or timezone.now()
+    notices: list[Notification] = []
+    wanted: list[tuple[User, Event]] = []
+    for event in events:
+        kinds.KINDS[event.kind]  # an unknown kind is a programming error
+        for user in {user.pk: user for user in event.recipients if user.is_active}.values():
+            wanted.append((user, event))
+    keys = {event.event_key for event in events}
+    existing = set(
+        Notification.objects.filter(
+            recipient_id__in={user.pk for user, _e in wanted}, dedupe_key__in=keys
+        ).values_list("recipient_id", "dedupe_key")
+    )
+    fresh = [(user, event) for user, event in wanted if (user.pk, event.event_key) not in existing]
+    notices = [
+        Notification(
+            recipient_id=user.pk,
+            kind=event.kind,
+            title=event.title[:200],
+            body=event.body[:2000],
+            url=event.url[:500],
+            urgent=event.urgent,
+            dedupe_key=event.event_key,
+            created_at=now,
+        )
+        for user, event in fresh
+    ]
+    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=2000)
+    deliveries = _email_deliveries(fresh, now=now)
+    units = {
+        event.org_unit.pk for event in events if event.org_unit and kinds.KINDS[event.kind].to_group
+    }
+    if units:
+        robots: dict[int, list[Webhook]] = defaultdict(list)
+        for webhook in Webhook.objects.filter(org_unit_id__in=units, is_active=True):
+            robots[webhook.org_unit_id].append(webhook)
+        deliveries += [
+            Delivery(
+                channel=webhook.platform,
+                kind=event.kind,
+                webhook=webhook,
+                title=event.title[:200],
+                body=event.body[:2000],
+                url=event.url[:500],
+                urgent=event.urgent,
+                dedupe_key=f"webhook:{webhook.pk}:{event.event_key}"[:200],
+                next_attempt_at=now,
+            )
+            for event in events
+            if event.org_unit is not None and kinds.KINDS[event.kind].to_group
+            for webhook in robots.get(event.org_unit.pk, [])
+        ]
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=2000)
+        transaction.on_commit(send_soon)
+    return len(notices)
+
+
+def _email_deliveries(
+    fresh: Sequence[tuple[User, Event]], *, now: datetime.datetime
+) -> list[Delivery]:
+    """Email deliveries for those with an address who want this kind by email, held for
+    the digest or until quiet hours end when not urgent."""
+    pairs = [(user, event) for user, event in fresh if user.email]
+    if not pairs:
+        return []
+    users = {user.pk for user, _e in pairs}
+    choices = {
+        (user_id, kind): enabled
+        for user_id, kind, enabled in KindPreference.objects.filter(
+            user_id__in=users, channel=Delivery.Channel.EMAIL
+        ).values_list("user_id", "kind", "enabled")
+    }
+    settings_of = {
+        row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=users)
+    }
+    zone = ZoneInfo(settings.TIME_ZONE)
+    deliveries = []
+    for user, event in pairs:
+        definition = kinds.KINDS[event.kind]
+        if not choices.get((user.pk, event.kind), definition.email):
+            continue
+        personal = settings_of.get(user.pk) or NotificationSettings(user=user)
+        status = Delivery.Status.PENDING
+        when = now
+        if not event.urgent:
+            if personal.daily_digest:
+                status = Delivery.Status.HELD
+            else:
+                when = rules.quiet_hours_end(
+                    now.astimezone(zone), personal.quiet_start, personal.quiet_end
+                )
+        deliveries.append(
+            Delivery(
+                channel=Delivery.Channel.EMAIL,
+                kind=event.kind,
+                recipient=user,
+                title=event.title[:200],
+                body=event.body[:2000],
+                url=event.url[:500],
+                urgent=event.urgent,
+                dedupe_key=f"email:{user.pk}:{event.event_key}"[:200],
+                status=status,
+                next_attempt_at=when,
+            )
+        )
+    return deliveries
+
+
+def send_soon() -> None:
+    from grassroots.notifications.tasks import send_due_deliveries
+
+    send_due_deliveries.enqueue()
+
+
+def notification_mark_read(*, user: User, notification_ids: Sequence[int] | None = None) -> int:
+    """Mark some (or all) of a person's unread notices as read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

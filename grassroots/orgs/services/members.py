@@ -1,0 +1,206 @@
+"""Writes to member records: open one, change one (the checks shared with the import).
+
+Each service is atomic, locks the row it changes, saves with update_fields and writes
+an audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
+from grassroots.orgs import rules
+from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.services.posts import orgpost_end
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+
+MEMBER_FIELDS = (
+    "stage",
+    "status",
+    "branch",
+    "group",
+    "applied_on",
+    "activist_on",
+    "candidate_on",
+    "admitted_on",
+    "full_on",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "education",
+    "is_mobile",
+    "is_lost_contact",
+    "id_card_number",
+)
+STAGE_DATE_FIELDS = ("applied_on", "activist_on", "candidate_on", "admitted_on", "full_on")
+STAGE_DATE_LABELS = {
+    name: Member._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+    for name in STAGE_DATE_FIELDS
+}
+MIN_APPLICATION_AGE = 18
+
+
+def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, str]:
+    """Field → message for everything wrong with a member record's values.
+
+    Shared by the form path and the spreadsheet import, so both refuse the same things
+    with the same words. Expects model instances for branch and group.
+    """
+    errors: dict[str, str] = {}
+    branch: OrgUnit | None = values.get("branch")
+    group: OrgUnit | None = values.get("group")
+    if branch is None:
+        errors["branch"] = _("Choose the branch this person belongs to.")
+    elif branch.kind != OrgUnit.Kind.BRANCH:
+        errors["branch"] = _("“%(name)s” is not a branch.") % {"name": branch.name}
+    if group is not None and branch is not None and group.parent_id != branch.pk:
+        errors["group"] = _("The Party group “%(group)s” does not belong to “%(branch)s”.") % {
+            "group": group.name,
+            "branch": branch.name,
+        }
+
+    for name in (*STAGE_DATE_FIELDS, "birth_date"):
+        day = values.get(name)
+        if day is not None and day > today:
+            errors[name] = _("This date is in the future.")
+    previous_name = None
+    for name in STAGE_DATE_FIELDS:
+        day = values.get(name)
+        if day is None:
+            continue
+        if previous_name is not None and day < values[previous_name]:
+            errors.setdefault(
+                name,
+                _("This date comes before an earlier step (%(step)s).")
+                % {"step": STAGE_DATE_LABELS[previous_name]},
+            )
+        previous_name = name
+
+    stage = str(values.get("stage") or "")
+    required_date = {
+        Member.Stage.ACTIVIST.value: "activist_on",
+        Member.Stage.CANDIDATE.value: "candidate_on",
+        Member.Stage.PROBATIONARY.value: "admitted_on",
+        Member.Stage.FULL.value: "full_on",
+    }.get(stage)
+    if required_date and values.get(required_date) is None:
+        errors.setdefault(
+            required_date,
+            _("Give the date this person reached the stage “%(stage)s”.")
+            % {"stage": Member.Stage(stage).label},
+        )
+
+    number = values.get("id_card_number") or ""
+    birth = values.get("birth_date")
+    if number:
+        if not rules.is_valid_id_card_number(number):
+            errors["id_card_number"] = _(
+                "This is not a valid 18-character resident ID number (check the last character)."
+            )
+        elif birth is not None and number[6:14] != birth.strftime("%Y%m%d"):
+            errors["birth_date"] = _("The date of birth does not match the ID number.")
+    applied = values.get("applied_on")
+    if (
+        birth is not None
+        and applied is not None
+        and rules.age_on(birth, applied) < MIN_APPLICATION_AGE
+    ):
+        errors.setdefault(
+            "applied_on",
+            _("An applicant must be at least %(age)s years old on the day of application.")
+            % {"age": MIN_APPLICATION_AGE},
+        )
+    return errors
+
+
+def member_fill_from_id_card(values: dict[str, Any]) -> None:
+    """Record once: date of birth and gender follow from a valid ID number when empty."""
+    number = values.get("id_card_number") or ""
+    if not rules.is_valid_id_card_number(number):
+        return
+    if values.get("birth_date") is None:
+        values["birth_date"] = datetime.date(
+            int(number[6:10]), int(number[10:12]), int(number[12:14])
+        )
+    if not values.get("gender"):
+        values["gender"] = Member.Gender.MALE if int(number[16]) % 2 else Member.Gender.FEMALE
+
+
+@transaction.atomic
+def member_create(*, actor: Any, user: User, **values: Any) -> Member:
+    """Open a member record for an employee (applicant or any later stage)."""
+    if Member.objects.filter(user=user).exists():
+        raise ValidationError({"user": _("This employee already has a member record.")})
+    values.setdefault("status", Member.Status.NORMAL)
+    values["id_card_number"] = (values.get("id_card_number") or "").strip().upper()
+    member_fill_from_id_card(values)
+    errors = member_errors(values, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    member = Member.objects.create(user=user, **values)
+    audit_record(
+        actor=actor,
+        action="member.create",
+        target=member,
+        after=snapshot(member, MEMBER_FIELDS),
+        org_path=member.branch.path,
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
+    """Change a member record; the same checks as on creation apply to the result."""
+    member = locked(member, related=("branch", "group"))
+    before = snapshot(member, MEMBER_FIELDS)
+    if "id_card_number" in changes:
+        changes["id_card_number"] = (changes["id_card_number"] or "").strip().upper()
+    values = {name: getattr(member, name) for name in MEMBER_FIELDS} | changes
+    group = values["group"]
+    if (
+        "branch" in changes
+        and "group" not in changes
+        and group
+        and group.parent_id != values["branch"].pk
+    ):
+        values["group"] = None  # a move to another branch leaves the old branch's group
+    member_fill_from_id_card(values)
+    errors = member_errors(values, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name in MEMBER_FIELDS if values[name] != getattr(member, name)]
+    old_branch_path = member.branch.path
+    for name in changed:
+        setattr(member, name, values[name])
+    if changed:
+        # A new branch moves the record in the member list's order: the key is written
+        # from the new branch's path (MemberListKeyField.pre_save).
+        keyed = ["list_key"] if "branch" in changed else []
+        member.save(update_fields=[*changed, *keyed, "updated_at"])
+    audit_record(
+        actor=actor,
+        action="member.update",
+        target=member,
+        before=before,
+        after=snapshot(member, MEMBER_FIELDS),
+        org_path=member.branch.path if "branch" not in changed else old_branch_path,
+    )
+    _end_posts_of(member, actor=actor)
+    return member
+
+
+def _end_posts_of(member: Member, *, actor: Any) -> None:
+    """Posts need a Party member in good standing; a record that stops being one ends them."""
+    if member.is_party_member:
+        return
+    for post in OrgPost.objects.filter(member=member, ends_on__isnull=True).select_related("unit"):
+        orgpost_end(actor=actor, post=post, ends_on=timezone.localdate())
