@@ -7,7 +7,7 @@ appeal the caller may not see is 404, like a missing one.
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -15,11 +15,15 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from grassroots.accounts.models import User
 from grassroots.accounts.scope import scope_for
 from grassroots.appeals import policy, selectors, services
-from grassroots.appeals.models import Appeal, Category, Satisfaction, Urgency
-from grassroots.orgs.models import Department
+from grassroots.appeals.intake import AppealDraft, Channel
+from grassroots.appeals.models import Appeal, Urgency
+from grassroots.core.satisfaction import Satisfaction
+from grassroots.orgs.selectors import department_by_code
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
 
 router = Router(tags=["appeals"])
 
@@ -79,9 +83,9 @@ def _out(appeal: Appeal) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest) -> User:
+def _user(request: HttpRequest) -> "User":
     user = request.user
-    assert isinstance(user, User)  # the router's auth guarantees it
+    assert user.is_authenticated  # the router's auth guarantees it
     return user
 
 
@@ -97,27 +101,28 @@ def list_categories(request: HttpRequest) -> Any:
 @router.post("/appeals", response={201: AppealOut})
 def submit(request: HttpRequest, payload: AppealIn) -> Any:
     """Raise a named appeal as the caller (channel "api")."""
-    category = Category.objects.filter(pk=payload.category_id, is_active=True).first()
+    category = selectors.active_category(payload.category_id)
     if category is None:
         raise HttpError(422, "category_id: no such category")
     department = None
     if payload.department_code:
-        department = Department.objects.filter(code=payload.department_code, is_active=True).first()
+        department = department_by_code(payload.department_code)
         if department is None:
             raise HttpError(422, "department_code: no such department")
+    draft = AppealDraft(
+        channel=Channel.API,
+        category=category,
+        title=payload.title,
+        description=payload.description,
+        submitter=_user(request),
+        department=department,
+        place=payload.place,
+        urgency=payload.urgency,
+        consent_publish=payload.consent_publish,
+        idempotency_key=payload.idempotency_key[:64] or None,
+    )
     try:
-        result = services.appeal_submit(
-            category=category,
-            title=payload.title,
-            description=payload.description,
-            department=department,
-            place=payload.place,
-            urgency=payload.urgency,
-            consent_publish=payload.consent_publish,
-            idempotency_key=payload.idempotency_key[:64] or None,
-            channel=Appeal.Channel.API,
-            submitter=_user(request),
-        )
+        result = services.appeal_submit(draft=draft)
     except ValidationError as error:
         raise _unprocessable(error) from None
     return Status(201, _out(result.appeal))

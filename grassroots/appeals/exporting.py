@@ -12,7 +12,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.appeals.models import Appeal, Satisfaction
+from grassroots.appeals.models import Appeal
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.orgs.spreadsheet import workbook_bytes
 
 

@@ -1,87 +1,25 @@
+"""The appeal pages' forms (private to this app). Raising an appeal uses the public
+`intake_form.AppealForm`, which other apps' pages show too."""
+
 from __future__ import annotations
 
-import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.models import User
-from grassroots.appeals.models import Appeal, Category, Satisfaction, Urgency
+from grassroots.accounts.selectors import no_users
+from grassroots.appeals.intake_form import AppealForm, MultipleFileField, files_field
+from grassroots.appeals.models import Appeal, Category, Urgency
 from grassroots.core.forms import StyledForm
+from grassroots.core.satisfaction import Satisfaction
 from grassroots.orgs.fields import DepartmentChoiceField, UnitChoiceField
-from grassroots.orgs.models import Department, OrgUnit
+from grassroots.orgs.selectors import no_departments, no_units
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by content in the view."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
-def _files_field() -> MultipleFileField:
-    return MultipleFileField(
-        label=_("Photos or documents (optional)"),
-        help_text=_("Up to 5 files: photos (JPEG, PNG) or PDF, each at most 5 MB."),
-    )
-
-
-class AppealForm(StyledForm):
-    """Raising an appeal: the same fields for the signed-in, anonymous and on-behalf forms."""
-
-    category = forms.ModelChoiceField(
-        label=_("What is it about?"), queryset=Category.objects.none(), empty_label=_("Choose…")
-    )
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=100,
-        help_text=_("In a few words, e.g. “The canteen queue is too long”."),
-    )
-    description = forms.CharField(
-        label=_("What happened, or what do you need?"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    department = DepartmentChoiceField(
-        label=_("Department or place concerned"),
-        queryset=Department.objects.none(),
-        required=False,
-        empty_label=_("Not sure / not about one department"),
-    )
-    place = forms.CharField(label=_("Place (optional)"), max_length=100, required=False)
-    urgency = forms.ChoiceField(
-        label=_("How urgent is it?"),
-        choices=Urgency.choices,
-        initial=Urgency.NORMAL,
-        widget=forms.RadioSelect,
-        help_text=_("Urgent: safety or someone's livelihood at risk today."),
-    )
-    attachments = _files_field()
-    consent_publish = forms.BooleanField(
-        label=_("When it is resolved, it may be shown on the outcome wall without my name"),
-        required=False,
-    )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+    from grassroots.orgs.models import Department, OrgUnit
 
 
 class OnBehalfForm(AppealForm):
@@ -141,7 +79,7 @@ class SupplementForm(StyledForm):
     text = forms.CharField(
         label=_("Add information"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    attachments = _files_field()
+    attachments = files_field()
 
 
 class WithdrawForm(StyledForm):
@@ -171,7 +109,7 @@ class DeclineForm(StyledForm):
 
 
 class TransferForm(StyledForm):
-    to_unit = UnitChoiceField(label=_("Transfer to"), queryset=OrgUnit.objects.none())
+    to_unit = UnitChoiceField(label=_("Transfer to"), queryset=no_units())
     reason = forms.CharField(
         label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -183,7 +121,7 @@ class TransferForm(StyledForm):
 
 class AssignForm(StyledForm):
     assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Member who handles it"), queryset=User.objects.none()
+        label=_("Member who handles it"), queryset=no_users()
     )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
@@ -196,12 +134,12 @@ class FollowUpForm(StyledForm):
         label=_("Progress"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     public = forms.BooleanField(label=_("Show to the submitter"), required=False, initial=True)
-    attachments = _files_field()
+    attachments = files_field()
 
 
 class CoHandlingForm(StyledForm):
     department = DepartmentChoiceField(
-        label=_("Department asked to help"), queryset=Department.objects.none()
+        label=_("Department asked to help"), queryset=no_departments()
     )
     request = forms.CharField(
         label=_("What the department is asked to do"),
@@ -232,7 +170,7 @@ class AnswerForm(StyledForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    attachments = _files_field()
+    attachments = files_field()
 
 
 class PublishForm(StyledForm):
@@ -267,4 +205,4 @@ class QueueFilterForm(StyledForm):
     q = forms.CharField(label=_("Number or words in the title"), max_length=60, required=False)
 
 
-__all__ = ["Appeal"]
+__all__ = ["Appeal", "AppealForm", "MultipleFileField"]

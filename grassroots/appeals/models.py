@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grassroots.core.satisfaction import Satisfaction
+
 
 class Urgency(models.TextChoices):
     URGENT = "urgent", pgettext_lazy("urgency", "Urgent")
@@ -255,8 +257,8 @@ class RateMonth(models.Model):
     it, and one calendar month (Asia/Shanghai) that has ended: the response counts of
     the appeals first received in the subtree whose acceptance deadline fell in the
     month, the answer counts of those handled in it whose answer deadline did.
-    Rebuilt from the appeals by the scheduler (rate_months.rate_months_refresh);
-    rates.rate_counts reads them for the ended months of a period and counts the rest
+    Counted as rate_facts defines the rates, rebuilt by the scheduler
+    (rate_months.rate_months_refresh); rates.rate_counts reads them for the ended months of a period and counts the rest
     live, so that a committee's year is a few hundred rows instead of hundreds of
     thousands of appeals."""
 
@@ -277,12 +279,6 @@ class RateMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id}"
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    FAIRLY = "fairly", _("Fairly satisfied")
-    NOT = "not", _("Not satisfied")
 
 
 class AppealEvent(models.Model):

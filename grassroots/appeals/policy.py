@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -21,7 +21,10 @@ from grassroots.accounts.scope import Scope
 from grassroots.appeals import routing
 from grassroots.appeals.models import Appeal, Category, CoHandling
 from grassroots.core.tree import is_within, within_any
-from grassroots.orgs.models import Department, OrgUnit
+from grassroots.orgs.selectors import unit_ids_within_any
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Department, OrgUnit
 
 
 def _discipline_paths(scope: Scope) -> tuple[str, ...]:
@@ -29,7 +32,7 @@ def _discipline_paths(scope: Scope) -> tuple[str, ...]:
 
 
 def _units_within(paths: tuple[str, ...]) -> QuerySet[OrgUnit, Any]:
-    return OrgUnit.objects.filter(within_any(paths)).values("pk")
+    return unit_ids_within_any(paths)
 
 
 def handling_filter(scope: Scope) -> Q:

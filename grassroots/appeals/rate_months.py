@@ -24,15 +24,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
+from grassroots.appeals import rate_facts
 from grassroots.appeals.models import Appeal, RateMonth
 from grassroots.core.tree import SEGMENT_WIDTH, ancestor_paths
-from grassroots.orgs.models import OrgUnit
+from grassroots.orgs.selectors import unit_paths_by_id
 
-EXCLUDED = (Appeal.Status.WITHDRAWN, Appeal.Status.MERGED)
-COUNTS = ("due", "responded_in_time", "answered", "resolved", "satisfied", "fairly")
+COUNTS = rate_facts.COUNT_FIELDS
 BATCH = 5_000
 
 
@@ -58,44 +58,29 @@ def rate_months_refresh(*, now: datetime.datetime, since: datetime.date | None =
     on `since`, when given). Two aggregate queries and one rewrite; returns the rows."""
     zone = _zone()
     until = month_start(now)
-    appeals = Appeal.objects.exclude(status__in=EXCLUDED).order_by()
-    response = appeals.filter(accept_due_at__lt=until)
-    answer = appeals.filter(answer_due_at__lt=until).exclude(satisfaction="")
-    if since is not None:
-        start = datetime.datetime.combine(since, datetime.time(0), zone)
-        response = response.filter(accept_due_at__gte=start)
-        answer = answer.filter(answer_due_at__gte=start)
+    start = datetime.datetime.combine(since, datetime.time(0), zone) if since else None
+    appeals = Appeal.objects.order_by()
+    # The months that ended: their deadlines are all before `until`, so before `now`.
+    response = rate_facts.responses(appeals, start=start, end=until, now=now)
+    answer = rate_facts.answers(appeals, start=start, end=until)
     rows: dict[tuple[datetime.date, int], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(COUNTS, 0)
     )
     # Response counts belong to the first receiver (首接负责), answer counts to the
-    # organisation that handled the appeal: as in rates.rate_counts.
-    by_first_unit: Any = (
-        response.annotate(month=TruncMonth("accept_due_at", tzinfo=zone))
-        .values("month", "first_unit_id")
-        .annotate(
-            due=Count("*"),
-            responded_in_time=Count("status", filter=Q(responded_at__lte=F("accept_due_at"))),
+    # organisation that handled the appeal: as rate_facts defines them.
+    for stage_rows, deadline, unit_field, counts in (
+        (response, "accept_due_at", "first_unit_id", rate_facts.response_counts()),
+        (answer, "answer_due_at", "unit_id", rate_facts.answer_counts()),
+    ):
+        grouped: Any = (
+            stage_rows.annotate(month=TruncMonth(deadline, tzinfo=zone))
+            .values("month", unit_field)
+            .annotate(**counts)
         )
-    )
-    for row in by_first_unit:
-        counts = rows[(_local_date(row["month"]), row["first_unit_id"])]
-        counts["due"] = row["due"]
-        counts["responded_in_time"] = row["responded_in_time"]
-    by_unit: Any = (
-        answer.annotate(month=TruncMonth("answer_due_at", tzinfo=zone))
-        .values("month", "unit_id")
-        .annotate(
-            answered=Count("*"),
-            resolved=Count("status", filter=Q(resolved=True)),
-            satisfied=Count("status", filter=Q(satisfaction="satisfied")),
-            fairly=Count("status", filter=Q(satisfaction="fairly")),
-        )
-    )
-    for row in by_unit:
-        counts = rows[(_local_date(row["month"]), row["unit_id"])]
-        for name in ("answered", "resolved", "satisfied", "fairly"):
-            counts[name] = row[name]
+        for row in grouped:
+            target = rows[(_local_date(row["month"]), row[unit_field])]
+            for name in counts:
+                target[name] = row[name]
     subtrees = _subtree_sums(rows)
     with transaction.atomic():
         stale = RateMonth.objects.filter(month__lt=until.date())
@@ -118,7 +103,7 @@ def _subtree_sums(
     """Each organisation's counts with those of every organisation below it added, so
     that a committee's rates by the organisations below read one row per child and
     month instead of one per branch (a whole group: a few hundred rows, not 60,000)."""
-    paths = dict(OrgUnit.objects.values_list("pk", "path"))
+    paths = unit_paths_by_id()
     unit_of = {path: pk for pk, path in paths.items()}
     sums: dict[tuple[datetime.date, int], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(COUNTS, 0)

@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import TYPE_CHECKING
 
-from grassroots.accounts.models import Role, RoleAssignment, User
-from grassroots.appeals.models import Category
-from grassroots.core.tree import ancestor_paths
-from grassroots.orgs.models import Department, OrgUnit
+from grassroots.accounts.roles import Role
+from grassroots.accounts.selectors import current_assignments
+from grassroots.orgs.selectors import branch_covering, root_units, unit_by_id
+from grassroots.orgs.vocabulary import UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.appeals.models import Category
+    from grassroots.orgs.models import Department, OrgUnit
 
 
 def covering_branch(department: Department | None) -> OrgUnit | None:
     """The branch covering the department, or the nearest department above it."""
-    if department is None:
-        return None
-    paths = [*ancestor_paths(department.path), department.path]
-    candidates = (
-        OrgUnit.departments.through.objects.filter(
-            department__path__in=paths, orgunit__kind=OrgUnit.Kind.BRANCH, orgunit__is_active=True
-        )
-        .select_related("orgunit", "department")
-        .order_by("-department__depth", "orgunit__path")
-    )
-    first = candidates.first()
-    return first.orgunit if first else None
+    return branch_covering(department)
 
 
 def dispatcher_unit() -> OrgUnit:
     """The committee at the top: it receives what no branch covers."""
-    unit = (
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMITTEE, is_active=True, parent__isnull=True)
-        .order_by("path")
-        .first()
-    )
+    unit = root_units().filter(kind=UnitKind.COMMITTEE).order_by("path").first()
     if unit is None:
         raise LookupError("no Party committee is on record to receive appeals")
     return unit
@@ -43,15 +33,17 @@ def receiving_unit(category: Category, department: Department | None) -> OrgUnit
     if category.to_discipline:
         # Complaints about members' conduct go one level above the branch concerned.
         if branch is not None and branch.parent_id:
-            return OrgUnit.objects.get(pk=branch.parent_id)
+            parent = unit_by_id(branch.parent_id)
+            assert parent is not None  # a unit's parent is protected from deletion
+            return parent
         return dispatcher_unit()
     return branch or dispatcher_unit()
 
 
 def discipline_officer(unit: OrgUnit) -> User | None:
     holder = (
-        RoleAssignment.objects.current()
-        .filter(Q(org_unit=unit), role=Role.DISCIPLINE_OFFICER)
+        current_assignments()
+        .filter(org_unit=unit, role=Role.DISCIPLINE_OFFICER)
         .select_related("user")
         .order_by("starts_on")
         .first()

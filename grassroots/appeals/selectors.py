@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from grassroots.accounts.models import User
+from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
-from grassroots.appeals import policy, similarity
+from grassroots.accounts.selectors import all_users, holder_ids
+from grassroots.appeals import policy, rates, similarity
 from grassroots.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -22,11 +23,25 @@ from grassroots.appeals.models import (
     Category,
     MeToo,
 )
+from grassroots.appeals.rules import RateCounts, Rates
 from grassroots.core import parameters
+from grassroots.core.tree import ancestor_paths
+from grassroots.orgs.selectors import members_within
+from grassroots.orgs.vocabulary import MemberStage, MemberStatus
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.core.periods import Period
+    from grassroots.orgs.models import Department, OrgUnit
 
 
 def categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("position", "pk")
+
+
+def active_category(pk: int | None) -> Category | None:
+    """The category an appeal may be raised in, by id (from a form or the API)."""
+    return Category.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
 
 
 def _me_too_count() -> Coalesce:
@@ -173,3 +188,158 @@ def me_too_ids(user: Any, appeals: list[Appeal]) -> set[int]:
     return set(
         MeToo.objects.filter(user=user, appeal__in=appeals).values_list("appeal_id", flat=True)
     )
+
+
+# --- Who is told, who may be assigned ------------------------------------------------------
+
+
+def handlers_of(appeal: Appeal) -> list[User]:
+    """Who is told about a new appeal: the receiving organisation's officers (its
+    discipline officers for conduct complaints), and the assignee. One query."""
+    if appeal.category.to_discipline:
+        roles = [Role.DISCIPLINE_OFFICER]
+    else:
+        roles = [role for role in Role if role != Role.DISCIPLINE_OFFICER]
+    officers = Q(pk__in=holder_ids(roles=roles, unit_ids=[appeal.unit_id]))
+    if appeal.assignee_id:
+        officers |= Q(pk=appeal.assignee_id)
+    return list(all_users().filter(officers, is_active=True))
+
+
+def officers_above(appeal: Appeal) -> list[User]:
+    """Who supervises an overdue or reopened appeal (督办): the committee officers of the
+    level above (its discipline officers, for conduct complaints)."""
+    parent_id = appeal.unit.parent_id or appeal.unit_id
+    role = Role.DISCIPLINE_OFFICER if appeal.category.to_discipline else Role.COMMITTEE_OFFICER
+    return list(
+        all_users().filter(pk__in=holder_ids(roles=[role], unit_ids=[parent_id]), is_active=True)
+    )
+
+
+def department_liaisons(department: Department) -> QuerySet[User]:
+    """The liaisons of a department and of the departments above it (co-handling)."""
+    paths = [*ancestor_paths(department.path), department.path]
+    return all_users().filter(
+        pk__in=holder_ids(roles=[Role.DEPARTMENT_LIAISON]).filter(department__path__in=paths)
+    )
+
+
+def assignable_members(appeal: Appeal) -> QuerySet[User]:
+    """People an appeal may be assigned to: Party members of the handling subtree."""
+    members = members_within(appeal.unit.path).filter(
+        stage__in=MemberStage.party_member_values(), status__in=MemberStatus.active_values()
+    )
+    return (
+        all_users()
+        .filter(pk__in=members.values("user_id"), is_active=True)
+        .order_by("employee_number")
+    )
+
+
+# --- Read contract for evaluation: a unit's subtree over a period --------------------------
+
+
+@dataclass(frozen=True)
+class AppealFigures:
+    """What the appeals of a unit's subtree came to over a period.
+
+    `received`: raised in the period with an organisation of the subtree as first
+    receiver (首接). `accepted` / `declined`: accepted or declined in the period by an
+    organisation of the subtree handling it; `answered`: answered in the period.
+    `counts` and `rates`: the three rates, counted as rate_facts defines them (by the
+    deadline that falls in the period), the same numbers as the rates page;
+    `overdue`: acceptance deadlines of the period that were missed (responded to late,
+    or not at all by `now`). A rate is None when there are too few to judge,
+    including when there is nothing to divide by."""
+
+    unit_id: int
+    period: Period
+    received: int
+    accepted: int
+    declined: int
+    answered: int
+    overdue: int
+    counts: RateCounts
+    rates: Rates
+
+
+def appeal_figures(
+    unit: OrgUnit, period: Period, *, now: datetime.datetime | None = None
+) -> AppealFigures:
+    """The figures of `unit` and everything under it for `period` (three queries, or
+    five when the period reaches past the rate rollup)."""
+    now = now or timezone.now()
+    path = unit.path
+    first_received = Q(first_unit__path__startswith=path)
+    handled = Q(unit__path__startswith=path)
+    in_period = {"gte": period.starts, "lt": period.ends}
+    responded = Q(responded_at__gte=in_period["gte"], responded_at__lt=in_period["lt"])
+    row = Appeal.objects.filter(first_received | handled).aggregate(
+        received=Count(
+            "pk",
+            filter=first_received
+            & Q(created_at__gte=in_period["gte"], created_at__lt=in_period["lt"]),
+        ),
+        accepted=Count("pk", filter=handled & responded & ~Q(status=Appeal.Status.DECLINED)),
+        declined=Count("pk", filter=handled & responded & Q(status=Appeal.Status.DECLINED)),
+        answered=Count(
+            "pk",
+            filter=handled & Q(answered_at__gte=in_period["gte"], answered_at__lt=in_period["lt"]),
+        ),
+    )
+    counts = rates.rate_counts(Appeal.objects.all(), period=period, now=now, unit_path=path).get(
+        None, RateCounts()
+    )
+    return AppealFigures(
+        unit_id=unit.pk,
+        period=period,
+        received=row["received"],
+        accepted=row["accepted"],
+        declined=row["declined"],
+        answered=row["answered"],
+        overdue=counts.due - counts.responded_in_time,
+        counts=counts,
+        rates=rates.rates_for(counts),
+    )
+
+
+def rate_breakdown(
+    unit: OrgUnit, period: Period, *, dimension: str, now: datetime.datetime | None = None
+) -> rates.RateBreakdown:
+    """The rates page's reading: the subtree's counts as a whole and by `dimension`
+    (organisations below, categories, departments, members handling) at once."""
+    return rates.rate_breakdown(
+        period=period, now=now or timezone.now(), unit_path=unit.path, dimension=dimension
+    )
+
+
+# --- For the service carriers (coverage, practical deeds) ----------------------------------
+
+
+def received_count(unit_ids: Any, period: Period) -> int:
+    """How many appeals the given units received first (as first receiver) in the
+    period, leaving out those withdrawn or merged into another. `unit_ids` may be a
+    subquery of unit ids."""
+    return (
+        Appeal.objects.filter(
+            first_unit_id__in=unit_ids, created_at__gte=period.starts, created_at__lt=period.ends
+        )
+        .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
+        .count()
+    )
+
+
+def appeals_handled_within(paths: tuple[str, ...] | None) -> QuerySet[Appeal]:
+    """Appeals handled by the organisations at or under `paths` (None: everywhere),
+    reading their numbers only: for linking appeals to a deed by number."""
+    from grassroots.core.tree import within_any
+
+    appeals = Appeal.objects.only("number")
+    if paths is None:
+        return appeals
+    return appeals.filter(within_any(paths, field="unit__path"))
+
+
+def status_label(status: str) -> str:
+    """An appeal status in words (for pages that show a linked appeal's status only)."""
+    return str(Appeal.Status(status).label)

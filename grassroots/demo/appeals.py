@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from grassroots.accounts.models import Role, RoleAssignment, User
-from grassroots.appeals import services
+from grassroots.appeals import selectors, services
 from grassroots.appeals.models import Appeal, Category
 from grassroots.core import workcalendar
 from grassroots.orgs.models import Department, Member, OrgUnit
@@ -208,7 +208,7 @@ def _play(
             services.appeal_merge(appeal=appeal, actor=handler, into=earlier[-1], at=accept_at)
             return
     services.appeal_accept(appeal=appeal, actor=handler, at=accept_at)
-    members = list(services.assignable_members(appeal)[:8])
+    members = list(selectors.assignable_members(appeal)[:8])
     moment = accept_at
     if members:
         moment = workcalendar.add_working(moment, rng.randint(10, 120))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from grassroots.appeals import services
+from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, Category
 
 
@@ -20,4 +21,5 @@ def raise_appeal(world: Any, **overrides: Any) -> Appeal:
         "department": world.department_a,
     }
     values.update(overrides)
-    return services.appeal_submit(**values).appeal
+    at = values.pop("at", None)
+    return services.appeal_submit(draft=AppealDraft(**values), at=at).appeal

@@ -13,6 +13,7 @@ from django.utils import timezone
 from grassroots.appeals import rate_months, rates, services
 from grassroots.appeals.models import Appeal, RateMonth
 from grassroots.appeals.tests.factories import raise_appeal
+from grassroots.core.periods import Period
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +37,8 @@ def _handled(world: Any, at: datetime.datetime, satisfaction: str, **overrides: 
     return appeal
 
 
-def _year(now: datetime.datetime) -> rates.Period:
-    return rates.parse_period(str(now.year), today=timezone.localdate(now))
+def _year(now: datetime.datetime) -> Period:
+    return Period.year(timezone.localdate(now).year)
 
 
 def _past_appeals(world: Any, now: datetime.datetime) -> None:
@@ -57,8 +58,9 @@ def test_rates_from_the_rollup_equal_the_rates_counted_live(world: Any) -> None:
     # given appeals handled over the past months, counted live (no rollup yet)
     now = timezone.now()
     _past_appeals(world, now)
-    period = rates.Period("last", "last 13 months", now - datetime.timedelta(days=400), now)
-    period = rates.Period("m", "months", rate_months.month_start(period.start), period.end)
+    # the thirteen whole months before this one, and this month up to today
+    first = rate_months.month_start(now - datetime.timedelta(days=400)).date()
+    period = Period.custom(first, timezone.localdate(now))
     path = world.committee.path
     live = {
         dimension: rates.rate_counts(
@@ -138,10 +140,7 @@ def test_a_filtered_set_of_appeals_is_always_counted_live(world: Any) -> None:
     _past_appeals(world, now)
     rate_months.rate_months_refresh(now=now)
     Appeal.objects.filter(satisfaction="not").update(satisfaction="satisfied")
-    start = rate_months.months_back(now, 13)
-    period = rates.Period(
-        "m", "months", datetime.datetime.combine(start, datetime.time(0), now.tzinfo), now
-    )
+    period = Period.custom(rate_months.months_back(now, 13), timezone.localdate(now))
     # when the counts are asked for a filtered set (not the whole table)
     counts = rates.rate_counts(
         Appeal.objects.filter(pk__gt=0), period=period, now=now, unit_path=world.committee.path

@@ -34,11 +34,12 @@ from grassroots.appeals.forms import (
     TransferForm,
 )
 from grassroots.appeals.models import Appeal, CoHandling
-from grassroots.appeals.views.submit import checked_files, followed_pk
+from grassroots.appeals.views.submit import followed_pk
 from grassroots.core.downloads import xlsx_response
+from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
-from grassroots.orgs.models import OrgUnit
-from grassroots.orgs.selectors import department_choices
+from grassroots.orgs.selectors import active_units, department_choices
+from grassroots.orgs.vocabulary import UnitKind
 
 
 def _queue_filters(request: AuthenticatedRequest) -> tuple[QueueFilterForm, Any]:
@@ -110,15 +111,11 @@ def _action_forms(
             bind("accept")[0], prefix="accept", initial={"urgency": appeal.urgency}
         )
         forms["decline"] = DeclineForm(bind("decline")[0], prefix="decline")
-        units = (
-            OrgUnit.objects.filter(is_active=True)
-            .exclude(kind=OrgUnit.Kind.GROUP)
-            .exclude(pk=appeal.unit_id)
-        )
+        units = active_units(exclude_kinds=[UnitKind.GROUP]).exclude(pk=appeal.unit_id)
         forms["transfer"] = TransferForm(bind("transfer")[0], prefix="transfer", units=units)
     if handle and rules.can("assign", status):
         forms["assign"] = AssignForm(
-            bind("assign")[0], prefix="assign", people=services.assignable_members(appeal)
+            bind("assign")[0], prefix="assign", people=selectors.assignable_members(appeal)
         )
         forms["co_handle"] = CoHandlingForm(
             bind("co_handle")[0], prefix="co", departments=department_choices()
@@ -220,9 +217,11 @@ def act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
                     request=data["request"],
                 )
             elif action in ("follow_up", "answer"):
-                files = checked_files(form)
-                if files is None:
-                    raise ValidationError("")
+                try:
+                    files = services.files_check(data.get("attachments") or [])
+                except ValidationError as refused:
+                    add_service_errors(form, refused)
+                    raise ValidationError("") from None
                 if action == "follow_up":
                     services.followup_add(
                         appeal=appeal,

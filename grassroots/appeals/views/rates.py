@@ -3,7 +3,8 @@ categories, departments and members under it (seen by its officers only)."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -13,13 +14,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from grassroots.accounts.models import User
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
-from grassroots.appeals import policy, rates
-from grassroots.appeals.models import Appeal, Category
-from grassroots.orgs.models import Department, OrgUnit
-from grassroots.orgs.selectors import filterable_units, get_unit_for, unit_choices
+from grassroots.accounts.selectors import users_by_ids
+from grassroots.appeals import policy, rates, selectors
+from grassroots.appeals.models import Category
+from grassroots.core.periods import MONTH, QUARTER, Period
+from grassroots.orgs.selectors import (
+    departments_by_ids,
+    filterable_units,
+    unit_choices,
+    unit_from_parameter,
+    units_at_paths_any,
+)
+from grassroots.orgs.vocabulary import UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 DIMENSION_LABELS = {
     "unit": gettext_lazy("Organisations below"),
@@ -31,11 +42,15 @@ DIMENSION_LABELS = {
 
 def _labels(dimension: str, unit: OrgUnit, keys: list[Any]) -> dict[Any, str]:
     if dimension == "unit":
-        units = OrgUnit.objects.filter(path__in=[k for k in keys if k])
-        named = {u.path: u.name for u in units}
+        named = {u.path: u.name for u in units_at_paths_any([k for k in keys if k])}
         return {key: named.get(key, unit.name if key == unit.path else str(key)) for key in keys}
-    model: Any = {"category": Category, "department": Department, "assignee": User}[dimension]
-    found = model.objects.in_bulk([k for k in keys if k is not None])
+    ids = [k for k in keys if k is not None]
+    rows: Any = {
+        "category": Category.objects.filter(pk__in=ids),
+        "department": departments_by_ids(ids),
+        "assignee": users_by_ids(ids),
+    }[dimension]
+    found = {row.pk: row for row in rows}
     return {key: (str(found[key]) if key in found else _("Not recorded")) for key in keys}
 
 
@@ -44,39 +59,31 @@ def _labels(dimension: str, unit: OrgUnit, keys: list[Any]) -> dict[Any, str]:
 def rates_page(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     units = filterable_units(scope)
-    raw = request.GET.get("unit", "")
-    if raw:
-        if not raw.isdigit():
+    # An explicitly chosen organisation that is not a valid id, or not one this person
+    # may see, is 404; without one, the top of what they oversee.
+    unit = unit_from_parameter(scope, request.GET.get("unit"))
+    if unit is None:
+        unit = units.order_by("depth", "path").first()
+        if unit is None:
             raise Http404
-        unit = get_unit_for(scope, int(raw))
-    else:
-        first = units.order_by("depth", "path").first()
-        if first is None:
-            raise Http404
-        unit = first
     if not policy.can_view_rates(scope, unit.path):
         raise Http404
     today = timezone.localdate()
     try:
-        period = rates.parse_period(request.GET.get("period", ""), today=today)
+        period = Period.parse(request.GET.get("period", ""), default=Period.of(today, MONTH))
     except ValueError:
         raise Http404 from None
     # A branch has no organisations below that handle appeals: compare its categories.
-    default = "category" if unit.kind in (OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP) else "unit"
+    default = "category" if unit.kind in (UnitKind.BRANCH, UnitKind.GROUP) else "unit"
     dimension = request.GET.get("by", default)
     if dimension not in rates.DIMENSIONS:
         dimension = default
-    now = timezone.now()
-    appeals = Appeal.objects.all()
-    whole = rates.rate_counts(appeals, period=period, now=now, unit_path=unit.path).get(None)
-    groups = rates.rate_counts(
-        appeals, period=period, now=now, unit_path=unit.path, dimension=dimension
-    )
-    labels = _labels(dimension, unit, list(groups))
+    breakdown = selectors.rate_breakdown(unit, period, dimension=dimension, now=timezone.now())
+    labels = _labels(dimension, unit, list(breakdown.groups))
     rows = sorted(
         (
             {"label": labels[key], "rates": rates.rates_for(counts)}
-            for key, counts in groups.items()
+            for key, counts in breakdown.groups.items()
         ),
         key=lambda row: str(row["label"]),
     )
@@ -87,7 +94,7 @@ def rates_page(request: AuthenticatedRequest) -> HttpResponse:
             "unit": unit,
             "units": unit_choices(units, unit),
             "period": period,
-            "summary": rates.rates_for(whole) if whole else rates.rates_for(rates.RateCounts()),
+            "summary": rates.rates_for(breakdown.whole),
             "rows": rows,
             "dimension": dimension,
             "dimension_label": DIMENSION_LABELS[dimension],
@@ -97,22 +104,16 @@ def rates_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _period_choices(today: Any) -> list[tuple[str, str]]:
-    choices = []
-    year, month = today.year, today.month
+def _period_choices(today: datetime.date) -> list[tuple[str, str]]:
+    """The last twelve months, the last four quarters, this year and the last."""
+    choices: list[Period] = []
+    month = Period.of(today, MONTH)
     for _offset in range(12):
-        key = f"{year}-{month:02d}"
-        choices.append((key, rates.parse_period(key, today=today).label))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    quarter = (today.month - 1) // 3 + 1
-    for offset in range(4):
-        q, y = quarter - offset, today.year
-        while q <= 0:
-            q, y = q + 4, y - 1
-        key = f"{y}-Q{q}"
-        choices.append((key, rates.parse_period(key, today=today).label))
-    for y in (today.year, today.year - 1):
-        choices.append((str(y), str(y)))
-    return choices
+        choices.append(month)
+        month = month.previous()
+    quarter = Period.of(today, QUARTER)
+    for _offset in range(4):
+        choices.append(quarter)
+        quarter = quarter.previous()
+    choices += [Period.year(today.year), Period.year(today.year - 1)]
+    return [(period.key, period.label) for period in choices]

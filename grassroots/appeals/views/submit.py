@@ -3,7 +3,7 @@ add information, rate, withdraw, me-too; the outcome wall."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from grassroots.accounts.models import User
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
+from grassroots.accounts.selectors import user_by_employee_number
 from grassroots.appeals import policy, selectors, services
 from grassroots.appeals.forms import (
     AppealForm,
@@ -28,11 +28,15 @@ from grassroots.appeals.forms import (
     SupplementForm,
     WithdrawForm,
 )
-from grassroots.appeals.models import Appeal, Category
-from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload
+from grassroots.appeals.models import Appeal
 from grassroots.core import parameters, ratelimit
-from grassroots.orgs.models import Department
-from grassroots.orgs.selectors import department_choices
+from grassroots.core.forms import add_service_errors
+from grassroots.core.request_values import object_id
+from grassroots.orgs.selectors import department_by_code, department_choices, no_departments
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import Department
 
 # The appeal an anonymous submitter follows is remembered in a signed cookie in their own
 # browser, not in the server-side session: a signed-in employee's session row holds their
@@ -47,7 +51,7 @@ def followed_pk(request: HttpRequest) -> int | None:
         value = request.get_signed_cookie(FOLLOW_COOKIE, salt=FOLLOW_SALT, max_age=FOLLOW_SECONDS)
     except (KeyError, signing.BadSignature):
         return None
-    return int(value) if value and value.isdigit() else None
+    return object_id(value)
 
 
 def _remember_followed(response: HttpResponse, pk: int) -> None:
@@ -62,58 +66,25 @@ def _remember_followed(response: HttpResponse, pk: int) -> None:
     )
 
 
-def checked_files(form: Any) -> list[CheckedFile] | None:
-    """Every uploaded file checked by content; None (with errors on the form) if not."""
-    limit = parameters.value("appeals.max_attachments")
-    uploads = form.cleaned_data.get("attachments") or []
-    if len(uploads) > limit:
-        form.add_error("attachments", _("Attach at most %(count)s files.") % {"count": limit})
-        return None
-    checked = []
-    max_bytes = parameters.value("appeals.max_attachment_mb") * 1024 * 1024
-    for upload in uploads:
-        try:
-            checked.append(check_upload(upload, max_bytes=max_bytes))
-        except UploadError as error:
-            form.add_error("attachments", str(error))
-    return None if form.errors.get("attachments") else checked
-
-
 def _department_from_query(request: HttpRequest) -> Department | None:
-    code = request.GET.get("department", "")[:32]
-    return Department.objects.filter(code=code, is_active=True).first() if code else None
+    return department_by_code(request.GET.get("department", "")[:32])
 
 
 def _similar(form: AppealForm) -> list[Appeal]:
     data = form.data
-    raw = str(data.get("category", ""))
-    category = (
-        Category.objects.filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
-    )
+    category = selectors.active_category(object_id(data.get("category")))
     text = f"{data.get('title', '')} {data.get('description', '')}"[:5100]
     return selectors.similar_open(category=category, text=text)
 
 
-def _submit(request: HttpRequest, form: AppealForm, **who: Any) -> services.Submitted | None:
-    files = checked_files(form)
-    if files is None:
-        return None
-    data = form.cleaned_data
+def _submit(form: AppealForm, **who: Any) -> services.Submitted | None:
+    """The valid form, its files checked, through the one intake; None (with what was
+    wrong on the form) when refused."""
     try:
-        return services.appeal_submit(
-            category=data["category"],
-            title=data["title"],
-            description=data["description"],
-            department=data.get("department"),
-            place=data.get("place", ""),
-            urgency=data["urgency"],
-            consent_publish=data.get("consent_publish", False),
-            idempotency_key=data.get("idempotency_key") or None,
-            files=files,
-            **who,
-        )
+        files = services.files_check(form.cleaned_data.get("attachments") or [])
+        return services.appeal_submit(draft=form.draft(files=files, **who))
     except ValidationError as error:
-        form.add_error(None, error)
+        add_service_errors(form, error)
         return None
 
 
@@ -136,7 +107,7 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
             form.is_valid()  # show the similar ones and any problems, submit nothing
         elif form.is_valid():
             channel = Appeal.Channel.QR if request.POST.get("from_qr") else Appeal.Channel.WEB
-            result = _submit(request, form, channel=channel, submitter=request.user)
+            result = _submit(form, channel=channel, submitter=request.user)
             if result is not None:
                 if result.repeated:
                     messages.info(request, _("This appeal was already sent; here it is."))
@@ -164,7 +135,7 @@ def similar(request: HttpRequest) -> HttpResponse:
     """The similar-appeals panel, refreshed by htmx while typing."""
     if not request.user.is_authenticated:
         return HttpResponse("")
-    form = AppealForm(request.GET, departments=Department.objects.none())
+    form = AppealForm(request.GET, departments=no_departments())
     found = _similar(form)
     return render(
         request,
@@ -196,7 +167,7 @@ def anonymous(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            result = _submit(request, form, channel=Appeal.Channel.ANONYMOUS, anonymous=True)
+            result = _submit(form, channel=Appeal.Channel.ANONYMOUS, anonymous=True)
             if result is not None:
                 if result.repeated:
                     return render(
@@ -300,8 +271,11 @@ def _submitter_actions(
             messages.success(request, _("Thank you: your rating is recorded."))
             return HttpResponseRedirect(here)
         if action == "supplement" and supplement.is_valid():
-            files = checked_files(supplement)
-            if files is not None:
+            try:
+                files = services.files_check(supplement.cleaned_data.get("attachments") or [])
+            except ValidationError as error:
+                add_service_errors(supplement, error)
+            else:
                 services.appeal_supplement(
                     appeal=appeal, text=supplement.cleaned_data["text"], actor=rater, files=files
                 )
@@ -379,14 +353,11 @@ def on_behalf(request: AuthenticatedRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, departments=department_choices()
     )
     if request.method == "POST" and form.is_valid():
-        worker = User.objects.filter(
-            employee_number=form.cleaned_data["employee_number"].strip().upper(), is_active=True
-        ).first()
+        worker = user_by_employee_number(form.cleaned_data["employee_number"])
         if worker is None:
             form.add_error("employee_number", _("No employee has this number."))
         else:
             result = _submit(
-                request,
                 form,
                 channel=Appeal.Channel.ON_BEHALF,
                 submitter=worker,
@@ -419,7 +390,7 @@ def wall(request: HttpRequest) -> HttpResponse:
 @require_GET
 def qr_poster(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """A printable poster for a department: a QR code that opens the form, filled in."""
-    department = Department.objects.filter(code=code, is_active=True).first()
+    department = department_by_code(code)
     if department is None or not policy.can_print_poster(scope_for(request.user), department):
         raise Http404
     import segno

@@ -1,26 +1,32 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.identity import normalise_employee_number
-from grassroots.accounts.models import User
-from grassroots.appeals.models import Category, Urgency
+from grassroots.accounts.selectors import no_users, user_by_employee_number
+from grassroots.appeals.intake import Urgency
+from grassroots.appeals.selectors import categories
 from grassroots.core.forms import DateInput, StyledForm
 from grassroots.orgs.fields import DepartmentChoiceField, UnitChoiceField
-from grassroots.orgs.models import Department, OrgUnit
+from grassroots.orgs.selectors import no_departments, no_units
 from grassroots.service.models import ServiceDomain, ServicePost
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import Department, OrgUnit
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
     """Checkboxes with people's names (and nothing else about them)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", User.objects.none())
+        kwargs.setdefault("queryset", no_users())
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(**kwargs)
 
@@ -31,7 +37,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
 class UnitChoiceForm(StyledForm):
     """First step for someone who oversees several branches: which one the post is for."""
 
-    unit = UnitChoiceField(label=_("Branch that runs the post"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(label=_("Branch that runs the post"), queryset=no_units())
 
     def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,7 +54,7 @@ class PostForm(StyledForm):
     holders = PeopleField(label=_("Held by"), help_text=_("Active Party members of the branch."))
     department = DepartmentChoiceField(
         label=_("Department served (optional)"),
-        queryset=Department.objects.none(),
+        queryset=no_departments(),
         required=False,
         empty_label=_("Not one department"),
     )
@@ -88,9 +94,7 @@ class PostForm(StyledForm):
 
 class VisitPlanForm(StyledForm):
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    department = DepartmentChoiceField(
-        label=_("Department visited"), queryset=Department.objects.none()
-    )
+    department = DepartmentChoiceField(label=_("Department visited"), queryset=no_departments())
     members = PeopleField(label=_("Members going"))
 
     def __init__(
@@ -146,7 +150,7 @@ class VisitAppealForm(StyledForm):
     """What was heard on a visit, as an appeal. The worker's number is optional."""
 
     category = forms.ModelChoiceField(
-        label=_("What is it about?"), queryset=Category.objects.none(), empty_label=_("Choose…")
+        label=_("What is it about?"), queryset=categories().none(), empty_label=_("Choose…")
     )
     title = forms.CharField(label=_("Title"), max_length=100)
     description = forms.CharField(
@@ -172,13 +176,13 @@ class VisitAppealForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = categories()  # type: ignore[attr-defined]
 
     def clean_employee_number(self) -> User | None:
         number = normalise_employee_number(self.cleaned_data.get("employee_number") or "")
         if not number:
             return None
-        worker = User.objects.filter(employee_number=number, is_active=True).first()
+        worker = user_by_employee_number(number)
         if worker is None:
             raise forms.ValidationError(_("No employee has this number."))
         return worker

@@ -3,7 +3,7 @@ post, and the rota and visits of a mobile post."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import Scope, scope_for
 from grassroots.appeals import policy as appeals_policy
-from grassroots.appeals.forms import AppealForm
-from grassroots.appeals.models import Appeal
-from grassroots.appeals.views.submit import checked_files
+from grassroots.appeals.intake import Channel
+from grassroots.appeals.intake_form import AppealForm
+from grassroots.appeals.services import files_check
 from grassroots.core.forms import add_service_errors
-from grassroots.orgs.models import OrgUnit
+from grassroots.core.request_values import object_id
 from grassroots.orgs.selectors import department_choices
 from grassroots.service.models import PostVisit, ServiceDomain, ServicePost
 from grassroots.service.posts import policy, selectors, services
@@ -36,6 +36,9 @@ from grassroots.service.posts.forms import (
     VisitPlanForm,
     VisitRecordForm,
 )
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 PAGE_SIZE = 20
 
@@ -163,10 +166,9 @@ def _chosen_unit(request: HttpRequest, scope: Scope) -> OrgUnit | None:
     units = policy.units_to_manage(scope)
     raw = request.GET.get("unit", "")
     if raw:
-        try:
-            unit_pk = int(raw)
-        except ValueError:  # "²".isdigit() is true, yet int() refuses it
-            raise Http404 from None
+        unit_pk = object_id(raw)
+        if unit_pk is None:  # "²", "-1", ten thousand digits, "%00"
+            raise Http404
         unit = units.filter(pk=unit_pk).first()
         if unit is None:
             raise Http404
@@ -278,36 +280,26 @@ def post_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     from_qr = request.GET.get("qr") == "1" or request.POST.get("from_qr") == "1"
     if request.method == "POST" and form.is_valid():
-        files = checked_files(form)
-        if files is not None:
-            data = form.cleaned_data
-            try:
-                result = services.post_appeal_submit(
-                    post=post,
-                    submitter=request.user,
-                    category=data["category"],
-                    title=data["title"],
-                    description=data["description"],
-                    channel=Appeal.Channel.QR if from_qr else Appeal.Channel.WEB,
-                    department=data.get("department"),
-                    place=data.get("place", ""),
-                    urgency=data["urgency"],
-                    consent_publish=data.get("consent_publish", False),
-                    idempotency_key=data.get("idempotency_key") or None,
-                    files=files,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
+        try:
+            files = files_check(form.cleaned_data.get("attachments") or [])
+            draft = form.draft(
+                channel=Channel.QR if from_qr else Channel.WEB,
+                submitter=request.user,
+                files=files,
+            )
+            result = services.post_appeal_submit(post=post, draft=draft)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if result.repeated:
+                messages.info(request, _("This appeal was already sent; here it is."))
             else:
-                if result.repeated:
-                    messages.info(request, _("This appeal was already sent; here it is."))
-                else:
-                    messages.success(
-                        request,
-                        _("Your appeal %(number)s has been sent to the post “%(name)s”.")
-                        % {"number": result.appeal.number, "name": post.name},
-                    )
-                return HttpResponseRedirect(reverse("appeals:mine_detail", args=[result.appeal.pk]))
+                messages.success(
+                    request,
+                    _("Your appeal %(number)s has been sent to the post “%(name)s”.")
+                    % {"number": result.appeal.number, "name": post.name},
+                )
+            return HttpResponseRedirect(reverse("appeals:mine_detail", args=[result.appeal.pk]))
     return render(
         request,
         "service/posts/appeal.html",

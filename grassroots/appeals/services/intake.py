@@ -1,0 +1,258 @@
+"""Raising an appeal, and what its submitter does afterwards: add information, join
+another's appeal (附议), find an anonymous one again.
+
+`appeal_submit` is the one intake: every entry point builds an `intake.AppealDraft`
+and calls it. Anonymity: an anonymous appeal is written with no submitter, no recorder,
+no actor on its own events and no actor in the audit log; the tracking code and the
+hashed PIN are the only way back to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.appeals import routing, similarity
+from grassroots.appeals.intake import AppealDraft
+from grassroots.appeals.models import Appeal, AppealEvent, MeToo
+from grassroots.appeals.services.clock import deadline_minutes, warnings_set
+from grassroots.appeals.services.steps import (
+    appeal_locked,
+    audit,
+    event_add,
+    moment,
+    next_status,
+)
+from grassroots.appeals.services.telling import (
+    APPEAL_UPDATE,
+    NEW_APPEAL,
+    tell_handlers,
+    tell_submitter,
+)
+from grassroots.appeals.services.uploads import attachments_add
+from grassroots.appeals.uploads import CheckedFile
+from grassroots.core import workcalendar
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from grassroots.accounts.models import User
+    from grassroots.appeals.models import Category
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Submitted:
+    appeal: Appeal
+    tracking_code: str = ""  # shown once to an anonymous submitter
+    pin: str = ""
+    repeated: bool = False  # the same form sent twice: the first appeal comes back
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _new_pin() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def appeal_errors(*, title: str, description: str, category: Category | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = _("Give the appeal a short title.")
+    elif len(title) > 100:
+        errors["title"] = _("The title has at most 100 characters.")
+    if not description.strip():
+        errors["description"] = _("Describe what happened or what you need.")
+    elif len(description) > 5000:
+        errors["description"] = _("The description has at most 5,000 characters.")
+    if category is None or not category.is_active:
+        errors["category"] = _("Choose what the appeal is about.")
+    return errors
+
+
+def appeal_submit(
+    *, draft: AppealDraft | None = None, at: datetime.datetime | None = None, **fields: Any
+) -> Submitted:
+    """Raise an appeal from a draft: named, anonymous, or recorded on behalf of a worker.
+
+    Callers not yet moved to the draft may pass its fields as keywords (the demo, the
+    pairings' visits); they make the same draft. The same draft sent twice (by its
+    idempotency key) gives back the first appeal."""
+    if draft is None:
+        draft = AppealDraft(**fields)
+    elif fields:
+        raise TypeError("give a draft or its fields, not both")
+    at = moment(at)
+    _check_draft(draft)
+    if draft.idempotency_key:
+        earlier = _earlier(draft)
+        if earlier is not None:
+            return earlier
+    category = draft.category
+    assert category is not None  # _check_draft refused a draft without one
+    anonymous = draft.anonymous
+    unit = routing.receiving_unit(category, draft.department)
+    accept_minutes, answer_minutes = deadline_minutes(category, draft.urgency)
+    code, pin = (_new_code(), _new_pin()) if anonymous else ("", "")
+    person = None if anonymous else (draft.recorded_by or draft.submitter)
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                number=f"tmp-{secrets.token_hex(6)}",
+                category=category,
+                title=draft.title.strip(),
+                description=draft.description.strip(),
+                department=draft.department,
+                place=draft.place.strip()[:100],
+                urgency=draft.urgency,
+                channel=draft.channel,
+                is_anonymous=anonymous,
+                submitter=None if anonymous else draft.submitter,
+                recorded_by=None if anonymous else draft.recorded_by,
+                tracking_code=code or None,
+                pin_hash=make_password(pin, hasher="pbkdf2_sha256_pin") if anonymous else "",
+                consent_publish=draft.consent_publish,
+                idempotency_key=draft.idempotency_key or None,
+                unit=unit,
+                first_unit=unit,
+                created_at=at,
+                accept_due_at=workcalendar.add_working(at, accept_minutes),
+                answer_due_at=workcalendar.add_working(at, answer_minutes),
+                tokens=similarity.tokenize(f"{draft.title} {draft.description}"),
+            )
+            appeal.number = f"SQ{at.astimezone(timezone.get_current_timezone()):%Y}{appeal.pk:06d}"
+            appeal.current_due_at = appeal.accept_due_at
+            if category.to_discipline:
+                appeal.assignee = routing.discipline_officer(unit)
+            appeal.save(update_fields=["number", "current_due_at", "assignee"])
+            event = event_add(
+                appeal,
+                AppealEvent.Kind.SUBMITTED,
+                actor=person,
+                at=at,
+                data={"on_behalf": True} if draft.recorded_by else {},
+            )
+            attachments_add(appeal, event, draft.files, at)
+            warnings_set(appeal, "accept", at, accept_minutes)
+            audit(person, "submit", appeal, channel=draft.channel)
+            tell_handlers(
+                appeal,
+                NEW_APPEAL.key,
+                _("New appeal %(number)s: %(title)s")
+                % {"number": appeal.number, "title": appeal.title},
+                at,
+                "new",
+            )
+            tell_submitter(
+                appeal,
+                _("Your appeal %(number)s has been received") % {"number": appeal.number},
+                at,
+                "received",
+            )
+    except IntegrityError:
+        # Two copies of one form raced: the first one won; give it back.
+        found = (
+            Appeal.objects.filter(idempotency_key=draft.idempotency_key).first()
+            if draft.idempotency_key
+            else None
+        )
+        if found is None:
+            raise
+        return Submitted(found, repeated=True)
+    return Submitted(appeal, tracking_code=code, pin=pin)
+
+
+def _check_draft(draft: AppealDraft) -> None:
+    errors = appeal_errors(
+        title=draft.title, description=draft.description, category=draft.category
+    )
+    if draft.anonymous and (draft.submitter is not None or draft.recorded_by is not None):
+        raise ValueError("an anonymous appeal cannot name a person")  # a programming error
+    if not draft.anonymous and draft.submitter is None:
+        errors["submitter"] = _("Say who the appeal is for.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _earlier(draft: AppealDraft) -> Submitted | None:
+    """The appeal this form already raised, if any. A key someone else used is
+    refused, so that a copied form cannot show another's appeal."""
+    earlier = Appeal.objects.filter(idempotency_key=draft.idempotency_key).first()
+    if earlier is None:
+        return None
+    submitter = draft.submitter
+    named_by_other = not draft.anonymous and (
+        submitter is None or earlier.submitter_id != submitter.pk
+    )
+    if named_by_other or (draft.anonymous and not earlier.is_anonymous):
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return Submitted(earlier, repeated=True)
+
+
+def anonymous_find(*, tracking_code: str, pin: str) -> Appeal | None:
+    """The appeal for a code and PIN, or None. Checks the PIN even for unknown codes,
+    so that timing does not reveal which codes exist."""
+    code = tracking_code.strip().upper().replace("-", "").replace(" ", "")
+    appeal = Appeal.objects.filter(tracking_code=code, is_anonymous=True).first() if code else None
+    if appeal is None:
+        make_password(pin, hasher="pbkdf2_sha256_pin")
+        return None
+    return appeal if check_password(pin.strip(), appeal.pin_hash) else None
+
+
+@transaction.atomic
+def appeal_supplement(
+    *,
+    appeal: Appeal,
+    text: str,
+    actor: User | None,
+    files: Sequence[CheckedFile] = (),
+    at: datetime.datetime | None = None,
+) -> AppealEvent:
+    """The submitter adds information (anonymous: actor None)."""
+    at = moment(at)
+    appeal = appeal_locked(appeal)
+    next_status("supplement", appeal)
+    if not text.strip():
+        raise ValidationError({"text": _("Write what you want to add.")})
+    event = event_add(
+        appeal,
+        AppealEvent.Kind.SUPPLEMENTED,
+        actor=None if appeal.is_anonymous else actor,
+        at=at,
+        text=text.strip()[:5000],
+    )
+    attachments_add(appeal, event, files, at)
+    tell_handlers(
+        appeal,
+        APPEAL_UPDATE.key,
+        _("More information on appeal %(number)s") % {"number": appeal.number},
+        at,
+        f"supplement:{event.pk}",
+    )
+    return event
+
+
+@transaction.atomic
+def metoo_add(*, appeal: Appeal, user: User, at: datetime.datetime | None = None) -> bool:
+    """附议: add one's voice to an open appeal. False when already added (or one's own)."""
+    appeal = appeal_locked(appeal)
+    next_status("me_too", appeal)
+    if appeal.submitter_id == user.pk:
+        return False
+    _obj, created = MeToo.objects.get_or_create(
+        appeal=appeal, user=user, defaults={"created_at": moment(at)}
+    )
+    return created

@@ -1,0 +1,72 @@
+"""What every step of the appeal loop does around its change: check the state machine,
+record the timeline event, write the audit entry."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.appeals import rules
+from grassroots.appeals.models import Appeal, AppealEvent
+from grassroots.core.audit import audit_record
+from grassroots.core.locking import locked
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+
+
+def moment(at: datetime.datetime | None) -> datetime.datetime:
+    """`at` when the demo replays history, now otherwise."""
+    return at or timezone.now()
+
+
+def appeal_locked(appeal: Appeal) -> Appeal:
+    """The appeal re-read under a row lock, with what every step reads of it."""
+    return locked(appeal, related=("category", "unit", "department"))
+
+
+def next_status(action: str, appeal: Appeal) -> str:
+    """The status after `action`, or a refusal a person can read."""
+    try:
+        return rules.next_status(action, appeal.status)
+    except ValueError:
+        raise ValidationError(
+            _("This cannot be done now: the appeal is “%(status)s”.")
+            % {"status": appeal.get_status_display()}
+        ) from None
+
+
+def event_add(
+    appeal: Appeal,
+    kind: str,
+    *,
+    actor: User | None,
+    at: datetime.datetime,
+    text: str = "",
+    public: bool = True,
+    data: dict[str, Any] | None = None,
+) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        kind=kind,
+        actor=actor,
+        actor_label=actor.name if actor is not None else "",
+        is_public=public,
+        text=text,
+        data=data or {},
+        created_at=at,
+    )
+
+
+def audit(actor: User | None, action: str, appeal: Appeal, **extra: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=f"appeal.{action}",
+        target=appeal,
+        org_path=appeal.unit.path,
+        extra=extra or None,
+    )

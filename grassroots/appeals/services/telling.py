@@ -1,0 +1,69 @@
+"""Who is told what about an appeal, and the kinds of notice they can turn off.
+
+Every notice goes through notifications.notify, which sends after commit: a step that
+rolls back tells nobody."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy
+
+from grassroots.appeals import selectors
+from grassroots.appeals.models import Appeal
+from grassroots.notifications import kinds
+from grassroots.notifications.services import notify
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+
+NEW_APPEAL = kinds.define_kind("appeals.new", gettext_lazy("New appeals for my organisation"))
+APPEAL_UPDATE = kinds.define_kind("appeals.update", gettext_lazy("Progress on my appeals"))
+APPEAL_WARNING = kinds.define_kind(
+    "appeals.warning", gettext_lazy("Appeal deadlines close or passed")
+)
+APPEAL_ESCALATED = kinds.define_kind(
+    "appeals.escalated", gettext_lazy("Appeals escalated to my organisation")
+)
+APPEAL_ASSIGNED = kinds.define_kind("appeals.assigned", gettext_lazy("Appeals assigned to me"))
+CO_HANDLING = kinds.define_kind(
+    "appeals.co_handling", gettext_lazy("Appeals my department is asked to help with")
+)
+
+
+def tell_submitter(
+    appeal: Appeal, title: str, at: datetime.datetime, key: str, body: str = ""
+) -> None:
+    """Named submitters are told in their inbox; anonymous ones read their timeline."""
+    if appeal.submitter_id is None:
+        return
+    notify(
+        recipients=[appeal.submitter] if appeal.submitter else [],
+        kind=APPEAL_UPDATE.key,
+        title=title,
+        body=body,
+        url=f"/appeals/mine/{appeal.pk}/",
+        event_key=f"appeal:{appeal.pk}:{key}",
+        now=at,
+    )
+
+
+def tell_handlers(
+    appeal: Appeal,
+    kind: str,
+    title: str,
+    at: datetime.datetime,
+    key: str,
+    people: Iterable[User] | None = None,
+) -> None:
+    """The appeal's handlers (selectors.handlers_of), or the `people` given."""
+    notify(
+        recipients=list(people) if people is not None else selectors.handlers_of(appeal),
+        kind=kind,
+        title=title,
+        url=f"/appeals/handle/{appeal.pk}/",
+        event_key=f"appeal:{appeal.pk}:{key}",
+        now=at,
+    )
