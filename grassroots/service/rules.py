@@ -1,10 +1,7 @@
-"""Pure rules of service activities: places, the waitlist and volunteer hours."""
+"""Pure rules shared by the service carriers: the five services (五个服务, RULES.md)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-# The five services (五个服务, RULES.md)
 MASSES, REFORM, DEVELOPMENT, MEMBERS, SOCIETY = (
     "masses",
     "reform",
@@ -13,23 +10,3 @@ MASSES, REFORM, DEVELOPMENT, MEMBERS, SOCIETY = (
     "society",
 )
 SERVICE_DOMAINS = (MASSES, REFORM, DEVELOPMENT, MEMBERS, SOCIETY)
-
-
-def seat_for(*, capacity: int | None, confirmed: int) -> bool:
-    """Whether one more person gets a place now (otherwise they join the waitlist)."""
-    return capacity is None or confirmed < capacity
-
-
-def promotions(*, capacity: int | None, confirmed: int, waiting: int) -> int:
-    """How many people at the head of the waitlist move up after places are freed."""
-    if capacity is None:
-        return waiting
-    return max(0, min(waiting, capacity - confirmed))
-
-
-MAX_HOURS = Decimal("24")
-
-
-def hours_ok(hours: Decimal) -> bool:
-    """Volunteer hours for one activity: from 0 to a day, in half hours."""
-    return Decimal(0) <= hours <= MAX_HOURS and (hours * 2) == (hours * 2).to_integral_value()

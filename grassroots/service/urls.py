@@ -1,6 +1,7 @@
 from django.urls import path
 
 from grassroots.service import views
+from grassroots.service.activities import urls as activities
 from grassroots.service.commitments import urls as commitments
 from grassroots.service.coverage import urls as coverage
 from grassroots.service.deeds import urls as deeds
@@ -11,10 +12,7 @@ app_name = "service"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("activities/", views.activity_list, name="activities"),
-    path("activities/new/", views.activity_new, name="activity_new"),
-    path("activities/<int:pk>/", views.activity_detail, name="activity"),
-    path("mine/", views.mine, name="mine"),
+    *activities.urlpatterns,
     *posts.urlpatterns,
     *commitments.urlpatterns,
     *pairings.urlpatterns,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
@@ -49,12 +50,8 @@ def _url(commitment: Commitment) -> str:
     return reverse("service:commitment", args=[commitment.pk])
 
 
-def _lock(commitment: Commitment) -> Commitment:
-    return (
-        Commitment.objects.select_for_update(of=("self",))
-        .select_related("unit", "member", "department", "post")
-        .get(pk=commitment.pk)
-    )
+# What every commitment service reads with the locked row.
+RELATED = ("unit", "member", "department", "post")
 
 
 def _state_error(commitment: Commitment) -> ValidationError:
@@ -176,7 +173,7 @@ def commitment_update(
     post: ServicePost | None = None,
 ) -> Commitment:
     """The member changes a draft (or a returned commitment) before submitting it."""
-    commitment = _lock(commitment)
+    commitment = locked(commitment, related=RELATED)
     if commitment.member_id != actor.pk:
         raise ValidationError(_("Only the member who made a commitment may change it."))
     if commitment.status not in (Commitment.Status.DRAFT, Commitment.Status.RETURNED):
@@ -214,7 +211,7 @@ def commitment_update(
 @transaction.atomic
 def commitment_submit(*, actor: User, commitment: Commitment) -> Commitment:
     """The member sends the commitment to their branch; its officers are told."""
-    commitment = _lock(commitment)
+    commitment = locked(commitment, related=RELATED)
     if commitment.member_id != actor.pk:
         raise ValidationError(_("Only the member who made a commitment may submit it."))
     if commitment.status == Commitment.Status.SUBMITTED:
@@ -250,7 +247,7 @@ def commitment_submit(*, actor: User, commitment: Commitment) -> Commitment:
 def commitment_approve(*, actor: User, commitment: Commitment) -> Commitment:
     """A branch officer approves: the commitment is published to the employees of the
     member's department as it is today."""
-    commitment = _lock(commitment)
+    commitment = locked(commitment, related=RELATED)
     if commitment.member_id == actor.pk:
         raise ValidationError(_("Nobody approves their own commitment."))
     if commitment.status == Commitment.Status.PUBLISHED:
@@ -298,7 +295,7 @@ def commitment_return(*, actor: User, commitment: Commitment, reason: str) -> Co
         raise ValidationError({"reason": _("Say what the member should change.")})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("Keep the reason to 500 characters.")})
-    commitment = _lock(commitment)
+    commitment = locked(commitment, related=RELATED)
     if commitment.member_id == actor.pk:
         raise ValidationError(_("Nobody approves their own commitment."))
     if commitment.status != Commitment.Status.SUBMITTED:
@@ -340,7 +337,7 @@ def progress_add(
         errors["text"] = _("Write what was done.")
     elif len(text) > TEXT_MAX:
         errors["text"] = _("Keep the note to 2,000 characters.")
-    commitment = _lock(commitment)
+    commitment = locked(commitment, related=RELATED)
     if not rules.progress_date_ok(on, year=commitment.year, today=timezone.localdate()):
         errors["date"] = _("Give a date in %(year)s, not in the future.") % {
             "year": commitment.year
@@ -373,7 +370,7 @@ def commitment_assess(*, actor: User, commitment: Commitment, text: str) -> Comm
         raise ValidationError({"text": _("Write how far you kept your commitments.")})
     if len(text) > TEXT_MAX:
         raise ValidationError({"text": _("Keep the self-assessment to 2,000 characters.")})
-    commitment = _lock(commitment)
+    commitment = locked(commitment, related=RELATED)
     if commitment.member_id != actor.pk:
         raise ValidationError(_("Only the member who made a commitment assesses it."))
     if commitment.status != Commitment.Status.PUBLISHED:
@@ -412,7 +409,7 @@ def commitment_rate(
         raise ValidationError({"score": _("Choose one of the three answers.")})
     if len(comment) > REASON_MAX:
         raise ValidationError({"comment": _("Keep the comment to 500 characters.")})
-    commitment = _lock(commitment)
+    commitment = locked(commitment, related=RELATED)
     if commitment.member_id == user.pk:
         raise ValidationError(_("Members do not rate their own commitments."))
     if commitment.status != Commitment.Status.PUBLISHED or not rules.assessment_open(

@@ -1,60 +1,34 @@
 """How an organisation's service work spreads over the five services (五个服务).
 
-For one organisation (with those below it) and one period: its activities (planned or
-held, not cancelled, starting in the period), its practical deeds (due in the period,
-not dropped), its service posts (active now) and the appeals it received (first
-receiver, raised in the period). Activities, deeds and posts carry five-services tags;
-one tagged with two services counts under both. Appeals carry no tag: they count under
-serving the masses (服务群众), and the page says so.
+For one organisation (with those below it) and one period (core.periods.Period; the page
+offers a year or a quarter): its activities (planned or held, not cancelled, starting in
+the period), its practical deeds (due in the period, not dropped), its service posts
+(active now) and the appeals it received (first receiver, raised in the period).
+Activities, deeds and posts carry five-services tags; one tagged with two services counts
+under both. Appeals carry no tag: they count under serving the masses (服务群众), and the
+page says so.
 
 Four queries whatever the size: the tags are read as plain values and counted here.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db.models import QuerySet
-
-from grassroots.appeals.models import Appeal
-from grassroots.core.tree import within
-from grassroots.orgs.models import OrgUnit
+from grassroots.appeals import selectors as appeals
+from grassroots.orgs.selectors import unit_ids_within_any
 from grassroots.service.models import Activity, Deed, ServiceDomain, ServicePost
 from grassroots.service.rules import MASSES, SERVICE_DOMAINS
 
+if TYPE_CHECKING:
+    from grassroots.core.periods import Period
+    from grassroots.orgs.models import OrgUnit
+
 QUARTERS = (1, 2, 3, 4)
 SOURCES = ("activities", "deeds", "posts", "appeals")
-
-
-@dataclass(frozen=True)
-class Period:
-    year: int
-    quarter: int | None = None
-
-    @property
-    def start(self) -> datetime.date:
-        month = 1 if self.quarter is None else 3 * (self.quarter - 1) + 1
-        return datetime.date(self.year, month, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        """The first day after the period."""
-        if self.quarter is None or self.quarter == 4:
-            return datetime.date(self.year + 1, 1, 1)
-        return datetime.date(self.year, 3 * self.quarter + 1, 1)
-
-    @property
-    def last(self) -> datetime.date:
-        return self.end - datetime.timedelta(days=1)
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}" if self.quarter is None else f"{self.year}-Q{self.quarter}"
 
 
 @dataclass
@@ -100,24 +74,18 @@ def _count_tags(tag_lists: Iterable[object]) -> tuple[Counter[str], int]:
     return counts, items
 
 
-def _aware(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, ZoneInfo(settings.TIME_ZONE))
-
-
 def coverage(unit: OrgUnit, period: Period) -> Coverage:
-    subtree: QuerySet[OrgUnit] = OrgUnit.objects.filter(within(unit.path))
-    units = subtree.values("pk")
-    start, end = _aware(period.start), _aware(period.end)
+    units = unit_ids_within_any([unit.path])
     activities, activity_items = _count_tags(
         Activity.objects.filter(
             unit_id__in=units,
             status__in=[Activity.Status.PLANNED, Activity.Status.HELD],
-            starts_at__gte=start,
-            starts_at__lt=end,
+            starts_at__gte=period.starts,
+            starts_at__lt=period.ends,
         ).values_list("services", flat=True)
     )
     deeds, deed_items = _count_tags(
-        Deed.objects.filter(unit_id__in=units, due_on__gte=period.start, due_on__lt=period.end)
+        Deed.objects.filter(unit_id__in=units, due_on__gte=period.first, due_on__lte=period.last)
         .exclude(status=Deed.Status.DROPPED)
         .values_list("services", flat=True)
     )
@@ -126,11 +94,7 @@ def coverage(unit: OrgUnit, period: Period) -> Coverage:
             "services", flat=True
         )
     )
-    appeals = (
-        Appeal.objects.filter(first_unit_id__in=units, created_at__gte=start, created_at__lt=end)
-        .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
-        .count()
-    )
+    received = appeals.received_count(units, period)
     rows = [
         CoverageRow(
             service=code,
@@ -138,7 +102,7 @@ def coverage(unit: OrgUnit, period: Period) -> Coverage:
             activities=activities[code],
             deeds=deeds[code],
             posts=posts[code],
-            appeals=appeals if code == MASSES else 0,
+            appeals=received if code == MASSES else 0,
         )
         for code in SERVICE_DOMAINS
     ]
@@ -150,6 +114,6 @@ def coverage(unit: OrgUnit, period: Period) -> Coverage:
             "activities": activity_items,
             "deeds": deed_items,
             "posts": post_items,
-            "appeals": appeals,
+            "appeals": received,
         },
     )

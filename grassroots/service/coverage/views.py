@@ -11,17 +11,30 @@ from django.views.decorators.http import require_GET
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
+from grassroots.core.periods import QUARTER, YEAR, Period
+from grassroots.core.request_values import object_id, positive_int
 from grassroots.service.coverage import selectors
 from grassroots.service.deeds import policy
 
 YEARS_BACK = 5
 
 
-def _number(raw: str | None, choices: tuple[int, ...] | range) -> int | None:
-    if raw is None or not raw.strip().isdigit():
-        return None
-    value = int(raw)
-    return value if value in choices else None
+def _period(request: AuthenticatedRequest, years: range) -> Period:
+    """`?period=2026-Q2` or `?period=2026`, else `?year=` with an optional `?quarter=`;
+    anything else (another kind of period, a year out of range, `²`) is this year."""
+    this_year = Period.year(timezone.localdate().year)
+    if "period" in request.GET:
+        try:
+            period = Period.parse(request.GET["period"], default=this_year)
+        except ValueError:
+            return this_year
+        ok = period.kind in (QUARTER, YEAR) and period.first.year in years
+        return period if ok else this_year
+    year = positive_int(request.GET.get("year"))
+    if year is None or year not in years:
+        return this_year
+    quarter = positive_int(request.GET.get("quarter"), maximum=len(selectors.QUARTERS))
+    return Period.year(year) if quarter is None else Period.quarter(year, quarter)
 
 
 @login_required
@@ -31,17 +44,17 @@ def coverage(request: AuthenticatedRequest) -> HttpResponse:
     units = list(policy.units_to_manage(scope).only("name", "kind", "path"))
     if not units:
         raise Http404
-    wanted = request.GET.get("unit", "")
     unit = units[0]
+    wanted = request.GET.get("unit", "")
     if wanted:
-        unit = next((u for u in units if str(u.pk) == wanted), None)  # type: ignore[assignment]
+        pk = object_id(wanted)
+        unit = next((u for u in units if u.pk == pk), None)  # type: ignore[assignment]
         if unit is None or not policy.can_see_coverage(scope, unit):
             raise Http404
     today = timezone.localdate()
     years = range(today.year - YEARS_BACK, today.year + 2)
-    year = _number(request.GET.get("year"), years) or today.year
-    quarter = _number(request.GET.get("quarter"), selectors.QUARTERS)
-    result = selectors.coverage(unit, selectors.Period(year, quarter))
+    period = _period(request, years)
+    result = selectors.coverage(unit, period)
     chart = result.chart()
     names = {
         "activities": _("Activities"),
@@ -59,6 +72,10 @@ def coverage(request: AuthenticatedRequest) -> HttpResponse:
             "units": units,
             "years": list(reversed(years)),
             "quarters": selectors.QUARTERS,
+            "selected_year": period.first.year,
+            "selected_quarter": (period.first.month - 1) // 3 + 1
+            if period.kind == QUARTER
+            else None,
             "chart": chart,
         },
     )

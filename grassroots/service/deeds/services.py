@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from grassroots.accounts.models import User
 from grassroots.appeals.models import Appeal
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
@@ -179,10 +180,6 @@ def deed_create(
     return deed
 
 
-def _lock(deed: Deed) -> Deed:
-    return Deed.objects.select_for_update(of=("self",)).select_related("unit").get(pk=deed.pk)
-
-
 def _require_open(deed: Deed) -> None:
     if deed.status != Deed.Status.OPEN:
         raise ValidationError(_("This deed is closed: it was declared done or dropped."))
@@ -210,7 +207,7 @@ def deed_update(
 ) -> Deed:
     """Edit an open deed. A due date may move (a delay is announced as a progress
     report); it may stay in the past only if it already was."""
-    deed = _lock(deed)
+    deed = locked(deed, related=("unit",))
     _require_open(deed)
     services = list(dict.fromkeys(services))
     today = timezone.localdate()
@@ -249,7 +246,7 @@ def deed_update(
 @transaction.atomic
 def deed_report_progress(*, actor: User, deed: Deed, progress: int, text: str) -> DeedUpdate:
     """Post a progress report (a percentage and what happened); followers are told."""
-    deed = _lock(deed)
+    deed = locked(deed, related=("unit",))
     _require_open(deed)
     errors: dict[str, str] = {}
     if not rules.progress_ok(progress):
@@ -294,11 +291,11 @@ def milestone_tick(
     *, actor: User, milestone: DeedMilestone, done: bool = True, on: datetime.date | None = None
 ) -> DeedMilestone:
     """Mark a milestone reached (or not reached after all) on an open deed."""
-    deed = _lock(milestone.deed)
+    deed = locked(milestone.deed, related=("unit",))
     _require_open(deed)
-    milestone = DeedMilestone.objects.select_for_update(of=("self",)).get(
-        pk=milestone.pk, deed=deed
-    )
+    milestone = locked(milestone)
+    if milestone.deed_id != deed.pk:
+        raise DeedMilestone.DoesNotExist
     today = timezone.localdate()
     reached = (on or today) if done else None
     if reached is not None and reached > today:
@@ -327,7 +324,7 @@ def deed_declare_done(
 ) -> Deed:
     """Declare the deed delivered: progress 100, what was delivered, the day; followers
     are told and rating opens."""
-    deed = _lock(deed)
+    deed = locked(deed, related=("unit",))
     _require_open(deed)
     today = timezone.localdate()
     done_on = done_on or today
@@ -371,7 +368,7 @@ def deed_declare_done(
 @transaction.atomic
 def deed_drop(*, actor: User, deed: Deed, reason: str) -> Deed:
     """Drop an open deed, saying why (the reason stays on the public page)."""
-    deed = _lock(deed)
+    deed = locked(deed, related=("unit",))
     _require_open(deed)
     reason = reason.strip()
     if not reason:
@@ -405,7 +402,7 @@ def deed_drop(*, actor: User, deed: Deed, reason: str) -> Deed:
 @transaction.atomic
 def deed_follow(*, user: User, deed: Deed) -> bool:
     """Follow a deed (its progress reports and its end). True when newly followed."""
-    deed = _lock(deed)
+    deed = locked(deed, related=("unit",))
     if DeedFollow.objects.filter(deed=deed, user=user).exists():
         return False  # a double click or a second tab
     DeedFollow.objects.create(deed=deed, user=user)
@@ -415,7 +412,7 @@ def deed_follow(*, user: User, deed: Deed) -> bool:
 
 @transaction.atomic
 def deed_unfollow(*, user: User, deed: Deed) -> bool:
-    deed = _lock(deed)
+    deed = locked(deed, related=("unit",))
     removed, _detail = DeedFollow.objects.filter(deed=deed, user=user).delete()
     if not removed:
         return False
@@ -437,7 +434,7 @@ def deed_rate(*, user: User, deed: Deed, delivered: str, comment: str = "") -> D
     The person responsible and the officers who answer for the deed do not rate their
     own work (the caller checks `policy.can_rate`; checked again here for the owner).
     """
-    deed = _lock(deed)
+    deed = locked(deed, related=("unit",))
     if deed.status != Deed.Status.DONE:
         raise ValidationError(_("A deed can be rated once it is declared done."))
     if delivered not in RATING_COUNTER:

@@ -22,6 +22,7 @@ from grassroots.accounts.models import User
 from grassroots.appeals.models import Appeal, Category
 from grassroots.appeals.services import appeal_submit
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
 from grassroots.orgs.models import Member, OrgUnit
@@ -42,12 +43,8 @@ def pairing_url(pairing: Pairing) -> str:
     return reverse("service:pairing", args=[pairing.pk])
 
 
-def _lock(pairing: Pairing) -> Pairing:
-    return (
-        Pairing.objects.select_for_update(of=("self",))
-        .select_related("unit", "member", "employee")
-        .get(pk=pairing.pk)
-    )
+# What every pairing service reads with the locked row.
+RELATED = ("unit", "member", "employee")
 
 
 def pairing_errors(
@@ -147,7 +144,7 @@ def pairing_create(
 def pairing_end(*, actor: User, pairing: Pairing, on: datetime.date, reason: str) -> Pairing:
     """End a pairing; the reason is required (and, like the difficulty, private)."""
     reason = reason.strip()
-    pairing = _lock(pairing)
+    pairing = locked(pairing, related=RELATED)
     if pairing.ended_on is not None:
         raise ValidationError(_("This pairing has already ended."))
     errors: dict[str, str] = {}
@@ -187,7 +184,7 @@ def visit_record(
     """A visit by the member (or an officer) to the colleague: what help was given and
     what needs were heard. Keeps the pairing's last visit date."""
     help_given, needs_heard = help_given.strip(), needs_heard.strip()
-    pairing = _lock(pairing)
+    pairing = locked(pairing, related=RELATED)
     if pairing.ended_on is not None:
         raise ValidationError(_("This pairing has ended: no more visits are recorded."))
     errors: dict[str, str] = {}
@@ -226,11 +223,6 @@ def visit_record(
     return visit
 
 
-def _lock_visit(visit: Visit) -> tuple[Visit, Pairing]:
-    pairing = _lock(visit.pairing)
-    return Visit.objects.get(pk=visit.pk), pairing
-
-
 @dataclass(frozen=True)
 class FromVisit:
     visit: Visit
@@ -253,7 +245,8 @@ def visit_to_appeal(
     """A need heard on a visit becomes an appeal of the colleague, recorded on their
     behalf by the visitor and linked to the visit — one step, all or nothing. The same
     form sent twice gives back the first appeal. `at` lets the demo replay history."""
-    visit, pairing = _lock_visit(visit)
+    pairing = locked(visit.pairing, related=RELATED)  # a visit's writes are ordered by its pairing
+    visit = Visit.objects.get(pk=visit.pk)
     employee = pairing.employee
     submitted = appeal_submit(
         category=category,
@@ -296,7 +289,8 @@ def visit_to_deed(
     """A need heard on a visit becomes a practical deed of the pairing's branch, linked to
     the visit. The caller checks `policy.can_make_deed`. A second copy of the same form
     (same title, same visit) gives back the first deed."""
-    visit, pairing = _lock_visit(visit)
+    pairing = locked(visit.pairing, related=RELATED)  # a visit's writes are ordered by its pairing
+    visit = Visit.objects.get(pk=visit.pk)
     earlier = visit.deeds.filter(title=title.strip()).first()
     if earlier is not None:
         return FromVisit(visit=visit, deed=earlier, repeated=True)

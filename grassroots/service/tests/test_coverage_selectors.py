@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from grassroots.appeals.tests.factories import raise_appeal
-from grassroots.service import services as activity_services
+from grassroots.core.periods import Period
+from grassroots.service.activities import services as activity_services
 from grassroots.service.coverage import selectors
-from grassroots.service.coverage.selectors import Period
 from grassroots.service.deeds import services as deed_services
 from grassroots.service.models import Activity, Deed, ServicePost
 from grassroots.service.tests.deeds_factories import make_deed
@@ -52,20 +52,20 @@ def row(result, code):
 
 
 def this_year():
-    return Period(timezone.localdate().year)
+    return Period.year(timezone.localdate().year)
 
 
-def test_periods():
-    assert (Period(2026).start, Period(2026).end) == (
+def test_coverage_periods_are_the_shared_quarters_and_years():
+    assert (Period.year(2026).first, Period.year(2026).after) == (
         datetime.date(2026, 1, 1),
         datetime.date(2027, 1, 1),
     )
-    assert (Period(2026, 2).start, Period(2026, 2).end) == (
+    assert (Period.quarter(2026, 2).first, Period.quarter(2026, 2).after) == (
         datetime.date(2026, 4, 1),
         datetime.date(2026, 7, 1),
     )
-    assert Period(2026, 4).end == datetime.date(2027, 1, 1)
-    assert Period(2026, 3).key == "2026-Q3"
+    assert Period.quarter(2026, 4).after == datetime.date(2027, 1, 1)
+    assert Period.quarter(2026, 3).key == "2026-Q3"
 
 
 def test_each_source_counts_under_each_of_its_services(world):
@@ -89,7 +89,7 @@ def test_each_source_counts_under_each_of_its_services(world):
         due_on=timezone.localdate(),
     )
     # when
-    result = selectors.coverage(world.branch_a, Period(timezone.localdate().year))
+    result = selectors.coverage(world.branch_a, Period.year(timezone.localdate().year))
     # then
     assert (row(result, "masses").activities, row(result, "society").activities) == (1, 1)
     assert (row(result, "reform").deeds, row(result, "masses").deeds) == (1, 1)
@@ -118,9 +118,9 @@ def test_a_quarter_counts_only_its_months(world):
     deed = make_deed(world, due_on=today)
     quarter = (today.month - 1) // 3 + 1
     other = quarter % 4 + 1
-    assert selectors.coverage(world.branch_a, Period(today.year, quarter)).items["deeds"] == 1
-    if Period(today.year, other).start.year == today.year:
-        assert selectors.coverage(world.branch_a, Period(today.year, other)).items["deeds"] == 0
+    assert selectors.coverage(world.branch_a, Period.quarter(today.year, quarter)).items["deeds"] == 1
+    if Period.quarter(today.year, other).first.year == today.year:
+        assert selectors.coverage(world.branch_a, Period.quarter(today.year, other)).items["deeds"] == 0
     Deed.objects.filter(pk=deed.pk).update(due_on=datetime.date(today.year - 1, 6, 1))
     assert selectors.coverage(world.branch_a, this_year()).items["deeds"] == 0
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.core.periods import Period
 from grassroots.service.tests.deeds_factories import make_deed
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,37 @@ def test_page_shows_table_chart_data_and_the_appeals_note(world):
 def test_bad_period_falls_back_to_this_year(world):
     response = client_as(world.officer_a).get(reverse(URL), {"year": "1066", "quarter": "9"})
     period = response.context["coverage"].period
-    assert (period.year, period.quarter) == (timezone.localdate().year, None)
+    assert period == Period.year(timezone.localdate().year)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "2026-Q2x"},
+        {"period": "2026-03"},
+        {"period": "²"},
+        {"year": "²"},
+        {"year": "-1", "quarter": "1"},
+        {"year": "9" * 10_000},
+        {"quarter": "\x00"},
+    ],
+)
+def test_hostile_period_parameters_fall_back_to_this_year(world, query):
+    response = client_as(world.officer_a).get(reverse(URL), query)
+    assert response.status_code == 200
+    assert response.context["coverage"].period == Period.year(timezone.localdate().year)
+
+
+def test_period_parameter_names_a_quarter(world):
+    year = timezone.localdate().year
+    response = client_as(world.officer_a).get(reverse(URL), {"period": f"{year}-Q3"})
+    assert response.context["coverage"].period == Period.quarter(year, 3)
+
+
+@pytest.mark.parametrize("unit", ["²", "-1", "9" * 10_000, "\x00", "0", "2147483647"])
+def test_hostile_unit_parameter_is_not_found(world, unit):
+    response = client_as(world.officer_a).get(reverse(URL), {"unit": unit})
+    assert response.status_code == 404
 
 
 def test_quarter_is_applied(world):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.notifications.models import Notification
-from grassroots.service import rules, selectors, services
+from grassroots.service.activities import rules, selectors, services
 from grassroots.service.models import Activity, SignUp
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.service import services
+from grassroots.service.activities import services
 from grassroots.service.models import Activity, SignUp
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from grassroots.accounts.scope import Scope
-from grassroots.service import policy
+from grassroots.service.activities import policy
 from grassroots.service.models import Activity, SignUp
 
 

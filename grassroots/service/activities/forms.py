@@ -1,3 +1,5 @@
+"""Forms of activities: they parse what people type; the services judge it."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import DateTimeLocalInput, StyledForm
-from grassroots.orgs.models import Department, OrgUnit
+from grassroots.orgs.selectors import active_departments
 from grassroots.service.models import Activity, ServiceDomain, SignUp
 
 
@@ -17,7 +19,7 @@ class NamedChoiceField(forms.ModelChoiceField):
 
 
 class ActivityForm(StyledForm):
-    unit = NamedChoiceField(label=_("Organised by"), queryset=OrgUnit.objects.none())
+    unit = NamedChoiceField(label=_("Organised by"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=Activity.Type.choices)
     partner = forms.CharField(
@@ -44,7 +46,7 @@ class ActivityForm(StyledForm):
     audience = forms.ChoiceField(label=_("Open to"), choices=Activity.Audience.choices)
     department = NamedChoiceField(
         label=_("Department (when open to one department)"),
-        queryset=Department.objects.filter(is_active=True).order_by("path"),
+        queryset=None,
         required=False,
     )
     capacity = forms.IntegerField(
@@ -54,6 +56,7 @@ class ActivityForm(StyledForm):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["department"].queryset = active_departments()  # type: ignore[attr-defined]
 
 
 class RecordForm(forms.Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,13 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.accounts.models import User
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
-from grassroots.orgs.models import OrgUnit
-from grassroots.service import policy, rules
+from grassroots.service.activities import policy, rules
 from grassroots.service.models import Activity, ServiceDomain, SignUp
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import OrgUnit
 
 ACTIVITY_PLACE = kinds.define_kind(
     "service.place", gettext_lazy("Places in activities I signed up for")
@@ -80,18 +83,14 @@ def activity_create(*, actor: User, unit: OrgUnit, **values: Any) -> Activity:
     return activity
 
 
-def _lock(activity: Activity) -> Activity:
-    return (
-        Activity.objects.select_for_update(of=("self",))
-        .select_related("unit", "department")
-        .get(pk=activity.pk)
-    )
+# What every activity service reads with the locked row.
+RELATED = ("unit", "department")
 
 
 @transaction.atomic
 def signup(*, user: User, activity: Activity) -> SignUp:
     """Take a place, or a place on the waitlist when the activity is full."""
-    activity = _lock(activity)
+    activity = locked(activity, related=RELATED)
     if activity.status != Activity.Status.PLANNED or activity.starts_at <= timezone.now():
         raise ValidationError(_("Sign-up is closed for this activity."))
     if not policy.may_join(user, activity):
@@ -115,7 +114,7 @@ def signup(*, user: User, activity: Activity) -> SignUp:
 @transaction.atomic
 def signup_cancel(*, user: User, activity: Activity) -> SignUp | None:
     """Give up a place (or a place on the waitlist); the first in line moves up."""
-    activity = _lock(activity)
+    activity = locked(activity, related=RELATED)
     mine = (
         SignUp.objects.filter(activity=activity, user=user)
         .exclude(status=SignUp.Status.CANCELLED)
@@ -161,7 +160,7 @@ def _promote(activity: Activity) -> list[SignUp]:
 @transaction.atomic
 def activity_update_capacity(*, actor: User, activity: Activity, capacity: int | None) -> Activity:
     """More places move people up from the waitlist; fewer never take a place away."""
-    activity = _lock(activity)
+    activity = locked(activity, related=RELATED)
     confirmed = SignUp.objects.filter(activity=activity, status=SignUp.Status.CONFIRMED).count()
     if capacity is not None and capacity < confirmed:
         raise ValidationError(
@@ -193,7 +192,7 @@ def activity_record(
 ) -> Activity:
     """After the activity: who took part and their volunteer hours, a short summary and
     how many people it helped. Recording again corrects it (audited)."""
-    activity = _lock(activity)
+    activity = locked(activity, related=RELATED)
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("A cancelled activity cannot be recorded."))
     if activity.starts_at > timezone.now():
@@ -230,7 +229,7 @@ def activity_record(
 def confirm_presence(*, user: User, activity: Activity, code: str) -> SignUp:
     """A participant may confirm their own presence with the code the organiser shows —
     optional, never required."""
-    activity = _lock(activity)
+    activity = locked(activity, related=RELATED)
     mine = SignUp.objects.filter(
         activity=activity, user=user, status=SignUp.Status.CONFIRMED
     ).first()
@@ -253,7 +252,7 @@ def confirm_presence(*, user: User, activity: Activity, code: str) -> SignUp:
 
 @transaction.atomic
 def activity_cancel(*, actor: User, activity: Activity, reason: str) -> Activity:
-    activity = _lock(activity)
+    activity = locked(activity, related=RELATED)
     if activity.status != Activity.Status.PLANNED:
         raise ValidationError(_("Only an activity still open can be cancelled."))
     if not reason.strip():

@@ -1,0 +1,1 @@
+"""Service carriers: activities with sign-up, a waitlist and volunteer hours."""
