@@ -16,6 +16,7 @@ from grassroots.core import parameters
 from grassroots.core.periods import Period, periods_in_year
 from grassroots.core.tree import within
 from grassroots.orglife import rules
+from grassroots.orglife.development import selectors as development
 from grassroots.orglife.models import (
     Attendance,
     Meeting,
@@ -415,3 +416,167 @@ def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[Unit
             total += sum(gaps - required[k] for k, gaps in held_kinds.items() if k in required)
         result.append(UnitGaps(pk, name, kind, path, depth, required, held_kinds, total))
     return result
+
+
+# --- Read contract: compliance and development per unit and period ----------------------
+# What other apps (the evaluation) read of organisational life, keyed by unit and by the
+# shared `core.periods.Period`.
+
+
+@dataclass(frozen=True)
+class KindCompliance:
+    """One required kind of meeting over a period. `required`: how many of the kind's own
+    periods (months, quarters or years, by its frequency) lie wholly inside the period;
+    `held`: of those, how many had enough meetings held (quorate where a quorum is
+    needed); `missing`: how many are over without them. The rest are still open."""
+
+    kind: str
+    frequency: str
+    required: int
+    held: int
+    missing: int
+
+
+@dataclass(frozen=True)
+class MeetingCompliance:
+    """A branch's or group's meeting compliance over a period, per required kind."""
+
+    unit_id: int
+    unit_path: str
+    unit_kind: str
+    period: Period
+    kinds: tuple[KindCompliance, ...]
+
+    @property
+    def required(self) -> int:
+        return sum(kind.required for kind in self.kinds)
+
+    @property
+    def held(self) -> int:
+        return sum(kind.held for kind in self.kinds)
+
+    @property
+    def missing(self) -> int:
+        return sum(kind.missing for kind in self.kinds)
+
+    def of(self, kind: str) -> KindCompliance | None:
+        """The figures of one kind, or None when the unit is not required to hold it."""
+        return next((each for each in self.kinds if each.kind == kind), None)
+
+
+def _periods_within(period: Period, frequency: str) -> list[Period]:
+    """The months, quarters or years that lie wholly inside `period`."""
+    return [
+        each
+        for year in range(period.first.year, period.last.year + 1)
+        for each in periods_in_year(year, frequency)
+        if period.first <= each.first and each.last <= period.last
+    ]
+
+
+def meeting_compliance(
+    root: OrgUnit, period: Period, *, today: datetime.date
+) -> list[MeetingCompliance]:
+    """Every active branch and group at or under `root`, in tree order, with what the
+    rules required of it over `period` and what was held — by the same rules as the
+    compliance calendar (`unit_compliance`; a test holds them together). A branch's
+    committee is judged on the period's last day (or today, if that is earlier). Four
+    queries whatever the size of the subtree."""
+    units = list(
+        orgs.units_within(root.path, kinds=_MEETING_UNITS, active_only=True).values_list(
+            "pk", "path", "kind"
+        )
+    )
+    held: dict[tuple[int, str, int, int], int] = {}
+    rows = (
+        MeetingCount.objects.filter(
+            unit_id__in=orgs.units_within(root.path).order_by().values("pk"),
+            held_on__gte=period.first,
+            held_on__lte=period.last,
+            planned=False,
+        )
+        .annotate(month=ExtractMonth("held_on"))
+        .order_by()
+        .values_list("unit_id", "kind", "held_on__year", "month")
+        .annotate(n=Count("id"))
+    )
+    for unit_id, kind, year, month, n in rows:
+        held[(unit_id, kind, year, month)] = n
+    with_committee = subtree_committee_units(root, min(period.last, today))
+    frequencies = current_frequencies()
+    within: dict[str, list[Period]] = {}
+    result = []
+    for pk, path, kind in units:
+        kinds = []
+        for requirement in rules.requirements(
+            unit_kind=kind, has_committee=pk in with_committee, frequencies=frequencies
+        ):
+            periods = within.setdefault(
+                requirement.frequency, _periods_within(period, requirement.frequency)
+            )
+            statuses = [
+                rules.period_status(
+                    each,
+                    held=sum(
+                        held.get((pk, requirement.kind, month.first.year, month.first.month), 0)
+                        for month in each.months()
+                    ),
+                    planned=0,
+                    times=requirement.times,
+                    today=today,
+                    soon_days=0,
+                )
+                for each in periods
+            ]
+            kinds.append(
+                KindCompliance(
+                    requirement.kind,
+                    requirement.frequency,
+                    len(periods),
+                    statuses.count(rules.DONE),
+                    statuses.count(rules.MISSING),
+                )
+            )
+        result.append(MeetingCompliance(pk, path, str(kind), period, tuple(kinds)))
+    return result
+
+
+@dataclass(frozen=True)
+class OverdueStep:
+    """A step of a person's development that fell due and is not done."""
+
+    member_id: int
+    step: int
+    name: str
+    due_on: datetime.date
+
+
+@dataclass(frozen=True)
+class DevelopmentOverdue:
+    branch_id: int
+    period: Period
+    steps: tuple[OverdueStep, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.steps)
+
+
+def development_overdue(
+    branch: OrgUnit, period: Period, *, today: datetime.date
+) -> DevelopmentOverdue:
+    """The development steps of the branch's pipeline that fell due within `period` and
+    are overdue on `today`, as the branch's board shows them (the same rule: the talk
+    within a month of applying, full membership once probation is over). A fixed number
+    of queries."""
+    board = development.pipeline(branch, today=today)
+    steps = tuple(
+        OverdueStep(entry.member.pk, entry.next_step, entry.next_name, entry.due_on)
+        for entries in board.values()
+        for entry in entries
+        if entry.overdue
+        and entry.next_step is not None
+        and entry.due_on is not None
+        and entry.due_on in period
+    )
+    return DevelopmentOverdue(branch.pk, period, steps)

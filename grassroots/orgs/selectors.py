@@ -512,3 +512,15 @@ def active_departments() -> QuerySet[Department]:
     """Every active department in tree order (a form's full list; pickers that must stay
     short in a large group use `department_choices`)."""
     return Department.objects.filter(is_active=True).order_by("path")
+
+
+def active_member_of_user(user: Any) -> Member | None:
+    """A person's member record (with its branch and group) when its status is active
+    (normal, retained, restored), else None."""
+    member = member_of_user(user)
+    return member if member is not None and member.status_is_active else None
+
+
+def departments_within(path: str) -> QuerySet[Department]:
+    """The active department at `path` and every active department under it, in tree order."""
+    return Department.objects.filter(within(path), is_active=True).order_by("path")

@@ -234,3 +234,21 @@ def test_reminders_in_the_past_are_refused(world):
 
 def test_a_post_tells_its_holder(world):
     assert Notification.objects.filter(recipient=world.officer_a, kind="orgs.post").exists()
+
+
+def test_a_reminder_reaches_its_author_the_officers_or_the_members(world):
+    from grassroots.notifications.models import Reminder
+    from grassroots.notifications.selectors import reminder_recipients
+
+    # given three reminders for branch A's organisation
+    def reminder(audience):
+        return Reminder(
+            created_by=world.officer_a, org_unit=world.branch_a, audience=audience, title="x"
+        )
+
+    # then each reaches its audience
+    assert reminder_recipients(reminder(Reminder.Audience.ME)) == [world.officer_a]
+    assert reminder_recipients(reminder(Reminder.Audience.OFFICERS)) == [world.officer_a]
+    members = set(reminder_recipients(reminder(Reminder.Audience.MEMBERS)))
+    assert world.member_a.user in members and world.officer_a in members
+    assert world.member_b.user not in members
