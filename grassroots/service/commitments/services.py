@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.accounts.models import Role, RoleAssignment, User
+from grassroots.accounts.roles import Role
+from grassroots.accounts.selectors import holders
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
-from grassroots.orgs.models import Member
+from grassroots.orgs.selectors import member_of_user
 from grassroots.service.commitments import rules
 from grassroots.service.models import (
     Commitment,
@@ -35,6 +36,10 @@ from grassroots.service.models import (
     ServiceDomain,
     ServicePost,
 )
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import Member
 
 COMMITMENT_NEWS = kinds.define_kind(
     "service.commitment", gettext_lazy("Commitments I made or review")
@@ -62,12 +67,8 @@ def _state_error(commitment: Commitment) -> ValidationError:
 
 
 def _branch_officers(commitment: Commitment) -> list[User]:
-    ids = (
-        RoleAssignment.objects.current()
-        .filter(org_unit_id=commitment.unit_id, role=Role.BRANCH_OFFICER)
-        .values("user_id")
-    )
-    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(pk=commitment.member_id))
+    officers = holders(roles=[Role.BRANCH_OFFICER], unit_ids=[commitment.unit_id])
+    return [user for user in officers if user.pk != commitment.member_id]
 
 
 def member_posts(member: User) -> Any:
@@ -101,10 +102,9 @@ def commitment_errors(
 
 
 def _active_member(user: User, *, lock: bool = False) -> Member:
-    rows = Member.objects.select_related("branch").filter(user=user)
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    member = rows.first()
+    member = member_of_user(user)
+    if member is not None and lock:
+        member = locked(member, related=("branch",))
     if member is None or not member.is_party_member:
         raise ValidationError(
             _("Commitments are made by Party members (probationary or full) in good standing.")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
+from grassroots.core.request_values import positive_int
 from grassroots.service import wording
 from grassroots.service.commitments import policy, rules, selectors, services
 from grassroots.service.commitments.forms import (
@@ -29,11 +30,8 @@ from grassroots.service.models import Commitment, ServiceDomain
 
 
 def _year(request: AuthenticatedRequest, default: int) -> int:
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return year if 2000 <= year <= default + 1 else default
+    year = positive_int(request.GET.get("year"))
+    return year if year is not None and 2000 <= year <= default + 1 else default
 
 
 @login_required

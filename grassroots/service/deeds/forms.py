@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.models import User
-from grassroots.appeals.models import Appeal
+from grassroots.accounts.selectors import user_by_employee_number
 from grassroots.core.forms import DateInput, StyledForm
 from grassroots.service import wording
 from grassroots.service.models import ServiceDomain
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.appeals.models import Appeal
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -82,8 +85,7 @@ class DeedForm(StyledForm):
                 del self.fields[name]
 
     def clean_owner(self) -> User:
-        number = self.cleaned_data["owner"].strip()
-        owner = User.objects.filter(employee_number=number, is_active=True).first()
+        owner = user_by_employee_number(self.cleaned_data["owner"])
         if owner is None:
             raise forms.ValidationError(gettext("No active employee has this number."))
         return owner
@@ -155,7 +157,7 @@ class RatingForm(StyledForm):
 class FilterForm(forms.Form):
     """The public list's filters; unknown values are ignored rather than refused."""
 
-    unit = forms.IntegerField(required=False)
+    unit = forms.CharField(required=False)  # read with core.request_values.object_id
     status = forms.CharField(required=False)
     service = forms.CharField(required=False)
     flagged = forms.CharField(required=False)

@@ -4,20 +4,23 @@ officers over the deed's organisation. Out of scope = 404, as for a missing deed
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from grassroots.accounts.scope import Scope
-from grassroots.core.tree import within_any
-from grassroots.orgs.models import OrgUnit
+from grassroots.orgs import policy as orgs_policy
+from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.models import Deed
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 
 def can_manage_unit(scope: Scope, unit: OrgUnit) -> bool:
     """Branch officers for their branch, committee officers for their committee and the
     organisations below it, administrators everywhere; never for a Party group."""
-    return unit.kind != OrgUnit.Kind.GROUP and (scope.is_admin or scope.oversees(unit.path))
+    return unit.kind != UnitKind.GROUP and (scope.is_admin or scope.oversees(unit.path))
 
 
 def can_manage(scope: Scope, deed: Deed) -> bool:
@@ -29,10 +32,12 @@ def can_create(scope: Scope) -> bool:
 
 
 def units_to_manage(scope: Scope) -> QuerySet[OrgUnit]:
-    units = OrgUnit.objects.filter(is_active=True).exclude(kind=OrgUnit.Kind.GROUP)
-    if not scope.is_admin:
-        units = units.filter(within_any(scope.officer_paths))
-    return units.order_by("path")
+    return (
+        orgs_policy.units_in_oversight(scope)
+        .filter(is_active=True)
+        .exclude(kind=UnitKind.GROUP)
+        .order_by("path")
+    )
 
 
 def can_follow(scope: Scope) -> bool:

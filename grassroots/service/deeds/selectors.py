@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from grassroots.accounts.models import Role, RoleAssignment, User
-from grassroots.appeals.models import Appeal
+from grassroots.accounts.roles import Role
+from grassroots.accounts.selectors import all_users, assignments_over_units, holder_ids
+from grassroots.appeals.selectors import status_label
 from grassroots.core import parameters
-from grassroots.core.tree import ancestor_paths, within, within_any
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.core.tree import ancestor_paths, within
+from grassroots.orgs.selectors import active_units, members_within, unit_ids_within_any
+from grassroots.orgs.vocabulary import MemberStatus, UnitKind
 from grassroots.service.deeds import rule_parameters, rules
 from grassroots.service.models import (
     Deed,
@@ -29,6 +31,10 @@ from grassroots.service.models import (
     DeedUpdate,
     ServiceDomain,
 )
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import OrgUnit
 
 OFFICER_ROLES = (Role.BRANCH_OFFICER, Role.COMMITTEE_OFFICER)
 LIST_FIELDS = (
@@ -51,18 +57,13 @@ OVERDUE, POORLY_RATED = "overdue", "poor"
 def eligible_owners(unit: OrgUnit) -> QuerySet[User]:
     """Who may be responsible for a deed of `unit`: active members of its subtree, and
     officers of the unit, of an organisation above it or below it."""
-    members = Member.objects.filter(
-        within(unit.path, "branch__path"), status__in=Member.Status.active_values()
-    ).values("user_id")
-    officers = (
-        RoleAssignment.objects.current()
-        .filter(role__in=OFFICER_ROLES)
-        .filter(
-            within(unit.path, "org_unit__path") | Q(org_unit__path__in=ancestor_paths(unit.path))
-        )
-        .values("user_id")
+    members = (
+        members_within(unit.path).filter(status__in=MemberStatus.active_values()).values("user_id")
     )
-    return User.objects.filter(Q(pk__in=members) | Q(pk__in=officers), is_active=True)
+    officers = holder_ids(roles=OFFICER_ROLES).filter(
+        within(unit.path, "org_unit__path") | Q(org_unit__path__in=ancestor_paths(unit.path))
+    )
+    return all_users().filter(Q(pk__in=members) | Q(pk__in=officers), is_active=True)
 
 
 def with_services(deeds: QuerySet[Deed], service: str) -> QuerySet[Deed]:
@@ -113,16 +114,12 @@ def public_deeds(
     deeds = Deed.objects.select_related("unit", "owner").only(*LIST_FIELDS, "unit_id", "owner_id")
     if filters.unit is not None:
         # A subquery on the organisation table keeps the join out of the ordered scan.
-        deeds = deeds.filter(
-            unit_id__in=OrgUnit.objects.filter(within(filters.unit.path)).values("pk")
-        )
+        deeds = deeds.filter(unit_id__in=unit_ids_within_any([filters.unit.path]))
     if filters.service in ServiceDomain.values:
         deeds = with_services(deeds, filters.service)
     if filters.flagged:
         if officer_paths is not None:
-            deeds = deeds.filter(
-                unit_id__in=OrgUnit.objects.filter(within_any(officer_paths)).values("pk")
-            )
+            deeds = deeds.filter(unit_id__in=unit_ids_within_any(officer_paths))
         if filters.flagged == OVERDUE:
             return deeds.filter(overdue_filter(today)).order_by("due_on", "id")
         min_ratings, no_percent = poor_thresholds()
@@ -159,16 +156,11 @@ def filter_units(limit: int = 400) -> list[tuple[int, str]]:
     """(pk, name) of the organisations offered in the list's filter: committees and
     branches. Past `limit` (a group of thousands of branches) only the committees and
     general branches are offered; a branch is reached from its name in the list."""
-    units = (
-        OrgUnit.objects.filter(is_active=True)
-        .exclude(kind=OrgUnit.Kind.GROUP)
-        .order_by("path")
-        .values_list("pk", "name")
-    )
+    units = active_units(exclude_kinds=[UnitKind.GROUP]).order_by("path").values_list("pk", "name")
     listed = list(units[: limit + 1])
     if len(listed) <= limit:
         return listed
-    return list(units.exclude(kind=OrgUnit.Kind.BRANCH)[:limit])
+    return list(units.exclude(kind=UnitKind.BRANCH)[:limit])
 
 
 @dataclass
@@ -197,7 +189,7 @@ def deed_page(deed: Deed, *, user: Any, updates_limit: int = 100) -> DeedPage:
         milestones=list(deed.milestones.all()),
         updates=list(deed.updates.all()[:updates_limit]),
         appeals=[
-            {"number": number, "status": status, "status_label": Appeal.Status(status).label}
+            {"number": number, "status": status, "status_label": status_label(status)}
             for number, status in deed.appeals.order_by("number").values_list("number", "status")
         ],
         visits=deed.visits.count(),
@@ -232,10 +224,8 @@ def flag_recipients(units: list[OrgUnit]) -> dict[int, list[User]]:
     for unit in units:
         wanted.update(ancestor_paths(unit.path))
     officers: dict[str, list[tuple[str, User]]] = {}
-    for assignment in (
-        RoleAssignment.objects.current()
-        .filter(role__in=OFFICER_ROLES, org_unit__path__in=wanted, user__is_active=True)
-        .select_related("user", "org_unit")
+    for assignment in assignments_over_units(
+        roles=OFFICER_ROLES, unit_paths=wanted, active_only=True
     ):
         assert assignment.org_unit is not None
         officers.setdefault(assignment.org_unit.path, []).append((assignment.role, assignment.user))

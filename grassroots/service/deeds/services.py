@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,14 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.accounts.models import User
-from grassroots.appeals.models import Appeal
+from grassroots.accounts.selectors import all_users
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
-from grassroots.orgs.models import OrgUnit
+from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.deeds import rules, selectors
 from grassroots.service.models import (
     Deed,
@@ -38,6 +37,11 @@ from grassroots.service.models import (
     PostVisit,
     Visit,
 )
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.appeals.models import Appeal
+    from grassroots.orgs.models import OrgUnit
 
 DEED_NEWS = kinds.define_kind("service.deed", gettext_lazy("Practical deeds I follow"))
 
@@ -78,7 +82,7 @@ def deed_errors(
         errors["title"] = _("Say in one line what will be done.")
     elif len(title) > TITLE_MAX:
         errors["title"] = _("Keep the title to 200 characters.")
-    if unit.kind == OrgUnit.Kind.GROUP:
+    if unit.kind == UnitKind.GROUP:
         errors["unit"] = _("Deeds are promised by a branch or a committee, not a Party group.")
     if due_on is None:
         errors["due_on"] = _("Give the date by which it will be done.")
@@ -186,7 +190,7 @@ def _require_open(deed: Deed) -> None:
 
 
 def _followers(deed: Deed, *, exclude: Any = None) -> list[User]:
-    users = User.objects.filter(
+    users = all_users().filter(
         pk__in=DeedFollow.objects.filter(deed=deed).values("user_id"), is_active=True
     )
     if exclude is not None:

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import Scope, scope_for
-from grassroots.appeals.models import Appeal
+from grassroots.appeals.selectors import appeals_handled_within
 from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
-from grassroots.core.tree import within_any
-from grassroots.orgs.models import OrgUnit
+from grassroots.core.request_values import object_id
+from grassroots.orgs.selectors import active_units, no_units
 from grassroots.service import wording
 from grassroots.service.deeds import policy, selectors, services
 from grassroots.service.deeds.forms import (
@@ -44,8 +44,9 @@ def _list_filters(request: HttpRequest, scope: Scope) -> selectors.ListFilters:
     form.is_valid()
     data = form.cleaned_data
     unit = None
-    if data.get("unit"):
-        unit = OrgUnit.objects.filter(pk=data["unit"], is_active=True).only("name", "path").first()
+    unit_id = object_id(data.get("unit"))  # anything but a valid id lists every organisation
+    if unit_id is not None:
+        unit = active_units().filter(pk=unit_id).only("name", "path").first()
     status = data.get("status") or ""
     if "status" not in request.GET:
         status = Deed.Status.OPEN
@@ -97,10 +98,7 @@ def deed_list(request: HttpRequest) -> HttpResponse:
 
 
 def _appeals_in_scope(scope: Scope) -> Any:
-    appeals = Appeal.objects.only("number")
-    if scope.is_admin:
-        return appeals
-    return appeals.filter(within_any(scope.officer_paths, field="unit__path"))
+    return appeals_handled_within(None if scope.is_admin else scope.officer_paths)
 
 
 @login_required
@@ -111,9 +109,9 @@ def deed_new(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     units = policy.units_to_manage(scope)
     initial: dict[str, Any] = {"owner": request.user.employee_number}
-    wanted_unit = request.GET.get("unit", "")
-    if wanted_unit.isdigit():
-        initial["unit"] = int(wanted_unit)
+    wanted_unit = object_id(request.GET.get("unit"))
+    if wanted_unit is not None:
+        initial["unit"] = wanted_unit
     elif scope.officer_paths and not scope.is_admin:
         # Most officers run one branch: it is the one they mean.
         initial["unit"] = (
@@ -162,7 +160,7 @@ def deed_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404  # a closed deed is history: nothing to edit
     form = DeedForm(
         request.POST or None,
-        units=OrgUnit.objects.none(),
+        units=no_units(),
         editing=True,
         initial={
             "title": deed.title,
@@ -253,10 +251,10 @@ def deed_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The progress report is published."))
             return HttpResponseRedirect(here)
         if action == "milestone":
-            milestone_id = request.POST.get("milestone", "")
+            milestone_id = object_id(request.POST.get("milestone"))
             milestone = (
                 DeedMilestone.objects.filter(pk=milestone_id, deed=deed).first()
-                if milestone_id.isdigit()
+                if milestone_id is not None
                 else None
             )
             if milestone is None:

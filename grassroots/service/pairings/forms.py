@@ -5,10 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.accounts.models import User
-from grassroots.appeals.models import Category
+from grassroots.appeals.selectors import categories
 from grassroots.core.forms import DateInput, StyledForm
-from grassroots.orgs.models import OrgUnit
 from grassroots.service.models import Pairing, ServiceDomain
 
 
@@ -23,8 +21,8 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class PairingForm(StyledForm):
-    unit = UnitChoiceField(label=_("Branch"), queryset=OrgUnit.objects.none())
-    member = MemberChoiceField(label=_("Member"), queryset=User.objects.none())
+    unit = UnitChoiceField(label=_("Branch"), queryset=None)
+    member = MemberChoiceField(label=_("Member"), queryset=None)
     employee_number = forms.CharField(
         label=_("Employee number of the colleague to help"),
         max_length=32,
@@ -88,7 +86,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class AppealFromVisitForm(StyledForm):
     category = CategoryChoiceField(
         label=_("What the appeal is about"),
-        queryset=Category.objects.filter(is_active=True, to_discipline=False),
+        queryset=categories().filter(to_discipline=False),
     )
     title = forms.CharField(label=_("Title"), max_length=100)
     description = forms.CharField(
@@ -112,7 +110,7 @@ class DeedFromVisitForm(StyledForm):
         help_text=_("Practical deeds are public: do not name the colleague or their difficulty."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    owner = MemberChoiceField(label=_("Responsible"), queryset=User.objects.none())
+    owner = MemberChoiceField(label=_("Responsible"), queryset=None)
     services = forms.MultipleChoiceField(
         label=_("Which of the five services"),
         choices=ServiceDomain.choices,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.accounts.models import Role, RoleAssignment, User
+from grassroots.accounts.roles import Role
+from grassroots.accounts.selectors import assignments_over_units
 from grassroots.core import parameters
 from grassroots.core.scheduling import periodic
 from grassroots.notifications.services import Event, notify_many
@@ -17,6 +19,9 @@ from grassroots.service.models import Pairing
 from grassroots.service.pairings import rules
 from grassroots.service.pairings.rule_parameters import VISIT_DAYS
 from grassroots.service.pairings.services import PAIRING_NEWS, pairing_url
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
 
 
 @periodic("service.pairing_visit_reminders", daily_at=datetime.time(8, 30))
@@ -36,10 +41,8 @@ def pairing_visit_reminders(now: datetime.datetime) -> int:
     if not due:
         return 0
     officers: dict[int, list[User]] = defaultdict(list)
-    for assignment in (
-        RoleAssignment.objects.current(on=today)
-        .filter(org_unit_id__in={p.unit_id for p in due}, role=Role.BRANCH_OFFICER)
-        .select_related("user")
+    for assignment in assignments_over_units(
+        roles=[Role.BRANCH_OFFICER], unit_ids={p.unit_id for p in due}, on=today
     ):
         if assignment.org_unit_id is not None:
             officers[assignment.org_unit_id].append(assignment.user)

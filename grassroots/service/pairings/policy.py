@@ -11,16 +11,20 @@ show a person in a web page, and their own appeals already reach them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from grassroots.accounts.models import Role
+from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
 from grassroots.core.tree import within_any
-from grassroots.orgs.models import OrgUnit
+from grassroots.orgs.selectors import units_at_paths
+from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.models import Pairing
 from grassroots.service.policy import is_party_member
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 
 def _branch_officer_paths(scope: Scope) -> tuple[str, ...]:
@@ -49,7 +53,7 @@ def can_view(scope: Scope, pairing: Pairing) -> bool:
 
 def can_pair_in(scope: Scope, unit: OrgUnit) -> bool:
     """Create and end pairings: the branch's own officers."""
-    return unit.kind == OrgUnit.Kind.BRANCH and is_branch_officer(scope, unit)
+    return unit.kind == UnitKind.BRANCH and is_branch_officer(scope, unit)
 
 
 def can_end(scope: Scope, pairing: Pairing) -> bool:
@@ -89,6 +93,6 @@ def visible_pairings(scope: Scope) -> QuerySet[Pairing]:
 
 
 def branches_to_pair_in(scope: Scope) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.filter(
-        path__in=_branch_officer_paths(scope), kind=OrgUnit.Kind.BRANCH, is_active=True
-    ).order_by("path")
+    return (
+        units_at_paths(_branch_officer_paths(scope)).filter(kind=UnitKind.BRANCH).order_by("path")
+    )

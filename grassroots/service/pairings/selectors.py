@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from grassroots.accounts.identity import normalise_employee_number
-from grassroots.accounts.models import User
 from grassroots.accounts.scope import Scope
+from grassroots.accounts.selectors import all_users, user_by_employee_number
 from grassroots.core import parameters
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs.vocabulary import MemberStage, MemberStatus
 from grassroots.service.models import Pairing, Visit
 from grassroots.service.pairings import policy, rules
 from grassroots.service.pairings.rule_parameters import VISIT_DAYS
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import OrgUnit
 
 
 def visit_days() -> int:
@@ -91,10 +94,11 @@ def visits_of(pairing: Pairing) -> list[Visit]:
 def member_choices(units: QuerySet[OrgUnit]) -> QuerySet[User]:
     """Party members (probationary or full, in good standing) of these branches."""
     return (
-        User.objects.filter(
+        all_users()
+        .filter(
             member__branch__in=units,
-            member__stage__in=Member.Stage.party_member_values(),
-            member__status__in=Member.Status.active_values(),
+            member__stage__in=MemberStage.party_member_values(),
+            member__status__in=MemberStatus.active_values(),
             is_active=True,
         )
         .select_related("member__branch")
@@ -104,5 +108,4 @@ def member_choices(units: QuerySet[OrgUnit]) -> QuerySet[User]:
 
 def user_by_number(number: str) -> Any:
     """Typed as people type it: with spaces, in lower case or full-width digits."""
-    number = normalise_employee_number(number)
-    return User.objects.filter(employee_number=number).first() if number else None
+    return user_by_employee_number(number, active_only=False)

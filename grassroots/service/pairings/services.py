@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,17 +19,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.accounts.models import User
-from grassroots.appeals.models import Appeal, Category
+from grassroots.appeals.intake import AppealDraft, Channel
 from grassroots.appeals.services import appeal_submit
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs.selectors import member_of_user
+from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.deeds.services import deed_create
 from grassroots.service.models import Deed, Pairing, Visit
 from grassroots.service.pairings import rules
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.appeals.models import Appeal, Category
+    from grassroots.orgs.models import OrgUnit
 
 PAIRING_NEWS = kinds.define_kind(
     "service.pairing", gettext_lazy("Pairings with colleagues in difficulty")
@@ -58,12 +64,12 @@ def pairing_errors(
     today: datetime.date,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if unit.kind != OrgUnit.Kind.BRANCH:
+    if unit.kind != UnitKind.BRANCH:
         errors["unit"] = _("Pairings are made by a branch.")
     if member is None:
         errors["member"] = _("Choose the member.")
     else:
-        record = Member.objects.filter(user=member).first()
+        record = member_of_user(member)
         if record is None or not record.is_party_member or record.branch_id != unit.pk:
             errors["member"] = _("The member must be a Party member of this branch.")
     if employee is None:
@@ -249,14 +255,16 @@ def visit_to_appeal(
     visit = Visit.objects.get(pk=visit.pk)
     employee = pairing.employee
     submitted = appeal_submit(
-        category=category,
-        title=title,
-        description=description,
-        channel=Appeal.Channel.VISIT,
-        submitter=employee,
-        recorded_by=actor,
-        department=employee.department,
-        idempotency_key=idempotency_key or None,
+        draft=AppealDraft(
+            channel=Channel.VISIT,
+            category=category,
+            title=title,
+            description=description,
+            submitter=employee,
+            recorded_by=actor,
+            department=employee.department,
+            idempotency_key=idempotency_key or None,
+        ),
         at=at,
     )
     if submitted.repeated and not visit.appeals.filter(pk=submitted.appeal.pk).exists():

@@ -12,19 +12,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.tree import within_any
-from grassroots.orgs.models import OrgUnit
+from grassroots.orgs import policy as orgs_policy
+from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.models import ServicePost
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 
 def can_manage_in(scope: Scope, unit: OrgUnit) -> bool:
     """Create posts for a branch, and run them: its officers, those above, admins."""
-    return unit.kind == OrgUnit.Kind.BRANCH and (scope.is_admin or scope.oversees(unit.path))
+    return unit.kind == UnitKind.BRANCH and (scope.is_admin or scope.oversees(unit.path))
 
 
 def can_manage(scope: Scope, post: ServicePost) -> bool:
@@ -66,10 +70,11 @@ def can_create_somewhere(scope: Scope) -> bool:
 
 def units_to_manage(scope: Scope) -> QuerySet[OrgUnit]:
     """Branches this person may create posts for."""
-    units = OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True)
-    if not scope.is_admin:
-        units = units.filter(within_any(scope.officer_paths))
-    return units.order_by("path")
+    return (
+        orgs_policy.units_in_oversight(scope)
+        .filter(kind=UnitKind.BRANCH, is_active=True)
+        .order_by("path")
+    )
 
 
 def managed_filter(scope: Scope) -> Any:

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from grassroots.accounts.models import User
 from grassroots.accounts.scope import Scope
-from grassroots.appeals.models import Appeal
+from grassroots.accounts.selectors import all_users
 from grassroots.core.tree import within
-from grassroots.orgs.models import Member, OrgUnit
+from grassroots.orgs.selectors import active_units
+from grassroots.orgs.vocabulary import MemberStage, MemberStatus, UnitKind
 from grassroots.service.commitments import policy as commitments_policy
 from grassroots.service.models import Commitment, PostVisit, ServicePost
 from grassroots.service.posts import policy
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.appeals.models import Appeal
+    from grassroots.orgs.models import OrgUnit
 
 RECENT_VISITS = 10
 UPCOMING_VISITS = 20
@@ -26,7 +31,7 @@ LISTED_APPEALS = 30
 
 def _names() -> QuerySet[User]:
     # Names only: the public pages never read a phone number or anything else private.
-    return User.objects.only("pk", "name").order_by("name", "pk")
+    return all_users().only("pk", "name").order_by("name", "pk")
 
 
 def holders_prefetch() -> Prefetch[str, QuerySet[User], str]:
@@ -64,11 +69,7 @@ def post_list(scope: Scope, filters: PostFilters) -> QuerySet[ServicePost]:
 
 def filter_branches() -> QuerySet[OrgUnit]:
     """Branches offered in the list's filter."""
-    return (
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True)
-        .only("pk", "name", "path")
-        .order_by("path")
-    )
+    return active_units().filter(kind=UnitKind.BRANCH).only("pk", "name", "path").order_by("path")
 
 
 def get_post_for(scope: Scope, pk: int) -> ServicePost:
@@ -93,18 +94,23 @@ def get_managed_post(scope: Scope, pk: int) -> ServicePost:
 
 def eligible_holders(unit: OrgUnit) -> QuerySet[User]:
     """The branch's active Party members (probationary and full): who may hold a post."""
-    return User.objects.filter(
-        is_active=True,
-        member__branch=unit,
-        member__stage__in=Member.Stage.party_member_values(),
-        member__status__in=Member.Status.active_values(),
-    ).order_by("name", "pk")
+    return (
+        all_users()
+        .filter(
+            is_active=True,
+            member__branch=unit,
+            member__stage__in=MemberStage.party_member_values(),
+            member__status__in=MemberStatus.active_values(),
+        )
+        .order_by("name", "pk")
+    )
 
 
 def visit_people(post: ServicePost) -> QuerySet[User]:
     """Who may go on a visit: the branch's active Party members and the post's holders."""
     return (
-        User.objects.filter(
+        all_users()
+        .filter(
             Q(pk__in=eligible_holders(post.unit).values("pk"))
             | Q(pk__in=post.holders.values("pk")),
             is_active=True,

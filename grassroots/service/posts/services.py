@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,16 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from grassroots.accounts.models import User
-from grassroots.appeals.models import Appeal, Category, Urgency
+from grassroots.appeals.intake import AppealDraft, Channel, Urgency
 from grassroots.appeals.services import Submitted, appeal_submit
-from grassroots.appeals.uploads import CheckedFile
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
-from grassroots.orgs.models import Department, OrgUnit
+from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.models import PostVisit, ServiceDomain, ServicePost
 from grassroots.service.posts import selectors
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
+    from grassroots.appeals.models import Appeal, Category
+    from grassroots.orgs.models import Department, OrgUnit
 
 POST_APPEAL = kinds.define_kind(
     "service.post_appeal", gettext_lazy("Appeals raised to a service post I hold")
@@ -51,7 +55,7 @@ def post_errors(
     post: ServicePost | None = None,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if unit.kind != OrgUnit.Kind.BRANCH:
+    if unit.kind != UnitKind.BRANCH:
         errors["unit"] = _("A post belongs to a Party branch.")
     if kind not in ServicePost.Kind.values:
         errors["kind"] = _("Choose the kind of post.")
@@ -94,7 +98,7 @@ def post_create(
 ) -> ServicePost:
     """A new post for a branch, held by some of its Party members. The branch's row is
     locked so that a form sent twice at once finds the first post by its name."""
-    OrgUnit.objects.select_for_update(of=("self",)).filter(pk=unit.pk).first()
+    locked(unit)
     errors = post_errors(
         unit=unit, kind=kind, name=name, promise=promise, services=services, holders=holders
     )
@@ -121,12 +125,9 @@ def post_create(
     return post
 
 
-def _lock(post: ServicePost) -> ServicePost:
-    return (
-        ServicePost.objects.select_for_update(of=("self",))
-        .select_related("unit", "department")
-        .get(pk=post.pk)
-    )
+# What the services read with a locked post or post visit.
+POST_RELATED = ("unit", "department")
+VISIT_RELATED = ("post", "post__unit", "department")
 
 
 @transaction.atomic
@@ -143,7 +144,7 @@ def post_update(
     place: str = "",
 ) -> ServicePost:
     """Change what a post is and who holds it (it stays with its branch)."""
-    post = _lock(post)
+    post = locked(post, related=POST_RELATED)
     if not post.is_active:
         raise ValidationError(_("This post has been deactivated."))
     errors = post_errors(
@@ -180,7 +181,7 @@ def post_update(
 @transaction.atomic
 def post_deactivate(*, actor: User, post: ServicePost) -> ServicePost:
     """Take a post off the public list; its history (visits, appeals) stays."""
-    post = _lock(post)
+    post = locked(post, related=POST_RELATED)
     if not post.is_active:
         return post  # a second click: nothing more to do
     post.is_active = False
@@ -221,45 +222,21 @@ def _tell_holders(post: ServicePost, appeal: Appeal, *, submitter: User) -> None
 
 @transaction.atomic
 def post_appeal_submit(
-    *,
-    post: ServicePost,
-    submitter: User,
-    category: Category,
-    title: str,
-    description: str,
-    channel: str = Appeal.Channel.WEB,
-    department: Department | None = None,
-    place: str = "",
-    urgency: str = Urgency.NORMAL,
-    consent_publish: bool = False,
-    idempotency_key: str | None = None,
-    files: Sequence[CheckedFile] = (),
-    at: datetime.datetime | None = None,
+    *, post: ServicePost, draft: AppealDraft, at: datetime.datetime | None = None
 ) -> Submitted:
-    """Raise a named appeal addressed to a post and link it to the post. The same form
-    sent twice gives back the first appeal, linked once. (`at` lets the demo replay.)"""
-    post = _lock(post)
+    """Raise a named appeal addressed to a post (the appeals intake's draft) and link it
+    to the post. The same form sent twice gives back the first appeal, linked once.
+    (`at` lets the demo replay.)"""
+    post = locked(post, related=POST_RELATED)
     if not post.is_active:
         raise ValidationError(_("This post has been deactivated."))
-    result = appeal_submit(
-        category=category,
-        title=title,
-        description=description,
-        channel=channel,
-        submitter=submitter,
-        department=department,
-        place=place,
-        urgency=urgency,
-        consent_publish=consent_publish,
-        idempotency_key=idempotency_key,
-        files=files,
-        at=at,
-    )
+    result = appeal_submit(draft=draft, at=at)
     if result.repeated:
         _check_repeat(result.appeal, linked=post.appeals)
         return result
     post.appeals.add(result.appeal)
-    _tell_holders(post, result.appeal, submitter=submitter)
+    assert draft.submitter is not None  # appeal_submit refuses a named draft without one
+    _tell_holders(post, result.appeal, submitter=draft.submitter)
     return result
 
 
@@ -312,7 +289,7 @@ def post_visit_plan(
     today: datetime.date | None = None,
 ) -> PostVisit:
     """Put a visit to a department on the rota."""
-    post = _lock(post)
+    post = locked(post, related=POST_RELATED)
     _check_mobile(post)
     today = today or timezone.localdate()
     errors = _members_errors(post, members)
@@ -331,17 +308,9 @@ def post_visit_plan(
     return visit
 
 
-def _lock_visit(visit: PostVisit) -> PostVisit:
-    return (
-        PostVisit.objects.select_for_update(of=("self",))
-        .select_related("post", "post__unit", "department")
-        .get(pk=visit.pk)
-    )
-
-
 @transaction.atomic
 def post_visit_cancel(*, actor: User, visit: PostVisit) -> PostVisit:
-    visit = _lock_visit(visit)
+    visit = locked(visit, related=VISIT_RELATED)
     if visit.status == PostVisit.Status.CANCELLED:
         return visit
     if visit.status != PostVisit.Status.PLANNED:
@@ -376,7 +345,7 @@ def post_visit_record(
 ) -> PostVisit:
     """Record a planned visit as held: who went, what was heard, what was done on the
     spot. Recording it again corrects it (audited)."""
-    visit = _lock_visit(visit)
+    visit = locked(visit, related=VISIT_RELATED)
     _check_mobile(visit.post)
     if visit.status == PostVisit.Status.CANCELLED:
         raise ValidationError(_("A cancelled visit cannot be recorded."))
@@ -412,7 +381,7 @@ def post_visit_add(
     today: datetime.date | None = None,
 ) -> PostVisit:
     """Record a visit that was not on the rota (the holders went when they were asked)."""
-    post = _lock(post)
+    post = locked(post, related=POST_RELATED)
     _check_mobile(post)
     errors = _members_errors(post, members) | _record_errors(
         date=date, heard=heard, done=done, today=today or timezone.localdate()
@@ -458,23 +427,23 @@ def post_visit_appeal_submit(
     """Turn something heard on a visit into an appeal, linked to the visit. The worker
     who raised it is the submitter when named (the member is recorded as who entered
     it); otherwise the member who heard it raises it in their own name."""
-    visit = _lock_visit(visit)
+    visit = locked(visit, related=VISIT_RELATED)
     if visit.status != PostVisit.Status.HELD:
         raise ValidationError(_("Record the visit as held first."))
     if worker is not None and not worker.is_active:
         raise ValidationError({"employee_number": _("No employee has this number.")})
-    result = appeal_submit(
+    draft = AppealDraft(
+        channel=Channel.VISIT,
         category=category,
         title=title,
         description=description,
-        channel=Appeal.Channel.VISIT,
         submitter=worker or actor,
         recorded_by=actor if worker is not None and worker.pk != actor.pk else None,
         department=visit.department,
         urgency=urgency,
         idempotency_key=idempotency_key,
-        at=at,
     )
+    result = appeal_submit(draft=draft, at=at)
     if result.repeated:
         _check_repeat(result.appeal, linked=visit.appeals)
     else:

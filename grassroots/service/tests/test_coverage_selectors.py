@@ -118,9 +118,14 @@ def test_a_quarter_counts_only_its_months(world):
     deed = make_deed(world, due_on=today)
     quarter = (today.month - 1) // 3 + 1
     other = quarter % 4 + 1
-    assert selectors.coverage(world.branch_a, Period.quarter(today.year, quarter)).items["deeds"] == 1
+    assert (
+        selectors.coverage(world.branch_a, Period.quarter(today.year, quarter)).items["deeds"] == 1
+    )
     if Period.quarter(today.year, other).first.year == today.year:
-        assert selectors.coverage(world.branch_a, Period.quarter(today.year, other)).items["deeds"] == 0
+        assert (
+            selectors.coverage(world.branch_a, Period.quarter(today.year, other)).items["deeds"]
+            == 0
+        )
     Deed.objects.filter(pk=deed.pk).update(due_on=datetime.date(today.year - 1, 6, 1))
     assert selectors.coverage(world.branch_a, this_year()).items["deeds"] == 0
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from grassroots.appeals.intake import AppealDraft, Channel
 from grassroots.appeals.models import Appeal
 from grassroots.appeals.tests.factories import category
 from grassroots.core.models import AuditEntry
@@ -142,7 +143,7 @@ def test_deactivating_twice_is_one_change(world):
 
 def raise_to(post, world, **extra):
     values = {
-        "post": post,
+        "channel": Channel.WEB,
         "submitter": world.employee,
         "category": category("living"),
         "title": "装配线旁没有饮水点",
@@ -150,7 +151,7 @@ def raise_to(post, world, **extra):
         "department": post.department,
         "idempotency_key": "key-1",
     }
-    return services.post_appeal_submit(**(values | extra))
+    return services.post_appeal_submit(post=post, draft=AppealDraft(**(values | extra)))
 
 
 def test_an_appeal_to_a_post_is_linked_and_the_holders_told_after_commit(
