@@ -134,8 +134,8 @@ def main() -> None:
     )
     now = timezone.now()
     today = timezone.localdate()
-    start = rates.parse_period(f"{today.year - 1}-{today.month:02d}", today=today).start
-    period = rates.Period("12m", "last 12 months", start, now)
+    # The month a year ago up to today (the one period type: days, inclusive).
+    period = rates.Period.custom(rates.Period.month(today.year - 1, today.month).first, today)
     root = dispatcher_unit()
     counts = rates.rate_counts(Appeal.objects.all(), period=period, now=now, unit_path=root.path)
     whole = counts.get(None) or rates.RateCounts()
