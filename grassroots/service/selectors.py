@@ -1,0 +1,313 @@
+"""The service carriers' read contract: what other apps (evaluation, insights) read.
+
+Every figure is for one organisation with those below it (`unit`, its subtree) and one
+period of the shared type (`core.periods.Period`), returned as frozen dataclasses of
+plain values. Each function reads a fixed number of queries, however much there is.
+The pages of this app read through the selectors of each part (activities, posts,
+commitments, pairings, deeds, coverage); this module is for the other apps.
+
+What "in the period" means, part by part:
+- commitments are made for a year: those of the years the period touches count, with
+  every rating they received (the year-end rating often comes in January);
+- deeds count when they are due in the period (dropped ones apart);
+- pairings count when they were live on any day of the period, visits when made in it;
+- activities count when they start in the period and were held.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from grassroots.core.satisfaction import Satisfaction
+from grassroots.orgs.selectors import unit_ids_within_any
+from grassroots.service.coverage.selectors import coverage
+from grassroots.service.models import (
+    Activity,
+    Commitment,
+    CommitmentRating,
+    Deed,
+    Pairing,
+    SignUp,
+    Visit,
+)
+from grassroots.service.pairings.selectors import visit_days
+
+if TYPE_CHECKING:
+    from grassroots.core.periods import Period
+    from grassroots.orgs.models import OrgUnit
+
+__all__ = [
+    "ActivityFigures",
+    "CommitmentFigures",
+    "CoverageFigures",
+    "DeedFigures",
+    "PairingFigures",
+    "SatisfactionCounts",
+    "ServiceCoverage",
+    "activity_figures",
+    "commitment_figures",
+    "coverage_figures",
+    "deed_figures",
+    "pairing_figures",
+]
+
+
+@dataclass(frozen=True)
+class SatisfactionCounts:
+    """Answers per value of the one satisfaction scale."""
+
+    satisfied: int = 0
+    fairly: int = 0
+    not_satisfied: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.satisfied + self.fairly + self.not_satisfied
+
+
+def _subtree(unit: OrgUnit) -> Any:
+    # A subquery of ids: the organisation table stays out of the counted rows' joins.
+    return unit_ids_within_any([unit.path])
+
+
+# --- Commitments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentFigures:
+    unit_id: int
+    period: Period
+    made: int  # submitted for the branch or beyond (drafts are the member's own work)
+    published: int
+    self_assessed: int  # published, with the member's year-end self-assessment
+    ratings: SatisfactionCounts  # the employees' year-end judgements
+
+
+def commitment_figures(unit: OrgUnit, period: Period) -> CommitmentFigures:
+    """Members' commitments for the years the period touches, and their ratings. Two
+    queries."""
+    rows = Commitment.objects.filter(
+        unit_id__in=_subtree(unit),
+        year__gte=period.first.year,
+        year__lte=period.last.year,
+    ).exclude(status=Commitment.Status.DRAFT)
+    published = Q(status=Commitment.Status.PUBLISHED)
+    counts = rows.aggregate(
+        made=Count("pk"),
+        published=Count("pk", filter=published),
+        self_assessed=Count("pk", filter=published & ~Q(self_assessment="")),
+    )
+    scores = dict(
+        CommitmentRating.objects.filter(commitment__in=rows.filter(published).values("pk"))
+        .order_by()
+        .values_list("score")
+        .annotate(n=Count("pk"))
+    )
+    return CommitmentFigures(
+        unit_id=unit.pk,
+        period=period,
+        made=counts["made"],
+        published=counts["published"],
+        self_assessed=counts["self_assessed"],
+        ratings=SatisfactionCounts(
+            satisfied=scores.get(Satisfaction.SATISFIED, 0),
+            fairly=scores.get(Satisfaction.FAIRLY, 0),
+            not_satisfied=scores.get(Satisfaction.NOT, 0),
+        ),
+    )
+
+
+# --- Practical deeds --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeedFigures:
+    unit_id: int
+    period: Period
+    promised: int  # due in the period, not dropped
+    done: int  # of those, declared done
+    overdue: int  # of those, still under way after their due date (as of `today`)
+    dropped: int  # due in the period and dropped
+    answers: SatisfactionCounts  # "was it delivered?" on the deeds declared done
+
+
+def deed_figures(
+    unit: OrgUnit, period: Period, *, today: datetime.date | None = None
+) -> DeedFigures:
+    """Deeds due in the period, with the employees' answers. One query (the answers are
+    counted on the deed rows, kept by the services)."""
+    today = today or timezone.localdate()
+    done = Q(status=Deed.Status.DONE)
+    kept = ~Q(status=Deed.Status.DROPPED)
+    row = Deed.objects.filter(
+        unit_id__in=_subtree(unit), due_on__gte=period.first, due_on__lte=period.last
+    ).aggregate(
+        promised=Count("pk", filter=kept),
+        done=Count("pk", filter=done),
+        overdue=Count("pk", filter=Q(status=Deed.Status.OPEN, due_on__lt=today)),
+        dropped=Count("pk", filter=Q(status=Deed.Status.DROPPED)),
+        satisfied=Coalesce(Sum("rated_satisfied", filter=done), 0),
+        fairly=Coalesce(Sum("rated_fairly", filter=done), 0),
+        not_satisfied=Coalesce(Sum("rated_not", filter=done), 0),
+    )
+    return DeedFigures(
+        unit_id=unit.pk,
+        period=period,
+        promised=row["promised"],
+        done=row["done"],
+        overdue=row["overdue"],
+        dropped=row["dropped"],
+        answers=SatisfactionCounts(
+            satisfied=row["satisfied"], fairly=row["fairly"], not_satisfied=row["not_satisfied"]
+        ),
+    )
+
+
+# --- Pairings and visits ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairingFigures:
+    unit_id: int
+    period: Period
+    active: int  # pairings live on some day of the period
+    visits: int  # visits made in the period
+    without_visit: int  # live at `as_of` with no visit in the last `days` days
+    days: int
+    as_of: datetime.date  # the period's last day, or today for a period still running
+
+
+def pairing_figures(
+    unit: OrgUnit,
+    period: Period,
+    *,
+    days: int | None = None,
+    today: datetime.date | None = None,
+) -> PairingFigures:
+    """Pairings and their visits. `days` defaults to the visit rule parameter (the one
+    the reminders use). Three queries, and one for the parameter when not given."""
+    days = visit_days() if days is None else days
+    as_of = min(period.last, today or timezone.localdate())
+    pairings = Pairing.objects.filter(unit_id__in=_subtree(unit))
+    active = pairings.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.first), started_on__lte=period.last
+    ).count()
+    visits = Visit.objects.filter(
+        pairing__in=pairings.values("pk"), date__gte=period.first, date__lte=period.last
+    ).count()
+    last_visit = (
+        Visit.objects.filter(pairing=OuterRef("pk"), date__lte=as_of)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    without_visit = (
+        pairings.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of), started_on__lte=as_of)
+        .alias(reference=Coalesce(Subquery(last_visit), "started_on"))
+        .filter(reference__lte=as_of - datetime.timedelta(days=days))
+        .count()
+    )
+    return PairingFigures(
+        unit_id=unit.pk,
+        period=period,
+        active=active,
+        visits=visits,
+        without_visit=without_visit,
+        days=days,
+        as_of=as_of,
+    )
+
+
+# --- Activities -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityFigures:
+    unit_id: int
+    period: Period
+    held: int  # activities held that started in the period
+    participants: int  # attendances (one person at two activities counts twice)
+    people: int  # different people who took part
+    hours: Decimal  # volunteer hours recorded
+    beneficiaries: int  # people helped, as the organisers recorded
+
+
+def activity_figures(unit: OrgUnit, period: Period) -> ActivityFigures:
+    """Activities held in the period, who took part and their hours. Two queries."""
+    held = Activity.objects.filter(
+        unit_id__in=_subtree(unit),
+        status=Activity.Status.HELD,
+        starts_at__gte=period.starts,
+        starts_at__lt=period.ends,
+    )
+    activities = held.aggregate(n=Count("pk"), helped=Coalesce(Sum("beneficiaries"), 0))
+    taking_part = SignUp.objects.filter(
+        activity__in=held.values("pk"), status=SignUp.Status.CONFIRMED, attended=True
+    ).aggregate(
+        n=Count("pk"),
+        people=Count("user", distinct=True),
+        hours=Sum("hours"),
+    )
+    return ActivityFigures(
+        unit_id=unit.pk,
+        period=period,
+        held=activities["n"],
+        participants=taking_part["n"],
+        people=taking_part["people"],
+        hours=taking_part["hours"] or Decimal(0),
+        beneficiaries=activities["helped"],
+    )
+
+
+# --- Five-services coverage -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceCoverage:
+    service: str  # one of the five services (service.rules.SERVICE_DOMAINS)
+    activities: int
+    deeds: int
+    posts: int
+    appeals: int  # appeals carry no tag: all count under serving the masses
+
+    @property
+    def total(self) -> int:
+        return self.activities + self.deeds + self.posts + self.appeals
+
+
+@dataclass(frozen=True)
+class CoverageFigures:
+    unit_id: int
+    period: Period
+    services: tuple[ServiceCoverage, ...]  # the five, in their order
+    covered: int  # how many of the five have anything in the period
+
+    def of(self, service: str) -> ServiceCoverage:
+        return next(row for row in self.services if row.service == service)
+
+
+def coverage_figures(unit: OrgUnit, period: Period) -> CoverageFigures:
+    """The five-services coverage the coverage page shows. Four queries."""
+    result = coverage(unit, period)
+    rows = tuple(
+        ServiceCoverage(
+            service=row.service,
+            activities=row.activities,
+            deeds=row.deeds,
+            posts=row.posts,
+            appeals=row.appeals,
+        )
+        for row in result.rows
+    )
+    return CoverageFigures(
+        unit_id=unit.pk,
+        period=period,
+        services=rows,
+        covered=sum(1 for row in rows if row.total),
+    )
