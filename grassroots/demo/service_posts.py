@@ -17,6 +17,7 @@ from django.conf import settings
 
 from grassroots.accounts.models import User
 from grassroots.appeals import services as appeal_services
+from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, Category
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
 from grassroots.service.models import ServicePost
@@ -280,12 +281,14 @@ def build_posts(*, today: datetime.date, seed: int = 2026) -> int:
         )
         result = services.post_appeal_submit(
             post=post,
-            submitter=_employee_of(rng, post.department or departments["D00"]),
-            category=Category.objects.get(code=category_code),
-            title=title,
-            description=description,
-            channel=Appeal.Channel.QR,
-            department=post.department,
+            draft=AppealDraft(
+                submitter=_employee_of(rng, post.department or departments["D00"]),
+                category=Category.objects.get(code=category_code),
+                title=title,
+                description=description,
+                channel=Appeal.Channel.QR,
+                department=post.department,
+            ),
             at=at,
         )
         appeal_services.appeal_accept(
