@@ -68,11 +68,11 @@ def test_a_deed_declared_done_is_rated_and_the_list_shows_it(new_page, server):
     _no_violations(employee, "deed page (employee, rating form)")
     employee.locator("#follow-deed").click()
     employee.wait_for_url(deed_url)
-    employee.check("input[name=rate-delivered][value=yes]")
+    employee.check("input[name=rate-delivered][value=satisfied]")
     employee.locator("#rate-deed").click()
     employee.wait_for_url(deed_url)
     assert employee.locator("#rate-deed").count() == 0
-    assert employee.locator(".deed-rating").first.get_attribute("data-yes") == "1"
+    assert employee.locator(".deed-rating").first.get_attribute("data-satisfied") == "1"
     _no_violations(employee, "deed page (employee, rated)")
 
     # The public list shows the deed done, at 100 %, with the employee's answer.
@@ -82,7 +82,7 @@ def test_a_deed_declared_done_is_rated_and_the_list_shows_it(new_page, server):
     assert row.locator("progress").get_attribute("value") == "100"
     assert "100%" in row.inner_text()
     rating = row.locator(".deed-rating")
-    assert (rating.get_attribute("data-yes"), rating.get_attribute("data-no")) == ("1", "0")
+    assert (rating.get_attribute("data-satisfied"), rating.get_attribute("data-not")) == ("1", "0")
     _no_violations(visitor, "deed list, done (anonymous)")
     screenshot(visitor, "deed-list-done")
 
