@@ -257,7 +257,9 @@ def id_card_check_character(first17: str) -> str:
 
 def is_valid_id_card_number(number: str) -> bool:
     """18 characters, a real date of birth, and the right check character."""
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+    if len(number) != 18 or not number.isascii() or not number[:17].isdigit():
+        return False
+    if number[17] not in "0123456789X":
         return False
     try:
         datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

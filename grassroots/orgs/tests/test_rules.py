@@ -197,7 +197,15 @@ def test_numbers_with_their_check_character_are_valid_and_one_changed_digit_is_n
 
 
 @pytest.mark.parametrize(
-    "number", ["", "123", "11010519491331002X", "1101051949123100XX", "11010519491231002x"]
+    "number",
+    [
+        "",
+        "123",
+        "11010519491331002X",
+        "1101051949123100XX",
+        "11010519491231002x",
+        "1101051949123100𐩀X",  # a digit to isdigit(), not to int(): refused, not a crash
+    ],
 )
 def test_malformed_id_numbers_are_refused(number):
     assert not rules.is_valid_id_card_number(number)
