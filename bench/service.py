@@ -2,7 +2,7 @@
 
 1. Sign-up under contention: 50 clients, each a thread with its own database
    connection, released together on an activity with 10 places left, each calling
-   grassroots.service.services.signup. Checked after every round: exactly 10 more
+   grassroots.service.activities.services.signup. Checked after every round: exactly 10 more
    confirmed, 40 waiting (no overbooking); the latency of each call is recorded.
 2. The public deed list over 20,000 deeds: pages of `service:deeds` through the whole
    Django stack (test client, every middleware, the view, the template), anonymous
@@ -48,7 +48,7 @@ from django.utils import timezone  # noqa: E402
 from bench import service_data  # noqa: E402
 from grassroots.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from grassroots.orgs.models import OrgUnit  # noqa: E402
-from grassroots.service import services  # noqa: E402
+from grassroots.service.activities import services  # noqa: E402
 from grassroots.service.models import Activity, SignUp  # noqa: E402
 
 BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"

@@ -86,9 +86,9 @@ def ensure_deeds(*, count: int, seed: int, reset: bool) -> int:
                 "progress": 100,
                 "done_on": done_on,
                 "outcome": "已完成。",
-                "rated_yes": rng.randint(0, 8) if poor else rng.randint(0, 30),
-                "rated_partly": rng.randint(0, 10),
-                "rated_no": rng.randint(5, 12) if poor else rng.randint(0, 4),
+                "rated_satisfied": rng.randint(0, 8) if poor else rng.randint(0, 30),
+                "rated_fairly": rng.randint(0, 10),
+                "rated_not": rng.randint(5, 12) if poor else rng.randint(0, 4),
             }
         else:
             due_on = today + datetime.timedelta(days=rng.randint(-300, 200))

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.appeals import selectors, services
+from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, Category
 from grassroots.core import workcalendar
 from grassroots.orgs.models import Department, Member, OrgUnit
@@ -116,14 +117,16 @@ def build_appeals(*, today: datetime.date, count: int = 240, seed: int = 2026) -
         elif kind < 0.18:
             who["channel"] = Appeal.Channel.QR
         result = services.appeal_submit(
-            category=categories[code],
-            title=title,
-            description=text,
-            department=worker.department if rng.random() < 0.85 else rng.choice(departments),
-            urgency=rng.choices(["urgent", "normal", "complex"], weights=[10, 75, 15])[0],
-            consent_publish=rng.random() < 0.5,
+            draft=AppealDraft(
+                category=categories[code],
+                title=title,
+                description=text,
+                department=worker.department if rng.random() < 0.85 else rng.choice(departments),
+                urgency=rng.choices(["urgent", "normal", "complex"], weights=[10, 75, 15])[0],
+                consent_publish=rng.random() < 0.5,
+                **who,
+            ),
             at=at,
-            **who,
         )
         made.append(result.appeal)
         _play(rng, result.appeal, at, today, zone, made, liaison_departments, index)

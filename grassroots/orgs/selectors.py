@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -308,17 +308,31 @@ def profile_membership(user: Any) -> dict[str, Any]:
 
 
 def unit_from_parameter(
-    scope: Scope, raw: str | None, *, default: OrgUnit | None = None
+    scope: Scope,
+    raw: str | None,
+    *,
+    default: OrgUnit | None = None,
+    among: QuerySet[OrgUnit] | Sequence[OrgUnit] | None = None,
 ) -> OrgUnit | None:
     """The unit a `?unit=` parameter names: `default` when the parameter is absent or
     empty; 404 when it is not a valid id (`²`, `-1`, ten thousand digits, `%00`), names
-    no unit, or a unit the person may not see. Every unit picker reads its parameter here."""
+    no unit, or a unit the person may not see — or, with `among`, a unit not in that
+    set (the units a page offers, e.g. those the person manages). Every unit picker
+    reads its parameter here."""
     if raw is None or not raw.strip():
         return default
     pk = object_id(raw)
     if pk is None:
         raise Http404
-    return get_unit_for(scope, pk)
+    if among is None:
+        return get_unit_for(scope, pk)
+    if isinstance(among, QuerySet):
+        unit = among.filter(pk=pk).first()
+    else:
+        unit = next((candidate for candidate in among if candidate.pk == pk), None)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def no_units() -> QuerySet[OrgUnit]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
@@ -82,18 +82,12 @@ def appeal_errors(*, title: str, description: str, category: Category | None) ->
     return errors
 
 
-def appeal_submit(
-    *, draft: AppealDraft | None = None, at: datetime.datetime | None = None, **fields: Any
-) -> Submitted:
+def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) -> Submitted:
     """Raise an appeal from a draft: named, anonymous, or recorded on behalf of a worker.
 
-    Callers not yet moved to the draft may pass its fields as keywords (the demo, the
-    pairings' visits); they make the same draft. The same draft sent twice (by its
-    idempotency key) gives back the first appeal."""
-    if draft is None:
-        draft = AppealDraft(**fields)
-    elif fields:
-        raise TypeError("give a draft or its fields, not both")
+    The one intake: the pages, the JSON API, a service post's form and the visits all
+    build an `AppealDraft` and call this. The same draft sent twice (by its idempotency
+    key) gives back the first appeal."""
     at = moment(at)
     _check_draft(draft)
     if draft.idempotency_key:

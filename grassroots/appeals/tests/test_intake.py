@@ -117,32 +117,6 @@ def test_the_page_the_api_and_a_post_form_raise_the_same_appeal(world, client_fo
     assert list(post.appeals.all()) == [appeals["post-key"]]
 
 
-def test_a_draft_gives_what_its_fields_as_keywords_give(world):
-    # given a draft, and the same fields passed as keywords (callers not yet moved)
-    fields: dict[str, Any] = {
-        "channel": Channel.WEB,
-        "category": category(),
-        "title": TITLE,
-        "description": DESCRIPTION,
-        "submitter": world.employee,
-        "department": world.department_b,
-    }
-    # when both are raised
-    from_draft = services.appeal_submit(draft=AppealDraft(**fields)).appeal
-    from_keywords = services.appeal_submit(**fields).appeal
-    # then they are the same appeal but for its number
-    assert _what_was_raised(from_draft) == _what_was_raised(from_keywords)
-    assert from_draft.unit == world.branch_b
-
-
-def test_a_draft_and_keywords_together_are_a_programming_error(world):
-    draft = AppealDraft(
-        channel=Channel.WEB, category=category(), title=TITLE, description=DESCRIPTION
-    )
-    with pytest.raises(TypeError):
-        services.appeal_submit(draft=draft, title="another")
-
-
 def test_a_draft_without_a_person_or_category_is_refused_with_reasons(world):
     draft = AppealDraft(channel=Channel.API, category=None, title=" ", description="")
     with pytest.raises(ValidationError) as refused:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from grassroots.appeals import services
+from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, AppealEvent, MeToo
 from grassroots.appeals.tests.factories import category, raise_appeal
 from grassroots.core.models import AuditEntry, Deadline
@@ -125,11 +126,13 @@ def test_merge_brings_the_duplicates_submitter_along(world):
 
 def test_anonymous_appeals_keep_no_link_to_the_person(world):
     result = services.appeal_submit(
-        category=category(),
-        title="匿名反映",
-        description="宿舍热水不稳定",
-        channel="anonymous",
-        anonymous=True,
+        draft=AppealDraft(
+            category=category(),
+            title="匿名反映",
+            description="宿舍热水不稳定",
+            channel="anonymous",
+            anonymous=True,
+        )
     )
     appeal = result.appeal
     assert appeal.submitter is None and appeal.recorded_by is None
@@ -152,7 +155,13 @@ def test_anonymous_appeals_keep_no_link_to_the_person(world):
 
 def test_anonymous_rating_has_no_actor(world):
     result = services.appeal_submit(
-        category=category(), title="匿名", description="内容", channel="anonymous", anonymous=True
+        draft=AppealDraft(
+            category=category(),
+            title="匿名",
+            description="内容",
+            channel="anonymous",
+            anonymous=True,
+        )
     )
     services.appeal_accept(appeal=result.appeal, actor=world.officer_a)
     services.appeal_answer(appeal=result.appeal, actor=world.officer_a, text="已处理")
@@ -166,20 +175,24 @@ def test_anonymous_rating_has_no_actor(world):
 
 def test_the_same_form_twice_gives_back_the_first_appeal(world):
     first = services.appeal_submit(
-        category=category(),
-        title="t",
-        description="d",
-        channel="web",
-        submitter=world.employee,
-        idempotency_key="k1",
+        draft=AppealDraft(
+            category=category(),
+            title="t",
+            description="d",
+            channel="web",
+            submitter=world.employee,
+            idempotency_key="k1",
+        )
     )
     again = services.appeal_submit(
-        category=category(),
-        title="t",
-        description="d",
-        channel="web",
-        submitter=world.employee,
-        idempotency_key="k1",
+        draft=AppealDraft(
+            category=category(),
+            title="t",
+            description="d",
+            channel="web",
+            submitter=world.employee,
+            idempotency_key="k1",
+        )
     )
     assert again.repeated and again.appeal == first.appeal
     assert Appeal.objects.count() == 1
@@ -197,11 +210,13 @@ def test_the_same_form_twice_gives_back_the_first_appeal(world):
 def test_bad_input_saves_nothing(world, title, description, field):
     with pytest.raises(ValidationError) as error:
         services.appeal_submit(
-            category=category(),
-            title=title,
-            description=description,
-            channel="web",
-            submitter=world.employee,
+            draft=AppealDraft(
+                category=category(),
+                title=title,
+                description=description,
+                channel="web",
+                submitter=world.employee,
+            )
         )
     assert field in error.value.message_dict
     assert not Appeal.objects.exists()
@@ -244,19 +259,23 @@ def test_a_form_key_used_by_someone_else_is_refused(world):
         raise_appeal(world, submitter=world.officer_b, idempotency_key="same-key")
     with pytest.raises(ValidationError):
         services.appeal_submit(
-            category=named.category,
-            title="t",
-            description="d",
-            channel="anonymous",
-            anonymous=True,
-            idempotency_key="same-key",
+            draft=AppealDraft(
+                category=named.category,
+                title="t",
+                description="d",
+                channel="anonymous",
+                anonymous=True,
+                idempotency_key="same-key",
+            )
         )
     again = services.appeal_submit(
-        category=named.category,
-        title="宿舍热水",
-        description="d",
-        channel="web",
-        submitter=world.employee,
-        idempotency_key="same-key",
+        draft=AppealDraft(
+            category=named.category,
+            title="宿舍热水",
+            description="d",
+            channel="web",
+            submitter=world.employee,
+            idempotency_key="same-key",
+        )
     )
     assert again.repeated and again.appeal == named

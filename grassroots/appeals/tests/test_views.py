@@ -10,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from grassroots.appeals import services
+from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, Attachment
 from grassroots.appeals.tests.factories import category, raise_appeal
 
@@ -165,7 +166,9 @@ def test_wrong_pins_are_limited(world, client, settings):
     parameter_set(actor=None, key="appeals.code_tries_per_hour", value=3)
     services.parameters.forget_cached_values()
     result = services.appeal_submit(
-        category=category(), title="t", description="d", channel="anonymous", anonymous=True
+        draft=AppealDraft(
+            category=category(), title="t", description="d", channel="anonymous", anonymous=True
+        )
     )
     wrong = "000000" if result.pin != "000000" else "111111"
     for _ in range(3):

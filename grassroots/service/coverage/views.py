@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.periods import QUARTER, YEAR, Period
-from grassroots.core.request_values import object_id, positive_int
+from grassroots.core.request_values import positive_int
+from grassroots.orgs.selectors import unit_from_parameter
 from grassroots.service.coverage import selectors
 from grassroots.service.deeds import policy
 
@@ -44,13 +45,9 @@ def coverage(request: AuthenticatedRequest) -> HttpResponse:
     units = list(policy.units_to_manage(scope).only("name", "kind", "path"))
     if not units:
         raise Http404
-    unit = units[0]
-    wanted = request.GET.get("unit", "")
-    if wanted:
-        pk = object_id(wanted)
-        unit = next((u for u in units if u.pk == pk), None)  # type: ignore[assignment]
-        if unit is None or not policy.can_see_coverage(scope, unit):
-            raise Http404
+    unit = unit_from_parameter(scope, request.GET.get("unit"), default=units[0], among=units)
+    if unit is None or not policy.can_see_coverage(scope, unit):
+        raise Http404
     today = timezone.localdate()
     years = range(today.year - YEARS_BACK, today.year + 2)
     period = _period(request, years)

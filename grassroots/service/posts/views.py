@@ -24,8 +24,7 @@ from grassroots.appeals.intake import Channel
 from grassroots.appeals.intake_form import AppealForm
 from grassroots.appeals.services import files_check
 from grassroots.core.forms import add_service_errors
-from grassroots.core.request_values import object_id
-from grassroots.orgs.selectors import department_choices
+from grassroots.orgs.selectors import department_choices, unit_from_parameter
 from grassroots.service.models import PostVisit, ServiceDomain, ServicePost
 from grassroots.service.posts import policy, selectors, services
 from grassroots.service.posts.forms import (
@@ -164,15 +163,8 @@ def post_card(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _chosen_unit(request: HttpRequest, scope: Scope) -> OrgUnit | None:
     """The branch from ?unit= (404 when it is not one the person runs), or the only one."""
     units = policy.units_to_manage(scope)
-    raw = request.GET.get("unit", "")
-    if raw:
-        unit_pk = object_id(raw)
-        if unit_pk is None:  # "²", "-1", ten thousand digits, "%00"
-            raise Http404
-        unit = units.filter(pk=unit_pk).first()
-        if unit is None:
-            raise Http404
-        return unit
+    if request.GET.get("unit", "").strip():
+        return unit_from_parameter(scope, request.GET["unit"], among=units)
     only = list(units[:2])
     return only[0] if len(only) == 1 else None
 
