@@ -138,6 +138,9 @@ def test_pages_seen_before_signing_in_and_error_states_have_no_violations(new_pa
     response = page.goto("/orgs/members/999999/")
     assert response.status == 404
     report["not found"] = axe_violations(page)
+    response = page.goto("/insights/audit/?action=%00")
+    assert response.status == 400
+    report["unreadable request"] = axe_violations(page)
     _write("errors", report)
     assert not _failures(report), "\n" + _failures(report)
 
