@@ -16,9 +16,11 @@ from grassroots.accounts.identity import (
     normalise_employee_number,
     normalise_phone,
 )
-from grassroots.accounts.models import ORG_ROLES, Role, RoleAssignment, User
+from grassroots.accounts.models import RoleAssignment, User
+from grassroots.accounts.roles import ORG_ROLES, Role
 from grassroots.accounts.scope import forget_scope
 from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
 
 USER_FIELDS = ("employee_number", "name", "phone", "department", "has_disability", "is_active")
 PREFERENCE_FIELDS = ("prefers_large_text", "prefers_high_contrast", "language")
@@ -80,7 +82,7 @@ def user_create(
 @transaction.atomic
 def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     """Change an employee's record (not preferences, not password)."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = locked(user)
     before = snapshot(user, USER_FIELDS)
     if "employee_number" in changes:
         changes["employee_number"] = normalise_employee_number(changes["employee_number"])
@@ -117,21 +119,21 @@ def user_preferences_update(
     language: str,
 ) -> User:
     """A person's own display preferences (large text, high contrast, language)."""
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    before = snapshot(locked, PREFERENCE_FIELDS)
-    locked.prefers_large_text = prefers_large_text
-    locked.prefers_high_contrast = prefers_high_contrast
-    locked.language = language
-    locked.save(update_fields=list(PREFERENCE_FIELDS))
+    row = locked(user)
+    before = snapshot(row, PREFERENCE_FIELDS)
+    row.prefers_large_text = prefers_large_text
+    row.prefers_high_contrast = prefers_high_contrast
+    row.language = language
+    row.save(update_fields=list(PREFERENCE_FIELDS))
     audit_record(
         actor=user,
         action="user.preferences",
-        target=locked,
+        target=row,
         before=before,
-        after=snapshot(locked, PREFERENCE_FIELDS),
+        after=snapshot(row, PREFERENCE_FIELDS),
     )
     for name in PREFERENCE_FIELDS:
-        setattr(user, name, getattr(locked, name))
+        setattr(user, name, getattr(row, name))
     return user
 
 
@@ -178,11 +180,7 @@ def role_assign(
 @transaction.atomic
 def role_end(*, actor: Any, assignment: RoleAssignment, ends_on: datetime.date) -> RoleAssignment:
     """End a role assignment on a day."""
-    assignment = (
-        RoleAssignment.objects.select_for_update(of=("self",))
-        .select_related("org_unit")
-        .get(pk=assignment.pk)
-    )
+    assignment = locked(assignment, related=("org_unit",))
     before = {"ends_on": assignment.ends_on.isoformat() if assignment.ends_on else None}
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
