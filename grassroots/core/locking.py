@@ -10,8 +10,9 @@ def locked[M: models.Model](instance: M, *, related: tuple[str, ...] = ()) -> M:
     transaction: the state a service checks is the state it changes, whatever another
     request did meanwhile. Only the row itself is locked (`of=self`), so nullable
     relations may be selected with it on PostgreSQL."""
-    manager = type(instance)._default_manager
-    query = manager.select_for_update(of=("self",))
+    # _meta, not type(): request.user is a lazy proxy whose type is not the model.
+    model: type[M] = instance._meta.model  # type: ignore[assignment]
+    query = model._default_manager.select_for_update(of=("self",))
     if related:
         query = query.select_related(*related)
     return query.get(pk=instance.pk)
