@@ -22,3 +22,16 @@ def test_locked_reads_the_current_row_not_the_stale_instance():
     assert fresh.pk == day.pk
     assert fresh.note == "National Day"
     assert day.note == "国庆"
+
+
+def test_a_lazy_proxy_is_locked_as_its_model():
+    from django.utils.functional import SimpleLazyObject
+
+    # given: what request.user is
+    day = CalendarDay.objects.create(date="2026-10-02", is_workday=False)
+    lazy = SimpleLazyObject(lambda: day)
+    # when
+    with transaction.atomic():
+        fresh = locked(lazy)
+    # then
+    assert type(fresh) is CalendarDay and fresh.pk == day.pk
