@@ -100,7 +100,7 @@ def test_bad_period_falls_back_to_this_year(world):
         {"year": "²"},
         {"year": "-1", "quarter": "1"},
         {"year": "9" * 10_000},
-        {"quarter": "\x00"},
+        {"quarter": "%00"},
     ],
 )
 def test_hostile_period_parameters_fall_back_to_this_year(world, query):
@@ -115,7 +115,7 @@ def test_period_parameter_names_a_quarter(world):
     assert response.context["coverage"].period == Period.quarter(year, 3)
 
 
-@pytest.mark.parametrize("unit", ["²", "-1", "9" * 10_000, "\x00", "0", "2147483647"])
+@pytest.mark.parametrize("unit", ["²", "-1", "9" * 10_000, "%00", "0", "2147483647"])
 def test_hostile_unit_parameter_is_not_found(world, unit):
     response = client_as(world.officer_a).get(reverse(URL), {"unit": unit})
     assert response.status_code == 404
