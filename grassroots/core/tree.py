@@ -48,6 +48,11 @@ def ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(SEGMENT_WIDTH, len(path), SEGMENT_WIDTH)]
 
 
+def parent_path(path: str) -> str:
+    """The path of a node's parent ("" for a root)."""
+    return path[:-SEGMENT_WIDTH]
+
+
 def is_within(path: str, root_path: str) -> bool:
     """True when `path` is `root_path` or lies below it."""
     return bool(root_path) and path.startswith(root_path)
@@ -151,6 +156,7 @@ __all__ = [
     "child_path_expression",
     "is_within",
     "outermost",
+    "parent_path",
     "path_segment",
     "within",
     "within_any",

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from grassroots.accounts.scope import Membership, Scope
 from grassroots.core.request_values import object_id
-from grassroots.core.tree import within
+from grassroots.core.tree import parent_path, within
 from grassroots.orgs import member_order, policy
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
@@ -72,7 +72,11 @@ def member_list(scope: Scope, filters: MemberFilters) -> QuerySet[Member]:
     # only that stretch of the index (a branch secretary's list, a committee chosen in
     # the filter) instead of walking the index from the start. Scope is still decided
     # by the branch path above.
-    paths = [filters.unit.path] if filters.unit is not None else []
+    unit = filters.unit
+    # A group's members are listed under their branch (the list key is the branch's
+    # path), so a group is searched within its branch's stretch, by its own id.
+    is_group = unit is not None and unit.kind == UnitKind.GROUP
+    paths = [parent_path(unit.path) if is_group else unit.path] if unit is not None else []
     if not paths and not scope.is_admin:
         paths = list(scope.officer_paths)
     bounds = member_order.key_range(paths)
@@ -92,8 +96,10 @@ def member_list(scope: Scope, filters: MemberFilters) -> QuerySet[Member]:
         members = members.filter(status=filters.status)
     else:
         members = members.filter(status__in=Member.Status.active_values())
-    if filters.unit is not None:
-        members = members.filter(within(filters.unit.path, "branch__path"))
+    if unit is not None and is_group:
+        members = members.filter(group=unit)
+    elif unit is not None:
+        members = members.filter(within(unit.path, "branch__path"))
     if filters.cohort is not None:
         if filters.cohort <= 1950:
             members = members.filter(birth_date__lt=datetime.date(1960, 1, 1))

@@ -434,3 +434,21 @@ def test_the_quick_select_writes_what_djangos_select_writes():
     assert tags(QuickSelect(choices=grouped).render("s", 2)) == tags(
         forms.Select(choices=grouped).render("s", 2)
     )
+
+
+def test_filtering_by_a_party_group_lists_its_members(world):
+    from grassroots.accounts.scope import scope_for
+    from grassroots.orgs import selectors
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    # given a member of group A1 and another of branch A outside the group
+    in_group = MemberFactory(branch=world.branch_a, group=world.group_a)
+    outside = MemberFactory(branch=world.branch_a)
+    # when branch A's officer's list is filtered by the group (as the API allows)
+    members = selectors.member_list(
+        scope_for(world.officer_a), selectors.MemberFilters(unit=world.group_a)
+    )
+    # then the group's members are listed, and nobody else
+    assert in_group in members
+    assert outside not in members
+    assert {member.group_id for member in members} == {world.group_a.pk}
