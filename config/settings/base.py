@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "grassroots.appeals",
     "grassroots.orglife",
     "grassroots.service",
+    "grassroots.evaluation",
     "grassroots.insights",
     "grassroots.demo",
 ]
