@@ -19,10 +19,6 @@ from grassroots.core.tree import within_any
 # --- People -------------------------------------------------------------------------------
 
 
-def active_users(ids: Iterable[int]) -> QuerySet[User]:
-    return User.objects.filter(pk__in=list(ids), is_active=True)
-
-
 def users_by_ids(ids: Iterable[int]) -> QuerySet[User]:
     return User.objects.filter(pk__in=list(ids))
 
@@ -90,7 +86,7 @@ def holder_ids(
 
 def holders(**kwargs: Any) -> list[User]:
     """The active people holding a role (see `holder_ids` for the arguments)."""
-    return list(User.objects.filter(pk__in=holder_ids(**kwargs), is_active=True))
+    return list(active_users_among(holder_ids(**kwargs)))
 
 
 # --- A person's own pages -------------------------------------------------------------------

@@ -189,33 +189,28 @@ def _satisfied_share(counts: service.SatisfactionCounts) -> Decimal | None:
     return _share(counts.satisfied + counts.fairly, counts.total, minimum=MIN_ANSWERS)
 
 
-def _commitment_ratings(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
-    figures = service.commitment_figures(unit, period)
-    ratings = figures.ratings
+def _answers(counts: service.SatisfactionCounts, **context: int) -> Figure:
+    """The share of 满意 and 基本满意 among employees' answers, with the answers and the
+    context they came from as its basis."""
     return Figure(
-        _satisfied_share(ratings),
-        {
-            "published": figures.published,
-            "satisfied": ratings.satisfied,
-            "fairly": ratings.fairly,
-            "not_satisfied": ratings.not_satisfied,
+        _satisfied_share(counts),
+        context
+        | {
+            "satisfied": counts.satisfied,
+            "fairly": counts.fairly,
+            "not_satisfied": counts.not_satisfied,
         },
     )
+
+
+def _commitment_ratings(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+    figures = service.commitment_figures(unit, period)
+    return _answers(figures.ratings, published=figures.published)
 
 
 def _deeds_delivered(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
     figures = service.deed_figures(unit, period, today=today)
-    answers = figures.answers
-    return Figure(
-        _satisfied_share(answers),
-        {
-            "promised": figures.promised,
-            "done": figures.done,
-            "satisfied": answers.satisfied,
-            "fairly": answers.fairly,
-            "not_satisfied": answers.not_satisfied,
-        },
-    )
+    return _answers(figures.answers, promised=figures.promised, done=figures.done)
 
 
 def _deeds_overdue(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
