@@ -19,6 +19,7 @@ urlpatterns = [
     path("appeals/", include("grassroots.appeals.urls")),
     path("orglife/", include("grassroots.orglife.urls")),
     path("service/", include("grassroots.service.urls")),
+    path("evaluation/", include("grassroots.evaluation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,3 +6,6 @@ class EvaluationConfig(AppConfig):
     name = "grassroots.evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from grassroots.evaluation import navigation  # noqa: F401  (registers its entry)

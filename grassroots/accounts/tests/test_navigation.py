@@ -20,6 +20,7 @@ def test_an_employee_sees_only_what_everyone_may_use(world, client_for):
         reverse("home"),
         reverse("appeals:mine"),
         reverse("service:home"),
+        reverse("evaluation:home"),
         reverse("orgs:tree"),
         reverse("orgs:department_tree"),
     ]

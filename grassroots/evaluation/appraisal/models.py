@@ -1,0 +1,3 @@
+"""appraisal: the tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""campaigns: the tables."""
+
+from __future__ import annotations

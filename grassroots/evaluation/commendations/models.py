@@ -1,0 +1,3 @@
+"""commendations: the tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""schemes: the tables."""
+
+from __future__ import annotations
