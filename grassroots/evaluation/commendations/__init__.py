@@ -1,2 +1,2 @@
-"""Commendations (两优一先) with their public notice (公示), and the six haves (六有)
-computed from the records."""
+"""Commendations (两优一先): nominations, their public notice (公示), the decision and the
+honour on the record."""

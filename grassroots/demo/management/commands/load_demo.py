@@ -11,6 +11,7 @@ from django.utils import timezone
 from grassroots.accounts.models import User
 from grassroots.demo.appeals import build_appeals
 from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
+from grassroots.demo.evaluation import build_evaluation
 from grassroots.demo.orglife import (
     build_activities,
     build_development,
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             build_posts(today=today, seed=seed)
             build_commitments(today=today, seed=seed)
             build_pairings(today=today, seed=seed)
+            build_evaluation(today=today, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo enterprise loaded: {len(demo.users)} employees, "
