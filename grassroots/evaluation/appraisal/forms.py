@@ -21,7 +21,9 @@ MEASURE_CHOICES = [("", _("— only for unqualified —")), *AppraisalParticipan
 
 
 class OpenForm(StyledForm):
-    branch: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=None)
+    branch: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Branch"), queryset=None, empty_label=None
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
     def __init__(self, *args: Any, branches: QuerySet[Any], **kwargs: Any) -> None:
