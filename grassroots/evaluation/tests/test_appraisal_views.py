@@ -27,7 +27,7 @@ from grassroots.evaluation.tests.appraisal_factories import (
     graded,
     open_appraisal,
 )
-from grassroots.orgs.tests.factories import MemberFactory
+from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
 BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
@@ -354,3 +354,28 @@ def test_the_branch_pages_keep_a_fixed_number_of_queries(world, name):
         member = MemberFactory(branch=world.branch_a, user__department=world.department_a)
         AppraisalParticipant.objects.create(appraisal=appraisal, member=member, is_graded=True)
     assert _queries(client, path) == before
+
+
+def test_the_list_keeps_a_fixed_number_of_queries(world):
+    open_appraisal(world)
+    client = client_as(world.committee_officer)
+    path = url("appraisals")
+    _queries(client, path)
+    before = _queries(client, path)
+    for code in ("X1", "X2", "X3"):
+        branch = OrgUnitFactory(code=code, kind="branch", parent=world.committee)
+        MemberFactory(branch=branch)
+        services.appraisal_open(actor=world.committee_officer, branch=branch, year=2026)
+    assert len(client.get(path).context["appraisals"]) == 4
+    assert _queries(client, path) == before
+
+
+# --- The hub card -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"), [("member_a", True), ("officer_b", True), ("employee", False)]
+)
+def test_the_hub_card_shows_to_members_and_officers_only(world, who, shown):
+    html = client_as(person(world, who)).get(reverse("evaluation:home")).content.decode()
+    assert ('id="hub-appraisal"' in html) is shown
