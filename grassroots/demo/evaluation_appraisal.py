@@ -136,14 +136,22 @@ def build_appraisal(*, today: datetime.date, seed: int) -> None:
             if grade == AppraisalParticipant.Grade.EXCELLENT:
                 excellent -= 1
             entries[person.pk] = GradeEntry(grade)
-        if index == 2 and len(graded) > 2:
+        # Neither the officer nor the demo member is the one found wanting.
+        plain = [
+            p
+            for p in graded
+            if p.member.user_id != officer.pk
+            and p.member.user.employee_number != WAITING_MEMBER
+            and entries[p.pk].grade == AppraisalParticipant.Grade.QUALIFIED
+        ]
+        if index == 2 and len(plain) > 2:
             # One branch had a member found wanting: correction within a time limit.
-            entries[graded[-1].pk] = GradeEntry(
+            entries[plain[-1].pk] = GradeEntry(
                 AppraisalParticipant.Grade.UNQUALIFIED,
                 AppraisalParticipant.Measure.CORRECT,
                 datetime.date(today.year, 6, 30),
             )
-            entries[graded[-2].pk] = GradeEntry(AppraisalParticipant.Grade.BASICALLY_QUALIFIED)
+            entries[plain[-2].pk] = GradeEntry(AppraisalParticipant.Grade.BASICALLY_QUALIFIED)
         services.grades_propose(
             actor=officer, appraisal=appraisal, entries=entries, today=decided_on
         )
