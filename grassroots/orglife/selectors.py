@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -268,6 +269,117 @@ def quorum(meeting: Meeting) -> tuple[int, int]:
     """(present, entitled) among those who count for the quorum."""
     rows = Attendance.objects.filter(meeting=meeting, counts_for_quorum=True)
     return rows.filter(status=Attendance.Status.PRESENT).count(), rows.count()
+
+
+@dataclass(frozen=True)
+class AppraisalMeeting:
+    """A branch's 民主评议 meeting as evaluation's democratic appraisal reads it: held or
+    not, and whether more than half of the full members (those entitled to vote) came."""
+
+    pk: int
+    topic: str
+    starts_at: datetime.datetime
+    held_on: datetime.date | None
+    is_held: bool
+    present: int  # full members present
+    entitled: int  # full members expected
+
+    @property
+    def is_quorate(self) -> bool:
+        return rules.quorum_met(self.present, self.entitled)
+
+
+def appraisal_meetings(branch: OrgUnit, *, year: int) -> list[AppraisalMeeting]:
+    """The branch's 民主评议 meetings of the year (planned or held, not cancelled), newest
+    first, each with its quorum among the voting members. One query."""
+    voting = Q(attendances__counts_for_quorum=True)
+    rows = (
+        Meeting.objects.filter(unit=branch, kind=rules.APPRAISAL, starts_at__year=year)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .annotate(
+            entitled=Count("attendances", filter=voting),
+            present=Count(
+                "attendances",
+                filter=voting & Q(attendances__status=Attendance.Status.PRESENT),
+            ),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+    return [
+        AppraisalMeeting(
+            pk=m.pk,
+            topic=m.topic,
+            starts_at=m.starts_at,
+            held_on=m.held_on,
+            is_held=m.status == Meeting.Status.HELD,
+            present=m.present,
+            entitled=m.entitled,
+        )
+        for m in rows
+    ]
+
+
+@dataclass(frozen=True)
+class MissedMeeting:
+    pk: int
+    topic: str
+    kind_label: str
+    held_on: datetime.date
+    status: str  # Attendance.Status: on leave or absent
+
+
+@dataclass(frozen=True)
+class MemberAttendance:
+    """One member's attendance at the held meetings of a year, as facts."""
+
+    member_id: int
+    expected: int
+    present: int
+    leave: int
+    absent: int
+    missed: tuple[MissedMeeting, ...]  # the meetings they were not at, newest first
+
+
+def members_attendance(member_ids: Sequence[int], *, year: int) -> dict[int, MemberAttendance]:
+    """For each member, the held meetings of the year they were expected at and whether
+    they came. Every member asked for has an entry. One query, however many members."""
+    labels = dict(Meeting.Kind.choices)
+    tallies: dict[int, dict[str, int]] = {pk: defaultdict(int) for pk in member_ids}
+    missed: dict[int, list[MissedMeeting]] = {pk: [] for pk in member_ids}
+    rows = (
+        Attendance.objects.filter(
+            member_id__in=list(member_ids),
+            meeting__status=Meeting.Status.HELD,
+            meeting__held_on__year=year,
+        )
+        .order_by("-meeting__held_on", "-meeting_id")
+        .values_list(
+            "member_id",
+            "status",
+            "meeting_id",
+            "meeting__topic",
+            "meeting__kind",
+            "meeting__held_on",
+        )
+    )
+    for member_id, status, meeting_id, topic, kind, held_on in rows:
+        tallies[member_id][status] += 1
+        tallies[member_id]["expected"] += 1
+        if status != Attendance.Status.PRESENT and held_on is not None:
+            missed[member_id].append(
+                MissedMeeting(meeting_id, topic, str(labels.get(kind, kind)), held_on, status)
+            )
+    return {
+        pk: MemberAttendance(
+            member_id=pk,
+            expected=tallies[pk]["expected"],
+            present=tallies[pk][Attendance.Status.PRESENT],
+            leave=tallies[pk][Attendance.Status.LEAVE],
+            absent=tallies[pk][Attendance.Status.ABSENT],
+            missed=tuple(missed[pk]),
+        )
+        for pk in member_ids
+    }
 
 
 def talk_status(branch: OrgUnit, *, year: int, on: datetime.date) -> TalkStatus:

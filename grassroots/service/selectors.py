@@ -17,6 +17,7 @@ What "in the period" means, part by part:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,10 @@ __all__ = [
     "CoverageFigures",
     "DeedFigures",
     "PairingFigures",
+    "PersonActivity",
+    "PersonCommitment",
+    "PersonPairing",
+    "PersonServiceRecord",
     "SatisfactionCounts",
     "ServiceCoverage",
     "activity_figures",
@@ -56,6 +61,7 @@ __all__ = [
     "coverage_figures",
     "deed_figures",
     "pairing_figures",
+    "people_service_records",
 ]
 
 
@@ -263,6 +269,126 @@ def activity_figures(unit: OrgUnit, period: Period) -> ActivityFigures:
         hours=taking_part["hours"] or Decimal(0),
         beneficiaries=activities["helped"],
     )
+
+
+# --- One person's year, for the democratic appraisal --------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonCommitment:
+    pk: int
+    text: str
+    status: str  # Commitment.Status
+    ratings: SatisfactionCounts
+
+
+@dataclass(frozen=True)
+class PersonPairing:
+    pk: int  # the pairing's page says whom it helps, to those allowed to know
+    started_on: datetime.date
+    ended_on: datetime.date | None
+    visits: int  # visits made in the year
+
+
+@dataclass(frozen=True)
+class PersonActivity:
+    pk: int
+    title: str
+    starts_at: datetime.datetime
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class PersonServiceRecord:
+    """What one person did as a member in a year: facts with their records, no score."""
+
+    user_id: int
+    commitments: tuple[PersonCommitment, ...]
+    pairings: tuple[PersonPairing, ...]
+    activities: tuple[PersonActivity, ...]
+
+    @property
+    def visits(self) -> int:
+        return sum(p.visits for p in self.pairings)
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((a.hours for a in self.activities), Decimal(0))
+
+
+def people_service_records(user_ids: Sequence[int], *, year: int) -> dict[int, PersonServiceRecord]:
+    """For each person: their commitments of the year (submitted or beyond) with the
+    employees' ratings, their pairings live in the year with the visits made in it, and
+    the held activities of the year they took part in with their hours. Every person
+    asked for has an entry. Four queries, however many people."""
+    ids = list(user_ids)
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    commitments = list(
+        Commitment.objects.filter(member_id__in=ids, year=year)
+        .exclude(status=Commitment.Status.DRAFT)
+        .order_by("pk")
+        .values_list("pk", "member_id", "text", "status")
+    )
+    scores: dict[int, dict[str, int]] = {}
+    for commitment_id, score, n in (
+        CommitmentRating.objects.filter(commitment_id__in=[c[0] for c in commitments])
+        .order_by()
+        .values_list("commitment_id", "score")
+        .annotate(n=Count("pk"))
+    ):
+        scores.setdefault(commitment_id, {})[score] = n
+    pairings = (
+        Pairing.objects.filter(member_id__in=ids, started_on__lte=last)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+        .annotate(
+            year_visits=Count("visits", filter=Q(visits__date__gte=first, visits__date__lte=last))
+        )
+        .order_by("started_on", "pk")
+        .values_list("pk", "member_id", "started_on", "ended_on", "year_visits")
+    )
+    taking_part = (
+        SignUp.objects.filter(
+            user_id__in=ids,
+            status=SignUp.Status.CONFIRMED,
+            attended=True,
+            activity__status=Activity.Status.HELD,
+            activity__starts_at__year=year,
+        )
+        .order_by("activity__starts_at", "pk")
+        .values_list("user_id", "activity_id", "activity__title", "activity__starts_at", "hours")
+    )
+    by_person: dict[int, dict[str, list[Any]]] = {
+        pk: {"commitments": [], "pairings": [], "activities": []} for pk in ids
+    }
+    for pk, member_id, text, status in commitments:
+        counted = scores.get(pk, {})
+        by_person[member_id]["commitments"].append(
+            PersonCommitment(
+                pk,
+                text,
+                status,
+                SatisfactionCounts(
+                    satisfied=counted.get(Satisfaction.SATISFIED, 0),
+                    fairly=counted.get(Satisfaction.FAIRLY, 0),
+                    not_satisfied=counted.get(Satisfaction.NOT, 0),
+                ),
+            )
+        )
+    for pk, member_id, started_on, ended_on, visits in pairings:
+        by_person[member_id]["pairings"].append(PersonPairing(pk, started_on, ended_on, visits))
+    for user_id, activity_id, title, starts_at, hours in taking_part:
+        by_person[user_id]["activities"].append(
+            PersonActivity(activity_id, title, starts_at, hours or Decimal(0))
+        )
+    return {
+        pk: PersonServiceRecord(
+            user_id=pk,
+            commitments=tuple(parts["commitments"]),
+            pairings=tuple(parts["pairings"]),
+            activities=tuple(parts["activities"]),
+        )
+        for pk, parts in by_person.items()
+    }
 
 
 # --- Five-services coverage -------------------------------------------------------------

@@ -1,0 +1,164 @@
+"""Reads of the democratic appraisal, already scoped: 404 for what a person may not see.
+The year's records beside each member are read through orglife's and service's read
+contracts, never copied."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from grassroots.accounts.scope import Scope
+from grassroots.core.tree import within_any
+from grassroots.evaluation.appraisal import policy
+from grassroots.evaluation.appraisal.models import (
+    Appraisal,
+    AppraisalParticipant,
+    MutualSuggestion,
+)
+from grassroots.evaluation.rules import GRADES
+from grassroots.orglife import selectors as orglife
+from grassroots.service import selectors as service
+
+if TYPE_CHECKING:
+    from grassroots.orglife.selectors import AppraisalMeeting, MemberAttendance
+    from grassroots.service.selectors import PersonServiceRecord
+
+
+def visible_appraisals(scope: Scope) -> QuerySet[Appraisal]:
+    """Appraisals of the branches the person runs, and those they take part in."""
+    if not scope.is_authenticated:
+        return Appraisal.objects.none()
+    query = Appraisal.objects.select_related("branch")
+    if scope.is_admin:
+        return query
+    mine = Q(participants__member_id=scope.member_id) if scope.member_id else Q(pk__in=[])
+    if scope.officer_paths:
+        ran = Appraisal.objects.filter(within_any(scope.officer_paths, "branch__path"))
+        return query.filter(Q(pk__in=ran.values("pk")) | mine).distinct()
+    return query.filter(mine).distinct()
+
+
+def appraisal_list(scope: Scope) -> list[Appraisal]:
+    """For the index: newest year first, with the counts an officer needs. Two queries
+    at most, whatever the number of appraisals."""
+    return list(
+        visible_appraisals(scope)
+        .annotate(
+            people=Count("participants", distinct=True),
+            graded=Count("participants", filter=Q(participants__is_graded=True), distinct=True),
+            self_written=Count(
+                "participants",
+                filter=~Q(participants__self_assessment=""),
+                distinct=True,
+            ),
+        )
+        .order_by("-year", "branch__path")[:200]
+    )
+
+
+def get_appraisal_for(scope: Scope, pk: int) -> Appraisal:
+    appraisal = visible_appraisals(scope).filter(pk=pk).first()
+    if appraisal is None:
+        raise Http404
+    return appraisal
+
+
+def own_participant(scope: Scope, appraisal: Appraisal) -> AppraisalParticipant | None:
+    if scope.member_id is None:
+        return None
+    return (
+        AppraisalParticipant.objects.select_related("member__user")
+        .filter(appraisal=appraisal, member_id=scope.member_id)
+        .first()
+    )
+
+
+def participants(appraisal: Appraisal) -> list[AppraisalParticipant]:
+    """Graded (full) members first, then probationary members, by employee number."""
+    return list(
+        AppraisalParticipant.objects.filter(appraisal=appraisal)
+        .select_related("member__user")
+        .order_by("-is_graded", "member__user__employee_number")
+    )
+
+
+def get_participant_for(scope: Scope, appraisal: Appraisal, pk: int) -> AppraisalParticipant:
+    """One participant's page: the branch's officers, or the member themself."""
+    participant = (
+        AppraisalParticipant.objects.select_related("member__user")
+        .filter(appraisal=appraisal, pk=pk)
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    if not (policy.can_manage(scope, appraisal) or participant.member_id == scope.member_id):
+        raise Http404
+    return participant
+
+
+@dataclass(frozen=True)
+class GradeCounts:
+    """Suggestions a member received, per grade; no names."""
+
+    excellent: int = 0
+    qualified: int = 0
+    basically_qualified: int = 0
+    unqualified: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.excellent + self.qualified + self.basically_qualified + self.unqualified
+
+
+def suggestion_counts(appraisal: Appraisal) -> dict[int, GradeCounts]:
+    """Counts per grade for each graded participant. For the branch committee only.
+    One query."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for assessee_id, grade, n in (
+        MutualSuggestion.objects.filter(appraisal=appraisal)
+        .order_by()
+        .values_list("assessee_id", "grade")
+        .annotate(n=Count("pk"))
+    ):
+        if grade in GRADES:
+            counts[assessee_id][grade] = n
+    return {pk: GradeCounts(**grades) for pk, grades in counts.items()}
+
+
+def suggestions_by(assessor: AppraisalParticipant) -> dict[int, str]:
+    """The assessor's own suggestions (for their own form only)."""
+    return dict(
+        MutualSuggestion.objects.filter(assessor=assessor).values_list("assessee_id", "grade")
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The year's records of one member, as facts with links: never a score."""
+
+    attendance: MemberAttendance
+    service: PersonServiceRecord
+
+
+def evidence(appraisal: Appraisal, people: list[AppraisalParticipant]) -> dict[int, Evidence]:
+    """Evidence per participant id. Five queries, however many members."""
+    attendance = orglife.members_attendance([p.member_id for p in people], year=appraisal.year)
+    records = service.people_service_records(
+        [p.member.user_id for p in people], year=appraisal.year
+    )
+    return {p.pk: Evidence(attendance[p.member_id], records[p.member.user_id]) for p in people}
+
+
+def appraisal_meetings(appraisal: Appraisal) -> list[AppraisalMeeting]:
+    """The branch's 民主评议 meetings of the appraisal's year, as orglife recorded them."""
+    return orglife.appraisal_meetings(appraisal.branch, year=appraisal.year)
+
+
+def decided_meeting(appraisal: Appraisal) -> AppraisalMeeting | None:
+    if appraisal.meeting_id is None:
+        return None
+    return next((m for m in appraisal_meetings(appraisal) if m.pk == appraisal.meeting_id), None)
