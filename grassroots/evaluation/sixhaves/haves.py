@@ -34,7 +34,7 @@ NAMES: dict[str, Promise] = {
 SHORT_NAMES: dict[str, Promise] = {
     "leadership": gettext_lazy("Leadership"),
     "backbone": gettext_lazy("Backbone"),
-    "place": gettext_lazy("Place"),
+    "place": gettext_lazy("Service place"),
     "carriers": gettext_lazy("Carriers"),
     "systems": gettext_lazy("Systems"),
     "results": gettext_lazy("Results"),
@@ -226,7 +226,9 @@ def _carriers(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have
         Fact(_("Service posts active"), str(carriers.posts)),
         Fact(_("Activities held in the year"), str(carriers.activities)),
     ]
-    threshold = _("At least %(posts)s service posts and %(activities)s activities held.") % {
+    threshold = _(
+        "Service posts: at least %(posts)s; activities held: at least %(activities)s."
+    ) % {
         "posts": thresholds.min_posts,
         "activities": thresholds.min_activities,
     }

@@ -130,14 +130,13 @@ def carriers(
     }
     if posts >= minimum_posts and activities >= minimum_activities:
         return Judgement(
-            State.MET,
-            _("%(posts)s service posts and %(activities)s activities held.") % values,
+            State.MET, _("Service posts: %(posts)s; activities held: %(activities)s.") % values
         )
     return Judgement(
         State.NOT_MET,
         _(
-            "%(posts)s service posts and %(activities)s activities held; at least "
-            "%(minimum_posts)s posts and %(minimum_activities)s activities needed."
+            "Service posts: %(posts)s, activities held: %(activities)s; needed at least "
+            "%(minimum_posts)s and %(minimum_activities)s."
         )
         % values,
     )
