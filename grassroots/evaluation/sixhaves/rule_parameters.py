@@ -7,8 +7,8 @@ Defaults, and why:
   hold up;
 - carriers: at least **1** service post and **4** activities held in the year (one a
   quarter), so that a branch serves in more than one form;
-- systems: **90 %** of the 三会一课 periods that are over had their meetings held (one
-  gap in a year of monthly meetings is tolerated, two are not);
+- systems: **90 %** of the 三会一课 periods that are over had their meetings held (a
+  branch with a committee owes about fifty a year: a handful of gaps, not a pattern);
 - results: response rate **90 %**, resolution rate **80 %**, satisfaction rate **85 %**
   (the appeals' rates, judged from 5 answers on), and **80 %** of the answers on the
   branch's practical deeds saying they were delivered (满意 or 基本满意).

@@ -46,7 +46,9 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     root = orgs.unit_from_parameter(scope, request.GET.get("unit"))
     if root is None:
-        committees = orgs.units_at_paths(scope.committee_paths).order_by("path")
+        committees = (
+            orgs.root_units() if scope.is_admin else orgs.units_at_paths(scope.committee_paths)
+        ).order_by("path")
         root = next((u for u in committees if policy.can_view_overview(scope, u)), None)
         if root is None:
             branch = (

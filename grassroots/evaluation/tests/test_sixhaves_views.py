@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from grassroots.core.models import AuditEntry
+from grassroots.core import parameters
+from grassroots.core.models import AuditEntry, RuleParameter
 from grassroots.evaluation.sixhaves.models import SixHavesPlace
 from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
@@ -126,6 +127,42 @@ def test_the_committee_officer_sees_every_branch_in_tree_order(world):
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert branch_url(world.branch_a) in html
+
+
+def test_an_administrator_sees_the_top_committee(world):
+    response = client_as(world.admin).get(OVERVIEW)
+    assert response.status_code == 200 and response.context["root"] == world.committee
+
+
+def test_a_threshold_changed_by_an_administrator_changes_the_judgement(world):
+    # given branch A has no service post and no activity: carriers not met
+    client = client_as(world.officer_a)
+    haves = {h.key: h for h in client.get(branch_url(world.branch_a)).context["result"].haves}
+    assert haves["carriers"].state == "not_met"
+    # when the administrator asks for none of either
+    for key in ("evaluation.sixhaves_min_posts", "evaluation.sixhaves_min_activities"):
+        RuleParameter.objects.update_or_create(key=key, defaults={"value": 0})
+    parameters.forget_cached_values()
+    # then the same records meet it, and the threshold shown says so
+    haves = {h.key: h for h in client.get(branch_url(world.branch_a)).context["result"].haves}
+    assert haves["carriers"].state == "met"
+    assert "0" in haves["carriers"].threshold
+
+
+def test_the_branch_page_reads_a_fixed_number_of_queries(world):
+    client = client_as(world.officer_a)
+    client.get(branch_url(world.branch_a))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(branch_url(world.branch_a)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(5):
+        MemberFactory(branch=world.branch_a, group=world.group_a)
+    OrgUnitFactory(kind=OrgUnit.Kind.GROUP, parent=world.branch_a, code="A2")
+    assert queries() == before
 
 
 def test_a_branch_officer_is_taken_to_their_branch(world):
