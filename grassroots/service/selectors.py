@@ -11,7 +11,10 @@ What "in the period" means, part by part:
   every rating they received (the year-end rating often comes in January);
 - deeds count when they are due in the period (dropped ones apart);
 - pairings count when they were live on any day of the period, visits when made in it;
-- activities count when they start in the period and were held.
+- activities count when they start in the period and were held;
+- service posts count when active now and set up before the period ended (a post keeps
+  no history of when it was stood down); a person serves through a carrier when they
+  hold an active post or have a commitment published for a year the period touches.
 """
 
 from __future__ import annotations

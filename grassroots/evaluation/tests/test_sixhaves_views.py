@@ -75,8 +75,9 @@ def test_others_get_not_found_for_a_branchs_six_haves(world, who):
 
 def test_a_missing_branch_a_group_and_a_committee_look_the_same(world):
     client = client_as(world.admin)
-    for pk in (999_999, world.group_a.pk, world.committee.pk):
+    for pk in (999_999, 10**25, world.group_a.pk, world.committee.pk):
         assert client.get(reverse("evaluation:sixhaves_branch", args=[pk])).status_code == 404
+        assert client.get(reverse("evaluation:sixhaves_place", args=[pk])).status_code == 404
 
 
 def test_an_anonymous_visitor_is_asked_to_sign_in_for_a_branch(world):
