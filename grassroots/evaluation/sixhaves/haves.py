@@ -79,15 +79,6 @@ class BranchHaves:
     figures: BranchFigures
     haves: tuple[Have, ...]
 
-    @property
-    def unit(self) -> object:
-        return self.figures.unit
-
-    def counts(self) -> dict[str, int]:
-        return {
-            state.value: sum(1 for have in self.haves if have.state == state) for state in State
-        }
-
 
 def _url(name: str, *args: object, **query: str | int) -> str:
     url = reverse(name, args=args)
