@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
 from grassroots.accounts.selectors import all_users, holder_ids
-from grassroots.appeals import policy, rates, similarity
+from grassroots.appeals import policy, rate_facts, rates, similarity
 from grassroots.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -301,6 +302,69 @@ def appeal_figures(
         counts=counts,
         rates=rates.rates_for(counts),
     )
+
+
+@dataclass(frozen=True)
+class UnitRates:
+    """The three rates of one unit's subtree over a period, and the counts behind them:
+    the same numbers `appeal_figures` gives for the unit (a test holds them together)."""
+
+    unit_id: int
+    period: Period
+    counts: RateCounts
+    rates: Rates
+
+
+def appeal_rates_of(
+    units: Sequence[OrgUnit],
+    period: Period,
+    *,
+    within: OrgUnit,
+    now: datetime.datetime | None = None,
+) -> dict[int, UnitRates]:
+    """Unit id → the three rates of its subtree, for many units at once (a committee's
+    branches): the appeals are selected by `within`'s subtree, which holds `units`, and
+    each unit gets the counts of the organisations at or under it, by the one
+    definition (`rate_facts`). Two queries whatever the number of units."""
+    now = now or timezone.now()
+    units = list(units)
+    by_path = {unit.path: unit.pk for unit in units}
+    totals = {unit.pk: dict.fromkeys(rate_facts.COUNT_FIELDS, 0) for unit in units}
+    subtree = Appeal.objects.order_by()
+    readings = (
+        (
+            rate_facts.responses(
+                subtree.filter(first_unit__path__startswith=within.path),
+                start=period.starts,
+                end=period.ends,
+                now=now,
+            ),
+            "first_unit__path",
+            rate_facts.response_counts(),
+        ),
+        (
+            rate_facts.answers(
+                subtree.filter(unit__path__startswith=within.path),
+                start=period.starts,
+                end=period.ends,
+            ),
+            "unit__path",
+            rate_facts.answer_counts(),
+        ),
+    )
+    for rows, field, counts in readings:
+        for row in rows.values(field).annotate(**counts):
+            path = row[field]
+            for ancestor in [*ancestor_paths(path), path]:
+                if ancestor in by_path:
+                    target = totals[by_path[ancestor]]
+                    for name in counts:
+                        target[name] += row[name] or 0
+    result = {}
+    for pk, values in totals.items():
+        counted = rate_facts.counts_of(values)
+        result[pk] = UnitRates(pk, period, counted, rates.rates_for(counted))
+    return result
 
 
 def rate_breakdown(

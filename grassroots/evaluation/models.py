@@ -5,3 +5,4 @@ from grassroots.evaluation.appraisal.models import *  # noqa: F403
 from grassroots.evaluation.campaigns.models import *  # noqa: F403
 from grassroots.evaluation.commendations.models import *  # noqa: F403
 from grassroots.evaluation.schemes.models import *  # noqa: F403
+from grassroots.evaluation.sixhaves.models import *  # noqa: F403

@@ -13,7 +13,7 @@ from django.http import Http404
 from grassroots.accounts.scope import Membership, Scope
 from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
-from grassroots.orgs import member_order, policy
+from grassroots.orgs import health, member_order, policy
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
 
@@ -451,6 +451,75 @@ def committee_post_counts(
         posts = posts.filter(within(within_path, "unit__path"), unit__kind=UnitKind.BRANCH)
     rows = posts.order_by().values("unit_id").annotate(n=Count("id"))
     return {row["unit_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class BranchLeadership:
+    """A branch's leadership on a day, as the organisation rules judge it: a secretary
+    in post; the committee of at least `committee_min_size` posts that a branch with
+    `committee_threshold` or more full members elects (`committee_required`); and its
+    term (`term_ends_on`, None when not recorded). Full members are counted as they
+    stand now (stages keep no history)."""
+
+    unit_id: int
+    has_secretary: bool
+    committee_posts: int
+    full_members: int
+    committee_required: bool
+    committee_threshold: int  # full members from which a committee is elected
+    committee_min_size: int
+    term_ends_on: datetime.date | None
+
+    @property
+    def committee_complete(self) -> bool:
+        return not self.committee_required or self.committee_posts >= self.committee_min_size
+
+
+def branch_leadership(root: OrgUnit, *, on: datetime.date) -> dict[int, BranchLeadership]:
+    """Branch id → its leadership on the day, for every active branch at or under
+    `root`. Three queries whatever the size of the subtree (and the rule parameters)."""
+    limits = health.current_limits()
+    branches = list(
+        units_within(root.path, kinds=[UnitKind.BRANCH], active_only=True).values_list(
+            "pk", "term_ends_on"
+        )
+    )
+    held = (
+        OrgPost.objects.filter(within(root.path, "unit__path"), starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by()
+        .values_list("unit_id")
+        .annotate(
+            committee=Count("pk", filter=Q(kind__in=PostKind.committee_values())),
+            secretary=Count("pk", filter=Q(kind=PostKind.SECRETARY)),
+        )
+    )
+    posts = {unit_id: (committee, secretary) for unit_id, committee, secretary in held}
+    full = dict(
+        Member.objects.filter(
+            within(root.path, "branch__path"),
+            stage=MemberStage.FULL,
+            # in good standing, as the health checks count them (retained members not)
+            status__in=[MemberStatus.NORMAL, MemberStatus.RESTORED],
+        )
+        .order_by()  # the default ordering would join the users table into the count
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+    )
+    result = {}
+    for pk, term_ends_on in branches:
+        committee, secretary = posts.get(pk, (0, 0))
+        result[pk] = BranchLeadership(
+            unit_id=pk,
+            has_secretary=secretary > 0,
+            committee_posts=committee,
+            full_members=full.get(pk, 0),
+            committee_required=full.get(pk, 0) >= limits.committee_threshold,
+            committee_threshold=limits.committee_threshold,
+            committee_min_size=limits.committee_min_size,
+            term_ends_on=term_ends_on,
+        )
+    return result
 
 
 def current_posts_of(member: Member) -> QuerySet[OrgPost]:

@@ -11,13 +11,16 @@ What "in the period" means, part by part:
   every rating they received (the year-end rating often comes in January);
 - deeds count when they are due in the period (dropped ones apart);
 - pairings count when they were live on any day of the period, visits when made in it;
-- activities count when they start in the period and were held.
+- activities count when they start in the period and were held;
+- service posts count when active now and set up before the period ended (a post keeps
+  no history of when it was stood down); a person serves through a carrier when they
+  hold an active post or have a commitment published for a year the period touches.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -27,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from grassroots.core.satisfaction import Satisfaction
+from grassroots.core.tree import ancestor_paths
 from grassroots.orgs.selectors import unit_ids_within_any
 from grassroots.service.coverage.selectors import coverage
 from grassroots.service.models import (
@@ -35,6 +39,7 @@ from grassroots.service.models import (
     CommitmentRating,
     Deed,
     Pairing,
+    ServicePost,
     SignUp,
     Visit,
 )
@@ -46,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ActivityFigures",
+    "CarrierFigures",
     "CommitmentFigures",
     "CoverageFigures",
     "DeedFigures",
@@ -56,12 +62,16 @@ __all__ = [
     "PersonServiceRecord",
     "SatisfactionCounts",
     "ServiceCoverage",
+    "ServingUsers",
     "activity_figures",
+    "carrier_figures_of",
     "commitment_figures",
     "coverage_figures",
     "deed_figures",
+    "deed_figures_of",
     "pairing_figures",
     "people_service_records",
+    "serving_users",
 ]
 
 
@@ -174,6 +184,71 @@ def deed_figures(
             satisfied=row["satisfied"], fairly=row["fairly"], not_satisfied=row["not_satisfied"]
         ),
     )
+
+
+def deed_figures_of(
+    units: Sequence[OrgUnit],
+    period: Period,
+    *,
+    within: OrgUnit,
+    today: datetime.date | None = None,
+) -> dict[int, DeedFigures]:
+    """Unit id → `deed_figures` of its subtree, for many units at once (a committee's
+    branches): the deeds are selected by `within`'s subtree, which holds `units`, and
+    each unit gets those of the organisations at or under it. One query."""
+    today = today or timezone.localdate()
+    done = Q(status=Deed.Status.DONE)
+    rows = (
+        Deed.objects.filter(
+            unit_id__in=_subtree(within), due_on__gte=period.first, due_on__lte=period.last
+        )
+        .order_by()
+        .values("unit__path")
+        .annotate(
+            promised=Count("pk", filter=~Q(status=Deed.Status.DROPPED)),
+            done=Count("pk", filter=done),
+            overdue=Count("pk", filter=Q(status=Deed.Status.OPEN, due_on__lt=today)),
+            dropped=Count("pk", filter=Q(status=Deed.Status.DROPPED)),
+            satisfied=Coalesce(Sum("rated_satisfied", filter=done), 0),
+            fairly=Coalesce(Sum("rated_fairly", filter=done), 0),
+            not_satisfied=Coalesce(Sum("rated_not", filter=done), 0),
+        )
+    )
+    names = ("promised", "done", "overdue", "dropped", "satisfied", "fairly", "not_satisfied")
+    totals = _summed_per_unit(units, rows, "unit__path", names)
+    return {
+        pk: DeedFigures(
+            unit_id=pk,
+            period=period,
+            promised=values["promised"],
+            done=values["done"],
+            overdue=values["overdue"],
+            dropped=values["dropped"],
+            answers=SatisfactionCounts(
+                satisfied=values["satisfied"],
+                fairly=values["fairly"],
+                not_satisfied=values["not_satisfied"],
+            ),
+        )
+        for pk, values in totals.items()
+    }
+
+
+def _summed_per_unit(
+    units: Sequence[OrgUnit], rows: Iterable[Any], field: str, names: Sequence[str]
+) -> dict[int, dict[str, int]]:
+    """Rows counted per organisation path, added up for each of `units` over the
+    organisations at or under it."""
+    by_path = {unit.path: unit.pk for unit in units}
+    totals = {unit.pk: dict.fromkeys(names, 0) for unit in units}
+    for row in rows:
+        path = row[field]
+        for ancestor in [*ancestor_paths(path), path]:
+            if ancestor in by_path:
+                target = totals[by_path[ancestor]]
+                for name in names:
+                    target[name] += row[name] or 0
+    return totals
 
 
 # --- Pairings and visits ----------------------------------------------------------------
@@ -389,6 +464,86 @@ def people_service_records(user_ids: Sequence[int], *, year: int) -> dict[int, P
         )
         for pk, parts in by_person.items()
     }
+
+
+@dataclass(frozen=True)
+class CarrierFigures:
+    """The service carriers an organisation's subtree offered in a period."""
+
+    unit_id: int
+    period: Period
+    posts: int  # active service posts (示范岗, 责任区, 流动服务岗) set up by the period's end
+    activities: int  # activities held that started in the period
+
+
+def carrier_figures_of(
+    units: Sequence[OrgUnit], period: Period, *, within: OrgUnit
+) -> dict[int, CarrierFigures]:
+    """Unit id → its subtree's service posts and activities held, for many units at
+    once (selected by `within`'s subtree, which holds `units`). Two queries. A post
+    keeps no history of when it was stood down, so the posts active now count."""
+    posts = (
+        ServicePost.objects.filter(
+            unit_id__in=_subtree(within), is_active=True, created_at__lt=period.ends
+        )
+        .order_by()
+        .values("unit__path")
+        .annotate(posts=Count("pk"))
+    )
+    held = (
+        Activity.objects.filter(
+            unit_id__in=_subtree(within),
+            status=Activity.Status.HELD,
+            starts_at__gte=period.starts,
+            starts_at__lt=period.ends,
+        )
+        .order_by()
+        .values("unit__path")
+        .annotate(activities=Count("pk"))
+    )
+    post_totals = _summed_per_unit(units, posts, "unit__path", ("posts",))
+    activity_totals = _summed_per_unit(units, held, "unit__path", ("activities",))
+    return {
+        unit.pk: CarrierFigures(
+            unit_id=unit.pk,
+            period=period,
+            posts=post_totals[unit.pk]["posts"],
+            activities=activity_totals[unit.pk]["activities"],
+        )
+        for unit in units
+    }
+
+
+@dataclass(frozen=True)
+class ServingUsers:
+    """Who among some people serves through a carrier: holding an active service post,
+    or with a commitment the branch approved (published) for a year the period touches."""
+
+    post_holders: frozenset[int]
+    committed: frozenset[int]
+
+    @property
+    def serving(self) -> frozenset[int]:
+        return self.post_holders | self.committed
+
+
+def serving_users(among: Any, period: Period) -> ServingUsers:
+    """The users of `among` (user ids, or a subquery of them — a branch's members) who
+    hold a service post or an approved commitment, whichever organisation runs it. Two
+    queries."""
+    holders = ServicePost.holders.through.objects.filter(
+        user_id__in=among, servicepost__is_active=True
+    ).values_list("user_id", flat=True)
+    committed = Commitment.objects.filter(
+        member_id__in=among,
+        status=Commitment.Status.PUBLISHED,
+        year__gte=period.first.year,
+        year__lte=period.last.year,
+    ).values_list("member_id", flat=True)
+    return ServingUsers(
+        post_holders=frozenset(holders.order_by().distinct()),
+        committed=frozenset(committed.order_by().distinct()),
+    )
 
 
 # --- Five-services coverage -------------------------------------------------------------

@@ -1,0 +1,315 @@
+"""The six haves of a branch as a page shows them: each judged (met / not met / cannot
+judge) with the facts behind it, the threshold it is held to, and links to the records
+on the pages of the apps that keep them, filtered to the branch and the year where
+those pages accept it. No points, no ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grassroots.evaluation.sixhaves import rules
+from grassroots.evaluation.sixhaves.rules import Judgement, Measure, State
+
+if TYPE_CHECKING:
+    from grassroots.evaluation.sixhaves.selectors import BranchFigures, Thresholds
+
+# The six, in RULES.md's order and words.
+NAMES: dict[str, Promise] = {
+    "leadership": gettext_lazy("A strong and capable leadership (坚强有力的领导班子)"),
+    "backbone": gettext_lazy("A skilled backbone team (本领过硬的骨干队伍)"),
+    "place": gettext_lazy("A practical service place (功能实用的服务场所)"),
+    "carriers": gettext_lazy("Varied service carriers (形式多样的服务载体)"),
+    "systems": gettext_lazy("Sound systems and mechanisms (健全完善的制度机制)"),
+    "results": gettext_lazy("Service results the people are satisfied with (群众满意的服务业绩)"),
+}
+SHORT_NAMES: dict[str, Promise] = {
+    "leadership": gettext_lazy("Leadership"),
+    "backbone": gettext_lazy("Backbone"),
+    "place": gettext_lazy("Service place"),
+    "carriers": gettext_lazy("Carriers"),
+    "systems": gettext_lazy("Systems"),
+    "results": gettext_lazy("Results"),
+}
+STATE_LABELS: dict[str, Promise] = {
+    State.MET: gettext_lazy("Met"),
+    State.NOT_MET: gettext_lazy("Not met"),
+    State.UNKNOWN: gettext_lazy("Cannot judge"),
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Have:
+    key: str
+    name: str
+    short_name: str
+    state: State
+    reason: str
+    facts: tuple[Fact, ...]
+    threshold: str
+    links: tuple[Link, ...]
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+@dataclass(frozen=True)
+class BranchHaves:
+    figures: BranchFigures
+    haves: tuple[Have, ...]
+
+
+def _url(name: str, *args: object, **query: str | int) -> str:
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _yes(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _percent(value: Decimal | None) -> str:
+    return _("too few to judge") if value is None else f"{value} %"
+
+
+def _rate_percent(value: float | None) -> Decimal | None:
+    return None if value is None else (Decimal(str(value)) * 100).quantize(Decimal("0.1"))
+
+
+def _have(
+    key: str, judgement: Judgement, facts: list[Fact], threshold: str, links: list[Link]
+) -> Have:
+    return Have(
+        key=key,
+        name=str(NAMES[key]),
+        short_name=str(SHORT_NAMES[key]),
+        state=judgement.state,
+        reason=judgement.reason,
+        facts=tuple(facts),
+        threshold=threshold,
+        links=tuple(links),
+    )
+
+
+def branch_haves(figures: BranchFigures, thresholds: Thresholds) -> BranchHaves:
+    year = figures.period.first.year
+    return BranchHaves(
+        figures,
+        (
+            _leadership(figures),
+            _backbone(figures, thresholds, year),
+            _place(figures, year),
+            _carriers(figures, thresholds, year),
+            _systems(figures, thresholds, year),
+            _results(figures, thresholds, year),
+        ),
+    )
+
+
+def _leadership(figures: BranchFigures) -> Have:
+    lead = figures.leadership
+    judgement = rules.leadership(
+        has_secretary=lead.has_secretary,
+        committee_required=lead.committee_required,
+        committee_posts=lead.committee_posts,
+        committee_min_size=lead.committee_min_size,
+        full_members=lead.full_members,
+        term_ends_on=lead.term_ends_on,
+        on=figures.on,
+    )
+    facts = [
+        Fact(_("Secretary in post"), _yes(lead.has_secretary)),
+        Fact(_("Full members"), str(lead.full_members)),
+        Fact(_("Committee posts held"), str(lead.committee_posts)),
+        Fact(
+            _("Term ends on"),
+            date_format(lead.term_ends_on) if lead.term_ends_on else _("not recorded"),
+        ),
+        Fact(_("Judged on"), date_format(figures.on)),
+    ]
+    threshold = _(
+        "A secretary in post; a branch with %(threshold)s or more full members has a "
+        "committee of at least %(minimum)s posts; the term not over."
+    ) % {"threshold": lead.committee_threshold, "minimum": lead.committee_min_size}
+    links = [Link(_("The branch's posts and term"), _url("orgs:unit_detail", figures.unit.pk))]
+    return _have("leadership", judgement, facts, threshold, links)
+
+
+def _backbone(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have:
+    judgement = rules.backbone(
+        members=figures.members,
+        serving=figures.serving,
+        minimum_percent=thresholds.backbone_percent,
+    )
+    facts = [
+        Fact(_("Party members"), str(figures.members)),
+        Fact(_("Holding a service post"), str(figures.post_holders)),
+        Fact(_("With an approved commitment for the year"), str(figures.committed)),
+        Fact(
+            _("Serving in either way"),
+            f"{figures.serving} ({_percent(rules.percent(figures.serving, figures.members))})",
+        ),
+    ]
+    threshold = _("At least %(minimum)s %% of the Party members.") % {
+        "minimum": thresholds.backbone_percent
+    }
+    links = [
+        Link(_("The branch's service posts"), _url("service:posts", unit=figures.unit.pk)),
+        Link(_("Commitments of the year"), _url("service:commitments", year=year)),
+    ]
+    return _have("backbone", judgement, facts, threshold, links)
+
+
+def _place(figures: BranchFigures, year: int) -> Have:
+    place = figures.place
+    judgement = rules.place(has_place=None if place is None else place.has_place)
+    if place is None:
+        facts = [Fact(_("Recorded"), _("not yet for this year"))]
+    else:
+        facts = [
+            Fact(_("Has a service place that works"), _yes(place.has_place)),
+            Fact(_("Note"), place.note),
+            Fact(
+                _("Recorded by"),
+                f"{place.recorded_by} · {date_format(place.recorded_at.date())}",
+            ),
+        ]
+    threshold = _("Stated by an officer of the branch, with a note (venues are not recorded yet).")
+    links = [
+        Link(
+            _("Record the place") if place is None else _("Correct the record"),
+            _url("evaluation:sixhaves_place", figures.unit.pk, year=year),
+        )
+    ]
+    return _have("place", judgement, facts, threshold, links)
+
+
+def _carriers(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have:
+    carriers = figures.carriers
+    judgement = rules.carriers(
+        posts=carriers.posts,
+        activities=carriers.activities,
+        minimum_posts=thresholds.min_posts,
+        minimum_activities=thresholds.min_activities,
+    )
+    facts = [
+        Fact(_("Service posts active"), str(carriers.posts)),
+        Fact(_("Activities held in the year"), str(carriers.activities)),
+    ]
+    threshold = _(
+        "Service posts: at least %(posts)s; activities held: at least %(activities)s."
+    ) % {
+        "posts": thresholds.min_posts,
+        "activities": thresholds.min_activities,
+    }
+    links = [
+        Link(_("The branch's service posts"), _url("service:posts", unit=figures.unit.pk)),
+        Link(_("Activities"), _url("service:activities")),
+    ]
+    return _have("carriers", judgement, facts, threshold, links)
+
+
+def _systems(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have:
+    judgement = rules.systems(
+        held=figures.meetings_held,
+        missing=figures.meetings_missing,
+        minimum_percent=thresholds.compliance_percent,
+    )
+    over = figures.meetings_held + figures.meetings_missing
+    facts = [
+        Fact(_("Periods over with the required meetings held"), str(figures.meetings_held)),
+        Fact(_("Periods over without them"), str(figures.meetings_missing)),
+        Fact(_("Share held"), _percent(rules.percent(figures.meetings_held, over))),
+    ]
+    threshold = _("At least %(minimum)s %% of the periods that are over (三会一课).") % {
+        "minimum": thresholds.compliance_percent
+    }
+    links = [
+        Link(
+            _("The branch's meetings of the year"),
+            _url("orglife:unit", figures.unit.pk, year=year),
+        )
+    ]
+    return _have("systems", judgement, facts, threshold, links)
+
+
+def _results(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have:
+    rates = figures.rates
+    counts = rates.counts
+    answers = figures.deeds.answers
+    delivered = (
+        rules.percent(answers.satisfied + answers.fairly, answers.total)
+        if answers.total >= thresholds.min_answers
+        else None
+    )
+    measures = (
+        Measure("response", _rate_percent(rates.response), thresholds.response_percent),
+        Measure("resolution", _rate_percent(rates.resolution), thresholds.resolution_percent),
+        Measure("satisfaction", _rate_percent(rates.satisfaction), thresholds.satisfaction_percent),
+        Measure("delivered", delivered, thresholds.delivered_percent),
+    )
+    judgement = rules.results(measures)
+    response, resolution, satisfaction, deeds = measures
+    facts = [
+        Fact(
+            _("Response rate"),
+            _("%(rate)s (of %(due)s due)") % {"rate": _percent(response.value), "due": counts.due},
+        ),
+        Fact(
+            _("Resolution rate"),
+            _("%(rate)s (of %(answered)s answered)")
+            % {"rate": _percent(resolution.value), "answered": counts.answered},
+        ),
+        Fact(
+            _("Satisfaction rate"),
+            _("%(rate)s (of %(answered)s answered)")
+            % {"rate": _percent(satisfaction.value), "answered": counts.answered},
+        ),
+        Fact(
+            _("Practical deeds said to be delivered"),
+            _("%(rate)s (of %(answers)s answers on %(done)s deeds done)")
+            % {"rate": _percent(deeds.value), "answers": answers.total, "done": figures.deeds.done},
+        ),
+    ]
+    threshold = _(
+        "Response rate %(response)s %%, resolution rate %(resolution)s %%, satisfaction "
+        "rate %(satisfaction)s %%, deeds delivered %(delivered)s %% — each judged from "
+        "%(answers)s answers on."
+    ) % {
+        "response": thresholds.response_percent,
+        "resolution": thresholds.resolution_percent,
+        "satisfaction": thresholds.satisfaction_percent,
+        "delivered": thresholds.delivered_percent,
+        "answers": thresholds.min_answers,
+    }
+    links = [
+        Link(
+            _("The branch's appeal rates"), _url("appeals:rates", unit=figures.unit.pk, period=year)
+        ),
+        Link(
+            _("The branch's practical deeds"),
+            _url("service:deeds", unit=figures.unit.pk, status=""),
+        ),
+    ]
+    return _have("results", judgement, facts, threshold, links)
