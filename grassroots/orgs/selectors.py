@@ -15,6 +15,8 @@ from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
 from grassroots.orgs import member_order, policy
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
+from grassroots.orgs.publicity import selectors as publicity
+from grassroots.orgs.publicity.selectors import NoticeState as NoticeState
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
 
 
@@ -311,6 +313,19 @@ def profile_membership(user: Any) -> dict[str, Any]:
 # Other apps read units, members, posts and departments through these functions (querysets
 # of this app's models, to be filtered further by the caller) instead of `orgs.models`.
 # The choices (kinds, stages, statuses, posts) are in `orgs.vocabulary`.
+
+
+def public_notice_state(kind: str, subject_id: int, *, today: datetime.date) -> NoticeState | None:
+    """The state of a subject's public notice (公示), or None: published by
+    `orgs.services.notice_publish` (see `orgs.publicity`). One query."""
+    return publicity.notice_state(kind, subject_id, today=today)
+
+
+def public_notice_states(
+    kind: str, subject_ids: Iterable[int], *, today: datetime.date
+) -> dict[int, NoticeState]:
+    """The states of many subjects' public notices, by subject id. One query."""
+    return publicity.notice_states(kind, subject_ids, today=today)
 
 
 def unit_from_parameter(
