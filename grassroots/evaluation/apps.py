@@ -8,4 +8,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
+        from grassroots.accounts.selectors import register_profile_source
         from grassroots.evaluation import navigation  # noqa: F401  (registers its entry)
+        from grassroots.evaluation.commendations.selectors import profile_honours
+
+        register_profile_source("evaluation.honours", profile_honours)
