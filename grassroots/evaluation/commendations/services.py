@@ -7,9 +7,10 @@ import datetime
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audit_record
@@ -39,10 +40,10 @@ def round_open(
         )
     if not today.year - 1 <= year <= today.year + 1:
         raise ValidationError({"year": _("Choose this year, last year or next year.")})
-    title = title.strip() or _("%(year)s commendations of %(unit)s") % {
-        "year": year,
-        "unit": unit.name,
-    }
+    title = title.strip()
+    if not title:
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language
+            title = _("%(year)s commendations of %(unit)s") % {"year": year, "unit": unit.name}
     if len(title) > 200:
         raise ValidationError({"title": _("Keep the title to 200 characters.")})
     try:
@@ -167,12 +168,16 @@ def round_publish(
         raise ValidationError(
             {"chosen": _("Choose at least one nomination to put into public notice.")}
         )
+    with translation.override(settings.LANGUAGE_CODE):  # a public text: the site's language
+        title = _("Public notice of the proposed commendations: %(round)s") % {
+            "round": commendation_round.title
+        }
+        text = notice_text(picked)
     notice = notice_publish(
         actor=actor,
         unit=commendation_round.unit,
-        title=_("Public notice of the proposed commendations: %(round)s")
-        % {"round": commendation_round.title},
-        text=notice_text(picked),
+        title=title,
+        text=text,
         subject_kind=selectors.NOTICE_KIND,
         subject_id=commendation_round.pk,
         subject_label=commendation_round.title,

@@ -25,7 +25,7 @@ LATER = datetime.timedelta(days=5)
 
 def test_a_committee_opens_one_round_a_year(world):
     first = open_round(world)
-    assert first.title == f"{timezone.localdate().year} commendations of 公司党委"
+    assert first.title == f"{timezone.localdate().year}年度公司党委表彰"  # the site's language
     with pytest.raises(ValidationError) as error:
         open_round(world)
     assert "year" in error.value.message_dict
@@ -59,7 +59,7 @@ def test_a_branch_nominates_a_full_member_and_itself(world):
 def test_a_second_nomination_of_the_same_member_changes_nothing(world):
     commendation_round = open_round(world)
     nominate(world, commendation_round)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="已有这项推荐"):
         nominate(world, commendation_round)
     assert Nomination.objects.count() == 1
 
@@ -122,9 +122,9 @@ def test_publishing_puts_the_chosen_into_one_notice_and_closes_nominations(world
         Nomination.Status.NOT_CHOSEN,
     )
     # nominations are closed and a second publication changes nothing
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="推荐已截止"):
         nominate(world, commendation_round, member=MemberFactory(branch=world.branch_a))
-    with pytest.raises(ValidationError, match="already in public notice"):
+    with pytest.raises(ValidationError, match="已进入公示"):
         services.round_publish(
             actor=world.committee_officer, commendation_round=commendation_round, chosen=[left.pk]
         )
@@ -144,7 +144,7 @@ def test_publishing_nothing_is_refused(world):
 
 def test_no_decision_while_the_notice_runs(world):
     _round, (nomination, _unit), _notice = in_notice(world)
-    with pytest.raises(ValidationError, match="decide after it has closed"):
+    with pytest.raises(ValidationError, match="公示结束后再作决定"):
         services.nomination_decide(
             actor=world.committee_officer, nomination=nomination, commended=True
         )
@@ -160,7 +160,7 @@ def test_no_decision_while_an_objection_is_unanswered_then_the_honour_is_recorde
     )
     after = notice.ends_on + datetime.timedelta(days=1)
     # then the decision is refused until the objection is answered
-    with pytest.raises(ValidationError, match="not answered yet"):
+    with pytest.raises(ValidationError, match="未答复"):
         services.nomination_decide(
             actor=world.committee_officer, nomination=nomination, commended=True, today=after
         )
@@ -189,7 +189,7 @@ def test_no_decision_while_an_objection_is_unanswered_then_the_honour_is_recorde
     assert selectors.honours_of_unit(world.branch_a.pk) == []
     assert profile_context(world.member_b.user)["honours"] == []
     # a second decision (a double submit) is refused
-    with pytest.raises(ValidationError, match="already been decided"):
+    with pytest.raises(ValidationError, match="已作出决定"):
         services.nomination_decide(
             actor=world.committee_officer, nomination=nomination, commended=False, today=after
         )

@@ -269,7 +269,7 @@ def test_a_decision_while_the_notice_runs_is_refused_clearly(world):
     assert response.status_code == 200
     [(row, form)] = response.context["decisions"]
     assert row.pk == nomination.pk
-    assert "after it has closed" in str(form.non_field_errors())
+    assert "公示结束后再作决定" in str(form.non_field_errors())
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.IN_NOTICE
 

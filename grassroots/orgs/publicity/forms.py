@@ -27,7 +27,7 @@ class ObjectionForm(StyledForm):
 
 class AnswerForm(StyledForm):
     answer = forms.CharField(
-        label=_("Answer"),
+        label=_("Your answer"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was checked and what follows from it."),

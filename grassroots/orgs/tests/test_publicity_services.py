@@ -60,7 +60,7 @@ def test_the_default_period_is_a_parameter(world, settings):
 
 def test_a_subject_has_one_notice_and_a_second_publication_changes_nothing(world):
     publish(world)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="已在公示"):
         publish(world, title="再次公示")
     assert PublicNotice.objects.count() == 1
 
@@ -96,7 +96,7 @@ def test_a_named_objection_keeps_its_author_and_an_anonymous_one_keeps_nobody(wo
 @pytest.mark.parametrize(("days_ago", "days_left"), [(-1, 4), (6, -1)])
 def test_objections_are_refused_before_and_after_the_notice_runs(world, days_ago, days_left):
     notice = make_notice(world, days_ago=days_ago, days_left=days_left)
-    with pytest.raises(ValidationError, match="only while the notice runs"):
+    with pytest.raises(ValidationError, match="只在公示期内"):
         services.objection_lodge(actor=world.employee, notice=notice, text="异议", anonymous=False)
     assert not NoticeObjection.objects.exists()
 
@@ -114,7 +114,7 @@ def test_an_objection_is_answered_once(world):
         actor=world.employee, notice=notice, text="事迹不实", anonymous=False
     )
     services.objection_answer(actor=world.committee_officer, objection=objection, answer="已核实")
-    with pytest.raises(ValidationError, match="already been answered"):
+    with pytest.raises(ValidationError, match="已经答复"):
         services.objection_answer(actor=world.admin, objection=objection, answer="再答")
     objection.refresh_from_db()
     assert (objection.answer, objection.answered_by) == ("已核实", world.committee_officer)

@@ -124,9 +124,7 @@ def test_a_closed_notice_takes_no_objection(world):
     assert 'name="objection-text"' not in client.get(notice_url(notice)).content.decode()
     response = client.post(notice_url(notice), {"action": "object", "objection-text": "迟到的异议"})
     assert response.status_code == 200
-    assert "only while the notice runs" in str(
-        response.context["objection_form"].non_field_errors()
-    )
+    assert "只在公示期内" in str(response.context["objection_form"].non_field_errors())
     assert not NoticeObjection.objects.exists()
 
 
