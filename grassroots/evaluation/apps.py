@@ -10,6 +10,12 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.accounts.selectors import register_profile_source
         from grassroots.evaluation import navigation  # noqa: F401  (registers its entry)
-        from grassroots.evaluation.commendations.selectors import profile_honours
+        from grassroots.evaluation.commendations import selectors as commendations
+        from grassroots.orgs.selectors import register_record_source
 
-        register_profile_source("evaluation.honours", profile_honours)
+        register_profile_source("evaluation.honours", commendations.profile_honours)
+        register_record_source(
+            "evaluation.honours",
+            member=commendations.member_honours_section,
+            unit=commendations.unit_honours_section,
+        )

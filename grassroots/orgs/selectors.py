@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -307,6 +307,43 @@ def profile_membership(user: Any) -> dict[str, Any]:
         else []
     )
     return {"member": member, "posts": posts}
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    """A part of a member's or an organisation's record kept by an app above orgs (e.g.
+    evaluation's honours), as plain lines the record page lists under a heading."""
+
+    key: str
+    title: str
+    lines: tuple[str, ...]
+
+
+RecordSource = Callable[[int], "RecordSection | None"]
+_member_record_sources: dict[str, RecordSource] = {}
+_unit_record_sources: dict[str, RecordSource] = {}
+
+
+def register_record_source(
+    name: str, *, member: RecordSource | None = None, unit: RecordSource | None = None
+) -> None:
+    """An app above orgs adds a section to member records (called with the member's
+    user id) or to organisation pages (called with the unit's id), without orgs
+    importing it; a source returns None when it has nothing to show."""
+    if member is not None:
+        _member_record_sources[name] = member
+    if unit is not None:
+        _unit_record_sources[name] = unit
+
+
+def member_record_sections(member: Member) -> list[RecordSection]:
+    sections = (source(member.user_id) for source in _member_record_sources.values())
+    return [section for section in sections if section is not None]
+
+
+def unit_record_sections(unit: OrgUnit) -> list[RecordSection]:
+    sections = (source(unit.pk) for source in _unit_record_sources.values())
+    return [section for section in sections if section is not None]
 
 
 # --- The read contract for other apps ------------------------------------------------------

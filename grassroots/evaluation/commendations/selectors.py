@@ -7,11 +7,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from grassroots.accounts.scope import Scope
 from grassroots.evaluation.commendations import policy
 from grassroots.evaluation.commendations.models import CommendationRound, Nomination
-from grassroots.orgs.selectors import NoticeState, public_notice_state
+from grassroots.orgs.selectors import NoticeState, RecordSection, public_notice_state
 
 NOTICE_KIND = "evaluation.commendation_round"
 
@@ -101,3 +102,23 @@ def profile_honours(user: object) -> dict[str, object]:
     """What a person's profile page shows of their honours (the accounts profile port)."""
     user_id = getattr(user, "pk", None)
     return {"honours": honours_of_user(user_id) if user_id else []}
+
+
+def _section(key: str, honours: list[Honour]) -> RecordSection | None:
+    if not honours:
+        return None
+    return RecordSection(
+        key=key,
+        title=_("Honours"),
+        lines=tuple(f"{h.year} · {h.label} · {h.awarded_by}" for h in honours),
+    )
+
+
+def member_honours_section(user_id: int) -> RecordSection | None:
+    """The honours on a member's record page (orgs' record port)."""
+    return _section("honours", honours_of_user(user_id))
+
+
+def unit_honours_section(unit_id: int) -> RecordSection | None:
+    """The honours on a Party organisation's page (orgs' record port)."""
+    return _section("honours", honours_of_unit(unit_id))

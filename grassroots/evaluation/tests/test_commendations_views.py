@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.evaluation.commendations import services
 from grassroots.evaluation.commendations.models import CommendationRound, Nomination
 from grassroots.evaluation.tests.commendations_factories import in_notice, nominate, open_round
 from grassroots.orgs.models import OrgPost, OrgUnit
@@ -308,3 +309,27 @@ def test_a_nomination_of_another_round_is_404(world):
         round_url(commendation_round), decide_data(stray)
     )
     assert response.status_code == 404
+
+
+def test_the_honours_show_on_the_member_record_and_the_organisation_page(world):
+    # given both nominations commended after the notice closed
+    _round, chosen, _notice = in_notice(world, days_ago=8, days_left=-1)
+    for nomination in chosen:
+        services.nomination_decide(
+            actor=world.committee_officer, nomination=nomination, commended=True
+        )
+    # then the member's record and the branch's page list them, for those who may open them
+    member_page = client_as(world.officer_a).get(
+        reverse("orgs:member_detail", args=[world.member_a.pk])
+    )
+    [section] = member_page.context["record_sections"]
+    assert len(section.lines) == 1 and "优秀共产党员" in section.lines[0]
+    assert "优秀共产党员" in member_page.content.decode()
+    unit_page = client_as(world.member_a.user).get(
+        reverse("orgs:unit_detail", args=[world.branch_a.pk])
+    )
+    [section] = unit_page.context["record_sections"]
+    assert "先进基层党组织" in section.lines[0]
+    # nothing for those without honours
+    other = client_as(world.officer_b).get(reverse("orgs:unit_detail", args=[world.branch_b.pk]))
+    assert other.context["record_sections"] == []
