@@ -7,13 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts import selectors as accounts
+from grassroots.accounts.roles import Role
 from grassroots.core import parameters, workcalendar
 from grassroots.core.audit import audit_record
 from grassroots.core.locking import locked
-from grassroots.orgs.publicity import rule_parameters, rules
+from grassroots.core.notices import send
+from grassroots.orgs.publicity import notices, rule_parameters, rules
 from grassroots.orgs.publicity.models import NoticeObjection, PublicNotice
 
 if TYPE_CHECKING:
@@ -128,6 +132,18 @@ def objection_lodge(
         is_anonymous=anonymous,
         text=text,
         lodged_on=today,
+    )
+    # The officers who must answer hear of it at once; nothing names the person.
+    send(
+        recipients=accounts.holders(
+            roles=[Role.BRANCH_OFFICER, Role.COMMITTEE_OFFICER], unit_ids=[notice.unit_id]
+        ),
+        kind=notices.OBJECTION.key,
+        title=_("An objection to “%(title)s”: answer it before %(last)s")
+        % {"title": notice.title[:120], "last": notice.ends_on.isoformat()},
+        url=reverse("orgs:publicity_notice", args=[notice.pk]),
+        event_key=f"notice_objection:{objection.pk}",
+        org_unit=notice.unit,
     )
     audit_record(
         actor=None if anonymous else actor,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from grassroots.core.models import AuditEntry, CalendarDay
 from grassroots.core.parameters import forget_cached_values
 from grassroots.core.workcalendar import forget_overrides
+from grassroots.notifications.models import Notification
 from grassroots.orgs import selectors as orgs_selectors
 from grassroots.orgs.publicity import selectors, services
 from grassroots.orgs.publicity.models import NoticeObjection, PublicNotice
@@ -91,6 +92,10 @@ def test_a_named_objection_keeps_its_author_and_an_anonymous_one_keeps_nobody(wo
     # nothing in the objection's row or its audit entry names the person
     row = NoticeObjection.objects.filter(pk=sealed.pk).values().get()
     assert world.member_b.user.pk not in {v for k, v in row.items() if k != "id"}
+    # the committee's officer is told of each, and no message names the anonymous person
+    told = Notification.objects.filter(kind="orgs.notice_objection")
+    assert list(told.values_list("recipient", flat=True)) == [world.committee_officer.pk] * 2
+    assert all(world.member_b.user.name not in n.title + n.body for n in told)
 
 
 @pytest.mark.parametrize(("days_ago", "days_left"), [(-1, 4), (6, -1)])
