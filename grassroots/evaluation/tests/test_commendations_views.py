@@ -333,3 +333,13 @@ def test_the_honours_show_on_the_member_record_and_the_organisation_page(world):
     # nothing for those without honours
     other = client_as(world.officer_b).get(reverse("orgs:unit_detail", args=[world.branch_b.pk]))
     assert other.context["record_sections"] == []
+
+
+def test_the_round_page_keeps_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    commendation_round = open_round(world)
+    for _n in range(8):
+        nominate(world, commendation_round, member=MemberFactory(branch=world.branch_a))
+    client = client_as(world.committee_officer)
+    with django_assert_max_num_queries(20):
+        response = client.get(round_url(commendation_round))
+    assert len(response.context["nominations"]) == 8

@@ -206,3 +206,13 @@ def test_an_objection_of_another_notice_is_404(world):
         {"action": "answer", "objection": other.pk, f"answer-{other.pk}-answer": "答"},
     )
     assert response.status_code == 404
+
+
+def test_a_notice_page_keeps_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    notice = make_notice(world)
+    for n in range(8):
+        lodge(world, notice, who="member_a" if n % 2 else "employee", anonymous=n % 3 == 0)
+    client = client_as(world.committee_officer)
+    with django_assert_max_num_queries(16):
+        response = client.get(notice_url(notice))
+    assert len(response.context["objections"]) == 8
