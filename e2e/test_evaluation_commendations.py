@@ -90,3 +90,13 @@ def test_an_employee_objects_by_keyboard_and_the_committee_answers(new_page, ser
     branch.goto("/accounts/profile/")
     assert "优秀党务工作者" in branch.locator("main").inner_text()
     _no_violations(branch, "profile with an honour")
+    # The branch's own page lists its honour (先进基层党组织), and so does the member record.
+    branch.locator("main dd a", has_text="一车间党支部").first.click()
+    branch.wait_for_url(re.compile(r"/orgs/units/\d+/$"))
+    assert "先进基层党组织" in branch.locator("section.record-section").inner_text()
+    _no_violations(branch, "branch page with its honour")
+    branch.goto("/accounts/profile/")
+    branch.get_by_role("link", name=re.compile("查看我的党员档案|View my member record")).click()
+    branch.wait_for_url(re.compile(r"/orgs/members/\d+/$"))
+    assert "优秀党务工作者" in branch.locator("section.record-section").inner_text()
+    _no_violations(branch, "member record with an honour")
