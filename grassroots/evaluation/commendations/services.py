@@ -135,15 +135,16 @@ def notice_text(nominations: list[Nomination]) -> str:
     """The public text: each chosen nominee with their honour, branch and reason."""
     lines = [_("Proposed for commendation:")]
     for nomination in nominations:
-        lines.append(
-            _("%(honour)s: %(name)s (%(branch)s). %(reason)s")
-            % {
-                "honour": nomination.get_kind_display(),
-                "name": nominee_name(nomination),
-                "branch": nomination.branch.name,
-                "reason": nomination.reason,
-            }
-        )
+        values = {
+            "honour": nomination.get_kind_display(),
+            "name": nominee_name(nomination),
+            "branch": nomination.branch.name,
+            "reason": nomination.reason,
+        }
+        if nomination.member is None:  # an organisation: its name says where it is
+            lines.append(_("%(honour)s: %(name)s. %(reason)s") % values)
+        else:
+            lines.append(_("%(honour)s: %(name)s (%(branch)s). %(reason)s") % values)
     return "\n\n".join(lines)
 
 

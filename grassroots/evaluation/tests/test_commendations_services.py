@@ -25,7 +25,9 @@ LATER = datetime.timedelta(days=5)
 
 def test_a_committee_opens_one_round_a_year(world):
     first = open_round(world)
-    assert first.title == f"{timezone.localdate().year}年度公司党委表彰"  # the site's language
+    assert (
+        first.title == f"{timezone.localdate().year}年度公司党委“两优一先”评选"
+    )  # the site's language
     with pytest.raises(ValidationError) as error:
         open_round(world)
     assert "year" in error.value.message_dict
