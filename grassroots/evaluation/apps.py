@@ -8,5 +8,15 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
+        from grassroots.accounts.selectors import register_profile_source
         from grassroots.evaluation import navigation  # noqa: F401  (registers its entry)
+        from grassroots.evaluation.commendations import selectors as commendations
         from grassroots.evaluation.sixhaves import rule_parameters  # noqa: F401  (registers)
+        from grassroots.orgs.selectors import register_record_source
+
+        register_profile_source("evaluation.honours", commendations.profile_honours)
+        register_record_source(
+            "evaluation.honours",
+            member=commendations.member_honours_section,
+            unit=commendations.unit_honours_section,
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -15,6 +15,8 @@ from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
 from grassroots.orgs import health, member_order, policy
 from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
+from grassroots.orgs.publicity import selectors as publicity
+from grassroots.orgs.publicity.selectors import NoticeState as NoticeState
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
 
 
@@ -307,10 +309,60 @@ def profile_membership(user: Any) -> dict[str, Any]:
     return {"member": member, "posts": posts}
 
 
+@dataclass(frozen=True)
+class RecordSection:
+    """A part of a member's or an organisation's record kept by an app above orgs (e.g.
+    evaluation's honours), as plain lines the record page lists under a heading."""
+
+    key: str
+    title: str
+    lines: tuple[str, ...]
+
+
+RecordSource = Callable[[int], "RecordSection | None"]
+_member_record_sources: dict[str, RecordSource] = {}
+_unit_record_sources: dict[str, RecordSource] = {}
+
+
+def register_record_source(
+    name: str, *, member: RecordSource | None = None, unit: RecordSource | None = None
+) -> None:
+    """An app above orgs adds a section to member records (called with the member's
+    user id) or to organisation pages (called with the unit's id), without orgs
+    importing it; a source returns None when it has nothing to show."""
+    if member is not None:
+        _member_record_sources[name] = member
+    if unit is not None:
+        _unit_record_sources[name] = unit
+
+
+def member_record_sections(member: Member) -> list[RecordSection]:
+    sections = (source(member.user_id) for source in _member_record_sources.values())
+    return [section for section in sections if section is not None]
+
+
+def unit_record_sections(unit: OrgUnit) -> list[RecordSection]:
+    sections = (source(unit.pk) for source in _unit_record_sources.values())
+    return [section for section in sections if section is not None]
+
+
 # --- The read contract for other apps ------------------------------------------------------
 # Other apps read units, members, posts and departments through these functions (querysets
 # of this app's models, to be filtered further by the caller) instead of `orgs.models`.
 # The choices (kinds, stages, statuses, posts) are in `orgs.vocabulary`.
+
+
+def public_notice_state(kind: str, subject_id: int, *, today: datetime.date) -> NoticeState | None:
+    """The state of a subject's public notice (公示), or None: published by
+    `orgs.services.notice_publish` (see `orgs.publicity`). One query."""
+    return publicity.notice_state(kind, subject_id, today=today)
+
+
+def public_notice_states(
+    kind: str, subject_ids: Iterable[int], *, today: datetime.date
+) -> dict[int, NoticeState]:
+    """The states of many subjects' public notices, by subject id. One query."""
+    return publicity.notice_states(kind, subject_ids, today=today)
 
 
 def unit_from_parameter(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from grassroots.orgs import transfer_views, views
+from grassroots.orgs.publicity import urls as publicity
 
 app_name = "orgs"
 
@@ -26,4 +27,5 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/problems.xlsx", views.import_report, name="import_report"),
     path("import/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
+    *publicity.urlpatterns,
 ]

@@ -63,6 +63,7 @@ def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "children": children,
         "can_manage": policy.can_manage_unit(scope, unit),
         "crumbs": _crumbs((reverse("orgs:tree"), _("Party organisations")), ("", unit.name)),
+        "record_sections": selectors.unit_record_sections(unit),
     }
     if details:
         today = timezone.localdate()
@@ -335,6 +336,7 @@ def member_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "posts": member.posts.filter(ends_on__isnull=True).select_related("unit"),
             "can_edit": policy.can_edit_member(scope, member),
             "transfers": list(member.transfers.select_related("from_branch", "to_branch")),
+            "record_sections": selectors.member_record_sections(member),
             "crumbs": _crumbs(
                 *(
                     [(reverse("orgs:member_list"), _("Members"))]

@@ -1,6 +1,7 @@
 """Every write to departments, Party organisations, member records, posts held and
 transfers. Other apps (and the tests) import from here."""
 
+from grassroots.orgs.publicity.services import notice_publish
 from grassroots.orgs.services.members import (
     MEMBER_FIELDS,
     MIN_APPLICATION_AGE,
@@ -37,6 +38,7 @@ __all__ = [
     "member_errors",
     "member_fill_from_id_card",
     "member_update",
+    "notice_publish",
     "orgpost_assign",
     "orgpost_end",
     "orgunit_create",
