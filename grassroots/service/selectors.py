@@ -48,6 +48,7 @@ __all__ = [
     "CommitmentFigures",
     "CoverageFigures",
     "DeedFigures",
+    "DeedLine",
     "PairingFigures",
     "SatisfactionCounts",
     "ServiceCoverage",
@@ -55,6 +56,7 @@ __all__ = [
     "commitment_figures",
     "coverage_figures",
     "deed_figures",
+    "deeds_of_unit",
     "pairing_figures",
 ]
 
@@ -168,6 +170,31 @@ def deed_figures(
             satisfied=row["satisfied"], fairly=row["fairly"], not_satisfied=row["not_satisfied"]
         ),
     )
+
+
+@dataclass(frozen=True)
+class DeedLine:
+    """A practical deed as another app lists it (to link a plan's item to it)."""
+
+    pk: int
+    title: str
+    due_on: datetime.date
+    status: str
+
+
+def deeds_of_unit(unit: OrgUnit, *, since: datetime.date, limit: int = 200) -> list[DeedLine]:
+    """The deeds of an organisation and those below it due on or after `since`
+    (dropped ones apart), soonest first: one query."""
+    deeds = (
+        Deed.objects.filter(unit_id__in=_subtree(unit), due_on__gte=since)
+        .exclude(status=Deed.Status.DROPPED)
+        .only("title", "due_on", "status")
+        .order_by("due_on", "pk")
+    )
+    return [
+        DeedLine(pk=deed.pk, title=deed.title, due_on=deed.due_on, status=deed.status)
+        for deed in deeds[:limit]
+    ]
 
 
 # --- Pairings and visits ----------------------------------------------------------------
