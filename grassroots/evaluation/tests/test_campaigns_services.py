@@ -48,7 +48,7 @@ def test_a_campaign_opening_with_an_empty_group_is_refused_and_nothing_is_frozen
 
 
 def test_a_group_weighted_0_may_be_empty(world):
-    weights = {g: w for g, w in draft().weights.items()}
+    weights = dict(draft().weights.items())
     weights |= {rules.PROBATIONARY: 0, rules.ACTIVISTS: 0}
     made = campaign(world, weights=weights)
     assert services.campaign_open(
@@ -238,12 +238,11 @@ def test_at_most_two_reminders_to_those_who_want_them(world):
     assert sent > 0
     assert jobs.run(day_before)[1] == 0
     assert jobs.run(made.closes_on)[1] == 0  # never a third
-    counts = {
-        n
-        for n in Notification.objects.filter(recipient=crowd.activists[0]).values_list(
+    counts = set(
+        Notification.objects.filter(recipient=crowd.activists[0]).values_list(
             "dedupe_key", flat=True
         )
-    }
+    )
     assert len(counts) == 2
 
 
