@@ -139,14 +139,16 @@ def group_comments(
     top: int = 8,
 ) -> tuple[list[KeywordGroup], list[str]]:
     """Comments grouped under the words most of them share: the most frequent keyword
-    (counted once per comment, single characters apart) that a comment contains takes it.
+    (counted once per comment, single characters apart; ties in the words' order) that
+    a comment contains takes it.
     A word shared by fewer than two comments makes no group; those comments are
     returned apart, as "other comments"."""
     tokens = [{word for word in tokenize(text) if len(word) > 1} for text in comments]
     frequency: Counter[str] = Counter()
     for words in tokens:
         frequency.update(words)
-    keywords = [word for word, count in frequency.most_common() if count >= 2][:top]
+    ranked = sorted(frequency.items(), key=lambda pair: (-pair[1], pair[0]))
+    keywords = [word for word, count in ranked if count >= 2][:top]
     grouped: dict[str, list[str]] = {keyword: [] for keyword in keywords}
     others: list[str] = []
     for text, words in zip(comments, tokens, strict=True):

@@ -38,7 +38,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -270,10 +270,17 @@ def campaign_open(*, actor: Any, campaign: Campaign, today: datetime.date) -> in
 
 
 def _clean_answers(
-    campaign: Campaign, answers: Mapping[tuple[int, int], int], remarks: Mapping[int, str]
+    campaign: Campaign,
+    answers: Mapping[tuple[int, int], int],
+    remarks: Mapping[int, str],
+    questionnaire: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> tuple[list[tuple[int, int, int]], list[tuple[int, str]]]:
-    subject_ids = list(campaign.subjects.values_list("pk", flat=True))
-    item_ids = list(campaign.items.values_list("pk", flat=True))
+    if questionnaire is None:
+        questionnaire = (
+            list(campaign.subjects.values_list("pk", flat=True)),
+            list(campaign.items.values_list("pk", flat=True)),
+        )
+    subject_ids, item_ids = questionnaire
     allowed = rules.allowed_scores(campaign.scale)
     marks = []
     for subject_id in subject_ids:
@@ -295,15 +302,11 @@ def _clean_answers(
 
 
 def _new_ballot(campaign: Campaign, group: str, *, on_paper: bool) -> Ballot:
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return Ballot.objects.create(
-                    campaign=campaign, group=group, receipt=rules.receipt_code(), on_paper=on_paper
-                )
-        except IntegrityError:  # a receipt drawn twice (1 in 31^10): draw again
-            continue
-    raise RuntimeError("no fresh receipt code")
+    """A ballot with a fresh receipt code. Two ballots drawing the same code (31^10
+    codes) would fail the unique index and roll the whole vote back, nothing saved."""
+    return Ballot.objects.create(
+        campaign=campaign, group=group, receipt=rules.receipt_code(), on_paper=on_paper
+    )
 
 
 def _fill(
@@ -340,15 +343,20 @@ def ballot_cast(
     answers: Mapping[tuple[int, int], int],
     remarks: Mapping[int, str],
     today: datetime.date,
+    elector: Elector | None = None,
+    questionnaire: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> str:
-    """Put one person's ballot in the box and return its receipt code. One ballot per
+    """Put one person's ballot in the box and return its receipt code. (`elector`, the
+    person's row of the roll, and `questionnaire`, the subject and question ids, save
+    reading them again when the caller has just read them.) One ballot per
     person, final: the roll's row is claimed by a conditional update, which only one
     of two simultaneous attempts can win (the other waits for the row and then finds it
     claimed, or fails and is rolled back as a whole)."""
     if (problem := voting_error(campaign, today)) is not None:
         raise ValidationError(problem)
-    marks, comments = _clean_answers(campaign, answers, remarks)
-    elector = Elector.objects.filter(campaign=campaign, user=user).only("group").first()
+    marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
+    if elector is None or elector.user_id != user.pk or elector.campaign_id != campaign.pk:
+        elector = Elector.objects.filter(campaign=campaign, user=user).only("group").first()
     if elector is None:
         raise ValidationError(_("You are not on this campaign's roll."))
     claimed = Elector.objects.filter(pk=elector.pk, voted_on__isnull=True, on_paper=False).update(

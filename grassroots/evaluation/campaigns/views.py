@@ -253,6 +253,8 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     answers=answers,
                     remarks=remarks,
                     today=today,
+                    elector=elector,
+                    questionnaire=([s.pk for s in subjects], [i.pk for i in items]),
                 )
             except ValidationError as error:
                 refusal = " ".join(error.messages)

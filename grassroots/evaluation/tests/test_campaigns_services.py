@@ -187,7 +187,7 @@ def test_paper_ballots_match_the_marks_and_link_to_nobody(world):
             campaign=made,
             ballots=[ballot(rules.EMPLOYEES, answers(made), {})],
         )
-    assert "marked" in refused.value.messages[0] or "标记" in refused.value.messages[0]
+    assert "marked" in refused.value.messages[0] or "登记" in refused.value.messages[0]
     assert not Ballot.objects.exists()
     subject = made.subjects.get()
     services.paper_enter(
