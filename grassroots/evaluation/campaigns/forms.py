@@ -254,7 +254,7 @@ class ReceiptForm(StyledForm):
 class RectificationForm(StyledForm):
     action = forms.CharField(label=_("What will be done"), max_length=300)
     item: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Question it answers (optional)"), queryset=None, required=False
+        label=_("Question it answers (optional)"), queryset=None, required=False, empty_label="—"
     )
     owner = forms.CharField(label=_("Owner (employee number)"), max_length=32)
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())

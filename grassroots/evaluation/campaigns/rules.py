@@ -129,7 +129,15 @@ def mean(scores: Sequence[Decimal]) -> Decimal | None:
 @dataclass(frozen=True)
 class KeywordGroup:
     keyword: str
-    comments: tuple[str, ...]
+    comments: tuple[tuple[str, int], ...]  # (text, how many wrote it), most written first
+
+    @property
+    def total(self) -> int:
+        return sum(count for _text, count in self.comments)
+
+
+def _tally(texts: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(Counter(texts).items(), key=lambda pair: (-pair[1], pair[0])))
 
 
 def group_comments(
@@ -137,12 +145,13 @@ def group_comments(
     tokenize: Callable[[str], Sequence[str]],
     *,
     top: int = 8,
-) -> tuple[list[KeywordGroup], list[str]]:
+) -> tuple[list[KeywordGroup], tuple[tuple[str, int], ...]]:
     """Comments grouped under the words most of them share: the most frequent keyword
     (counted once per comment, single characters apart; ties in the words' order) that
     a comment contains takes it.
     A word shared by fewer than two comments makes no group; those comments are
-    returned apart, as "other comments"."""
+    returned apart, as "other comments". The same text written by several people is
+    listed once, with how many wrote it."""
     tokens = [{word for word in tokenize(text) if len(word) > 1} for text in comments]
     frequency: Counter[str] = Counter()
     for words in tokens:
@@ -157,5 +166,5 @@ def group_comments(
             others.append(text)
         else:
             grouped[keyword].append(text)
-    groups = [KeywordGroup(word, tuple(texts)) for word, texts in grouped.items() if texts]
-    return groups, others
+    groups = [KeywordGroup(word, _tally(texts)) for word, texts in grouped.items() if texts]
+    return groups, _tally(others)

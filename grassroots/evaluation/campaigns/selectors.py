@@ -291,7 +291,7 @@ def results(campaign: Campaign, subjects: Iterable[CampaignSubject]) -> list[Sub
 @dataclass(frozen=True)
 class Analysis:
     keyword_groups: list[rules.KeywordGroup]
-    other_comments: list[str]
+    other_comments: tuple[tuple[str, int], ...]
     appeals: list[AppealLine]
     period: Period
 

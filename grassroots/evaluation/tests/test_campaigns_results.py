@@ -65,7 +65,10 @@ def test_comments_are_grouped_by_keywords_beside_the_appeals_of_the_period(world
     found = selectors.analysis(subject)
     keywords = {group.keyword for group in found.keyword_groups}
     assert keywords <= {"食堂", "排队", "窗口", "增加", "太久"} and keywords
-    assert sum(len(group.comments) for group in found.keyword_groups) == 5
+    assert sum(group.total for group in found.keyword_groups) == 5
+    assert [group.comments for group in found.keyword_groups] == [
+        (("食堂排队太久，希望增加窗口", 5),)
+    ]
     assert [line.title for line in found.appeals] == ["食堂排队太久"]
 
 
@@ -104,10 +107,12 @@ def test_the_next_campaign_shows_the_plan_before_and_after(world):
 
 def test_keyword_grouping_is_pure():
     groups, others = rules.group_comments(
-        ["食堂 窗口", "食堂 排队", "停车"], lambda text: text.split()
+        ["食堂 窗口", "食堂 排队", "停车", "食堂 排队"], lambda text: text.split()
     )
-    assert [(g.keyword, g.comments) for g in groups] == [("食堂", ("食堂 窗口", "食堂 排队"))]
-    assert others == ["停车"]
+    assert [(g.keyword, g.comments) for g in groups] == [
+        ("食堂", (("食堂 排队", 2), ("食堂 窗口", 1)))
+    ]
+    assert others == (("停车", 1),)
 
 
 def test_results_read_a_fixed_number_of_queries(world, django_assert_max_num_queries):
