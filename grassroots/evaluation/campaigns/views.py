@@ -190,7 +190,8 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     % {"count": people},
                 )
             elif action == "close":
-                services.campaign_close(actor=request.user, campaign=campaign, today=today)
+                if not services.campaign_close(actor=request.user, campaign=campaign, today=today):
+                    raise ValidationError(_("This campaign is not open."))
                 messages.success(request, _("The campaign is closed: the results can be read."))
             else:
                 raise Http404

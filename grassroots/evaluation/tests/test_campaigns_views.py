@@ -14,6 +14,7 @@ from grassroots.evaluation.campaigns.models import Ballot, Campaign, Elector, Re
 from grassroots.evaluation.tests.test_campaigns_world import (
     answers,
     campaign,
+    draft,
     opened,
     people,
     vote,
@@ -301,3 +302,38 @@ def test_the_list_keeps_its_queries(world, client, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         page = client.get(reverse("evaluation:campaigns"))
     assert len(page.context["my_roll"]) == 3
+
+
+def test_a_named_member_reads_their_own_result_only(world, client):
+    from grassroots.orgs.models import Member
+
+    crowd = people(world, per_group=5)
+    secretary = Member.objects.get(user=world.officer_a)
+    made = services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(subject_kind=Campaign.SubjectKind.MEMBERS),
+        members=[secretary, world.member_b],
+    )
+    services.campaign_open(actor=world.committee_officer, campaign=made, today=timezone.localdate())
+    made.refresh_from_db()
+    for user in crowd.all():
+        vote(made, user)
+    services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
+    own = made.subjects.get(member=secretary)
+    other = made.subjects.get(member=world.member_b)
+    _login(client, world.officer_a)
+    assert (
+        client.get(reverse("evaluation:campaign_subject", args=[made.pk, own.pk])).status_code
+        == 200
+    )
+    _login(client, world.member_b.user)
+    assert (
+        client.get(reverse("evaluation:campaign_subject", args=[made.pk, own.pk])).status_code
+        == 404
+    )
+    page = client.get(reverse("evaluation:campaign_results", args=[made.pk]))
+    assert [r.subject.pk for r in page.context["results"]] == [other.pk]
+    _login(client, world.committee_officer)
+    closing_again = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "close"})
+    assert closing_again.status_code == 400
