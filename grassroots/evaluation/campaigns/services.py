@@ -15,7 +15,9 @@ How the ballot box stays secret — what links a ballot to a voter, and why noth
   random. The roll's rows of voters are rewritten the same way (updated one by one in a
   random order), so its physical order no longer follows the order of voting either.
   On PostgreSQL the dead versions are then vacuumed away (when not inside an outer
-  transaction), so they cannot be read from the pages. Results are shown only after
+  transaction), so they cannot be read from the pages; on SQLite the rewrite runs with
+  `secure_delete` on, so the deleted rows are zeroed in the file (old page images may
+  stay in the write-ahead log until its next checkpoint). Results are shown only after
   close, so nobody reads the box while it still carries its order.
 - While a campaign is open, only someone reading the database files directly could see
   that order; no page, export or log of the product shows it.
@@ -419,6 +421,10 @@ def paper_enter(*, actor: Any, campaign: Campaign, ballots: Sequence[PaperBallot
     campaign = locked(campaign)
     if campaign.status == Campaign.Status.DRAFT:
         raise ValidationError(_("This campaign is not open yet."))
+    if campaign.status == Campaign.Status.CLOSED:
+        raise ValidationError(
+            _("The campaign is closed: paper ballots are entered before it closes.")
+        )
     if _paper_entered(campaign):
         raise ValidationError(_("The paper ballots are already entered."))
     marked = Counter(
@@ -463,6 +469,10 @@ def _rewrite_box(campaign: Campaign) -> None:
     """The box (and the voters' rows of the roll) written again in a random order, with
     fresh random keys: see the module's docstring."""
     shuffle = random.SystemRandom().shuffle
+    if connection.vendor == "sqlite":
+        # Deleted rows are overwritten with zeros, not left in free pages of the file.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
     ballots = list(
         Ballot.objects.filter(campaign=campaign).values("group", "receipt", "on_paper", "id")
     )

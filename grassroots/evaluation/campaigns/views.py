@@ -380,6 +380,8 @@ def _closed(pk: int) -> Campaign:
 @require_GET
 def campaign_tally(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The public tally: after close, every receipt code counted, and a check of one."""
+    if not policy.can_see_tally(scope_for(request.user)):
+        raise Http404
     campaign = _closed(pk)
     closed = campaign.status == Campaign.Status.CLOSED
     form = ReceiptForm(request.GET or None)

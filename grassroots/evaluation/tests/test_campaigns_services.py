@@ -204,6 +204,30 @@ def test_paper_ballots_match_the_marks_and_link_to_nobody(world):
         services.paper_mark(
             actor=world.committee_officer, campaign=made, user_ids=[crowd.full[0].pk], today=today
         )
+    with pytest.raises(ValidationError):
+        services.paper_enter(
+            actor=world.committee_officer,
+            campaign=made,
+            ballots=[ballot(rules.EMPLOYEES, answers(made, 2), {})],
+        )
+    assert Ballot.objects.count() == 2
+
+
+def test_paper_ballots_are_not_entered_after_close(world):
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    today = timezone.localdate()
+    services.paper_mark(
+        actor=world.committee_officer, campaign=made, user_ids=[crowd.full[0].pk], today=today
+    )
+    services.campaign_close(actor=None, campaign=made, today=today)
+    with pytest.raises(ValidationError):
+        services.paper_enter(
+            actor=world.committee_officer,
+            campaign=made,
+            ballots=[services.PaperBallot(rules.FULL_MEMBERS, answers(made), {})],
+        )
+    assert not Ballot.objects.exists()
 
 
 def test_closing_rewrites_the_box_with_fresh_keys_and_keeps_every_answer(world):
