@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from grassroots.accounts.scope import Scope
-from grassroots.core.tree import within_any
+from grassroots.core.tree import is_within, within_any
 from grassroots.evaluation.campaigns.models import Campaign, CampaignSubject
 from grassroots.orgs.selectors import active_units, no_units
 from grassroots.orgs.vocabulary import UnitKind
@@ -36,11 +36,19 @@ def can_manage(scope: Scope, campaign: Campaign) -> bool:
 
 
 def can_see_subject(scope: Scope, user: Any, subject: CampaignSubject) -> bool:
-    """The subject's own: its branch's officers and those above (who include the
-    organiser's officers), and a named member themselves."""
-    if scope.is_admin or scope.oversees(subject.unit.path):
+    """The subject's own and those above it: for a branch, its officers and the officers
+    above (who include the organiser's); for a named member, the member and the officers
+    above their branch (not their fellow officers of the branch)."""
+    if scope.is_admin:
         return True
-    return subject.member is not None and subject.member.user_id == getattr(user, "pk", None)
+    if subject.member_id is None:
+        return scope.oversees(subject.unit.path)
+    if subject.member is not None and subject.member.user_id == getattr(user, "pk", None):
+        return True
+    return any(
+        is_within(subject.unit.path, root) and root != subject.unit.path
+        for root in scope.officer_paths
+    )
 
 
 def can_plan(scope: Scope, user: Any, subject: CampaignSubject) -> bool:

@@ -51,7 +51,11 @@ def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
             "managed": managed,
             "can_create": policy.can_create(scope),
             "my_roll": selectors.my_roll(request.user),
-            "subjects": list(selectors.subjects_for(scope, request.user)[:100]),
+            "subjects": [
+                subject
+                for subject in selectors.subjects_for(scope, request.user)[:100]
+                if policy.can_see_subject(scope, request.user, subject)
+            ],
             "today": timezone.localdate(),
         },
     )

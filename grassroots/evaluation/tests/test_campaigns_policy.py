@@ -47,6 +47,11 @@ def test_a_named_member_sees_their_own_result(world):
     subject = _subject(world, member=member)
     assert policy.can_see_subject(scope_for(world.member_a.user), world.member_a.user, subject)
     assert not policy.can_see_subject(scope_for(world.member_b.user), world.member_b.user, subject)
+    # the officers above the member's branch see it; a fellow officer of the branch does not
+    assert policy.can_see_subject(
+        scope_for(world.committee_officer), world.committee_officer, subject
+    )
+    assert not policy.can_see_subject(scope_for(world.officer_a), world.officer_a, subject)
 
 
 def test_the_tally_is_for_everyone_signed_in(world):
