@@ -133,6 +133,19 @@ def active_users_among(user_ids: QuerySet[Any, Any]) -> QuerySet[User]:
     return User.objects.filter(pk__in=user_ids, is_active=True)
 
 
+def active_user_ids_in_departments(department_paths: Iterable[str]) -> list[int]:
+    """The ids of the active users working in the departments at or under these tree
+    paths: one query (nobody for no paths)."""
+    paths = tuple(department_paths)
+    if not paths:
+        return []
+    return list(
+        User.objects.filter(within_any(paths, field="department__path"), is_active=True)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
 def employee_number_of(user_id: Any) -> QuerySet[User, Any]:
     """A user's employee number as a subquery (`user_id` may be an `OuterRef`)."""
     return User.objects.filter(pk=user_id).values("employee_number")[:1]

@@ -393,6 +393,52 @@ def received_count(unit_ids: Any, period: Period) -> int:
     )
 
 
+@dataclass(frozen=True)
+class AppealLine:
+    """An appeal as another app lists it: its number, title, category and status."""
+
+    pk: int
+    number: str
+    title: str
+    category_id: int
+    category: str
+    status: str
+    status_label: str
+    submitted_on: datetime.date
+
+
+def appeals_of_units_in_period(
+    unit_ids: Any, period: Period, *, category_ids: Any = None, limit: int = 200
+) -> list[AppealLine]:
+    """The appeals handled by these organisations and submitted in the period, in the
+    given categories (None: all), newest first, withdrawn and merged ones left out: one
+    query. `unit_ids` and `category_ids` may be lists or subqueries."""
+    appeals = (
+        Appeal.objects.filter(
+            unit_id__in=unit_ids, created_at__gte=period.starts, created_at__lt=period.ends
+        )
+        .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
+        .select_related("category")
+        .only("number", "title", "status", "created_at", "category__name", "unit_id")
+        .order_by("-created_at", "-id")
+    )
+    if category_ids is not None:
+        appeals = appeals.filter(category_id__in=category_ids)
+    return [
+        AppealLine(
+            pk=appeal.pk,
+            number=appeal.number,
+            title=appeal.title,
+            category_id=appeal.category_id,
+            category=appeal.category.name,
+            status=appeal.status,
+            status_label=str(Appeal.Status(appeal.status).label),
+            submitted_on=timezone.localtime(appeal.created_at).date(),
+        )
+        for appeal in appeals[:limit]
+    ]
+
+
 def appeals_handled_within(paths: tuple[str, ...] | None) -> QuerySet[Appeal]:
     """Appeals handled by the organisations at or under `paths` (None: everywhere),
     reading their numbers only: for linking appeals to a deed by number."""

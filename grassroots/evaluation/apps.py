@@ -20,3 +20,4 @@ class EvaluationConfig(AppConfig):
             member=commendations.member_honours_section,
             unit=commendations.unit_honours_section,
         )
+        from grassroots.evaluation.campaigns import jobs  # noqa: F401  (registers its job)

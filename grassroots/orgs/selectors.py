@@ -649,6 +649,30 @@ def member_user_ids(unit: OrgUnit) -> QuerySet[Member, Any]:
     return members.order_by().values("user_id")
 
 
+def active_member_stages(branch_ids: Iterable[int]) -> dict[int, str]:
+    """User id → stage of the active member records (every stage) of these branches:
+    one query (an evaluation campaign's roll is drawn from it)."""
+    return dict(
+        Member.objects.filter(
+            branch_id__in=list(branch_ids), status__in=MemberStatus.active_values()
+        )
+        .order_by()
+        .values_list("user_id", "stage")
+    )
+
+
+def covered_department_paths(unit_ids: Iterable[int]) -> list[str]:
+    """The tree paths of the active departments these Party organisations cover (each
+    with the departments under it, for `within_any`): one query."""
+    return sorted(
+        set(
+            OrgUnit.departments.through.objects.filter(
+                orgunit_id__in=list(unit_ids), department__is_active=True
+            ).values_list("department__path", flat=True)
+        )
+    )
+
+
 def active_departments() -> QuerySet[Department]:
     """Every active department in tree order (a form's full list; pickers that must stay
     short in a large group use `department_choices`)."""

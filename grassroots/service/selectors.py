@@ -55,6 +55,7 @@ __all__ = [
     "CommitmentFigures",
     "CoverageFigures",
     "DeedFigures",
+    "DeedLine",
     "PairingFigures",
     "PersonActivity",
     "PersonCommitment",
@@ -69,6 +70,7 @@ __all__ = [
     "coverage_figures",
     "deed_figures",
     "deed_figures_of",
+    "deeds_of_unit",
     "pairing_figures",
     "people_service_records",
     "serving_users",
@@ -249,6 +251,31 @@ def _summed_per_unit(
                 for name in names:
                     target[name] += row[name] or 0
     return totals
+
+
+@dataclass(frozen=True)
+class DeedLine:
+    """A practical deed as another app lists it (to link a plan's item to it)."""
+
+    pk: int
+    title: str
+    due_on: datetime.date
+    status: str
+
+
+def deeds_of_unit(unit: OrgUnit, *, since: datetime.date, limit: int = 200) -> list[DeedLine]:
+    """The deeds of an organisation and those below it due on or after `since`
+    (dropped ones apart), soonest first: one query."""
+    deeds = (
+        Deed.objects.filter(unit_id__in=_subtree(unit), due_on__gte=since)
+        .exclude(status=Deed.Status.DROPPED)
+        .only("title", "due_on", "status")
+        .order_by("due_on", "pk")
+    )
+    return [
+        DeedLine(pk=deed.pk, title=deed.title, due_on=deed.due_on, status=deed.status)
+        for deed in deeds[:limit]
+    ]
 
 
 # --- Pairings and visits ----------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""Who may do what in multi-party campaigns. Campaigns are run by the committee
+officers of the organiser (for their subtree); ballots belong to the people on the
+roll; results are for each subject (a branch's officers, the named member) and the
+officers above it; the tally of receipt codes is for everyone signed in. Out of scope
+= 404, as for a missing campaign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from grassroots.accounts.scope import Scope
+from grassroots.core.tree import is_within, within_any
+from grassroots.evaluation.campaigns.models import Campaign, CampaignSubject
+from grassroots.orgs.selectors import active_units, no_units
+from grassroots.orgs.vocabulary import UnitKind
+
+
+def can_create(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_committee_officer
+
+
+def organisers(scope: Scope) -> QuerySet[Any]:
+    """The committees and general branches whose campaigns the user may run."""
+    units = active_units().filter(kind__in=[UnitKind.COMMITTEE, UnitKind.GENERAL_BRANCH])
+    if scope.is_admin:
+        return units.order_by("path")
+    if not scope.committee_paths:
+        return no_units()
+    return units.filter(within_any(scope.committee_paths)).order_by("path")
+
+
+def can_manage(scope: Scope, campaign: Campaign) -> bool:
+    return scope.is_admin or scope.oversees_as_committee(campaign.organiser.path)
+
+
+def can_see_subject(scope: Scope, user: Any, subject: CampaignSubject) -> bool:
+    """The subject's own and those above it: for a branch, its officers and the officers
+    above (who include the organiser's); for a named member, the member and the officers
+    above their branch (not their fellow officers of the branch)."""
+    if scope.is_admin:
+        return True
+    if subject.member_id is None:
+        return scope.oversees(subject.unit.path)
+    if subject.member is not None and subject.member.user_id == getattr(user, "pk", None):
+        return True
+    return any(
+        is_within(subject.unit.path, root) and root != subject.unit.path
+        for root in scope.officer_paths
+    )
+
+
+def can_plan(scope: Scope, user: Any, subject: CampaignSubject) -> bool:
+    """The rectification plan is written by those who must act: the same people."""
+    return can_see_subject(scope, user, subject)
+
+
+def can_see_tally(scope: Scope) -> bool:
+    return scope.is_authenticated

@@ -1,0 +1,170 @@
+"""Pure rules of a multi-party campaign: who falls in which evaluator group, what an
+answer is worth, how comments are grouped by their words. Scoring across groups is
+`grassroots.evaluation.rules` (group results, weights renormalised, low scores)."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from grassroots.evaluation import rules as evaluation_rules
+
+EMPLOYEES, FULL_MEMBERS, PROBATIONARY, ACTIVISTS = (
+    "employees",
+    "full_members",
+    "probationary",
+    "activists",
+)
+GROUPS = (EMPLOYEES, FULL_MEMBERS, PROBATIONARY, ACTIVISTS)
+# A member's stage decides their group; everyone else working in a covered department
+# answers as an employee. Applicants and candidates answer as employees too.
+STAGE_GROUPS = {"full": FULL_MEMBERS, "probationary": PROBATIONARY, "activist": ACTIVISTS}
+
+FIVE, SATISFACTION = "five", "satisfaction"
+SATISFACTION_CHOICES = (
+    (3, gettext_lazy("满意")),
+    (2, gettext_lazy("基本满意")),
+    (1, gettext_lazy("不满意")),
+)
+FIVE_CHOICES = tuple((value, str(value)) for value in range(5, 0, -1))
+MAX_REMINDERS = 2  # opening, and the day before close
+# Receipt codes: 10 characters from an alphabet without look-alikes (0/O, 1/I/L).
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_LENGTH = 10
+
+
+def group_of(stage: str | None) -> str:
+    return STAGE_GROUPS.get(stage or "", EMPLOYEES)
+
+
+def roll(
+    employee_ids: Iterable[int],
+    member_stages: Mapping[int, str],
+    *,
+    leave_out: Iterable[int] = (),
+) -> dict[int, str]:
+    """user id → group: the members of the covered branches by their stage, every other
+    employee of the covered departments as an employee; each person once. Those in
+    `leave_out` (the named members being evaluated) are not on the roll."""
+    excluded = set(leave_out)
+    people: dict[int, str] = {}
+    for user_id in employee_ids:
+        people[user_id] = EMPLOYEES
+    for user_id, stage in member_stages.items():
+        group = STAGE_GROUPS.get(stage)
+        if group is not None:
+            people[user_id] = group
+        else:
+            people.setdefault(user_id, EMPLOYEES)
+    return {user_id: group for user_id, group in people.items() if user_id not in excluded}
+
+
+def empty_groups(counts: Mapping[str, int], weights: Mapping[str, Decimal]) -> list[str]:
+    """The weighted groups with nobody on the roll (a campaign cannot open with one)."""
+    return [
+        group for group in GROUPS if weights.get(group, Decimal(0)) > 0 and not counts.get(group)
+    ]
+
+
+def parse_weights(raw: Mapping[str, object]) -> dict[str, Decimal]:
+    """Weights as entered: each a number from 0 to 1, at least one above 0. ValueError
+    with the message to show."""
+    weights: dict[str, Decimal] = {}
+    for group in GROUPS:
+        try:
+            weight = Decimal(str(raw.get(group, "0")).strip() or "0")
+        except InvalidOperation:
+            raise ValueError(_("Each weight is a number between 0 and 1.")) from None
+        if not weight.is_finite() or not Decimal(0) <= weight <= Decimal(1):
+            raise ValueError(_("Each weight is a number between 0 and 1."))
+        weights[group] = weight
+    if not any(weights.values()):
+        raise ValueError(_("At least one group needs a weight above 0."))
+    return weights
+
+
+def default_weights() -> dict[str, str]:
+    return {group: str(weight) for group, weight in evaluation_rules.DEFAULT_GROUP_WEIGHTS.items()}
+
+
+def allowed_scores(scale: str) -> tuple[int, ...]:
+    return (3, 2, 1) if scale == SATISFACTION else (5, 4, 3, 2, 1)
+
+
+def maximum(scale: str) -> int:
+    return 3 if scale == SATISFACTION else 5
+
+
+def receipt_code() -> str:
+    """A fresh random receipt code, e.g. "7KQ4-MZ2PRX" as shown (stored without the dash)."""
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def normal_receipt(raw: str) -> str:
+    """A receipt code as typed: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def shown_receipt(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}" if len(code) > 4 else code
+
+
+def can_vote_on(day: datetime.date, opens_on: datetime.date, closes_on: datetime.date) -> bool:
+    return opens_on <= day <= closes_on
+
+
+def mean(scores: Sequence[Decimal]) -> Decimal | None:
+    if not scores:
+        return None
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(evaluation_rules.TWO_PLACES)
+
+
+@dataclass(frozen=True)
+class KeywordGroup:
+    keyword: str
+    comments: tuple[tuple[str, int], ...]  # (text, how many wrote it), most written first
+
+    @property
+    def total(self) -> int:
+        return sum(count for _text, count in self.comments)
+
+
+def _tally(texts: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(Counter(texts).items(), key=lambda pair: (-pair[1], pair[0])))
+
+
+def group_comments(
+    comments: Sequence[str],
+    tokenize: Callable[[str], Sequence[str]],
+    *,
+    top: int = 8,
+) -> tuple[list[KeywordGroup], tuple[tuple[str, int], ...]]:
+    """Comments grouped under the words most of them share: the most frequent keyword
+    (counted once per comment, single characters apart; ties in the words' order) that
+    a comment contains takes it.
+    A word shared by fewer than two comments makes no group; those comments are
+    returned apart, as "other comments". The same text written by several people is
+    listed once, with how many wrote it."""
+    tokens = [{word for word in tokenize(text) if len(word) > 1} for text in comments]
+    frequency: Counter[str] = Counter()
+    for words in tokens:
+        frequency.update(words)
+    ranked = sorted(frequency.items(), key=lambda pair: (-pair[1], pair[0]))
+    keywords = [word for word, count in ranked if count >= 2][:top]
+    grouped: dict[str, list[str]] = {keyword: [] for keyword in keywords}
+    others: list[str] = []
+    for text, words in zip(comments, tokens, strict=True):
+        keyword = next((word for word in keywords if word in words), None)
+        if keyword is None:
+            others.append(text)
+        else:
+            grouped[keyword].append(text)
+    groups = [KeywordGroup(word, _tally(texts)) for word, texts in grouped.items() if texts]
+    return groups, _tally(others)

@@ -1,0 +1,372 @@
+"""Reads of multi-party campaigns: lists, the voting page, results (only after close),
+the low-score cause analysis, the tally of receipt codes. Each reads a fixed number of
+queries however many ballots there are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from grassroots.accounts.scope import Scope
+from grassroots.appeals.selectors import AppealLine, appeals_of_units_in_period
+from grassroots.appeals.similarity import tokenize
+from grassroots.core import parameters
+from grassroots.core.periods import Period
+from grassroots.core.tree import within_any
+from grassroots.evaluation import rules as evaluation_rules
+from grassroots.evaluation.campaigns import rule_parameters, rules
+from grassroots.evaluation.campaigns.models import (
+    Ballot,
+    Campaign,
+    CampaignItem,
+    CampaignSubject,
+    Elector,
+    Mark,
+    Rectification,
+    Remark,
+)
+
+# --- Lists --------------------------------------------------------------------------------
+
+
+def managed_campaigns(scope: Scope) -> QuerySet[Campaign]:
+    campaigns = Campaign.objects.select_related("organiser").annotate(
+        roll=Count("electors", distinct=True),
+        voted=Count("electors", filter=Q(electors__voted_on__isnull=False), distinct=True),
+    )
+    if scope.is_admin:
+        return campaigns
+    if not scope.committee_paths:
+        return campaigns.none()
+    return campaigns.filter(within_any(scope.committee_paths, field="organiser__path"))
+
+
+def campaign_for(pk: int) -> Campaign | None:
+    return Campaign.objects.select_related("organiser").filter(pk=pk).first()
+
+
+def my_roll(user: Any) -> list[Elector]:
+    """The campaigns the person is on the roll of (open and closed), newest first."""
+    return list(
+        Elector.objects.filter(user=user)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign")
+        .order_by("-campaign__opens_on", "-campaign_id")[:50]
+    )
+
+
+def elector_of(user: Any, campaign: Campaign) -> Elector | None:
+    return Elector.objects.filter(user=user, campaign=campaign).first()
+
+
+def subjects_for(scope: Scope, user: Any) -> QuerySet[CampaignSubject]:
+    """Subjects of closed campaigns whose results the person may read."""
+    subjects = CampaignSubject.objects.filter(campaign__status=Campaign.Status.CLOSED)
+    if not scope.is_admin:
+        condition = Q(member__user=user)
+        if scope.officer_paths:
+            condition |= within_any(scope.officer_paths, field="unit__path")
+        subjects = subjects.filter(condition)
+    return subjects.select_related("campaign", "unit", "member").order_by(
+        "-campaign__closes_on", "campaign_id", "name"
+    )
+
+
+def subject_for(campaign: Campaign, pk: int) -> CampaignSubject | None:
+    return (
+        CampaignSubject.objects.select_related("unit", "member", "campaign__organiser")
+        .filter(campaign=campaign, pk=pk)
+        .first()
+    )
+
+
+# --- The roll and the ballot --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollCount:
+    group: str
+    label: str
+    people: int
+    voted: int
+    on_paper: int
+    weight: Decimal
+
+
+def roll_counts(campaign: Campaign) -> list[RollCount]:
+    rows: dict[str, dict[str, Any]] = {
+        group: {"people": people, "voted": voted, "paper": paper}
+        for group, people, voted, paper in Elector.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("group")
+        .annotate(
+            people=Count("pk"),
+            voted=Count("pk", filter=Q(voted_on__isnull=False)),
+            paper=Count("pk", filter=Q(on_paper=True)),
+        )
+    }
+    weights = {group: Decimal(campaign.weights.get(group, "0")) for group in rules.GROUPS}
+    return [
+        RollCount(
+            group,
+            str(Elector.Group(group).label),
+            rows.get(group, {}).get("people", 0),
+            rows.get(group, {}).get("voted", 0),
+            rows.get(group, {}).get("paper", 0),
+            weights[group],
+        )
+        for group in rules.GROUPS
+    ]
+
+
+def paper_roll(campaign: Campaign, *, limit: int = 2000) -> list[Elector]:
+    return list(
+        Elector.objects.filter(campaign=campaign)
+        .select_related("user")
+        .order_by("user__employee_number")[:limit]
+    )
+
+
+def questionnaire(campaign: Campaign) -> tuple[list[CampaignSubject], list[CampaignItem]]:
+    return list(campaign.subjects.all()), list(campaign.items.all())
+
+
+def receipts(campaign: Campaign) -> list[str]:
+    """Every counted receipt code, in the code's own order (not the order of voting)."""
+    return list(
+        Ballot.objects.filter(campaign=campaign, on_paper=False)
+        .order_by("receipt")
+        .values_list("receipt", flat=True)
+    )
+
+
+def receipt_counted(campaign: Campaign, code: str) -> bool:
+    return Ballot.objects.filter(campaign=campaign, receipt=rules.normal_receipt(code)).exists()
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    group: str
+    label: str
+    ballots: int
+    mean: Decimal | None  # None: too few to show
+    weight: Decimal
+    distribution: tuple[tuple[str, int], ...]  # (answer, how many) when shown
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    item_id: int
+    text: str
+    score: Decimal | None
+    low: bool
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    subject: CampaignSubject
+    groups: tuple[GroupLine, ...]
+    score: Decimal | None
+    left_out: bool  # a weighted group had too few ballots and was left out
+    low: bool
+    items: tuple[ItemLine, ...]
+    maximum: int
+
+    @property
+    def items_low(self) -> tuple[ItemLine, ...]:
+        return tuple(item for item in self.items if item.low)
+
+
+def _answer_label(scale: str, value: int) -> str:
+    if scale == rules.SATISFACTION:
+        return str(dict(rules.SATISFACTION_CHOICES)[value])
+    return str(value)
+
+
+def low_shares() -> tuple[Decimal, Decimal]:
+    """(item share, subject share) of the maximum under which a result is flagged."""
+    item = Decimal(parameters.value(rule_parameters.ITEM_LOW_PERCENT.key)) / 100
+    subject = Decimal(parameters.value(rule_parameters.SUBJECT_LOW_PERCENT.key)) / 100
+    return item, subject
+
+
+def results(campaign: Campaign, subjects: Iterable[CampaignSubject]) -> list[SubjectResult]:
+    """Per subject and group: ballots, mean and distribution; the weighted score over the
+    groups shown; questions and subjects flagged low. Four queries."""
+    subjects = list(subjects)
+    ids = [subject.pk for subject in subjects]
+    weights = {group: Decimal(campaign.weights.get(group, "0")) for group in rules.GROUPS}
+    items = list(campaign.items.all())
+    maximum = Decimal(rules.maximum(campaign.scale))
+    item_share, subject_share = low_shares()
+    marks = Mark.objects.filter(subject_id__in=ids).order_by()
+    # Each ballot answers every question: its mean for a subject, per group.
+    per_ballot: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    for subject_id, _ballot, group, mean in marks.values_list(
+        "subject_id", "ballot_id", "ballot__group"
+    ).annotate(mean=Avg("score")):
+        per_ballot[(subject_id, group)].append(Decimal(str(mean)))
+    spread: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    item_sums: dict[tuple[int, int, str], tuple[int, int]] = {}
+    for subject_id, item_id, group, score, n in marks.values_list(
+        "subject_id", "item_id", "ballot__group", "score"
+    ).annotate(n=Count("pk")):
+        key = (subject_id, group)
+        spread[key][score] = spread[key].get(score, 0) + n
+        total, count = item_sums.get((subject_id, item_id, group), (0, 0))
+        item_sums[(subject_id, item_id, group)] = (total + score * n, count + n)
+    out = []
+    for subject in subjects:
+        group_results = [
+            evaluation_rules.group_result(group, per_ballot.get((subject.pk, group), []))
+            for group in rules.GROUPS
+        ]
+        score, left_out = evaluation_rules.weighted_score(group_results, weights)
+        lines = tuple(
+            GroupLine(
+                result.group,
+                str(Elector.Group(result.group).label),
+                result.ballots,
+                result.mean,
+                weights[result.group],
+                tuple(
+                    (
+                        _answer_label(campaign.scale, value),
+                        spread[(subject.pk, result.group)].get(value, 0),
+                    )
+                    for value in rules.allowed_scores(campaign.scale)
+                )
+                if result.shown
+                else (),
+            )
+            for result in group_results
+        )
+        item_lines = []
+        for item in items:
+            item_groups = []
+            for result in group_results:
+                total, count = item_sums.get((subject.pk, item.pk, result.group), (0, 0))
+                mean = (
+                    (Decimal(total) / count).quantize(evaluation_rules.TWO_PLACES)
+                    if result.shown and count
+                    else None
+                )
+                item_groups.append(evaluation_rules.GroupResult(result.group, result.ballots, mean))
+            item_score, _left = evaluation_rules.weighted_score(item_groups, weights)
+            item_lines.append(
+                ItemLine(
+                    item.pk,
+                    item.text,
+                    item_score,
+                    item_score is not None
+                    and evaluation_rules.is_low(item_score, maximum, share=item_share),
+                )
+            )
+        out.append(
+            SubjectResult(
+                subject=subject,
+                groups=lines,
+                score=score,
+                left_out=left_out,
+                low=score is not None
+                and evaluation_rules.is_low(score, maximum, share=subject_share),
+                items=tuple(item_lines),
+                maximum=int(maximum),
+            )
+        )
+    return out
+
+
+# --- Low-score cause analysis -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    keyword_groups: list[rules.KeywordGroup]
+    other_comments: tuple[tuple[str, int], ...]
+    appeals: list[AppealLine]
+    period: Period
+
+
+def _words(text: str) -> list[str]:
+    return tokenize(text).split()
+
+
+def analysis(subject: CampaignSubject) -> Analysis:
+    """The subject's comments grouped by keywords, beside the appeals its organisation
+    handled in the campaign's period in the related categories (all when none is named)."""
+    campaign = subject.campaign
+    comments = list(
+        Remark.objects.filter(subject=subject).order_by("text").values_list("text", flat=True)
+    )
+    groups, others = rules.group_comments(comments, _words)
+    period = Period(campaign.period_first, campaign.period_last)
+    category_ids = list(campaign.categories.values_list("pk", flat=True))
+    appeals = appeals_of_units_in_period(
+        [subject.unit_id], period, category_ids=category_ids or None
+    )
+    return Analysis(groups, others, appeals, period)
+
+
+# --- Rectification ------------------------------------------------------------------------
+
+
+def plan_of(subject: CampaignSubject) -> list[Rectification]:
+    return list(
+        Rectification.objects.filter(subject=subject).select_related(
+            "owner", "item", "deed", "appeal"
+        )
+    )
+
+
+def plan_item_for(subject: CampaignSubject, pk: int) -> Rectification | None:
+    return (
+        Rectification.objects.filter(subject=subject, pk=pk).select_related("owner", "item").first()
+    )
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    plan: Rectification
+    earlier: Campaign
+    before: Decimal | None
+    after: Decimal | None
+
+
+def before_and_after(subject: CampaignSubject, current: SubjectResult | None) -> list[BeforeAfter]:
+    """The plan items written after earlier campaigns about the same branch or member,
+    with their question's score then (before) and in this campaign (after, by the same
+    question's wording)."""
+    same = (
+        Q(subject__member=subject.member)
+        if subject.member_id
+        else Q(subject__unit=subject.unit, subject__member__isnull=True)
+    )
+    plans = list(
+        Rectification.objects.filter(same, campaign__closes_on__lt=subject.campaign.opens_on)
+        .select_related("campaign", "subject", "item", "owner")
+        .order_by("-campaign__closes_on", "due_on", "pk")[:50]
+    )
+    now = {line.text: line.score for line in current.items} if current else {}
+    earlier: dict[int, dict[str, Decimal | None]] = {}
+    for plan in plans:
+        if plan.campaign_id not in earlier:
+            (result,) = results(plan.campaign, [plan.subject])
+            earlier[plan.campaign_id] = {line.text: line.score for line in result.items}
+    return [
+        BeforeAfter(
+            plan,
+            plan.campaign,
+            earlier[plan.campaign_id].get(plan.item.text) if plan.item else None,
+            now.get(plan.item.text) if plan.item else None,
+        )
+        for plan in plans
+    ]

@@ -1,0 +1,153 @@
+"""Ballot secrecy: after close, nothing in any table ties a ballot to a voter; one
+ballot per person even when two arrive at the same instant."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.evaluation.campaigns import rules, services
+from grassroots.evaluation.campaigns.models import Ballot, Elector, Mark, Remark
+from grassroots.evaluation.tests.test_campaigns_world import answers, opened, people
+
+BOX = (Ballot, Mark, Remark)
+
+
+def _cast_through_the_page(client, made, user, score, comment):
+    client.force_login(user)
+    data = {f"s{s}_i{i}": str(score) for (s, i) in answers(made)}
+    data |= {f"c{subject.pk}": comment for subject in made.subjects.all()}
+    response = client.post(reverse("evaluation:campaign_vote", args=[made.pk]), data)
+    assert response.status_code == 200
+    return response.context["receipt"].replace("-", "")
+
+
+def _physical_order(model):
+    """The rows' receipt codes or keys in storage order (rowid / ctid)."""
+    table = model._meta.db_table
+    order = "rowid" if connection.vendor == "sqlite" else "ctid"
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "id" FROM "{table}" ORDER BY {order}')  # noqa: S608  (our own table name)
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_no_table_ties_a_ballot_to_a_voter_after_close(world, client):
+    crowd = people(world, per_group=3)
+    made = opened(world)
+    voters = crowd.all()
+    receipts = []
+    for number, user in enumerate(voters):
+        receipts.append(_cast_through_the_page(client, made, user, 1 + number % 5, f"意见{number}"))
+    order_before = list(receipts)
+    services.campaign_close(
+        actor=world.committee_officer, campaign=made, today=timezone.localdate()
+    )
+
+    # 1. The box has no column that could name a person or a moment.
+    user_model = apps.get_model("accounts", "User")
+    for model in BOX:
+        for field in model._meta.concrete_fields:
+            assert not isinstance(field, models.DateField | models.DateTimeField | models.TimeField)
+            if field.is_relation:
+                assert field.related_model not in (user_model, Elector)
+    # 2. Nothing outside the box mentions a ballot (its key or receipt), and nothing in
+    # the box mentions a voter (id, employee number, name).
+    ballots = list(Ballot.objects.filter(campaign=made))
+    ballot_marks = {b.id for b in ballots} | {b.receipt for b in ballots}
+    ballot_marks |= set(Mark.objects.values_list("id", flat=True))
+    ballot_marks |= set(Remark.objects.values_list("id", flat=True))
+    voter_marks = {u.employee_number for u in voters} | {u.name for u in voters}
+    tables_read = 0
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.managed or model._meta.proxy:
+            continue
+        tables_read += 1
+        rows = [repr(row) for row in model._default_manager.all().values()]
+        text = "\n".join(rows)
+        if model in BOX:
+            for row in rows:
+                assert not any(mark in row for mark in voter_marks), (model, row)
+        else:
+            assert not any(mark in text for mark in ballot_marks), model
+    assert tables_read > 40  # every app's tables, the audit log and notices among them
+    # 3. The only thing the box shares with the roll is the group: each ballot could be
+    # any voter's of its group, and every group here has several voters.
+    voted = Elector.objects.filter(campaign=made, voted_on__isnull=False)
+    per_group = {g: voted.filter(group=g).count() for g in rules.GROUPS}
+    for ballot in ballots:
+        assert per_group[ballot.group] >= 2
+    assert {o.voted_on for o in voted} == {timezone.localdate()}
+    # 4. Neither keys nor storage order follow the order of voting.
+    by_id = {b.id: b.receipt for b in ballots}
+    stored = [by_id[key] for key in _physical_order(Ballot)]
+    assert sorted(stored) == sorted(order_before)
+    assert stored != order_before
+    assert [b.receipt for b in sorted(ballots, key=lambda b: b.id)] != order_before
+    # 5. The tally shows every code, in the codes' own order.
+    client.force_login(world.employee)
+    page = client.get(reverse("evaluation:campaign_tally", args=[made.pk]))
+    shown = [code.replace("-", "") for code in page.context["codes"]]
+    assert shown == sorted(receipts)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_ballots_of_one_person_at_the_same_instant_make_one(world):
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    voter = crowd.full[0]
+    attempts = 6
+    barrier = threading.Barrier(attempts)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def press(score):
+        try:
+            barrier.wait()
+            services.ballot_cast(
+                user=voter,
+                campaign=made,
+                answers=answers(made, score),
+                remarks={},
+                today=timezone.localdate(),
+            )
+            outcomes.append("cast")
+        except services.ValidationError:
+            outcomes.append("refused")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press, args=(1 + n % 5,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(outcomes) == ["cast"] + ["refused"] * (attempts - 1)
+    assert Ballot.objects.filter(campaign=made).count() == 1
+    ballot = Ballot.objects.get(campaign=made)
+    assert Mark.objects.filter(ballot=ballot).count() == len(answers(made))
+    assert len(set(Mark.objects.filter(ballot=ballot).values_list("score", flat=True))) == 1
+    assert Elector.objects.get(campaign=made, user=voter).voted_on == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_voting_after_the_closing_day_is_refused_on_the_page(world, client):
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    made.closes_on = timezone.localdate() - datetime.timedelta(days=1)
+    made.save(update_fields=["closes_on"])
+    client.force_login(crowd.full[0])
+    data = {f"s{s}_i{i}": "4" for (s, i) in answers(made)}
+    response = client.post(reverse("evaluation:campaign_vote", args=[made.pk]), data)
+    assert response.status_code == 409
+    assert "no more ballots" in response.content.decode() or "不再" in response.content.decode()
+    assert not Ballot.objects.exists()

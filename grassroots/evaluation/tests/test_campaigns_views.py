@@ -1,0 +1,339 @@
+"""Campaign pages: each for those in scope, 404 for others, sign-in for visitors; bad
+input refused clearly, nothing half-saved; text escaped."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.evaluation.campaigns import services
+from grassroots.evaluation.campaigns.models import Ballot, Campaign, Elector, Rectification
+from grassroots.evaluation.tests.test_campaigns_world import (
+    answers,
+    campaign,
+    draft,
+    opened,
+    people,
+    vote,
+    workday,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _closed(world, *, comment="<script>alert(1)</script>食堂"):
+    crowd = people(world, per_group=5)
+    made = opened(world)
+    for user in crowd.all():
+        vote(made, user, score=2, comment=comment)
+    services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
+    made.refresh_from_db()
+    return made, crowd
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world, client):
+    made = campaign(world)
+    subject = made.subjects.get()
+    urls = [
+        reverse("evaluation:campaigns"),
+        reverse("evaluation:campaign_new"),
+        reverse("evaluation:campaign", args=[made.pk]),
+        reverse("evaluation:campaign_edit", args=[made.pk]),
+        reverse("evaluation:campaign_vote", args=[made.pk]),
+        reverse("evaluation:campaign_paper", args=[made.pk]),
+        reverse("evaluation:campaign_tally", args=[made.pk]),
+        reverse("evaluation:campaign_results", args=[made.pk]),
+        reverse("evaluation:campaign_subject", args=[made.pk, subject.pk]),
+        reverse("evaluation:campaign_plan_item", args=[made.pk, subject.pk, 1]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/login" in response["Location"] or "sign" in response["Location"], url
+    assert client.post(reverse("evaluation:campaign_reminders", args=[made.pk])).status_code == 302
+
+
+def test_a_committee_officer_prepares_edits_and_opens_a_campaign(world, client):
+    people(world, per_group=1)
+    _login(client, world.committee_officer)
+    assert client.get(reverse("evaluation:campaign_new")).status_code == 200
+    today = timezone.localdate()
+    data = {
+        "organiser": world.committee.pk,
+        "title": "<b>支部测评</b>",
+        "subject_kind": "branches",
+        "branches": [world.branch_a.pk],
+        "scale": "satisfaction",
+        "items": "服务群众\n\n解决问题",
+        "opens_on": workday(today, -1).isoformat(),
+        "closes_on": workday(today + datetime.timedelta(days=1), 1).isoformat(),
+        "period_first": f"{today.year}-01-01",
+        "period_last": today.isoformat(),
+        "weight_employees": "0.4",
+        "weight_full_members": "0.3",
+        "weight_probationary": "0.15",
+        "weight_activists": "0.15",
+    }
+    response = client.post(reverse("evaluation:campaign_new"), data)
+    assert response.status_code == 302
+    made = Campaign.objects.get()
+    assert list(made.items.values_list("text", flat=True)) == ["服务群众", "解决问题"]
+    page = client.get(reverse("evaluation:campaign", args=[made.pk])).content.decode()
+    assert "&lt;b&gt;支部测评&lt;/b&gt;" in page
+    edited = client.post(
+        reverse("evaluation:campaign_edit", args=[made.pk]), data | {"weight_activists": "0.2"}
+    )
+    assert edited.status_code == 302
+    made.refresh_from_db()
+    assert made.weights["activists"] == "0.2"
+    opened_page = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "open"})
+    assert opened_page.status_code == 302
+    made.refresh_from_db()
+    assert made.status == Campaign.Status.OPEN
+    assert client.get(reverse("evaluation:campaign_edit", args=[made.pk])).status_code == 404
+
+
+def test_bad_campaign_input_is_refused_on_its_field_and_saves_nothing(world, client):
+    _login(client, world.committee_officer)
+    response = client.post(
+        reverse("evaluation:campaign_new"),
+        {
+            "organiser": world.committee.pk,
+            "title": "测评",
+            "subject_kind": "branches",
+            "scale": "five",
+            "items": "",
+            "opens_on": "2026-12-10",
+            "closes_on": "2026-12-01",
+            "period_first": "2026-01-01",
+            "period_last": "2026-12-01",
+            "weight_employees": "2",
+            "weight_full_members": "0.3",
+            "weight_probationary": "0.15",
+            "weight_activists": "0.15",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {"items", "branches", "weight_employees"} <= set(form.errors)
+    assert not Campaign.objects.exists()
+
+
+def test_opening_with_an_empty_group_is_refused_clearly(world, client):
+    made = campaign(world)
+    _login(client, world.committee_officer)
+    response = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "open"})
+    assert response.status_code == 400
+    assert 'id="campaign-error"' in response.content.decode()
+    made.refresh_from_db()
+    assert made.status == Campaign.Status.DRAFT
+
+
+def test_other_officers_and_members_cannot_run_a_campaign(world, client):
+    made = campaign(world)
+    for user in (world.officer_a, world.officer_b, world.employee):
+        _login(client, user)
+        assert client.get(reverse("evaluation:campaign_new")).status_code == 404
+        assert client.get(reverse("evaluation:campaign", args=[made.pk])).status_code == 404
+        assert client.get(reverse("evaluation:campaign_edit", args=[made.pk])).status_code == 404
+        assert (
+            client.post(
+                reverse("evaluation:campaign", args=[made.pk]), {"action": "open"}
+            ).status_code
+            == 404
+        )
+        assert client.get(reverse("evaluation:campaign", args=[999999])).status_code == 404
+
+
+def test_a_voter_votes_once_and_gets_a_receipt(world, client):
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    _login(client, crowd.employees[0])
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count("<h1") == 1
+    incomplete = client.post(url, {})
+    assert incomplete.status_code == 400
+    assert not Ballot.objects.exists()
+    data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
+    done = client.post(url, data)
+    assert done.status_code == 200
+    assert 'id="receipt-code"' in done.content.decode()
+    again = client.post(url, data)
+    assert again.status_code == 409
+    assert Ballot.objects.count() == 1
+    assert client.get(url).context["refusal"]
+
+
+def test_people_off_the_roll_get_404_on_the_voting_page(world, client):
+    people(world, per_group=1)
+    made = opened(world)
+    _login(client, world.member_b.user)
+    assert client.get(reverse("evaluation:campaign_vote", args=[made.pk])).status_code == 404
+    assert client.post(reverse("evaluation:campaign_reminders", args=[made.pk])).status_code == 404
+    draft = campaign(world, title="未开")
+    _login(client, world.employee)
+    assert client.get(reverse("evaluation:campaign_vote", args=[draft.pk])).status_code == 404
+
+
+def test_a_voter_switches_reminders_off(world, client):
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    _login(client, crowd.full[0])
+    response = client.post(reverse("evaluation:campaign_reminders", args=[made.pk]), {})
+    assert response.status_code == 302
+    assert not Elector.objects.get(campaign=made, user=crowd.full[0]).reminders
+
+
+def test_paper_ballots_through_the_pages(world, client):
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    _login(client, world.committee_officer)
+    url = reverse("evaluation:campaign_paper", args=[made.pk])
+    assert client.get(url).status_code == 200
+    marked = client.post(
+        url, {"action": "mark", "numbers": f"{crowd.employees[0].employee_number}"}
+    )
+    assert marked.status_code == 302
+    count = len(answers(made))
+    wrong = client.post(url, {"action": "enter", "ballots": "f " + " ".join(["3"] * count)})
+    assert wrong.status_code == 400
+    assert not Ballot.objects.exists()
+    right = client.post(
+        url, {"action": "enter", "ballots": "e " + " ".join(["3"] * count) + " | 好"}
+    )
+    assert right.status_code == 302
+    assert Ballot.objects.filter(on_paper=True).count() == 1
+    _login(client, world.officer_a)
+    assert client.get(url).status_code == 404
+
+
+def test_results_before_close_are_not_shown(world, client):
+    crowd = people(world, per_group=5)
+    made = opened(world)
+    vote(made, crowd.full[0])
+    _login(client, world.committee_officer)
+    response = client.get(reverse("evaluation:campaign_results", args=[made.pk]))
+    assert response.status_code == 200
+    assert "results" not in response.context
+    tally = client.get(reverse("evaluation:campaign_tally", args=[made.pk]))
+    assert tally.context["codes"] == []
+
+
+def test_results_for_the_subject_and_those_above_only(world, client):
+    made, crowd = _closed(world)
+    subject = made.subjects.get()
+    results_url = reverse("evaluation:campaign_results", args=[made.pk])
+    subject_url = reverse("evaluation:campaign_subject", args=[made.pk, subject.pk])
+    for user in (world.committee_officer, world.officer_a):
+        _login(client, user)
+        page = client.get(subject_url)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;" in body
+        assert client.get(results_url).status_code == 200
+    for user in (world.officer_b, world.employee, crowd.full[0]):
+        _login(client, user)
+        assert client.get(results_url).status_code == 404
+        assert client.get(subject_url).status_code == 404
+
+
+def test_a_branch_officer_writes_and_tracks_the_plan(world, client):
+    made, _crowd = _closed(world)
+    subject = made.subjects.get()
+    url = reverse("evaluation:campaign_subject", args=[made.pk, subject.pk])
+    _login(client, world.officer_a)
+    bad = client.post(url, {"action": "", "owner": "nobody", "due_on": ""})
+    assert bad.status_code == 400
+    assert not Rectification.objects.exists()
+    good = client.post(
+        url,
+        {
+            "action": "每月走访职工",
+            "owner": world.officer_a.employee_number,
+            "due_on": timezone.localdate().isoformat(),
+            "item": made.items.first().pk,
+        },
+    )
+    assert good.status_code == 302
+    plan = Rectification.objects.get()
+    progress_url = reverse("evaluation:campaign_plan_item", args=[made.pk, subject.pk, plan.pk])
+    assert client.post(progress_url, {"status": "done", "progress": "已完成"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "done"
+    _login(client, world.officer_b)
+    assert client.get(progress_url).status_code == 404
+    assert client.post(url, {"action": "x"}).status_code == 404
+
+
+def test_the_tally_checks_a_receipt(world, client):
+    crowd = people(world, per_group=5)
+    made = opened(world)
+    receipt = vote(made, crowd.full[0])
+    services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
+    _login(client, world.member_b.user)  # any signed-in user
+    url = reverse("evaluation:campaign_tally", args=[made.pk])
+    found = client.get(url, {"code": f"{receipt[:4]}-{receipt[4:].lower()}"})
+    assert found.context["found"] is True
+    missing = client.get(url, {"code": "AAAA-BBBBBB"})
+    assert missing.context["found"] is False
+
+
+def test_the_list_keeps_its_queries(world, client, django_assert_max_num_queries):
+    crowd = people(world, per_group=1)
+    for number in range(3):
+        made = opened(world, title=f"测评{number}")
+        vote(made, crowd.full[0])
+    _login(client, world.committee_officer)
+    client.get(reverse("evaluation:campaigns"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("evaluation:campaigns")).status_code == 200
+    _login(client, crowd.full[0])
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("evaluation:campaigns"))
+    assert len(page.context["my_roll"]) == 3
+
+
+def test_a_named_member_reads_their_own_result_only(world, client):
+    from grassroots.orgs.models import Member
+
+    crowd = people(world, per_group=5)
+    secretary = Member.objects.get(user=world.officer_a)
+    made = services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(subject_kind=Campaign.SubjectKind.MEMBERS),
+        members=[secretary, world.member_b],
+    )
+    services.campaign_open(actor=world.committee_officer, campaign=made, today=timezone.localdate())
+    made.refresh_from_db()
+    for user in crowd.all():
+        vote(made, user)
+    services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
+    own = made.subjects.get(member=secretary)
+    other = made.subjects.get(member=world.member_b)
+    _login(client, world.officer_a)
+    assert (
+        client.get(reverse("evaluation:campaign_subject", args=[made.pk, own.pk])).status_code
+        == 200
+    )
+    _login(client, world.member_b.user)
+    assert (
+        client.get(reverse("evaluation:campaign_subject", args=[made.pk, own.pk])).status_code
+        == 404
+    )
+    page = client.get(reverse("evaluation:campaign_results", args=[made.pk]))
+    assert [r.subject.pk for r in page.context["results"]] == [other.pk]
+    _login(client, world.committee_officer)
+    closing_again = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "close"})
+    assert closing_again.status_code == 400
