@@ -10,6 +10,7 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.accounts.selectors import register_profile_source
         from grassroots.evaluation import navigation  # noqa: F401  (registers its entry)
+        from grassroots.evaluation.campaigns import jobs  # noqa: F401  (registers its job)
         from grassroots.evaluation.commendations import selectors as commendations
         from grassroots.evaluation.sixhaves import rule_parameters  # noqa: F401  (registers)
         from grassroots.orgs.selectors import register_record_source
@@ -20,4 +21,3 @@ class EvaluationConfig(AppConfig):
             member=commendations.member_honours_section,
             unit=commendations.unit_honours_section,
         )
-        from grassroots.evaluation.campaigns import jobs  # noqa: F401  (registers its job)
