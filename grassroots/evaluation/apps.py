@@ -9,3 +9,4 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from grassroots.evaluation import navigation  # noqa: F401  (registers its entry)
+        from grassroots.evaluation.schemes import jobs as scheme_jobs  # noqa: F401  (registers jobs)

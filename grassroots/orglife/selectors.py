@@ -541,6 +541,31 @@ def meeting_compliance(
     return result
 
 
+def meetings_held_within(
+    root: OrgUnit, period: Period, *, kinds: tuple[str, ...]
+) -> dict[str, dict[str, int]]:
+    """How many meetings of each of `kinds` each organisation at or under `root` held
+    in `period`, keyed by the organisation's tree path (only those that held any). A
+    meeting counted for two kinds counts under each. One query whatever the size of
+    the subtree; the caller adds up a unit's subtree from the paths."""
+    rows = (
+        MeetingCount.objects.filter(
+            unit__path__startswith=root.path,
+            kind__in=list(kinds),
+            held_on__gte=period.first,
+            held_on__lte=period.last,
+            planned=False,
+        )
+        .order_by()
+        .values_list("unit__path", "kind")
+        .annotate(n=Count("id"))
+    )
+    result: dict[str, dict[str, int]] = defaultdict(dict)
+    for path, kind, n in rows:
+        result[path][kind] = n
+    return dict(result)
+
+
 @dataclass(frozen=True)
 class OverdueStep:
     """A step of a person's development that fell due and is not done."""
