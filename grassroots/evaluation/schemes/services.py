@@ -390,8 +390,8 @@ def _score_batch(
                                 actor=None,
                                 action="evaluation.score_recompute",
                                 target=score,
-                                before={"earned": score.earned, "value": score.value},
-                                after={"earned": earned, "value": figure.value},
+                                before={"earned": _text(score.earned), "value": _text(score.value)},
+                                after={"earned": _text(earned), "value": _text(figure.value)},
                                 org_path=unit.path,
                             )
                         )
@@ -411,6 +411,11 @@ def _score_batch(
         Assessment.objects.bulk_update(
             list(existing.values()), ["total", "computed_at"], batch_size=1000
         )
+
+
+def _text(value: Decimal | None) -> str | None:
+    """Points as the audit log keeps them (JSON has no decimals)."""
+    return None if value is None else str(value)
 
 
 def _retotal(assessment: Assessment) -> None:
@@ -454,7 +459,7 @@ def score_judge(
                     % {"points": score.indicator.points}
                 }
             )
-        before = {"earned": score.earned, "reason": score.reason}
+        before = {"earned": _text(score.earned), "reason": score.reason}
         score.earned = earned
         score.reason = reason.strip()
         score.judged_by = actor
@@ -471,7 +476,7 @@ def score_judge(
             action="evaluation.score_judge",
             target=score,
             before=before,
-            after={"earned": score.earned, "reason": score.reason},
+            after={"earned": _text(score.earned), "reason": score.reason},
             org_path=score.assessment.unit.path,
         )
     return score
@@ -599,8 +604,8 @@ def objection_answer(
                 actor=actor,
                 action="evaluation.score_change",
                 target=score,
-                before={"earned": before},
-                after={"earned": new_score},
+                before={"earned": _text(before)},
+                after={"earned": _text(new_score)},
                 org_path=objection.assessment.unit.path,
                 extra={"objection": objection.pk},
             )
