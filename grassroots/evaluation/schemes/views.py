@@ -217,7 +217,7 @@ def run_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.htmx:  # type: ignore[attr-defined]
-        return run_progress(request, pk)
+        return _progress(request, scheme)
     return HttpResponseRedirect(reverse("evaluation:scheme", args=[scheme.pk]) + "#scoring")
 
 
@@ -226,7 +226,10 @@ def run_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def run_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The progress of the latest scoring run (polled by htmx while it runs; a plain
     refresh of the scheme page shows the same)."""
-    scheme = selectors.get_scheme_for(scope_for(request.user), pk)
+    return _progress(request, selectors.get_scheme_for(scope_for(request.user), pk))
+
+
+def _progress(request: AuthenticatedRequest, scheme: IndicatorScheme) -> HttpResponse:
     return render(
         request,
         "evaluation/schemes/progress.html",

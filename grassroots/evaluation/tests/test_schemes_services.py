@@ -83,9 +83,12 @@ def test_last_years_scheme_is_copied_in_one_step(world):
     last = make_scheme(world, year=2025)
     copy = services.scheme_copy(actor=world.committee_officer, scheme=last, year=2026)
     assert copy.status == IndicatorScheme.Status.DRAFT and copy.copied_from == last
-    names = lambda s: sorted(
-        Indicator.objects.filter(dimension__scheme=s).values_list("name", "points", "source")
-    )  # noqa: E731
+
+    def names(s):
+        return sorted(
+            Indicator.objects.filter(dimension__scheme=s).values_list("name", "points", "source")
+        )
+
     assert names(copy) == names(last)
     # a second copy for the same year is refused on the year
     with pytest.raises(ValidationError) as refused:
