@@ -96,6 +96,37 @@ class Source:
 
 SOURCES: dict[str, Source] = {}
 
+# What the counts in a figure's basis are called on the page that explains a score.
+BASIS_LABELS: dict[str, str | Promise] = {
+    "due": _("appeals due for acceptance"),
+    "responded_in_time": _("accepted or declined in time"),
+    "answered": _("answered and rated"),
+    "resolved": _("resolved"),
+    "satisfied": _("satisfied"),
+    "fairly": _("fairly satisfied"),
+    "not_satisfied": _("not satisfied"),
+    "overdue": _("overdue"),
+    "received": _("received"),
+    "required": _("meeting periods required"),
+    "held": _("held"),
+    "missing": _("missed"),
+    "units": _("branches and groups"),
+    "overdue_steps": _("development steps overdue"),
+    "published": _("commitments published"),
+    "made": _("commitments submitted"),
+    "promised": _("deeds promised"),
+    "done": _("deeds declared done"),
+    "active": _("pairings"),
+    "without_visit": _("pairings without a recent visit"),
+    "days": _("days without a visit counted"),
+    "covered": _("services with work"),
+    "masses": _("work serving the masses (服务群众)"),
+    "reform": _("work serving reform (服务改革)"),
+    "development": _("work serving development (服务发展)"),
+    "members": _("work serving members (服务党员)"),
+    "society": _("work serving society (服务社会)"),
+}
+
 
 def register(source: Source) -> Source:
     SOURCES[source.key] = source

@@ -366,6 +366,9 @@ def score_detail(request: AuthenticatedRequest, pk: int, indicator_pk: int) -> H
             "indicator": indicator,
             "source": source,
             "records": records,
+            "basis": [
+                (sources.BASIS_LABELS.get(name, name), count) for name, count in score.basis.items()
+            ],
             "assessor": assessor,
             "judge_form": forms.JudgeForm(initial={"earned": score.earned, "reason": score.reason}),
         },
