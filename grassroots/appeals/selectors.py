@@ -387,6 +387,23 @@ def received_count(unit_ids: Any, period: Period) -> int:
     )
 
 
+def received_counts_within(root: OrgUnit, period: Period) -> dict[str, int]:
+    """`received_count` for every organisation at or under `root`, keyed by its tree
+    path (only those that received any). One query."""
+    rows = (
+        Appeal.objects.filter(
+            first_unit__path__startswith=root.path,
+            created_at__gte=period.starts,
+            created_at__lt=period.ends,
+        )
+        .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
+        .order_by()
+        .values_list("first_unit__path")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
 def appeals_handled_within(paths: tuple[str, ...] | None) -> QuerySet[Appeal]:
     """Appeals handled by the organisations at or under `paths` (None: everywhere),
     reading their numbers only: for linking appeals to a deed by number."""

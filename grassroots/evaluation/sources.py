@@ -469,6 +469,25 @@ register(
         records=_calendar,
     )
 )
+
+
+def _development_overdue_many(
+    units: Sequence[OrgUnit], period: Period, today: datetime.date
+) -> dict[int, Figure]:
+    """Branches' pipelines in one reading; other units have no pipeline of their own
+    and are measured one by one (a handful per scheme)."""
+    branches = [unit.pk for unit in units if unit.kind == UnitKind.BRANCH]
+    found = orglife.development_overdue_many(branches, period, today=today) if branches else {}
+    result = {}
+    for unit in units:
+        overdue = found.get(unit.pk)
+        if overdue is None:
+            result[unit.pk] = _development_overdue(unit, period, today)
+        else:
+            result[unit.pk] = Figure(Decimal(overdue.count), {"overdue_steps": overdue.count})
+    return result
+
+
 register(
     Source(
         "orglife.development_overdue",
@@ -476,6 +495,7 @@ register(
         _development_overdue,
         higher_is_better=False,
         applies_to=frozenset({UnitKind.BRANCH}),
+        measure_many=_development_overdue_many,
         records=_development_board,
     )
 )
@@ -663,12 +683,44 @@ register(
         records=_overdue_deeds,
     )
 )
+
+
+def _pairings_many(
+    units: Sequence[OrgUnit], period: Period, today: datetime.date
+) -> dict[int, Figure]:
+    days = service.visit_days()  # the rule the reminders use, read once per batch
+
+    def figure(counts: dict[str, int]) -> Figure:
+        without = counts.get("without_visit", 0)
+        return Figure(
+            Decimal(without),
+            {"active": counts.get("active", 0), "without_visit": without, "days": days},
+        )
+
+    def read(root: OrgUnit, period: Period, today: datetime.date) -> dict[str, dict[str, int]]:
+        return service.pairing_counts_within(root, period, days=days, today=today)
+
+    return _batched(read, figure, _pairings_unvisited)(units, period, today)
+
+
+def _coverage_within(
+    root: OrgUnit, period: Period, today: datetime.date
+) -> dict[str, dict[str, int]]:
+    return service.coverage_counts_within(root, period)
+
+
+def _coverage_figure(counts: dict[str, int]) -> Figure:
+    covered = sum(1 for n in counts.values() if n)
+    return Figure(Decimal(covered), dict(counts) | {"covered": covered})
+
+
 register(
     Source(
         "service.pairings_unvisited",
         _("Pairings without a recent visit"),
         _pairings_unvisited,
         higher_is_better=False,
+        measure_many=_pairings_many,
         records=_unvisited,
     )
 )
@@ -677,6 +729,7 @@ register(
         "service.coverage",
         _("Five services (五个服务): how many of the five have work in the period"),
         _coverage,
+        measure_many=_batched(_coverage_within, _coverage_figure, _coverage),
         records=_coverage_page,
     )
 )

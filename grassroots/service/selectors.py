@@ -25,6 +25,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from grassroots.appeals.selectors import received_counts_within
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.orgs.selectors import unit_ids_within_any
 from grassroots.service.coverage.selectors import coverage
@@ -34,10 +35,12 @@ from grassroots.service.models import (
     CommitmentRating,
     Deed,
     Pairing,
+    ServicePost,
     SignUp,
     Visit,
 )
 from grassroots.service.pairings.selectors import visit_days
+from grassroots.service.rules import MASSES, SERVICE_DOMAINS
 
 if TYPE_CHECKING:
     from grassroots.core.periods import Period
@@ -55,11 +58,14 @@ __all__ = [
     "activity_figures",
     "commitment_counts_within",
     "commitment_figures",
+    "coverage_counts_within",
     "coverage_figures",
     "deed_counts_within",
     "deed_figures",
+    "pairing_counts_within",
     "pairing_figures",
     "unvisited_pairings",
+    "visit_days",
 ]
 
 
@@ -295,6 +301,43 @@ def pairing_figures(
     )
 
 
+def pairing_counts_within(
+    root: OrgUnit,
+    period: Period,
+    *,
+    days: int | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, dict[str, int]]:
+    """`pairing_figures` ("active", "without_visit") for every organisation at or under
+    `root`, keyed by its tree path (only those with pairings). Two queries, and one for
+    the parameter when `days` is not given."""
+    days = visit_days() if days is None else days
+    as_of = min(period.last, today or timezone.localdate())
+    pairings = Pairing.objects.filter(unit__path__startswith=root.path)
+    result: dict[str, dict[str, int]] = {}
+    live = pairings.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.first), started_on__lte=period.last
+    )
+    for path, n in live.order_by().values_list("unit__path").annotate(n=Count("pk")):
+        result.setdefault(path, {"active": 0, "without_visit": 0})["active"] = n
+    last_visit = (
+        Visit.objects.filter(pairing=OuterRef("pk"), date__lte=as_of)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    unvisited = (
+        pairings.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of), started_on__lte=as_of)
+        .alias(reference=Coalesce(Subquery(last_visit), "started_on"))
+        .filter(reference__lte=as_of - datetime.timedelta(days=days))
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+    )
+    for path, n in unvisited:
+        result.setdefault(path, {"active": 0, "without_visit": 0})["without_visit"] = n
+    return result
+
+
 @dataclass(frozen=True)
 class UnvisitedPairing:
     """A live pairing with no visit in the last `days` days (the member and the date
@@ -402,6 +445,41 @@ class CoverageFigures:
 
     def of(self, service: str) -> ServiceCoverage:
         return next(row for row in self.services if row.service == service)
+
+
+def coverage_counts_within(root: OrgUnit, period: Period) -> dict[str, dict[str, int]]:
+    """What `coverage_figures` counts, for every organisation at or under `root`, keyed
+    by its tree path: per service (the five codes), the activities, deeds and posts
+    tagged with it plus, under serving the masses, the appeals received. Four queries
+    whatever the size of the subtree; the caller adds up a subtree."""
+    result: dict[str, dict[str, int]] = {}
+
+    def add(path: str, service: str, n: int = 1) -> None:
+        counts = result.setdefault(path, {})
+        counts[service] = counts.get(service, 0) + n
+
+    within = {"unit__path__startswith": root.path}
+    tagged = (
+        Activity.objects.filter(
+            **within,
+            status__in=[Activity.Status.PLANNED, Activity.Status.HELD],
+            starts_at__gte=period.starts,
+            starts_at__lt=period.ends,
+        ).values_list("unit__path", "services"),
+        Deed.objects.filter(**within, due_on__gte=period.first, due_on__lte=period.last)
+        .exclude(status=Deed.Status.DROPPED)
+        .values_list("unit__path", "services"),
+        ServicePost.objects.filter(**within, is_active=True).values_list("unit__path", "services"),
+    )
+    for rows in tagged:
+        for path, tags in rows.order_by():
+            if isinstance(tags, list):
+                for code in set(tags):
+                    if code in SERVICE_DOMAINS:
+                        add(path, code)
+    for path, n in received_counts_within(root, period).items():
+        add(path, MASSES, n)
+    return result
 
 
 def coverage_figures(unit: OrgUnit, period: Period) -> CoverageFigures:
