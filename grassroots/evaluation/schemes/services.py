@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from grassroots.appeals.uploads import CheckedFile
     from grassroots.orgs.models import OrgUnit
 
+UPDATE_BATCH = 100
 BATCH = 500  # units scored together: each source reads a fixed number of queries per batch
 UNIT_KINDS = tuple(str(kind) for kind in policy.SCORED_KINDS)
 
@@ -86,7 +87,7 @@ def scheme_copy(*, actor: User, scheme: IndicatorScheme, year: int) -> Indicator
             actor=actor,
             unit=scheme.unit,
             year=year,
-            title=_("%(year)s: %(title)s") % {"year": year, "title": _strip_year(scheme)},
+            title=_title_for(scheme, year),
         )
         copy.copied_from = scheme
         copy.save(update_fields=["copied_from"])
@@ -109,9 +110,11 @@ def scheme_copy(*, actor: User, scheme: IndicatorScheme, year: int) -> Indicator
     return copy
 
 
-def _strip_year(scheme: IndicatorScheme) -> str:
-    prefix = f"{scheme.year}: "
-    return scheme.title[len(prefix) :] if scheme.title.startswith(prefix) else scheme.title
+def _title_for(scheme: IndicatorScheme, year: int) -> str:
+    """Last year's title with this year's number ("2025年度考核" → "2026年度考核")."""
+    if str(scheme.year) in scheme.title:
+        return scheme.title.replace(str(scheme.year), str(year))
+    return _("%(year)s: %(title)s") % {"year": year, "title": scheme.title}
 
 
 def _editable(scheme: IndicatorScheme) -> None:
@@ -379,11 +382,16 @@ def _score_batch(
                         assessment=assessment, indicator=indicator, updated_at=now
                     )
                     to_create.append(score)
-                elif not (indicator.by_hand or score.overridden):
-                    to_update.append(score)
                 if not (indicator.by_hand or score.overridden):
                     figure = figures[indicator.source][unit.pk]
                     earned = rules.earned(indicator.curve, indicator.points, figure.value)
+                    unchanged = (score.value, score.basis, score.earned) == (
+                        figure.value,
+                        figure.basis,
+                        earned,
+                    )
+                    if score.pk and not unchanged:
+                        to_update.append(score)
                     if score.pk and scheme.results_published_on and earned != score.earned:
                         history.append(
                             audit_entry(
@@ -401,16 +409,19 @@ def _score_batch(
                     score.updated_at = now
                 totals.setdefault(assessment.pk, []).append((indicator.points, score.earned))
         IndicatorScore.objects.bulk_create(to_create, batch_size=1000)
+        # Small batches: an UPDATE … CASE grows with the square of its rows.
         IndicatorScore.objects.bulk_update(
-            to_update, ["value", "basis", "earned", "updated_at"], batch_size=1000
+            to_update, ["value", "basis", "earned", "updated_at"], batch_size=UPDATE_BATCH
         )
         AuditEntry.objects.bulk_create(history)
+        changed = []
         for assessment in existing.values():
-            assessment.total = evaluation_rules.unit_total(totals.get(assessment.pk, []))
-            assessment.computed_at = now
-        Assessment.objects.bulk_update(
-            list(existing.values()), ["total", "computed_at"], batch_size=1000
-        )
+            total = evaluation_rules.unit_total(totals.get(assessment.pk, []))
+            if total != assessment.total:
+                assessment.total = total
+                changed.append(assessment)
+        Assessment.objects.bulk_update(changed, ["total"], batch_size=UPDATE_BATCH)
+        Assessment.objects.filter(pk__in=[a.pk for a in existing.values()]).update(computed_at=now)
 
 
 def _text(value: Decimal | None) -> str | None:
