@@ -73,7 +73,7 @@ def test_scoring_on_demand_shows_its_progress(new_page):
 def test_the_branch_officer_reads_the_breakdown_and_objects(new_page):
     branch = new_page("branch officer")
     branch.goto("/evaluation/")
-    branch.get_by_role("link", name=re.compile("本组织结果|Our results")).click()
+    branch.get_by_role("link", name=re.compile("本组织考核结果|Our results")).click()
     branch.wait_for_url(re.compile(r"/evaluation/results/$"))
     _no_violations(branch, "our results")
     assert branch.get_by_text("机关第二党支部").count() == 0  # only its own organisation
@@ -84,14 +84,14 @@ def test_the_branch_officer_reads_the_breakdown_and_objects(new_page):
     branch.wait_for_url(re.compile(r"/evaluation/results/\d+/$"))
     _no_violations(branch, "own breakdown")
     branch.get_by_label(re.compile("异议内容|What is wrong")).fill("")
-    branch.get_by_role("button", name=re.compile("提出异议|Lodge the objection")).click()
+    branch.get_by_role("button", name=re.compile("提交异议|Lodge the objection")).click()
     branch.wait_for_load_state()
     assert branch.locator("#id_text[aria-invalid=true]").count() == 1
     _no_violations(branch, "objection form with an error")
     branch.get_by_label(re.compile("异议内容|What is wrong")).fill(
         "四月主题党日已召开，记录漏填，请核实。"
     )
-    branch.get_by_role("button", name=re.compile("提出异议|Lodge the objection")).click()
+    branch.get_by_role("button", name=re.compile("提交异议|Lodge the objection")).click()
     branch.wait_for_url(re.compile(r"/evaluation/results/\d+/#objections$"))
     assert "四月主题党日已召开" in branch.locator("#objections").inner_text()
     _no_violations(branch, "own breakdown with an objection")

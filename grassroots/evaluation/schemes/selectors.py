@@ -3,12 +3,13 @@ a fixed number of queries per page."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Scope
@@ -65,11 +66,9 @@ def latest_run(scheme: IndicatorScheme) -> ScoringRun | None:
     return scheme.runs.first()
 
 
-def get_run_for(scope: Scope, scheme: IndicatorScheme, pk: int) -> ScoringRun:
-    run = scheme.runs.filter(pk=pk).first()
-    if run is None:
-        raise Http404
-    return run
+def last_scored(scheme: IndicatorScheme) -> datetime.datetime | None:
+    """When the scheme's scores were last computed (the nightly job or a run)."""
+    return scheme.assessments.aggregate(at=Max("computed_at"))["at"]
 
 
 def previous_scheme(scheme: IndicatorScheme) -> IndicatorScheme | None:

@@ -95,6 +95,7 @@ def _scheme_page(
         "dimensions": dimensions,
         "total": total,
         "run": selectors.latest_run(scheme),
+        "scored_at": selectors.last_scored(scheme),
         "dimension_form": forms.DimensionForm(),
         "indicator_form": forms.IndicatorForm(dimensions=scheme.dimensions.all()),
         "objection_deadline": services.objection_deadline(scheme),
@@ -233,7 +234,11 @@ def _progress(request: AuthenticatedRequest, scheme: IndicatorScheme) -> HttpRes
     return render(
         request,
         "evaluation/schemes/progress.html",
-        {"scheme": scheme, "run": selectors.latest_run(scheme)},
+        {
+            "scheme": scheme,
+            "run": selectors.latest_run(scheme),
+            "scored_at": selectors.last_scored(scheme),
+        },
     )
 
 
