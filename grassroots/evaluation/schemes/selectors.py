@@ -14,6 +14,7 @@ from django.http import Http404
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.tree import within_any
+from grassroots.evaluation import sources
 from grassroots.evaluation.schemes import policy
 from grassroots.evaluation.schemes.models import (
     Assessment,
@@ -145,6 +146,12 @@ class BreakdownRow:
     indicator: Indicator
     score: IndicatorScore | None
     last_year: Decimal | None
+
+    @property
+    def unit(self) -> str:
+        """ "%" after a share, nothing after a count."""
+        source = sources.SOURCES.get(self.indicator.source)
+        return source.unit if source else ""
 
 
 @dataclass(frozen=True)
