@@ -233,3 +233,23 @@ def test_a_scoring_run_records_its_progress(world):
     run.refresh_from_db()
     assert run.status == ScoringRun.Status.DONE and run.units_done == run.units_total == 2
     assert run.percent == 100
+
+
+def test_the_nightly_job_scores_this_and_last_years_published_schemes(world):
+    from django.utils import timezone
+
+    from grassroots.core.scheduling import JOBS
+    from grassroots.evaluation.schemes import jobs
+
+    # given last year's scheme published and a draft for this year
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    published = make_scheme(world, year=year - 1)
+    draft = make_scheme(world, year=year, publish=False)
+    # when the nightly job runs
+    assert "evaluation.scheme_scores" in JOBS
+    scored_units = jobs.scheme_scores(now)
+    # then the published scheme is scored for both branches, the draft not at all
+    assert scored_units == 2
+    assert Assessment.objects.filter(scheme=published).count() == 2
+    assert not Assessment.objects.filter(scheme=draft).exists()
