@@ -76,6 +76,11 @@ def prepare(args: argparse.Namespace, today: datetime.date) -> None:
         import appeals_data
 
         appeals_data.AppealGenerator(count=args.appeals, seed=args.seed).run()
+    # The monthly rate rollup, as the scheduler keeps it (the rates read whole months
+    # from it, and only the current month live).
+    from grassroots.appeals import rate_months
+
+    print(f"rate rollup: {rate_months.rate_months_refresh(now=timezone.now())} rows", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -116,6 +121,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--per-source", action="store_true", help="also time each source alone")
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the scheme's scores first (a first scoring)"
+    )
     args = parser.parse_args()
     today = timezone.localdate()
     if not args.skip_generate:
@@ -128,6 +136,8 @@ def main() -> None:
     assert root is not None, "no enterprise: run without --skip-generate"
     scheme = scheme_of(root, today.year)
     units = services.scored_units(scheme)
+    if args.fresh:
+        scheme.assessments.all().delete()
     print(
         f"{connection.vendor}: scheme of {root.name} for {today.year}, "
         f"{len(units):,} branches, {scheme.dimensions.count()} dimensions, "
