@@ -301,3 +301,52 @@ def test_the_hub_card_shows_schemes_to_committee_officers_only(world, client_for
         reverse("evaluation:scheme_results_mine")
         not in client_for(world.employee).get(reverse("evaluation:home")).content.decode()
     )
+
+
+def test_a_draft_indicator_is_edited_and_removed_by_the_assessor_only(world, client_for):
+    scheme = make_scheme(world, publish=False)
+    indicator = Indicator.objects.get(dimension__scheme=scheme, name="主题党日")
+    url = reverse("evaluation:scheme_indicator", args=[scheme.pk, indicator.pk])
+    assert client_for(world.officer_a).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302
+    client = client_for(world.committee_officer)
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="6:10, 12:20"' in page.content.decode()
+    data = {
+        "dimension": indicator.dimension_id,
+        "name": "主题党日",
+        "points": "20",
+        "applies_to": ["branch"],
+        "source": "orglife.themed_days",
+        "curve_kind": "steps",
+        "thresholds": "4:10，10：20",
+    }
+    assert client.post(url, data).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.curve["thresholds"] == [["4", "10"], ["10", "20"]]
+    assert client.post(url, {"action": "delete"}).status_code == 302
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+def test_a_dimension_is_added_to_a_draft_and_refused_on_a_published_scheme(world, client_for):
+    draft = make_scheme(world, publish=False)
+    client = client_for(world.committee_officer)
+    url = reverse("evaluation:scheme_dimension_add", args=[draft.pk])
+    assert client.post(url, {"name": "基础保障"}).status_code == 302
+    assert draft.dimensions.filter(name="基础保障").exists()
+    assert client_for(world.officer_a).post(url, {"name": "x"}).status_code == 404
+    published = make_scheme(world, year=2024)
+    response = client_for(world.committee_officer).post(
+        reverse("evaluation:scheme_dimension_add", args=[published.pk]), {"name": "新"}
+    )
+    assert response.status_code == 200 and not published.dimensions.filter(name="新").exists()
+
+
+def test_last_years_scheme_is_copied_from_the_list(world, client_for):
+    last = make_scheme(world, year=2025)
+    response = client_for(world.committee_officer).post(
+        reverse("evaluation:schemes"), {"action": "copy", "scheme": last.pk, "year": 2026}
+    )
+    assert response.status_code == 302
+    copy = IndicatorScheme.objects.get(year=2026)
+    assert copy.title == "2026年考核" and copy.copied_from == last
