@@ -350,3 +350,41 @@ def test_last_years_scheme_is_copied_from_the_list(world, client_for):
     assert response.status_code == 302
     copy = IndicatorScheme.objects.get(year=2026)
     assert copy.title == "2026年考核" and copy.copied_from == last
+
+
+def test_the_scheme_page_reads_a_fixed_number_of_queries(
+    world, client_for, django_assert_max_num_queries
+):
+    from grassroots.orgs.models import OrgUnit
+    from grassroots.orgs.tests.factories import OrgUnitFactory
+
+    scheme = scored(world, release_on=MONDAY)
+    client = client_for(world.committee_officer)
+    url = reverse("evaluation:scheme", args=[scheme.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for n in range(5):
+        OrgUnitFactory(
+            name=f"新支部{n}", code=f"N{n}", kind=OrgUnit.Kind.BRANCH, parent=world.committee
+        )
+    from grassroots.evaluation.schemes import services
+
+    services.scheme_score(scheme=scheme, today=MONDAY)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_a_run_under_way_is_polled_until_it_is_done(world, client_for):
+    from grassroots.evaluation.schemes.models import ScoringRun
+
+    scheme = make_scheme(world)
+    run = ScoringRun.objects.create(
+        scheme=scheme, status=ScoringRun.Status.RUNNING, units_total=4, units_done=1
+    )
+    client = client_for(world.committee_officer)
+    page = client.get(reverse("evaluation:scheme_progress", args=[scheme.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page and 'value="25"' in page
+    ScoringRun.objects.filter(pk=run.pk).update(status=ScoringRun.Status.DONE, units_done=4)
+    page = client.get(reverse("evaluation:scheme_progress", args=[scheme.pk])).content.decode()
+    assert "hx-trigger" not in page
