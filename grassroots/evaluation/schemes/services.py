@@ -16,9 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from grassroots.accounts.roles import Role
+from grassroots.accounts.selectors import holders
 from grassroots.core import workcalendar
 from grassroots.core.audit import audit_entry, audit_record
 from grassroots.core.locking import locked
@@ -37,6 +41,8 @@ from grassroots.evaluation.schemes.models import (
     Objection,
     ScoringRun,
 )
+from grassroots.notifications import kinds
+from grassroots.notifications.services import notify
 from grassroots.orgs import selectors as orgs
 
 if TYPE_CHECKING:
@@ -45,6 +51,9 @@ if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
 
 UPDATE_BATCH = 100
+OBJECTION_NEWS = kinds.define_kind(
+    "evaluation.objection", gettext_lazy("Objections to evaluation scores and their answers")
+)
 BATCH = 500  # units scored together: each source reads a fixed number of queries per batch
 UNIT_KINDS = tuple(str(kind) for kind in policy.SCORED_KINDS)
 
@@ -557,6 +566,17 @@ def objection_lodge(
         objection = Objection.objects.create(
             assessment=assessment, indicator=indicator, text=text.strip(), lodged_by=actor
         )
+        scheme = assessment.scheme
+        transaction.on_commit(
+            lambda: notify(
+                recipients=holders(roles=[Role.COMMITTEE_OFFICER], unit_ids=[scheme.unit_id]),
+                kind=OBJECTION_NEWS.key,
+                title=_("%(unit)s objects to its score under “%(scheme)s”: an answer is due")
+                % {"unit": assessment.unit.name, "scheme": scheme.title},
+                event_key=f"evaluation-objection:{objection.pk}",
+                url=reverse("evaluation:assessment", args=[assessment.pk]) + "#objections",
+            )
+        )
         audit_record(
             actor=actor,
             action="evaluation.objection_lodge",
@@ -627,6 +647,19 @@ def objection_answer(
         objection.answered_by = actor
         objection.answered_at = timezone.now()
         objection.save(update_fields=fields)
+        lodger = objection.lodged_by
+        if lodger is not None:
+            transaction.on_commit(
+                lambda: notify(
+                    recipients=[lodger],
+                    kind=OBJECTION_NEWS.key,
+                    title=_("Your objection to the score of %(unit)s is answered")
+                    % {"unit": objection.assessment.unit.name},
+                    event_key=f"evaluation-objection-answer:{objection.pk}",
+                    url=reverse("evaluation:assessment", args=[objection.assessment_id])
+                    + "#objections",
+                )
+            )
         audit_record(
             actor=actor,
             action="evaluation.objection_answer",

@@ -253,3 +253,24 @@ def test_the_nightly_job_scores_this_and_last_years_published_schemes(world):
     assert scored_units == 2
     assert Assessment.objects.filter(scheme=published).count() == 2
     assert not Assessment.objects.filter(scheme=draft).exists()
+
+
+def test_the_assessor_is_told_of_an_objection_and_the_branch_of_the_answer(
+    world, django_capture_on_commit_callbacks
+):
+    from grassroots.notifications import selectors as inbox
+
+    scheme = scored(world, release_on=MONDAY)
+    assessment = Assessment.objects.get(scheme=scheme, unit=world.branch_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        objection = services.objection_lodge(
+            actor=world.officer_a, assessment=assessment, indicator=None, text="不服", today=MONDAY
+        )
+    assert next(n.title for n in inbox.inbox(world.committee_officer)).startswith(
+        world.branch_a.name
+    )
+    before = inbox.unread_count(world.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.objection_answer(actor=world.committee_officer, objection=objection, answer="维持")
+    assert inbox.unread_count(world.officer_a) == before + 1
+    assert next(n.title for n in inbox.inbox(world.officer_a)).find(world.branch_a.name) >= 0
