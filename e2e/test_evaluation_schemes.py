@@ -58,6 +58,25 @@ def test_an_officer_reads_the_records_behind_a_score(new_page):
     assert officer.locator("#records-heading").count() == 1
     _no_violations(officer, "late appeals behind a score")
 
+    # The indicator judged by hand: the reason, and the assessor's form.
+    officer.go_back()
+    officer.get_by_role("link", name="党员活动阵地建设").click()
+    officer.wait_for_url(re.compile(r"/scores/\d+/$"))
+    assert officer.locator("#id_reason").count() == 1
+    _no_violations(officer, "a score judged by hand")
+
+
+def test_next_years_scheme_is_copied_in_one_step(new_page):
+    officer = new_page("committee officer")
+    officer.goto("/evaluation/schemes/")
+    officer.get_by_label(re.compile("要复制的方案|Scheme to copy")).select_option(index=0)
+    officer.get_by_label(re.compile("用于年度|For the year")).fill(str(_year() + 1))
+    officer.get_by_role("button", name=re.compile("复制为草稿|Copy as a draft")).click()
+    officer.wait_for_url(re.compile(r"/evaluation/schemes/\d+/$"))
+    assert str(_year() + 1) in officer.locator("h1").inner_text()
+    assert officer.locator("#id_indicator-points").count() == 1  # a draft: indicators can be added
+    _no_violations(officer, "a draft scheme with its forms")
+
 
 def test_scoring_on_demand_shows_its_progress(new_page):
     officer = new_page("committee officer")

@@ -50,11 +50,11 @@ def scheme_list(request: AuthenticatedRequest) -> HttpResponse:
     owners = selectors.owners_to_manage(scope)
     schemes = selectors.schemes_for(scope)
     today = timezone.localdate()
-    create = forms.SchemeForm(None, units=owners, initial={"year": today.year})
-    copy = forms.CopyForm(None, schemes=schemes, initial={"year": today.year})
+    create = forms.SchemeForm(None, units=owners, initial={"year": today.year}, prefix="new")
+    copy = forms.CopyForm(None, schemes=schemes, initial={"year": today.year}, prefix="copy")
     if request.method == "POST":
         if request.POST.get("action") == "copy":
-            copy = forms.CopyForm(request.POST, schemes=schemes)
+            copy = forms.CopyForm(request.POST, schemes=schemes, prefix="copy")
             if copy.is_valid():
                 try:
                     scheme = services.scheme_copy(
@@ -70,7 +70,7 @@ def scheme_list(request: AuthenticatedRequest) -> HttpResponse:
                     )
                     return HttpResponseRedirect(reverse("evaluation:scheme", args=[scheme.pk]))
         else:
-            create = forms.SchemeForm(request.POST, units=owners)
+            create = forms.SchemeForm(request.POST, units=owners, prefix="new")
             if create.is_valid():
                 try:
                     scheme = services.scheme_create(actor=request.user, **create.cleaned_data)
@@ -96,8 +96,10 @@ def _scheme_page(
         "total": total,
         "run": selectors.latest_run(scheme),
         "scored_at": selectors.last_scored(scheme),
-        "dimension_form": forms.DimensionForm(),
-        "indicator_form": forms.IndicatorForm(dimensions=scheme.dimensions.all()),
+        "dimension_form": forms.DimensionForm(prefix="dimension"),
+        "indicator_form": forms.IndicatorForm(
+            dimensions=scheme.dimensions.all(), prefix="indicator"
+        ),
         "objection_deadline": services.objection_deadline(scheme),
         "labels": {key: source.label for key, source in sources.SOURCES.items()},
     }
@@ -119,7 +121,7 @@ def scheme_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def dimension_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     scheme = selectors.get_scheme_for(scope_for(request.user), pk)
-    form = forms.DimensionForm(request.POST)
+    form = forms.DimensionForm(request.POST, prefix="dimension")
     if form.is_valid():
         try:
             services.dimension_add(
@@ -162,7 +164,7 @@ def _save_indicator(
 @require_POST
 def indicator_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     scheme = selectors.get_scheme_for(scope_for(request.user), pk)
-    form = forms.IndicatorForm(request.POST, dimensions=scheme.dimensions.all())
+    form = forms.IndicatorForm(request.POST, dimensions=scheme.dimensions.all(), prefix="indicator")
     if _save_indicator(request, scheme, form, None):
         return HttpResponseRedirect(reverse("evaluation:scheme", args=[scheme.pk]) + "#indicators")
     return _scheme_page(request, scheme, indicator_form=form)

@@ -46,9 +46,9 @@ def test_a_committee_officer_creates_a_scheme_and_a_double_submit_is_refused_cle
     client = client_for(world.committee_officer)
     data = {
         "action": "create",
-        "unit": world.committee.pk,
-        "year": 2026,
-        "title": "<script>x</script>",
+        "new-unit": world.committee.pk,
+        "new-year": 2026,
+        "new-title": "<script>x</script>",
     }
     first = client.post(reverse("evaluation:schemes"), data)
     assert first.status_code == 302
@@ -93,18 +93,18 @@ def test_an_indicator_with_the_floor_above_the_target_is_refused_on_the_floor_fi
     response = client_for(world.committee_officer).post(
         reverse("evaluation:scheme_indicator_add", args=[scheme.pk]),
         {
-            "dimension": scheme.dimensions.first().pk,
-            "name": "新指标",
-            "points": "5",
-            "applies_to": ["branch"],
-            "source": "appeals.composite",
-            "curve_kind": "linear",
-            "floor": "95",
-            "target": "60",
+            "indicator-dimension": scheme.dimensions.first().pk,
+            "indicator-name": "新指标",
+            "indicator-points": "5",
+            "indicator-applies_to": ["branch"],
+            "indicator-source": "appeals.composite",
+            "indicator-curve_kind": "linear",
+            "indicator-floor": "95",
+            "indicator-target": "60",
         },
     )
     assert response.status_code == 200
-    assert 'id="id_floor_error"' in response.content.decode()
+    assert 'id="id_indicator-floor_error"' in response.content.decode()
     assert not Indicator.objects.filter(name="新指标").exists()
 
 
@@ -332,12 +332,12 @@ def test_a_dimension_is_added_to_a_draft_and_refused_on_a_published_scheme(world
     draft = make_scheme(world, publish=False)
     client = client_for(world.committee_officer)
     url = reverse("evaluation:scheme_dimension_add", args=[draft.pk])
-    assert client.post(url, {"name": "基础保障"}).status_code == 302
+    assert client.post(url, {"dimension-name": "基础保障"}).status_code == 302
     assert draft.dimensions.filter(name="基础保障").exists()
-    assert client_for(world.officer_a).post(url, {"name": "x"}).status_code == 404
+    assert client_for(world.officer_a).post(url, {"dimension-name": "x"}).status_code == 404
     published = make_scheme(world, year=2024)
     response = client_for(world.committee_officer).post(
-        reverse("evaluation:scheme_dimension_add", args=[published.pk]), {"name": "新"}
+        reverse("evaluation:scheme_dimension_add", args=[published.pk]), {"dimension-name": "新"}
     )
     assert response.status_code == 200 and not published.dimensions.filter(name="新").exists()
 
@@ -345,7 +345,7 @@ def test_a_dimension_is_added_to_a_draft_and_refused_on_a_published_scheme(world
 def test_last_years_scheme_is_copied_from_the_list(world, client_for):
     last = make_scheme(world, year=2025)
     response = client_for(world.committee_officer).post(
-        reverse("evaluation:schemes"), {"action": "copy", "scheme": last.pk, "year": 2026}
+        reverse("evaluation:schemes"), {"action": "copy", "copy-scheme": last.pk, "copy-year": 2026}
     )
     assert response.status_code == 302
     copy = IndicatorScheme.objects.get(year=2026)
