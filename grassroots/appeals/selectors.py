@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -377,6 +377,64 @@ def rate_breakdown(
     )
 
 
+def appeal_counts_below(
+    unit: OrgUnit, period: Period, *, now: datetime.datetime | None = None
+) -> dict[str, AppealRates]:
+    """The three rates of each organisation directly below `unit` (keyed by its tree
+    path, everything under it included) over `period`, from one reading of the rate
+    rollup (the rates page's "by organisation below"): a fixed number of queries for
+    any number of organisations below, so that evaluation scores many at once."""
+    breakdown = rates.rate_breakdown(
+        period=period, now=now or timezone.now(), unit_path=unit.path, dimension="unit"
+    )
+    return {
+        str(path): AppealRates(counts, rates.rates_for(counts))
+        for path, counts in breakdown.groups.items()
+        if path
+    }
+
+
+@dataclass(frozen=True)
+class AppealRates:
+    counts: RateCounts
+    rates: Rates
+
+    @classmethod
+    def empty(cls) -> AppealRates:
+        """An organisation with no appeal due: every rate too few to judge."""
+        return cls(RateCounts(), rates.rates_for(RateCounts()))
+
+
+@dataclass(frozen=True)
+class LateAppeal:
+    """An appeal whose acceptance deadline in the period was missed (late or not yet)."""
+
+    pk: int
+    number: str
+    accept_due_at: datetime.datetime
+    responded_at: datetime.datetime | None
+
+
+def late_appeals(
+    unit: OrgUnit, period: Period, *, now: datetime.datetime | None = None, limit: int = 200
+) -> list[LateAppeal]:
+    """The appeals counted as overdue in `appeal_figures` (the same rule), earliest
+    deadline first. One query."""
+    now = now or timezone.now()
+    rows = (
+        rate_facts.responses(
+            Appeal.objects.filter(first_unit__path__startswith=unit.path),
+            start=period.starts,
+            end=period.ends,
+            now=now,
+        )
+        .exclude(responded_at__lte=F("accept_due_at"))
+        .order_by("accept_due_at", "pk")
+        .values_list("pk", "number", "accept_due_at", "responded_at")[:limit]
+    )
+    return [LateAppeal(*row) for row in rows]
+
+
 # --- For the service carriers (coverage, practical deeds) ----------------------------------
 
 
@@ -437,6 +495,23 @@ def appeals_of_units_in_period(
         )
         for appeal in appeals[:limit]
     ]
+
+
+def received_counts_within(root: OrgUnit, period: Period) -> dict[str, int]:
+    """`received_count` for every organisation at or under `root`, keyed by its tree
+    path (only those that received any). One query."""
+    rows = (
+        Appeal.objects.filter(
+            first_unit__path__startswith=root.path,
+            created_at__gte=period.starts,
+            created_at__lt=period.ends,
+        )
+        .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
+        .order_by()
+        .values_list("first_unit__path")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def appeals_handled_within(paths: tuple[str, ...] | None) -> QuerySet[Appeal]:

@@ -9,21 +9,32 @@ Each figure carries the counts behind it, so a score can always be explained.
 To add a source (learning hours and dues arrive with their apps): write a function
 `(unit, period, today) -> Figure` that reads the app's selectors, and `register` it
 with a key, a label, whether higher is better and the kinds of unit it applies to.
+Then say how its records are reached (`records`: a link to the app's own list filtered
+to the unit and period, or rows read through a selector and shown on the breakdown),
+and, when whole schemes are scored at once, give it a batched variant (`measure_many`:
+the figures of many units from a fixed number of queries). Without one, `figures_for`
+measures unit by unit.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.appeals import selectors as appeals
+from grassroots.core.tree import SEGMENT_WIDTH, parent_path
+from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife import selectors as orglife
+from grassroots.orgs import selectors as orgs
 from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service import selectors as service
 
@@ -44,6 +55,31 @@ class Figure:
 
 
 Measure = Callable[["OrgUnit", "Period", datetime.date], Figure]
+# The figures of many units at once (keyed by unit id), from a fixed number of queries.
+BatchMeasure = Callable[[Sequence["OrgUnit"], "Period", datetime.date], dict[int, Figure]]
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One record behind a figure, as the breakdown lists it."""
+
+    text: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Records:
+    """How the records behind a unit's figure are reached: `url`, another app's own
+    page filtered to the unit (and period, where that page takes one); and/or `rows`,
+    read through that app's selectors when its pages cannot be filtered so."""
+
+    url: str = ""
+    rows: tuple[RecordRow, ...] = ()
+    listed: bool = False  # whether `rows` were read (an empty list then says "none")
+
+
+RecordsReader = Callable[["OrgUnit", "Period", datetime.date], Records]
 
 
 @dataclass(frozen=True)
@@ -54,9 +90,42 @@ class Source:
     higher_is_better: bool = True
     applies_to: frozenset[str] = ALL_KINDS
     unit: str = ""  # "%" for shares, "" for counts
+    measure_many: BatchMeasure | None = None
+    records: RecordsReader | None = None
 
 
 SOURCES: dict[str, Source] = {}
+
+# What the counts in a figure's basis are called on the page that explains a score.
+BASIS_LABELS: dict[str, str | Promise] = {
+    "due": _("appeals due for acceptance"),
+    "responded_in_time": _("accepted or declined in time"),
+    "answered": _("answered and rated"),
+    "resolved": _("resolved"),
+    "satisfied": _("satisfied"),
+    "fairly": _("fairly satisfied"),
+    "not_satisfied": _("not satisfied"),
+    "overdue": _("overdue"),
+    "received": _("received"),
+    "required": _("meeting periods required"),
+    "held": _("held"),
+    "missing": _("missed"),
+    "units": _("branches and groups"),
+    "overdue_steps": _("development steps overdue"),
+    "published": _("commitments published"),
+    "made": _("commitments submitted"),
+    "promised": _("deeds promised"),
+    "done": _("deeds declared done"),
+    "active": _("pairings"),
+    "without_visit": _("pairings without a recent visit"),
+    "days": _("days without a visit counted"),
+    "covered": _("services with work"),
+    "masses": _("work serving the masses (服务群众)"),
+    "reform": _("work serving reform (服务改革)"),
+    "development": _("work serving development (服务发展)"),
+    "members": _("work serving members (服务党员)"),
+    "society": _("work serving society (服务社会)"),
+}
 
 
 def register(source: Source) -> Source:
@@ -68,6 +137,122 @@ def figure_of(key: str, unit: OrgUnit, period: Period, *, today: datetime.date) 
     """The figure of a registered source (KeyError for an unknown key: a scheme only
     offers registered ones)."""
     return SOURCES[key].measure(unit, period, today)
+
+
+def figures_for(
+    key: str, units: Sequence[OrgUnit], period: Period, *, today: datetime.date
+) -> dict[int, Figure]:
+    """The figures of many units, keyed by unit id: by the source's batched variant
+    when it has one, else unit by unit."""
+    source = SOURCES[key]
+    if source.measure_many is not None:
+        return source.measure_many(units, period, today)
+    return {unit.pk: source.measure(unit, period, today) for unit in units}
+
+
+def records_of(key: str, unit: OrgUnit, period: Period, *, today: datetime.date) -> Records:
+    source = SOURCES[key]
+    return source.records(unit, period, today) if source.records else Records()
+
+
+def _url(name: str, *args: Any, **query: Any) -> str:
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _parents(units: Sequence[OrgUnit]) -> dict[str, OrgUnit]:
+    """The organisations directly above `units`, by path (one query): batched
+    selectors read a parent's subtree once for all its children."""
+    paths = {parent_path(unit.path) for unit in units} - {""}
+    return {parent.path: parent for parent in orgs.units_at_paths_any(paths)}
+
+
+def _add_up(
+    units: Sequence[OrgUnit], by_path: dict[str, dict[str, int]]
+) -> dict[int, dict[str, int]]:
+    """Counts keyed by an organisation's path, added up over each unit's subtree
+    (a unit counts what is under it): each row goes to its ancestors among `units`."""
+    wanted = {unit.path: unit.pk for unit in units}
+    totals: dict[int, dict[str, int]] = {unit.pk: {} for unit in units}
+    for path, counts in by_path.items():
+        for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH):
+            pk = wanted.get(path[:end])
+            if pk is None:
+                continue
+            total = totals[pk]
+            for name, n in counts.items():
+                total[name] = total.get(name, 0) + n
+    return totals
+
+
+def _batched(
+    read: Callable[[OrgUnit, Period, datetime.date], dict[str, dict[str, int]]],
+    figure: Callable[[dict[str, int]], Figure],
+    single: Measure,
+) -> BatchMeasure:
+    """A batched measure from a selector that reads a parent's whole subtree keyed by
+    path: one reading per parent, however many units lie below it; units at the top of
+    the tree are measured one by one."""
+
+    def measure_many(
+        units: Sequence[OrgUnit], period: Period, today: datetime.date
+    ) -> dict[int, Figure]:
+        parents = _parents(units)
+        by_parent: dict[str, list[OrgUnit]] = {}
+        result: dict[int, Figure] = {}
+        for unit in units:
+            above = parent_path(unit.path)
+            if above in parents:
+                by_parent.setdefault(above, []).append(unit)
+            else:
+                result[unit.pk] = single(unit, period, today)
+        for above, children in by_parent.items():
+            counts = _add_up(children, read(parents[above], period, today))
+            for unit in children:
+                result[unit.pk] = figure(counts[unit.pk])
+        return result
+
+    return measure_many
+
+
+def _common_paths(units: Sequence[OrgUnit]) -> list[str]:
+    """The nearest common ancestor of the units of each tree (one path per top-level
+    organisation the units lie under)."""
+    by_tree: dict[str, str] = {}
+    for unit in units:
+        tree = unit.path[:SEGMENT_WIDTH]
+        common = by_tree.get(tree, unit.path)
+        end = 0
+        while end < min(len(common), len(unit.path)) and common[end] == unit.path[end]:
+            end += 1
+        by_tree[tree] = common[: end - end % SEGMENT_WIDTH]
+    return list(by_tree.values())
+
+
+def _read_once(
+    read: Callable[[OrgUnit, Period, datetime.date], dict[str, dict[str, int]]],
+    figure: Callable[[dict[str, int]], Figure],
+) -> BatchMeasure:
+    """A batched measure from a selector that reads a subtree keyed by path in a fixed
+    number of queries: one reading of the subtree holding the whole batch (its nearest
+    common ancestor), added up per unit. For selectors whose cost is in SQL over the
+    period's rows (one scan instead of one per parent)."""
+
+    def measure_many(
+        units: Sequence[OrgUnit], period: Period, today: datetime.date
+    ) -> dict[int, Figure]:
+        paths = _common_paths(units)
+        known = {unit.path: unit for unit in units}
+        missing = [path for path in paths if path not in known]
+        if missing:
+            known |= {root.path: root for root in orgs.units_at_paths_any(missing)}
+        by_path: dict[str, dict[str, int]] = {}
+        for path in paths:
+            by_path |= read(known[path], period, today)
+        counts = _add_up(units, by_path)
+        return {unit.pk: figure(counts[unit.pk]) for unit in units}
+
+    return measure_many
 
 
 def _percent(value: float | None) -> Decimal | None:
@@ -93,51 +278,127 @@ def _moment(period: Period, today: datetime.date) -> datetime.datetime:
 # --- Appeals ----------------------------------------------------------------------------
 
 
+def _rate_figure(name: str, counts: Any, rates: Any) -> Figure:
+    return Figure(
+        _percent(getattr(rates, name)),
+        {
+            "due": counts.due,
+            "responded_in_time": counts.responded_in_time,
+            "answered": counts.answered,
+            "resolved": counts.resolved,
+            "satisfied": counts.satisfied,
+            "fairly": counts.fairly,
+        },
+    )
+
+
+def _overdue_figure(counts: Any) -> Figure:
+    overdue = counts.due - counts.responded_in_time
+    return Figure(Decimal(overdue), {"overdue": overdue, "due": counts.due})
+
+
+def _rate_of_reading(name: str) -> Callable[[appeals.AppealRates], Figure]:
+    def figure(reading: appeals.AppealRates) -> Figure:
+        return _rate_figure(name, reading.counts, reading.rates)
+
+    return figure
+
+
 def _rate(name: str) -> Measure:
     def measure(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
         figures = appeals.appeal_figures(unit, period, now=_moment(period, today))
-        counts = figures.counts
-        return Figure(
-            _percent(getattr(figures.rates, name)),
-            {
-                "due": counts.due,
-                "responded_in_time": counts.responded_in_time,
-                "answered": counts.answered,
-                "resolved": counts.resolved,
-                "satisfied": counts.satisfied,
-                "fairly": counts.fairly,
-            },
-        )
+        return _rate_figure(name, figures.counts, figures.rates)
 
     return measure
 
 
 def _appeals_overdue(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
     figures = appeals.appeal_figures(unit, period, now=_moment(period, today))
-    return Figure(
-        Decimal(figures.overdue), {"overdue": figures.overdue, "received": figures.received}
+    return _overdue_figure(figures.counts)
+
+
+def _appeals_many(single: Measure, figure: Callable[[Any], Figure]) -> BatchMeasure:
+    """The rates of every unit below one parent from one reading of the rate rollup."""
+
+    def measure_many(
+        units: Sequence[OrgUnit], period: Period, today: datetime.date
+    ) -> dict[int, Figure]:
+        parents = _parents(units)
+        readings: dict[str, dict[str, appeals.AppealRates]] = {}
+        result: dict[int, Figure] = {}
+        for unit in units:
+            above = parent_path(unit.path)
+            if above not in parents:
+                result[unit.pk] = single(unit, period, today)
+                continue
+            if above not in readings:
+                readings[above] = appeals.appeal_counts_below(
+                    parents[above], period, now=_moment(period, today)
+                )
+            reading = readings[above].get(unit.path) or appeals.AppealRates.empty()
+            result[unit.pk] = figure(reading)
+        return result
+
+    return measure_many
+
+
+def _rates_page(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    return Records(url=_url("appeals:rates", unit=unit.pk, period=str(period.first.year)))
+
+
+def _late_appeals(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    rows = appeals.late_appeals(unit, period, now=_moment(period, today))
+    return Records(
+        url=_url("appeals:rates", unit=unit.pk, period=str(period.first.year)),
+        rows=tuple(
+            RecordRow(
+                row.number,
+                _url("appeals:handle_detail", row.pk),
+                str(
+                    _("due %(due)s, accepted %(at)s")
+                    % {
+                        "due": date_format(row.accept_due_at, "SHORT_DATE_FORMAT"),
+                        "at": date_format(row.responded_at, "SHORT_DATE_FORMAT")
+                        if row.responded_at
+                        else _("not yet"),
+                    }
+                ),
+            )
+            for row in rows
+        ),
+        listed=True,
     )
 
 
-register(
-    Source(
-        "appeals.composite",
-        _("Appeals: composite of the three rates"),
-        _rate("composite"),
-        unit="%",
+for _key, _name, _label in (
+    ("appeals.composite", "composite", _("Appeals: composite of the three rates")),
+    ("appeals.response", "response", _("Appeals: response rate")),
+    ("appeals.resolution", "resolution", _("Appeals: resolution rate")),
+    ("appeals.satisfaction", "satisfaction", _("Appeals: satisfaction rate")),
+):
+    register(
+        Source(
+            _key,
+            _label,
+            _rate(_name),
+            unit="%",
+            measure_many=_appeals_many(
+                _rate(_name),
+                _rate_of_reading(_name),
+            ),
+            records=_rates_page,
+        )
     )
-)
-register(Source("appeals.response", _("Appeals: response rate"), _rate("response"), unit="%"))
-register(Source("appeals.resolution", _("Appeals: resolution rate"), _rate("resolution"), unit="%"))
-register(
-    Source("appeals.satisfaction", _("Appeals: satisfaction rate"), _rate("satisfaction"), unit="%")
-)
 register(
     Source(
         "appeals.overdue",
         _("Appeals: acceptance deadlines missed"),
         _appeals_overdue,
         higher_is_better=False,
+        measure_many=_appeals_many(
+            _appeals_overdue, lambda reading: _overdue_figure(reading.counts)
+        ),
+        records=_late_appeals,
     )
 )
 
@@ -145,21 +406,77 @@ register(
 # --- Organisational life ------------------------------------------------------------------
 
 
-def _compliance(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
-    rows = orglife.meeting_compliance(unit, period, today=today)
-    required = sum(row.required for row in rows)
-    held = sum(row.held for row in rows)
-    missing = sum(row.missing for row in rows)
+def _compliance_figure(counts: dict[str, int]) -> Figure:
+    held, missing = counts.get("held", 0), counts.get("missing", 0)
     # Periods still open are neither held nor missed yet: judge what is over.
     return Figure(
         _share(held, held + missing),
-        {"required": required, "held": held, "missing": missing, "units": len(rows)},
+        {
+            "required": counts.get("required", 0),
+            "held": held,
+            "missing": missing,
+            "units": counts.get("units", 0),
+        },
     )
+
+
+def _compliance(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+    rows = orglife.meeting_compliance(unit, period, today=today)
+    return _compliance_figure(
+        {
+            "required": sum(row.required for row in rows),
+            "held": sum(row.held for row in rows),
+            "missing": sum(row.missing for row in rows),
+            "units": len(rows),
+        }
+    )
+
+
+def _compliance_within(
+    root: OrgUnit, period: Period, today: datetime.date
+) -> dict[str, dict[str, int]]:
+    return {
+        row.unit_path: {
+            "required": row.required,
+            "held": row.held,
+            "missing": row.missing,
+            "units": 1,
+        }
+        for row in orglife.meeting_compliance(root, period, today=today)
+    }
+
+
+def _calendar(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    """The unit's compliance calendar for the year: which periods had their meetings
+    and which did not, and the meetings held (branches and groups only)."""
+    if unit.kind in (UnitKind.BRANCH, UnitKind.GROUP):
+        return Records(url=_url("orglife:unit", unit.pk, year=period.first.year))
+    return Records(url=_url("orglife:overview", unit=unit.pk, year=period.first.year, gaps=1))
 
 
 def _development_overdue(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
     overdue = orglife.development_overdue(unit, period, today=today)
     return Figure(Decimal(len(overdue.steps)), {"overdue_steps": len(overdue.steps)})
+
+
+def _development_board(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    return Records(url=_url("orglife:development", unit.pk))
+
+
+def _held(kinds: tuple[str, ...]) -> tuple[Measure, BatchMeasure]:
+    """Meetings of `kinds` held in the period (a count: more is better)."""
+
+    def figure(counts: dict[str, int]) -> Figure:
+        held = sum(counts.get(kind, 0) for kind in kinds)
+        return Figure(Decimal(held), {"held": held})
+
+    def read(root: OrgUnit, period: Period, today: datetime.date) -> dict[str, dict[str, int]]:
+        return orglife.meetings_held_within(root, period, kinds=kinds)
+
+    def measure(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+        return figure(_add_up([unit], read(unit, period, today))[unit.pk])
+
+    return measure, _read_once(read, figure)
 
 
 register(
@@ -168,8 +485,49 @@ register(
         _("Meetings (三会一课): share of required meetings held"),
         _compliance,
         unit="%",
+        measure_many=_batched(_compliance_within, _compliance_figure, _compliance),
+        records=_calendar,
     )
 )
+_themed, _themed_many = _held((orglife_rules.THEMED_DAY,))
+register(
+    Source(
+        "orglife.themed_days",
+        _("Themed Party days (主题党日) held"),
+        _themed,
+        measure_many=_themed_many,
+        records=_calendar,
+    )
+)
+_appraisal, _appraisal_many = _held((orglife_rules.APPRAISAL, orglife_rules.LIFE_MEETING))
+register(
+    Source(
+        "orglife.appraisal_meetings",
+        _("Democratic appraisal (民主评议) and organisational life meetings (组织生活会) held"),
+        _appraisal,
+        measure_many=_appraisal_many,
+        records=_calendar,
+    )
+)
+
+
+def _development_overdue_many(
+    units: Sequence[OrgUnit], period: Period, today: datetime.date
+) -> dict[int, Figure]:
+    """Branches' pipelines in one reading; other units have no pipeline of their own
+    and are measured one by one (a handful per scheme)."""
+    branches = [unit.pk for unit in units if unit.kind == UnitKind.BRANCH]
+    found = orglife.development_overdue_many(branches, period, today=today) if branches else {}
+    result = {}
+    for unit in units:
+        overdue = found.get(unit.pk)
+        if overdue is None:
+            result[unit.pk] = _development_overdue(unit, period, today)
+        else:
+            result[unit.pk] = Figure(Decimal(overdue.count), {"overdue_steps": overdue.count})
+    return result
+
+
 register(
     Source(
         "orglife.development_overdue",
@@ -177,6 +535,8 @@ register(
         _development_overdue,
         higher_is_better=False,
         applies_to=frozenset({UnitKind.BRANCH}),
+        measure_many=_development_overdue_many,
+        records=_development_board,
     )
 )
 
@@ -203,9 +563,34 @@ def _answers(counts: service.SatisfactionCounts, **context: int) -> Figure:
     )
 
 
+def _counted_answers(counts: dict[str, int]) -> service.SatisfactionCounts:
+    return service.SatisfactionCounts(
+        satisfied=counts.get("satisfied", 0),
+        fairly=counts.get("fairly", 0),
+        not_satisfied=counts.get("not_satisfied", 0),
+    )
+
+
 def _commitment_ratings(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
     figures = service.commitment_figures(unit, period)
     return _answers(figures.ratings, published=figures.published)
+
+
+def _commitments_approved(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+    figures = service.commitment_figures(unit, period)
+    return Figure(
+        Decimal(figures.published), {"published": figures.published, "made": figures.made}
+    )
+
+
+def _commitments_within(
+    root: OrgUnit, period: Period, today: datetime.date
+) -> dict[str, dict[str, int]]:
+    return service.commitment_counts_within(root, period)
+
+
+def _commitment_list(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    return Records(url=_url("service:commitments", year=period.first.year))
 
 
 def _deeds_delivered(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
@@ -220,6 +605,18 @@ def _deeds_overdue(unit: OrgUnit, period: Period, today: datetime.date) -> Figur
     )
 
 
+def _deeds_within(root: OrgUnit, period: Period, today: datetime.date) -> dict[str, dict[str, int]]:
+    return service.deed_counts_within(root, period, today=today)
+
+
+def _undelivered_deeds(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    return Records(url=_url("service:deeds", unit=unit.pk, status="done", flagged="poor"))
+
+
+def _overdue_deeds(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    return Records(url=_url("service:deeds", unit=unit.pk, status="open", flagged="overdue"))
+
+
 def _pairings_unvisited(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
     figures = service.pairing_figures(unit, period, today=today)
     return Figure(
@@ -228,12 +625,65 @@ def _pairings_unvisited(unit: OrgUnit, period: Period, today: datetime.date) -> 
     )
 
 
+def _unvisited(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    """The pairing list has no filter by organisation: the pairings are listed here."""
+    rows = service.unvisited_pairings(unit, period, today=today)
+    return Records(
+        rows=tuple(
+            RecordRow(
+                row.member_name,
+                _url("service:pairing", row.pk),
+                str(
+                    _("last visit %(day)s")
+                    % {"day": date_format(row.last_visit_on, "SHORT_DATE_FORMAT")}
+                    if row.last_visit_on
+                    else _("no visit since %(day)s")
+                    % {"day": date_format(row.started_on, "SHORT_DATE_FORMAT")}
+                ),
+            )
+            for row in rows
+        ),
+        listed=True,
+    )
+
+
+def _coverage(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+    figures = service.coverage_figures(unit, period)
+    return Figure(
+        Decimal(figures.covered),
+        {row.service: row.total for row in figures.services} | {"covered": figures.covered},
+    )
+
+
+def _coverage_page(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    return Records(url=_url("service:coverage", unit=unit.pk, period=str(period.first.year)))
+
+
 register(
     Source(
         "service.commitment_ratings",
         _("Commitments: employees satisfied or fairly satisfied"),
         _commitment_ratings,
         unit="%",
+        measure_many=_read_once(
+            _commitments_within,
+            lambda counts: _answers(_counted_answers(counts), published=counts.get("published", 0)),
+        ),
+        records=_commitment_list,
+    )
+)
+register(
+    Source(
+        "service.commitments_approved",
+        _("Commitments approved and published"),
+        _commitments_approved,
+        measure_many=_read_once(
+            _commitments_within,
+            lambda counts: Figure(
+                Decimal(counts.get("published", 0)), {"published": counts.get("published", 0)}
+            ),
+        ),
+        records=_commitment_list,
     )
 )
 register(
@@ -242,6 +692,15 @@ register(
         _("Practical deeds: answers that they were delivered"),
         _deeds_delivered,
         unit="%",
+        measure_many=_read_once(
+            _deeds_within,
+            lambda counts: _answers(
+                _counted_answers(counts),
+                promised=counts.get("promised", 0),
+                done=counts.get("done", 0),
+            ),
+        ),
+        records=_undelivered_deeds,
     )
 )
 register(
@@ -250,13 +709,63 @@ register(
         _("Practical deeds: overdue"),
         _deeds_overdue,
         higher_is_better=False,
+        measure_many=_read_once(
+            _deeds_within,
+            lambda counts: Figure(
+                Decimal(counts.get("overdue", 0)),
+                {"promised": counts.get("promised", 0), "overdue": counts.get("overdue", 0)},
+            ),
+        ),
+        records=_overdue_deeds,
     )
 )
+
+
+def _pairings_many(
+    units: Sequence[OrgUnit], period: Period, today: datetime.date
+) -> dict[int, Figure]:
+    days = service.visit_days()  # the rule the reminders use, read once per batch
+
+    def figure(counts: dict[str, int]) -> Figure:
+        without = counts.get("without_visit", 0)
+        return Figure(
+            Decimal(without),
+            {"active": counts.get("active", 0), "without_visit": without, "days": days},
+        )
+
+    def read(root: OrgUnit, period: Period, today: datetime.date) -> dict[str, dict[str, int]]:
+        return service.pairing_counts_within(root, period, days=days, today=today)
+
+    return _read_once(read, figure)(units, period, today)
+
+
+def _coverage_within(
+    root: OrgUnit, period: Period, today: datetime.date
+) -> dict[str, dict[str, int]]:
+    return service.coverage_counts_within(root, period)
+
+
+def _coverage_figure(counts: dict[str, int]) -> Figure:
+    covered = sum(1 for n in counts.values() if n)
+    return Figure(Decimal(covered), dict(counts) | {"covered": covered})
+
+
 register(
     Source(
         "service.pairings_unvisited",
         _("Pairings without a recent visit"),
         _pairings_unvisited,
         higher_is_better=False,
+        measure_many=_pairings_many,
+        records=_unvisited,
+    )
+)
+register(
+    Source(
+        "service.coverage",
+        _("Five services (五个服务): how many of the five have work in the period"),
+        _coverage,
+        measure_many=_read_once(_coverage_within, _coverage_figure),
+        records=_coverage_page,
     )
 )

@@ -653,6 +653,31 @@ def meeting_compliance(
     return result
 
 
+def meetings_held_within(
+    root: OrgUnit, period: Period, *, kinds: tuple[str, ...]
+) -> dict[str, dict[str, int]]:
+    """How many meetings of each of `kinds` each organisation at or under `root` held
+    in `period`, keyed by the organisation's tree path (only those that held any). A
+    meeting counted for two kinds counts under each. One query whatever the size of
+    the subtree; the caller adds up a unit's subtree from the paths."""
+    rows = (
+        MeetingCount.objects.filter(
+            unit__path__startswith=root.path,
+            kind__in=list(kinds),
+            held_on__gte=period.first,
+            held_on__lte=period.last,
+            planned=False,
+        )
+        .order_by()
+        .values_list("unit__path", "kind")
+        .annotate(n=Count("id"))
+    )
+    result: dict[str, dict[str, int]] = defaultdict(dict)
+    for path, kind, n in rows:
+        result[path][kind] = n
+    return dict(result)
+
+
 @dataclass(frozen=True)
 class OverdueStep:
     """A step of a person's development that fell due and is not done."""
@@ -681,7 +706,10 @@ def development_overdue(
     are overdue on `today`, as the branch's board shows them (the same rule: the talk
     within a month of applying, full membership once probation is over). A fixed number
     of queries."""
-    board = development.pipeline(branch, today=today)
+    return _overdue_of(branch.pk, development.pipeline(branch, today=today), period)
+
+
+def _overdue_of(branch_id: int, board: dict[str, list[Any]], period: Period) -> DevelopmentOverdue:
     steps = tuple(
         OverdueStep(entry.member.pk, entry.next_step, entry.next_name, entry.due_on)
         for entries in board.values()
@@ -691,4 +719,13 @@ def development_overdue(
         and entry.due_on is not None
         and entry.due_on in period
     )
-    return DevelopmentOverdue(branch.pk, period, steps)
+    return DevelopmentOverdue(branch_id, period, steps)
+
+
+def development_overdue_many(
+    branch_ids: list[int], period: Period, *, today: datetime.date
+) -> dict[int, DevelopmentOverdue]:
+    """`development_overdue` for many branches at once, by branch id (evaluation scores
+    thousands): the same fixed number of queries for the whole batch."""
+    boards = development.pipelines(branch_ids, today=today)
+    return {pk: _overdue_of(pk, board, period) for pk, board in boards.items()}

@@ -463,6 +463,11 @@ def members_of_branch(branch: OrgUnit) -> QuerySet[Member]:
     return Member.objects.filter(branch=branch)
 
 
+def members_of_branches(branch_ids: Iterable[int]) -> QuerySet[Member]:
+    """`members_of_branch` for many branches at once (a batch of them)."""
+    return Member.objects.filter(branch_id__in=list(branch_ids))
+
+
 def party_members_of_unit(unit: OrgUnit) -> QuerySet[Member]:
     """The active Party members of a branch, or of a Party group."""
     field = "group" if unit.kind == UnitKind.GROUP else "branch"

@@ -29,6 +29,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from grassroots.appeals.selectors import received_counts_within
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.core.tree import ancestor_paths
 from grassroots.orgs.selectors import unit_ids_within_any
@@ -44,6 +45,7 @@ from grassroots.service.models import (
     Visit,
 )
 from grassroots.service.pairings.selectors import visit_days
+from grassroots.service.rules import MASSES, SERVICE_DOMAINS
 
 if TYPE_CHECKING:
     from grassroots.core.periods import Period
@@ -64,16 +66,23 @@ __all__ = [
     "SatisfactionCounts",
     "ServiceCoverage",
     "ServingUsers",
+    "UnvisitedPairing",
     "activity_figures",
     "carrier_figures_of",
+    "commitment_counts_within",
     "commitment_figures",
+    "coverage_counts_within",
     "coverage_figures",
+    "deed_counts_within",
     "deed_figures",
     "deed_figures_of",
     "deeds_of_unit",
+    "pairing_counts_within",
     "pairing_figures",
     "people_service_records",
     "serving_users",
+    "unvisited_pairings",
+    "visit_days",
 ]
 
 
@@ -142,6 +151,37 @@ def commitment_figures(unit: OrgUnit, period: Period) -> CommitmentFigures:
     )
 
 
+def commitment_counts_within(root: OrgUnit, period: Period) -> dict[str, dict[str, int]]:
+    """`commitment_figures` for every organisation at or under `root` at once, keyed by
+    its tree path (only those with commitments): "published" (approved by the branch
+    and published) and the employees' ratings "satisfied", "fairly", "not_satisfied".
+    Two queries whatever the size of the subtree; the caller adds up a subtree."""
+    rows = Commitment.objects.filter(
+        unit__path__startswith=root.path,
+        year__gte=period.first.year,
+        year__lte=period.last.year,
+        status=Commitment.Status.PUBLISHED,
+    )
+    result: dict[str, dict[str, int]] = {}
+    for path, n in rows.order_by().values_list("unit__path").annotate(n=Count("pk")):
+        result.setdefault(path, {})["published"] = n
+    names = {
+        Satisfaction.SATISFIED: "satisfied",
+        Satisfaction.FAIRLY: "fairly",
+        Satisfaction.NOT: "not_satisfied",
+    }
+    ratings = (
+        CommitmentRating.objects.filter(commitment__in=rows.values("pk"))
+        .order_by()
+        .values_list("commitment__unit__path", "score")
+        .annotate(n=Count("pk"))
+    )
+    for path, score, n in ratings:
+        if score in names:
+            result.setdefault(path, {})[names[score]] = n
+    return result
+
+
 # --- Practical deeds --------------------------------------------------------------------
 
 
@@ -186,6 +226,42 @@ def deed_figures(
             satisfied=row["satisfied"], fairly=row["fairly"], not_satisfied=row["not_satisfied"]
         ),
     )
+
+
+def deed_counts_within(
+    root: OrgUnit, period: Period, *, today: datetime.date | None = None
+) -> dict[str, dict[str, int]]:
+    """`deed_figures` for every organisation at or under `root` at once, keyed by its
+    tree path (only those with deeds due in the period), with the same names as
+    `DeedFigures` and its answers. One query whatever the size of the subtree."""
+    today = today or timezone.localdate()
+    done = Q(status=Deed.Status.DONE)
+    rows = (
+        Deed.objects.filter(
+            unit__path__startswith=root.path, due_on__gte=period.first, due_on__lte=period.last
+        )
+        .order_by()
+        .values("unit__path")
+        .annotate(
+            promised=Count("pk", filter=~Q(status=Deed.Status.DROPPED)),
+            done=Count("pk", filter=done),
+            overdue=Count("pk", filter=Q(status=Deed.Status.OPEN, due_on__lt=today)),
+            satisfied=Coalesce(Sum("rated_satisfied", filter=done), 0),
+            fairly=Coalesce(Sum("rated_fairly", filter=done), 0),
+            not_satisfied=Coalesce(Sum("rated_not", filter=done), 0),
+        )
+    )
+    return {
+        row["unit__path"]: {
+            "promised": row["promised"],
+            "done": row["done"],
+            "overdue": row["overdue"],
+            "satisfied": row["satisfied"],
+            "fairly": row["fairly"],
+            "not_satisfied": row["not_satisfied"],
+        }
+        for row in rows
+    }
 
 
 def deed_figures_of(
@@ -330,6 +406,84 @@ def pairing_figures(
         days=days,
         as_of=as_of,
     )
+
+
+def pairing_counts_within(
+    root: OrgUnit,
+    period: Period,
+    *,
+    days: int | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, dict[str, int]]:
+    """`pairing_figures` ("active", "without_visit") for every organisation at or under
+    `root`, keyed by its tree path (only those with pairings). Two queries, and one for
+    the parameter when `days` is not given."""
+    days = visit_days() if days is None else days
+    as_of = min(period.last, today or timezone.localdate())
+    pairings = Pairing.objects.filter(unit__path__startswith=root.path)
+    result: dict[str, dict[str, int]] = {}
+    live = pairings.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.first), started_on__lte=period.last
+    )
+    for path, n in live.order_by().values_list("unit__path").annotate(n=Count("pk")):
+        result.setdefault(path, {"active": 0, "without_visit": 0})["active"] = n
+    last_visit = (
+        Visit.objects.filter(pairing=OuterRef("pk"), date__lte=as_of)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    unvisited = (
+        pairings.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of), started_on__lte=as_of)
+        .alias(reference=Coalesce(Subquery(last_visit), "started_on"))
+        .filter(reference__lte=as_of - datetime.timedelta(days=days))
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+    )
+    for path, n in unvisited:
+        result.setdefault(path, {"active": 0, "without_visit": 0})["without_visit"] = n
+    return result
+
+
+@dataclass(frozen=True)
+class UnvisitedPairing:
+    """A live pairing with no visit in the last `days` days (the member and the date
+    only: the difficulty stays private to the branch)."""
+
+    pk: int
+    member_name: str
+    started_on: datetime.date
+    last_visit_on: datetime.date | None
+
+
+def unvisited_pairings(
+    unit: OrgUnit,
+    period: Period,
+    *,
+    days: int | None = None,
+    today: datetime.date | None = None,
+    limit: int = 200,
+) -> list[UnvisitedPairing]:
+    """The pairings `pairing_figures` counts as without a visit, by the same rule,
+    longest without a visit first. One query, and one for the parameter when `days`
+    is not given."""
+    days = visit_days() if days is None else days
+    as_of = min(period.last, today or timezone.localdate())
+    last_visit = (
+        Visit.objects.filter(pairing=OuterRef("pk"), date__lte=as_of)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    rows = (
+        Pairing.objects.filter(unit_id__in=_subtree(unit), started_on__lte=as_of)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
+        .annotate(last=Subquery(last_visit))
+        .alias(reference=Coalesce(Subquery(last_visit), "started_on"))
+        .filter(reference__lte=as_of - datetime.timedelta(days=days))
+        .order_by("reference", "pk")
+        .values_list("pk", "member__name", "started_on", "last")[:limit]
+    )
+    return [UnvisitedPairing(*row) for row in rows]
 
 
 # --- Activities -------------------------------------------------------------------------
@@ -598,6 +752,41 @@ class CoverageFigures:
 
     def of(self, service: str) -> ServiceCoverage:
         return next(row for row in self.services if row.service == service)
+
+
+def coverage_counts_within(root: OrgUnit, period: Period) -> dict[str, dict[str, int]]:
+    """What `coverage_figures` counts, for every organisation at or under `root`, keyed
+    by its tree path: per service (the five codes), the activities, deeds and posts
+    tagged with it plus, under serving the masses, the appeals received. Four queries
+    whatever the size of the subtree; the caller adds up a subtree."""
+    result: dict[str, dict[str, int]] = {}
+
+    def add(path: str, service: str, n: int = 1) -> None:
+        counts = result.setdefault(path, {})
+        counts[service] = counts.get(service, 0) + n
+
+    within = {"unit__path__startswith": root.path}
+    tagged = (
+        Activity.objects.filter(
+            **within,
+            status__in=[Activity.Status.PLANNED, Activity.Status.HELD],
+            starts_at__gte=period.starts,
+            starts_at__lt=period.ends,
+        ).values_list("unit__path", "services"),
+        Deed.objects.filter(**within, due_on__gte=period.first, due_on__lte=period.last)
+        .exclude(status=Deed.Status.DROPPED)
+        .values_list("unit__path", "services"),
+        ServicePost.objects.filter(**within, is_active=True).values_list("unit__path", "services"),
+    )
+    for rows in tagged:
+        for path, tags in rows.order_by():
+            if isinstance(tags, list):
+                for code in set(tags):
+                    if code in SERVICE_DOMAINS:
+                        add(path, code)
+    for path, n in received_counts_within(root, period).items():
+        add(path, MASSES, n)
+    return result
 
 
 def coverage_figures(unit: OrgUnit, period: Period) -> CoverageFigures:

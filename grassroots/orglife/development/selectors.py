@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
 from grassroots.orglife.development import rules
 from grassroots.orglife.models import DevelopmentRecord, DevelopmentStep, ProbationExtension
@@ -69,16 +70,13 @@ def _progress(member: Member, names: dict[int, str], today: datetime.date) -> In
     )
 
 
-def pipeline(branch: OrgUnit, *, today: datetime.date) -> dict[str, list[InPipeline]]:
-    """Everyone in the branch's pipeline, by stage. A fixed number of queries."""
-    names = _steps()
+def _pipeline_members(members: QuerySet[Member]) -> QuerySet[Member]:
     # Full members stay on the board until the last steps (approval, filing) are done.
     unfinished = DevelopmentRecord.objects.filter(member=OuterRef("pk"), step__gte=23).exclude(
         member__development_records__step=25
     )
-    members = (
-        orgs.members_of_branch(branch)
-        .filter(
+    return (
+        members.filter(
             Q(stage__in=PIPELINE_STAGES)
             | Q(stage=MemberStage.FULL, pk__in=unfinished.values("member_id"))
         )
@@ -92,10 +90,31 @@ def pipeline(branch: OrgUnit, *, today: datetime.date) -> dict[str, list[InPipel
         )
         .order_by("user__employee_number")
     )
-    board: dict[str, list[InPipeline]] = {stage: [] for stage in (*PIPELINE_STAGES, "full")}
-    for member in members:
+
+
+def _empty_board() -> dict[str, list[InPipeline]]:
+    return {stage: [] for stage in (*PIPELINE_STAGES, "full")}
+
+
+def pipeline(branch: OrgUnit, *, today: datetime.date) -> dict[str, list[InPipeline]]:
+    """Everyone in the branch's pipeline, by stage. A fixed number of queries."""
+    names = _steps()
+    board = _empty_board()
+    for member in _pipeline_members(orgs.members_of_branch(branch)):
         board[member.stage].append(_progress(member, names, today))
     return board
+
+
+def pipelines(
+    branch_ids: Sequence[int], *, today: datetime.date
+) -> dict[int, dict[str, list[InPipeline]]]:
+    """`pipeline` for many branches at once, by branch id: the same fixed number of
+    queries for the whole batch."""
+    names = _steps()
+    boards = {pk: _empty_board() for pk in branch_ids}
+    for member in _pipeline_members(orgs.members_of_branches(branch_ids)):
+        boards[member.branch_id][member.stage].append(_progress(member, names, today))
+    return boards
 
 
 def reserve_force(board: dict[str, list[InPipeline]], *, today: datetime.date) -> list[InPipeline]:

@@ -1,0 +1,251 @@
+"""Reads for indicator-scheme pages: scoped (404 for out of scope, as for missing), with
+a fixed number of queries per page."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Max, QuerySet
+from django.http import Http404
+
+from grassroots.accounts.scope import Scope
+from grassroots.core.tree import within_any
+from grassroots.evaluation import sources
+from grassroots.evaluation.schemes import policy
+from grassroots.evaluation.schemes.models import (
+    Assessment,
+    Dimension,
+    Indicator,
+    IndicatorScheme,
+    IndicatorScore,
+    Objection,
+    ScoringRun,
+)
+from grassroots.orgs import selectors as orgs
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
+
+
+def owners_to_manage(scope: Scope) -> QuerySet[OrgUnit]:
+    """The committees and general branches whose schemes the person may define."""
+    units = orgs.active_units().filter(kind__in=policy.SCHEME_OWNERS)
+    if not scope.is_admin:
+        units = (
+            units.filter(within_any(scope.committee_paths))
+            if scope.committee_paths
+            else units.none()
+        )
+    return units.order_by("path")
+
+
+def schemes_for(scope: Scope) -> QuerySet[IndicatorScheme]:
+    schemes = IndicatorScheme.objects.select_related("unit")
+    if scope.is_admin:
+        return schemes
+    if not scope.committee_paths:
+        return schemes.none()
+    return schemes.filter(within_any(scope.committee_paths, field="unit__path"))
+
+
+def get_scheme_for(scope: Scope, pk: int) -> IndicatorScheme:
+    scheme = IndicatorScheme.objects.select_related("unit").filter(pk=pk).first()
+    if scheme is None or not policy.can_manage(scope, scheme):
+        raise Http404
+    return scheme
+
+
+def scheme_dimensions(scheme: IndicatorScheme) -> list[Dimension]:
+    return list(scheme.dimensions.prefetch_related("indicators"))
+
+
+def latest_run(scheme: IndicatorScheme) -> ScoringRun | None:
+    return scheme.runs.first()
+
+
+def last_scored(scheme: IndicatorScheme) -> datetime.datetime | None:
+    """When the scheme's scores were last computed (the nightly job or a run)."""
+    return scheme.assessments.aggregate(at=Max("computed_at"))["at"]
+
+
+def previous_scheme(scheme: IndicatorScheme) -> IndicatorScheme | None:
+    return IndicatorScheme.objects.filter(unit_id=scheme.unit_id, year=scheme.year - 1).first()
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    assessment: Assessment
+    unit: OrgUnit
+    total: Decimal | None
+    dimensions: tuple[Decimal | None, ...]
+    last_year: Decimal | None
+    open_objections: int
+
+
+def _dimension_sums(
+    scores: list[IndicatorScore], dimensions: list[Dimension]
+) -> tuple[Decimal | None, ...]:
+    by_dimension: dict[int, list[Decimal]] = defaultdict(list)
+    for score in scores:
+        if score.earned is not None:
+            by_dimension[score.indicator.dimension_id].append(score.earned)
+    return tuple(
+        sum(by_dimension[d.pk], Decimal(0)) if d.pk in by_dimension else None for d in dimensions
+    )
+
+
+def scheme_results(scheme: IndicatorScheme) -> tuple[list[Dimension], list[ResultRow]]:
+    """Every scored unit with its total, its points per dimension and last year's
+    total, highest first (for the committee's officers only). Four queries."""
+    dimensions = list(scheme.dimensions.all())
+    assessments = list(
+        scheme.assessments.select_related("unit").prefetch_related(
+            "scores__indicator", "objections"
+        )
+    )
+    previous = previous_scheme(scheme)
+    last_year: dict[int, Decimal | None] = {}
+    if previous is not None:
+        last_year = dict(previous.assessments.values_list("unit_id", "total"))
+    rows = [
+        ResultRow(
+            assessment=assessment,
+            unit=assessment.unit,
+            total=assessment.total,
+            dimensions=_dimension_sums(list(assessment.scores.all()), dimensions),
+            last_year=last_year.get(assessment.unit_id),
+            open_objections=sum(1 for o in assessment.objections.all() if not o.answered),
+        )
+        for assessment in assessments
+    ]
+    rows.sort(key=lambda row: (row.total is None, -(row.total or 0), row.unit.path))
+    return dimensions, rows
+
+
+def get_assessment_for(scope: Scope, pk: int) -> Assessment:
+    """A unit's result: for the assessor at any time, for the unit's officers and those
+    above once the results are released."""
+    assessment = Assessment.objects.select_related("scheme__unit", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    if policy.can_manage(scope, assessment.scheme):
+        return assessment
+    if assessment.scheme.results_published_on is None or not policy.can_view_result(
+        scope, assessment.unit
+    ):
+        raise Http404
+    return assessment
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    indicator: Indicator
+    score: IndicatorScore | None
+    last_year: Decimal | None
+
+    @property
+    def unit(self) -> str:
+        """ "%" after a share, nothing after a count."""
+        source = sources.SOURCES.get(self.indicator.source)
+        return source.unit if source else ""
+
+
+@dataclass(frozen=True)
+class BreakdownDimension:
+    dimension: Dimension
+    rows: tuple[BreakdownRow, ...]
+    earned: Decimal | None
+    last_year: Decimal | None
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    known = [value for value in values if value is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
+def breakdown(assessment: Assessment) -> list[BreakdownDimension]:
+    """The unit's scores per dimension and indicator, beside last year's score of the
+    indicator of the same name (when last year's scheme had one). Five queries."""
+    scores = {score.indicator_id: score for score in assessment.scores.all()}
+    previous = previous_scheme(assessment.scheme)
+    last: dict[tuple[str, str], Decimal | None] = {}
+    if previous is not None:
+        last = {
+            (dimension, name): earned
+            for dimension, name, earned in IndicatorScore.objects.filter(
+                assessment__scheme=previous, assessment__unit_id=assessment.unit_id
+            ).values_list("indicator__dimension__name", "indicator__name", "earned")
+        }
+    result = []
+    for dimension in assessment.scheme.dimensions.prefetch_related("indicators"):
+        rows = tuple(
+            BreakdownRow(
+                indicator,
+                scores.get(indicator.pk),
+                last.get((dimension.name, indicator.name)),
+            )
+            for indicator in dimension.indicators.all()
+            if assessment.unit.kind in indicator.applies_to
+        )
+        if not rows:
+            continue
+        result.append(
+            BreakdownDimension(
+                dimension,
+                rows,
+                _sum([row.score.earned if row.score else None for row in rows]),
+                _sum([row.last_year for row in rows]),
+            )
+        )
+    return result
+
+
+def last_year_total(assessment: Assessment) -> Decimal | None:
+    previous = previous_scheme(assessment.scheme)
+    if previous is None:
+        return None
+    return (
+        previous.assessments.filter(unit_id=assessment.unit_id)
+        .values_list("total", flat=True)
+        .first()
+    )
+
+
+def objections_of(assessment: Assessment) -> list[Objection]:
+    return list(assessment.objections.select_related("indicator", "lodged_by", "answered_by"))
+
+
+def get_score_for(scope: Scope, assessment: Assessment, indicator_pk: int) -> IndicatorScore:
+    score = (
+        IndicatorScore.objects.select_related("indicator__dimension")
+        .filter(assessment=assessment, indicator_id=indicator_pk)
+        .first()
+    )
+    if score is None:
+        raise Http404
+    return score
+
+
+def my_results(scope: Scope) -> QuerySet[Assessment]:
+    """Released results of the units the person is an officer of (their own, and those
+    below them), newest first."""
+    if not scope.officer_paths and not scope.is_admin:
+        return Assessment.objects.none()
+    assessments = Assessment.objects.select_related("scheme", "unit").filter(
+        scheme__results_published_on__isnull=False
+    )
+    if not scope.is_admin:
+        assessments = assessments.filter(within_any(scope.officer_paths, field="unit__path"))
+    return assessments.order_by("-scheme__year", "unit__path")
+
+
+def open_objections(scheme: IndicatorScheme) -> list[Objection]:
+    return list(
+        Objection.objects.filter(
+            assessment__scheme=scheme, answered_at__isnull=True
+        ).select_related("assessment__unit", "indicator")
+    )
