@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from grassroots.evaluation.sixhaves import rules
 from grassroots.evaluation.sixhaves.rules import Judgement, Measure, State
@@ -37,7 +37,9 @@ SHORT_NAMES: dict[str, Promise] = {
     "place": gettext_lazy("Service place"),
     "carriers": gettext_lazy("Carriers"),
     "systems": gettext_lazy("Systems"),
-    "results": gettext_lazy("Results"),
+    # "Results" alone is the results of a scheme or a campaign elsewhere: a context keeps
+    # this one (服务业绩) apart.
+    "results": pgettext_lazy("six haves", "Results"),
 }
 STATE_LABELS: dict[str, Promise] = {
     State.MET: gettext_lazy("Met"),
