@@ -14,8 +14,17 @@ figures for all branches on their own, to show where the time goes.
         .venv/bin/python bench/evaluation.py --scale 1 --appeals 200000 --deeds 20000
     # again, on the same data
     flock /tmp/bench.lock env DATABASE_URL=... .venv/bin/python bench/evaluation.py --skip-generate
+    # the committee's results page instead of a scoring: 1 warm-up + 30 timed requests
+    flock /tmp/bench.lock env DATABASE_URL=... .venv/bin/python bench/evaluation.py \\
+        --skip-generate --results-page 30
 
 Run it twice: the first scoring writes every score row, later ones update them.
+
+`--results-page N` scores nothing: it requests the scheme's page (`evaluation:scheme`,
+with the ordered results list) N times after one warm-up, through Django's test
+`Client` signed in as the group committee's secretary (as bench/run.py does: the whole
+middleware stack, the view and the template, the periodic refreshes pinned), and prints
+p50 / p95 / max milliseconds, the SQL time and the queries per request.
 """
 
 from __future__ import annotations
@@ -23,7 +32,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import statistics
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +47,7 @@ import django
 
 django.setup()
 
+import run  # noqa: E402 - bench/run.py: percentile, load line, pinning, the secretary
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -111,6 +123,55 @@ def scheme_of(root: OrgUnit, year: int) -> IndicatorScheme:
     return services.scheme_publish(actor=actor, scheme=scheme)
 
 
+def results_page(root: OrgUnit, scheme: IndicatorScheme, requests: int, query: str) -> None:
+    """Time the committee's results page as the group committee's secretary sees it."""
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    run.pin_periodic_refreshes()
+    officer = run.secretary_of(root)
+    url = reverse("evaluation:scheme", args=[scheme.pk]) + (f"?{query}" if query else "")
+    times: list[float] = []
+    sql: list[float] = []
+    counts: list[int] = []
+    sizes: list[int] = []
+    print(run.load_line("before"), flush=True)
+    # Pages as served in production: hashed static names from a manifest, collected into
+    # a scratch folder (as bench/run.py does).
+    static_root = tempfile.mkdtemp(prefix="grassroots-bench-static-")
+    with override_settings(ALLOWED_HOSTS=["testserver"], STATIC_ROOT=static_root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        client = Client()
+        client.force_login(
+            officer, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
+        )
+        for attempt in range(requests + 1):  # the first is the warm-up
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                sys.exit(f"{url} answered {response.status_code}, not 200")
+            if attempt == 0:
+                continue
+            times.append(elapsed)
+            counts.append(len(captured.captured_queries))
+            sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+            sizes.append(len(response.content))
+    low, high = min(counts), max(counts)
+    print(
+        f"results page `{url}` as {officer.employee_number} (secretary of {root.name}), "
+        f"{requests} requests after 1 warm-up: p50 {statistics.median(times):.0f} ms, "
+        f"p95 {run.percentile(times, 0.95):.0f} ms, max {max(times):.0f} ms; "
+        f"SQL p50 {statistics.median(sql):.0f} ms; "
+        f"{low if low == high else f'{low}–{high}'} queries per request; "
+        f"{statistics.median(sizes) / 1024:.0f} KiB",
+        flush=True,
+    )
+    print(run.load_line("after"), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -124,6 +185,14 @@ def main() -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="delete the scheme's scores first (a first scoring)"
     )
+    parser.add_argument(
+        "--results-page",
+        type=int,
+        default=0,
+        metavar="N",
+        help="time the committee's results page N times (after one warm-up) instead of scoring",
+    )
+    parser.add_argument("--query", default="", help="with --results-page: a query string")
     args = parser.parse_args()
     today = timezone.localdate()
     if not args.skip_generate:
@@ -135,6 +204,9 @@ def main() -> None:
     )
     assert root is not None, "no enterprise: run without --skip-generate"
     scheme = scheme_of(root, today.year)
+    if args.results_page:
+        results_page(root, scheme, args.results_page, args.query)
+        return
     units = services.scored_units(scheme)
     if args.fresh:
         scheme.assessments.all().delete()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.http import Http404
 
 from grassroots.accounts.scope import Scope
@@ -86,43 +86,69 @@ class ResultRow:
     open_objections: int
 
 
-def _dimension_sums(
-    scores: list[IndicatorScore], dimensions: list[Dimension]
-) -> tuple[Decimal | None, ...]:
-    by_dimension: dict[int, list[Decimal]] = defaultdict(list)
-    for score in scores:
-        if score.earned is not None:
-            by_dimension[score.indicator.dimension_id].append(score.earned)
-    return tuple(
-        sum(by_dimension[d.pk], Decimal(0)) if d.pk in by_dimension else None for d in dimensions
+def results_in_order(scheme: IndicatorScheme) -> QuerySet[Assessment]:
+    """The scheme's assessments, highest total first (those without a total last), then
+    in the order of the tree: the committee's ordered list, to be paged."""
+    return scheme.assessments.select_related("unit").order_by(
+        F("total").desc(nulls_last=True), "unit__path"
     )
 
 
-def scheme_results(scheme: IndicatorScheme) -> tuple[list[Dimension], list[ResultRow]]:
-    """Every scored unit with its total, its points per dimension and last year's
-    total, highest first (for the committee's officers only). Four queries."""
-    dimensions = list(scheme.dimensions.all())
-    assessments = list(
-        scheme.assessments.select_related("unit").prefetch_related(
-            "scores__indicator", "objections"
-        )
+def result_rows(
+    scheme: IndicatorScheme, dimensions: list[Dimension], assessments: list[Assessment]
+) -> list[ResultRow]:
+    """The rows of these assessments (a page of `results_in_order`), in their order: the
+    points per dimension added up in the database, last year's totals and the open
+    objections of these units only. Three queries, four with last year's scheme."""
+    ids = [assessment.pk for assessment in assessments]
+    sums: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for entry in (
+        IndicatorScore.objects.filter(assessment_id__in=ids, earned__isnull=False)
+        .values("assessment_id", "indicator__dimension_id")
+        .annotate(earned=Sum("earned"))
+        .order_by()
+    ):
+        sums[entry["assessment_id"]][entry["indicator__dimension_id"]] = entry["earned"]
+    objections = dict(
+        Objection.objects.filter(assessment_id__in=ids, answered_at__isnull=True)
+        .values("assessment_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("assessment_id", "n")
     )
     previous = previous_scheme(scheme)
     last_year: dict[int, Decimal | None] = {}
     if previous is not None:
-        last_year = dict(previous.assessments.values_list("unit_id", "total"))
-    rows = [
+        last_year = dict(
+            previous.assessments.filter(
+                unit_id__in=[assessment.unit_id for assessment in assessments]
+            ).values_list("unit_id", "total")
+        )
+    return [
         ResultRow(
             assessment=assessment,
             unit=assessment.unit,
             total=assessment.total,
-            dimensions=_dimension_sums(list(assessment.scores.all()), dimensions),
+            dimensions=tuple(sums[assessment.pk].get(d.pk) for d in dimensions),
             last_year=last_year.get(assessment.unit_id),
-            open_objections=sum(1 for o in assessment.objections.all() if not o.answered),
+            open_objections=objections.get(assessment.pk, 0),
         )
         for assessment in assessments
     ]
-    rows.sort(key=lambda row: (row.total is None, -(row.total or 0), row.unit.path))
+
+
+RESULTS_CHUNK = 1000
+
+
+def scheme_results(scheme: IndicatorScheme) -> tuple[list[Dimension], list[ResultRow]]:
+    """Every scored unit with its total, its points per dimension and last year's
+    total, highest first (for the committee's officers only; the export). Read in
+    chunks of `RESULTS_CHUNK` units, four or five queries each."""
+    dimensions = list(scheme.dimensions.all())
+    assessments = list(results_in_order(scheme))
+    rows: list[ResultRow] = []
+    for start in range(0, len(assessments), RESULTS_CHUNK):
+        rows += result_rows(scheme, dimensions, assessments[start : start + RESULTS_CHUNK])
     return dimensions, rows
 
 

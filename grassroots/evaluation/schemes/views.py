@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -104,7 +106,15 @@ def _scheme_page(
         "labels": {key: source.label for key, source in sources.SOURCES.items()},
     }
     if scheme.is_published:
-        context["result_dimensions"], context["results"] = selectors.scheme_results(scheme)
+        # The ordered list runs to every branch below the committee (5,000 in a large
+        # group): a page at a time; the export has them all.
+        page = Paginator(selectors.results_in_order(scheme), settings.PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        result_dimensions = list(scheme.dimensions.all())
+        context["result_dimensions"] = result_dimensions
+        context["results"] = selectors.result_rows(scheme, result_dimensions, list(page))
+        context["page_obj"] = page
         context["open_objections"] = selectors.open_objections(scheme)
     context.update(extra)
     return render(request, "evaluation/schemes/detail.html", context)

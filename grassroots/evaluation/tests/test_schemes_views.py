@@ -388,3 +388,50 @@ def test_a_run_under_way_is_polled_until_it_is_done(world, client_for):
     ScoringRun.objects.filter(pk=run.pk).update(status=ScoringRun.Status.DONE, units_done=4)
     page = client.get(reverse("evaluation:scheme_progress", args=[scheme.pk])).content.decode()
     assert "hx-trigger" not in page
+
+
+def test_the_ordered_results_are_paged_highest_first(world, client_for, settings):
+    scheme = scored(world, release_on=MONDAY)
+    settings.PAGE_SIZE = 1
+    first, second = (
+        Assessment.objects.filter(scheme=scheme)
+        .select_related("unit")
+        .order_by("-total", "unit__path")
+    )
+    client = client_for(world.committee_officer)
+    url = reverse("evaluation:scheme", args=[scheme.pk])
+    page_one = client.get(url).content.decode()
+    assert first.unit.name in page_one and second.unit.name not in page_one
+    assert "?page=2" in page_one
+    page_two = client.get(url, {"page": 2}).content.decode()
+    assert second.unit.name in page_two and first.unit.name not in page_two
+    assert "?page=1" in page_two
+
+
+def test_a_results_row_adds_up_each_dimensions_points(world):
+    from grassroots.evaluation.schemes import selectors
+
+    scheme = scored(world, release_on=MONDAY)
+    Objection.objects.create(
+        assessment=Assessment.objects.get(scheme=scheme, unit=world.branch_a),
+        lodged_by=world.officer_a,
+        text="异议",
+    )
+    dimensions, rows = selectors.scheme_results(scheme)
+    assert any(value is not None for row in rows for value in row.dimensions)
+    assert [row.unit for row in rows] == [
+        a.unit for a in Assessment.objects.filter(scheme=scheme).order_by("-total", "unit__path")
+    ]
+    for row in rows:
+        expected = []
+        for dimension in dimensions:
+            earned = [
+                s.earned
+                for s in IndicatorScore.objects.filter(
+                    assessment=row.assessment, indicator__dimension=dimension
+                )
+                if s.earned is not None
+            ]
+            expected.append(sum(earned, Decimal(0)) if earned else None)
+        assert list(row.dimensions) == expected
+        assert row.open_objections == (1 if row.unit == world.branch_a else 0)
