@@ -242,6 +242,15 @@ def test_only_the_committee_puts_nominations_into_public_notice(world):
     assert page.context["nomination_form"] is None  # nominations are closed
 
 
+def test_a_round_title_too_long_for_its_notice_is_refused_on_its_field(world):
+    response = client_as(world.committee_officer).post(
+        reverse("evaluation:commendation_round_new"),
+        {"unit": world.committee.pk, "year": timezone.localdate().year, "title": "评" * 151},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["title"]
+    assert not CommendationRound.objects.exists()
+
+
 def test_publishing_nothing_is_an_error_on_the_field(world):
     commendation_round = open_round(world)
     nominate(world, commendation_round)

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
 
 TITLE_MAX = 200
-TEXT_MAX = 10_000
+# A notice's text is built by the part that publishes it (a round's chosen nominations
+# with their reasons, say) and published once: room for a long list. What people type
+# by hand is limited by that part's own forms.
+TEXT_MAX = 100_000
 OBJECTION_MAX = 2_000
 ANSWER_MAX = 2_000
 
@@ -59,7 +62,7 @@ def notice_publish(
     if not text:
         errors["text"] = _("Write what is put up for public notice.")
     elif len(text) > TEXT_MAX:
-        errors["text"] = _("Keep the notice to 10,000 characters.")
+        errors["text"] = _("Keep the notice to 100,000 characters.")
     days = (
         int(parameters.value(rule_parameters.WORKING_DAYS.key))
         if working_days is None
