@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts import selectors as accounts
 from grassroots.accounts.roles import Role
 from grassroots.core import parameters, workcalendar
-from grassroots.core.audit import audit_record
+from grassroots.core.audit import audit_entry, audit_record
 from grassroots.core.locking import locked
 from grassroots.core.notices import send
 from grassroots.orgs.publicity import notices, rule_parameters, rules
@@ -148,13 +148,20 @@ def objection_lodge(
         event_key=f"notice_objection:{objection.pk}",
         org_unit=notice.unit,
     )
-    audit_record(
+    entry = audit_entry(
         actor=None if anonymous else actor,
         action="public_notice.objection",
         target=notice,
         org_path=notice.unit.path,
         extra={"objection": objection.pk, "anonymous": anonymous},
     )
+    if anonymous:
+        # The day only, as the objection itself keeps: an exact time could be matched
+        # against the person's other traces (sign-ins, their other writes).
+        entry.at = datetime.datetime.combine(
+            today, datetime.time.min, tzinfo=timezone.get_current_timezone()
+        )
+    entry.save()
     return objection
 
 
