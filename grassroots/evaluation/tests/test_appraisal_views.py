@@ -300,6 +300,23 @@ def test_a_full_member_suggests_grades_for_the_other_full_members(world):
     assert MutualSuggestion.objects.get().assessee_id == target.pk
 
 
+def test_after_the_proposal_the_suggestion_form_says_they_are_closed(world):
+    appraisal = open_appraisal(world)
+    services.grades_propose(actor=world.officer_a, appraisal=appraisal, entries=entries(appraisal))
+    client = client_as(world.member_a.user)
+    for response in (
+        client.get(url("appraisal_suggestions", appraisal.pk), follow=True),
+        client.post(url("appraisal_suggestions", appraisal.pk), {}, follow=True),
+    ):
+        assert response.redirect_chain == [(url("appraisal", appraisal.pk), 302)]
+        assert "互评已结束" in response.content.decode()
+    assert (
+        url("appraisal_suggestions", appraisal.pk)
+        not in client.get(url("appraisal", appraisal.pk)).content.decode()
+    )
+    assert not MutualSuggestion.objects.exists()
+
+
 def test_a_probationary_member_has_no_suggestion_form(world):
     appraisal = open_appraisal(world)
     probationary = AppraisalParticipant.objects.select_related("member__user").get(
@@ -434,9 +451,30 @@ def test_the_list_keeps_a_fixed_number_of_queries(world):
     for code in ("X1", "X2", "X3"):
         branch = OrgUnitFactory(code=code, kind="branch", parent=world.committee)
         MemberFactory(branch=branch)
-        services.appraisal_open(actor=world.committee_officer, branch=branch, year=2026)
+        services.appraisal_open(
+            actor=world.committee_officer, branch=branch, year=timezone.localdate().year
+        )
     assert len(client.get(path).context["appraisals"]) == 4
     assert _queries(client, path) == before
+
+
+def test_the_list_is_paged_rather_than_cut_short(world, monkeypatch):
+    from grassroots.evaluation.appraisal import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    open_appraisal(world)
+    for code in ("X1", "X2"):
+        branch = OrgUnitFactory(code=code, kind="branch", parent=world.committee)
+        MemberFactory(branch=branch)
+        services.appraisal_open(
+            actor=world.committee_officer, branch=branch, year=timezone.localdate().year
+        )
+    client = client_as(world.committee_officer)
+    first = client.get(url("appraisals"))
+    second = client.get(url("appraisals") + "?page=2")
+    assert len(first.context["appraisals"]) == 2 and len(second.context["appraisals"]) == 1
+    assert first.context["page_obj"].paginator.count == 3
+    assert "?page=2" in first.content.decode()
 
 
 # --- The hub card -------------------------------------------------------------------------
