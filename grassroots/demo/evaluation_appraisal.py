@@ -133,7 +133,7 @@ def build_appraisal(*, today: datetime.date, seed: int) -> None:
         # The committee proposes before the assembly meets; the decision is recorded
         # the day after the meeting.
         meeting_id, meeting_day = _quorate_meeting(branch, last_year, officer, rng)
-        proposed_on = datetime.date(last_year, 12, 1)
+        proposed_on = meeting_day - datetime.timedelta(days=7)
         decided_on = meeting_day + datetime.timedelta(days=1)
         entries = {}
         excellent = len(graded) // 5  # well inside the third
