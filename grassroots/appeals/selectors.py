@@ -26,7 +26,7 @@ from grassroots.appeals.models import (
 )
 from grassroots.appeals.rules import RateCounts, Rates
 from grassroots.core import parameters
-from grassroots.core.tree import ancestor_paths
+from grassroots.core.tree import ancestor_paths, summed_per_subtree
 from grassroots.orgs.selectors import members_within
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus
 
@@ -328,7 +328,6 @@ def appeal_rates_of(
     definition (`rate_facts`). Two queries whatever the number of units."""
     now = now or timezone.now()
     units = list(units)
-    by_path = {unit.path: unit.pk for unit in units}
     totals = {unit.pk: dict.fromkeys(rate_facts.COUNT_FIELDS, 0) for unit in units}
     subtree = Appeal.objects.order_by()
     readings = (
@@ -353,13 +352,11 @@ def appeal_rates_of(
         ),
     )
     for rows, field, counts in readings:
-        for row in rows.values(field).annotate(**counts):
-            path = row[field]
-            for ancestor in [*ancestor_paths(path), path]:
-                if ancestor in by_path:
-                    target = totals[by_path[ancestor]]
-                    for name in counts:
-                        target[name] += row[name] or 0
+        summed = summed_per_subtree(
+            units, rows.values(field).annotate(**counts), field, tuple(counts)
+        )
+        for pk, values in summed.items():
+            totals[pk].update(values)
     result = {}
     for pk, values in totals.items():
         counted = rate_facts.counts_of(values)

@@ -12,8 +12,8 @@ needs the primary key, so bulk imports can build paths in two statements per lev
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable
-from typing import Self
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import F, Q, Value
@@ -143,6 +143,24 @@ class TreeNode(models.Model):
         node.refresh_from_db(fields=["path", "depth", "parent"])
 
 
+def summed_per_subtree(
+    roots: Iterable[Any], rows: Iterable[Mapping[str, Any]], field: str, names: Sequence[str]
+) -> dict[int, dict[str, int]]:
+    """Figures counted per node (each row: the node's path in `field`, a number under
+    each of `names`), added up for each of `roots` (nodes with `pk` and `path`) over the
+    nodes at or under it. Root id → name → sum; a root with no rows gets zeros."""
+    by_path = {root.path: root.pk for root in roots}
+    totals = {pk: dict.fromkeys(names, 0) for pk in by_path.values()}
+    for row in rows:
+        path = row[field]
+        for ancestor in [*ancestor_paths(path), path]:
+            if ancestor in by_path:
+                target = totals[by_path[ancestor]]
+                for name in names:
+                    target[name] += row[name] or 0
+    return totals
+
+
 def child_path_expression(root_path: str, field: str = "path") -> Substr:
     """SQL expression for the path of the child of `root_path` that a row lies under."""
     return Substr(field, 1, len(root_path) + SEGMENT_WIDTH)
@@ -158,6 +176,7 @@ __all__ = [
     "outermost",
     "parent_path",
     "path_segment",
+    "summed_per_subtree",
     "within",
     "within_any",
 ]

@@ -53,12 +53,16 @@ def _officer(branch: OrgUnit) -> User | None:
     return assignment.user if assignment else None
 
 
-def _quorate_meeting(branch: OrgUnit, year: int, officer: User, rng: random.Random) -> int:
-    """A held, quorate 民主评议 meeting of the branch in the year, held now if missing."""
+def _quorate_meeting(
+    branch: OrgUnit, year: int, officer: User, rng: random.Random
+) -> tuple[int, datetime.date]:
+    """A held, quorate 民主评议 meeting of the branch in the year, held now if missing:
+    its id and its day."""
+    zone = ZoneInfo(settings.TIME_ZONE)
     for recorded in orglife.appraisal_meetings(branch, year=year):
         if recorded.is_held and recorded.is_quorate:
-            return recorded.pk
-    zone = ZoneInfo(settings.TIME_ZONE)
+            day = recorded.held_on or recorded.starts_at.astimezone(zone).date()
+            return recorded.pk, day
     day = datetime.date(year, 12, rng.randint(10, 20))
     meeting = meeting_plan(
         actor=officer,
@@ -71,7 +75,7 @@ def _quorate_meeting(branch: OrgUnit, year: int, officer: User, rng: random.Rand
     )
     attendance_record(actor=officer, meeting=meeting, statuses={}, rest_present=True)
     meeting_hold(actor=officer, meeting=meeting, minutes="党员逐一自评，互评后表决通过评议等次。")
-    return meeting.pk
+    return meeting.pk, day
 
 
 def _self_assess(
@@ -119,12 +123,18 @@ def build_appraisal(*, today: datetime.date, seed: int) -> None:
         officer = _officer(branch)
         if officer is None:
             continue
-        appraisal = services.appraisal_open(actor=officer, branch=branch, year=last_year)
+        appraisal = services.appraisal_open(
+            actor=officer, branch=branch, year=last_year, today=today
+        )
         people = _people(appraisal)
         _self_assess(people, rng, share=1.0)
         _suggest(people, rng, share=0.9)
         graded = [p for p in people if p.is_graded]
-        decided_on = datetime.date(last_year, 12, 1)
+        # The committee proposes before the assembly meets; the decision is recorded
+        # the day after the meeting.
+        meeting_id, meeting_day = _quorate_meeting(branch, last_year, officer, rng)
+        proposed_on = meeting_day - datetime.timedelta(days=7)
+        decided_on = meeting_day + datetime.timedelta(days=1)
         entries = {}
         excellent = len(graded) // 5  # well inside the third
         for position, person in enumerate(graded):
@@ -153,17 +163,19 @@ def build_appraisal(*, today: datetime.date, seed: int) -> None:
             )
             entries[plain[-2].pk] = GradeEntry(AppraisalParticipant.Grade.BASICALLY_QUALIFIED)
         services.grades_propose(
-            actor=officer, appraisal=appraisal, entries=entries, today=decided_on
+            actor=officer, appraisal=appraisal, entries=entries, today=proposed_on
         )
         services.appraisal_decide(
             actor=officer,
             appraisal=appraisal,
-            meeting_id=_quorate_meeting(branch, last_year, officer, rng),
+            meeting_id=meeting_id,
             entries=entries,
             today=decided_on,
         )
         if branch.name == CURRENT_BRANCH:
-            current = services.appraisal_open(actor=officer, branch=branch, year=today.year)
+            current = services.appraisal_open(
+                actor=officer, branch=branch, year=today.year, today=today
+            )
             people = _people(current)
             _self_assess(people, rng, share=0.5, skip=WAITING_MEMBER)
             _suggest(people, rng, share=0.4, skip=WAITING_MEMBER)

@@ -20,7 +20,7 @@ What "in the period" means, part by part:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from grassroots.appeals.selectors import received_counts_within
 from grassroots.core.satisfaction import Satisfaction
-from grassroots.core.tree import ancestor_paths
+from grassroots.core.tree import summed_per_subtree
 from grassroots.orgs.selectors import unit_ids_within_any
 from grassroots.service.coverage.selectors import coverage
 from grassroots.service.models import (
@@ -293,7 +293,7 @@ def deed_figures_of(
         )
     )
     names = ("promised", "done", "overdue", "dropped", "satisfied", "fairly", "not_satisfied")
-    totals = _summed_per_unit(units, rows, "unit__path", names)
+    totals = summed_per_subtree(units, rows, "unit__path", names)
     return {
         pk: DeedFigures(
             unit_id=pk,
@@ -310,23 +310,6 @@ def deed_figures_of(
         )
         for pk, values in totals.items()
     }
-
-
-def _summed_per_unit(
-    units: Sequence[OrgUnit], rows: Iterable[Any], field: str, names: Sequence[str]
-) -> dict[int, dict[str, int]]:
-    """Rows counted per organisation path, added up for each of `units` over the
-    organisations at or under it."""
-    by_path = {unit.path: unit.pk for unit in units}
-    totals = {unit.pk: dict.fromkeys(names, 0) for unit in units}
-    for row in rows:
-        path = row[field]
-        for ancestor in [*ancestor_paths(path), path]:
-            if ancestor in by_path:
-                target = totals[by_path[ancestor]]
-                for name in names:
-                    target[name] += row[name] or 0
-    return totals
 
 
 @dataclass(frozen=True)
@@ -682,8 +665,8 @@ def carrier_figures_of(
         .values("unit__path")
         .annotate(activities=Count("pk"))
     )
-    post_totals = _summed_per_unit(units, posts, "unit__path", ("posts",))
-    activity_totals = _summed_per_unit(units, held, "unit__path", ("activities",))
+    post_totals = summed_per_subtree(units, posts, "unit__path", ("posts",))
+    activity_totals = summed_per_subtree(units, held, "unit__path", ("activities",))
     return {
         unit.pk: CarrierFigures(
             unit_id=unit.pk,

@@ -69,3 +69,22 @@ def test_a_node_cannot_move_into_its_own_subtree():
     child = DepartmentFactory(parent=a)
     with pytest.raises(tree.TreeError):
         Department.tree_move(a, child)
+
+
+def test_figures_are_summed_for_each_root_over_its_subtree():
+    from types import SimpleNamespace
+
+    top = SimpleNamespace(pk=1, path=tree.path_segment(1))
+    child = SimpleNamespace(pk=2, path=top.path + tree.path_segment(2))
+    apart = SimpleNamespace(pk=3, path=tree.path_segment(3))
+    rows = [
+        {"unit__path": top.path, "done": 1, "open": None},
+        {"unit__path": child.path, "done": 2, "open": 4},
+        {"unit__path": child.path + tree.path_segment(9), "done": 3, "open": 0},
+        {"unit__path": tree.path_segment(7), "done": 100, "open": 100},  # outside all
+    ]
+    assert tree.summed_per_subtree([top, child, apart], rows, "unit__path", ("done", "open")) == {
+        1: {"done": 6, "open": 4},
+        2: {"done": 5, "open": 4},
+        3: {"done": 0, "open": 0},
+    }

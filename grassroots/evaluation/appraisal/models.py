@@ -3,8 +3,9 @@
 One appraisal per branch and year. Its participants are the branch's Party members when
 it opens: full members are graded, probationary members take part (they write a
 self-assessment) but are not. Full members suggest a grade for each other full member
-(the committee sees only the counts per grade); the branch committee proposes a grade
-for each; the assembly's decision is recorded against the 民主评议 meeting that orglife
+(the committee sees only the counts per grade, once the suggestions close, and only for
+a member at least three people suggested for); the branch committee proposes a grade
+for each, which closes the suggestions; the assembly's decision is recorded against the 民主评议 meeting that orglife
 keeps — the meeting is linked, not copied.
 """
 
@@ -80,6 +81,9 @@ class Appraisal(models.Model):
                 fields=["branch", "year"], name="appraisal_one_per_branch_year"
             ),
             models.CheckConstraint(
+                name="appraisal_year_in_range", condition=Q(year__gte=2000, year__lte=2100)
+            ),
+            models.CheckConstraint(
                 name="appraisal_decided_has_meeting",
                 condition=~Q(status="decided") | Q(meeting__isnull=False),
             ),
@@ -111,6 +115,10 @@ class AppraisalParticipant(models.Model):
         _("follow-up measure"), max_length=16, choices=Measure.choices, blank=True
     )
     measure_due_on = models.DateField(_("due by"), null=True, blank=True)
+    # The suggestions received, per grade, kept when the assembly decides (the
+    # suggestions themselves are deleted then). Empty when fewer than three people
+    # suggested a grade for the member: too few to show without pointing at them.
+    suggestion_counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("appraisal participant")
@@ -136,8 +144,10 @@ class AppraisalParticipant(models.Model):
 
 class MutualSuggestion(models.Model):
     """One full member's suggested grade for another. Who suggested what is kept only to
-    let a person change their own suggestion; pages show counts per grade, to the branch
-    committee alone."""
+    let a person change their own suggestion while the suggestions are open; pages show
+    counts per grade, to the branch committee alone, once the suggestions close. When
+    the assembly decides, the counts move to the participant and these rows are
+    deleted."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="+")
     assessor = models.ForeignKey(AppraisalParticipant, on_delete=models.CASCADE, related_name="+")

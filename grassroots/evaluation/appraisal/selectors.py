@@ -13,7 +13,7 @@ from django.http import Http404
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.tree import within_any
-from grassroots.evaluation.appraisal import policy
+from grassroots.evaluation.appraisal import policy, rules
 from grassroots.evaluation.appraisal.models import (
     Appraisal,
     AppraisalParticipant,
@@ -29,23 +29,33 @@ if TYPE_CHECKING:
 
 
 def visible_appraisals(scope: Scope) -> QuerySet[Appraisal]:
-    """Appraisals of the branches the person runs, and those they take part in."""
+    """Appraisals of the branches the person runs, and those they take part in. Both
+    are subqueries on the appraisal's id, so that counts over its participants stay
+    whole (a join on the person's own participation would count only that row)."""
     if not scope.is_authenticated:
         return Appraisal.objects.none()
     query = Appraisal.objects.select_related("branch")
     if scope.is_admin:
         return query
-    mine = Q(participants__member_id=scope.member_id) if scope.member_id else Q(pk__in=[])
+    mine = (
+        Q(
+            pk__in=AppraisalParticipant.objects.filter(member_id=scope.member_id).values(
+                "appraisal_id"
+            )
+        )
+        if scope.member_id
+        else Q(pk__in=[])
+    )
     if scope.officer_paths:
         ran = Appraisal.objects.filter(within_any(scope.officer_paths, "branch__path"))
-        return query.filter(Q(pk__in=ran.values("pk")) | mine).distinct()
-    return query.filter(mine).distinct()
+        return query.filter(Q(pk__in=ran.values("pk")) | mine)
+    return query.filter(mine)
 
 
-def appraisal_list(scope: Scope) -> list[Appraisal]:
-    """For the index: newest year first, with the counts an officer needs. Two queries
-    at most, whatever the number of appraisals."""
-    return list(
+def appraisal_list(scope: Scope) -> QuerySet[Appraisal]:
+    """For the index: newest year first, with the counts an officer needs; the view
+    pages it. A fixed number of queries, whatever the number of appraisals."""
+    return (
         visible_appraisals(scope)
         .annotate(
             people=Count("participants", distinct=True),
@@ -56,7 +66,7 @@ def appraisal_list(scope: Scope) -> list[Appraisal]:
                 distinct=True,
             ),
         )
-        .order_by("-year", "branch__path")[:200]
+        .order_by("-year", "branch__path", "pk")
     )
 
 
@@ -114,9 +124,9 @@ class GradeCounts:
         return self.excellent + self.qualified + self.basically_qualified + self.unqualified
 
 
-def suggestion_counts(appraisal: Appraisal) -> dict[int, GradeCounts]:
-    """Counts per grade for each graded participant. For the branch committee only.
-    One query."""
+def received_counts(appraisal: Appraisal) -> dict[int, dict[str, int]]:
+    """Suggestions received per graded participant and grade, while they exist (until
+    the decision). For the decision to keep; pages use `suggestion_counts`. One query."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for assessee_id, grade, n in (
         MutualSuggestion.objects.filter(appraisal=appraisal)
@@ -126,7 +136,30 @@ def suggestion_counts(appraisal: Appraisal) -> dict[int, GradeCounts]:
     ):
         if grade in GRADES:
             counts[assessee_id][grade] = n
-    return {pk: GradeCounts(**grades) for pk, grades in counts.items()}
+    return dict(counts)
+
+
+def suggestions_closed(appraisal: Appraisal) -> bool:
+    """The suggestions close when the branch committee proposes the grades."""
+    return appraisal.proposed_at is not None
+
+
+def suggestion_counts(appraisal: Appraisal) -> dict[int, GradeCounts]:
+    """Counts per grade for the graded participants, for the branch committee only: none
+    while the suggestions are open (the committee's own members suggest too), and only
+    for a member at least `rules.MIN_SUGGESTERS` people suggested for. After the
+    decision, the counts kept on the participants. One query."""
+    if not suggestions_closed(appraisal):
+        return {}
+    if appraisal.is_open:
+        shown = {pk: rules.shown_counts(c) for pk, c in received_counts(appraisal).items()}
+    else:
+        shown = dict(
+            AppraisalParticipant.objects.filter(appraisal=appraisal, is_graded=True).values_list(
+                "pk", "suggestion_counts"
+            )
+        )
+    return {pk: GradeCounts(**counts) for pk, counts in shown.items() if counts}
 
 
 def suggestions_by(assessor: AppraisalParticipant) -> dict[int, str]:

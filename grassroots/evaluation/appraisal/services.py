@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audit_record
 from grassroots.core.locking import locked
-from grassroots.evaluation.appraisal import rules
+from grassroots.evaluation.appraisal import rules, selectors
 from grassroots.evaluation.appraisal.models import (
     Appraisal,
     AppraisalParticipant,
@@ -36,12 +36,21 @@ SELF_ASSESSMENT_MAX = 5000
 
 @transaction.atomic
 def appraisal_open(
-    *, actor: Any, branch: OrgUnit, year: int, campaign_id: int | None = None
+    *,
+    actor: Any,
+    branch: OrgUnit,
+    year: int,
+    campaign_id: int | None = None,
+    today: datetime.date | None = None,
 ) -> Appraisal:
-    """Open the year's appraisal of a branch. Its participants are the branch's Party
-    members now: full members are graded, probationary members take part ungraded."""
+    """Open the year's appraisal of a branch (this year's or last year's). Its
+    participants are the branch's Party members now: full members are graded,
+    probationary members take part ungraded."""
     if branch.kind != UnitKind.BRANCH or not branch.is_active:
         raise ValidationError({"branch": _("Members are appraised in a branch.")})
+    problem = rules.year_error(year, today or timezone.localdate())
+    if problem:
+        raise ValidationError({"year": problem})
     if Appraisal.objects.filter(branch=branch, year=year).exists():
         raise ValidationError({"year": _("This branch's appraisal for that year is already open.")})
     members = list(orgs.party_members_of_unit(branch))
@@ -114,8 +123,13 @@ def suggestions_save(
 ) -> int:
     """A full member's suggested grade for each other full member (participant id →
     grade; "" leaves one out). Replaces their earlier suggestions. Returns how many are
-    kept. The audit row records that they suggested, never what."""
+    kept. The suggestions close when the branch committee proposes the grades. The
+    audit row records that they suggested, never what nor for how many."""
     appraisal = _open_appraisal(assessor.appraisal)
+    if appraisal.proposed_at is not None:
+        raise ValidationError(
+            _("The suggestions are closed: the branch committee has proposed the grades.")
+        )
     assessor = locked(assessor, related=("member",))
     if assessor.member.user_id != getattr(actor, "pk", None):
         raise ValidationError(_("Only the member makes their own suggestions."))
@@ -142,7 +156,6 @@ def suggestions_save(
         actor=actor,
         action="appraisal.suggestions",
         target=appraisal,
-        extra={"count": len(kept)},
         org_path=appraisal.branch.path,
     )
     return len(kept)
@@ -157,12 +170,33 @@ def _checked_entries(
     if set(entries) - {p.pk for p in graded}:
         raise ValidationError(_("Only the full members of this appraisal are graded."))
     complete = {p.pk: entries.get(p.pk, rules.GradeEntry("")) for p in graded}
-    errors: dict[str, Any] = dict(rules.entry_errors(complete, measures=MEASURES, today=today))
+    errors: dict[str, Any] = dict(
+        rules.entry_errors(complete, measures=MEASURES, today=today, year=appraisal.year)
+    )
     cap = rules.cap_error(complete)
     if cap:
         errors["__all__"] = cap
     if errors:
         raise ValidationError(errors)
+    return graded
+
+
+def _apply_entries(
+    appraisal: Appraisal,
+    entries: Mapping[int, rules.GradeEntry],
+    today: datetime.date | None,
+    *,
+    field: str,
+) -> list[AppraisalParticipant]:
+    """Check the grades for every full member and set them (the proposed or the decided
+    grade, in `field`) with each 不合格's measure and due date, unsaved."""
+    graded = _checked_entries(appraisal, entries, today or timezone.localdate())
+    for participant in graded:
+        entry = entries[participant.pk]
+        setattr(participant, field, entry.grade)
+        unqualified = entry.grade == AppraisalParticipant.Grade.UNQUALIFIED
+        participant.measure = entry.measure if unqualified else ""
+        participant.measure_due_on = entry.due_on if unqualified else None
     return graded
 
 
@@ -175,15 +209,10 @@ def grades_propose(
     today: datetime.date | None = None,
 ) -> Appraisal:
     """The branch committee's proposed grade for every full member, within the cap on
-    优秀, each 不合格 with its follow-up measure and due date. All or nothing."""
+    优秀, each 不合格 with its follow-up measure and due date. All or nothing. The first
+    proposal closes the mutual suggestions."""
     appraisal = _open_appraisal(appraisal)
-    graded = _checked_entries(appraisal, entries, today or timezone.localdate())
-    for participant in graded:
-        entry = entries[participant.pk]
-        participant.proposed_grade = entry.grade
-        unqualified = entry.grade == AppraisalParticipant.Grade.UNQUALIFIED
-        participant.measure = entry.measure if unqualified else ""
-        participant.measure_due_on = entry.due_on if unqualified else None
+    graded = _apply_entries(appraisal, entries, today, field="proposed_grade")
     AppraisalParticipant.objects.bulk_update(
         graded, ["proposed_grade", "measure", "measure_due_on"]
     )
@@ -240,14 +269,15 @@ def appraisal_decide(
                 % {"present": meeting.present, "entitled": meeting.entitled}
             }
         )
-    graded = _checked_entries(appraisal, entries, today or timezone.localdate())
+    graded = _apply_entries(appraisal, entries, today, field="grade")
+    # Only the counts per grade outlive the decision; who suggested what does not.
+    received = selectors.received_counts(appraisal)
     for participant in graded:
-        entry = entries[participant.pk]
-        participant.grade = entry.grade
-        unqualified = entry.grade == AppraisalParticipant.Grade.UNQUALIFIED
-        participant.measure = entry.measure if unqualified else ""
-        participant.measure_due_on = entry.due_on if unqualified else None
-    AppraisalParticipant.objects.bulk_update(graded, ["grade", "measure", "measure_due_on"])
+        participant.suggestion_counts = rules.shown_counts(received.get(participant.pk, {}))
+    AppraisalParticipant.objects.bulk_update(
+        graded, ["grade", "measure", "measure_due_on", "suggestion_counts"]
+    )
+    MutualSuggestion.objects.filter(appraisal=appraisal).delete()
     appraisal.status = Appraisal.Status.DECIDED
     appraisal.meeting_id = meeting.pk
     appraisal.decided_at = timezone.now()

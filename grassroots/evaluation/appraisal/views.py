@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
+from grassroots.core.pagination import CappedPaginator
 from grassroots.evaluation.appraisal import policy, selectors, services
 from grassroots.evaluation.appraisal.forms import (
     GradesForm,
@@ -28,16 +29,23 @@ from grassroots.evaluation.appraisal.forms import (
 )
 from grassroots.evaluation.appraisal.models import Appraisal, AppraisalParticipant
 
+PER_PAGE = 50
+LIST_CAP = 5000
+
 
 @login_required
 @require_GET
 def appraisal_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    page = CappedPaginator(selectors.appraisal_list(scope), PER_PAGE, cap=LIST_CAP).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "evaluation/appraisal/list.html",
         {
-            "appraisals": selectors.appraisal_list(scope),
+            "appraisals": list(page.object_list),
+            "page_obj": page,
             "can_open": policy.can_open_any(scope),
             "member_id": scope.member_id,
         },
@@ -135,6 +143,12 @@ def suggestions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     appraisal, mine = _own(request, pk)
     if not appraisal.is_open or not mine.is_graded:
         raise Http404
+    if selectors.suggestions_closed(appraisal):
+        messages.info(
+            request,
+            _("The suggestions are closed: the branch committee has proposed the grades."),
+        )
+        return HttpResponseRedirect(reverse("evaluation:appraisal", args=[appraisal.pk]))
     others = [p for p in selectors.participants(appraisal) if p.is_graded and p.pk != mine.pk]
     initial = {f"grade_{k}": v for k, v in selectors.suggestions_by(mine).items()}
     form = SuggestionsForm(request.POST or None, others=others, initial=initial)
@@ -147,7 +161,8 @@ def suggestions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Your suggestions are saved. Only their counts are shown, to the branch committee."
+                    "Your suggestions are saved. Only their counts are shown, to the branch "
+                    "committee, once the suggestions close."
                 ),
             )
             return HttpResponseRedirect(reverse("evaluation:appraisal", args=[appraisal.pk]))
@@ -173,38 +188,6 @@ def _initial(people: list[AppraisalParticipant], *, decided: bool) -> dict[str, 
     return initial
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    appraisal = _managed(request, pk)
-    if not appraisal.is_open:
-        raise Http404
-    people = selectors.participants(appraisal)
-    graded = [p for p in people if p.is_graded]
-    form = GradesForm(request.POST or None, graded=graded, initial=_initial(graded, decided=False))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grades_propose(actor=request.user, appraisal=appraisal, entries=form.entries())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The branch committee's proposed grades are saved."))
-            return HttpResponseRedirect(reverse("evaluation:appraisal", args=[appraisal.pk]))
-    rows = {row["person"].pk: row for row in _rows(appraisal, graded)}
-    return render(
-        request,
-        "evaluation/appraisal/grades.html",
-        {
-            "appraisal": appraisal,
-            "form": form,
-            "rows": [(rows[p.pk], fields) for p, fields in form.rows()],
-            "deciding": False,
-            "allowed": len(graded) // 3,
-            "graded": len(graded),
-        },
-    )
-
-
 def _meeting_label(meeting: Any) -> str:
     day = meeting.held_on or timezone.localtime(meeting.starts_at).date()
     state = _("held") if meeting.is_held else _("planned")
@@ -215,33 +198,42 @@ def _meeting_label(meeting: Any) -> str:
     return f"{day:%Y-%m-%d} {meeting.topic} ({state}; {quorum})"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _grades_page(request: AuthenticatedRequest, pk: int, *, deciding: bool) -> HttpResponse:
+    """The committee's proposal or the assembly's decision: one grade per full member,
+    the same form and checks; deciding also names the meeting."""
     appraisal = _managed(request, pk)
     if not appraisal.is_open:
         raise Http404
-    people = selectors.participants(appraisal)
-    graded = [p for p in people if p.is_graded]
-    meetings = selectors.appraisal_meetings(appraisal)
+    graded = [p for p in selectors.participants(appraisal) if p.is_graded]
+    meetings = selectors.appraisal_meetings(appraisal) if deciding else None
     form = GradesForm(
         request.POST or None,
         graded=graded,
-        meetings=[(m.pk, _meeting_label(m)) for m in meetings],
+        meetings=[(m.pk, _meeting_label(m)) for m in meetings] if meetings is not None else None,
         initial=_initial(graded, decided=False),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.appraisal_decide(
-                actor=request.user,
-                appraisal=appraisal,
-                meeting_id=form.cleaned_data["meeting"],
-                entries=form.entries(),
-            )
+            if deciding:
+                services.appraisal_decide(
+                    actor=request.user,
+                    appraisal=appraisal,
+                    meeting_id=form.cleaned_data["meeting"],
+                    entries=form.entries(),
+                )
+            else:
+                services.grades_propose(
+                    actor=request.user, appraisal=appraisal, entries=form.entries()
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The assembly's decision is recorded."))
+            messages.success(
+                request,
+                _("The assembly's decision is recorded.")
+                if deciding
+                else _("The branch committee's proposed grades are saved."),
+            )
             return HttpResponseRedirect(reverse("evaluation:appraisal", args=[appraisal.pk]))
     rows = {row["person"].pk: row for row in _rows(appraisal, graded)}
     return render(
@@ -251,12 +243,24 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "appraisal": appraisal,
             "form": form,
             "rows": [(rows[p.pk], fields) for p, fields in form.rows()],
-            "deciding": True,
+            "deciding": deciding,
             "meetings": meetings,
             "allowed": len(graded) // 3,
             "graded": len(graded),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _grades_page(request, pk, deciding=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _grades_page(request, pk, deciding=True)
 
 
 @login_required

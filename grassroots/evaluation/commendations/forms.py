@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from grassroots.accounts.selectors import user_by_employee_number
 from grassroots.core.forms import StyledForm
 from grassroots.evaluation.commendations.models import Nomination
+from grassroots.evaluation.commendations.services import TITLE_MAX
 from grassroots.orgs.selectors import member_of_user
 
 
@@ -23,7 +24,7 @@ class RoundForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(
         label=_("Title"),
-        max_length=200,
+        max_length=TITLE_MAX,
         required=False,
         help_text=_("Leave empty for “<year> commendations of <committee>”."),
     )

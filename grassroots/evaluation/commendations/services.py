@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 REASON_MAX = 2000
 NOTE_MAX = 1000
+# The round's title goes into its public notice's title ("关于…拟表彰对象的公示", at most
+# 200 characters with the words around it): kept short enough to fit.
+TITLE_MAX = 150
 
 
 @transaction.atomic
@@ -44,8 +47,13 @@ def round_open(
     if not title:
         with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language
             title = _("%(year)s commendations of %(unit)s") % {"year": year, "unit": unit.name}
-    if len(title) > 200:
-        raise ValidationError({"title": _("Keep the title to 200 characters.")})
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            {
+                "title": _("Keep the title to %(max)s characters: it heads the public notice.")
+                % {"max": TITLE_MAX}
+            }
+        )
     try:
         with transaction.atomic():
             created = CommendationRound.objects.create(
@@ -174,17 +182,25 @@ def round_publish(
             "round": commendation_round.title
         }
         text = notice_text(picked)
-    notice = notice_publish(
-        actor=actor,
-        unit=commendation_round.unit,
-        title=title,
-        text=text,
-        subject_kind=selectors.NOTICE_KIND,
-        subject_id=commendation_round.pk,
-        subject_label=commendation_round.title,
-        working_days=working_days,
-        published_on=published_on,
-    )
+    try:
+        notice = notice_publish(
+            actor=actor,
+            unit=commendation_round.unit,
+            title=title,
+            text=text,
+            subject_kind=selectors.NOTICE_KIND,
+            subject_id=commendation_round.pk,
+            subject_label=commendation_round.title,
+            working_days=working_days,
+            published_on=published_on,
+        )
+    except ValidationError as error:
+        # The title and text are built here, not typed: too long is the choice's doing.
+        if hasattr(error, "error_dict") and {"title", "text"} & set(error.error_dict):
+            raise ValidationError(
+                {"chosen": _("The notice would be too long: choose fewer nominations.")}
+            ) from error
+        raise
     picked_ids = [n.pk for n in picked]
     commendation_round.nominations.filter(pk__in=picked_ids).update(
         status=Nomination.Status.IN_NOTICE

@@ -104,6 +104,17 @@ def round_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     failed_decision: tuple[int, DecisionForm] | None = None
 
+    if action in ("nominate", "publish") and not commendation_round.accepts_nominations:
+        # A form left open in another tab, or a double submit: the round has moved on.
+        if action == "publish" and not runs:
+            raise Http404
+        messages.error(
+            request,
+            _("Nominations are closed: the round is already in public notice.")
+            if action == "nominate"
+            else _("The round is already in public notice."),
+        )
+        return HttpResponseRedirect(url)
     if action == "nominate":
         nomination_form = _nomination_form(scope, commendation_round, request.POST)
         if nomination_form is None:

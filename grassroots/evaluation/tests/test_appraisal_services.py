@@ -84,9 +84,82 @@ def test_suggestions_replace_earlier_ones_and_skip_blanks(world):
         (others[0].pk, QUALIFIED),
         (others[2].pk, UNQUALIFIED),
     }
-    # The audit row says that they suggested, never what.
+    # The audit row says that they suggested, never what nor for how many.
     entry = AuditEntry.objects.filter(action="appraisal.suggestions").last()
-    assert "excellent" not in str(entry.changes) and "qualified" not in str(entry.changes)
+    assert entry.changes == {}
+
+
+def test_the_year_is_this_year_or_last_year_on_its_field(world):
+    today = timezone.localdate()
+    for year in (today.year - 2, today.year + 1):
+        with pytest.raises(ValidationError) as refused:
+            services.appraisal_open(
+                actor=world.officer_a, branch=world.branch_a, year=year, today=today
+            )
+        assert "year" in refused.value.message_dict
+    assert not Appraisal.objects.exists()
+
+
+def test_the_database_refuses_an_absurd_year(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appraisal.objects.create(branch=world.branch_a, year=1900)
+
+
+def test_a_measure_due_years_away_is_refused_on_its_date(world):
+    appraisal = open_appraisal(world)
+    chosen = entries(appraisal)
+    pk = next(iter(chosen))
+    chosen[pk] = GradeEntry(UNQUALIFIED, "correct", datetime.date(appraisal.year + 3, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        services.grades_propose(actor=world.officer_a, appraisal=appraisal, entries=chosen)
+    assert f"due_{pk}" in refused.value.message_dict
+    appraisal.refresh_from_db()
+    assert appraisal.proposed_at is None
+
+
+def test_the_proposal_closes_the_suggestions(world):
+    appraisal = open_appraisal(world)
+    mine = AppraisalParticipant.objects.get(appraisal=appraisal, member=world.member_a)
+    other = next(p for p in graded(appraisal) if p.pk != mine.pk)
+    services.grades_propose(actor=world.officer_a, appraisal=appraisal, entries=entries(appraisal))
+    with pytest.raises(ValidationError):
+        services.suggestions_save(
+            actor=world.member_a.user, assessor=mine, grades={other.pk: EXCELLENT}
+        )
+    assert not MutualSuggestion.objects.exists()
+
+
+def test_the_decision_keeps_only_the_counts_and_deletes_who_suggested_what(world):
+    appraisal = open_appraisal(world)
+    people = graded(appraisal)
+    target, few = people[0], people[1]
+    for assessor in people[1:4]:  # three suggest for the target
+        services.suggestions_save(
+            actor=assessor.member.user, assessor=assessor, grades={target.pk: EXCELLENT}
+        )
+    services.suggestions_save(  # one suggests for `few`
+        actor=target.member.user, assessor=target, grades={few.pk: QUALIFIED}
+    )
+    services.grades_propose(actor=world.officer_a, appraisal=appraisal, entries=entries(appraisal))
+    meeting = appraisal_meeting(world)
+    services.appraisal_decide(
+        actor=world.officer_a,
+        appraisal=appraisal,
+        meeting_id=meeting.pk,
+        entries=entries(appraisal),
+    )
+    assert not MutualSuggestion.objects.filter(appraisal=appraisal).exists()
+    target.refresh_from_db()
+    few.refresh_from_db()
+    assert target.suggestion_counts == {
+        EXCELLENT: 3,
+        QUALIFIED: 0,
+        "basically_qualified": 0,
+        UNQUALIFIED: 0,
+    }
+    assert few.suggestion_counts == {}  # one suggester: too few to keep
 
 
 def test_no_suggestion_for_oneself_or_for_a_probationary_member(world):

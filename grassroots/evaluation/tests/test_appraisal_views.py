@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.core.models import AuditEntry
 from grassroots.evaluation.appraisal import services
 from grassroots.evaluation.appraisal.models import (
     Appraisal,
@@ -131,8 +132,12 @@ def test_a_member_sees_only_their_own_part_and_result(world):
     # then they see their own grade and nobody else's
     html = response.content.decode()
     assert "rows" not in response.context
+    result = response.context["mine"]
+    assert result.grade == QUALIFIED
     assert "合格" in html or "Qualified" in html
+    # and nothing of the other member: neither their name nor their 优秀
     assert other.member.user.name not in html
+    assert "优秀" not in html and "Excellent" not in html
     # and another member's page is 404 to them, their own is not
     assert (
         client_as(world.member_a.user)
@@ -149,25 +154,89 @@ def test_a_member_sees_only_their_own_part_and_result(world):
     )
 
 
-def test_officers_see_counts_of_suggestions_never_who_suggested_what(world):
+def _suggest(assessor, grades):
+    services.suggestions_save(actor=assessor.member.user, assessor=assessor, grades=grades)
+
+
+def _officer_pages(world, appraisal, target):
+    """What the secretary (also a participant and a suggester) can read of `target`."""
+    client = client_as(world.officer_a)
+    detail = client.get(url("appraisal", appraisal.pk))
+    row = next(r for r in detail.context["rows"] if r["person"].pk == target.pk)
+    page = client.get(url("appraisal_person", appraisal.pk, target.pk))
+    return row["counts"], page.context["counts"], detail.content.decode() + page.content.decode()
+
+
+def test_an_officer_who_suggests_cannot_read_another_suggesters_grades(world):
+    # given the secretary (a participant) and member A both suggest for one member
     appraisal = open_appraisal(world)
+    secretary = AppraisalParticipant.objects.get(appraisal=appraisal, member__user=world.officer_a)
     assessor = mine(appraisal, world.member_a)
-    officers = {world.officer_a.pk, world.committee_officer.pk}
     target = next(
-        p for p in graded(appraisal) if p.pk != assessor.pk and p.member.user_id not in officers
+        p
+        for p in graded(appraisal)
+        if p.pk not in (secretary.pk, assessor.pk)
+        and p.member.user_id != world.committee_officer.pk
     )
-    services.suggestions_save(
-        actor=world.member_a.user, assessor=assessor, grades={target.pk: EXCELLENT}
+    _suggest(secretary, {target.pk: QUALIFIED})
+    _suggest(assessor, {target.pk: EXCELLENT})
+    # while the suggestions are open, no counts at all
+    row_counts, page_counts, html = _officer_pages(world, appraisal, target)
+    assert row_counts is None and page_counts is None
+    assert "优秀 1" not in html
+    # once the proposal closes them, two suggesters are too few to show
+    services.grades_propose(actor=world.officer_a, appraisal=appraisal, entries=entries(appraisal))
+    row_counts, page_counts, html = _officer_pages(world, appraisal, target)
+    assert row_counts is None and page_counts is None
+    assert "优秀 1" not in html
+    # the assessor's name is not on the target's page, and the audit log does not say
+    # how many they suggested
+    assert world.member_a.user.name not in html.split("</table>")[-1]
+    assert "count" not in str(
+        AuditEntry.objects.filter(action="appraisal.suggestions").values_list("changes", flat=True)
     )
-    response = client_as(world.officer_a).get(url("appraisal_person", appraisal.pk, target.pk))
-    assert response.context["counts"].excellent == 1
+
+
+def test_officers_see_counts_from_three_suggesters_after_the_proposal(world):
+    appraisal = open_appraisal(world)
+    officers = {world.officer_a.pk, world.committee_officer.pk}
+    people = graded(appraisal)
+    target = next(p for p in people if p.member.user_id not in officers)
+    assessors = [p for p in people if p.pk != target.pk and p.member.user_id not in officers][:3]
+    for assessor in assessors:
+        _suggest(assessor, {target.pk: EXCELLENT})
+    services.grades_propose(actor=world.officer_a, appraisal=appraisal, entries=entries(appraisal))
+    row_counts, page_counts, _html = _officer_pages(world, appraisal, target)
+    assert row_counts.excellent == 3 and page_counts.excellent == 3
+    # Nothing names an assessor on the officer's pages: the assessors' names appear
+    # only as members in the table, never beside a count (their own pages are links).
+    for assessor in assessors:
+        page = client_as(world.officer_a).get(url("appraisal_person", appraisal.pk, target.pk))
+        assert assessor.member.user.name not in page.content.decode()
     # The member's own page shows no counts, not even of suggestions about them.
     own_target = client_as(target.member.user).get(url("appraisal_person", appraisal.pk, target.pk))
     assert own_target.context["counts"] is None
-    # Nothing on the branch page names an assessor beside a grade: counts only.
-    detail = client_as(world.officer_a).get(url("appraisal", appraisal.pk))
-    row = next(r for r in detail.context["rows"] if r["person"].pk == target.pk)
-    assert row["counts"].excellent == 1
+    # After the decision only the counts remain, still shown.
+    meeting = appraisal_meeting(world)
+    services.appraisal_decide(
+        actor=world.officer_a,
+        appraisal=appraisal,
+        meeting_id=meeting.pk,
+        entries=entries(appraisal),
+    )
+    assert not MutualSuggestion.objects.filter(appraisal=appraisal).exists()
+    row_counts, page_counts, _html = _officer_pages(world, appraisal, target)
+    assert row_counts.excellent == 3 and page_counts.excellent == 3
+
+
+def test_the_list_counts_every_participant_for_whoever_takes_part(world):
+    # given branch A's appraisal of 10 people (9 full)
+    appraisal = open_appraisal(world)
+    # the branch's secretary, a participant too, and a member who sees it only by
+    # taking part: the counts are of the whole appraisal, not of their own row
+    for user in (world.officer_a, world.committee_officer, world.member_a.user):
+        listed = client_as(user).get(url("appraisals")).context["appraisals"]
+        assert [(a.pk, a.people, a.graded) for a in listed] == [(appraisal.pk, 10, 9)]
 
 
 # --- Self-assessment ------------------------------------------------------------------
@@ -229,6 +298,23 @@ def test_a_full_member_suggests_grades_for_the_other_full_members(world):
     )
     assert response.status_code == 302
     assert MutualSuggestion.objects.get().assessee_id == target.pk
+
+
+def test_after_the_proposal_the_suggestion_form_says_they_are_closed(world):
+    appraisal = open_appraisal(world)
+    services.grades_propose(actor=world.officer_a, appraisal=appraisal, entries=entries(appraisal))
+    client = client_as(world.member_a.user)
+    for response in (
+        client.get(url("appraisal_suggestions", appraisal.pk), follow=True),
+        client.post(url("appraisal_suggestions", appraisal.pk), {}, follow=True),
+    ):
+        assert response.redirect_chain == [(url("appraisal", appraisal.pk), 302)]
+        assert "互评已结束" in response.content.decode()
+    assert (
+        url("appraisal_suggestions", appraisal.pk)
+        not in client.get(url("appraisal", appraisal.pk)).content.decode()
+    )
+    assert not MutualSuggestion.objects.exists()
 
 
 def test_a_probationary_member_has_no_suggestion_form(world):
@@ -365,9 +451,30 @@ def test_the_list_keeps_a_fixed_number_of_queries(world):
     for code in ("X1", "X2", "X3"):
         branch = OrgUnitFactory(code=code, kind="branch", parent=world.committee)
         MemberFactory(branch=branch)
-        services.appraisal_open(actor=world.committee_officer, branch=branch, year=2026)
+        services.appraisal_open(
+            actor=world.committee_officer, branch=branch, year=timezone.localdate().year
+        )
     assert len(client.get(path).context["appraisals"]) == 4
     assert _queries(client, path) == before
+
+
+def test_the_list_is_paged_rather_than_cut_short(world, monkeypatch):
+    from grassroots.evaluation.appraisal import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    open_appraisal(world)
+    for code in ("X1", "X2"):
+        branch = OrgUnitFactory(code=code, kind="branch", parent=world.committee)
+        MemberFactory(branch=branch)
+        services.appraisal_open(
+            actor=world.committee_officer, branch=branch, year=timezone.localdate().year
+        )
+    client = client_as(world.committee_officer)
+    first = client.get(url("appraisals"))
+    second = client.get(url("appraisals") + "?page=2")
+    assert len(first.context["appraisals"]) == 2 and len(second.context["appraisals"]) == 1
+    assert first.context["page_obj"].paginator.count == 3
+    assert "?page=2" in first.content.decode()
 
 
 # --- The hub card -------------------------------------------------------------------------

@@ -133,6 +133,47 @@ def test_publishing_puts_the_chosen_into_one_notice_and_closes_nominations(world
     assert PublicNotice.objects.count() == 1
 
 
+def test_thirty_long_nominations_go_into_one_notice(world):
+    # given a round with the longest title allowed and 30 nominations of 600 characters
+    commendation_round = services.round_open(
+        actor=world.committee_officer,
+        unit=world.committee,
+        year=timezone.localdate().year,
+        title="题" * services.TITLE_MAX,
+    )
+    chosen = [
+        nominate(
+            world,
+            commendation_round,
+            member=MemberFactory(branch=world.branch_a, user__department=world.department_a),
+            reason="事" * 600,
+        )
+        for _ in range(30)
+    ]
+    # when all are put into public notice
+    services.round_publish(
+        actor=world.committee_officer,
+        commendation_round=commendation_round,
+        chosen=[n.pk for n in chosen],
+    )
+    # then one notice holds them all
+    notice = PublicNotice.objects.get()
+    assert len(notice.text) > 18_000 and notice.text.count("事" * 600) == 30
+    assert len(notice.title) <= 200
+
+
+def test_a_round_title_longer_than_its_notice_allows_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        services.round_open(
+            actor=world.committee_officer,
+            unit=world.committee,
+            year=timezone.localdate().year,
+            title="题" * (services.TITLE_MAX + 1),
+        )
+    assert "title" in refused.value.message_dict
+    assert not CommendationRound.objects.exists()
+
+
 def test_publishing_nothing_is_refused(world):
     commendation_round = open_round(world)
     nominate(world, commendation_round)

@@ -242,6 +242,53 @@ def test_only_the_committee_puts_nominations_into_public_notice(world):
     assert page.context["nomination_form"] is None  # nominations are closed
 
 
+def test_a_late_nomination_or_second_publication_says_why_and_returns_to_the_round(world):
+    # given a round already in public notice (a form left open in another tab)
+    commendation_round, _chosen, _notice = in_notice(world)
+    other = MemberFactory(branch=world.branch_a, user__department=world.department_a)
+    # when a branch officer still nominates, and the committee publishes again
+    late = client_as(world.officer_a).post(
+        round_url(commendation_round),
+        nominate_data(world, **{"nominate-member": other.user.employee_number}),
+        follow=True,
+    )
+    again = client_as(world.committee_officer).post(
+        round_url(commendation_round),
+        {"action": "publish", "publish-chosen": [_chosen[0].pk]},
+        follow=True,
+    )
+    # then each is sent back to the round with a message, and nothing changes
+    for response in (late, again):
+        assert response.redirect_chain == [(round_url(commendation_round), 302)]
+        assert [str(m) for m in response.context["messages"]]
+    assert "推荐已截止" in late.content.decode()
+    assert "已进入公示" in again.content.decode()
+    assert Nomination.objects.filter(member=other).count() == 0
+    assert PublicNotice.objects.count() == 1
+    # someone outside the round still gets 404, and a branch officer cannot publish
+    assert (
+        client_as(other_committee_officer())
+        .post(round_url(commendation_round), nominate_data(world))
+        .status_code
+        == 404
+    )
+    assert (
+        client_as(world.officer_a)
+        .post(round_url(commendation_round), {"action": "publish"})
+        .status_code
+        == 404
+    )
+
+
+def test_a_round_title_too_long_for_its_notice_is_refused_on_its_field(world):
+    response = client_as(world.committee_officer).post(
+        reverse("evaluation:commendation_round_new"),
+        {"unit": world.committee.pk, "year": timezone.localdate().year, "title": "评" * 151},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["title"]
+    assert not CommendationRound.objects.exists()
+
+
 def test_publishing_nothing_is_an_error_on_the_field(world):
     commendation_round = open_round(world)
     nominate(world, commendation_round)

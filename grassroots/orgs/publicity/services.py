@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from grassroots.accounts import selectors as accounts
 from grassroots.accounts.roles import Role
 from grassroots.core import parameters, workcalendar
-from grassroots.core.audit import audit_record
+from grassroots.core.audit import audit_entry, audit_record
 from grassroots.core.locking import locked
 from grassroots.core.notices import send
 from grassroots.orgs.publicity import notices, rule_parameters, rules
@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
 
 TITLE_MAX = 200
-TEXT_MAX = 10_000
+# A notice's text is built by the part that publishes it (a round's chosen nominations
+# with their reasons, say) and published once: room for a long list. What people type
+# by hand is limited by that part's own forms.
+TEXT_MAX = 100_000
 OBJECTION_MAX = 2_000
 ANSWER_MAX = 2_000
 
@@ -59,7 +62,7 @@ def notice_publish(
     if not text:
         errors["text"] = _("Write what is put up for public notice.")
     elif len(text) > TEXT_MAX:
-        errors["text"] = _("Keep the notice to 10,000 characters.")
+        errors["text"] = _("Keep the notice to 100,000 characters.")
     days = (
         int(parameters.value(rule_parameters.WORKING_DAYS.key))
         if working_days is None
@@ -145,13 +148,20 @@ def objection_lodge(
         event_key=f"notice_objection:{objection.pk}",
         org_unit=notice.unit,
     )
-    audit_record(
+    entry = audit_entry(
         actor=None if anonymous else actor,
         action="public_notice.objection",
         target=notice,
         org_path=notice.unit.path,
         extra={"objection": objection.pk, "anonymous": anonymous},
     )
+    if anonymous:
+        # The day only, as the objection itself keeps: an exact time could be matched
+        # against the person's other traces (sign-ins, their other writes).
+        entry.at = datetime.datetime.combine(
+            today, datetime.time.min, tzinfo=timezone.get_current_timezone()
+        )
+    entry.save()
     return objection
 
 

@@ -89,6 +89,13 @@ def test_a_named_objection_keeps_its_author_and_an_anonymous_one_keeps_nobody(wo
     assert (sealed.author, sealed.is_anonymous) == (None, True)
     entry = AuditEntry.objects.get(action="public_notice.objection", changes__objection=sealed.pk)
     assert entry.actor_id is None
+    # and its time is the day only, like the objection's (a named one keeps its time)
+    local = timezone.localtime(entry.at)
+    assert (local.date(), local.time()) == (sealed.lodged_on, datetime.time.min)
+    named_entry = AuditEntry.objects.get(
+        action="public_notice.objection", changes__objection=named.pk
+    )
+    assert timezone.now() - named_entry.at < datetime.timedelta(minutes=5)
     # nothing in the objection's row or its audit entry names the person
     row = NoticeObjection.objects.filter(pk=sealed.pk).values().get()
     assert world.member_b.user.pk not in {v for k, v in row.items() if k != "id"}
