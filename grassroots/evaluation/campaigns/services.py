@@ -337,6 +337,21 @@ def voting_error(campaign: Campaign, today: datetime.date) -> str | None:
     return None
 
 
+def _read_for_ballot(campaign: Campaign) -> Campaign:
+    """The campaign's row as it is now, locked until the ballot commits. On PostgreSQL a
+    share lock (`FOR SHARE`): `campaign_close`'s `FOR UPDATE` waits for every ballot
+    being cast, yet voters do not wait for one another (a ballot of 200 subjects writes
+    thousands of marks; an exclusive lock would queue every voter behind it). SQLite
+    has one writer at a time anyway, and `locked` reads the row afresh there."""
+    if connection.vendor != "postgresql":
+        return locked(campaign)
+    table = Campaign._meta.db_table
+    return Campaign.objects.raw(
+        f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE',  # noqa: S608  (our own table)
+        [campaign.pk],
+    )[0]
+
+
 @transaction.atomic
 def ballot_cast(
     *,
@@ -353,7 +368,10 @@ def ballot_cast(
     reading them again when the caller has just read them.) One ballot per
     person, final: the roll's row is claimed by a conditional update, which only one
     of two simultaneous attempts can win (the other waits for the row and then finds it
-    claimed, or fails and is rolled back as a whole)."""
+    claimed, or fails and is rolled back as a whole). The campaign is read again under a
+    lock its close conflicts with, so a ballot either commits before the close starts
+    (and is rewritten with the box) or finds the campaign closed."""
+    campaign = _read_for_ballot(campaign)
     if (problem := voting_error(campaign, today)) is not None:
         raise ValidationError(problem)
     marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)

@@ -151,3 +151,34 @@ def test_voting_after_the_closing_day_is_refused_on_the_page(world, client):
     assert response.status_code == 409
     assert "no more ballots" in response.content.decode() or "不再" in response.content.decode()
     assert not Ballot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world):
+    """The vote page reads the campaign at the start of the request; if the campaign
+    closes meanwhile, the ballot is refused on the row as it is now, and the box (already
+    rewritten) stays as the close left it."""
+    crowd = people(world, per_group=2)
+    made = opened(world)
+    services.ballot_cast(
+        user=crowd.full[1],
+        campaign=made,
+        answers=answers(made),
+        remarks={},
+        today=timezone.localdate(),
+    )
+    stale = type(made).objects.get(pk=made.pk)
+    services.campaign_close(
+        actor=world.committee_officer, campaign=made, today=timezone.localdate()
+    )
+    box = sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True))
+    with pytest.raises(services.ValidationError):
+        services.ballot_cast(
+            user=crowd.full[0],
+            campaign=stale,
+            answers=answers(made),
+            remarks={},
+            today=timezone.localdate(),
+        )
+    assert sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True)) == box
+    assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is None
