@@ -137,9 +137,10 @@ def questionnaire(campaign: Campaign) -> tuple[list[CampaignSubject], list[Campa
 
 
 def receipts(campaign: Campaign) -> list[str]:
-    """Every counted receipt code, in the code's own order (not the order of voting)."""
+    """Every counted receipt code, paper ballots' too, in the code's own order (not the
+    order of voting)."""
     return list(
-        Ballot.objects.filter(campaign=campaign, on_paper=False)
+        Ballot.objects.filter(campaign=campaign)
         .order_by("receipt")
         .values_list("receipt", flat=True)
     )

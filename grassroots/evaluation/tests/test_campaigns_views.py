@@ -212,7 +212,9 @@ def test_paper_ballots_through_the_pages(world, client):
         url, {"action": "enter", "ballots": "e " + " ".join(["3"] * count) + " | 好"}
     )
     assert right.status_code == 302
-    assert Ballot.objects.filter(on_paper=True).count() == 1
+    assert Ballot.objects.count() == 1
+    made.refresh_from_db()
+    assert made.paper_ballots == 1
     _login(client, world.officer_a)
     assert client.get(url).status_code == 404
 
