@@ -381,14 +381,16 @@ def _closed(pk: int) -> Campaign:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def campaign_tally(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The public tally: after close, every receipt code counted, and a check of one."""
+    """The public tally: after close, every receipt code counted, and a check of one.
+    The check is a POST: a code in the address would be kept by access logs, the
+    browser's history and Referer headers (the query string is never read)."""
     if not policy.can_see_tally(scope_for(request.user)):
         raise Http404
     campaign = _closed(pk)
     closed = campaign.status == Campaign.Status.CLOSED
-    form = ReceiptForm(request.GET or None)
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     found = None
     if closed and form.is_valid():
         found = selectors.receipt_counted(campaign, form.cleaned_data["code"])
@@ -397,6 +399,7 @@ def campaign_tally(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "evaluation/campaigns/tally.html",
         {"campaign": campaign, "closed": closed, "form": form, "found": found, "codes": codes},
+        status=400 if form.is_bound and found is None else 200,
     )
 
 

@@ -285,10 +285,35 @@ def test_the_tally_checks_a_receipt(world, client):
     services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
     _login(client, world.member_b.user)  # any signed-in user
     url = reverse("evaluation:campaign_tally", args=[made.pk])
-    found = client.get(url, {"code": f"{receipt[:4]}-{receipt[4:].lower()}"})
+    page = client.get(url).content.decode()
+    assert 'method="post"' in page
+    assert "csrfmiddlewaretoken" in page
+    found = client.post(url, {"code": f"{receipt[:4]}-{receipt[4:].lower()}"})
+    assert found.status_code == 200
     assert found.context["found"] is True
-    missing = client.get(url, {"code": "AAAA-BBBBBB"})
+    assert 'id="receipt-found"' in found.content.decode()
+    missing = client.post(url, {"code": "AAAA-BBBBBB"})
     assert missing.context["found"] is False
+
+
+def test_the_tally_never_takes_a_receipt_code_from_the_address(world, client):
+    """A code in a URL ends up in access logs, the browser's history and Referer
+    headers: the check is a POST, and a code in the query string is ignored."""
+    crowd = people(world, per_group=5)
+    made = opened(world)
+    receipt = vote(made, crowd.full[0])
+    services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
+    _login(client, world.member_b.user)
+    url = reverse("evaluation:campaign_tally", args=[made.pk])
+    for response in (
+        client.get(url, {"code": receipt}),
+        client.post(f"{url}?code={receipt}"),
+    ):
+        assert response.context["found"] is None
+        body = response.content.decode()
+        assert 'id="receipt-found"' not in body
+        assert 'id="receipt-missing"' not in body
+        assert f'value="{receipt}"' not in body
 
 
 def test_the_list_keeps_its_queries(world, client, django_assert_max_num_queries):
