@@ -186,6 +186,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             if action == "open":
                 people = services.campaign_open(actor=request.user, campaign=campaign, today=today)
+                campaign.refresh_from_db()  # open now: the reminder reads its status
                 if campaign.opens_on <= today:
                     services.send_reminders(campaign, today=today)
                 messages.success(

@@ -278,6 +278,20 @@ def test_a_branch_officer_writes_and_tracks_the_plan(world, client):
     assert client.post(url, {"action": "x"}).status_code == 404
 
 
+def test_opening_from_its_page_sends_the_opening_reminder(world, client):
+    from grassroots.notifications.models import Notification
+
+    crowd = people(world, per_group=1)
+    made = campaign(world)
+    _login(client, world.committee_officer)
+    response = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "open"})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.opening_reminded_on == timezone.localdate()
+    notified = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert {user.pk for user in crowd.all()} <= notified
+
+
 def test_the_tally_checks_a_receipt(world, client):
     crowd = people(world, per_group=5)
     made = opened(world)
