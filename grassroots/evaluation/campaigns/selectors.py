@@ -19,7 +19,7 @@ from grassroots.core import parameters
 from grassroots.core.periods import Period
 from grassroots.core.tree import within_any
 from grassroots.evaluation import rules as evaluation_rules
-from grassroots.evaluation.campaigns import rule_parameters, rules
+from grassroots.evaluation.campaigns import policy, rule_parameters, rules
 from grassroots.evaluation.campaigns.models import (
     Ballot,
     Campaign,
@@ -66,12 +66,9 @@ def elector_of(user: Any, campaign: Campaign) -> Elector | None:
 
 def subjects_for(scope: Scope, user: Any) -> QuerySet[CampaignSubject]:
     """Subjects of closed campaigns whose results the person may read."""
-    subjects = CampaignSubject.objects.filter(campaign__status=Campaign.Status.CLOSED)
-    if not scope.is_admin:
-        condition = Q(member__user=user)
-        if scope.officer_paths:
-            condition |= within_any(scope.officer_paths, field="unit__path")
-        subjects = subjects.filter(condition)
+    subjects = CampaignSubject.objects.filter(
+        policy.seen_subjects(scope, user), campaign__status=Campaign.Status.CLOSED
+    )
     return subjects.select_related("campaign", "unit", "member").order_by(
         "-campaign__closes_on", "campaign_id", "name"
     )

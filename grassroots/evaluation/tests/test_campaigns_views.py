@@ -345,6 +345,32 @@ def test_the_list_keeps_its_queries(world, client, django_assert_max_num_queries
     assert len(page.context["my_roll"]) == 3
 
 
+def test_the_list_is_not_cut_short_by_results_the_person_may_not_read(world, client):
+    """More than a page of subjects an officer may not read (named members of their own
+    branch) come first in the order: the ones they may read are listed all the same."""
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    people(world, per_group=1)
+    today = timezone.localdate()
+    fellows = [
+        MemberFactory(branch=world.branch_a, user__department=world.department_a)
+        for _ in range(101)
+    ]
+    hidden = services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(subject_kind=Campaign.SubjectKind.MEMBERS, title="述职评议"),
+        members=fellows,
+    )
+    shown = campaign(world)
+    for made in (hidden, shown):
+        services.campaign_open(actor=world.committee_officer, campaign=made, today=today)
+        services.campaign_close(actor=None, campaign=made, today=today)
+    _login(client, world.officer_a)
+    page = client.get(reverse("evaluation:campaigns"))
+    assert [subject.campaign_id for subject in page.context["subjects"]] == [shown.pk]
+
+
 def test_a_named_member_reads_their_own_result_only(world, client):
     from grassroots.orgs.models import Member
 
