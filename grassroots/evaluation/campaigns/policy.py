@@ -68,5 +68,11 @@ def can_plan(scope: Scope, user: Any, subject: CampaignSubject) -> bool:
     return can_see_subject(scope, user, subject)
 
 
+def can_read_appeals(scope: Scope, subject: CampaignSubject) -> bool:
+    """The appeals of the subject's branch by title: for the officers over it. A named
+    member who is not one sees only how many there were."""
+    return scope.is_admin or scope.oversees(subject.unit.path)
+
+
 def can_see_tally(scope: Scope) -> bool:
     return scope.is_authenticated

@@ -290,17 +290,19 @@ def results(campaign: Campaign, subjects: Iterable[CampaignSubject]) -> list[Sub
 class Analysis:
     keyword_groups: list[rules.KeywordGroup]
     other_comments: tuple[tuple[str, int], ...]
-    appeals: list[AppealLine]
+    appeals: list[AppealLine]  # empty when only the count may be shown
     period: Period
+    appeal_count: int
 
 
 def _words(text: str) -> list[str]:
     return tokenize(text).split()
 
 
-def analysis(subject: CampaignSubject) -> Analysis:
+def analysis(subject: CampaignSubject, *, titles: bool = True) -> Analysis:
     """The subject's comments grouped by keywords, beside the appeals its organisation
-    handled in the campaign's period in the related categories (all when none is named)."""
+    handled in the campaign's period in the related categories (all when none is named);
+    without `titles`, only their count."""
     campaign = subject.campaign
     comments = list(
         Remark.objects.filter(subject=subject).order_by("text").values_list("text", flat=True)
@@ -311,7 +313,7 @@ def analysis(subject: CampaignSubject) -> Analysis:
     appeals = appeals_of_units_in_period(
         [subject.unit_id], period, category_ids=category_ids or None
     )
-    return Analysis(groups, others, appeals, period)
+    return Analysis(groups, others, appeals if titles else [], period, len(appeals))
 
 
 # --- Rectification ------------------------------------------------------------------------

@@ -444,8 +444,9 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
         return render(request, "evaluation/campaigns/not_yet.html", {"campaign": campaign})
     scope = scope_for(request.user)
     can_plan = policy.can_plan(scope, request.user, subject_row)
+    appeal_titles = policy.can_read_appeals(scope, subject_row)
     (result,) = selectors.results(campaign, [subject_row])
-    found = selectors.analysis(subject_row)
+    found = selectors.analysis(subject_row, titles=appeal_titles)
     form = None
     if can_plan:
         form = RectificationForm(
@@ -454,7 +455,9 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
             deeds=deeds_of_unit(subject_row.unit, since=campaign.period_first),
             appeals=appeals_of_units_in_period(
                 [subject_row.unit_id], Period(campaign.period_first, timezone.localdate())
-            ),
+            )
+            if appeal_titles
+            else None,
         )
     elif request.method == "POST":
         raise Http404
@@ -469,7 +472,7 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
                 due_on=data["due_on"],
                 item=data["item"],
                 deed_id=data["deed"],
-                appeal_id=data["appeal"],
+                appeal_id=data.get("appeal"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -490,6 +493,7 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
             "before_after": selectors.before_and_after(subject_row, result),
             "form": form,
             "can_plan": can_plan,
+            "appeal_titles": appeal_titles,
         },
         status=400 if request.method == "POST" else 200,
     )

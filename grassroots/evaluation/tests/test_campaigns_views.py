@@ -371,6 +371,37 @@ def test_the_list_is_not_cut_short_by_results_the_person_may_not_read(world, cli
     assert [subject.campaign_id for subject in page.context["subjects"]] == [shown.pk]
 
 
+def test_a_named_member_sees_only_counts_of_their_branchs_appeals(world, client):
+    from grassroots.appeals.tests.factories import raise_appeal
+
+    raise_appeal(world, title="食堂排队太久")
+    people(world, per_group=1)
+    made = services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(subject_kind=Campaign.SubjectKind.MEMBERS),
+        members=[world.member_a],
+    )
+    today = timezone.localdate()
+    services.campaign_open(actor=world.committee_officer, campaign=made, today=today)
+    services.campaign_close(actor=None, campaign=made, today=today)
+    own = made.subjects.get()
+    url = reverse("evaluation:campaign_subject", args=[made.pk, own.pk])
+    _login(client, world.committee_officer)
+    above = client.get(url)
+    assert "食堂排队太久" in above.content.decode()
+    assert len(above.context["form"].fields["appeal"].choices) == 2
+    _login(client, world.member_a.user)
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "食堂排队太久" not in body
+    assert 'id="appeal-count"' in body
+    assert "appeal" not in page.context["form"].fields
+    assert page.context["analysis"].appeals == []
+    assert page.context["analysis"].appeal_count == 1
+
+
 def test_a_named_member_reads_their_own_result_only(world, client):
     from grassroots.orgs.models import Member
 
