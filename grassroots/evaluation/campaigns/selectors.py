@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from grassroots.accounts.scope import Scope
 from grassroots.appeals.selectors import AppealLine, appeals_of_units_in_period
@@ -206,25 +206,32 @@ def results(campaign: Campaign, subjects: Iterable[CampaignSubject]) -> list[Sub
     maximum = Decimal(rules.maximum(campaign.scale))
     item_share, subject_share = low_shares()
     marks = Mark.objects.filter(subject_id__in=ids).order_by()
-    # Each ballot answers every question: its mean for a subject, per group.
-    per_ballot: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-    for subject_id, _ballot, group, mean in marks.values_list(
-        "subject_id", "ballot_id", "ballot__group"
-    ).annotate(mean=Avg("score")):
-        per_ballot[(subject_id, group)].append(Decimal(str(mean)))
+    # Summed in the database: one row per subject and group, then per subject, question,
+    # group and answer (never one per ballot).
+    ballots: dict[tuple[int, str], int] = {
+        (subject_id, group): n
+        for subject_id, group, n in marks.values_list("subject_id", "ballot__group").annotate(
+            n=Count("ballot_id", distinct=True)
+        )
+    }
     spread: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    sums: dict[tuple[int, str], tuple[int, int]] = {}
     item_sums: dict[tuple[int, int, str], tuple[int, int]] = {}
     for subject_id, item_id, group, score, n in marks.values_list(
         "subject_id", "item_id", "ballot__group", "score"
     ).annotate(n=Count("pk")):
         key = (subject_id, group)
         spread[key][score] = spread[key].get(score, 0) + n
+        total, count = sums.get(key, (0, 0))
+        sums[key] = (total + score * n, count + n)
         total, count = item_sums.get((subject_id, item_id, group), (0, 0))
         item_sums[(subject_id, item_id, group)] = (total + score * n, count + n)
     out = []
     for subject in subjects:
         group_results = [
-            evaluation_rules.group_result(group, per_ballot.get((subject.pk, group), []))
+            rules.group_result_from_sums(
+                group, ballots.get((subject.pk, group), 0), *sums.get((subject.pk, group), (0, 0))
+            )
             for group in rules.GROUPS
         ]
         score, left_out = evaluation_rules.weighted_score(group_results, weights)
