@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from grassroots.evaluation.campaigns import rules, services
 from grassroots.evaluation.campaigns.models import Ballot, Elector, Mark, Remark
-from grassroots.evaluation.tests.test_campaigns_world import answers, opened, people
+from grassroots.evaluation.tests.test_campaigns_world import answers, opened, people, vote
 
 BOX = (Ballot, Mark, Remark)
 
@@ -205,3 +205,52 @@ def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world):
         )
     assert sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True)) == box
     assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks of PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_a_ballot_waits_for_a_close_under_way_but_not_for_other_voters(world):
+    from django.db import OperationalError, transaction
+
+    from grassroots.evaluation.campaigns.models import Campaign
+
+    crowd = people(world, per_group=2)
+    made = opened(world)
+    table = Campaign._meta.db_table
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold(clause):
+        """Another transaction holding the campaign's row: a voter's (FOR SHARE) or a
+        close's (FOR UPDATE)."""
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f'SELECT 1 FROM "{table}" WHERE "id" = %s {clause}', [made.pk])  # noqa: S608
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def cast_within(timeout, user):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{timeout}'")
+            vote(made, user)
+
+    other_voter = threading.Thread(target=hold, args=("FOR SHARE",))
+    other_voter.start()
+    assert holding.wait(10)
+    cast_within("2s", crowd.full[0])  # goes through beside another voter
+    release.set()
+    other_voter.join()
+
+    holding.clear()
+    release.clear()
+    closing = threading.Thread(target=hold, args=("FOR UPDATE",))
+    closing.start()
+    assert holding.wait(10)
+    with pytest.raises(OperationalError):
+        cast_within("300ms", crowd.full[1])  # waits for the close
+    release.set()
+    closing.join()
+    assert Ballot.objects.filter(campaign=made).count() == 1
