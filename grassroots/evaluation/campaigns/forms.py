@@ -265,12 +265,18 @@ class RectificationForm(StyledForm):
         label=_("Linked appeal (optional)"), coerce=int, required=False, empty_value=None
     )
 
-    def __init__(self, *args: Any, items: Any, deeds: list[Any], appeals: list[Any], **kwargs: Any):
+    def __init__(
+        self, *args: Any, items: Any, deeds: list[Any], appeals: list[Any] | None, **kwargs: Any
+    ):
+        """`appeals` None: the person may not read appeals' titles, so no such field."""
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
         self.fields["deed"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (deed.pk, f"{deed.title}（{deed.due_on.isoformat()}）") for deed in deeds
         ]
+        if appeals is None:
+            del self.fields["appeal"]
+            return
         self.fields["appeal"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (appeal.pk, f"{appeal.number} {appeal.title}") for appeal in appeals
         ]

@@ -72,6 +72,8 @@ class Campaign(models.Model):
         blank=True,
         related_name="+",
     )
+    # how many paper ballots were entered (once, as one batch); none is marked as such
+    paper_ballots = models.PositiveIntegerField(default=0, editable=False)
     opening_reminded_on = models.DateField(null=True, editable=False)
     closing_reminded = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
@@ -172,13 +174,14 @@ class Elector(models.Model):
 
 
 class Ballot(models.Model):
-    """One ballot in the box: the voter's group and a receipt code, nothing else."""
+    """One ballot in the box: the voter's group and a receipt code, nothing else (not
+    even whether it came on paper: with one paper voter in a group, that alone would
+    point to their ballot; the campaign keeps the count of paper ballots)."""
 
     id = models.CharField(primary_key=True, max_length=32, default=random_key, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ballots")
     group = models.CharField(max_length=16, choices=Elector.Group.choices)
     receipt = models.CharField(max_length=16, unique=True)
-    on_paper = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["receipt"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.tree import is_within, within_any
@@ -51,9 +51,27 @@ def can_see_subject(scope: Scope, user: Any, subject: CampaignSubject) -> bool:
     )
 
 
+def seen_subjects(scope: Scope, user: Any) -> Q:
+    """`can_see_subject` as a filter on subjects, for lists read in one query."""
+    if scope.is_admin:
+        return Q()
+    condition = Q(member__user=getattr(user, "pk", None))
+    condition |= Q(member__isnull=True) & within_any(scope.officer_paths, field="unit__path")
+    below = Q(pk__in=[])
+    for root in scope.officer_paths:
+        below |= Q(unit__path__startswith=root) & ~Q(unit__path=root)
+    return condition | (Q(member__isnull=False) & below)
+
+
 def can_plan(scope: Scope, user: Any, subject: CampaignSubject) -> bool:
     """The rectification plan is written by those who must act: the same people."""
     return can_see_subject(scope, user, subject)
+
+
+def can_read_appeals(scope: Scope, subject: CampaignSubject) -> bool:
+    """The appeals of the subject's branch by title: for the officers over it. A named
+    member who is not one sees only how many there were."""
+    return scope.is_admin or scope.oversees(subject.unit.path)
 
 
 def can_see_tally(scope: Scope) -> bool:

@@ -168,3 +168,14 @@ def group_comments(
             grouped[keyword].append(text)
     groups = [KeywordGroup(word, _tally(texts)) for word, texts in grouped.items() if texts]
     return groups, _tally(others)
+
+
+def group_result_from_sums(
+    group: str, ballots: int, total: int, marks: int
+) -> evaluation_rules.GroupResult:
+    """A group's result from sums read in the database: `ballots` ballots holding `marks`
+    answers worth `total`. Every ballot answers every question (a ballot is refused
+    whole otherwise), so each ballot's mean weighs the same and the mean of the ballots'
+    means is the answers' mean, `total / marks`: each of the ballots counts as that."""
+    mean = Decimal(total) / marks if marks else Decimal(0)
+    return evaluation_rules.group_result(group, [mean] * ballots)

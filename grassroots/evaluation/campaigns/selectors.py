@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from grassroots.accounts.scope import Scope
 from grassroots.appeals.selectors import AppealLine, appeals_of_units_in_period
@@ -19,7 +19,7 @@ from grassroots.core import parameters
 from grassroots.core.periods import Period
 from grassroots.core.tree import within_any
 from grassroots.evaluation import rules as evaluation_rules
-from grassroots.evaluation.campaigns import rule_parameters, rules
+from grassroots.evaluation.campaigns import policy, rule_parameters, rules
 from grassroots.evaluation.campaigns.models import (
     Ballot,
     Campaign,
@@ -66,12 +66,9 @@ def elector_of(user: Any, campaign: Campaign) -> Elector | None:
 
 def subjects_for(scope: Scope, user: Any) -> QuerySet[CampaignSubject]:
     """Subjects of closed campaigns whose results the person may read."""
-    subjects = CampaignSubject.objects.filter(campaign__status=Campaign.Status.CLOSED)
-    if not scope.is_admin:
-        condition = Q(member__user=user)
-        if scope.officer_paths:
-            condition |= within_any(scope.officer_paths, field="unit__path")
-        subjects = subjects.filter(condition)
+    subjects = CampaignSubject.objects.filter(
+        policy.seen_subjects(scope, user), campaign__status=Campaign.Status.CLOSED
+    )
     return subjects.select_related("campaign", "unit", "member").order_by(
         "-campaign__closes_on", "campaign_id", "name"
     )
@@ -137,9 +134,10 @@ def questionnaire(campaign: Campaign) -> tuple[list[CampaignSubject], list[Campa
 
 
 def receipts(campaign: Campaign) -> list[str]:
-    """Every counted receipt code, in the code's own order (not the order of voting)."""
+    """Every counted receipt code, paper ballots' too, in the code's own order (not the
+    order of voting)."""
     return list(
-        Ballot.objects.filter(campaign=campaign, on_paper=False)
+        Ballot.objects.filter(campaign=campaign)
         .order_by("receipt")
         .values_list("receipt", flat=True)
     )
@@ -208,25 +206,32 @@ def results(campaign: Campaign, subjects: Iterable[CampaignSubject]) -> list[Sub
     maximum = Decimal(rules.maximum(campaign.scale))
     item_share, subject_share = low_shares()
     marks = Mark.objects.filter(subject_id__in=ids).order_by()
-    # Each ballot answers every question: its mean for a subject, per group.
-    per_ballot: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-    for subject_id, _ballot, group, mean in marks.values_list(
-        "subject_id", "ballot_id", "ballot__group"
-    ).annotate(mean=Avg("score")):
-        per_ballot[(subject_id, group)].append(Decimal(str(mean)))
+    # Summed in the database: one row per subject and group, then per subject, question,
+    # group and answer (never one per ballot).
+    ballots: dict[tuple[int, str], int] = {
+        (subject_id, group): n
+        for subject_id, group, n in marks.values_list("subject_id", "ballot__group").annotate(
+            n=Count("ballot_id", distinct=True)
+        )
+    }
     spread: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    sums: dict[tuple[int, str], tuple[int, int]] = {}
     item_sums: dict[tuple[int, int, str], tuple[int, int]] = {}
     for subject_id, item_id, group, score, n in marks.values_list(
         "subject_id", "item_id", "ballot__group", "score"
     ).annotate(n=Count("pk")):
         key = (subject_id, group)
         spread[key][score] = spread[key].get(score, 0) + n
+        total, count = sums.get(key, (0, 0))
+        sums[key] = (total + score * n, count + n)
         total, count = item_sums.get((subject_id, item_id, group), (0, 0))
         item_sums[(subject_id, item_id, group)] = (total + score * n, count + n)
     out = []
     for subject in subjects:
         group_results = [
-            evaluation_rules.group_result(group, per_ballot.get((subject.pk, group), []))
+            rules.group_result_from_sums(
+                group, ballots.get((subject.pk, group), 0), *sums.get((subject.pk, group), (0, 0))
+            )
             for group in rules.GROUPS
         ]
         score, left_out = evaluation_rules.weighted_score(group_results, weights)
@@ -292,17 +297,19 @@ def results(campaign: Campaign, subjects: Iterable[CampaignSubject]) -> list[Sub
 class Analysis:
     keyword_groups: list[rules.KeywordGroup]
     other_comments: tuple[tuple[str, int], ...]
-    appeals: list[AppealLine]
+    appeals: list[AppealLine]  # empty when only the count may be shown
     period: Period
+    appeal_count: int
 
 
 def _words(text: str) -> list[str]:
     return tokenize(text).split()
 
 
-def analysis(subject: CampaignSubject) -> Analysis:
+def analysis(subject: CampaignSubject, *, titles: bool = True) -> Analysis:
     """The subject's comments grouped by keywords, beside the appeals its organisation
-    handled in the campaign's period in the related categories (all when none is named)."""
+    handled in the campaign's period in the related categories (all when none is named);
+    without `titles`, only their count."""
     campaign = subject.campaign
     comments = list(
         Remark.objects.filter(subject=subject).order_by("text").values_list("text", flat=True)
@@ -313,7 +320,7 @@ def analysis(subject: CampaignSubject) -> Analysis:
     appeals = appeals_of_units_in_period(
         [subject.unit_id], period, category_ids=category_ids or None
     )
-    return Analysis(groups, others, appeals, period)
+    return Analysis(groups, others, appeals if titles else [], period, len(appeals))
 
 
 # --- Rectification ------------------------------------------------------------------------

@@ -23,7 +23,9 @@ How the ballot box stays secret — what links a ballot to a voter, and why noth
   that order; no page, export or log of the product shows it.
 - Paper ballots: officers mark people "voted on paper" on the roll, and the paper
   ballots are entered afterwards as one batch whose counts per group must equal those
-  marks, so no paper ballot points to a person either.
+  marks, so no paper ballot points to a person either. A paper ballot carries no mark
+  of being one (the campaign keeps only their count): with a single paper voter in a
+  group, such a mark joined with the roll's would name them.
 - The receipt code is shown once, in the answer to the vote (never stored with the
   person, nor in their session), so only the voter can tie it to themselves.
 """
@@ -303,12 +305,10 @@ def _clean_answers(
     return marks, comments
 
 
-def _new_ballot(campaign: Campaign, group: str, *, on_paper: bool) -> Ballot:
+def _new_ballot(campaign: Campaign, group: str) -> Ballot:
     """A ballot with a fresh receipt code. Two ballots drawing the same code (31^10
     codes) would fail the unique index and roll the whole vote back, nothing saved."""
-    return Ballot.objects.create(
-        campaign=campaign, group=group, receipt=rules.receipt_code(), on_paper=on_paper
-    )
+    return Ballot.objects.create(campaign=campaign, group=group, receipt=rules.receipt_code())
 
 
 def _fill(
@@ -337,6 +337,21 @@ def voting_error(campaign: Campaign, today: datetime.date) -> str | None:
     return None
 
 
+def _read_for_ballot(campaign: Campaign) -> Campaign:
+    """The campaign's row as it is now, locked until the ballot commits. On PostgreSQL a
+    share lock (`FOR SHARE`): `campaign_close`'s `FOR UPDATE` waits for every ballot
+    being cast, yet voters do not wait for one another (a ballot of 200 subjects writes
+    thousands of marks; an exclusive lock would queue every voter behind it). SQLite
+    has one writer at a time anyway, and `locked` reads the row afresh there."""
+    if connection.vendor != "postgresql":
+        return locked(campaign)
+    table = Campaign._meta.db_table
+    return Campaign.objects.raw(
+        f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE',  # noqa: S608  (our own table)
+        [campaign.pk],
+    )[0]
+
+
 @transaction.atomic
 def ballot_cast(
     *,
@@ -353,7 +368,10 @@ def ballot_cast(
     reading them again when the caller has just read them.) One ballot per
     person, final: the roll's row is claimed by a conditional update, which only one
     of two simultaneous attempts can win (the other waits for the row and then finds it
-    claimed, or fails and is rolled back as a whole)."""
+    claimed, or fails and is rolled back as a whole). The campaign is read again under a
+    lock its close conflicts with, so a ballot either commits before the close starts
+    (and is rewritten with the box) or finds the campaign closed."""
+    campaign = _read_for_ballot(campaign)
     if (problem := voting_error(campaign, today)) is not None:
         raise ValidationError(problem)
     marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
@@ -366,7 +384,7 @@ def ballot_cast(
     )
     if claimed != 1:
         raise ValidationError(_("You have already voted in this campaign: a ballot is final."))
-    ballot = _new_ballot(campaign, elector.group, on_paper=False)
+    ballot = _new_ballot(campaign, elector.group)
     _fill(ballot, marks, comments)
     return ballot.receipt
 
@@ -380,7 +398,7 @@ def reminders_set(*, user: Any, campaign: Campaign, wanted: bool) -> None:
 
 
 def _paper_entered(campaign: Campaign) -> bool:
-    return Ballot.objects.filter(campaign=campaign, on_paper=True).exists()
+    return campaign.paper_ballots > 0
 
 
 @transaction.atomic
@@ -451,7 +469,9 @@ def paper_enter(*, actor: Any, campaign: Campaign, ballots: Sequence[PaperBallot
     ]
     random.SystemRandom().shuffle(cleaned)
     for group, marks, comments in cleaned:
-        _fill(_new_ballot(campaign, group, on_paper=True), marks, comments)
+        _fill(_new_ballot(campaign, group), marks, comments)
+    campaign.paper_ballots = len(ballots)
+    campaign.save(update_fields=["paper_ballots"])
     audit_record(
         actor=actor,
         action="evaluation.campaign_paper_ballots",
@@ -473,9 +493,7 @@ def _rewrite_box(campaign: Campaign) -> None:
         # Deleted rows are overwritten with zeros, not left in free pages of the file.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
-    ballots = list(
-        Ballot.objects.filter(campaign=campaign).values("group", "receipt", "on_paper", "id")
-    )
+    ballots = list(Ballot.objects.filter(campaign=campaign).values("group", "receipt", "id"))
     marks: dict[str, list[tuple[int, int, int]]] = {}
     for ballot_id, subject_id, item_id, score in Mark.objects.filter(
         ballot__campaign=campaign
@@ -494,7 +512,6 @@ def _rewrite_box(campaign: Campaign) -> None:
             campaign=campaign,
             group=row["group"],
             receipt=row["receipt"],
-            on_paper=row["on_paper"],
         )
         for row in ballots
     ]

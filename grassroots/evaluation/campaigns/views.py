@@ -51,11 +51,7 @@ def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
             "managed": managed,
             "can_create": policy.can_create(scope),
             "my_roll": selectors.my_roll(request.user),
-            "subjects": [
-                subject
-                for subject in selectors.subjects_for(scope, request.user)[:100]
-                if policy.can_see_subject(scope, request.user, subject)
-            ],
+            "subjects": list(selectors.subjects_for(scope, request.user)[:100]),
             "today": timezone.localdate(),
         },
     )
@@ -186,6 +182,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             if action == "open":
                 people = services.campaign_open(actor=request.user, campaign=campaign, today=today)
+                campaign.refresh_from_db()  # open now: the reminder reads its status
                 if campaign.opens_on <= today:
                     services.send_reminders(campaign, today=today)
                 messages.success(
@@ -381,14 +378,16 @@ def _closed(pk: int) -> Campaign:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def campaign_tally(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The public tally: after close, every receipt code counted, and a check of one."""
+    """The public tally: after close, every receipt code counted, and a check of one.
+    The check is a POST: a code in the address would be kept by access logs, the
+    browser's history and Referer headers (the query string is never read)."""
     if not policy.can_see_tally(scope_for(request.user)):
         raise Http404
     campaign = _closed(pk)
     closed = campaign.status == Campaign.Status.CLOSED
-    form = ReceiptForm(request.GET or None)
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     found = None
     if closed and form.is_valid():
         found = selectors.receipt_counted(campaign, form.cleaned_data["code"])
@@ -397,6 +396,7 @@ def campaign_tally(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "evaluation/campaigns/tally.html",
         {"campaign": campaign, "closed": closed, "form": form, "found": found, "codes": codes},
+        status=400 if form.is_bound and found is None else 200,
     )
 
 
@@ -444,8 +444,9 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
         return render(request, "evaluation/campaigns/not_yet.html", {"campaign": campaign})
     scope = scope_for(request.user)
     can_plan = policy.can_plan(scope, request.user, subject_row)
+    appeal_titles = policy.can_read_appeals(scope, subject_row)
     (result,) = selectors.results(campaign, [subject_row])
-    found = selectors.analysis(subject_row)
+    found = selectors.analysis(subject_row, titles=appeal_titles)
     form = None
     if can_plan:
         form = RectificationForm(
@@ -454,7 +455,9 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
             deeds=deeds_of_unit(subject_row.unit, since=campaign.period_first),
             appeals=appeals_of_units_in_period(
                 [subject_row.unit_id], Period(campaign.period_first, timezone.localdate())
-            ),
+            )
+            if appeal_titles
+            else None,
         )
     elif request.method == "POST":
         raise Http404
@@ -469,7 +472,7 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
                 due_on=data["due_on"],
                 item=data["item"],
                 deed_id=data["deed"],
-                appeal_id=data["appeal"],
+                appeal_id=data.get("appeal"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -490,6 +493,7 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
             "before_after": selectors.before_and_after(subject_row, result),
             "form": form,
             "can_plan": can_plan,
+            "appeal_titles": appeal_titles,
         },
         status=400 if request.method == "POST" else 200,
     )

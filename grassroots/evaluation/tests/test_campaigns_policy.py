@@ -57,3 +57,38 @@ def test_a_named_member_sees_their_own_result(world):
 def test_the_tally_is_for_everyone_signed_in(world):
     assert policy.can_see_tally(scope_for(world.employee))
     assert not policy.can_see_tally(scope_for(None))
+
+
+def test_the_filter_of_subjects_agrees_with_the_check_of_one(world):
+    from grassroots.evaluation.campaigns import services
+    from grassroots.evaluation.tests.test_campaigns_world import campaign, draft
+
+    named = services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(subject_kind=Campaign.SubjectKind.MEMBERS),
+        members=[Member.objects.get(user=world.officer_a), world.member_a, world.member_b],
+    )
+    branches = campaign(world, units=[world.branch_a, world.branch_b])
+    subjects = list(
+        CampaignSubject.objects.filter(campaign__in=[named, branches]).select_related(
+            "unit", "member"
+        )
+    )
+    users = [
+        world.admin,
+        world.committee_officer,
+        world.officer_a,
+        world.member_a.user,
+        world.member_b.user,
+        world.employee,
+    ]
+    for user in users:
+        scope = scope_for(user)
+        expected = {s.pk for s in subjects if policy.can_see_subject(scope, user, s)}
+        filtered = set(
+            CampaignSubject.objects.filter(
+                policy.seen_subjects(scope, user), pk__in=[s.pk for s in subjects]
+            ).values_list("pk", flat=True)
+        )
+        assert filtered == expected, user

@@ -120,3 +120,47 @@ def test_results_read_a_fixed_number_of_queries(world, django_assert_max_num_que
     subjects = list(made.subjects.all())
     with django_assert_max_num_queries(6):
         selectors.results(made, subjects)
+
+
+def test_results_read_no_row_per_ballot(world):
+    """The box is summed in the database: no query answers with a row per ballot (20
+    ballots here, of one score per group, so every other query has at most a few rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = _closed_with_votes(world, probationary=5)
+    subjects = list(made.subjects.all())
+    with CaptureQueriesContext(connection) as captured:
+        (result,) = selectors.results(made, subjects)
+    assert [line.ballots for line in result.groups] == [5, 5, 5, 5]
+    assert [line.mean for line in result.groups] == [
+        Decimal("2.00"),
+        Decimal("4.00"),
+        Decimal("5.00"),
+        Decimal("3.00"),
+    ]
+    from grassroots.evaluation.campaigns.models import Mark
+
+    box_queries = [q["sql"] for q in captured.captured_queries if Mark._meta.db_table in q["sql"]]
+    assert box_queries
+    with connection.cursor() as cursor:
+        for sql in box_queries:
+            cursor.execute(sql)
+            assert len(cursor.fetchall()) < 20, sql
+
+
+def test_a_groups_mean_from_sums_is_the_mean_of_its_ballots_means():
+    import random
+
+    from grassroots.evaluation import rules as evaluation_rules
+
+    draw = random.Random(11)
+    for ballots in (0, 4, 5, 7, 23):
+        boxes = [[draw.randint(1, 5) for _ in range(3)] for _ in range(ballots)]
+        by_ballot = evaluation_rules.group_result(
+            rules.EMPLOYEES, [Decimal(sum(box)) / len(box) for box in boxes]
+        )
+        from_sums = rules.group_result_from_sums(
+            rules.EMPLOYEES, ballots, sum(map(sum, boxes)), 3 * ballots
+        )
+        assert from_sums == by_ballot

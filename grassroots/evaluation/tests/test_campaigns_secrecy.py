@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from grassroots.evaluation.campaigns import rules, services
 from grassroots.evaluation.campaigns.models import Ballot, Elector, Mark, Remark
-from grassroots.evaluation.tests.test_campaigns_world import answers, opened, people
+from grassroots.evaluation.tests.test_campaigns_world import answers, opened, people, vote
 
 BOX = (Ballot, Mark, Remark)
 
@@ -41,11 +41,23 @@ def _physical_order(model):
 def test_no_table_ties_a_ballot_to_a_voter_after_close(world, client):
     crowd = people(world, per_group=3)
     made = opened(world)
-    voters = crowd.all()
+    paper_voter = crowd.full[-1]
+    voters = [user for user in crowd.all() if user != paper_voter]
     receipts = []
     for number, user in enumerate(voters):
         receipts.append(_cast_through_the_page(client, made, user, 1 + number % 5, f"意见{number}"))
     order_before = list(receipts)
+    # one person of a group votes on paper: their ballot must look like the others
+    today = timezone.localdate()
+    services.paper_mark(
+        actor=world.committee_officer, campaign=made, user_ids=[paper_voter.pk], today=today
+    )
+    services.paper_enter(
+        actor=world.committee_officer,
+        campaign=made,
+        ballots=[services.PaperBallot(rules.FULL_MEMBERS, answers(made, 1), {})],
+    )
+    voters.append(paper_voter)
     services.campaign_close(
         actor=world.committee_officer, campaign=made, today=timezone.localdate()
     )
@@ -86,7 +98,7 @@ def test_no_table_ties_a_ballot_to_a_voter_after_close(world, client):
     assert {o.voted_on for o in voted} == {timezone.localdate()}
     # 4. Neither keys nor storage order follow the order of voting.
     by_id = {b.id: b.receipt for b in ballots}
-    stored = [by_id[key] for key in _physical_order(Ballot)]
+    stored = [by_id[key] for key in _physical_order(Ballot) if by_id[key] in order_before]
     assert sorted(stored) == sorted(order_before)
     assert stored != order_before
     assert [b.receipt for b in sorted(ballots, key=lambda b: b.id)] != order_before
@@ -94,7 +106,18 @@ def test_no_table_ties_a_ballot_to_a_voter_after_close(world, client):
     client.force_login(world.employee)
     page = client.get(reverse("evaluation:campaign_tally", args=[made.pk]))
     shown = [code.replace("-", "") for code in page.context["codes"]]
-    assert shown == sorted(receipts)
+    (paper_receipt,) = {b.receipt for b in ballots} - set(receipts)
+    assert shown == sorted([*receipts, paper_receipt])
+
+    # 6. No column of the box tells the paper ballot from those cast on screen: apart
+    # from its random key and code, its row is the row of some ballot cast on screen.
+    def kept(row):
+        return {name: value for name, value in row.items() if name not in ("id", "receipt")}
+
+    rows = list(Ballot.objects.filter(campaign=made).values())
+    paper = [kept(row) for row in rows if row["receipt"] == paper_receipt]
+    on_screen = [kept(row) for row in rows if row["receipt"] != paper_receipt]
+    assert paper[0] in on_screen
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -151,3 +174,83 @@ def test_voting_after_the_closing_day_is_refused_on_the_page(world, client):
     assert response.status_code == 409
     assert "no more ballots" in response.content.decode() or "不再" in response.content.decode()
     assert not Ballot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world):
+    """The vote page reads the campaign at the start of the request; if the campaign
+    closes meanwhile, the ballot is refused on the row as it is now, and the box (already
+    rewritten) stays as the close left it."""
+    crowd = people(world, per_group=2)
+    made = opened(world)
+    services.ballot_cast(
+        user=crowd.full[1],
+        campaign=made,
+        answers=answers(made),
+        remarks={},
+        today=timezone.localdate(),
+    )
+    stale = type(made).objects.get(pk=made.pk)
+    services.campaign_close(
+        actor=world.committee_officer, campaign=made, today=timezone.localdate()
+    )
+    box = sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True))
+    with pytest.raises(services.ValidationError):
+        services.ballot_cast(
+            user=crowd.full[0],
+            campaign=stale,
+            answers=answers(made),
+            remarks={},
+            today=timezone.localdate(),
+        )
+    assert sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True)) == box
+    assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks of PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_a_ballot_waits_for_a_close_under_way_but_not_for_other_voters(world):
+    from django.db import OperationalError, transaction
+
+    from grassroots.evaluation.campaigns.models import Campaign
+
+    crowd = people(world, per_group=2)
+    made = opened(world)
+    table = Campaign._meta.db_table
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold(clause):
+        """Another transaction holding the campaign's row: a voter's (FOR SHARE) or a
+        close's (FOR UPDATE)."""
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f'SELECT 1 FROM "{table}" WHERE "id" = %s {clause}', [made.pk])  # noqa: S608
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def cast_within(timeout, user):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{timeout}'")
+            vote(made, user)
+
+    other_voter = threading.Thread(target=hold, args=("FOR SHARE",))
+    other_voter.start()
+    assert holding.wait(10)
+    cast_within("2s", crowd.full[0])  # goes through beside another voter
+    release.set()
+    other_voter.join()
+
+    holding.clear()
+    release.clear()
+    closing = threading.Thread(target=hold, args=("FOR UPDATE",))
+    closing.start()
+    assert holding.wait(10)
+    with pytest.raises(OperationalError):
+        cast_within("300ms", crowd.full[1])  # waits for the close
+    release.set()
+    closing.join()
+    assert Ballot.objects.filter(campaign=made).count() == 1

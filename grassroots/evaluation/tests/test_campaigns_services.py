@@ -198,7 +198,9 @@ def test_paper_ballots_match_the_marks_and_link_to_nobody(world):
             ballot(rules.FULL_MEMBERS, answers(made, 3), {}),
         ],
     )
-    assert Ballot.objects.filter(on_paper=True).count() == 2
+    assert Ballot.objects.count() == 2
+    made.refresh_from_db()
+    assert made.paper_ballots == 2
     assert Remark.objects.get().text == "食堂饭菜要改进"
     with pytest.raises(ValidationError):  # one batch only: no more marks, no second batch
         services.paper_mark(

@@ -212,7 +212,9 @@ def test_paper_ballots_through_the_pages(world, client):
         url, {"action": "enter", "ballots": "e " + " ".join(["3"] * count) + " | 好"}
     )
     assert right.status_code == 302
-    assert Ballot.objects.filter(on_paper=True).count() == 1
+    assert Ballot.objects.count() == 1
+    made.refresh_from_db()
+    assert made.paper_ballots == 1
     _login(client, world.officer_a)
     assert client.get(url).status_code == 404
 
@@ -276,6 +278,20 @@ def test_a_branch_officer_writes_and_tracks_the_plan(world, client):
     assert client.post(url, {"action": "x"}).status_code == 404
 
 
+def test_opening_from_its_page_sends_the_opening_reminder(world, client):
+    from grassroots.notifications.models import Notification
+
+    crowd = people(world, per_group=1)
+    made = campaign(world)
+    _login(client, world.committee_officer)
+    response = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "open"})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.opening_reminded_on == timezone.localdate()
+    notified = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert {user.pk for user in crowd.all()} <= notified
+
+
 def test_the_tally_checks_a_receipt(world, client):
     crowd = people(world, per_group=5)
     made = opened(world)
@@ -283,10 +299,35 @@ def test_the_tally_checks_a_receipt(world, client):
     services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
     _login(client, world.member_b.user)  # any signed-in user
     url = reverse("evaluation:campaign_tally", args=[made.pk])
-    found = client.get(url, {"code": f"{receipt[:4]}-{receipt[4:].lower()}"})
+    page = client.get(url).content.decode()
+    assert 'method="post"' in page
+    assert "csrfmiddlewaretoken" in page
+    found = client.post(url, {"code": f"{receipt[:4]}-{receipt[4:].lower()}"})
+    assert found.status_code == 200
     assert found.context["found"] is True
-    missing = client.get(url, {"code": "AAAA-BBBBBB"})
+    assert 'id="receipt-found"' in found.content.decode()
+    missing = client.post(url, {"code": "AAAA-BBBBBB"})
     assert missing.context["found"] is False
+
+
+def test_the_tally_never_takes_a_receipt_code_from_the_address(world, client):
+    """A code in a URL ends up in access logs, the browser's history and Referer
+    headers: the check is a POST, and a code in the query string is ignored."""
+    crowd = people(world, per_group=5)
+    made = opened(world)
+    receipt = vote(made, crowd.full[0])
+    services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
+    _login(client, world.member_b.user)
+    url = reverse("evaluation:campaign_tally", args=[made.pk])
+    for response in (
+        client.get(url, {"code": receipt}),
+        client.post(f"{url}?code={receipt}"),
+    ):
+        assert response.context["found"] is None
+        body = response.content.decode()
+        assert 'id="receipt-found"' not in body
+        assert 'id="receipt-missing"' not in body
+        assert f'value="{receipt}"' not in body
 
 
 def test_the_list_keeps_its_queries(world, client, django_assert_max_num_queries):
@@ -302,6 +343,63 @@ def test_the_list_keeps_its_queries(world, client, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         page = client.get(reverse("evaluation:campaigns"))
     assert len(page.context["my_roll"]) == 3
+
+
+def test_the_list_is_not_cut_short_by_results_the_person_may_not_read(world, client):
+    """More than a page of subjects an officer may not read (named members of their own
+    branch) come first in the order: the ones they may read are listed all the same."""
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    people(world, per_group=1)
+    today = timezone.localdate()
+    fellows = [
+        MemberFactory(branch=world.branch_a, user__department=world.department_a)
+        for _ in range(101)
+    ]
+    hidden = services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(subject_kind=Campaign.SubjectKind.MEMBERS, title="述职评议"),
+        members=fellows,
+    )
+    shown = campaign(world)
+    for made in (hidden, shown):
+        services.campaign_open(actor=world.committee_officer, campaign=made, today=today)
+        services.campaign_close(actor=None, campaign=made, today=today)
+    _login(client, world.officer_a)
+    page = client.get(reverse("evaluation:campaigns"))
+    assert [subject.campaign_id for subject in page.context["subjects"]] == [shown.pk]
+
+
+def test_a_named_member_sees_only_counts_of_their_branchs_appeals(world, client):
+    from grassroots.appeals.tests.factories import raise_appeal
+
+    raise_appeal(world, title="食堂排队太久")
+    people(world, per_group=1)
+    made = services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(subject_kind=Campaign.SubjectKind.MEMBERS),
+        members=[world.member_a],
+    )
+    today = timezone.localdate()
+    services.campaign_open(actor=world.committee_officer, campaign=made, today=today)
+    services.campaign_close(actor=None, campaign=made, today=today)
+    own = made.subjects.get()
+    url = reverse("evaluation:campaign_subject", args=[made.pk, own.pk])
+    _login(client, world.committee_officer)
+    above = client.get(url)
+    assert "食堂排队太久" in above.content.decode()
+    assert len(above.context["form"].fields["appeal"].choices) == 2
+    _login(client, world.member_a.user)
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "食堂排队太久" not in body
+    assert 'id="appeal-count"' in body
+    assert "appeal" not in page.context["form"].fields
+    assert page.context["analysis"].appeals == []
+    assert page.context["analysis"].appeal_count == 1
 
 
 def test_a_named_member_reads_their_own_result_only(world, client):
