@@ -506,7 +506,8 @@ def results_publish(
     *, actor: User, scheme: IndicatorScheme, today: datetime.date
 ) -> IndicatorScheme:
     """Release the scores to the units: each unit's officers see their breakdown, and
-    the objection window (working days) runs from today."""
+    the objection window (working days) runs from today. Refused while any hand-judged
+    score has not been judged (the total would silently leave it out)."""
     with transaction.atomic():
         scheme = locked(scheme)
         if not scheme.is_published:
@@ -515,6 +516,14 @@ def results_publish(
             return scheme
         if not scheme.assessments.exists():
             raise ValidationError(_("Score the scheme before releasing its results."))
+        if unjudged := _unjudged(scheme):
+            raise ValidationError(
+                _(
+                    "Judge every hand-judged score before releasing the results: "
+                    "%(indicators)s still have organisations without a score."
+                )
+                % {"indicators": "、".join(f"“{name}”" for name in unjudged)}
+            )
         scheme.results_published_on = today
         scheme.save(update_fields=["results_published_on"])
         audit_record(
@@ -524,6 +533,19 @@ def results_publish(
             org_path=scheme.unit.path,
         )
     return scheme
+
+
+def _unjudged(scheme: IndicatorScheme) -> list[str]:
+    """The hand-judged indicators some unit still has no score for: a total without
+    them would quietly be scaled up from the rest."""
+    pending = IndicatorScore.objects.filter(
+        assessment__scheme=scheme, indicator__source=HAND, earned__isnull=True
+    ).values("indicator_id")
+    return list(
+        Indicator.objects.filter(pk__in=pending)
+        .order_by("dimension__position", "position", "pk")
+        .values_list("name", flat=True)
+    )
 
 
 def objection_deadline(scheme: IndicatorScheme) -> datetime.date | None:

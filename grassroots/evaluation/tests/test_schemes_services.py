@@ -226,6 +226,31 @@ def test_a_double_submitted_objection_is_lodged_once(world):
     assert Objection.objects.count() == 1
 
 
+def test_results_are_not_released_while_a_hand_judged_score_is_missing(world):
+    # given a scored scheme whose hand-judged indicator is judged for branch A only
+    scheme = scored(world)
+    score = IndicatorScore.objects.get(assessment__unit=world.branch_a, indicator__name="服务场所")
+    services.score_judge(
+        actor=world.committee_officer, score=score, earned=Decimal(15), reason="有活动室"
+    )
+    # when the assessor releases the results
+    with pytest.raises(ValidationError) as refused:
+        services.results_publish(actor=world.committee_officer, scheme=scheme, today=MONDAY)
+    # then it is refused, naming the indicator, and nothing is released
+    assert "服务场所" in " ".join(refused.value.messages)
+    scheme.refresh_from_db()
+    assert scheme.results_published_on is None
+    # once branch B is judged too, the results go out with every indicator in the total
+    other = IndicatorScore.objects.get(assessment__unit=world.branch_b, indicator__name="服务场所")
+    services.score_judge(
+        actor=world.committee_officer, score=other, earned=Decimal(10), reason="合用会议室"
+    )
+    services.results_publish(actor=world.committee_officer, scheme=scheme, today=MONDAY)
+    scheme.refresh_from_db()
+    assert scheme.results_published_on == MONDAY
+    assert Assessment.objects.get(scheme=scheme, unit=world.branch_b).total == Decimal("30.00")
+
+
 def test_a_scoring_run_records_its_progress(world):
     scheme = make_scheme(world)
     run = services.run_request(actor=world.committee_officer, scheme=scheme)

@@ -252,7 +252,8 @@ def test_the_assessor_judges_by_hand_with_a_reason_and_evidence(world, client_fo
         url, {"earned": "10", "reason": "有", "evidence": fake}
     )
     assert refused.status_code == 200 and 'id="id_evidence_error"' in refused.content.decode()
-    assert IndicatorScore.objects.get(assessment=assessment, indicator=indicator).earned is None
+    # judged before the release (10 points), and the refused change saved nothing
+    assert IndicatorScore.objects.get(assessment=assessment, indicator=indicator).earned == 10
     saved = client_for(world.committee_officer).post(
         url, {"earned": "18", "reason": "有活动室", "evidence": _png()}
     )
