@@ -352,26 +352,31 @@ def _score_batch(
             indicator.source, applicable, period, today=today
         )
     now = timezone.now()
+    unit_ids = [unit.pk for unit in units]
     with transaction.atomic():
+        known = set(
+            Assessment.objects.filter(scheme=scheme, unit_id__in=unit_ids).values_list(
+                "unit_id", flat=True
+            )
+        )
+        Assessment.objects.bulk_create(
+            [
+                Assessment(scheme=scheme, unit=unit, computed_at=now)
+                for unit in units
+                if unit.pk not in known
+            ],
+            ignore_conflicts=True,  # another run created it meanwhile
+        )
+        # The batch's assessments locked (in one order, against deadlocks) before their
+        # scores are read: a judgement or an answered objection made meanwhile waits
+        # for this run and then counts in the total, instead of being overwritten by
+        # what this run read before it.
         existing = {
             assessment.unit_id: assessment
-            for assessment in Assessment.objects.filter(
-                scheme=scheme, unit_id__in=[unit.pk for unit in units]
-            )
+            for assessment in Assessment.objects.select_for_update()
+            .filter(scheme=scheme, unit_id__in=unit_ids)
+            .order_by("pk")
         }
-        new = [
-            Assessment(scheme=scheme, unit=unit, computed_at=now)
-            for unit in units
-            if unit.pk not in existing
-        ]
-        Assessment.objects.bulk_create(new)
-        if new:
-            existing |= {
-                assessment.unit_id: assessment
-                for assessment in Assessment.objects.filter(
-                    scheme=scheme, unit_id__in=[a.unit_id for a in new]
-                )
-            }
         scores = {
             (score.assessment_id, score.indicator_id): score
             for score in IndicatorScore.objects.filter(assessment__in=list(existing.values()))
@@ -438,6 +443,12 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _lock_assessment(pk: int) -> None:
+    """Lock an assessment before changing one of its scores, as a scoring run does
+    before reading them: the two wait for each other instead of losing a change."""
+    list(Assessment.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
 def _retotal(assessment: Assessment) -> None:
     pairs = [
         (score.indicator.points, score.earned)
@@ -463,6 +474,7 @@ def score_judge(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why: a judged score needs a written reason.")})
     with transaction.atomic():
+        _lock_assessment(score.assessment_id)
         score = locked(score, related=("indicator", "assessment__unit"))
         if not score.indicator.by_hand:
             raise ValidationError(
@@ -621,6 +633,7 @@ def objection_answer(
         raise ValidationError({"answer": _("Write an answer.")})
     with transaction.atomic():
         objection = locked(objection, related=("assessment__unit", "indicator"))
+        _lock_assessment(objection.assessment_id)
         if objection.answered:
             return objection
         fields = ["answer", "answered_by", "answered_at"]
