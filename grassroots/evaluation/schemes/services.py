@@ -276,6 +276,7 @@ def run_request(*, actor: User | None, scheme: IndicatorScheme) -> ScoringRun:
         scheme = locked(scheme)
         if not scheme.is_published:
             raise ValidationError(_("Publish the scheme before scoring it."))
+        _refuse_if_final(scheme, timezone.localdate())
         active = scheme.runs.filter(
             status__in=[ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING]
         ).first()
@@ -310,7 +311,9 @@ def scheme_score(
     """Compute and store every applicable unit's indicator scores and totals, with the
     figures (value, basis) that produced them. Hand-judged scores and scores changed
     after an objection are kept. Units are scored in batches; each source reads a fixed
-    number of queries per batch. Returns the number of units scored."""
+    number of queries per batch. Returns the number of units scored. Refused once the
+    scores are final (released, and the objection window over)."""
+    _refuse_if_final(scheme, today)
     period = Period.year(scheme.year)
     indicators = list(
         Indicator.objects.filter(dimension__scheme=scheme).order_by(
@@ -564,6 +567,29 @@ def objection_deadline(scheme: IndicatorScheme) -> datetime.date | None:
     if scheme.results_published_on is None:
         return None
     return rules.objection_deadline(scheme.results_published_on, is_workday=workcalendar.is_workday)
+
+
+def scores_final(scheme: IndicatorScheme, today: datetime.date) -> bool:
+    """Released results whose objection window is over are final: no computation
+    changes them any more (an objection lodged in time may still be answered)."""
+    deadline = objection_deadline(scheme)
+    return deadline is not None and today > deadline
+
+
+def _refuse_if_final(scheme: IndicatorScheme, today: datetime.date) -> None:
+    if scores_final(scheme, today):
+        raise ValidationError(
+            _(
+                "The results were released on %(day)s and objections closed on "
+                "%(deadline)s: the scores are final and are not computed again."
+            )
+            % {
+                "day": scheme.results_published_on.isoformat()
+                if scheme.results_published_on
+                else "",
+                "deadline": (objection_deadline(scheme) or today).isoformat(),
+            }
+        )
 
 
 def objection_lodge(

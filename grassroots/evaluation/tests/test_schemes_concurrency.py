@@ -22,7 +22,7 @@ from grassroots.service.tests.deeds_factories import backdate, make_deed
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TODAY = datetime.date(2026, 12, 6)
-MONDAY = datetime.date(2026, 3, 2)
+RELEASED = datetime.date(2026, 12, 1)  # the run on TODAY is within the objection window
 
 
 def _during_a_run(
@@ -93,7 +93,7 @@ def test_a_judgement_made_during_a_run_keeps_its_score_and_counts_in_the_total(w
 def test_an_answered_objection_during_a_run_keeps_its_score_and_counts_in_the_total(
     world, monkeypatch
 ):
-    scheme = scored(world, year=2026, release_on=MONDAY)
+    scheme = scored(world, year=2026, release_on=RELEASED)
     assessment = Assessment.objects.get(scheme=scheme, unit=world.branch_a)
     overdue = scheme.dimensions.get(name="服务群众").indicators.get(name="办实事逾期")
     objection = services.objection_lodge(
@@ -101,7 +101,7 @@ def test_an_answered_objection_during_a_run_keeps_its_score_and_counts_in_the_to
         assessment=assessment,
         indicator=overdue,
         text="逾期已说明",
-        today=MONDAY + datetime.timedelta(days=1),
+        today=RELEASED + datetime.timedelta(days=1),
     )
 
     def answer() -> Any:

@@ -184,7 +184,7 @@ def test_an_objection_within_five_working_days_is_answered_and_the_change_audite
         new_score=Decimal(30),
     )
     # then the score changed, is kept by the next computation, and its history is audited
-    services.scheme_score(scheme=scheme, today=TODAY)
+    services.scheme_score(scheme=scheme, today=MONDAY + datetime.timedelta(days=7))
     score = IndicatorScore.objects.get(assessment=assessment, indicator=indicator)
     assert score.earned == Decimal(30) and score.overridden
     entry = AuditEntry.objects.get(action="evaluation.score_change")
@@ -278,6 +278,39 @@ def test_the_nightly_job_scores_this_and_last_years_published_schemes(world):
     assert scored_units == 2
     assert Assessment.objects.filter(scheme=published).count() == 2
     assert not Assessment.objects.filter(scheme=draft).exists()
+
+
+def test_scores_are_final_once_the_objection_window_is_over(world):
+    from django.utils import timezone
+
+    from grassroots.evaluation.schemes import jobs
+    from grassroots.service.tests.deeds_factories import backdate, make_deed
+
+    # given last year's scheme, released in January, its objection window long over
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    scheme = scored(world, year=year - 1, release_on=datetime.date(year, 1, 12))
+    overdue = IndicatorScore.objects.get(
+        assessment__unit=world.branch_a, indicator__name="办实事逾期"
+    )
+    assessment = Assessment.objects.get(scheme=scheme, unit=world.branch_a)
+    # and a late record that would change branch A's score
+    backdate(make_deed(world), due_on=datetime.date(year - 1, 12, 1))
+    # when the nightly job runs, then the scheme is not scored again
+    assert jobs.scheme_scores(now) == 0
+    overdue.refresh_from_db()
+    assert overdue.earned == Decimal(20) and overdue.value == Decimal(0)
+    assert Assessment.objects.get(pk=assessment.pk).total == assessment.total
+    # and scoring on demand is refused, saying why
+    with pytest.raises(ValidationError) as refused:
+        services.run_request(actor=world.committee_officer, scheme=scheme)
+    assert "final" in " ".join(refused.value.messages)
+    assert not ScoringRun.objects.filter(scheme=scheme).exists()
+    with pytest.raises(ValidationError):
+        services.scheme_score(scheme=scheme, today=timezone.localdate(now))
+    # they became final when the window closed, not before
+    assert services.scores_final(scheme, timezone.localdate(now))
+    assert not services.scores_final(scheme, datetime.date(year, 1, 16))
 
 
 def test_the_assessor_is_told_of_an_objection_and_the_branch_of_the_answer(

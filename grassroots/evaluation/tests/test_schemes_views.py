@@ -9,7 +9,9 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -129,6 +131,23 @@ def test_scoring_on_demand_shows_its_progress(
         .status_code
         == 404
     )
+
+
+def test_final_scores_offer_no_scoring_and_refuse_one(world, client_for):
+    # given results released on a Monday in March: the window closed long ago
+    scheme = scored(world, year=2026, release_on=MONDAY)
+    client = client_for(world.committee_officer)
+    url = reverse("evaluation:scheme_score", args=[scheme.pk])
+    page = client.get(reverse("evaluation:scheme", args=[scheme.pk])).content.decode()
+    assert f'action="{url}"' not in page
+    # a stale page's click is refused, saying why, and starts nothing
+    refused = client.post(url, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and 'role="alert"' in refused.content.decode()
+    with translation.override("en"):
+        response = client.post(url)
+        said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert response.status_code == 302 and "the scores are final" in " ".join(said)
+    assert not scheme.runs.exists()
 
 
 def test_the_ordered_results_and_export_are_for_the_committee_only(world, client_for):
