@@ -159,9 +159,20 @@ def indicator_errors(
     except evaluation_rules.CurveError as error:
         errors["curve"] = str(error)
         return errors
-    direction = rules.curve_floor_error(
-        curve, higher_is_better=sources.SOURCES[source].higher_is_better
-    )
+    higher_is_better = sources.SOURCES[source].higher_is_better
+    steps = rules.curve_steps_error(curve, higher_is_better=higher_is_better)
+    if steps == "direction":
+        errors["descending"] = (
+            _("For this figure more is better: leave “Lower values are better” unticked.")
+            if higher_is_better
+            else _("For this figure less is better: tick “Lower values are better”.")
+        )
+    elif steps == "falling":
+        errors["thresholds"] = _(
+            "The points fall as the figure improves: a better threshold must earn at least "
+            "as many points as a worse one."
+        )
+    direction = rules.curve_floor_error(curve, higher_is_better=higher_is_better)
     if direction == "higher":
         errors["floor"] = _(
             "The floor is above the target: for this figure more is better, so the floor must be below the target."

@@ -55,6 +55,67 @@ def test_a_curve_whose_floor_is_above_its_target_is_refused_on_the_floor(world):
     assert Indicator.objects.filter(name="x").count() == 0
 
 
+@pytest.mark.parametrize(
+    ("source", "curve", "field"),
+    [
+        # more themed days is better: a higher threshold earning fewer points
+        ("orglife.themed_days", {"kind": "steps", "thresholds": [[6, 5], [12, 2]]}, "thresholds"),
+        # more is better, but the steps are reached from above
+        (
+            "orglife.themed_days",
+            {"kind": "steps", "thresholds": [[6, 5]], "descending": True},
+            "descending",
+        ),
+        # fewer overdue deeds is better, but the steps count up
+        ("service.deeds_overdue", {"kind": "steps", "thresholds": [[1, 5], [3, 2]]}, "descending"),
+        # fewer is better: the lower threshold must earn at least as much as the higher
+        (
+            "service.deeds_overdue",
+            {"kind": "steps", "thresholds": [[0, 2], [3, 5]], "descending": True},
+            "thresholds",
+        ),
+    ],
+)
+def test_steps_whose_points_fall_as_the_figure_improves_are_refused(world, source, curve, field):
+    scheme = make_scheme(world, publish=False)
+    with pytest.raises(ValidationError) as refused:
+        services.indicator_save(
+            actor=world.committee_officer,
+            dimension=scheme.dimensions.first(),
+            name="x",
+            points=Decimal(5),
+            applies_to=["branch"],
+            source=source,
+            curve=curve,
+        )
+    assert list(refused.value.message_dict) == [field]
+    assert not Indicator.objects.filter(name="x").exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "curve"),
+    [
+        ("orglife.themed_days", {"kind": "steps", "thresholds": [[12, 5], [6, 2]]}),
+        (
+            "service.deeds_overdue",
+            {"kind": "steps", "thresholds": [[3, 2], [0, 5]], "descending": True},
+        ),
+    ],
+)
+def test_steps_that_rise_as_the_figure_improves_are_kept(world, source, curve):
+    scheme = make_scheme(world, publish=False)
+    indicator = services.indicator_save(
+        actor=world.committee_officer,
+        dimension=scheme.dimensions.first(),
+        name="x",
+        points=Decimal(5),
+        applies_to=["branch"],
+        source=source,
+        curve=curve,
+    )
+    assert indicator.curve == curve
+
+
 def test_an_unreadable_curve_is_refused_on_the_curve(world):
     scheme = make_scheme(world, publish=False)
     with pytest.raises(ValidationError) as refused:
@@ -304,7 +365,8 @@ def test_scores_are_final_once_the_objection_window_is_over(world):
     # and scoring on demand is refused, saying why
     with pytest.raises(ValidationError) as refused:
         services.run_request(actor=world.committee_officer, scheme=scheme)
-    assert "final" in " ".join(refused.value.messages)
+    deadline = services.objection_deadline(scheme)
+    assert deadline is not None and deadline.isoformat() in " ".join(refused.value.messages)
     assert not ScoringRun.objects.filter(scheme=scheme).exists()
     with pytest.raises(ValidationError):
         services.scheme_score(scheme=scheme, today=timezone.localdate(now))

@@ -11,7 +11,6 @@ from unittest import mock
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -143,10 +142,9 @@ def test_final_scores_offer_no_scoring_and_refuse_one(world, client_for):
     # a stale page's click is refused, saying why, and starts nothing
     refused = client.post(url, HTTP_HX_REQUEST="true")
     assert refused.status_code == 200 and 'role="alert"' in refused.content.decode()
-    with translation.override("en"):
-        response = client.post(url)
-        said = [str(message) for message in get_messages(response.wsgi_request)]
-    assert response.status_code == 302 and "the scores are final" in " ".join(said)
+    response = client.post(url)
+    said = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert response.status_code == 302 and "2026-03-09" in said  # when objections closed
     assert not scheme.runs.exists()
 
 
@@ -341,6 +339,10 @@ def test_a_draft_indicator_is_edited_and_removed_by_the_assessor_only(world, cli
         "curve_kind": "steps",
         "thresholds": "4:10，10：20",
     }
+    # points that fall as more themed days are held: refused on the thresholds
+    falling = client.post(url, data | {"thresholds": "4:20, 10:10"})
+    assert falling.status_code == 200
+    assert 'id="id_thresholds_error"' in falling.content.decode()
     assert client.post(url, data).status_code == 302
     indicator.refresh_from_db()
     assert indicator.curve["thresholds"] == [["4", "10"], ["10", "20"]]
