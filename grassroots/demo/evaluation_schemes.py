@@ -1,7 +1,8 @@
 """Demo indicator schemes (党建绩效考核): last year's scheme of the enterprise committee,
 scored for every branch from the demo records, with the hand-judged indicator judged,
 its results released in January and one objection answered with a changed score; and
-this year's scheme, copied from it, published, scored so far and released today (so
+this year's scheme, copied from it, published, scored so far, its hand-judged
+indicator judged, and released today (so
 the branch officers can read their breakdown and object within the window).
 
 Written through the services, as an assessor would, so the figures, totals and audit
@@ -16,7 +17,12 @@ from typing import Any
 
 from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.evaluation.schemes import services
-from grassroots.evaluation.schemes.models import HAND, Assessment, IndicatorScore
+from grassroots.evaluation.schemes.models import (
+    HAND,
+    Assessment,
+    IndicatorScheme,
+    IndicatorScore,
+)
 from grassroots.orgs.models import OrgUnit
 
 BRANCH = ["branch"]
@@ -138,18 +144,7 @@ def build_schemes(*, today: datetime.date, seed: int) -> None:
         .first()
     )
     objecting = branch_assignment.org_unit if branch_assignment else None
-    for score in IndicatorScore.objects.filter(
-        assessment__scheme=last_year, indicator__source=HAND
-    ).select_related("assessment__unit"):
-        short = score.assessment.unit == objecting
-        services.score_judge(
-            actor=assessor,
-            score=score,
-            earned=Decimal(3 if short else 5),
-            reason="活动室与会议室合用，公开栏未及时更新。"
-            if short
-            else "现场查看：党员活动室、学习资料和公开栏齐全。",
-        )
+    _judge(last_year, assessor, short_of=objecting)
     released = datetime.date(today.year, 1, 12)
     services.results_publish(actor=assessor, scheme=last_year, today=released)
     # One objection, answered: the branch of the demo branch officer (30151).
@@ -184,4 +179,23 @@ def build_schemes(*, today: datetime.date, seed: int) -> None:
     this_year = services.scheme_copy(actor=assessor, scheme=last_year, year=today.year)
     services.scheme_publish(actor=assessor, scheme=this_year)
     services.scheme_score(scheme=this_year, today=today)
+    # Results are released only once every hand-judged score is judged.
+    _judge(this_year, assessor, short_of=None)
     services.results_publish(actor=assessor, scheme=this_year, today=today)
+
+
+def _judge(scheme: IndicatorScheme, assessor: User, *, short_of: OrgUnit | None) -> None:
+    """The assessor's site visits: every branch's hand-judged indicator judged, the
+    branch `short_of` a little short."""
+    for score in IndicatorScore.objects.filter(
+        assessment__scheme=scheme, indicator__source=HAND
+    ).select_related("assessment__unit"):
+        short = score.assessment.unit == short_of
+        services.score_judge(
+            actor=assessor,
+            score=score,
+            earned=Decimal(3 if short else 5),
+            reason="活动室与会议室合用，公开栏未及时更新。"
+            if short
+            else "现场查看：党员活动室、学习资料和公开栏齐全。",
+        )

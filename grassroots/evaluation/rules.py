@@ -170,7 +170,9 @@ def unit_total(scores: Sequence[tuple[Decimal, Decimal | None]]) -> Decimal | No
     """A unit's total out of 100 from (indicator points, points earned or None).
     Indicators that could not be judged are left out and the rest scaled up to 100, so
     a unit is neither punished nor rewarded for what could not be measured; None when
-    nothing could be judged."""
+    nothing could be judged. Meant for figures with too few records: a hand-judged
+    score nobody has judged yet is also None here, so results are not released while
+    one is missing (schemes.services.results_publish)."""
     judged = [(points, earned) for points, earned in scores if earned is not None]
     possible = sum((points for points, _earned in judged), Decimal(0))
     if possible == 0:

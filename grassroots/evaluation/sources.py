@@ -113,7 +113,6 @@ BASIS_LABELS: dict[str, str | Promise] = {
     "units": _("branches and groups"),
     "overdue_steps": _("development steps overdue"),
     "published": _("commitments published"),
-    "made": _("commitments submitted"),
     "promised": _("deeds promised"),
     "done": _("deeds declared done"),
     "active": _("pairings"),
@@ -577,10 +576,9 @@ def _commitment_ratings(unit: OrgUnit, period: Period, today: datetime.date) -> 
 
 
 def _commitments_approved(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+    # Only what the batched reading counts too (it has no count of those submitted).
     figures = service.commitment_figures(unit, period)
-    return Figure(
-        Decimal(figures.published), {"published": figures.published, "made": figures.made}
-    )
+    return Figure(Decimal(figures.published), {"published": figures.published})
 
 
 def _commitments_within(
@@ -745,9 +743,14 @@ def _coverage_within(
     return service.coverage_counts_within(root, period)
 
 
+COVERAGE_SERVICES = ("masses", "reform", "development", "members", "society")  # 五个服务
+
+
 def _coverage_figure(counts: dict[str, int]) -> Figure:
+    """As `_coverage` gives it: every one of the five services, those without work at 0."""
     covered = sum(1 for n in counts.values() if n)
-    return Figure(Decimal(covered), dict(counts) | {"covered": covered})
+    every = dict.fromkeys(COVERAGE_SERVICES, 0)
+    return Figure(Decimal(covered), every | dict(counts) | {"covered": covered})
 
 
 register(

@@ -1,5 +1,6 @@
 """Nightly: every published scheme of the current year (and last year's, whose late
-figures — ratings given in January — still come in) is scored again."""
+figures — ratings given in January — still come in) is scored again, unless its scores
+are final (released, and the objection window over)."""
 
 from __future__ import annotations
 
@@ -18,4 +19,8 @@ def scheme_scores(now: datetime.datetime) -> int:
     schemes = IndicatorScheme.objects.filter(
         status=IndicatorScheme.Status.PUBLISHED, year__in=[today.year, today.year - 1]
     ).select_related("unit")
-    return sum(services.scheme_score(scheme=scheme, today=today) for scheme in schemes)
+    return sum(
+        services.scheme_score(scheme=scheme, today=today)
+        for scheme in schemes
+        if not services.scores_final(scheme, today)
+    )

@@ -54,3 +54,28 @@ def curve_floor_error(config: dict[str, Any], *, higher_is_better: bool) -> str 
     if not higher_is_better and floor < target:
         return "lower"
     return None
+
+
+def curve_steps_error(config: dict[str, Any], *, higher_is_better: bool) -> str | None:
+    """Steps follow their figure: for a measure where more is better the thresholds are
+    reached from below (not `descending`) and a higher threshold never earns fewer
+    points than a lower one; where less is better they are reached from above
+    (`descending`) and a lower threshold never earns fewer points than a higher one.
+    "direction" when the steps run against the figure, "falling" when points fall as the
+    figure improves, None when the steps are sound (or not steps)."""
+    if config.get("kind") != "steps":
+        return None
+    if bool(config.get("descending", False)) == higher_is_better:
+        return "direction"
+    try:
+        pairs = sorted(
+            (Decimal(str(value)), Decimal(str(points))) for value, points in config["thresholds"]
+        )
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return None  # curve_from_config says what is wrong
+    points = [earned for _value, earned in pairs]  # by rising threshold
+    rising = points == sorted(points)
+    falling = points == sorted(points, reverse=True)
+    if (higher_is_better and not rising) or (not higher_is_better and not falling):
+        return "falling"
+    return None

@@ -159,9 +159,20 @@ def indicator_errors(
     except evaluation_rules.CurveError as error:
         errors["curve"] = str(error)
         return errors
-    direction = rules.curve_floor_error(
-        curve, higher_is_better=sources.SOURCES[source].higher_is_better
-    )
+    higher_is_better = sources.SOURCES[source].higher_is_better
+    steps = rules.curve_steps_error(curve, higher_is_better=higher_is_better)
+    if steps == "direction":
+        errors["descending"] = (
+            _("For this figure more is better: leave “Lower values are better” unticked.")
+            if higher_is_better
+            else _("For this figure less is better: tick “Lower values are better”.")
+        )
+    elif steps == "falling":
+        errors["thresholds"] = _(
+            "The points fall as the figure improves: a better threshold must earn at least "
+            "as many points as a worse one."
+        )
+    direction = rules.curve_floor_error(curve, higher_is_better=higher_is_better)
     if direction == "higher":
         errors["floor"] = _(
             "The floor is above the target: for this figure more is better, so the floor must be below the target."
@@ -276,6 +287,7 @@ def run_request(*, actor: User | None, scheme: IndicatorScheme) -> ScoringRun:
         scheme = locked(scheme)
         if not scheme.is_published:
             raise ValidationError(_("Publish the scheme before scoring it."))
+        _refuse_if_final(scheme, timezone.localdate())
         active = scheme.runs.filter(
             status__in=[ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING]
         ).first()
@@ -310,7 +322,9 @@ def scheme_score(
     """Compute and store every applicable unit's indicator scores and totals, with the
     figures (value, basis) that produced them. Hand-judged scores and scores changed
     after an objection are kept. Units are scored in batches; each source reads a fixed
-    number of queries per batch. Returns the number of units scored."""
+    number of queries per batch. Returns the number of units scored. Refused once the
+    scores are final (released, and the objection window over)."""
+    _refuse_if_final(scheme, today)
     period = Period.year(scheme.year)
     indicators = list(
         Indicator.objects.filter(dimension__scheme=scheme).order_by(
@@ -352,26 +366,31 @@ def _score_batch(
             indicator.source, applicable, period, today=today
         )
     now = timezone.now()
+    unit_ids = [unit.pk for unit in units]
     with transaction.atomic():
+        known = set(
+            Assessment.objects.filter(scheme=scheme, unit_id__in=unit_ids).values_list(
+                "unit_id", flat=True
+            )
+        )
+        Assessment.objects.bulk_create(
+            [
+                Assessment(scheme=scheme, unit=unit, computed_at=now)
+                for unit in units
+                if unit.pk not in known
+            ],
+            ignore_conflicts=True,  # another run created it meanwhile
+        )
+        # The batch's assessments locked (in one order, against deadlocks) before their
+        # scores are read: a judgement or an answered objection made meanwhile waits
+        # for this run and then counts in the total, instead of being overwritten by
+        # what this run read before it.
         existing = {
             assessment.unit_id: assessment
-            for assessment in Assessment.objects.filter(
-                scheme=scheme, unit_id__in=[unit.pk for unit in units]
-            )
+            for assessment in Assessment.objects.select_for_update()
+            .filter(scheme=scheme, unit_id__in=unit_ids)
+            .order_by("pk")
         }
-        new = [
-            Assessment(scheme=scheme, unit=unit, computed_at=now)
-            for unit in units
-            if unit.pk not in existing
-        ]
-        Assessment.objects.bulk_create(new)
-        if new:
-            existing |= {
-                assessment.unit_id: assessment
-                for assessment in Assessment.objects.filter(
-                    scheme=scheme, unit_id__in=[a.unit_id for a in new]
-                )
-            }
         scores = {
             (score.assessment_id, score.indicator_id): score
             for score in IndicatorScore.objects.filter(assessment__in=list(existing.values()))
@@ -438,6 +457,12 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _lock_assessment(pk: int) -> None:
+    """Lock an assessment before changing one of its scores, as a scoring run does
+    before reading them: the two wait for each other instead of losing a change."""
+    list(Assessment.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
 def _retotal(assessment: Assessment) -> None:
     pairs = [
         (score.indicator.points, score.earned)
@@ -463,6 +488,7 @@ def score_judge(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why: a judged score needs a written reason.")})
     with transaction.atomic():
+        _lock_assessment(score.assessment_id)
         score = locked(score, related=("indicator", "assessment__unit"))
         if not score.indicator.by_hand:
             raise ValidationError(
@@ -506,7 +532,8 @@ def results_publish(
     *, actor: User, scheme: IndicatorScheme, today: datetime.date
 ) -> IndicatorScheme:
     """Release the scores to the units: each unit's officers see their breakdown, and
-    the objection window (working days) runs from today."""
+    the objection window (working days) runs from today. Refused while any hand-judged
+    score has not been judged (the total would silently leave it out)."""
     with transaction.atomic():
         scheme = locked(scheme)
         if not scheme.is_published:
@@ -515,6 +542,14 @@ def results_publish(
             return scheme
         if not scheme.assessments.exists():
             raise ValidationError(_("Score the scheme before releasing its results."))
+        if unjudged := _unjudged(scheme):
+            raise ValidationError(
+                _(
+                    "Judge every hand-judged score before releasing the results: "
+                    "%(indicators)s still have organisations without a score."
+                )
+                % {"indicators": "、".join(f"“{name}”" for name in unjudged)}
+            )
         scheme.results_published_on = today
         scheme.save(update_fields=["results_published_on"])
         audit_record(
@@ -526,10 +561,46 @@ def results_publish(
     return scheme
 
 
+def _unjudged(scheme: IndicatorScheme) -> list[str]:
+    """The hand-judged indicators some unit still has no score for: a total without
+    them would quietly be scaled up from the rest."""
+    pending = IndicatorScore.objects.filter(
+        assessment__scheme=scheme, indicator__source=HAND, earned__isnull=True
+    ).values("indicator_id")
+    return list(
+        Indicator.objects.filter(pk__in=pending)
+        .order_by("dimension__position", "position", "pk")
+        .values_list("name", flat=True)
+    )
+
+
 def objection_deadline(scheme: IndicatorScheme) -> datetime.date | None:
     if scheme.results_published_on is None:
         return None
     return rules.objection_deadline(scheme.results_published_on, is_workday=workcalendar.is_workday)
+
+
+def scores_final(scheme: IndicatorScheme, today: datetime.date) -> bool:
+    """Released results whose objection window is over are final: no computation
+    changes them any more (an objection lodged in time may still be answered)."""
+    deadline = objection_deadline(scheme)
+    return deadline is not None and today > deadline
+
+
+def _refuse_if_final(scheme: IndicatorScheme, today: datetime.date) -> None:
+    if scores_final(scheme, today):
+        raise ValidationError(
+            _(
+                "The results were released on %(day)s and objections closed on "
+                "%(deadline)s: the scores are final and are not computed again."
+            )
+            % {
+                "day": scheme.results_published_on.isoformat()
+                if scheme.results_published_on
+                else "",
+                "deadline": (objection_deadline(scheme) or today).isoformat(),
+            }
+        )
 
 
 def objection_lodge(
@@ -599,6 +670,7 @@ def objection_answer(
         raise ValidationError({"answer": _("Write an answer.")})
     with transaction.atomic():
         objection = locked(objection, related=("assessment__unit", "indicator"))
+        _lock_assessment(objection.assessment_id)
         if objection.answered:
             return objection
         fields = ["answer", "answered_by", "answered_at"]

@@ -103,6 +103,7 @@ def _scheme_page(
             dimensions=scheme.dimensions.all(), prefix="indicator"
         ),
         "objection_deadline": services.objection_deadline(scheme),
+        "scores_final": services.scores_final(scheme, timezone.localdate()),
         "labels": {key: source.label for key, source in sources.SOURCES.items()},
     }
     if scheme.is_published:
@@ -228,6 +229,8 @@ def run_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.run_request(actor=request.user, scheme=scheme)
     except ValidationError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            return _progress(request, scheme, refused=" ".join(error.messages))
         messages.error(request, " ".join(error.messages))
     if request.htmx:  # type: ignore[attr-defined]
         return _progress(request, scheme)
@@ -242,7 +245,9 @@ def run_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _progress(request, selectors.get_scheme_for(scope_for(request.user), pk))
 
 
-def _progress(request: AuthenticatedRequest, scheme: IndicatorScheme) -> HttpResponse:
+def _progress(
+    request: AuthenticatedRequest, scheme: IndicatorScheme, *, refused: str = ""
+) -> HttpResponse:
     return render(
         request,
         "evaluation/schemes/progress.html",
@@ -250,6 +255,7 @@ def _progress(request: AuthenticatedRequest, scheme: IndicatorScheme) -> HttpRes
             "scheme": scheme,
             "run": selectors.latest_run(scheme),
             "scored_at": selectors.last_scored(scheme),
+            "refused": refused,
         },
     )
 

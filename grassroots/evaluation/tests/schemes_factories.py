@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from grassroots.evaluation.schemes import services
-from grassroots.evaluation.schemes.models import HAND, IndicatorScheme
+from grassroots.evaluation.schemes.models import HAND, IndicatorScheme, IndicatorScore
 
 BRANCH = ["branch"]
 
@@ -68,7 +68,18 @@ def scored(
     scheme = make_scheme(world, year=year)
     services.scheme_score(scheme=scheme, today=datetime.date(2026, 12, 6))
     if release_on is not None:
+        judge_all(world, scheme)
         scheme = services.results_publish(
             actor=world.committee_officer, scheme=scheme, today=release_on
         )
     return scheme
+
+
+def judge_all(world: Any, scheme: IndicatorScheme, earned: Decimal = Decimal(10)) -> None:
+    """The assessor judges every hand-judged score not judged yet."""
+    for score in IndicatorScore.objects.filter(
+        assessment__scheme=scheme, indicator__source=HAND, earned__isnull=True
+    ):
+        services.score_judge(
+            actor=world.committee_officer, score=score, earned=earned, reason="现场查看"
+        )

@@ -55,6 +55,67 @@ def test_a_curve_whose_floor_is_above_its_target_is_refused_on_the_floor(world):
     assert Indicator.objects.filter(name="x").count() == 0
 
 
+@pytest.mark.parametrize(
+    ("source", "curve", "field"),
+    [
+        # more themed days is better: a higher threshold earning fewer points
+        ("orglife.themed_days", {"kind": "steps", "thresholds": [[6, 5], [12, 2]]}, "thresholds"),
+        # more is better, but the steps are reached from above
+        (
+            "orglife.themed_days",
+            {"kind": "steps", "thresholds": [[6, 5]], "descending": True},
+            "descending",
+        ),
+        # fewer overdue deeds is better, but the steps count up
+        ("service.deeds_overdue", {"kind": "steps", "thresholds": [[1, 5], [3, 2]]}, "descending"),
+        # fewer is better: the lower threshold must earn at least as much as the higher
+        (
+            "service.deeds_overdue",
+            {"kind": "steps", "thresholds": [[0, 2], [3, 5]], "descending": True},
+            "thresholds",
+        ),
+    ],
+)
+def test_steps_whose_points_fall_as_the_figure_improves_are_refused(world, source, curve, field):
+    scheme = make_scheme(world, publish=False)
+    with pytest.raises(ValidationError) as refused:
+        services.indicator_save(
+            actor=world.committee_officer,
+            dimension=scheme.dimensions.first(),
+            name="x",
+            points=Decimal(5),
+            applies_to=["branch"],
+            source=source,
+            curve=curve,
+        )
+    assert list(refused.value.message_dict) == [field]
+    assert not Indicator.objects.filter(name="x").exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "curve"),
+    [
+        ("orglife.themed_days", {"kind": "steps", "thresholds": [[12, 5], [6, 2]]}),
+        (
+            "service.deeds_overdue",
+            {"kind": "steps", "thresholds": [[3, 2], [0, 5]], "descending": True},
+        ),
+    ],
+)
+def test_steps_that_rise_as_the_figure_improves_are_kept(world, source, curve):
+    scheme = make_scheme(world, publish=False)
+    indicator = services.indicator_save(
+        actor=world.committee_officer,
+        dimension=scheme.dimensions.first(),
+        name="x",
+        points=Decimal(5),
+        applies_to=["branch"],
+        source=source,
+        curve=curve,
+    )
+    assert indicator.curve == curve
+
+
 def test_an_unreadable_curve_is_refused_on_the_curve(world):
     scheme = make_scheme(world, publish=False)
     with pytest.raises(ValidationError) as refused:
@@ -184,7 +245,7 @@ def test_an_objection_within_five_working_days_is_answered_and_the_change_audite
         new_score=Decimal(30),
     )
     # then the score changed, is kept by the next computation, and its history is audited
-    services.scheme_score(scheme=scheme, today=TODAY)
+    services.scheme_score(scheme=scheme, today=MONDAY + datetime.timedelta(days=7))
     score = IndicatorScore.objects.get(assessment=assessment, indicator=indicator)
     assert score.earned == Decimal(30) and score.overridden
     entry = AuditEntry.objects.get(action="evaluation.score_change")
@@ -226,6 +287,31 @@ def test_a_double_submitted_objection_is_lodged_once(world):
     assert Objection.objects.count() == 1
 
 
+def test_results_are_not_released_while_a_hand_judged_score_is_missing(world):
+    # given a scored scheme whose hand-judged indicator is judged for branch A only
+    scheme = scored(world)
+    score = IndicatorScore.objects.get(assessment__unit=world.branch_a, indicator__name="服务场所")
+    services.score_judge(
+        actor=world.committee_officer, score=score, earned=Decimal(15), reason="有活动室"
+    )
+    # when the assessor releases the results
+    with pytest.raises(ValidationError) as refused:
+        services.results_publish(actor=world.committee_officer, scheme=scheme, today=MONDAY)
+    # then it is refused, naming the indicator, and nothing is released
+    assert "服务场所" in " ".join(refused.value.messages)
+    scheme.refresh_from_db()
+    assert scheme.results_published_on is None
+    # once branch B is judged too, the results go out with every indicator in the total
+    other = IndicatorScore.objects.get(assessment__unit=world.branch_b, indicator__name="服务场所")
+    services.score_judge(
+        actor=world.committee_officer, score=other, earned=Decimal(10), reason="合用会议室"
+    )
+    services.results_publish(actor=world.committee_officer, scheme=scheme, today=MONDAY)
+    scheme.refresh_from_db()
+    assert scheme.results_published_on == MONDAY
+    assert Assessment.objects.get(scheme=scheme, unit=world.branch_b).total == Decimal("30.00")
+
+
 def test_a_scoring_run_records_its_progress(world):
     scheme = make_scheme(world)
     run = services.run_request(actor=world.committee_officer, scheme=scheme)
@@ -253,6 +339,40 @@ def test_the_nightly_job_scores_this_and_last_years_published_schemes(world):
     assert scored_units == 2
     assert Assessment.objects.filter(scheme=published).count() == 2
     assert not Assessment.objects.filter(scheme=draft).exists()
+
+
+def test_scores_are_final_once_the_objection_window_is_over(world):
+    from django.utils import timezone
+
+    from grassroots.evaluation.schemes import jobs
+    from grassroots.service.tests.deeds_factories import backdate, make_deed
+
+    # given last year's scheme, released in January, its objection window long over
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    scheme = scored(world, year=year - 1, release_on=datetime.date(year, 1, 12))
+    overdue = IndicatorScore.objects.get(
+        assessment__unit=world.branch_a, indicator__name="办实事逾期"
+    )
+    assessment = Assessment.objects.get(scheme=scheme, unit=world.branch_a)
+    # and a late record that would change branch A's score
+    backdate(make_deed(world), due_on=datetime.date(year - 1, 12, 1))
+    # when the nightly job runs, then the scheme is not scored again
+    assert jobs.scheme_scores(now) == 0
+    overdue.refresh_from_db()
+    assert overdue.earned == Decimal(20) and overdue.value == Decimal(0)
+    assert Assessment.objects.get(pk=assessment.pk).total == assessment.total
+    # and scoring on demand is refused, saying why
+    with pytest.raises(ValidationError) as refused:
+        services.run_request(actor=world.committee_officer, scheme=scheme)
+    deadline = services.objection_deadline(scheme)
+    assert deadline is not None and deadline.isoformat() in " ".join(refused.value.messages)
+    assert not ScoringRun.objects.filter(scheme=scheme).exists()
+    with pytest.raises(ValidationError):
+        services.scheme_score(scheme=scheme, today=timezone.localdate(now))
+    # they became final when the window closed, not before
+    assert services.scores_final(scheme, timezone.localdate(now))
+    assert not services.scores_final(scheme, datetime.date(year, 1, 16))
 
 
 def test_the_assessor_is_told_of_an_objection_and_the_branch_of_the_answer(

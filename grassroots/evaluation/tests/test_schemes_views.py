@@ -9,6 +9,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
@@ -129,6 +130,22 @@ def test_scoring_on_demand_shows_its_progress(
         .status_code
         == 404
     )
+
+
+def test_final_scores_offer_no_scoring_and_refuse_one(world, client_for):
+    # given results released on a Monday in March: the window closed long ago
+    scheme = scored(world, year=2026, release_on=MONDAY)
+    client = client_for(world.committee_officer)
+    url = reverse("evaluation:scheme_score", args=[scheme.pk])
+    page = client.get(reverse("evaluation:scheme", args=[scheme.pk])).content.decode()
+    assert f'action="{url}"' not in page
+    # a stale page's click is refused, saying why, and starts nothing
+    refused = client.post(url, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and 'role="alert"' in refused.content.decode()
+    response = client.post(url)
+    said = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert response.status_code == 302 and "2026-03-09" in said  # when objections closed
+    assert not scheme.runs.exists()
 
 
 def test_the_ordered_results_and_export_are_for_the_committee_only(world, client_for):
@@ -252,7 +269,8 @@ def test_the_assessor_judges_by_hand_with_a_reason_and_evidence(world, client_fo
         url, {"earned": "10", "reason": "有", "evidence": fake}
     )
     assert refused.status_code == 200 and 'id="id_evidence_error"' in refused.content.decode()
-    assert IndicatorScore.objects.get(assessment=assessment, indicator=indicator).earned is None
+    # judged before the release (10 points), and the refused change saved nothing
+    assert IndicatorScore.objects.get(assessment=assessment, indicator=indicator).earned == 10
     saved = client_for(world.committee_officer).post(
         url, {"earned": "18", "reason": "有活动室", "evidence": _png()}
     )
@@ -321,6 +339,10 @@ def test_a_draft_indicator_is_edited_and_removed_by_the_assessor_only(world, cli
         "curve_kind": "steps",
         "thresholds": "4:10，10：20",
     }
+    # points that fall as more themed days are held: refused on the thresholds
+    falling = client.post(url, data | {"thresholds": "4:20, 10:10"})
+    assert falling.status_code == 200
+    assert 'id="id_thresholds_error"' in falling.content.decode()
     assert client.post(url, data).status_code == 302
     indicator.refresh_from_db()
     assert indicator.curve["thresholds"] == [["4", "10"], ["10", "20"]]
