@@ -36,7 +36,6 @@ import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -55,7 +54,7 @@ from django.utils import timezone  # noqa: E402
 
 from grassroots.accounts.models import User  # noqa: E402
 from grassroots.core.periods import Period  # noqa: E402
-from grassroots.demo.evaluation_schemes import BRANCH, INDICATORS  # noqa: E402
+from grassroots.demo.evaluation_schemes import INDICATORS, scheme_define  # noqa: E402
 from grassroots.evaluation import sources  # noqa: E402
 from grassroots.evaluation.schemes import services  # noqa: E402
 from grassroots.evaluation.schemes.models import IndicatorScheme, IndicatorScore  # noqa: E402
@@ -104,23 +103,7 @@ def scheme_of(root: OrgUnit, year: int) -> IndicatorScheme:
         return scheme
     actor = User.objects.filter(is_superuser=False).first()
     assert actor is not None
-    scheme = services.scheme_create(actor=actor, unit=root, year=year, title=f"{year} bench")
-    dimensions = {}
-    for dimension, name, points, source, curve in INDICATORS:
-        if dimension not in dimensions:
-            dimensions[dimension] = services.dimension_add(
-                actor=actor, scheme=scheme, name=dimension
-            )
-        services.indicator_save(
-            actor=actor,
-            dimension=dimensions[dimension],
-            name=name,
-            points=Decimal(points),
-            applies_to=BRANCH,
-            source=source,
-            curve=curve,
-        )
-    return services.scheme_publish(actor=actor, scheme=scheme)
+    return scheme_define(actor=actor, unit=root, year=year, title=f"{year} bench")
 
 
 def results_page(root: OrgUnit, scheme: IndicatorScheme, requests: int, query: str) -> None:

@@ -105,6 +105,28 @@ def _officer_of(unit: OrgUnit) -> User | None:
     return assignment.user if assignment else None
 
 
+def scheme_define(*, actor: User, unit: OrgUnit, year: int, title: str) -> IndicatorScheme:
+    """The demo's scheme (`INDICATORS`) for `unit` and `year`, published: the demo and
+    `bench/evaluation.py` score the same scheme."""
+    scheme = services.scheme_create(actor=actor, unit=unit, year=year, title=title)
+    dimensions = {}
+    for dimension, name, points, source, curve in INDICATORS:
+        if dimension not in dimensions:
+            dimensions[dimension] = services.dimension_add(
+                actor=actor, scheme=scheme, name=dimension
+            )
+        services.indicator_save(
+            actor=actor,
+            dimension=dimensions[dimension],
+            name=name,
+            points=Decimal(points),
+            applies_to=BRANCH,
+            source=source,
+            curve=curve,
+        )
+    return services.scheme_publish(actor=actor, scheme=scheme)
+
+
 def build_schemes(*, today: datetime.date, seed: int) -> None:
     committee = (
         OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMITTEE, parent__isnull=True)
@@ -114,28 +136,12 @@ def build_schemes(*, today: datetime.date, seed: int) -> None:
     assessor = User.objects.filter(employee_number="10034").first()
     if committee is None or assessor is None:
         return
-    last_year = services.scheme_create(
+    last_year = scheme_define(
         actor=assessor,
         unit=committee,
         year=today.year - 1,
         title=f"{today.year - 1}年度基层党组织党建绩效考核",
     )
-    dimensions = {}
-    for dimension, name, points, source, curve in INDICATORS:
-        if dimension not in dimensions:
-            dimensions[dimension] = services.dimension_add(
-                actor=assessor, scheme=last_year, name=dimension
-            )
-        services.indicator_save(
-            actor=assessor,
-            dimension=dimensions[dimension],
-            name=name,
-            points=Decimal(points),
-            applies_to=BRANCH,
-            source=source,
-            curve=curve,
-        )
-    services.scheme_publish(actor=assessor, scheme=last_year)
     services.scheme_score(scheme=last_year, today=today)
     officer = User.objects.filter(employee_number="30151").first()
     branch_assignment = (

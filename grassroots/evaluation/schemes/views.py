@@ -26,7 +26,12 @@ from grassroots.core.downloads import xlsx_response
 from grassroots.core.periods import Period
 from grassroots.evaluation import sources
 from grassroots.evaluation.schemes import forms, policy, selectors, services
-from grassroots.evaluation.schemes.models import Indicator, IndicatorScheme
+from grassroots.evaluation.schemes.models import (
+    Assessment,
+    Indicator,
+    IndicatorScheme,
+    IndicatorScore,
+)
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -367,17 +372,36 @@ def score_detail(request: AuthenticatedRequest, pk: int, indicator_pk: int) -> H
     scope = scope_for(request.user)
     assessment = selectors.get_assessment_for(scope, pk)
     score = selectors.get_score_for(scope, assessment, indicator_pk)
-    indicator = score.indicator
+    source = sources.SOURCES.get(score.indicator.source)
     records = None
-    source = sources.SOURCES.get(indicator.source)
     if source is not None:
         records = sources.records_of(
-            indicator.source,
+            score.indicator.source,
             assessment.unit,
             Period.year(assessment.scheme.year),
             today=timezone.localdate(),
         )
-    assessor = policy.can_manage(scope, assessment.scheme)
+    return _score_page(
+        request,
+        assessment,
+        score,
+        source=source,
+        records=records,
+        assessor=policy.can_manage(scope, assessment.scheme),
+        judge_form=forms.JudgeForm(initial={"earned": score.earned, "reason": score.reason}),
+    )
+
+
+def _score_page(
+    request: AuthenticatedRequest,
+    assessment: Assessment,
+    score: IndicatorScore,
+    *,
+    source: sources.Source | None,
+    records: Any,
+    assessor: bool,
+    judge_form: forms.JudgeForm,
+) -> HttpResponse:
     return render(
         request,
         "evaluation/schemes/score.html",
@@ -386,14 +410,14 @@ def score_detail(request: AuthenticatedRequest, pk: int, indicator_pk: int) -> H
             "scheme": assessment.scheme,
             "unit": assessment.unit,
             "score": score,
-            "indicator": indicator,
+            "indicator": score.indicator,
             "source": source,
             "records": records,
             "basis": [
                 (sources.BASIS_LABELS.get(name, name), count) for name, count in score.basis.items()
             ],
             "assessor": assessor,
-            "judge_form": forms.JudgeForm(initial={"earned": score.earned, "reason": score.reason}),
+            "judge_form": judge_form,
         },
     )
 
@@ -428,20 +452,8 @@ def score_judge(request: AuthenticatedRequest, pk: int, indicator_pk: int) -> Ht
             messages.success(request, _("The score is saved."))
             return HttpResponseRedirect(reverse("evaluation:assessment", args=[assessment.pk]))
     score.refresh_from_db()
-    return render(
-        request,
-        "evaluation/schemes/score.html",
-        {
-            "assessment": assessment,
-            "scheme": assessment.scheme,
-            "unit": assessment.unit,
-            "score": score,
-            "indicator": score.indicator,
-            "source": None,
-            "records": None,
-            "assessor": True,
-            "judge_form": form,
-        },
+    return _score_page(
+        request, assessment, score, source=None, records=None, assessor=True, judge_form=form
     )
 
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.accounts.tests.clients import client_as, person
 from grassroots.core.models import AuditEntry
 from grassroots.evaluation.appraisal import services
 from grassroots.evaluation.appraisal.models import (
@@ -31,21 +32,6 @@ from grassroots.evaluation.tests.appraisal_factories import (
 from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
-BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
-
-
-def person(world, who):
-    if who is None:
-        return None
-    value = getattr(world, who)
-    return getattr(value, "user", value)
-
-
-def client_as(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user, backend=BACKEND)
-    return client
 
 
 def url(name, *args):

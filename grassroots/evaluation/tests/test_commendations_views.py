@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.accounts.tests.clients import client_as, person
 from grassroots.evaluation.commendations import services
 from grassroots.evaluation.commendations.models import CommendationRound, Nomination
 from grassroots.evaluation.tests.commendations_factories import in_notice, nominate, open_round
@@ -21,19 +22,6 @@ from grassroots.orgs.services import orgpost_assign
 from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
-BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
-
-
-def person(world, who):
-    value = getattr(world, who)
-    return getattr(value, "user", value)
-
-
-def client_as(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user, backend=BACKEND)
-    return client
 
 
 def round_url(commendation_round):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.accounts.tests.clients import client_as, person
 from grassroots.core import parameters
 from grassroots.core.models import AuditEntry, RuleParameter
 from grassroots.evaluation.sixhaves.models import SixHavesPlace
@@ -20,21 +21,6 @@ from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
-BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
-
-
-def person(world, who):
-    if who is None:
-        return None
-    value = getattr(world, who)
-    return getattr(value, "user", value)
-
-
-def client_as(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user, backend=BACKEND)
-    return client
 
 
 def branch_url(unit, **query):

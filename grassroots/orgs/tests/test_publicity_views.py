@@ -7,25 +7,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from grassroots.accounts.tests.clients import client_as, person
 from grassroots.orgs.publicity import services
 from grassroots.orgs.publicity.models import NoticeObjection
 from grassroots.orgs.tests.publicity_factories import make_notice
 
 pytestmark = pytest.mark.django_db
-BACKEND = "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
 SIGNED_IN = ["employee", "member_a", "officer_a", "officer_b", "committee_officer", "admin"]
-
-
-def person(world, who):
-    value = getattr(world, who)
-    return getattr(value, "user", value)
-
-
-def client_as(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user, backend=BACKEND)
-    return client
 
 
 def notice_url(notice):
