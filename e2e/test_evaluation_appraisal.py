@@ -56,7 +56,7 @@ def test_the_officer_is_refused_one_excellent_too_many(new_page, server):
     # Nothing was saved: the appraisal page still shows no proposed grade.
     officer.get_by_role("link", name="取消").click()
     assert "建议等次" in officer.locator("table.appraisal-table thead").inner_text()
-    proposed = officer.locator("table.appraisal-table tbody tr td:nth-child(5)")
+    proposed = officer.locator("table.appraisal-table tbody tr td:nth-child(6)")
     assert all(text.strip() == "—" for text in proposed.all_inner_texts())
 
 
@@ -88,3 +88,42 @@ def test_the_member_writes_their_self_assessment_by_keyboard(new_page, server):
     member.wait_for_url(re.compile(r"/evaluation/appraisal/\d+/$"))
     assert member.locator(".appraisal-result").is_visible()
     _no_violations(member, "last year's result (member)")
+
+
+def test_the_officer_reads_the_employees_opinions_and_asks_them_by_keyboard(new_page, server):
+    officer = new_page("branch officer")
+    officer.goto("/evaluation/appraisal/")
+    row = officer.locator("tr", has_text="一车间党支部").filter(has_text="已决定")
+    row.get_by_role("link", name=str(_year() - 1)).click()
+    officer.wait_for_url(re.compile(r"/evaluation/appraisal/\d+/$"))
+    # Last year the employees were asked before the proposal: a result beside each member.
+    assert "应答职工" in officer.locator("#opinions-state").inner_text()
+    opinions = officer.locator("table.appraisal-table tbody tr td:nth-child(4)")
+    assert any(re.search(r"\d\.\d\d / 3", text) for text in opinions.all_inner_texts())
+    _no_violations(officer, "last year's appraisal with the employees' opinions")
+
+    # The committee officer opens this year's appraisal of another branch and asks its
+    # employees, by keyboard alone, on a phone.
+    committee = new_page("committee officer", width=390, height=844)
+    committee.goto("/evaluation/appraisal/new/")
+    committee.locator("#id_branch").select_option(label="三车间党支部")
+    committee.get_by_role("button", name="开启评议").click()
+    committee.wait_for_url(re.compile(r"/evaluation/appraisal/\d+/$"))
+    committee.locator("#ask-opinions").focus()
+    committee.keyboard.press("Enter")
+    committee.wait_for_url(re.compile(r"/opinions/$"))
+    _no_violations(committee, "asking the employees (phone)")
+    committee.locator("#id_items").focus()
+    committee.keyboard.press("Control+A")
+    committee.keyboard.press("Delete")
+    committee.locator("#ask-opinions").focus()
+    committee.keyboard.press("Enter")
+    committee.locator(".error-summary").wait_for()  # no questions: refused
+    _no_violations(committee, "asking refused")
+    committee.locator("#id_items").focus()
+    committee.keyboard.type("服务群众")
+    committee.locator("#ask-opinions").focus()
+    committee.keyboard.press("Enter")
+    committee.wait_for_url(re.compile(r"/evaluation/appraisal/\d+/$"))
+    assert "征求中" in committee.locator("#opinions-state").inner_text()
+    _no_violations(committee, "appraisal being asked")

@@ -1,8 +1,9 @@
 """Demo democratic appraisal: last year's decided in every branch at a quorate 民主评议
 meeting (held through orglife's services when the demo's history has none), and this
 year's under way in the first workshop branch (一车间, officer 30151): self-assessments
-partly written, some suggestions made, the committee's proposal still to come, and
-member 30106 yet to write theirs.
+partly written, some suggestions made, the employees' opinions being asked (last
+year's were asked and closed before the proposal, so their results stand beside each
+member), the committee's proposal still to come, and member 30106 yet to write theirs.
 
 Written through the appraisal's services, as the people concerned would write it."""
 
@@ -15,15 +16,21 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from grassroots.accounts.models import Role, RoleAssignment, User
+from grassroots.core import workcalendar
 from grassroots.evaluation.appraisal import services
+from grassroots.evaluation.appraisal.forms import DEFAULT_QUESTIONS
 from grassroots.evaluation.appraisal.models import Appraisal, AppraisalParticipant
 from grassroots.evaluation.appraisal.rules import GradeEntry
+from grassroots.evaluation.campaigns import selectors as campaign_selectors
+from grassroots.evaluation.campaigns import services as campaign_services
+from grassroots.evaluation.campaigns.models import Campaign, Elector
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife import selectors as orglife
 from grassroots.orglife.services import attendance_record, meeting_hold, meeting_plan
 from grassroots.orgs.models import OrgUnit
 
 CURRENT_BRANCH = "一车间党支部"
+DEMO_EMPLOYEE = "40008"
 WAITING_MEMBER = "30106"  # writes their own self-assessment in the browser journey
 SELF_ASSESSMENTS = [
     "本年度认真学习党的理论，按时参加组织生活，在岗位上带头完成生产任务，"
@@ -115,6 +122,55 @@ def _people(appraisal: Appraisal) -> list[AppraisalParticipant]:
     )
 
 
+def _workday(day: datetime.date, step: int = 1) -> datetime.date:
+    while not workcalendar.is_workday(day):
+        day += datetime.timedelta(days=step)
+    return day
+
+
+def _ask_employees(
+    appraisal: Appraisal,
+    officer: User,
+    rng: random.Random,
+    *,
+    opens_on: datetime.date,
+    share: float,
+    close: bool,
+) -> None:
+    """The branch asks the employees of its departments for their opinion of each full
+    member; `share` of them answer (never the demo employee, who may try it), and a
+    past campaign is closed so its results stand beside the members."""
+    closes_on = _workday(opens_on + datetime.timedelta(days=7))
+    appraisal = services.opinions_ask(
+        actor=officer,
+        appraisal=appraisal,
+        request=services.OpinionsRequest(
+            opens_on=opens_on,
+            closes_on=closes_on,
+            scale=Campaign.Scale.SATISFACTION,
+            items=[str(question) for question in DEFAULT_QUESTIONS],
+        ),
+        today=opens_on,
+    )
+    campaign = appraisal.campaign
+    assert campaign is not None
+    subjects, items = campaign_selectors.questionnaire(campaign)
+    for elector in Elector.objects.filter(campaign=campaign).select_related("user"):
+        if elector.user.employee_number == DEMO_EMPLOYEE or rng.random() > share:
+            continue
+        campaign_services.ballot_cast(
+            user=elector.user,
+            campaign=campaign,
+            answers={(s.pk, i.pk): rng.choice([3, 3, 3, 2, 3, 1]) for s in subjects for i in items},
+            remarks={},
+            today=opens_on,
+        )
+    if close:
+        campaign_services.campaign_close(
+            actor=None, campaign=campaign, today=closes_on + datetime.timedelta(days=1)
+        )
+
+
 def build_appraisal(*, today: datetime.date, seed: int) -> None:
     rng = random.Random(seed + 1101)
     last_year = today.year - 1
@@ -134,6 +190,16 @@ def build_appraisal(*, today: datetime.date, seed: int) -> None:
         # the day after the meeting.
         meeting_id, meeting_day = _quorate_meeting(branch, last_year, officer, rng)
         proposed_on = meeting_day - datetime.timedelta(days=7)
+        if branch.name == CURRENT_BRANCH:
+            # Last year this branch asked its employees before proposing the grades.
+            _ask_employees(
+                appraisal,
+                officer,
+                rng,
+                opens_on=_workday(proposed_on - datetime.timedelta(days=21)),
+                share=0.8,
+                close=True,
+            )
         decided_on = meeting_day + datetime.timedelta(days=1)
         entries = {}
         excellent = len(graded) // 5  # well inside the third
@@ -179,3 +245,11 @@ def build_appraisal(*, today: datetime.date, seed: int) -> None:
             people = _people(current)
             _self_assess(people, rng, share=0.5, skip=WAITING_MEMBER)
             _suggest(people, rng, share=0.4, skip=WAITING_MEMBER)
+            _ask_employees(
+                current,
+                officer,
+                rng,
+                opens_on=_workday(today - datetime.timedelta(days=3), -1),
+                share=0.4,
+                close=False,
+            )

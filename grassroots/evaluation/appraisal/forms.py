@@ -12,9 +12,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.core import workcalendar
 from grassroots.core.forms import DateInput, StyledForm
 from grassroots.evaluation.appraisal.models import AppraisalParticipant
 from grassroots.evaluation.appraisal.rules import GradeEntry
+from grassroots.evaluation.campaigns.models import Campaign
 
 GRADE_CHOICES = [("", _("— choose —")), *AppraisalParticipant.Grade.choices]
 MEASURE_CHOICES = [("", _("— only for unqualified —")), *AppraisalParticipant.Measure.choices]
@@ -126,3 +128,57 @@ class GradesForm(StyledForm):
             )
             for person in self.graded
         ]
+
+
+def _next_workday(day: datetime.date, *, after: int = 0) -> datetime.date:
+    """The first working day on or after `day`, then `after` working days on."""
+    while not workcalendar.is_workday(day):
+        day += datetime.timedelta(days=1)
+    for _step in range(after):
+        day += datetime.timedelta(days=1)
+        while not workcalendar.is_workday(day):
+            day += datetime.timedelta(days=1)
+    return day
+
+
+DEFAULT_QUESTIONS = (
+    _("Sets an example in their work and keeps to the Party's principles"),
+    _("Serves the people around them and helps with their difficulties"),
+    _("Is honest and fair, and keeps to discipline"),
+)
+
+
+class OpinionsForm(StyledForm):
+    """Ask the employees for their opinion of each full member: the questions, the
+    answers, and the working days it is open."""
+
+    scale = forms.ChoiceField(
+        label=_("Answers"),
+        choices=Campaign.Scale.choices,
+        initial=Campaign.Scale.SATISFACTION,
+        widget=forms.RadioSelect,
+    )
+    items = forms.CharField(
+        label=_("Questions (one a line)"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Each member is asked about with these questions, at most 30 of them."),
+    )
+    opens_on = forms.DateField(label=_("Opens on (a working day)"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes on (a working day)"), widget=DateInput())
+
+    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+        opens = _next_workday(today)
+        kwargs.setdefault(
+            "initial",
+            {
+                "items": "\n".join(str(q) for q in DEFAULT_QUESTIONS),
+                "opens_on": opens,
+                "closes_on": _next_workday(opens, after=5),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_items(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["items"].splitlines()]
+        return [line for line in lines if line]

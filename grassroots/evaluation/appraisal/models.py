@@ -52,10 +52,16 @@ class Appraisal(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    # The employees' opinions may come from an evaluation campaign (evaluation's
-    # campaigns part). Kept as a plain id until that part's table is wired in.
-    campaign_id = models.PositiveIntegerField(
-        _("employees' opinion campaign"), null=True, blank=True
+    # The employees' opinions, when the branch asks for them: a campaign the branch
+    # organises (campaigns part) evaluating its full members, answered by the employees
+    # of the departments it covers. Linked, never copied: the results are read from it.
+    campaign = models.OneToOneField(
+        "evaluation.Campaign",
+        verbose_name=_("employees' opinions"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The 民主评议 assembly that decided, as orglife recorded it (never a second record).
     meeting = models.ForeignKey(

@@ -19,12 +19,16 @@ from grassroots.evaluation.appraisal.models import (
     AppraisalParticipant,
     MutualSuggestion,
 )
+from grassroots.evaluation.campaigns import selectors as campaign_selectors
+from grassroots.evaluation.campaigns.models import Campaign
+from grassroots.evaluation.campaigns.selectors import SubjectResult
 from grassroots.evaluation.rules import GRADES
 from grassroots.orglife import selectors as orglife
 from grassroots.service import selectors as service
 
 if TYPE_CHECKING:
     from grassroots.orglife.selectors import AppraisalMeeting, MemberAttendance
+    from grassroots.orgs.models import Member
     from grassroots.service.selectors import PersonServiceRecord
 
 
@@ -94,6 +98,19 @@ def participants(appraisal: Appraisal) -> list[AppraisalParticipant]:
         .select_related("member__user")
         .order_by("-is_graded", "member__user__employee_number")
     )
+
+
+def graded_members_in_branch(appraisal: Appraisal) -> list[Member]:
+    """The graded members still in the appraisal's branch (one who has moved since it
+    opened is no longer for its employees to judge), with their user and branch."""
+    return [
+        p.member
+        for p in AppraisalParticipant.objects.filter(
+            appraisal=appraisal, is_graded=True, member__branch_id=appraisal.branch_id
+        )
+        .select_related("member__user", "member__branch")
+        .order_by("member__user__employee_number")
+    ]
 
 
 def get_participant_for(scope: Scope, appraisal: Appraisal, pk: int) -> AppraisalParticipant:
@@ -195,3 +212,35 @@ def decided_meeting(appraisal: Appraisal) -> AppraisalMeeting | None:
     if appraisal.meeting_id is None:
         return None
     return next((m for m in appraisal_meetings(appraisal) if m.pk == appraisal.meeting_id), None)
+
+
+@dataclass(frozen=True)
+class Opinions:
+    """The employees' opinions of an appraisal's members, read from its campaign: how
+    many of those asked have answered, and once it has closed the result per member."""
+
+    campaign: Campaign
+    asked: int
+    answered: int
+    by_member: dict[int, SubjectResult]
+
+    @property
+    def closed(self) -> bool:
+        return self.campaign.status == Campaign.Status.CLOSED
+
+
+def opinions(appraisal: Appraisal) -> Opinions | None:
+    """None when the branch has not asked the employees. Three queries, or six once the
+    campaign has closed, however many members and ballots."""
+    if appraisal.campaign_id is None:
+        return None
+    campaign = campaign_selectors.campaign_for(appraisal.campaign_id)
+    if campaign is None:
+        return None
+    roll = campaign_selectors.roll_counts(campaign)
+    return Opinions(
+        campaign=campaign,
+        asked=sum(row.people for row in roll),
+        answered=sum(row.voted for row in roll),
+        by_member=campaign_selectors.member_results(campaign),
+    )

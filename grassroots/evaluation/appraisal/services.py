@@ -6,7 +6,9 @@ moves, and audited; a refused write saves nothing."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +24,9 @@ from grassroots.evaluation.appraisal.models import (
     AppraisalParticipant,
     MutualSuggestion,
 )
+from grassroots.evaluation.campaigns import rules as campaign_rules
+from grassroots.evaluation.campaigns import services as campaign_services
+from grassroots.evaluation.campaigns.models import Campaign
 from grassroots.evaluation.rules import GRADES
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
@@ -40,7 +45,6 @@ def appraisal_open(
     actor: Any,
     branch: OrgUnit,
     year: int,
-    campaign_id: int | None = None,
     today: datetime.date | None = None,
 ) -> Appraisal:
     """Open the year's appraisal of a branch (this year's or last year's). Its
@@ -58,9 +62,7 @@ def appraisal_open(
         raise ValidationError({"branch": _("This branch has no full members to appraise.")})
     try:
         with transaction.atomic():
-            appraisal = Appraisal.objects.create(
-                branch=branch, year=year, campaign_id=campaign_id, opened_by=actor
-            )
+            appraisal = Appraisal.objects.create(branch=branch, year=year, opened_by=actor)
     except IntegrityError as error:  # two officers at the same instant
         raise ValidationError(
             {"year": _("This branch's appraisal for that year is already open.")}
@@ -290,6 +292,63 @@ def appraisal_decide(
             "meeting": meeting.pk,
             "grades": {str(p.member_id): p.grade for p in graded},
         },
+        org_path=appraisal.branch.path,
+    )
+    return appraisal
+
+
+@dataclass(frozen=True)
+class OpinionsRequest:
+    """What a branch officer enters to ask the employees' opinions of the members."""
+
+    opens_on: datetime.date
+    closes_on: datetime.date
+    scale: str
+    items: Sequence[str]
+
+
+@transaction.atomic
+def opinions_ask(
+    *, actor: Any, appraisal: Appraisal, request: OpinionsRequest, today: datetime.date
+) -> Appraisal:
+    """Ask the employees of the departments the branch covers for their opinion of each
+    full member (the optional third voice of the appraisal), through a campaign the
+    branch organises: the members are its subjects, only the employees' group is
+    weighted (the members have their own say in the mutual suggestions, so they are not
+    asked twice), and the roll is frozen now. The campaign keeps its own secrecy,
+    reminders, paper ballots and closing; the appraisal links it and reads its results.
+    Refused, creating nothing, when the appraisal is decided, already asks, or nobody
+    works in the departments the branch covers."""
+    appraisal = _open_appraisal(appraisal)
+    if appraisal.campaign_id is not None:
+        raise ValidationError(_("The employees are already being asked for their opinions."))
+    graded = selectors.graded_members_in_branch(appraisal)
+    draft = campaign_services.Draft(
+        title=_("Democratic appraisal %(year)s: the employees' opinions of %(branch)s")
+        % {"year": appraisal.year, "branch": appraisal.branch.name},
+        subject_kind=Campaign.SubjectKind.MEMBERS,
+        scale=request.scale,
+        opens_on=request.opens_on,
+        closes_on=request.closes_on,
+        period_first=datetime.date(appraisal.year, 1, 1),
+        period_last=datetime.date(appraisal.year, 12, 31),
+        items=list(request.items),
+        weights={
+            group: Decimal(group == campaign_rules.EMPLOYEES) for group in campaign_rules.GROUPS
+        },
+    )
+    campaign = campaign_services.campaign_create(
+        actor=actor, organiser=appraisal.branch, draft=draft, members=graded
+    )
+    campaign_services.campaign_open(actor=actor, campaign=campaign, today=today)
+    campaign.refresh_from_db()  # opened through a locked copy
+    appraisal.campaign = campaign
+    appraisal.save(update_fields=["campaign"])
+    audit_record(
+        actor=actor,
+        action="appraisal.opinions_ask",
+        target=appraisal,
+        after={"campaign": campaign.pk},
         org_path=appraisal.branch.path,
     )
     return appraisal

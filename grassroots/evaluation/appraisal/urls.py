@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("appraisal/<int:pk>/suggestions/", views.suggestions, name="appraisal_suggestions"),
     path("appraisal/<int:pk>/propose/", views.propose, name="appraisal_propose"),
     path("appraisal/<int:pk>/decide/", views.decide, name="appraisal_decide"),
+    path("appraisal/<int:pk>/opinions/", views.opinions, name="appraisal_opinions"),
     path("appraisal/<int:pk>/people/<int:person_pk>/", views.person, name="appraisal_person"),
 ]

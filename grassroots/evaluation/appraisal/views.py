@@ -24,6 +24,7 @@ from grassroots.evaluation.appraisal import policy, selectors, services
 from grassroots.evaluation.appraisal.forms import (
     GradesForm,
     OpenForm,
+    OpinionsForm,
     SelfAssessmentForm,
     SuggestionsForm,
 )
@@ -81,10 +82,23 @@ def appraisal_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "evaluation/appraisal/new.html", {"form": form})
 
 
-def _rows(appraisal: Appraisal, people: list[AppraisalParticipant]) -> list[dict[str, Any]]:
+def _rows(
+    appraisal: Appraisal,
+    people: list[AppraisalParticipant],
+    opinions: selectors.Opinions | None,
+) -> list[dict[str, Any]]:
     counts = selectors.suggestion_counts(appraisal)
     evidence = selectors.evidence(appraisal, people)
-    return [{"person": p, "counts": counts.get(p.pk), "evidence": evidence[p.pk]} for p in people]
+    by_member = opinions.by_member if opinions is not None else {}
+    return [
+        {
+            "person": p,
+            "counts": counts.get(p.pk),
+            "evidence": evidence[p.pk],
+            "opinion": by_member.get(p.member_id),
+        }
+        for p in people
+    ]
 
 
 @login_required
@@ -97,9 +111,11 @@ def appraisal_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"appraisal": appraisal, "mine": mine}
     if policy.can_manage(scope, appraisal):
         people = selectors.participants(appraisal)
+        opinions = selectors.opinions(appraisal)
         context.update(
             officer=True,
-            rows=_rows(appraisal, people),
+            opinions=opinions,
+            rows=_rows(appraisal, people, opinions),
             graded=sum(p.is_graded for p in people),
             meeting=selectors.decided_meeting(appraisal),
         )
@@ -235,7 +251,8 @@ def _grades_page(request: AuthenticatedRequest, pk: int, *, deciding: bool) -> H
                 else _("The branch committee's proposed grades are saved."),
             )
             return HttpResponseRedirect(reverse("evaluation:appraisal", args=[appraisal.pk]))
-    rows = {row["person"].pk: row for row in _rows(appraisal, graded)}
+    opinions = selectors.opinions(appraisal)
+    rows = {row["person"].pk: row for row in _rows(appraisal, graded, opinions)}
     return render(
         request,
         "evaluation/appraisal/grades.html",
@@ -245,6 +262,7 @@ def _grades_page(request: AuthenticatedRequest, pk: int, *, deciding: bool) -> H
             "rows": [(rows[p.pk], fields) for p, fields in form.rows()],
             "deciding": deciding,
             "meetings": meetings,
+            "opinions": opinions,
             "allowed": len(graded) // 3,
             "graded": len(graded),
         },
@@ -264,6 +282,52 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def opinions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The branch asks the employees of its departments for their opinion of each full
+    member: a campaign, opened at once, that the appraisal links."""
+    appraisal = _managed(request, pk)
+    if not appraisal.is_open or appraisal.campaign_id is not None:
+        raise Http404
+    today = timezone.localdate()
+    form = OpinionsForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opinions_ask(
+                actor=request.user,
+                appraisal=appraisal,
+                request=services.OpinionsRequest(
+                    opens_on=form.cleaned_data["opens_on"],
+                    closes_on=form.cleaned_data["closes_on"],
+                    scale=form.cleaned_data["scale"],
+                    items=form.cleaned_data["items"],
+                ),
+                today=today,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The employees are asked: each finds the questions on their evaluation "
+                    "page, and the results are shown here once it closes."
+                ),
+            )
+            return HttpResponseRedirect(reverse("evaluation:appraisal", args=[appraisal.pk]))
+    return render(
+        request,
+        "evaluation/appraisal/opinions.html",
+        {
+            "appraisal": appraisal,
+            "form": form,
+            "members": len(selectors.graded_members_in_branch(appraisal)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 @require_GET
 def person(request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpResponse:
     """One member's part with the year's records: officers of the branch, or the member."""
@@ -273,6 +337,9 @@ def person(request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpRespon
     officer = policy.can_manage(scope, appraisal)
     evidence = selectors.evidence(appraisal, [participant])[participant.pk]
     counts = selectors.suggestion_counts(appraisal).get(participant.pk) if officer else None
+    # The employees' opinions of a graded member: for the branch's officers and for the
+    # member themself, as the campaign shows a named member their own result.
+    opinions = selectors.opinions(appraisal) if participant.is_graded else None
     return render(
         request,
         "evaluation/appraisal/person.html",
@@ -282,5 +349,7 @@ def person(request: AuthenticatedRequest, pk: int, person_pk: int) -> HttpRespon
             "evidence": evidence,
             "counts": counts,
             "officer": officer,
+            "opinions": opinions,
+            "opinion": opinions.by_member.get(participant.member_id) if opinions else None,
         },
     )

@@ -1,5 +1,7 @@
 """Who may do what in multi-party campaigns. Campaigns are run by the committee
-officers of the organiser (for their subtree); ballots belong to the people on the
+officers of the organiser (for their subtree) — or, for a campaign a branch organised
+(the employees' opinions of its democratic appraisal), by that branch's officers and
+those above it; ballots belong to the people on the
 roll; results are for each subject (a branch's officers, the named member) and the
 officers above it; the tally of receipt codes is for everyone signed in. Out of scope
 = 404, as for a missing campaign."""
@@ -32,14 +34,31 @@ def organisers(scope: Scope) -> QuerySet[Any]:
 
 
 def can_manage(scope: Scope, campaign: Campaign) -> bool:
-    return scope.is_admin or scope.oversees_as_committee(campaign.organiser.path)
+    organiser = campaign.organiser
+    if organiser.kind == UnitKind.BRANCH:
+        return scope.is_admin or scope.oversees(organiser.path)
+    return scope.is_admin or scope.oversees_as_committee(organiser.path)
+
+
+def managed(scope: Scope) -> Q:
+    """`can_manage` as a filter on campaigns."""
+    if scope.is_admin:
+        return Q()
+    return within_any(scope.committee_paths, field="organiser__path") | (
+        Q(organiser__kind=UnitKind.BRANCH)
+        & within_any(scope.officer_paths, field="organiser__path")
+    )
 
 
 def can_see_subject(scope: Scope, user: Any, subject: CampaignSubject) -> bool:
     """The subject's own and those above it: for a branch, its officers and the officers
     above (who include the organiser's); for a named member, the member and the officers
-    above their branch (not their fellow officers of the branch)."""
+    above their branch (not their fellow officers of the branch) — unless their own
+    branch organised the campaign, as the employees' opinions of its democratic
+    appraisal, which its committee weighs when it proposes the grades."""
     if scope.is_admin:
+        return True
+    if subject.campaign.organiser.kind == UnitKind.BRANCH and can_manage(scope, subject.campaign):
         return True
     if subject.member_id is None:
         return scope.oversees(subject.unit.path)
@@ -60,7 +79,10 @@ def seen_subjects(scope: Scope, user: Any) -> Q:
     below = Q(pk__in=[])
     for root in scope.officer_paths:
         below |= Q(unit__path__startswith=root) & ~Q(unit__path=root)
-    return condition | (Q(member__isnull=False) & below)
+    organised = Q(campaign__organiser__kind=UnitKind.BRANCH) & within_any(
+        scope.officer_paths, field="campaign__organiser__path"
+    )
+    return condition | (Q(member__isnull=False) & below) | organised
 
 
 def can_plan(scope: Scope, user: Any, subject: CampaignSubject) -> bool:

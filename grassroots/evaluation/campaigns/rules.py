@@ -49,10 +49,13 @@ def roll(
     member_stages: Mapping[int, str],
     *,
     leave_out: Iterable[int] = (),
+    asked: Iterable[str] = GROUPS,
 ) -> dict[int, str]:
     """user id → group: the members of the covered branches by their stage, every other
     employee of the covered departments as an employee; each person once. Those in
-    `leave_out` (the named members being evaluated) are not on the roll."""
+    `leave_out` (the named members being evaluated) are not on the roll, nor is anyone
+    whose group is not `asked` (a group weighted 0: an answer that counts for nothing
+    is not asked for)."""
     excluded = set(leave_out)
     people: dict[int, str] = {}
     for user_id in employee_ids:
@@ -63,7 +66,12 @@ def roll(
             people[user_id] = group
         else:
             people.setdefault(user_id, EMPLOYEES)
-    return {user_id: group for user_id, group in people.items() if user_id not in excluded}
+    wanted = set(asked)
+    return {
+        user_id: group
+        for user_id, group in people.items()
+        if user_id not in excluded and group in wanted
+    }
 
 
 def empty_groups(counts: Mapping[str, int], weights: Mapping[str, Decimal]) -> list[str]:

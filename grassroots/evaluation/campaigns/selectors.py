@@ -17,7 +17,6 @@ from grassroots.appeals.selectors import AppealLine, appeals_of_units_in_period
 from grassroots.appeals.similarity import tokenize
 from grassroots.core import parameters
 from grassroots.core.periods import Period
-from grassroots.core.tree import within_any
 from grassroots.evaluation import rules as evaluation_rules
 from grassroots.evaluation.campaigns import policy, rule_parameters, rules
 from grassroots.evaluation.campaigns.models import (
@@ -39,11 +38,9 @@ def managed_campaigns(scope: Scope) -> QuerySet[Campaign]:
         roll=Count("electors", distinct=True),
         voted=Count("electors", filter=Q(electors__voted_on__isnull=False), distinct=True),
     )
-    if scope.is_admin:
-        return campaigns
-    if not scope.committee_paths:
+    if not scope.is_admin and not scope.officer_paths:
         return campaigns.none()
-    return campaigns.filter(within_any(scope.committee_paths, field="organiser__path"))
+    return campaigns.filter(policy.managed(scope))
 
 
 def campaign_for(pk: int) -> Campaign | None:
@@ -288,6 +285,18 @@ def results(campaign: Campaign, subjects: Iterable[CampaignSubject]) -> list[Sub
             )
         )
     return out
+
+
+def member_results(campaign: Campaign) -> dict[int, SubjectResult]:
+    """member id → result for a campaign evaluating named members, once it has closed
+    (nothing before: results are read only after close). Five queries."""
+    if campaign.status != Campaign.Status.CLOSED:
+        return {}
+    subjects = [s for s in campaign.subjects.all() if s.member_id is not None]
+    return {
+        result.subject.member_id: result  # type: ignore[misc]
+        for result in results(campaign, subjects)
+    }
 
 
 # --- Low-score cause analysis -------------------------------------------------------------

@@ -224,13 +224,15 @@ def weights_of(campaign: Campaign) -> dict[str, Decimal]:
 
 
 def compute_roll(campaign: Campaign) -> dict[int, str]:
-    """user id → group, from the records as they are now (see `rules.roll`)."""
+    """user id → group, from the records as they are now (see `rules.roll`); the groups
+    weighted 0 are left out, as the campaign's form says."""
     subjects = list(campaign.subjects.all())
     branch_ids = {subject.unit_id for subject in subjects}
     employees = active_user_ids_in_departments(covered_department_paths(branch_ids))
     stages = active_member_stages(branch_ids)
     named = [subject.member.user_id for subject in subjects if subject.member_id and subject.member]
-    return rules.roll(employees, stages, leave_out=named)
+    asked = [group for group, weight in weights_of(campaign).items() if weight > 0]
+    return rules.roll(employees, stages, leave_out=named, asked=asked)
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ from grassroots.service.selectors import deeds_of_unit
 @require_GET
 def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    managed = list(selectors.managed_campaigns(scope)[:100]) if policy.can_create(scope) else []
+    managed = list(selectors.managed_campaigns(scope)[:100])
     return render(
         request,
         "evaluation/campaigns/list.html",
