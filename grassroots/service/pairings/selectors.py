@@ -93,7 +93,7 @@ def pairing_rows(
                 days=days,
                 overdue=live and rules.visit_overdue(days, limit=limit_days),
                 reason_visible=policy.can_see_reason(scope, pairing),
-                visits=pairing.visit_count,  # type: ignore[attr-defined]
+                visits=pairing.visit_count,
             )
         )
     return result
