@@ -588,7 +588,7 @@ def _commitments_within(
 
 
 def _commitment_list(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
-    return Records(url=_url("service:commitments", year=period.first.year))
+    return Records(url=_url("service:commitments", year=period.first.year, unit=unit.pk))
 
 
 def _deeds_delivered(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
@@ -607,12 +607,21 @@ def _deeds_within(root: OrgUnit, period: Period, today: datetime.date) -> dict[s
     return service.deed_counts_within(root, period, today=today)
 
 
+# Deeds count in the year they are due in (service.selectors), as the list filters them.
 def _undelivered_deeds(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
-    return Records(url=_url("service:deeds", unit=unit.pk, status="done", flagged="poor"))
+    return Records(
+        url=_url(
+            "service:deeds", unit=unit.pk, status="done", flagged="poor", year=period.first.year
+        )
+    )
 
 
 def _overdue_deeds(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
-    return Records(url=_url("service:deeds", unit=unit.pk, status="open", flagged="overdue"))
+    return Records(
+        url=_url(
+            "service:deeds", unit=unit.pk, status="open", flagged="overdue", year=period.first.year
+        )
+    )
 
 
 def _pairings_unvisited(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
@@ -624,9 +633,13 @@ def _pairings_unvisited(unit: OrgUnit, period: Period, today: datetime.date) -> 
 
 
 def _unvisited(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
-    """The pairing list has no filter by organisation: the pairings are listed here."""
-    rows = service.unvisited_pairings(unit, period, today=today)
+    """The pairings the figure counts, as of the period's end, are listed here; the
+    link opens the pairing list on the unit's pairings without a visit for as many
+    days, as they stand today (the same pairings for a period still running)."""
+    days = service.visit_days()
+    rows = service.unvisited_pairings(unit, period, days=days, today=today)
     return Records(
+        url=_url("service:pairings", unit=unit.pk, unvisited=days),
         rows=tuple(
             RecordRow(
                 row.member_name,

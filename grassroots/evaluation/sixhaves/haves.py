@@ -178,7 +178,10 @@ def _backbone(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have
     }
     links = [
         Link(_("The branch's service posts"), _url("service:posts", unit=figures.unit.pk)),
-        Link(_("Commitments of the year"), _url("service:commitments", year=year)),
+        Link(
+            _("Commitments of the year"),
+            _url("service:commitments", year=year, unit=figures.unit.pk),
+        ),
     ]
     return _have("backbone", judgement, facts, threshold, links)
 
@@ -311,7 +314,7 @@ def _results(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have:
         ),
         Link(
             _("The branch's practical deeds"),
-            _url("service:deeds", unit=figures.unit.pk, status=""),
+            _url("service:deeds", unit=figures.unit.pk, status="", year=year),
         ),
     ]
     return _have("results", judgement, facts, threshold, links)

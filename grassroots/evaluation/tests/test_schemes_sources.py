@@ -4,10 +4,13 @@ batched variant gives the same figures as measuring unit by unit."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.accounts.tests.clients import client_as
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.appeals import services as appeals
 from grassroots.appeals.tests.factories import raise_appeal
@@ -133,3 +136,85 @@ def test_a_batched_source_gives_what_unit_by_unit_gives(world, records, key):
     # and the two agree, value and basis, both ways
     for unit in units:
         assert batched[unit.pk] == single[unit.pk], (unit.name, batched[unit.pk], single[unit.pk])
+
+
+def _link(key, world, today):
+    """The records link of branch A's figure this year: its path and its parameters."""
+    url = sources.records_of(key, world.branch_a, Period.year(today.year), today=today).url
+    parts = urlsplit(url)
+    return parts.path, dict(parse_qsl(parts.query, keep_blank_values=True))
+
+
+@pytest.mark.parametrize(
+    ("key", "name", "fixed"),
+    [
+        ("service.commitment_ratings", "service:commitments", {}),
+        ("service.commitments_approved", "service:commitments", {}),
+        ("service.deeds_delivered", "service:deeds", {"status": "done", "flagged": "poor"}),
+        ("service.deeds_overdue", "service:deeds", {"status": "open", "flagged": "overdue"}),
+    ],
+)
+def test_the_service_records_links_carry_the_unit_and_the_year(world, key, name, fixed):
+    today = timezone.localdate()
+    path, query = _link(key, world, today)
+    assert path == reverse(name)
+    assert query == fixed | {"unit": str(world.branch_a.pk), "year": str(today.year)}
+
+
+def test_the_pairings_link_carries_the_unit_and_the_days_of_the_rule(world):
+    today = timezone.localdate()
+    path, query = _link("service.pairings_unvisited", world, today)
+    assert path == reverse("service:pairings")
+    assert query == {"unit": str(world.branch_a.pk), "unvisited": "90"}
+
+
+def test_the_commitments_link_lists_the_branchs_commitments_of_the_year(world, records):
+    # given commitments published this year in branch A and branch B (see `records`)
+    today = records
+    path, query = _link("service.commitments_approved", world, today)
+    # when the committee officer over both follows branch A's link
+    response = client_as(world.committee_officer).get(path, query)
+    # then branch A's commitment, the one its figure counts, is all that is listed
+    figure = sources.figure_of(
+        "service.commitments_approved", world.branch_a, Period.year(today.year), today=today
+    )
+    listed = [c for c in response.context["overseen"] if c.status == "published"]
+    assert [c.unit_id for c in listed] == [world.branch_a.pk]
+    assert len(listed) == figure.value
+
+
+def test_the_overdue_deeds_link_lists_the_deeds_the_figure_counts(world, records):
+    # given an overdue deed of branch A this year (see `records`) and one of branch B
+    today = records
+    make_deed(world, actor=world.officer_b, unit=world.branch_b, owner=world.officer_b)
+    backdate(
+        make_deed(world, actor=world.officer_b, unit=world.branch_b, owner=world.officer_b),
+        due_on=today - datetime.timedelta(days=1),
+    )
+    path, query = _link("service.deeds_overdue", world, today)
+    # when the committee officer follows branch A's link
+    response = client_as(world.committee_officer).get(path, query)
+    # then the list holds as many deeds as the figure counts, all of branch A
+    figure = sources.figure_of(
+        "service.deeds_overdue", world.branch_a, Period.year(today.year), today=today
+    )
+    rows = response.context["rows"]
+    assert figure.value == 1 and len(rows) == 1
+    assert {deed.unit_id for deed in rows} == {world.branch_a.pk}
+
+
+def test_the_unvisited_pairings_link_lists_the_rows_it_shows(world, records):
+    # given branch A's pairing nobody visits and branch B's visited lately (see `records`)
+    today = records
+    period = Period.year(today.year)
+    got = sources.records_of("service.pairings_unvisited", world.branch_a, period, today=today)
+    path, query = _link("service.pairings_unvisited", world, today)
+    # when the committee officer over both follows the link
+    response = client_as(world.committee_officer).get(path, query)
+    # then the list holds the pairings the breakdown lists, and the figure counts
+    figure = sources.figure_of("service.pairings_unvisited", world.branch_a, period, today=today)
+    listed = [
+        reverse("service:pairing", args=[row.pairing.pk]) for row in response.context["overseen"]
+    ]
+    assert listed == [row.url for row in got.rows]
+    assert len(listed) == figure.value == 1

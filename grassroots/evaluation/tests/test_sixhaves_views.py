@@ -89,7 +89,10 @@ def test_the_branch_page_shows_facts_thresholds_and_links_to_the_records(world):
     # and the links lead to the records, filtered to the branch and the year
     assert f"{reverse('orglife:unit', args=[world.branch_a.pk])}?year={year}" in html
     assert f"{reverse('appeals:rates')}?unit={world.branch_a.pk}&amp;period={year}" in html
-    assert f"{reverse('service:deeds')}?unit={world.branch_a.pk}&amp;status=" in html
+    assert (
+        f"{reverse('service:deeds')}?unit={world.branch_a.pk}&amp;status=&amp;year={year}" in html
+    )
+    assert f"{reverse('service:commitments')}?year={year}&amp;unit={world.branch_a.pk}" in html
     assert f"{reverse('service:posts')}?unit={world.branch_a.pk}" in html
     assert "1" in haves["carriers"].threshold and "4" in haves["carriers"].threshold
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.satisfaction import Satisfaction
+from grassroots.core.tree import within
 from grassroots.service.commitments import policy
 from grassroots.service.models import Commitment, CommitmentProgress, CommitmentRating
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
 
 
 def _with_counts(rows: QuerySet[Commitment]) -> QuerySet[Commitment]:
@@ -63,11 +67,15 @@ def review_queue(scope: Scope) -> QuerySet[Commitment]:
     )
 
 
-def overseen(scope: Scope, *, year: int) -> QuerySet[Commitment]:
-    """The year's commitments of the branches this person oversees, with rating counts."""
-    return _with_counts(
-        policy.reviewable(scope).filter(year=year).select_related("member", "unit", "department")
-    ).order_by("unit__path", "member__name", "pk")
+def overseen(scope: Scope, *, year: int, unit: OrgUnit | None = None) -> QuerySet[Commitment]:
+    """The year's commitments of the branches this person oversees, with rating counts;
+    with `unit` (one they oversee: see unit_filter), those of it and the branches below."""
+    rows = policy.reviewable(scope).filter(year=year)
+    if unit is not None:
+        rows = rows.filter(within(unit.path, field="unit__path"))
+    return _with_counts(rows.select_related("member", "unit", "department")).order_by(
+        "unit__path", "member__name", "pk"
+    )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
 from grassroots.core.request_values import positive_int
-from grassroots.service import wording
+from grassroots.service import unit_filter, wording
 from grassroots.service.commitments import policy, rules, selectors, services
 from grassroots.service.commitments.forms import (
     AssessForm,
@@ -40,20 +40,32 @@ def commitment_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     today = timezone.localdate()
     year = _year(request, today.year)
+    years = list(range(today.year + (1 if today.month >= 11 else 0), today.year - 4, -1))
+    if year not in years:  # an older year linked from a score: show it as chosen
+        years.append(year)
     is_member = policy.may_commit(request.user)
     officer = scope.is_admin or scope.is_officer
+    # The officers' table can be narrowed to one organisation they oversee (and those
+    # below it); any other value is ignored (unit_filter).
+    unit = unit_filter.unit_to_filter(scope, request.GET.get("unit")) if officer else None
+    units = unit_filter.unit_choices(scope) if officer else []
     return render(
         request,
         "service/commitments/list.html",
         {
             "year": year,
-            "years": list(range(today.year + (1 if today.month >= 11 else 0), today.year - 4, -1)),
+            "years": years,
             "is_member": is_member,
             "mine": list(selectors.my_commitments(request.user)[:50]) if is_member else [],
             "published": list(selectors.published_for(request.user, year=year)[:200]),
             "queue": list(selectors.review_queue(scope)[:100]) if officer else [],
-            "overseen": list(selectors.overseen(scope, year=year)[:300]) if officer else [],
+            "overseen": list(selectors.overseen(scope, year=year, unit=unit)[:300])
+            if officer
+            else [],
             "officer": officer,
+            "unit": unit,
+            "units": units,
+            "unit_listed": unit is None or any(pk == unit.pk for pk, _n in units),
             "draftable": rules.draftable_years(today),
         },
     )

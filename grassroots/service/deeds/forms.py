@@ -161,3 +161,4 @@ class FilterForm(forms.Form):
     status = forms.CharField(required=False)
     service = forms.CharField(required=False)
     flagged = forms.CharField(required=False)
+    year = forms.CharField(required=False)  # read with core.request_values.positive_int

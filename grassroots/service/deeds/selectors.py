@@ -104,6 +104,7 @@ class ListFilters:
     status: str = Deed.Status.OPEN  # "" for every status
     service: str = ""
     flagged: str = ""  # "", OVERDUE or POORLY_RATED: officers only
+    year: int | None = None  # due in this year; None for every year
 
 
 def public_deeds(
@@ -117,6 +118,12 @@ def public_deeds(
         deeds = deeds.filter(unit_id__in=unit_ids_within_any([filters.unit.path]))
     if filters.service in ServiceDomain.values:
         deeds = with_services(deeds, filters.service)
+    if filters.year is not None:
+        # The year a deed is due in: the period a deed counts in for evaluation too.
+        deeds = deeds.filter(
+            due_on__gte=datetime.date(filters.year, 1, 1),
+            due_on__lte=datetime.date(filters.year, 12, 31),
+        )
     if filters.flagged:
         if officer_paths is not None:
             deeds = deeds.filter(unit_id__in=unit_ids_within_any(officer_paths))

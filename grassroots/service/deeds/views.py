@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,8 @@ from grassroots.accounts.scope import Scope, scope_for
 from grassroots.appeals.selectors import appeals_handled_within
 from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
-from grassroots.core.request_values import object_id
+from grassroots.core.periods import EARLIEST_YEAR, LATEST_YEAR
+from grassroots.core.request_values import object_id, positive_int
 from grassroots.orgs.selectors import active_units, no_units
 from grassroots.service import wording
 from grassroots.service.deeds import policy, selectors, services
@@ -37,6 +39,7 @@ from grassroots.service.models import Deed, DeedMilestone, ServiceDomain
 
 PER_PAGE = 20
 LIST_CAP = 1000
+YEARS_BACK = 5
 
 
 def _list_filters(request: HttpRequest, scope: Scope) -> selectors.ListFilters:
@@ -57,9 +60,26 @@ def _list_filters(request: HttpRequest, scope: Scope) -> selectors.ListFilters:
         scope
     ):
         flagged = ""
+    year = positive_int(data.get("year"))
+    if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        year = None  # a typing error, not a year: every year is listed
     return selectors.ListFilters(
-        unit=unit, status=status, service=data.get("service") or "", flagged=flagged
+        unit=unit,
+        status=status,
+        service=data.get("service") or "",
+        flagged=flagged,
+        year=year,
     )
+
+
+def _years(today: datetime.date, chosen: int | None) -> list[int]:
+    """The years the filter offers: next year back to YEARS_BACK ago, and the chosen
+    one when it is older (a link from an old score)."""
+    years = list(range(today.year + 1, today.year - YEARS_BACK - 1, -1))
+    if chosen is not None and chosen not in years:
+        years.append(chosen)
+        years.sort(reverse=True)
+    return years
 
 
 @require_GET
@@ -86,6 +106,7 @@ def deed_list(request: HttpRequest) -> HttpResponse:
             "units": units,
             "unit_listed": filters.unit is None or any(pk == filters.unit.pk for pk, _n in units),
             "statuses": Deed.Status.choices,
+            "years": _years(today, filters.year),
             "services": ServiceDomain.choices,
             "can_create": policy.can_create(scope),
             "can_see_flags": policy.can_see_flags(scope),

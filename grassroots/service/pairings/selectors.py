@@ -13,6 +13,7 @@ from django.http import Http404
 from grassroots.accounts.scope import Scope
 from grassroots.accounts.selectors import all_users, user_by_employee_number
 from grassroots.core import parameters
+from grassroots.core.tree import within
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus
 from grassroots.service.models import Pairing, Visit
 from grassroots.service.pairings import policy, rules
@@ -57,16 +58,27 @@ class Row:
 
 
 def pairing_rows(
-    scope: Scope, *, today: datetime.date, live: bool = True, limit: int = 300
+    scope: Scope,
+    *,
+    today: datetime.date,
+    live: bool = True,
+    limit: int = 300,
+    unit: OrgUnit | None = None,
+    unvisited_for: int | None = None,
 ) -> list[Row]:
     """The pairings this person may see, the longest without a visit first, with the
-    days since the last visit and a flag past the limit (one query)."""
-    rows: QuerySet[Pairing] = (
-        policy.visible_pairings(scope)
-        .filter(ended_on__isnull=live)
-        .select_related("unit", "member", "employee")
-        .annotate(visit_count=Count("visits"))
-    )
+    days since the last visit and a flag past the limit (one query). `unit` (one the
+    person oversees: see unit_filter) keeps those of it and the branches below it;
+    `unvisited_for` keeps the live ones without a visit for at least that many days
+    (the days `rules.days_without_visit` counts)."""
+    rows: QuerySet[Pairing] = policy.visible_pairings(scope).filter(ended_on__isnull=live)
+    if unit is not None:
+        rows = rows.filter(within(unit.path, field="unit__path"))
+    if live and unvisited_for is not None:
+        rows = rows.alias(reference=Coalesce("last_visit_on", "started_on")).filter(
+            reference__lte=today - datetime.timedelta(days=unvisited_for)
+        )
+    rows = rows.select_related("unit", "member", "employee").annotate(visit_count=Count("visits"))
     order = (Coalesce("last_visit_on", "started_on"), "pk") if live else ("-ended_on", "-pk")
     rows = rows.order_by(*order)
     limit_days = visit_days()
@@ -81,7 +93,7 @@ def pairing_rows(
                 days=days,
                 overdue=live and rules.visit_overdue(days, limit=limit_days),
                 reason_visible=policy.can_see_reason(scope, pairing),
-                visits=pairing.visit_count,  # type: ignore[attr-defined]
+                visits=pairing.visit_count,
             )
         )
     return result

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
+from grassroots.core.request_values import positive_int
+from grassroots.service import unit_filter
 from grassroots.service.deeds.selectors import eligible_owners
 from grassroots.service.pairings import policy, rules, selectors, services
 from grassroots.service.pairings.forms import (
@@ -29,6 +31,9 @@ from grassroots.service.pairings.forms import (
     VisitForm,
 )
 
+# The longest an "unvisited for N days" filter may ask for (ten years).
+UNVISITED_MAX_DAYS = 3660
+
 
 @login_required
 @require_GET
@@ -37,17 +42,31 @@ def pairing_list(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.may_open_list(scope, request.user):
         raise Http404
     today = timezone.localdate()
-    live = selectors.pairing_rows(scope, today=today)
+    officer = scope.is_admin or scope.is_officer
+    # Filters: an organisation the person oversees (anything else is ignored, see
+    # unit_filter) and "without a visit for at least N days" (not a number: ignored).
+    unit = unit_filter.unit_to_filter(scope, request.GET.get("unit")) if officer else None
+    unvisited = positive_int(request.GET.get("unvisited"), maximum=UNVISITED_MAX_DAYS)
+    live = selectors.pairing_rows(scope, today=today, unit=unit, unvisited_for=unvisited)
+    units = unit_filter.unit_choices(scope) if officer else []
     return render(
         request,
         "service/pairings/list.html",
         {
             "mine": [row for row in live if row.pairing.member_id == request.user.pk],
             "overseen": [row for row in live if row.pairing.member_id != request.user.pk],
-            "ended": selectors.pairing_rows(scope, today=today, live=False, limit=50),
-            "officer": scope.is_admin or scope.is_officer,
+            "ended": []
+            if unvisited is not None  # an ended pairing has no visit to wait for
+            else selectors.pairing_rows(scope, today=today, live=False, limit=50, unit=unit),
+            "officer": officer,
             "can_pair": policy.branches_to_pair_in(scope).exists(),
             "visit_days": selectors.visit_days(),
+            "unit": unit,
+            "units": units,
+            "unit_listed": unit is None or any(pk == unit.pk for pk, _n in units),
+            "unvisited": unvisited,
+            "unvisited_max": UNVISITED_MAX_DAYS,
+            "filtered": unit is not None or unvisited is not None,
         },
     )
 
