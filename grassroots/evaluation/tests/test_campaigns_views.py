@@ -435,3 +435,27 @@ def test_a_named_member_reads_their_own_result_only(world, client):
     _login(client, world.committee_officer)
     closing_again = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "close"})
     assert closing_again.status_code == 400
+
+
+def test_a_vote_keeps_its_queries(world, client, django_assert_num_queries):
+    """Casting a ballot through the page reads and writes a fixed set of rows, whatever
+    the number of questions: the session and the person, their row of the roll with the
+    campaign, the subjects, the questions; the campaign again under its share lock, the
+    roll's claim, the ballot, its answers in one insert (each write in a savepoint
+    here, inside the test's transaction); the header's unread count, roles and
+    membership; the session's refreshed time. One query more here fails the test."""
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    voter = crowd.full[0]
+    _login(client, voter)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
+    # when
+    with django_assert_num_queries(17) as captured:
+        done = client.post(url, data)
+    # then
+    assert done.status_code == 200
+    assert 'id="receipt-code"' in done.content.decode()
+    assert Ballot.objects.filter(campaign=made).count() == 1
+    assert len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]) == 13
