@@ -142,6 +142,7 @@ class VoteForm(forms.Form):
         scores = rules.SATISFACTION_CHOICES if scale == rules.SATISFACTION else rules.FIVE_CHOICES
         # Made once for the whole form (up to 200 subjects x 30 questions), not per field.
         choices = [(str(value), str(label)) for value, label in scores]
+        self.choices = choices  # the voting page draws the radio buttons from these
         required = {"required": gettext("Choose an answer.")}
         self.sections = []
         for subject in subjects:
