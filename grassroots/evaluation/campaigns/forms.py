@@ -139,7 +139,11 @@ class VoteForm(forms.Form):
         self, *args: Any, subjects: list[Any], items: list[CampaignItem], scale: str, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        choices = rules.SATISFACTION_CHOICES if scale == rules.SATISFACTION else rules.FIVE_CHOICES
+        scores = rules.SATISFACTION_CHOICES if scale == rules.SATISFACTION else rules.FIVE_CHOICES
+        # Made once for the whole form (up to 200 subjects x 30 questions), not per field.
+        choices = [(str(value), str(label)) for value, label in scores]
+        self.choices = choices  # the voting page draws the radio buttons from these
+        required = {"required": gettext("Choose an answer.")}
         self.sections = []
         for subject in subjects:
             questions = []
@@ -147,10 +151,10 @@ class VoteForm(forms.Form):
                 name = f"s{subject.pk}_i{item.pk}"
                 self.fields[name] = forms.TypedChoiceField(
                     label=item.text,
-                    choices=[(str(value), label) for value, label in choices],
+                    choices=choices,
                     coerce=int,
                     widget=forms.RadioSelect,
-                    error_messages={"required": gettext("Choose an answer.")},
+                    error_messages=required,
                 )
                 questions.append(self[name])
             comment = f"c{subject.pk}"

@@ -61,6 +61,19 @@ def elector_of(user: Any, campaign: Campaign) -> Elector | None:
     return Elector.objects.filter(user=user, campaign=campaign).first()
 
 
+def my_place_on_roll(user: Any, pk: int) -> Elector | None:
+    """The person's row of the roll of campaign `pk` with the campaign read alongside (one
+    query for the voting page), or None when the campaign does not exist, is still a
+    draft or has no such person on its roll: all three are "not found" to the voter."""
+    return (
+        Elector.objects.select_related("campaign")
+        .filter(user=user, campaign_id=pk)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .order_by()  # one row at most (one per person): no join for the roll's ordering
+        .first()
+    )
+
+
 def subjects_for(scope: Scope, user: Any) -> QuerySet[CampaignSubject]:
     """Subjects of closed campaigns whose results the person may read."""
     subjects = CampaignSubject.objects.filter(

@@ -217,13 +217,10 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _elector(request: AuthenticatedRequest, pk: int) -> tuple[Campaign, Any]:
-    campaign = selectors.campaign_for(pk)
-    if campaign is None or campaign.status == Campaign.Status.DRAFT:
-        raise Http404
-    elector = selectors.elector_of(request.user, campaign)
+    elector = selectors.my_place_on_roll(request.user, pk)
     if elector is None:
         raise Http404
-    return campaign, elector
+    return elector.campaign, elector
 
 
 @login_required
@@ -233,8 +230,6 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     receipt is shown in the answer to the vote itself and kept nowhere with the person."""
     campaign, elector = _elector(request, pk)
     today = timezone.localdate()
-    subjects, items = selectors.questionnaire(campaign)
-    form = VoteForm(request.POST or None, subjects=subjects, items=items, scale=campaign.scale)
     refusal = services.voting_error(campaign, today)
     if refusal is None and elector.voted_on is not None:
         refusal = (
@@ -242,9 +237,13 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if elector.on_paper
             else _("You have already voted in this campaign: a ballot is final.")
         )
+    form = None
+    if refusal is None:  # a refusal is shown without the questions
+        subjects, items = selectors.questionnaire(campaign)
+        form = VoteForm(request.POST or None, subjects=subjects, items=items, scale=campaign.scale)
     status = 200
     if request.method == "POST":
-        if refusal is not None:
+        if refusal is not None or form is None:
             status = 409
         elif form.is_valid():
             answers, remarks = form.answers()

@@ -435,3 +435,67 @@ def test_a_named_member_reads_their_own_result_only(world, client):
     _login(client, world.committee_officer)
     closing_again = client.post(reverse("evaluation:campaign", args=[made.pk]), {"action": "close"})
     assert closing_again.status_code == 400
+
+
+def test_a_vote_keeps_its_queries(world, client, django_assert_num_queries):
+    """Casting a ballot through the page reads and writes a fixed set of rows, whatever
+    the number of questions: the session and the person, their row of the roll with the
+    campaign, the subjects, the questions; the campaign again under its share lock, the
+    roll's claim, the ballot, its answers in one insert (each write in a savepoint
+    here, inside the test's transaction); the header's unread count, roles and
+    membership; the session's refreshed time. One query more here fails the test."""
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    voter = crowd.full[0]
+    _login(client, voter)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
+    # when
+    with django_assert_num_queries(17) as captured:
+        done = client.post(url, data)
+    # then
+    assert done.status_code == 200
+    assert 'id="receipt-code"' in done.content.decode()
+    assert Ballot.objects.filter(campaign=made).count() == 1
+    assert len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]) == 13
+
+
+def _fieldsets(html: str) -> list[str]:
+    import re
+
+    return [" ".join(part.split()) for part in re.findall(r"<fieldset.*?</fieldset>", html, re.S)]
+
+
+@pytest.mark.parametrize("scale", ["five", "satisfaction"])
+def test_the_voting_page_draws_each_question_as_the_shared_field_template_does(
+    world, client, scale
+):
+    """The voting page draws its radio groups itself (for speed): each must be the
+    markup of templates/forms/field.html — fieldset and legend, the error tied by
+    aria-describedby, aria-invalid and the answer kept when the ballot comes back
+    incomplete."""
+    from grassroots.evaluation.campaigns.forms import VoteForm
+
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world, scale=scale)
+    _login(client, crowd.full[0])
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    subjects, items = list(made.subjects.all()), list(made.items.all())
+    first = f"s{subjects[0].pk}_i{items[0].pk}"
+    partial = {first: "2", f"c{subjects[0].pk}": "<b>食堂</b>"}
+    for data, status in ((None, 200), (partial, 400)):
+        # when
+        page = client.post(url, data) if data else client.get(url)
+        # then
+        assert page.status_code == status
+        form = VoteForm(data, subjects=subjects, items=items, scale=scale)
+        expected = [form[f"s{s.pk}_i{i.pk}"].as_field_group() for s in subjects for i in items]
+        drawn = [part for part in _fieldsets(page.content.decode()) if 'type="radio"' in part]
+        assert drawn == _fieldsets("".join(expected))
+        assert len(drawn) == len(subjects) * len(items)
+    assert 'aria-invalid="true"' in drawn[1]
+    assert f'name="{first}" value="2" id="id_{first}_' in drawn[0]
+    assert drawn[0].count(" checked>") == 1
+    assert "checked" not in drawn[1]
