@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from grassroots.appeals.models import Appeal, AppealEvent, Attachment
-from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload
+from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload, neutral_name
 from grassroots.core import parameters
 
 FILES_FIELD = "attachments"  # where a form shows what was wrong with the files
@@ -47,10 +47,18 @@ def files_check(files: Iterable[Any]) -> list[CheckedFile]:
 def attachments_add(
     appeal: Appeal, event: AppealEvent | None, files: Sequence[CheckedFile], at: datetime.datetime
 ) -> None:
-    """The checked files, kept with the appeal and the step they came with."""
+    """The checked files, kept with the appeal and the step they came with.
+
+    An anonymous appeal's files lose the names they came with ("孙淑珍-40008.png"
+    becomes "附件1.png"), whoever sends them, so that no page, download or log shows
+    the sender's own name for a file; on disk every file is already named by a random
+    id (uploads.check_upload)."""
     limit = parameters.value("appeals.max_attachments")
     if len(files) > limit:
         raise ValidationError({"files": _("Attach at most %(count)s files.") % {"count": limit}})
+    if appeal.is_anonymous:
+        first = Attachment.objects.filter(appeal=appeal).count() + 1
+        files = [neutral_name(checked, first + i) for i, checked in enumerate(files)]
     for checked in files:
         Attachment.objects.create(
             appeal=appeal,
