@@ -64,20 +64,27 @@ def check_upload(upload: Any, *, max_bytes: int) -> CheckedFile:
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise UploadError(_("“%(name)s” is too large.") % {"name": upload.name})
+    return clean_content(data, name=upload.name)
+
+
+def clean_content(data: bytes, *, name: str) -> CheckedFile:
+    """Identify a file by its content and clean it (an upload, or a file kept before
+    the cleaning was as thorough), or raise UploadError."""
     kind = next((found for magic, found in KINDS.items() if data.startswith(magic)), None)
     if kind is None:
         raise UploadError(
             _("“%(name)s” is not a photo (JPEG, PNG) or a PDF. Only those can be attached.")
-            % {"name": upload.name}
+            % {"name": name}
         )
     content_type, extension = kind
     if content_type.startswith("image/"):
-        data = _reencode(data, "JPEG" if extension == "jpg" else "PNG", upload.name)
+        data = _reencode(data, "JPEG" if extension == "jpg" else "PNG", name)
     else:
-        data = _pdf_without_metadata(data, upload.name)
-    name = _safe_name(upload.name, extension)
+        data = _pdf_without_metadata(data, name)
     content = ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}")
-    return CheckedFile(name=name, content_type=content_type, content=content, size=len(data))
+    return CheckedFile(
+        name=_safe_name(name, extension), content_type=content_type, content=content, size=len(data)
+    )
 
 
 def _reencode(data: bytes, fmt: str, name: str) -> bytes:

@@ -154,6 +154,7 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
                 % {"number": appeal.number, "title": appeal.title},
                 shown_at,
                 "new",
+                not_before=clock_at if anonymous else None,
             )
             tell_submitter(
                 appeal,
@@ -236,7 +237,8 @@ def appeal_supplement(
     next_status("supplement", appeal)
     if not text.strip():
         raise ValidationError({"text": _("Write what you want to add.")})
-    at = sender_moment(appeal, moment(at))
+    sent_at = moment(at)
+    at = sender_moment(appeal, sent_at)
     event = event_add(
         appeal,
         AppealEvent.Kind.SUPPLEMENTED,
@@ -251,6 +253,7 @@ def appeal_supplement(
         _("More information on appeal %(number)s") % {"number": appeal.number},
         at,
         f"supplement:{event.pk}",
+        not_before=rules.anonymous_clock_start(sent_at) if appeal.is_anonymous else None,
     )
     return event
 

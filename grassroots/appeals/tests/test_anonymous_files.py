@@ -263,3 +263,55 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (20, 20), "blue").save(out, format="PNG")
     return out.getvalue()
+
+
+def _kept_before(appeal: Appeal, name: str, data: bytes, content_type: str) -> Attachment:
+    """A file as uploads were kept before: its own name, its metadata."""
+    from django.core.files.base import ContentFile
+
+    return Attachment.objects.create(
+        appeal=appeal,
+        file=ContentFile(data, name=f"old-{len(data)}.bin"),
+        name=name,
+        content_type=content_type,
+        size=len(data),
+    )
+
+
+def test_files_kept_before_are_cleaned_by_the_command(world, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    # given an anonymous appeal whose files were kept as they came, and a named one's
+    anonymous = raise_appeal(world, submitter=None, anonymous=True)
+    named = raise_appeal(world)
+    pdf = _kept_before(anonymous, f"{SENDER}-投诉.pdf", _named_pdf(), "application/pdf")
+    photo = _kept_before(anonymous, f"{SENDER}.jpg", _commented_jpeg(), "image/jpeg")
+    own = _kept_before(named, f"{SENDER}.pdf", _named_pdf(), "application/pdf")
+    old_path = pdf.file.name
+
+    # when the command runs
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("appeals_clean_anonymous_files", stdout=out)
+
+    # then the anonymous appeal's files are clean and neutrally named, the old file is
+    # gone, and the named appeal's file is left alone
+    pdf.refresh_from_db()
+    photo.refresh_from_db()
+    own.refresh_from_db()
+    assert (pdf.name, photo.name) == ("附件1.pdf", "附件2.jpg")
+    for item in (pdf, photo):
+        with item.file.open("rb") as stored:
+            data = stored.read()
+        assert SENDER.encode() not in data and b"Sun Shuzhen" not in data
+        assert item.size == len(data)
+    with pdf.file.open("rb") as stored:
+        assert SENDER not in _pdf_text(stored.read())
+    assert not pdf.file.storage.exists(old_path)
+    assert own.name == f"{SENDER}.pdf"
+    assert "2 file(s) cleaned" in out.getvalue()
+
+    # and running it again changes nothing
+    out = io.StringIO()
+    call_command("appeals_clean_anonymous_files", stdout=out)
+    assert "0 file(s) cleaned" in out.getvalue()

@@ -19,7 +19,7 @@ from grassroots.appeals.models import Appeal
 from grassroots.appeals.tests.factories import raise_appeal
 from grassroots.core import workcalendar
 from grassroots.core.models import AuditEntry, Deadline
-from grassroots.notifications.models import Notification
+from grassroots.notifications.models import Delivery, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,30 @@ def test_an_anonymous_appeals_deadlines_count_from_the_end_of_its_hour(world):
     assert warnings.get(kind="appeals.accept.100").due_at == appeal.accept_due_at
 
 
+def test_the_handlers_mail_about_an_anonymous_appeal_waits_for_the_end_of_its_hour(world):
+    # given a handler who is told by mail
+    world.officer_a.email = "officer.a@example.com"
+    world.officer_a.save()
+    # when an anonymous appeal comes in at 10:37
+    appeal = _anonymous(world)
+    # then the mail is recorded at 10:00 and is not sent before 11:00
+    delivery = Delivery.objects.get(
+        recipient=world.officer_a, dedupe_key=f"email:{world.officer_a.pk}:appeal:{appeal.pk}:new"
+    )
+    assert delivery.created_at == HOUR
+    assert delivery.next_attempt_at == HOUR + datetime.timedelta(hours=1)
+
+
+def test_a_named_appeals_mail_goes_at_once(world):
+    world.officer_a.email = "officer.a@example.com"
+    world.officer_a.save()
+    appeal = raise_appeal(world, at=SENT)
+    delivery = Delivery.objects.get(
+        recipient=world.officer_a, dedupe_key=f"email:{world.officer_a.pk}:appeal:{appeal.pk}:new"
+    )
+    assert delivery.next_attempt_at == SENT
+
+
 def test_a_named_appeal_keeps_its_exact_time(world):
     appeal = raise_appeal(world, at=SENT)
     assert appeal.created_at == SENT
@@ -92,6 +116,7 @@ def test_no_page_api_answer_or_export_shows_the_minute_of_an_anonymous_appeal(wo
     }
     admin = client_for(world.admin)
     texts["audit list"] = admin.get(reverse("admin:core_auditentry_changelist")).content.decode()
+    texts["delivery log"] = admin.get(reverse("notifications:delivery_log")).content.decode()
 
     # then they read the hour and not the minute
     assert "10:00" in texts["detail"]
@@ -150,3 +175,58 @@ def test_an_anonymous_step_is_never_shown_before_the_step_it_follows(world):
     # then it is shown after the acceptance, not at 14:00 before it
     assert event.created_at == accepted_at
     assert list(appeal.events.values_list("kind", flat=True))[-1] == "supplemented"
+
+
+def _answered(world, at: datetime.datetime) -> Appeal:
+    appeal = _anonymous(world)
+    services.appeal_accept(appeal=appeal, actor=world.officer_a, at=at)
+    services.appeal_answer(appeal=appeal, actor=world.officer_a, text="已处理", at=at)
+    return appeal
+
+
+def test_an_anonymous_senders_rating_shows_only_its_hour(world):
+    # given an anonymous appeal answered at 11:05, rated by its sender at 16:42:09
+    appeal = _answered(world, datetime.datetime(2026, 3, 10, 11, 5, tzinfo=ZONE))
+    rated_at = datetime.datetime(2026, 3, 10, 16, 42, 9, tzinfo=ZONE)
+
+    # when the sender says it was resolved
+    services.appeal_rate(appeal=appeal, resolved=True, satisfaction="satisfied", at=rated_at)
+
+    # then the rating, the step, the closing and the audit entry say 16:00
+    sixteen = datetime.datetime(2026, 3, 10, 16, 0, tzinfo=ZONE)
+    appeal.refresh_from_db()
+    assert appeal.closed_at == sixteen
+    assert appeal.ratings.get().created_at == sixteen
+    assert appeal.events.get(kind="rated").created_at == sixteen
+    assert AuditEntry.objects.get(action="appeal.rate").at == sixteen
+
+
+def test_a_reopened_anonymous_appeals_new_deadline_counts_from_the_end_of_the_hour(world):
+    # given an anonymous appeal answered at 11:05, rated "not satisfied" at 16:42
+    appeal = _answered(world, datetime.datetime(2026, 3, 10, 11, 5, tzinfo=ZONE))
+    services.appeal_rate(
+        appeal=appeal,
+        resolved=False,
+        satisfaction="not",
+        at=datetime.datetime(2026, 3, 10, 16, 42, tzinfo=ZONE),
+    )
+    # then it is reopened with its answer deadline counted from 17:00
+    appeal.refresh_from_db()
+    assert appeal.status == "reopened"
+    seventeen = datetime.datetime(2026, 3, 10, 17, 0, tzinfo=ZONE)
+    assert appeal.current_due_at == workcalendar.add_working(seventeen, 5 * 450)
+    assert appeal.escalated_at == datetime.datetime(2026, 3, 10, 16, 0, tzinfo=ZONE)
+
+
+def test_an_anonymous_senders_withdrawal_shows_only_its_hour(world):
+    # given an anonymous appeal, withdrawn by its sender at 15:08:44
+    appeal = _anonymous(world)
+    services.appeal_withdraw(
+        appeal=appeal, by=None, at=datetime.datetime(2026, 3, 10, 15, 8, 44, tzinfo=ZONE)
+    )
+    # then the withdrawal is recorded at 15:00
+    fifteen = datetime.datetime(2026, 3, 10, 15, 0, tzinfo=ZONE)
+    appeal.refresh_from_db()
+    assert appeal.closed_at == fifteen
+    assert appeal.events.get(kind="withdrawn").created_at == fifteen
+    assert AuditEntry.objects.get(action="appeal.withdraw").at == fifteen
