@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 SUBMITTED, ACCEPTED, IN_PROGRESS, ANSWERED = "submitted", "accepted", "in_progress", "answered"
 REOPENED, CLOSED, DECLINED, MERGED, WITHDRAWN = (
@@ -13,6 +15,7 @@ REOPENED, CLOSED, DECLINED, MERGED, WITHDRAWN = (
     "withdrawn",
 )
 WORKING = frozenset({ACCEPTED, IN_PROGRESS, REOPENED})
+_ZONE = ZoneInfo("Asia/Shanghai")
 
 # action -> (states it may start from, state it leads to; None keeps the state)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -122,3 +125,26 @@ def warning_shares(text: str) -> tuple[float, ...]:
     if not shares or any(share <= 0 or share > 1 for share in shares):
         raise ValueError("shares are percentages between 1 and 100")
     return shares
+
+
+# When an anonymous sender acted, as handlers may know it: the hour, not the minute.
+# A minute (or the milliseconds the API used to give) beside the sender's named appeals
+# and their sign-ins points at the person; the hour is shared with everyone who wrote
+# in it. Not the day: a deadline is itself a clock reading (urgent appeals are accepted
+# within 2 working hours), so a coarser time could be read back off the deadline, or
+# would leave no sensible start for it.
+ANONYMOUS_TIME_STEP = datetime.timedelta(hours=1)
+
+
+def anonymous_shown_at(at: datetime.datetime) -> datetime.datetime:
+    """The time recorded for what an anonymous sender did: the start of its hour
+    (Asia/Shanghai; the same instant in any whole-hour zone)."""
+    local = at.astimezone(_ZONE)
+    return local.replace(minute=0, second=0, microsecond=0)
+
+
+def anonymous_clock_start(at: datetime.datetime) -> datetime.datetime:
+    """Where an anonymous appeal's deadlines start counting: the end of the hour it
+    came in, so that a deadline or a warning, too, tells only the hour (and handlers
+    lose no time they would have had)."""
+    return anonymous_shown_at(at) + ANONYMOUS_TIME_STEP

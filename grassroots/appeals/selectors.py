@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.accounts.roles import Role
@@ -27,6 +28,7 @@ from grassroots.appeals.models import (
 from grassroots.appeals.rules import RateCounts, Rates
 from grassroots.core import parameters
 from grassroots.core.tree import ancestor_paths, summed_per_subtree
+from grassroots.notifications import selectors as notifications
 from grassroots.orgs.selectors import members_within
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus
 
@@ -98,6 +100,30 @@ def get_handled_appeal(scope: Scope, pk: int) -> Appeal:
     if appeal is None or not policy.can_view_as_handler(scope, appeal):
         raise Http404
     return appeal
+
+
+@dataclass(frozen=True)
+class MovedAppeal:
+    """What someone told of an appeal may still learn once it is no longer theirs to
+    handle: its number (it was in their notice) and who handles it now. Never its
+    title, text, submitter or steps."""
+
+    number: str
+    unit_name: str
+
+
+def moved_appeal(user: User, pk: int) -> MovedAppeal | None:
+    """The appeal the person was notified of as a handler and can no longer open
+    (transferred to another organisation, or assigned to someone else), or None:
+    not found and not theirs to know about look the same."""
+    appeal = (
+        Appeal.objects.select_related("unit").only("number", "unit__name").filter(pk=pk).first()
+    )
+    if appeal is None or not notifications.was_told_of(
+        user, url=reverse("appeals:handle_detail", args=[pk])
+    ):
+        return None
+    return MovedAppeal(number=appeal.number, unit_name=appeal.unit.name)
 
 
 def timeline(appeal: Appeal, *, public_only: bool) -> list[AppealEvent]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
 
@@ -71,13 +72,16 @@ def audit_entry(
     after: Mapping[str, Any] | None = None,
     org_path: str = "",
     extra: Mapping[str, Any] | None = None,
+    at: datetime.datetime | None = None,
 ) -> AuditEntry:
-    """An unsaved entry (for bulk writes); `audit_record` saves one."""
+    """An unsaved entry (for bulk writes); `audit_record` saves one. `at` is now unless
+    the caller records a coarser time (an anonymous sender's step: to the hour)."""
     changes: dict[str, Any] = diff(before or {}, after or {})
     if extra:
         changes.update({key: _plain(value) for key, value in extra.items()})
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     return AuditEntry(
+        at=at or timezone.now(),
         actor_id=actor_id,
         action=action,
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
@@ -97,9 +101,11 @@ def audit_record(
     after: Mapping[str, Any] | None = None,
     org_path: str = "",
     extra: Mapping[str, Any] | None = None,
+    at: datetime.datetime | None = None,
 ) -> AuditEntry:
     """Write one audit entry for a change made by `actor` (None for the system)."""
     entry = audit_entry(
+        at=at,
         actor=actor,
         action=action,
         target=target,

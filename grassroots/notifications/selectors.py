@@ -54,3 +54,10 @@ def reminder_recipients(reminder: Reminder) -> list[User]:
     if reminder.audience == Reminder.Audience.OFFICERS:
         return accounts.holders(unit_ids=[unit.pk])
     return list(accounts.active_users_among(orgs.member_user_ids(unit)))
+
+
+def was_told_of(user: User, *, url: str) -> bool:
+    """Whether a notice with this link was ever sent to this person: what they were
+    once allowed to know, so that a page that is no longer theirs (an appeal
+    transferred away) can say where it went instead of answering "not found"."""
+    return Notification.objects.filter(recipient=user, url=url).exists()

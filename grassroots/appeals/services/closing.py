@@ -19,6 +19,7 @@ from grassroots.appeals.services.steps import (
     event_add,
     moment,
     next_status,
+    sender_moment,
 )
 from grassroots.appeals.services.telling import (
     APPEAL_ESCALATED,
@@ -95,6 +96,11 @@ def appeal_rate(
         raise ValidationError({"satisfaction": _("Choose how satisfied you are.")})
     appeal = appeal_locked(appeal)
     next_status("rate", appeal)
+    # An anonymous sender's rating is recorded at its hour, and a reopened appeal's new
+    # deadline counts from the end of it, as at intake (rules.anonymous_shown_at).
+    clock = rules.anonymous_clock_start(at) if appeal.is_anonymous else at
+    held = clock if appeal.is_anonymous else None  # mails about it wait as long
+    at = sender_moment(appeal, at)
     round_number = appeal.ratings.count() + 1
     Rating.objects.create(
         appeal=appeal,
@@ -125,10 +131,10 @@ def appeal_rate(
     if appeal.status == rules.REOPENED:
         appeal.reopened += 1
         answer_minutes = deadline_minutes(appeal.category, appeal.urgency)[1]
-        appeal.current_due_at = workcalendar.add_working(at, answer_minutes)
+        appeal.current_due_at = workcalendar.add_working(clock, answer_minutes)
         appeal.escalated_at = at
         fields += ["reopened", "current_due_at", "escalated_at"]
-        warnings_set(appeal, "answer", at, answer_minutes)
+        warnings_set(appeal, "answer", clock, answer_minutes)
         event_add(
             appeal,
             AppealEvent.Kind.REOPENED,
@@ -143,6 +149,7 @@ def appeal_rate(
             % {"number": appeal.number},
             at,
             f"reopened:{appeal.reopened}",
+            not_before=held,
         )
         tell_handlers(
             appeal,
@@ -152,12 +159,13 @@ def appeal_rate(
             at,
             f"escalated:reopen:{appeal.reopened}",
             selectors.officers_above(appeal),
+            not_before=held,
         )
     else:
         appeal.closed_at = at
         fields.append("closed_at")
     appeal.save(update_fields=fields)
-    audit(actor, "rate", appeal, satisfaction=satisfaction)
+    audit(actor, "rate", appeal, at=at, satisfaction=satisfaction)
     return appeal
 
 
@@ -180,9 +188,11 @@ def appeal_close_unrated(*, appeal: Appeal, at: datetime.datetime | None = None)
 def appeal_withdraw(
     *, appeal: Appeal, by: User | None, reason: str = "", at: datetime.datetime | None = None
 ) -> Appeal:
-    """The submitter takes the appeal back (anonymous: `by` is None)."""
-    at = moment(at)
+    """The submitter takes the appeal back (anonymous: `by` is None, and the time
+    recorded is the hour)."""
     appeal = appeal_locked(appeal)
+    sent_at = moment(at)
+    at = sender_moment(appeal, sent_at)
     appeal.status = next_status("withdraw", appeal)
     appeal.closed_at = at
     appeal.current_due_at = None
@@ -190,12 +200,13 @@ def appeal_withdraw(
     deadlines_cancel(subject=appeal)
     actor = None if appeal.is_anonymous else by
     event_add(appeal, AppealEvent.Kind.WITHDRAWN, actor=actor, at=at, text=reason.strip()[:1000])
-    audit(actor, "withdraw", appeal)
+    audit(actor, "withdraw", appeal, at=at)
     tell_handlers(
         appeal,
         APPEAL_UPDATE.key,
         _("Appeal %(number)s was withdrawn") % {"number": appeal.number},
         at,
         "withdrawn",
+        not_before=rules.anonymous_clock_start(sent_at) if appeal.is_anonymous else None,
     )
     return appeal

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.appeals import routing, similarity
+from grassroots.appeals import routing, rules, similarity
 from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, AppealEvent, MeToo
 from grassroots.appeals.services.clock import deadline_minutes, warnings_set
@@ -30,6 +30,7 @@ from grassroots.appeals.services.steps import (
     event_add,
     moment,
     next_status,
+    sender_moment,
 )
 from grassroots.appeals.services.telling import (
     APPEAL_UPDATE,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
+ANONYMOUS_NUMBER_LENGTH = 8  # 31**8 numbers a year: a clash is as likely as never
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
     accept_minutes, answer_minutes = deadline_minutes(category, draft.urgency)
     code, pin = (_new_code(), _new_pin()) if anonymous else ("", "")
     person = None if anonymous else (draft.recorded_by or draft.submitter)
+    # An anonymous appeal is recorded at the hour it came in and its clock starts at the
+    # end of that hour: the minute is nowhere a handler can read it (rules.py says why).
+    shown_at = rules.anonymous_shown_at(at) if anonymous else at
+    clock_at = rules.anonymous_clock_start(at) if anonymous else at
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
@@ -121,12 +127,12 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
                 idempotency_key=draft.idempotency_key or None,
                 unit=unit,
                 first_unit=unit,
-                created_at=at,
-                accept_due_at=workcalendar.add_working(at, accept_minutes),
-                answer_due_at=workcalendar.add_working(at, answer_minutes),
+                created_at=shown_at,
+                accept_due_at=workcalendar.add_working(clock_at, accept_minutes),
+                answer_due_at=workcalendar.add_working(clock_at, answer_minutes),
                 tokens=similarity.tokenize(f"{draft.title} {draft.description}"),
             )
-            appeal.number = f"SQ{at.astimezone(timezone.get_current_timezone()):%Y}{appeal.pk:06d}"
+            appeal.number = _number(appeal, shown_at)
             appeal.current_due_at = appeal.accept_due_at
             if category.to_discipline:
                 appeal.assignee = routing.discipline_officer(unit)
@@ -135,19 +141,20 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
                 appeal,
                 AppealEvent.Kind.SUBMITTED,
                 actor=person,
-                at=at,
+                at=shown_at,
                 data={"on_behalf": True} if draft.recorded_by else {},
             )
-            attachments_add(appeal, event, draft.files, at)
-            warnings_set(appeal, "accept", at, accept_minutes)
-            audit(person, "submit", appeal, channel=draft.channel)
+            attachments_add(appeal, event, draft.files, shown_at)
+            warnings_set(appeal, "accept", clock_at, accept_minutes)
+            audit(person, "submit", appeal, at=shown_at, channel=draft.channel)
             tell_handlers(
                 appeal,
                 NEW_APPEAL.key,
                 _("New appeal %(number)s: %(title)s")
                 % {"number": appeal.number, "title": appeal.title},
-                at,
+                shown_at,
                 "new",
+                not_before=clock_at if anonymous else None,
             )
             tell_submitter(
                 appeal,
@@ -166,6 +173,16 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
             raise
         return Submitted(found, repeated=True)
     return Submitted(appeal, tracking_code=code, pin=pin)
+
+
+def _number(appeal: Appeal, at: datetime.datetime) -> str:
+    """SQ, the year, and the row's sequence ("SQ2026000123"); an anonymous appeal's is
+    random ("SQ2026-7KQ4M2XP"), since a sequence number shows what was sent just before
+    and just after it: the sender's own named appeals, say."""
+    year = f"{at.astimezone(timezone.get_current_timezone()):%Y}"
+    if appeal.is_anonymous:
+        return f"SQ{year}-{_new_code()[:ANONYMOUS_NUMBER_LENGTH]}"
+    return f"SQ{year}{appeal.pk:06d}"
 
 
 def _check_draft(draft: AppealDraft) -> None:
@@ -216,11 +233,12 @@ def appeal_supplement(
     at: datetime.datetime | None = None,
 ) -> AppealEvent:
     """The submitter adds information (anonymous: actor None)."""
-    at = moment(at)
     appeal = appeal_locked(appeal)
     next_status("supplement", appeal)
     if not text.strip():
         raise ValidationError({"text": _("Write what you want to add.")})
+    sent_at = moment(at)
+    at = sender_moment(appeal, sent_at)
     event = event_add(
         appeal,
         AppealEvent.Kind.SUPPLEMENTED,
@@ -235,6 +253,7 @@ def appeal_supplement(
         _("More information on appeal %(number)s") % {"number": appeal.number},
         at,
         f"supplement:{event.pk}",
+        not_before=rules.anonymous_clock_start(sent_at) if appeal.is_anonymous else None,
     )
     return event
 

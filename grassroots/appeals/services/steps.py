@@ -62,11 +62,30 @@ def event_add(
     )
 
 
-def audit(actor: User | None, action: str, appeal: Appeal, **extra: Any) -> None:
+def audit(
+    actor: User | None,
+    action: str,
+    appeal: Appeal,
+    *,
+    at: datetime.datetime | None = None,
+    **extra: Any,
+) -> None:
     audit_record(
         actor=actor,
         action=f"appeal.{action}",
         target=appeal,
         org_path=appeal.unit.path,
         extra=extra or None,
+        at=at,
     )
+
+
+def sender_moment(appeal: Appeal, at: datetime.datetime) -> datetime.datetime:
+    """The time recorded for a step the submitter takes: for an anonymous appeal, the
+    hour (rules.anonymous_shown_at), yet never before the step it answers, so that the
+    timeline keeps its order."""
+    if not appeal.is_anonymous:
+        return at
+    latest = appeal.events.order_by("-created_at").values_list("created_at", flat=True).first()
+    shown = rules.anonymous_shown_at(at)
+    return max(shown, latest) if latest is not None else shown

@@ -57,8 +57,11 @@ def tell_handlers(
     at: datetime.datetime,
     key: str,
     people: Iterable[User] | None = None,
+    not_before: datetime.datetime | None = None,
 ) -> None:
-    """The appeal's handlers (selectors.handlers_of), or the `people` given."""
+    """The appeal's handlers (selectors.handlers_of), or the `people` given. An
+    anonymous sender's step is told at `at`, its hour, with mails held until
+    `not_before`, the end of it."""
     notify(
         recipients=list(people) if people is not None else selectors.handlers_of(appeal),
         kind=kind,
@@ -66,4 +69,5 @@ def tell_handlers(
         url=f"/appeals/handle/{appeal.pk}/",
         event_key=f"appeal:{appeal.pk}:{key}",
         now=at,
+        not_before=not_before,
     )

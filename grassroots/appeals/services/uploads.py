@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from grassroots.appeals.models import Appeal, AppealEvent, Attachment
-from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload
+from grassroots.appeals.uploads import (
+    CheckedFile,
+    UploadError,
+    check_upload,
+    clean_content,
+    neutral_name,
+)
 from grassroots.core import parameters
 
 FILES_FIELD = "attachments"  # where a form shows what was wrong with the files
@@ -47,10 +55,18 @@ def files_check(files: Iterable[Any]) -> list[CheckedFile]:
 def attachments_add(
     appeal: Appeal, event: AppealEvent | None, files: Sequence[CheckedFile], at: datetime.datetime
 ) -> None:
-    """The checked files, kept with the appeal and the step they came with."""
+    """The checked files, kept with the appeal and the step they came with.
+
+    An anonymous appeal's files lose the names they came with ("孙淑珍-40008.png"
+    becomes "附件1.png"), whoever sends them, so that no page, download or log shows
+    the sender's own name for a file; on disk every file is already named by a random
+    id (uploads.check_upload)."""
     limit = parameters.value("appeals.max_attachments")
     if len(files) > limit:
         raise ValidationError({"files": _("Attach at most %(count)s files.") % {"count": limit}})
+    if appeal.is_anonymous:
+        first = Attachment.objects.filter(appeal=appeal).count() + 1
+        files = [neutral_name(checked, first + i) for i, checked in enumerate(files)]
     for checked in files:
         Attachment.objects.create(
             appeal=appeal,
@@ -61,3 +77,43 @@ def attachments_add(
             size=checked.size,
             created_at=at,
         )
+
+
+def anonymous_attachments_clean() -> tuple[int, list[str]]:
+    """The files of anonymous appeals kept before their cleaning was as thorough as it
+    is now, cleaned the same way: metadata stripped (a PDF's information and XMP, a
+    photo's comment), neutral names, a new file on disk (the old one removed once the
+    change is committed). Returns how many files changed, and the problems of those
+    that could not be cleaned (left as they were, named in the message without the
+    name they came with). Running it again changes nothing."""
+    changed = 0
+    problems: list[str] = []
+    appeal_ids = (
+        Attachment.objects.filter(appeal__is_anonymous=True)
+        .values_list("appeal_id", flat=True)
+        .distinct()
+        .order_by("appeal_id")
+    )
+    for appeal_id in list(appeal_ids):
+        with transaction.atomic():
+            appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+            items = Attachment.objects.filter(appeal=appeal).order_by("pk")
+            for number, item in enumerate(items, start=1):
+                try:
+                    with item.file.open("rb") as stored:
+                        data = stored.read()
+                    checked = neutral_name(clean_content(data, name=item.name), number)
+                except (UploadError, OSError) as error:
+                    problems.append(f"{appeal.number} #{number}: {type(error).__name__}")
+                    continue
+                if checked.name == item.name and checked.content.read() == data:
+                    continue
+                checked.content.seek(0)
+                old = item.file.name or ""
+                item.file.save(checked.content.name or "file", checked.content, save=False)
+                item.name = checked.name
+                item.size = checked.size
+                item.save(update_fields=["file", "name", "size"])
+                transaction.on_commit(partial(item.file.storage.delete, old))
+                changed += 1
+    return changed, problems

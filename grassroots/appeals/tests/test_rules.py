@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -141,3 +144,12 @@ def test_warning_shares_parse(text, shares):
 def test_bad_warning_shares_are_refused(text):
     with pytest.raises(ValueError):  # noqa: PT011 - int() and the range check both apply
         rules.warning_shares(text)
+
+
+@given(st.datetimes(timezones=st.sampled_from([ZoneInfo("Asia/Shanghai"), datetime.UTC])))
+def test_an_anonymous_senders_hour_shown_holds_the_moment_and_the_clock_starts_after_it(moment):
+    shown = rules.anonymous_shown_at(moment)
+    assert shown <= moment < shown + datetime.timedelta(hours=1)
+    assert (shown.minute, shown.second, shown.microsecond) == (0, 0, 0)
+    assert rules.anonymous_clock_start(moment) == shown + datetime.timedelta(hours=1)
+    assert rules.anonymous_clock_start(moment) > moment

@@ -149,7 +149,15 @@ def _action_forms(
 @require_GET
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
-    appeal = selectors.get_handled_appeal(scope, pk)
+    try:
+        appeal = selectors.get_handled_appeal(scope, pk)
+    except Http404:
+        # A link from the inbox to an appeal transferred away since: say where it went
+        # (only to whoever was told of it; everyone else gets the same 404).
+        moved = selectors.moved_appeal(request.user, pk)
+        if moved is None:
+            raise
+        return render(request, "appeals/moved.html", {"moved": moved})
     return _render_detail(request, appeal, _action_forms(appeal, scope))
 
 

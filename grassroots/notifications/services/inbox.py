@@ -46,6 +46,9 @@ class Event:
     url: str = ""
     urgent: bool = False
     org_unit: OrgUnit | None = None
+    # Nothing is sent before this moment (an anonymous sender's step: the top of the
+    # next hour, so that when a mail arrives does not tell the minute).
+    not_before: datetime.datetime | None = None
 
 
 def notify(
@@ -59,15 +62,18 @@ def notify(
     urgent: bool = False,
     org_unit: OrgUnit | None = None,
     now: datetime.datetime | None = None,
+    not_before: datetime.datetime | None = None,
 ) -> int:
     """Tell people (and, for group kinds, the organisation's group chats) about an event.
 
     `event_key` names the event (e.g. "reminder:42"); together with the recipient it is
     the dedupe key. Callers pass only what the recipients may read: never the identity
     of an anonymous appeal's submitter, never personal data out of their scope.
-    Returns the number of inbox notices written (0 for a repeat).
+    `now` is the time the notices and deliveries record; `not_before`, if given, holds
+    every delivery until then. Returns the number of inbox notices written (0 for a
+    repeat).
     """
-    event = Event(list(recipients), kind, title, event_key, body, url, urgent, org_unit)
+    event = Event(list(recipients), kind, title, event_key, body, url, urgent, org_unit, not_before)
     return notify_many([event], now=now)
 
 
@@ -120,7 +126,8 @@ def notify_many(events: Sequence[Event], *, now: datetime.datetime | None = None
                 url=event.url[:500],
                 urgent=event.urgent,
                 dedupe_key=f"webhook:{webhook.pk}:{event.event_key}"[:200],
-                next_attempt_at=now,
+                next_attempt_at=max(now, event.not_before or now),
+                created_at=now,
             )
             for event in events
             if event.org_unit is not None and kinds.KINDS[event.kind].to_group
@@ -177,7 +184,8 @@ def _email_deliveries(
                 urgent=event.urgent,
                 dedupe_key=f"email:{user.pk}:{event.event_key}"[:200],
                 status=status,
-                next_attempt_at=when,
+                next_attempt_at=max(when, event.not_before or when),
+                created_at=now,
             )
         )
     return deliveries
