@@ -182,14 +182,16 @@ SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failures, per (login name, client address) so that nobody can
-# lock another person out from elsewhere.
+# Lockout after repeated failures, per (account, client address) so that nobody can
+# lock another person out from elsewhere. The account, not the name typed: employee
+# number and mobile number count together (grassroots.accounts.lockout).
 AXES_FAILURE_LIMIT = env_int("GRASSROOTS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("GRASSROOTS_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "grassroots.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "grassroots.accounts.lockout.lockout_name"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_PROXY_COUNT = env_int("GRASSROOTS_PROXY_COUNT", 0)
