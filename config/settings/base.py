@@ -195,6 +195,10 @@ AXES_USERNAME_CALLABLE = "grassroots.accounts.lockout.lockout_name"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_PROXY_COUNT = env_int("GRASSROOTS_PROXY_COUNT", 0)
+# Sign-in records (who signed in or failed, from which address, when) are kept this many
+# days, then deleted by a daily job (accounts.sign_in_records_prune); administrators
+# only may read them.
+SIGN_IN_RECORD_DAYS = env_int("GRASSROOTS_SIGN_IN_RECORD_DAYS", 30)
 
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
