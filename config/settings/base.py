@@ -154,10 +154,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Argon2id at Django's parameters (100 MiB, two passes): a third of PBKDF2's CPU per
+# sign-in at a larger margin over the OWASP minimum, and memory-hard against GPUs
+# (docs/benchmarks.md, "Sign-in: password hashers"). Passwords stored under the others
+# verify and are rehashed with Argon2id on the next successful sign-in.
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "grassroots.appeals.hashers.PinHasher",  # anonymous appeals' PINs only
