@@ -154,10 +154,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Argon2id at Django's parameters (100 MiB, two passes): a third of PBKDF2's CPU per
+# sign-in at a larger margin over the OWASP minimum, and memory-hard against GPUs
+# (docs/benchmarks.md, "Sign-in: password hashers"). Passwords stored under the others
+# verify and are rehashed with Argon2id on the next successful sign-in.
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "grassroots.appeals.hashers.PinHasher",  # anonymous appeals' PINs only
@@ -182,17 +186,23 @@ SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout after repeated failures, per (login name, client address) so that nobody can
-# lock another person out from elsewhere.
+# Lockout after repeated failures, per (account, client address) so that nobody can
+# lock another person out from elsewhere. The account, not the name typed: employee
+# number and mobile number count together (grassroots.accounts.lockout).
 AXES_FAILURE_LIMIT = env_int("GRASSROOTS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("GRASSROOTS_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "grassroots.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "grassroots.accounts.lockout.lockout_name"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_PROXY_COUNT = env_int("GRASSROOTS_PROXY_COUNT", 0)
+# Sign-in records (who signed in or failed, from which address, when) are kept this many
+# days, then deleted by a daily job (accounts.sign_in_records_prune); administrators
+# only may read them.
+SIGN_IN_RECORD_DAYS = env_int("GRASSROOTS_SIGN_IN_RECORD_DAYS", 30)
 
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -102,3 +104,45 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
             extra={"fields": form.changed_data},
             org_path=obj.org_unit.path if obj.org_unit else "",
         )
+
+
+# --- Sign-in records (django-axes) -----------------------------------------------------
+# They say who signed in, from which address and when: administrators only, whatever
+# model permissions a member of staff was given. Axes registers its own admin pages
+# (it comes before this app in INSTALLED_APPS); they are replaced here.
+
+
+class AdministratorsOnly:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+
+class SignInAttemptAdmin(AdministratorsOnly, AccessAttemptAdmin):
+    pass
+
+
+class SignInLogAdmin(AdministratorsOnly, AccessLogAdmin):
+    pass
+
+
+class SignInFailureAdmin(AdministratorsOnly, AccessFailureLogAdmin):
+    pass
+
+
+for _model, _admin in (
+    (AccessAttempt, SignInAttemptAdmin),
+    (AccessLog, SignInLogAdmin),
+    (AccessFailureLog, SignInFailureAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from grassroots.accounts import jobs  # noqa: F401
         from grassroots.accounts.navigation import NavEntry, register
 
         register(

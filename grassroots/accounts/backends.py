@@ -3,15 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 from django.http import HttpRequest
 
-from grassroots.accounts.identity import (
-    is_valid_mobile,
-    normalise_employee_number,
-    normalise_phone,
-)
 from grassroots.accounts.models import User
+from grassroots.accounts.selectors import user_by_login_name
 
 
 class EmployeeNumberOrPhoneBackend(ModelBackend):
@@ -26,11 +21,7 @@ class EmployeeNumberOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        condition = Q(employee_number=normalise_employee_number(username))
-        phone = normalise_phone(username)
-        if is_valid_mobile(phone):
-            condition |= Q(phone=phone)
-        user = User.objects.filter(condition).order_by("pk").first()
+        user = user_by_login_name(username)
         if user is None:
             # Spend the same time as a real check so that timing does not reveal
             # which employee numbers exist.

@@ -12,7 +12,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from grassroots.accounts.identity import normalise_employee_number
+from grassroots.accounts.identity import (
+    is_valid_mobile,
+    normalise_employee_number,
+    normalise_phone,
+)
 from grassroots.accounts.models import RoleAssignment, User
 from grassroots.core.tree import within_any
 
@@ -40,6 +44,18 @@ def user_by_employee_number(raw: str, *, active_only: bool = True) -> User | Non
     if active_only:
         users = users.filter(is_active=True)
     return users.first()
+
+
+def user_by_login_name(raw: str) -> User | None:
+    """The account a sign-in name points at: an employee number (compared as people type
+    it) or a mobile number (in any layout, with or without +86); disabled ones too."""
+    condition = Q(employee_number=normalise_employee_number(raw or ""))
+    phone = normalise_phone(raw or "")
+    if is_valid_mobile(phone):
+        condition |= Q(phone=phone)
+    # An employee number that looks like someone else's mobile number: the older account,
+    # the same one the sign-in backend checks the password of.
+    return User.objects.filter(condition).order_by("pk").first()
 
 
 # --- Role holders ---------------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""Every write to employees (users) and role assignments."""
+"""Every write to employees (users), role assignments and sign-in records."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -235,3 +237,18 @@ def users_bulk_write(
         for user in new:
             user.pk = ids[user.employee_number]
     return new
+
+
+def sign_in_records_prune(*, now: datetime.datetime) -> int:
+    """Delete sign-in records (django-axes' attempts, access and failure logs) older than
+    SIGN_IN_RECORD_DAYS: each names a person, an address and a time, which in a lasting
+    log would date an anonymous appeal against its sender's other activity. Returns how
+    many records went. Lockouts are unaffected: they count minutes, not days."""
+    cutoff = now - datetime.timedelta(days=settings.SIGN_IN_RECORD_DAYS)
+    deleted = 0
+    with transaction.atomic():
+        for model in (AccessAttempt, AccessLog, AccessFailureLog):
+            deleted += (
+                model.objects.filter(attempt_time__lt=cutoff).delete()[1].get(model._meta.label, 0)
+            )
+    return deleted

@@ -80,12 +80,21 @@ ANONYMOUS_PER_HOUR = define(
     minimum=1,
     maximum=1000,
 )
+# Wrong tries are counted per tracking code and for the whole site, never per address:
+# a factory's workers share one address, and a new address must not buy more guesses.
 CODE_TRIES_PER_HOUR = define(
     "appeals.code_tries_per_hour",
     10,
-    _("Wrong tracking code or PIN tries allowed per hour"),
+    _("Wrong PIN tries allowed per tracking code per hour"),
     minimum=1,
     maximum=1000,
+)
+CODE_TRIES_ALL_PER_MINUTE = define(
+    "appeals.code_tries_all_per_minute",
+    100,
+    _("Wrong tracking code or PIN tries allowed per minute on the whole site"),
+    minimum=1,
+    maximum=100_000,
 )
 SIMILAR_MONTHS = define(
     "appeals.similar_months",

@@ -1,7 +1,7 @@
-"""Counting attempts per client in a time window, in the shared cache.
+"""Counting attempts per key in a time window, in the shared cache.
 
-Clients are keyed by a keyed hash of their address, so the cache holds no addresses
-and the key expires with the window.
+Keys are keyed hashes (of a client's address, of a tracking code), so the cache holds
+neither, and each key expires with its window.
 """
 
 from __future__ import annotations
@@ -22,7 +22,12 @@ def client_key(request: HttpRequest) -> str:
         parts = [part.strip() for part in forwarded.split(",") if part.strip()]
         if len(parts) >= proxies:
             address = parts[-proxies]
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return hashed(address)
+
+
+def hashed(value: str) -> str:
+    """A cache key for a value that must not be stored as it is."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def too_many(

@@ -37,6 +37,7 @@ from grassroots.appeals.services.intake import (
     appeal_submit,
     appeal_supplement,
     metoo_add,
+    tracking_code_normalise,
 )
 from grassroots.appeals.services.publishing import appeal_publish, appeal_unpublish
 from grassroots.appeals.services.supervision import appeal_escalate, appeal_warn
@@ -85,4 +86,5 @@ __all__ = [
     "followup_add",
     "metoo_add",
     "parameters",
+    "tracking_code_normalise",
 ]

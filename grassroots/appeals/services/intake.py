@@ -212,10 +212,15 @@ def _earlier(draft: AppealDraft) -> Submitted | None:
     return Submitted(earlier, repeated=True)
 
 
+def tracking_code_normalise(raw: str) -> str:
+    """A tracking code as stored, however it was typed (case, dashes, spaces)."""
+    return raw.strip().upper().replace("-", "").replace(" ", "")
+
+
 def anonymous_find(*, tracking_code: str, pin: str) -> Appeal | None:
     """The appeal for a code and PIN, or None. Checks the PIN even for unknown codes,
     so that timing does not reveal which codes exist."""
-    code = tracking_code.strip().upper().replace("-", "").replace(" ", "")
+    code = tracking_code_normalise(tracking_code)
     appeal = Appeal.objects.filter(tracking_code=code, is_anonymous=True).first() if code else None
     if appeal is None:
         make_password(pin, hasher="pbkdf2_sha256_pin")

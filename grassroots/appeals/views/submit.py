@@ -182,21 +182,36 @@ def anonymous(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest) -> HttpResponse:
-    """Code and PIN are typed in (never put in an address); guessing is rate-limited."""
+    """Code and PIN are typed in (never put in an address); guessing is rate-limited per
+    tracking code and for the whole site, not per address: the workers of one factory
+    share an address, and another address must not buy more guesses at one PIN."""
     form = FollowForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = ratelimit.client_key(request)
-        limit = parameters.value("appeals.code_tries_per_hour")
-        if ratelimit.too_many("follow", client, limit=limit, count=False):
+        code = services.tracking_code_normalise(form.cleaned_data["tracking_code"])
+        per_code = ("follow-code", ratelimit.hashed(code))
+        per_code_limit = parameters.value("appeals.code_tries_per_hour")
+        site = ("follow-all", "site")
+        site_limit = parameters.value("appeals.code_tries_all_per_minute")
+        if ratelimit.too_many(*site, limit=site_limit, window_seconds=60, count=False):
             form.add_error(
-                None, _("Too many wrong tries from this device. Please wait an hour and try again.")
+                None,
+                _(
+                    "Too many wrong tries on this site just now. Please wait a minute and try again."
+                ),
+            )
+        elif ratelimit.too_many(*per_code, limit=per_code_limit, count=False):
+            form.add_error(
+                None,
+                _(
+                    "Too many wrong tries with this tracking code. Please wait an hour and try "
+                    "again."
+                ),
             )
         else:
-            appeal = services.anonymous_find(
-                tracking_code=form.cleaned_data["tracking_code"], pin=form.cleaned_data["pin"]
-            )
+            appeal = services.anonymous_find(tracking_code=code, pin=form.cleaned_data["pin"])
             if appeal is None:
-                ratelimit.too_many("follow", client, limit=limit)
+                ratelimit.too_many(*per_code, limit=per_code_limit)
+                ratelimit.too_many(*site, limit=site_limit, window_seconds=60)
                 form.add_error(
                     None,
                     _(
