@@ -325,4 +325,6 @@ GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK"
 GRASSROOTS_SWEEP_SECONDS = env_int("GRASSROOTS_SWEEP_SECONDS", 60)
 # Finished background tasks are kept this many days, then pruned by a daily job.
 GRASSROOTS_TASKS_KEEP_DAYS = env_int("GRASSROOTS_TASKS_KEEP_DAYS", 7)
+# A worker whose heartbeat is older than this is taken for dead and its task requeued.
+GRASSROOTS_WORKER_STALE_SECONDS = env_int("GRASSROOTS_WORKER_STALE_SECONDS", 30)
 PAGE_SIZE = 50

@@ -32,8 +32,11 @@ from grassroots.core.outages import DATABASE_ERRORS
 from grassroots.core.scheduling import periodic
 
 logger = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 5
-STALE_AFTER = datetime.timedelta(seconds=30)
+# A worker silent for STALE_AFTER is taken for dead (30 s unless
+# GRASSROOTS_WORKER_STALE_SECONDS says otherwise; the fault-injection suite uses less);
+# it beats six times in that span, so one slow beat is not taken for death.
+STALE_AFTER = datetime.timedelta(seconds=settings.GRASSROOTS_WORKER_STALE_SECONDS)
+HEARTBEAT_SECONDS = max(1.0, STALE_AFTER.total_seconds() / 6)
 PRUNE_BATCH = 2000
 
 
