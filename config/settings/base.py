@@ -333,4 +333,8 @@ GRASSROOTS_BASE_URL = env("GRASSROOTS_BASE_URL", "http://127.0.0.1:8000")
 GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK", False)
 # How often the scheduler sweeps deadlines and due deliveries (every minute by default).
 GRASSROOTS_SWEEP_SECONDS = env_int("GRASSROOTS_SWEEP_SECONDS", 60)
+# Finished background tasks are kept this many days, then pruned by a daily job.
+GRASSROOTS_TASKS_KEEP_DAYS = env_int("GRASSROOTS_TASKS_KEEP_DAYS", 7)
+# A worker whose heartbeat is older than this is taken for dead and its task requeued.
+GRASSROOTS_WORKER_STALE_SECONDS = env_int("GRASSROOTS_WORKER_STALE_SECONDS", 30)
 PAGE_SIZE = 50

@@ -1,12 +1,25 @@
 """Periodic work: which jobs exist, when each is due, and the scheduler's lease.
 
 Apps register jobs with `@periodic(...)`. `scheduler_tick` (called by
-`manage.py run_scheduler` every few seconds) takes or renews the lease — so that one
-scheduler runs at a time however many are started — and enqueues every job that is
-due. A job is due when it never ran, when its interval has passed since it last ran,
-or (daily jobs) when its time of day has passed since it last ran: a scheduler that
-comes back after downtime runs each missed job once, and every job handles everything
-that is due as of the moment it runs, so nothing missed is lost.
+`manage.py run_scheduler` every TICK_SECONDS) takes or renews the lease — so that one
+scheduler runs at a time however many are started — puts tasks of dead workers back in
+the queue, and enqueues every job that is due.
+
+- An interval job is due when it never ran or when its interval has passed since it
+  last started. A daily job is due when its time of day has passed since it last
+  started; on a fresh install (never started) only once its time has passed today, so a
+  daily 08:00 job does not run at 07:00 just because the scheduler was started then. A
+  scheduler that comes back after downtime runs each missed job once, and every job
+  handles everything that is due as of the moment it runs, so nothing missed is lost.
+- A tick is one transaction holding the lease row locked: recording a run and queuing
+  its task commit together (a crash between them cannot skip a run), and two schedulers
+  never tick at the same time even when one of them is slow.
+- A job whose previous run is still queued or running is not queued again — unless that
+  run is stuck: RUNNING for longer than RUN_TIMEOUT (a task whose worker died is put
+  back in the queue by the tick itself long before, see `core.workers`).
+- Takeover: the leader renews its lease every tick; a standby takes over when the lease
+  has expired, at worst LEASE_SECONDS + TICK_SECONDS after the leader stopped
+  (TAKEOVER_SECONDS, the figure docs/operations.md gives).
 """
 
 from __future__ import annotations
@@ -26,7 +39,10 @@ from grassroots.core.models import PeriodicRun, SchedulerLease
 
 logger = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
-LEASE_SECONDS = 60
+LEASE_SECONDS = 30
+TICK_SECONDS = 10.0
+TAKEOVER_SECONDS = 45  # >= LEASE_SECONDS + TICK_SECONDS, with room for a slow tick
+RUN_TIMEOUT = datetime.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -57,29 +73,33 @@ def is_due(
     job: PeriodicJob, *, last_run: datetime.datetime | None, now: datetime.datetime, zone: ZoneInfo
 ) -> bool:
     """Pure: whether a job should start now, given when it last started."""
-    if last_run is None:
-        return True
     if job.every is not None:
-        return now - last_run >= job.every
+        return last_run is None or now - last_run >= job.every
     assert job.daily_at is not None
     local_now = now.astimezone(zone)
     today_at = datetime.datetime.combine(local_now.date(), job.daily_at, tzinfo=zone)
+    if last_run is None:  # a fresh install: not before today's time
+        return local_now >= today_at
     latest_slot = today_at if local_now >= today_at else today_at - datetime.timedelta(days=1)
     return last_run < latest_slot
 
 
 def lease_acquire(*, holder: str, now: datetime.datetime, seconds: int = LEASE_SECONDS) -> bool:
-    """Take or renew the scheduler lease; False while another scheduler holds it."""
+    """Take or renew the scheduler lease; False while another scheduler holds it.
+
+    The row is locked until the caller's transaction ends. Two schedulers starting
+    together on an empty table both insert the row "if missing" (one of them does, the
+    other's insert does nothing), then queue on the row lock: no duplicate-key crash.
+    """
     with transaction.atomic():
-        lease = SchedulerLease.objects.select_for_update().filter(name=LEASE_NAME).first()
-        expires = now + datetime.timedelta(seconds=seconds)
-        if lease is None:
-            SchedulerLease.objects.create(name=LEASE_NAME, holder=holder, expires_at=expires)
-            return True
-        if lease.holder != holder and lease.expires_at > now:
+        SchedulerLease.objects.bulk_create(
+            [SchedulerLease(name=LEASE_NAME, holder="", expires_at=now)], ignore_conflicts=True
+        )
+        lease = SchedulerLease.objects.select_for_update().get(name=LEASE_NAME)
+        if lease.holder not in ("", holder) and lease.expires_at > now:
             return False
         lease.holder = holder
-        lease.expires_at = expires
+        lease.expires_at = now + datetime.timedelta(seconds=seconds)
         lease.save(update_fields=["holder", "expires_at"])
         return True
 
@@ -91,29 +111,33 @@ def lease_release(*, holder: str) -> None:
 def scheduler_tick(*, holder: str, now: datetime.datetime | None = None) -> list[str]:
     """One pass of the scheduler: returns the names of the jobs it started."""
     from grassroots.core.tasks import run_periodic_job
+    from grassroots.core.workers import tasks_requeue_abandoned
 
     now = now or timezone.now()
-    if not lease_acquire(holder=holder, now=now):
-        return []
-    zone = ZoneInfo(settings.TIME_ZONE)
-    runs = {run.name: run for run in PeriodicRun.objects.filter(name__in=JOBS)}
-    started = []
-    for name, job in sorted(JOBS.items()):
-        run = runs.get(name) or PeriodicRun(name=name)
-        if not is_due(job, last_run=run.last_enqueued_at, now=now, zone=zone):
-            continue
-        if _still_pending(run):
-            continue  # the previous run has not finished: do not pile up
-        run.last_enqueued_at = now
-        run.save()
-        result = run_periodic_job.enqueue(name)
-        PeriodicRun.objects.filter(name=name).update(last_task_id=str(result.id))
-        started.append(name)
-    return started
+    with transaction.atomic():
+        if not lease_acquire(holder=holder, now=now):
+            return []
+        tasks_requeue_abandoned(now=now)
+        zone = ZoneInfo(settings.TIME_ZONE)
+        runs = {run.name: run for run in PeriodicRun.objects.filter(name__in=JOBS)}
+        started = []
+        for name, job in sorted(JOBS.items()):
+            run = runs.get(name)
+            last_run = run.last_enqueued_at if run else None
+            if not is_due(job, last_run=last_run, now=now, zone=zone):
+                continue
+            if run is not None and _still_pending(run, now=now):
+                continue  # the previous run has not finished: do not pile up
+            PeriodicRun.objects.update_or_create(name=name, defaults={"last_enqueued_at": now})
+            result = run_periodic_job.enqueue(name)
+            PeriodicRun.objects.filter(name=name).update(last_task_id=str(result.id))
+            started.append(name)
+        return started
 
 
-def _still_pending(run: PeriodicRun) -> bool:
+def _still_pending(run: PeriodicRun, *, now: datetime.datetime) -> bool:
     from django.tasks import TaskResultStatus
+    from django.tasks.exceptions import TaskResultDoesNotExist
 
     from grassroots.core.tasks import run_periodic_job
 
@@ -121,6 +145,10 @@ def _still_pending(run: PeriodicRun) -> bool:
         return False
     try:
         result = run_periodic_job.get_result(run.last_task_id)
-    except Exception:
-        return False
-    return result.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    except TaskResultDoesNotExist:
+        return False  # pruned, or never stored
+    if result.status == TaskResultStatus.READY:
+        return True
+    if result.status == TaskResultStatus.RUNNING:
+        return result.started_at is None or now - result.started_at < RUN_TIMEOUT
+    return False

@@ -120,6 +120,10 @@ class Delivery(models.Model):
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set (and committed) just before the message leaves the machine: a delivery found
+    # "sending" with this set may have reached the server, so it is not sent again
+    # automatically (see services.deliveries).
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

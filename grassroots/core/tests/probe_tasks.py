@@ -24,3 +24,17 @@ def notify_once(user_id: int, key: str, marker: str = "", sleep: float = 0.0) ->
         recipients=[user], kind="reminder", title=key, event_key=key, org_unit=user.member.branch
     )
     services.deliveries_send_due()
+
+
+@task
+def fails_once_with_database_lost(marker: str) -> str:
+    """The first run loses the database (as an outage would); the next one succeeds."""
+    from django.db import OperationalError
+
+    path = Path(marker)
+    runs = path.read_text().count("start") if path.exists() else 0
+    with path.open("a") as file:
+        file.write("start\n")
+    if runs == 0:
+        raise OperationalError("server closed the connection unexpectedly")
+    return "done"

@@ -3,6 +3,7 @@ job retried after a crash sends nothing twice."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -16,6 +17,8 @@ from django.db import connection
 from django.tasks import TaskResultStatus, task_backends
 from django.utils import timezone
 
+from grassroots.core.models import PeriodicRun, WorkerHeartbeat
+from grassroots.core.scheduling import scheduler_tick
 from grassroots.core.tests.probe_tasks import notify_once
 from grassroots.core.workers import STALE_AFTER, tasks_requeue_abandoned
 from grassroots.notifications.models import Delivery, Notification, Webhook
@@ -138,3 +141,120 @@ def test_a_job_retried_after_a_crash_sends_nothing_twice(world, database_tasks):
     assert Notification.objects.filter(dedupe_key="twice").count() == 1
     assert Delivery.objects.filter(dedupe_key__endswith=":twice", status="sent").count() == 1
     assert len(receiver.received) == 1
+
+
+def _stuck(result_id: Any, *, worker: str, started: datetime.datetime) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=result_id).update(
+        status=TaskResultStatus.RUNNING, started_at=started, worker_ids=[worker]
+    )
+
+
+def test_a_worker_killed_inside_the_requeue_job_and_the_sweep_stops_nothing(
+    world, database_tasks, monkeypatch
+):
+    from grassroots.core import scheduling, tasks
+    from grassroots.core.tasks import run_periodic_job
+
+    # given: a worker died (no heartbeat) while running the requeue job, and another
+    # while running the deadline sweep; both rows were left RUNNING
+    jobs = {name: job for name, job in scheduling.JOBS.items() if name.startswith("core.")}
+    monkeypatch.setattr(scheduling, "JOBS", jobs)
+    monkeypatch.setattr(tasks, "JOBS", jobs)
+    now = timezone.now()
+    two_minutes_ago = now - datetime.timedelta(minutes=2)
+    stuck = {}
+    for name in ("core.requeue_abandoned_tasks", "core.sweep_deadlines"):
+        result = run_periodic_job.enqueue(name)
+        _stuck(result.id, worker=f"dead-{name}", started=two_minutes_ago)
+        PeriodicRun.objects.create(
+            name=name, last_enqueued_at=two_minutes_ago, last_task_id=str(result.id)
+        )
+        stuck[name] = result.id
+    # when: the scheduler ticks, then a worker runs whatever is queued
+    scheduler_tick(holder="s", now=now)
+    output, _ = start_worker("--batch").communicate(timeout=120)
+    # then: the sweep ran again (and so did the interrupted requeue run)
+    assert status_of(stuck["core.sweep_deadlines"]) == TaskResultStatus.SUCCESSFUL, output
+    assert status_of(stuck["core.requeue_abandoned_tasks"]) == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_run_stuck_under_a_live_worker_does_not_block_its_job_for_ever(
+    world, database_tasks, monkeypatch
+):
+    from grassroots.core import scheduling, tasks
+    from grassroots.core.tasks import run_periodic_job
+
+    # given: the sweep has been RUNNING for hours under a worker that still beats
+    jobs = {"core.sweep_deadlines": scheduling.JOBS["core.sweep_deadlines"]}
+    monkeypatch.setattr(scheduling, "JOBS", jobs)
+    monkeypatch.setattr(tasks, "JOBS", jobs)
+    now = timezone.now()
+    hung = run_periodic_job.enqueue("core.sweep_deadlines")
+    _stuck(hung.id, worker="alive", started=now - datetime.timedelta(hours=3))
+    WorkerHeartbeat.objects.create(worker_id="alive", hostname="h", pid=1, seen_at=now)
+    PeriodicRun.objects.create(
+        name="core.sweep_deadlines",
+        last_enqueued_at=now - datetime.timedelta(hours=3),
+        last_task_id=str(hung.id),
+    )
+    # when / then: the next tick queues a new run instead of waiting for ever
+    assert scheduler_tick(holder="s", now=now) == ["core.sweep_deadlines"]
+    assert PeriodicRun.objects.get(name="core.sweep_deadlines").last_task_id != str(hung.id)
+
+
+@pytest.fixture
+def own_signals():
+    """The in-process worker installs its signal handlers; give pytest its own back."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def test_the_worker_waits_out_a_database_outage_and_reruns_the_interrupted_task(
+    world, database_tasks, own_signals, monkeypatch, tmp_path, caplog
+):
+    from django.core.management import call_command
+    from django.db import OperationalError
+    from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
+
+    from grassroots.core.management.commands import run_worker
+    from grassroots.core.tests.probe_tasks import fails_once_with_database_lost
+
+    # given: a task whose first run loses the database, which also fails the recording
+    # of its outcome; and the next look for work finds the database still down
+    marker = tmp_path / "runs.txt"
+    result = fails_once_with_database_lost.enqueue(str(marker))
+    real_set_failed, real_ready = DBTaskResult.set_failed, DBTaskResultQuerySet.ready
+    outage = {"set_failed": 1, "ready": 0}
+
+    def set_failed(self, exception):
+        if outage["set_failed"]:
+            outage["set_failed"] -= 1
+            outage["ready"] = 2  # the database stays down for two more looks
+            raise OperationalError("the database went away while recording the failure")
+        return real_set_failed(self, exception)
+
+    def ready(self):
+        if outage["ready"]:
+            outage["ready"] -= 1
+            raise OperationalError("connection refused")
+        return real_ready(self)
+
+    monkeypatch.setattr(DBTaskResult, "set_failed", set_failed)
+    monkeypatch.setattr(DBTaskResultQuerySet, "ready", ready)
+    waits: list[float] = []
+    monkeypatch.setattr(
+        run_worker.HeartbeatWorker, "_wait", lambda self, s: waits.append(s), raising=False
+    )
+    # when: a worker runs until the queue is empty
+    with caplog.at_level("WARNING"):
+        call_command("run_worker", "--batch", "--interval", "0")
+    # then: it waited each time (the database answered between the failures, so the
+    # back-off started again at 1 s), said so, and ran the task again to the end
+    assert waits == [1, 1, 1]
+    assert "database unavailable, retrying in 1 s" in caplog.text
+    assert marker.read_text().count("start") == 2
+    assert status_of(result.id) == TaskResultStatus.SUCCESSFUL

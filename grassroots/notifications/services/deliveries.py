@@ -1,7 +1,17 @@
 """Sending what is due, retrying what failed, and the daily digest.
 
 A delivery is claimed and committed before anything leaves the machine, so two workers
-never send the same one.
+never send the same one. What is promised (docs/operations.md, "Notifications"):
+
+- At most once when a worker dies mid-send. Just before a message is handed to the
+  mail server or robot, its attempt is recorded and committed (`attempt_started_at`).
+  A delivery left "sending" with an attempt recorded may have been accepted by the
+  server before the worker died, and SMTP gives no way to ask; it is marked failed with
+  "outcome unknown" instead of being sent again, and an administrator can send it again
+  at "发送记录" after checking. One claimed but not yet attempted goes back to the queue.
+- Retried after an error the server or network reports: the server did not take the
+  message. The one case SMTP cannot tell apart is a connection cut exactly while the
+  server confirms; that rare case is retried and may arrive twice.
 """
 
 from __future__ import annotations
@@ -30,21 +40,30 @@ if TYPE_CHECKING:
     from grassroots.accounts.models import User
 
 STALE_SENDING = datetime.timedelta(minutes=5)
+OUTCOME_UNKNOWN = (
+    "outcome unknown: the worker stopped while sending; it may have been delivered, "
+    "so it was not sent again automatically"
+)
 
 
 def deliveries_send_due(*, now: datetime.datetime | None = None, limit: int = 200) -> int:
     """Send what is due. Returns the number sent.
 
     A delivery is claimed (status "sending", one more attempt) and committed before
-    anything leaves the machine, so two workers never send the same one; a worker that
-    dies while sending leaves it "sending", and after STALE_SENDING it is tried again.
+    anything leaves the machine, so two workers never send the same one. A worker that
+    dies while sending leaves it "sending"; after STALE_SENDING it goes back to the queue
+    if it never reached the channel, or is failed as "outcome unknown" if it may have.
     """
     from grassroots.notifications.channels import CHANNELS, ChannelError
 
     now = now or timezone.now()
-    Delivery.objects.filter(
+    stale = Delivery.objects.filter(
         status=Delivery.Status.SENDING, next_attempt_at__lt=now - STALE_SENDING
-    ).update(status=Delivery.Status.PENDING)
+    )
+    stale.filter(attempt_started_at__isnull=True).update(status=Delivery.Status.PENDING)
+    stale.filter(attempt_started_at__isnull=False).update(
+        status=Delivery.Status.FAILED, last_error=OUTCOME_UNKNOWN
+    )
     with transaction.atomic():
         claimed = list(
             Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
@@ -53,12 +72,16 @@ def deliveries_send_due(*, now: datetime.datetime | None = None, limit: int = 20
             .values_list("pk", flat=True)[:limit]
         )
         Delivery.objects.filter(pk__in=claimed).update(
-            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now
+            status=Delivery.Status.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now,
+            attempt_started_at=None,
         )
     sent = 0
     for delivery in Delivery.objects.filter(pk__in=claimed).select_related(
         "recipient", "webhook__org_unit"
     ):
+        Delivery.objects.filter(pk=delivery.pk).update(attempt_started_at=timezone.now())
         try:
             CHANNELS[delivery.channel].send(delivery)
         except ChannelError as error:
@@ -105,7 +128,8 @@ def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
             raise ValidationError(_("This message was sent already."))
         delivery.status = Delivery.Status.PENDING
         delivery.next_attempt_at = timezone.now()
-        delivery.save(update_fields=["status", "next_attempt_at"])
+        delivery.attempt_started_at = None
+        delivery.save(update_fields=["status", "next_attempt_at", "attempt_started_at"])
         audit_record(actor=actor, action="delivery.retry", target=delivery)
         transaction.on_commit(send_soon)
     return delivery

@@ -1,7 +1,14 @@
-"""Run the schedule: deadline sweeps, reminders, daily jobs. One runs at a time."""
+"""Run the schedule: deadline sweeps, reminders, daily jobs. One runs at a time.
+
+The loop never dies of a database outage: it logs "database unavailable, retrying in
+N s", waits with capped exponential back-off, reconnects and carries on. Any other
+error in a tick is logged and the next tick tries again.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import signal
 import time
 from types import FrameType
@@ -11,37 +18,64 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 
-from grassroots.core.scheduling import lease_release, scheduler_tick
+from grassroots.core.outages import (
+    DATABASE_ERRORS,
+    Backoff,
+    database_reset,
+    database_unavailable,
+)
+from grassroots.core.scheduling import TICK_SECONDS, lease_release, scheduler_tick
+
+logger = logging.getLogger("grassroots.core.scheduling")
 
 
 class Command(BaseCommand):
     help = "Start periodic jobs when they are due. Several may be started; one leads."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--tick", type=float, default=15.0, help="seconds between passes")
+        parser.add_argument(
+            "--tick", type=float, default=TICK_SECONDS, help="seconds between passes"
+        )
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
 
     def handle(self, *args: Any, tick: float, once: bool, **options: Any) -> None:
         holder = get_random_string(24)
-        running = True
+        self.running = True
 
         def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal running
-            running = False
+            self.running = False
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"Scheduler {holder} started")
+        backoff = Backoff()
         try:
-            while running:
-                close_old_connections()
-                started = scheduler_tick(holder=holder)
+            while self.running:
+                try:
+                    close_old_connections()
+                    started = scheduler_tick(holder=holder)
+                except DATABASE_ERRORS as error:
+                    database_reset()
+                    delay = backoff.next_delay()
+                    database_unavailable(error, delay, who=f"scheduler {holder}")
+                    self._wait(delay)
+                    continue  # --once too: one pass means one pass that reached the database
+                except Exception:
+                    logger.exception("Scheduler %s: the tick failed; trying again", holder)
+                    started = []
+                if backoff.failures:
+                    self.stdout.write(f"Scheduler {holder}: database available again")
+                    backoff.reset()
                 if started:
                     self.stdout.write("Started: " + ", ".join(started))
                 if once:
                     break
-                deadline = time.monotonic() + tick
-                while running and time.monotonic() < deadline:
-                    time.sleep(0.2)
+                self._wait(tick)
         finally:
-            lease_release(holder=holder)
+            with contextlib.suppress(*DATABASE_ERRORS):  # the lease expires by itself
+                lease_release(holder=holder)
+
+    def _wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while self.running and time.monotonic() < deadline:
+            time.sleep(min(0.2, seconds))

@@ -1,9 +1,12 @@
-"""A django-tasks-db worker that records a heartbeat (see grassroots.core.workers)."""
+"""A django-tasks-db worker that records a heartbeat (see grassroots.core.workers) and
+rides out database outages: it waits with back-off, reconnects, gives back a task the
+outage interrupted, and carries on."""
 
 from __future__ import annotations
 
 import logging
 import signal
+import time
 from types import FrameType
 from typing import Any
 
@@ -12,18 +15,47 @@ from django.tasks import task_backends
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from grassroots.core.outages import (
+    DATABASE_ERRORS,
+    Backoff,
+    database_reset,
+    database_unavailable,
+)
 from grassroots.core.redis_tasks import RedisTaskBackend, run_redis_worker
-from grassroots.core.workers import Heartbeat
+from grassroots.core.workers import Heartbeat, tasks_requeue_of_worker
 
 
 class HeartbeatWorker(Worker):
     def run(self) -> None:
         heartbeat = Heartbeat(self.worker_id)
-        heartbeat.start()
+        backoff = Backoff()
+        beating = False
         try:
-            super().run()
+            while self.running:
+                try:
+                    if not beating:
+                        heartbeat.start()
+                        beating = True
+                    elif backoff.failures:
+                        # back after an outage: a task it interrupted is still RUNNING
+                        # under this live worker, so no reaper would ever requeue it
+                        tasks_requeue_of_worker(self.worker_id)
+                    backoff.reset()
+                    super().run()
+                    return  # --batch or --max-tasks done, or asked to stop
+                except DATABASE_ERRORS as error:
+                    database_reset()
+                    delay = backoff.next_delay()
+                    database_unavailable(error, delay, who=f"worker {self.worker_id}")
+                    self._wait(delay)
         finally:
-            heartbeat.stop()
+            if beating:
+                heartbeat.stop()
+
+    def _wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while self.running and time.monotonic() < deadline:
+            time.sleep(min(0.2, seconds))
 
 
 class Command(BaseCommand):
