@@ -325,3 +325,6 @@ GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK"
 # How often the scheduler sweeps deadlines and due deliveries (every minute by default).
 GRASSROOTS_SWEEP_SECONDS = env_int("GRASSROOTS_SWEEP_SECONDS", 60)
 PAGE_SIZE = 50
+# /healthz/ready answers 503 when the oldest task a worker could start has waited longer
+# than this: no worker is taking tasks (see docs/operations.md, "Health checks").
+GRASSROOTS_READY_MAX_TASK_AGE_SECONDS = env_int("GRASSROOTS_READY_MAX_TASK_AGE_SECONDS", 300)
