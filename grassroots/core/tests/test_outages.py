@@ -8,6 +8,7 @@ connection raises OperationalError ("connection refused").
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
@@ -186,3 +187,33 @@ def test_the_site_icon_is_found(world):
     assert icon is not None
     with open(icon, "rb") as opened:
         assert opened.read(4) == b"\x00\x00\x01\x00"
+
+
+def test_readiness_reads_the_age_of_a_redis_queue():
+    pytest.importorskip("redis")
+    from grassroots.core.redis_tasks import RedisTaskBackend
+    from grassroots.core.tests.test_redis_tasks import REDIS_URL  # skips without Redis
+
+    # given: one task waiting 10 minutes in a queue, one due a minute ago still deferred
+    prefix = f"grassroots-test:{uuid.uuid4().hex[:8]}"
+    backend = RedisTaskBackend("default", {"OPTIONS": {"URL": REDIS_URL, "PREFIX": prefix}})
+    try:
+        waiting = backend.enqueue(run_periodic_job, ["job"], {})
+        ten_minutes_ago = timezone.now() - datetime.timedelta(minutes=10)
+        backend.client.hset(
+            backend.key("task", waiting.id), "enqueued_at", ten_minutes_ago.isoformat()
+        )
+        backend.client.zadd(
+            backend.key("scheduled"),
+            {"later": (timezone.now() - datetime.timedelta(minutes=1)).timestamp()},
+        )
+        # when
+        with mock.patch.object(health, "task_backends", {"default": backend}):
+            age = health.oldest_ready_task_age(timezone.now())
+            state = health.readiness(max_task_age=datetime.timedelta(minutes=5))
+        # then
+        assert age is not None and 599 <= age.total_seconds() <= 660
+        assert not state.ready and state.database and state.queue_reachable
+    finally:
+        for key in backend.client.scan_iter(f"{prefix}:*"):
+            backend.client.delete(key)
