@@ -79,5 +79,8 @@ class RefuseNullCharactersMiddleware:
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
         with translation.override(language):
-            page = render_to_string("400.html", {"site_name": settings.GRASSROOTS_SITE_NAME})
+            page = render_to_string(
+                "400.html",
+                {"site_name": settings.GRASSROOTS_SITE_NAME, "LANGUAGE_CODE": language},
+            )
         return HttpResponseBadRequest(page)

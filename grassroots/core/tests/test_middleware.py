@@ -110,3 +110,14 @@ def test_the_refusal_needs_no_database_even_for_a_signed_in_person(
         response = client.get("/appeals/anonymous/?department=%00")
     # then
     assert response.status_code == 400
+
+
+def test_the_refusal_is_in_the_language_the_visitor_chose(world, settings):
+    # given
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # when
+    page = client.get("/appeals/anonymous/?department=%00").content.decode()
+    # then
+    assert '<html lang="en"' in page
+    assert "null character" in page
