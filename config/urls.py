@@ -24,6 +24,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A page that fails because the database cannot be reached answers 503 (core.views).
+handler500 = "grassroots.core.views.server_error"
+
 if settings.DEBUG:  # pragma: no cover - uploads are served by the web server in production
     from django.conf.urls.static import static
 

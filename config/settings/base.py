@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a NUL in the session cookie reached the database too.
+    "grassroots.core.middleware.RefuseNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,7 +88,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "grassroots.accounts.middleware.IdleTimeoutMiddleware",
     "grassroots.accounts.middleware.DisplayPreferencesMiddleware",
-    "grassroots.core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -230,9 +231,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploads: keep requests small; imports of 10,000 rows are well under this.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies, capped in the application and not only by the proxy:
+# - everything but files (form fields, JSON): no form or API call comes near 2.5 MB;
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
+# - a request up to this size is kept in memory, a larger one goes to a temporary file;
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 // 2
+# - files: no form takes more than 20 (appeals.max_attachments at most), and each file
+#   is read only up to the limit of the view it is sent to (core/upload_limits.py), or
+#   GRASSROOTS_UPLOAD_MAX_BYTES for a view that states none.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_HANDLERS = [
+    "grassroots.core.upload_limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+GRASSROOTS_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("GRASSROOTS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("GRASSROOTS_IMPORT_MAX_ROWS", 50_000)
 
@@ -338,3 +351,6 @@ GRASSROOTS_TASKS_KEEP_DAYS = env_int("GRASSROOTS_TASKS_KEEP_DAYS", 7)
 # A worker whose heartbeat is older than this is taken for dead and its task requeued.
 GRASSROOTS_WORKER_STALE_SECONDS = env_int("GRASSROOTS_WORKER_STALE_SECONDS", 30)
 PAGE_SIZE = 50
+# /healthz/ready answers 503 when the oldest task a worker could start has waited longer
+# than this: no worker is taking tasks (see docs/operations.md, "Health checks").
+GRASSROOTS_READY_MAX_TASK_AGE_SECONDS = env_int("GRASSROOTS_READY_MAX_TASK_AGE_SECONDS", 300)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import StyledForm, StyledFormMixin
@@ -22,7 +23,16 @@ class SignInForm(StyledFormMixin, AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Employee number or mobile phone number")
+        username = cast(forms.CharField, self.fields["username"])
+        # AuthenticationForm sets max_length (32, the employee number's) after the field
+        # is built, so the field never got its length validator: a longer name went on to
+        # django-axes, whose varchar(255) on PostgreSQL answered 500. Check it here.
+        username.validators.append(MaxLengthValidator(username.max_length or 32))
+        username.error_messages["max_length"] = _(
+            "An employee number or a mobile phone number has at most %(limit_value)d "
+            "characters; this one has %(show_value)d. Check what was typed or pasted."
+        )
+        username.label = _("Employee number or mobile phone number")
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "autocapitalize": "none", "maxlength": 32}
         )

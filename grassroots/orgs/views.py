@@ -23,6 +23,7 @@ from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.downloads import xlsx_response
 from grassroots.core.pagination import SeekPaginator
+from grassroots.core.upload_limits import upload_limit
 from grassroots.orgs import exporting, health, importing, policy, rules, selectors, services
 from grassroots.orgs.forms import (
     ImportForm,
@@ -448,6 +449,7 @@ def _import_kinds(scope: Any) -> list[str]:
     return [kind for kind in ImportBatch.Kind.values if policy.can_import(scope, kind)]
 
 
+@upload_limit(lambda: settings.IMPORT_MAX_BYTES)
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: AuthenticatedRequest) -> HttpResponse:

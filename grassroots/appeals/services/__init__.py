@@ -49,7 +49,7 @@ from grassroots.appeals.services.telling import (
     CO_HANDLING,
     NEW_APPEAL,
 )
-from grassroots.appeals.services.uploads import files_check
+from grassroots.appeals.services.uploads import attachment_max_bytes, files_check
 from grassroots.core import parameters
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "appeal_unpublish",
     "appeal_warn",
     "appeal_withdraw",
+    "attachment_max_bytes",
     "cohandling_open",
     "cohandling_reply",
     "files_check",

@@ -29,6 +29,11 @@ from grassroots.core import parameters
 FILES_FIELD = "attachments"  # where a form shows what was wrong with the files
 
 
+def attachment_max_bytes() -> int:
+    """The largest file an appeal or a step takes (a rule parameter, in MB)."""
+    return int(parameters.value("appeals.max_attachment_mb")) * 1024 * 1024
+
+
 def files_check(files: Iterable[Any]) -> list[CheckedFile]:
     """Every uploaded file read, identified and cleaned; a ValidationError on
     "attachments" naming each file refused and why (too many, too large, not a photo or
@@ -39,7 +44,7 @@ def files_check(files: Iterable[Any]) -> list[CheckedFile]:
         raise ValidationError(
             {FILES_FIELD: _("Attach at most %(count)s files.") % {"count": limit}}
         )
-    max_bytes = parameters.value("appeals.max_attachment_mb") * 1024 * 1024
+    max_bytes = attachment_max_bytes()
     checked: list[CheckedFile] = []
     problems: list[str] = []
     for upload in uploads:

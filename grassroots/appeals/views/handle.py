@@ -38,6 +38,7 @@ from grassroots.appeals.views.submit import followed_pk
 from grassroots.core.downloads import xlsx_response
 from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
+from grassroots.core.upload_limits import upload_limit
 from grassroots.orgs.selectors import active_units, department_choices
 from grassroots.orgs.vocabulary import UnitKind
 
@@ -189,6 +190,7 @@ def _render_detail(
     )
 
 
+@upload_limit(services.attachment_max_bytes)
 @login_required
 @require_POST
 def act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:

@@ -32,6 +32,7 @@ from grassroots.appeals.models import Appeal
 from grassroots.core import parameters, ratelimit
 from grassroots.core.forms import add_service_errors
 from grassroots.core.request_values import object_id
+from grassroots.core.upload_limits import upload_limit
 from grassroots.orgs.selectors import department_by_code, department_choices, no_departments
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def _submit(form: AppealForm, **who: Any) -> services.Submitted | None:
         return None
 
 
+@upload_limit(services.attachment_max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: AuthenticatedRequest) -> HttpResponse:
@@ -144,6 +146,7 @@ def similar(request: HttpRequest) -> HttpResponse:
     )
 
 
+@upload_limit(services.attachment_max_bytes)
 @require_http_methods(["GET", "POST"])
 def anonymous(request: HttpRequest) -> HttpResponse:
     """The anonymous form. Nothing about the visitor is stored with the appeal; only a
@@ -237,6 +240,7 @@ def _followed_appeal(request: HttpRequest) -> Appeal:
     return appeal
 
 
+@upload_limit(services.attachment_max_bytes)
 @require_http_methods(["GET", "POST"])
 def followed(request: HttpRequest) -> HttpResponse:
     """The anonymous submitter's view of their appeal, reached through the cookie."""
@@ -318,6 +322,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "appeals/mine.html", {"page_obj": page})
 
 
+@upload_limit(services.attachment_max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def mine_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -358,6 +363,7 @@ def me_too(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("appeals:new"))
 
 
+@upload_limit(services.attachment_max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def on_behalf(request: AuthenticatedRequest) -> HttpResponse:

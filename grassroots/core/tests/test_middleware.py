@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+
+from grassroots.accounts.tests.clients import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +45,79 @@ def test_ordinary_requests_pass(world, client_for):
         client_for(world.admin).get(reverse("insights:audit_log"), {"action": "a"}).status_code
         == 200
     )
+
+
+# The three addresses of issue 12 that answered 500 (psycopg.DataError) on PostgreSQL,
+# for a visitor and for a signed-in employee.
+ISSUE_12_ADDRESSES = [
+    "/appeals/anonymous/?department=%00",
+    "/appeals/new/?department=%00",
+    "/appeals/poster/%00/",
+]
+
+
+@pytest.mark.parametrize("address", ISSUE_12_ADDRESSES)
+@pytest.mark.parametrize("who", [None, "employee"])
+def test_a_null_character_in_the_address_is_refused_before_the_database(world, who, address):
+    # given
+    client = client_as(getattr(world, who) if who else None)
+    client.raise_request_exception = False
+    # when
+    response = client.get(address)
+    # then
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
+
+
+def test_a_null_character_in_the_session_cookie_is_refused_before_the_session_is_read(
+    world, django_assert_num_queries
+):
+    # given: Django reads a quoted cookie's octal escapes, so this cookie holds a NUL
+    client = Client(raise_request_exception=False)
+    # when
+    with django_assert_num_queries(0):
+        response = client.get("/appeals/anonymous/", HTTP_COOKIE='sessionid="abcdefghij\\000kl"')
+    # then
+    assert response.status_code == 400
+
+
+def test_a_null_character_in_a_json_body_is_refused(world, client_for):
+    # given
+    from grassroots.appeals.models import Appeal, Category
+
+    client = client_for(world.employee)
+    client.raise_request_exception = False
+    payload = {
+        "category_id": Category.objects.first().pk,
+        "title": "食堂",
+        "description": "排队\x00太长",
+        "department_code": "\x00",
+    }
+    # when
+    response = client.post("/api/v1/appeals", json.dumps(payload), content_type="application/json")
+    # then
+    assert response.status_code == 400
+    assert not Appeal.objects.exists()
+
+
+def test_the_refusal_needs_no_database_even_for_a_signed_in_person(
+    world, django_assert_num_queries
+):
+    # given
+    client = client_as(world.employee)
+    # when
+    with django_assert_num_queries(0):
+        response = client.get("/appeals/anonymous/?department=%00")
+    # then
+    assert response.status_code == 400
+
+
+def test_the_refusal_is_in_the_language_the_visitor_chose(world, settings):
+    # given
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # when
+    page = client.get("/appeals/anonymous/?department=%00").content.decode()
+    # then
+    assert '<html lang="en"' in page
+    assert "null character" in page

@@ -24,6 +24,7 @@ from grassroots.accounts.scope import scope_for
 from grassroots.appeals.uploads import UploadError, check_upload
 from grassroots.core.downloads import xlsx_response
 from grassroots.core.periods import Period
+from grassroots.core.upload_limits import upload_limit
 from grassroots.evaluation import sources
 from grassroots.evaluation.schemes import forms, policy, selectors, services
 from grassroots.evaluation.schemes.models import (
@@ -422,6 +423,7 @@ def _score_page(
     )
 
 
+@upload_limit(lambda: EVIDENCE_MAX_BYTES)
 @login_required
 @require_POST
 def score_judge(request: AuthenticatedRequest, pk: int, indicator_pk: int) -> HttpResponse:

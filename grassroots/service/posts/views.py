@@ -22,8 +22,9 @@ from grassroots.accounts.scope import Scope, scope_for
 from grassroots.appeals import policy as appeals_policy
 from grassroots.appeals.intake import Channel
 from grassroots.appeals.intake_form import AppealForm
-from grassroots.appeals.services import files_check
+from grassroots.appeals.services import attachment_max_bytes, files_check
 from grassroots.core.forms import add_service_errors
+from grassroots.core.upload_limits import upload_limit
 from grassroots.orgs.selectors import department_choices, unit_from_parameter
 from grassroots.service.models import PostVisit, ServiceDomain, ServicePost
 from grassroots.service.posts import policy, selectors, services
@@ -255,6 +256,7 @@ def post_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- An appeal addressed to the post --------------------------------------------------
 
 
+@upload_limit(attachment_max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
