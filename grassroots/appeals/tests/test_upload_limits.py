@@ -3,6 +3,10 @@ written to disk whole: only what fits the limit ever reaches the temporary folde
 
 from __future__ import annotations
 
+import io
+import os
+
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
@@ -68,16 +72,31 @@ def test_an_anonymous_sender_is_refused_the_same_way(world, client, largest_temp
     assert not Appeal.objects.exists()
 
 
+def real_pdf(filler: bytes) -> bytes:
+    """A PDF that opens (uploads are rewritten without their metadata), carrying
+    `filler` as one uncompressed stream."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    document.Root.Filler = document.make_stream(filler)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def test_a_file_within_the_limit_is_kept_whole(world, client_for, largest_temporary_bytes):
     # given: 3 MB, more than is kept in memory, so it goes through a temporary file
     client = client_for(world.employee)
-    fits = SimpleUploadedFile("report.pdf", pdf(3 * MB), content_type="application/pdf")
+    filler = os.urandom(3 * MB)
+    body = real_pdf(filler)
+    fits = SimpleUploadedFile("report.pdf", body, content_type="application/pdf")
     # when
     response = client.post(reverse("appeals:new"), form_data(world, attachments=[fits]))
-    # then
+    # then: read whole through the temporary file, and stored with all of its content
     assert response.status_code == 302
-    assert Attachment.objects.get().size == 3 * MB
-    assert largest_temporary_bytes[0] == 3 * MB
+    assert largest_temporary_bytes[0] == len(body)
+    stored = Attachment.objects.get()
+    with stored.file.open("rb") as kept, pikepdf.open(io.BytesIO(kept.read())) as document:
+        assert document.Root.Filler.read_bytes() == filler
 
 
 def test_each_view_reads_files_up_to_its_own_limit(settings):
