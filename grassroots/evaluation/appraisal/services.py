@@ -313,9 +313,10 @@ def opinions_ask(
 ) -> Appraisal:
     """Ask the employees of the departments the branch covers for their opinion of each
     full member (the optional third voice of the appraisal), through a campaign the
-    branch organises: the members are its subjects, only the employees' group is
-    weighted (the members have their own say in the mutual suggestions, so they are not
-    asked twice), and the roll is frozen now. The campaign keeps its own secrecy,
+    branch organises: the full members are its subjects, and everyone else working
+    there answers as an employee — probationary members and activists included — while
+    the full members are not asked (they have their say in the mutual suggestions, so
+    they are not asked twice); the roll is frozen now. The campaign keeps its own secrecy,
     reminders, paper ballots and closing; the appraisal links it and reads its results.
     Refused, creating nothing, when the appraisal is decided, already asks, or nobody
     works in the departments the branch covers."""
@@ -323,6 +324,8 @@ def opinions_ask(
     if appraisal.campaign_id is not None:
         raise ValidationError(_("The employees are already being asked for their opinions."))
     graded = selectors.graded_members_in_branch(appraisal)
+    if not graded:
+        raise ValidationError(_("No full member of this branch is left to ask about."))
     draft = campaign_services.Draft(
         title=_("Democratic appraisal %(year)s: the employees' opinions of %(branch)s")
         % {"year": appraisal.year, "branch": appraisal.branch.name},
@@ -336,10 +339,18 @@ def opinions_ask(
         weights={
             group: Decimal(group == campaign_rules.EMPLOYEES) for group in campaign_rules.GROUPS
         },
+        others_as_employees=True,
     )
     campaign = campaign_services.campaign_create(
         actor=actor, organiser=appraisal.branch, draft=draft, members=graded
     )
+    if not campaign_services.compute_roll(campaign):
+        raise ValidationError(
+            _(
+                "Nobody but full members works in the departments this branch covers: "
+                "there is nobody to ask."
+            )
+        )
     campaign_services.campaign_open(actor=actor, campaign=campaign, today=today)
     campaign.refresh_from_db()  # opened through a locked copy
     appraisal.campaign = campaign

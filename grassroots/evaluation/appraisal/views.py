@@ -29,6 +29,7 @@ from grassroots.evaluation.appraisal.forms import (
     SuggestionsForm,
 )
 from grassroots.evaluation.appraisal.models import Appraisal, AppraisalParticipant
+from grassroots.evaluation.campaigns import services as campaign_services
 
 PER_PAGE = 50
 LIST_CAP = 5000
@@ -293,7 +294,7 @@ def opinions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = OpinionsForm(request.POST or None, today=today)
     if request.method == "POST" and form.is_valid():
         try:
-            services.opinions_ask(
+            asked = services.opinions_ask(
                 actor=request.user,
                 appraisal=appraisal,
                 request=services.OpinionsRequest(
@@ -307,6 +308,8 @@ def opinions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if asked.campaign is not None and asked.campaign.opens_on <= today:
+                campaign_services.send_reminders(asked.campaign, today=today)
             messages.success(
                 request,
                 _(

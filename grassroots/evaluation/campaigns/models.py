@@ -73,6 +73,9 @@ class Campaign(models.Model):
         related_name="+",
     )
     # how many paper ballots were entered (once, as one batch); none is marked as such
+    # Everyone but the full members answers as an employee (the employees' opinions of
+    # a democratic appraisal); otherwise each member by their stage.
+    others_as_employees = models.BooleanField(default=False, editable=False)
     paper_ballots = models.PositiveIntegerField(default=0, editable=False)
     opening_reminded_on = models.DateField(null=True, editable=False)
     closing_reminded = models.BooleanField(default=False, editable=False)

@@ -40,6 +40,17 @@ def can_manage(scope: Scope, campaign: Campaign) -> bool:
     return scope.is_admin or scope.oversees_as_committee(organiser.path)
 
 
+def can_conduct(scope: Scope, campaign: Campaign) -> bool:
+    """Open or close a campaign, mark and enter paper ballots: those who run it — but
+    for a campaign a branch organised, whose officers are among the members judged,
+    only the officers above the branch (the committee), so nobody judged can close the
+    ballot early or enter ballots for it."""
+    organiser = campaign.organiser
+    if organiser.kind == UnitKind.BRANCH:
+        return scope.is_admin or scope.oversees_as_committee(organiser.path)
+    return can_manage(scope, campaign)
+
+
 def managed(scope: Scope) -> Q:
     """`can_manage` as a filter on campaigns."""
     if scope.is_admin:

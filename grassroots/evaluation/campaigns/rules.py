@@ -50,18 +50,24 @@ def roll(
     *,
     leave_out: Iterable[int] = (),
     asked: Iterable[str] = GROUPS,
+    others_as_employees: bool = False,
 ) -> dict[int, str]:
     """user id → group: the members of the covered branches by their stage, every other
     employee of the covered departments as an employee; each person once. Those in
     `leave_out` (the named members being evaluated) are not on the roll, nor is anyone
     whose group is not `asked` (a group weighted 0: an answer that counts for nothing
-    is not asked for)."""
+    is not asked for). With `others_as_employees`, everyone but the full members
+    answers as an employee (a democratic appraisal's employees' opinions: the full
+    members have their say in the mutual suggestions, everyone else is the people
+    they serve)."""
     excluded = set(leave_out)
     people: dict[int, str] = {}
     for user_id in employee_ids:
         people[user_id] = EMPLOYEES
     for user_id, stage in member_stages.items():
         group = STAGE_GROUPS.get(stage)
+        if others_as_employees and group != FULL_MEMBERS:
+            group = EMPLOYEES
         if group is not None:
             people[user_id] = group
         else:

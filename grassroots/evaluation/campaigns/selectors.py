@@ -370,17 +370,25 @@ class BeforeAfter:
     after: Decimal | None
 
 
-def before_and_after(subject: CampaignSubject, current: SubjectResult | None) -> list[BeforeAfter]:
+def before_and_after(
+    subject: CampaignSubject, current: SubjectResult | None, *, seen: Q
+) -> list[BeforeAfter]:
     """The plan items written after earlier campaigns about the same branch or member,
     with their question's score then (before) and in this campaign (after, by the same
-    question's wording)."""
+    question's wording) — only those of earlier subjects the reader may see (`seen`,
+    `policy.seen_subjects`): a branch's officers reading their own campaign about a
+    member do not read the committee's earlier review of that member."""
     same = (
         Q(subject__member=subject.member)
         if subject.member_id
         else Q(subject__unit=subject.unit, subject__member__isnull=True)
     )
     plans = list(
-        Rectification.objects.filter(same, campaign__closes_on__lt=subject.campaign.opens_on)
+        Rectification.objects.filter(
+            same,
+            campaign__closes_on__lt=subject.campaign.opens_on,
+            subject__in=CampaignSubject.objects.filter(seen).values("pk"),
+        )
         .select_related("campaign", "subject", "item", "owner")
         .order_by("-campaign__closes_on", "due_on", "pk")[:50]
     )

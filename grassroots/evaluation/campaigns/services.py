@@ -91,6 +91,7 @@ class Draft:
     items: Sequence[str]
     weights: Mapping[str, Decimal]
     category_ids: Sequence[int] = ()
+    others_as_employees: bool = False
 
 
 def _check(draft: Draft) -> None:
@@ -178,6 +179,7 @@ def campaign_create(
         period_first=draft.period_first,
         period_last=draft.period_last,
         weights={group: str(weight) for group, weight in draft.weights.items()},
+        others_as_employees=draft.others_as_employees,
         created_by=actor,
     )
     _write_parts(campaign, draft, units=units, members=members)
@@ -232,7 +234,13 @@ def compute_roll(campaign: Campaign) -> dict[int, str]:
     stages = active_member_stages(branch_ids)
     named = [subject.member.user_id for subject in subjects if subject.member_id and subject.member]
     asked = [group for group, weight in weights_of(campaign).items() if weight > 0]
-    return rules.roll(employees, stages, leave_out=named, asked=asked)
+    return rules.roll(
+        employees,
+        stages,
+        leave_out=named,
+        asked=asked,
+        others_as_employees=campaign.others_as_employees,
+    )
 
 
 @transaction.atomic

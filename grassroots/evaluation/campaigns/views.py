@@ -43,12 +43,23 @@ from grassroots.service.selectors import deeds_of_unit
 @require_GET
 def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    managed = list(selectors.managed_campaigns(scope)[:100])
+    managed: list[Campaign] = []
+    for_branches: list[Campaign] = []
+    if policy.can_create(scope):
+        runs = selectors.managed_campaigns(scope)
+        # The committee's own campaigns; the branches' appraisal opinions apart, and
+        # only while open (the committee enters their paper ballots), so that hundreds
+        # of branches never crowd the committee's own out of its list.
+        managed = list(runs.exclude(organiser__kind=UnitKind.BRANCH)[:100])
+        for_branches = list(
+            runs.filter(organiser__kind=UnitKind.BRANCH, status=Campaign.Status.OPEN)[:100]
+        )
     return render(
         request,
         "evaluation/campaigns/list.html",
         {
             "managed": managed,
+            "for_branches": for_branches,
             "can_create": policy.can_create(scope),
             "my_roll": selectors.my_roll(request.user),
             "subjects": list(selectors.subjects_for(scope, request.user)[:100]),
@@ -175,9 +186,12 @@ def campaign_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """An officer's page of a campaign: its roll by group, opening and closing."""
     campaign = _managed(request, pk)
+    conducts = policy.can_conduct(scope_for(request.user), campaign)
     today = timezone.localdate()
     error = None
     if request.method == "POST":
+        if not conducts:
+            raise Http404
         action = request.POST.get("action")
         try:
             if action == "open":
@@ -210,6 +224,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "subjects": subjects,
             "items": items,
             "error": error,
+            "conducts": conducts,
             "categories": list(campaign.categories.all()),
         },
         status=400 if error else 200,
@@ -304,7 +319,9 @@ def campaign_reminders(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def campaign_paper(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Paper ballots: mark who voted on paper, then enter every paper ballot at once."""
     campaign = _managed(request, pk)
-    if campaign.status == Campaign.Status.DRAFT:
+    if campaign.status == Campaign.Status.DRAFT or not policy.can_conduct(
+        scope_for(request.user), campaign
+    ):
         raise Http404
     today = timezone.localdate()
     subjects, items = selectors.questionnaire(campaign)
@@ -489,7 +506,9 @@ def subject_result(request: AuthenticatedRequest, pk: int, subject: int) -> Http
             "result": result,
             "analysis": found,
             "plan": selectors.plan_of(subject_row),
-            "before_after": selectors.before_and_after(subject_row, result),
+            "before_after": selectors.before_and_after(
+                subject_row, result, seen=policy.seen_subjects(scope, request.user)
+            ),
             "form": form,
             "can_plan": can_plan,
             "appeal_titles": appeal_titles,

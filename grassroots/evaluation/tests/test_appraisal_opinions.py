@@ -5,6 +5,7 @@ closes each full member's result stands beside them for the committee to weigh."
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from grassroots.evaluation.tests.appraisal_factories import (
     graded,
     open_appraisal,
 )
-from grassroots.evaluation.tests.test_campaigns_world import vote, workday
+from grassroots.evaluation.tests.test_campaigns_world import draft, vote, workday
 from grassroots.orgs.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +70,13 @@ def test_asking_opens_a_campaign_of_the_branch_on_its_full_members_answered_by_e
     assert {s.member_id for s in campaign.subjects.all()} == {p.member_id for p in graded(asked)}
     assert len(graded(asked)) == 9  # the probationary member takes part ungraded: not asked about
     roll = dict(Elector.objects.filter(campaign=campaign).values_list("user_id", "group"))
-    # Only the employees: the members have their say in the mutual suggestions.
+    # Everyone but the full members answers as an employee — the probationary member
+    # too; the full members have their say in the mutual suggestions.
+    probationary = Member.objects.get(branch=world.branch_a, stage=Member.Stage.PROBATIONARY)
     assert set(roll.values()) == {campaign_rules.EMPLOYEES}
-    assert {u.pk for u in crowd} | {world.employee.pk} == set(roll)
-    assert not Member.objects.filter(user_id__in=roll).exists()
+    assert {u.pk for u in crowd} | {world.employee.pk, probationary.user_id} == set(roll)
+    full = Member.objects.filter(stage=Member.Stage.FULL).values_list("user_id", flat=True)
+    assert not set(full) & set(roll)
     assert AuditEntry.objects.filter(action="appraisal.opinions_ask").count() == 1
 
 
@@ -106,7 +110,7 @@ def test_a_branch_without_employees_to_ask_is_refused_and_nothing_is_made(world)
             ),
             today=timezone.localdate(),
         )
-    assert "Employees" in str(refused.value) or "职工" in str(refused.value)
+    assert "nobody to ask" in str(refused.value) or "无人可征求" in str(refused.value)
     assert not Campaign.objects.exists()
     appraisal.refresh_from_db()
     assert appraisal.campaign_id is None
@@ -118,6 +122,14 @@ def test_a_group_weighted_0_is_not_asked(world):
         [1, 2, 3], {2: "full", 3: "activist"}, asked=[campaign_rules.EMPLOYEES]
     )
     assert roll == {1: campaign_rules.EMPLOYEES}
+
+
+def test_everyone_but_full_members_may_answer_as_employees():
+    stages = {2: "full", 3: "activist", 4: "probationary", 5: "applicant"}
+    roll = campaign_rules.roll(
+        [1, 2, 3, 4, 5], stages, asked=[campaign_rules.EMPLOYEES], others_as_employees=True
+    )
+    assert roll == dict.fromkeys([1, 3, 4, 5], campaign_rules.EMPLOYEES)
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -175,7 +187,8 @@ def test_an_officer_asks_from_the_page_and_sees_the_progress(world):
     appraisal.refresh_from_db()
     assert appraisal.campaign.items.count() == 3
     detail = officer.get(url("appraisal", appraisal.pk))
-    assert (detail.context["opinions"].asked, detail.context["opinions"].answered) == (3, 0)
+    # two new employees, the world's employee and the branch's probationary member
+    assert (detail.context["opinions"].asked, detail.context["opinions"].answered) == (4, 0)
     assert 'id="opinions-state"' in detail.content.decode()
     # asked once: the page to ask again is gone
     assert officer.get(url("appraisal_opinions", appraisal.pk)).status_code == 404
@@ -249,3 +262,71 @@ def test_fewer_than_five_answers_are_too_few_to_show(world):
     rows = [row for row in page.context["rows"] if row["person"].is_graded]
     assert all(row["opinion"].score is None for row in rows)
     assert "1.00 / 3" not in page.content.decode()
+
+
+def test_the_members_judged_neither_close_early_nor_enter_paper_ballots(world):
+    """The branch's officers are among the members judged: the committee above conducts
+    the ballot (paper ballots, an early close); the branch's officers follow it."""
+    appraisal = open_appraisal(world)
+    employees(world, 2)
+    campaign = ask(world, appraisal).campaign
+    officer = client_as(world.officer_a)
+    assert officer.get(url("campaign", campaign.pk)).status_code == 200
+    assert officer.get(url("campaign_paper", campaign.pk)).status_code == 404
+    assert officer.post(url("campaign", campaign.pk), {"action": "close"}).status_code == 404
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.OPEN
+    committee = client_as(world.committee_officer)
+    assert committee.get(url("campaign_paper", campaign.pk)).status_code == 200
+    listed = committee.get(url("campaigns"))
+    assert [c.pk for c in listed.context["for_branches"]] == [campaign.pk]
+    assert campaign.pk not in [c.pk for c in listed.context["managed"]]
+    assert committee.post(url("campaign", campaign.pk), {"action": "close"}).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CLOSED
+
+
+def test_the_branch_does_not_read_the_committees_earlier_plan_about_a_member(world):
+    """Reading their own campaign about a member, the branch's officers do not see the
+    rectification plan of the committee's earlier review (述职评议) of that member."""
+    appraisal = open_appraisal(world)
+    crowd = employees(world, 5)
+    member = graded(appraisal)[-1].member
+    earlier = campaign_services.campaign_create(
+        actor=world.committee_officer,
+        organiser=world.committee,
+        draft=draft(
+            subject_kind=Campaign.SubjectKind.MEMBERS,
+            weights={g: Decimal(g == campaign_rules.EMPLOYEES) for g in campaign_rules.GROUPS},
+        ),
+        members=[member],
+    )
+    campaign_services.campaign_open(
+        actor=world.committee_officer, campaign=earlier, today=timezone.localdate()
+    )
+    earlier.refresh_from_db()
+    for user in crowd:
+        vote(earlier, user, score=2)
+    close(earlier)
+    earlier.refresh_from_db()
+    campaign_services.rectification_add(
+        actor=world.committee_officer,
+        subject=earlier.subjects.get(),
+        action="委员会的整改要求",
+        owner=world.committee_officer,
+        due_on=timezone.localdate(),
+    )
+    Campaign.objects.filter(pk=earlier.pk).update(
+        opens_on=earlier.opens_on - datetime.timedelta(days=60),
+        closes_on=earlier.closes_on - datetime.timedelta(days=60),
+    )
+    campaign = ask(world, appraisal).campaign
+    for user in crowd:
+        vote(campaign, user, score=3)
+    close(campaign)
+    subject = campaign.subjects.get(member=member)
+    page = url("campaign_subject", campaign.pk, subject.pk)
+    branch = client_as(world.officer_a).get(page)
+    assert branch.status_code == 200
+    assert "委员会的整改要求" not in branch.content.decode()
+    assert "委员会的整改要求" in client_as(world.committee_officer).get(page).content.decode()

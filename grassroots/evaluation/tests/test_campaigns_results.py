@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from grassroots.accounts.scope import scope_for
 from grassroots.appeals.tests.factories import category, raise_appeal
-from grassroots.evaluation.campaigns import rules, selectors, services
+from grassroots.evaluation.campaigns import policy, rules, selectors, services
 from grassroots.evaluation.tests.test_campaigns_world import opened, people, vote
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,8 @@ def test_the_next_campaign_shows_the_plan_before_and_after(world):
     services.campaign_close(actor=None, campaign=second, today=timezone.localdate())
     second.refresh_from_db()
     (result,) = selectors.results(second, second.subjects.all())
-    rows = selectors.before_and_after(second.subjects.get(), result)
+    seen = policy.seen_subjects(scope_for(world.officer_a), world.officer_a)
+    rows = selectors.before_and_after(second.subjects.get(), result, seen=seen)
     assert len(rows) == 1
     assert rows[0].plan.action == "每月走访职工"
     assert rows[0].before == Decimal("3.20")
