@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from grassroots.accounts.api import router as accounts_router
+from grassroots.accounts.api_auth import SignedInSession
 from grassroots.accounts.tokens import TokenAuth
 from grassroots.appeals.api import router as appeals_router
 from grassroots.orgs.api import router as orgs_router
@@ -16,7 +16,7 @@ api = NinjaAPI(
     title="Grassroots API",
     version="1",
     urls_namespace="api",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SignedInSession()],
     # The schema is served; the interactive page is not (it needs inline styles).
     docs_url=None,
 )

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from grassroots.accounts.models import RoleAssignment, User
+from grassroots.core.api_errors import errors
 
 router = Router(tags=["accounts"])
 
@@ -23,7 +24,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **errors(401)})
 def me(request: HttpRequest) -> Any:
     """The signed-in caller: who they are and which roles they hold."""
     user = request.user

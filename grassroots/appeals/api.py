@@ -19,6 +19,7 @@ from grassroots.accounts.scope import scope_for
 from grassroots.appeals import policy, selectors, services
 from grassroots.appeals.intake import AppealDraft, Channel
 from grassroots.appeals.models import Appeal, Urgency
+from grassroots.core.api_errors import errors
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.orgs.selectors import department_by_code
 
@@ -93,12 +94,12 @@ def _unprocessable(error: ValidationError) -> HttpError:
     return HttpError(422, "; ".join(error.messages))
 
 
-@router.get("/appeals/categories", response=list[CategoryOut])
+@router.get("/appeals/categories", response={200: list[CategoryOut], **errors(401)})
 def list_categories(request: HttpRequest) -> Any:
     return [{"id": c.pk, "code": c.code, "name": str(c)} for c in selectors.categories()]
 
 
-@router.post("/appeals", response={201: AppealOut})
+@router.post("/appeals", response={201: AppealOut, **errors(400, 401, 403, 422)})
 def submit(request: HttpRequest, payload: AppealIn) -> Any:
     """Raise a named appeal as the caller (channel "api")."""
     category = selectors.active_category(payload.category_id)
@@ -128,7 +129,7 @@ def submit(request: HttpRequest, payload: AppealIn) -> Any:
     return Status(201, _out(result.appeal))
 
 
-@router.get("/appeals/mine", response=list[AppealOut])
+@router.get("/appeals/mine", response={200: list[AppealOut], **errors(401, 422)})
 @paginate(LimitOffsetPagination)
 def mine(request: HttpRequest) -> Any:
     return [_out(appeal) for appeal in selectors.my_appeals(_user(request))]
@@ -147,7 +148,9 @@ def _visible(request: HttpRequest, appeal_id: int) -> tuple[Appeal, bool]:
     raise Http404
 
 
-@router.get("/appeals/{appeal_id}/timeline", response=list[EventOut])
+@router.get(
+    "/appeals/{appeal_id}/timeline", response={200: list[EventOut], **errors(401, 404, 422)}
+)
 def timeline(request: HttpRequest, appeal_id: int) -> Any:
     appeal, handler = _visible(request, appeal_id)
     return [
@@ -162,7 +165,9 @@ def timeline(request: HttpRequest, appeal_id: int) -> Any:
     ]
 
 
-@router.post("/appeals/{appeal_id}/rating", response=AppealOut)
+@router.post(
+    "/appeals/{appeal_id}/rating", response={200: AppealOut, **errors(400, 401, 403, 404, 422)}
+)
 def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> Any:
     scope = scope_for(request.user)
     appeal = Appeal.objects.filter(pk=appeal_id).first()

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from grassroots.accounts.scope import scope_for
+from grassroots.core.api_errors import errors
 from grassroots.orgs import policy, rules, selectors
 from grassroots.orgs.models import Member, OrgUnit
 from grassroots.orgs.vocabulary import Education, MemberStage
@@ -79,18 +80,18 @@ def _member_out(member: Member) -> dict[str, Any]:
     }
 
 
-@router.get("/units", response=list[UnitOut])
+@router.get("/units", response={200: list[UnitOut], **errors(401)})
 def list_units(request: HttpRequest) -> Any:
     """Party organisations the caller may open."""
     return policy.visible_units(scope_for(request.user)).order_by("path")
 
 
-@router.get("/units/{unit_id}", response=UnitOut)
+@router.get("/units/{unit_id}", response={200: UnitOut, **errors(401, 404, 422)})
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
     return selectors.get_unit_for(scope_for(request.user), unit_id)
 
 
-@router.get("/members", response=list[MemberOut])
+@router.get("/members", response={200: list[MemberOut], **errors(401, 404, 422)})
 @paginate(LimitOffsetPagination)
 def list_members(request: HttpRequest, filters: Query[MemberQuery]) -> Any:
     """Member records the caller may list (officers: their subtree)."""
@@ -115,7 +116,7 @@ def list_members(request: HttpRequest, filters: Query[MemberQuery]) -> Any:
     return [_member_out(member) for member in members]
 
 
-@router.get("/members/{member_id}", response=MemberDetailOut)
+@router.get("/members/{member_id}", response={200: MemberDetailOut, **errors(401, 404, 422)})
 def get_member(request: HttpRequest, member_id: int) -> Any:
     scope = scope_for(request.user)
     member = selectors.get_member_for(scope, member_id)
