@@ -13,12 +13,11 @@ processor runs and nothing touches the database.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -29,14 +28,15 @@ def _has_nul(values: Iterable[str]) -> bool:
     return any(NUL in value for value in values)
 
 
-def _json_has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return _has_nul(value) or any(_json_has_nul(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_json_has_nul(item) for item in value)
-    return False
+# A JSON escape of NUL, not itself escaped: \u0000 but not \\u0000 (a backslash
+# followed by the text "u0000").
+_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+API_PREFIX = "/api/"
+API_REFUSAL = "The request contains a NUL character, which cannot be stored."
+
+
+def _body_has_nul(body: bytes) -> bool:
+    return b"\x00" in body or _ESCAPED_NUL.search(body) is not None
 
 
 class RefuseNullCharactersMiddleware:
@@ -63,16 +63,15 @@ class RefuseNullCharactersMiddleware:
             if request.method == "POST":
                 return any(NUL in key or _has_nul(values) for key, values in request.POST.lists())
             return False
-        if content_type == "application/json" or content_type.endswith("+json"):
-            try:
-                body = json.loads(request.body)
-            except ValueError:
-                return False  # not JSON: the endpoint says so itself
-            return _json_has_nul(body)
-        return False
+        # Any other body (JSON whatever its declared type: the API parses it as JSON all
+        # the same) is searched as bytes, never parsed here — a deeply nested body
+        # cannot exhaust the parser before the view sees it.
+        return _body_has_nul(request.body)
 
     @staticmethod
     def _refusal(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": API_REFUSAL}, status=400)
         # The person's language preference lives with their account, which is not loaded
         # yet; the language cookie (set for visitors too) is the best guess.
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")

@@ -58,6 +58,37 @@ def health_ready(request: HttpRequest) -> JsonResponse:
     return response
 
 
+# PostgreSQL's SQLSTATEs of a connection lost or refused (class 08) and of a server
+# shutting down or starting (57P01–57P03): the database is away, not the query wrong.
+_AWAY_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def _database_unreachable(error: BaseException | None) -> bool:
+    """A connection refused, lost or shutting down — not a deadlock, a statement
+    timeout or a missing table, which are errors of the product and stay 500."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if state is not None:
+        return str(state).startswith(_AWAY_STATES)
+    # Without a SQLSTATE (psycopg could not connect at all; SQLite): only what says
+    # the database file or server cannot be reached.
+    text = str(error).lower()
+    return any(
+        words in text
+        for words in (
+            "connection",
+            "could not connect",
+            "server closed",
+            "unable to open database",
+            "terminating",
+        )
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500. A page that failed because the database cannot be reached (refused,
     restarting, gone away mid-request) is 503 with Retry-After: the product is
@@ -67,7 +98,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     The page is plain and rendered without the request: no context processor, nothing
     that needs the database."""
     error = sys.exc_info()[1]
-    if not isinstance(error, OperationalError | InterfaceError):
+    if not _database_unreachable(error):
         return defaults.server_error(request)
     if request.path_info.startswith("/api/"):
         response: HttpResponse = JsonResponse(

@@ -121,3 +121,38 @@ def test_the_refusal_is_in_the_language_the_visitor_chose(world, settings):
     # then
     assert '<html lang="en"' in page
     assert "null character" in page
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "text/plain", "application/octet-stream"]
+)
+def test_a_null_character_in_any_body_is_refused_as_json_for_the_api(
+    world, client_for, content_type
+):
+    """The API parses a body as JSON whatever its declared type: a NUL escaped in JSON
+    reaches nothing, and the API's refusal is JSON, as its schema says."""
+    from grassroots.appeals.models import Appeal, Category
+
+    client = client_for(world.employee)
+    client.raise_request_exception = False
+    body = json.dumps({"category_id": Category.objects.first().pk, "title": "食堂\x00"})
+    assert "\\u0000" in body
+    response = client.post("/api/v1/appeals", body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert not Appeal.objects.exists()
+
+
+def test_a_deeply_nested_body_is_not_a_server_error(world, client):
+    client.raise_request_exception = False
+    response = client.post("/api/v1/appeals", "[" * 100_000, content_type="application/json")
+    assert response.status_code in (400, 401, 422)
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul():
+    from grassroots.core.middleware import _body_has_nul
+
+    assert _body_has_nul(b'{"t": "\\u0000"}')
+    assert _body_has_nul(b'{"t": "\\\\\\u0000"}')  # an escaped backslash, then a NUL
+    assert not _body_has_nul(b'{"t": "\\\\u0000"}')  # a backslash, then the text u0000
+    assert not _body_has_nul(b'{"t": "ordinary"}')

@@ -217,3 +217,36 @@ def test_readiness_reads_the_age_of_a_redis_queue():
     finally:
         for key in backend.client.scan_iter(f"{prefix}:*"):
             backend.client.delete(key)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["deadlock detected", "canceling statement due to statement timeout", "no such table: x"],
+)
+def test_an_operational_error_of_the_code_still_answers_500(world, message):
+    # given: an OperationalError that is not the database being away
+    client = quiet(Client())
+    # when
+    with database_down(OperationalError(message)):
+        response = client.get("/appeals/anonymous/")
+    # then
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+def test_a_lost_connection_is_told_by_its_sqlstate():
+    from grassroots.core.views import _database_unreachable
+
+    class Cause(Exception):
+        def __init__(self, sqlstate):
+            self.sqlstate = sqlstate
+
+    def error(sqlstate):
+        problem = OperationalError("server error")
+        problem.__cause__ = Cause(sqlstate)
+        return problem
+
+    assert _database_unreachable(error("08006"))  # connection failure
+    assert _database_unreachable(error("57P01"))  # administrator shutdown
+    assert not _database_unreachable(error("40P01"))  # deadlock
+    assert not _database_unreachable(error("57014"))  # statement timeout
