@@ -237,13 +237,13 @@ def test_an_operational_error_of_the_code_still_answers_500(world, message):
 def test_a_lost_connection_is_told_by_its_sqlstate():
     from grassroots.core.views import _database_unreachable
 
-    class Cause(Exception):
+    class DriverError(Exception):
         def __init__(self, sqlstate):
             self.sqlstate = sqlstate
 
     def error(sqlstate):
         problem = OperationalError("server error")
-        problem.__cause__ = Cause(sqlstate)
+        problem.__cause__ = DriverError(sqlstate)
         return problem
 
     assert _database_unreachable(error("08006"))  # connection failure
