@@ -48,6 +48,7 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (the bench accounts only
 HASHERS = {
     "pbkdf2_sha256": "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "argon2": "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "argon2-46MiB": "grassroots.accounts.hashers.Argon2idHasher",
     "scrypt": "django.contrib.auth.hashers.ScryptPasswordHasher",
 }
 

@@ -168,7 +168,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # (docs/benchmarks.md, "Sign-in: password hashers"). Passwords stored under the others
 # verify and are rehashed with Argon2id on the next successful sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "grassroots.accounts.hashers.Argon2idHasher",  # Argon2id, OWASP's 46 MiB / 1 pass
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
