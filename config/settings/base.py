@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -308,7 +309,7 @@ TASKS = {
 # worker could send it again (grassroots/notifications/services/deliveries.py).
 GRASSROOTS_SMTP_TIMEOUT = env_int("GRASSROOTS_SMTP_TIMEOUT", 10)
 _MAIL_BACKEND = env("GRASSROOTS_MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-MAILERS = {
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": _MAIL_BACKEND,
         "OPTIONS": {
