@@ -103,6 +103,7 @@ def test_a_process_in_its_back_off_does_not_delay_the_stop(tmp_path, stop_with):
         f"sh -c 'echo $$ > {steady_pid}; exec sleep 120'",
         GRASSROOTS_RESTART_FIRST="30",
         GRASSROOTS_RESTART_MAX="30",
+        GRASSROOTS_STOP_GRACE="1",  # SIGINT to the supervisor alone: SIGTERM after 1 s
     )
     try:
         _wait_for(lambda: steady_pid.exists() and steady_pid.read_text().strip())
@@ -173,3 +174,25 @@ def _peek(process: subprocess.Popen[str]) -> str:
     chunk = process.stderr.read() or ""
     _seen[process.pid] = _seen.get(process.pid, "") + chunk
     return _seen[process.pid]
+
+
+def test_ctrl_c_stops_even_a_process_that_ignores_it(tmp_path):
+    # given: a process that ignores SIGINT
+    started = tmp_path / "started"
+    supervisor = _start(
+        tmp_path,
+        "stubborn",
+        f"sh -c 'trap \"\" INT; echo > {started}; exec sleep 120'",
+        GRASSROOTS_STOP_GRACE="1",
+    )
+    try:
+        _wait_for(started.exists)
+        time.sleep(0.3)
+        # when: Ctrl-C in the terminal
+        os.killpg(supervisor.pid, signal.SIGINT)
+        # then: after the grace it is sent SIGTERM, and everything stops
+        supervisor.wait(timeout=10)
+        _wait_for(lambda: not _pids_in_group(supervisor.pid), 5)
+    finally:
+        if supervisor.poll() is None:
+            os.killpg(supervisor.pid, signal.SIGKILL)
