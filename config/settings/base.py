@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -311,13 +312,21 @@ TASKS = {
 }
 
 # --- Mail (Django 6.1 MAILERS) -----------------------------------------------------------
-MAILERS = {
+# Seconds an SMTP connection may wait on the server (per operation) before the send fails
+# and is retried later: a send must never hang, or its claim would go stale and another
+# worker could send it again (grassroots/notifications/services/deliveries.py).
+GRASSROOTS_SMTP_TIMEOUT = env_int("GRASSROOTS_SMTP_TIMEOUT", 10)
+_MAIL_BACKEND = env("GRASSROOTS_MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": env("GRASSROOTS_MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": _MAIL_BACKEND,
         "OPTIONS": {
             key: value
             for key, value in {
                 "host": env("GRASSROOTS_SMTP_HOST"),
+                "timeout": GRASSROOTS_SMTP_TIMEOUT
+                if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+                else None,
                 "port": env_int("GRASSROOTS_SMTP_PORT", 0) or None,
                 "username": env("GRASSROOTS_SMTP_USER"),
                 "password": env("GRASSROOTS_SMTP_PASSWORD"),

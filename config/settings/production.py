@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MAILERS, SECRET_KEY, SECURE_CSP, env, env_bool, env_int
+from .base import GRASSROOTS_SMTP_TIMEOUT, MAILERS, SECRET_KEY, SECURE_CSP, env, env_bool, env_int
 
 DEBUG = False
 
@@ -35,9 +35,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {**SECURE_CSP, "frame-ancestors": ["'none'"]}
 
 # Real mail in production: SMTP unless the operator names another backend.
+_PRODUCTION_MAIL_BACKEND = env(
+    "GRASSROOTS_MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 MAILERS = {
     "default": {
         **MAILERS["default"],
-        "BACKEND": env("GRASSROOTS_MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "BACKEND": _PRODUCTION_MAIL_BACKEND,
+        "OPTIONS": {
+            **MAILERS["default"]["OPTIONS"],
+            # a send never hangs (GRASSROOTS_SMTP_TIMEOUT, base.py)
+            **(
+                {"timeout": GRASSROOTS_SMTP_TIMEOUT}
+                if _PRODUCTION_MAIL_BACKEND.endswith("smtp.EmailBackend")
+                else {}
+            ),
+        },
     }
 }

@@ -14,9 +14,11 @@ the queue, and enqueues every job that is due.
 - A tick is one transaction holding the lease row locked: recording a run and queuing
   its task commit together (a crash between them cannot skip a run), and two schedulers
   never tick at the same time even when one of them is slow.
-- A job whose previous run is still queued or running is not queued again — unless that
-  run is stuck: RUNNING for longer than RUN_TIMEOUT (a task whose worker died is put
-  back in the queue by the tick itself long before, see `core.workers`).
+- A job whose previous run is still queued or running is not queued again. A run whose
+  worker died is put back in the queue by the tick itself (the reaper, `core.workers`,
+  judging by the workers' heartbeats in database time), so it runs again; a run that
+  has gone on for longer than RUN_TIMEOUT under a worker that is alive is only logged
+  as a warning, never run a second time beside itself.
 - Takeover: the leader renews its lease every tick; a standby takes over when the lease
   has expired, at worst LEASE_SECONDS + TICK_SECONDS after the leader stopped
   (TAKEOVER_SECONDS, the figure docs/operations.md gives).
@@ -108,8 +110,15 @@ def lease_release(*, holder: str) -> None:
     SchedulerLease.objects.filter(name=LEASE_NAME, holder=holder).delete()
 
 
-def scheduler_tick(*, holder: str, now: datetime.datetime | None = None) -> list[str]:
-    """One pass of the scheduler: returns the names of the jobs it started."""
+def scheduler_tick(
+    *, holder: str, now: datetime.datetime | None = None, reap: bool = True
+) -> list[str]:
+    """One pass of the scheduler: returns the names of the jobs it started.
+
+    `reap=False` skips requeuing the tasks of dead workers: run_scheduler passes it
+    while the database has been back from an outage for less than the workers' stale
+    interval, since live workers may not have beaten again yet.
+    """
     from grassroots.core.tasks import run_periodic_job
     from grassroots.core.workers import tasks_requeue_abandoned
 
@@ -117,7 +126,8 @@ def scheduler_tick(*, holder: str, now: datetime.datetime | None = None) -> list
     with transaction.atomic():
         if not lease_acquire(holder=holder, now=now):
             return []
-        tasks_requeue_abandoned(now=now)
+        if reap:
+            tasks_requeue_abandoned()
         zone = ZoneInfo(settings.TIME_ZONE)
         runs = {run.name: run for run in PeriodicRun.objects.filter(name__in=JOBS)}
         started = []
@@ -150,5 +160,14 @@ def _still_pending(run: PeriodicRun, *, now: datetime.datetime) -> bool:
     if result.status == TaskResultStatus.READY:
         return True
     if result.status == TaskResultStatus.RUNNING:
-        return result.started_at is None or now - result.started_at < RUN_TIMEOUT
+        # Its worker is alive (the reaper has just put a dead worker's task back in the
+        # queue): queuing a second run beside it would run the job twice at once.
+        if result.started_at is not None and now - result.started_at >= RUN_TIMEOUT:
+            logger.warning(
+                "Periodic job %s has been running since %s under a live worker; "
+                "not starting another run",
+                run.name,
+                result.started_at.isoformat(timespec="seconds"),
+            )
+        return True
     return False

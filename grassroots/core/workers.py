@@ -24,7 +24,8 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from grassroots.core.models import WorkerHeartbeat
@@ -53,16 +54,18 @@ class Heartbeat:
         self._thread.start()
 
     def beat(self) -> None:
-        # update_or_create, not update: after a long outage the reaper may have deleted
-        # the row, and a worker that is alive must be seen alive again.
-        WorkerHeartbeat.objects.update_or_create(
-            worker_id=self.worker_id,
-            defaults={
-                "hostname": socket.gethostname()[:255],
-                "pid": os.getpid(),
-                "seen_at": timezone.now(),
-            },
-        )
+        # The database's clock, not this machine's: the reaper compares with the same
+        # clock, so a worker on a host whose clock is behind is not taken for dead.
+        fields = {"hostname": socket.gethostname()[:255], "pid": os.getpid(), "seen_at": Now()}
+        if WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(**fields):
+            return
+        # after a long outage the reaper may have deleted the row, and a worker that is
+        # alive must be seen alive again
+        try:
+            with transaction.atomic():
+                WorkerHeartbeat.objects.create(worker_id=self.worker_id, **fields)
+        except IntegrityError:  # created meanwhile by this worker's other thread
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(**fields)
 
     def stop(self) -> None:
         self._stop.set()
@@ -90,8 +93,12 @@ class Heartbeat:
         return f"worker {self.worker_id}"
 
 
-def tasks_requeue_abandoned(*, now: datetime.datetime | None = None) -> int:
-    """Put RUNNING tasks whose worker stopped beating back in the queue."""
+def tasks_requeue_abandoned() -> int:
+    """Put RUNNING tasks whose worker stopped beating back in the queue.
+
+    "Stopped beating" is judged by the database's clock, which also stamped the beats:
+    the clocks of the scheduler's and the worker's machines play no part.
+    """
     from django.tasks import task_backends
 
     from grassroots.core.redis_tasks import RedisTaskBackend
@@ -105,8 +112,7 @@ def tasks_requeue_abandoned(*, now: datetime.datetime | None = None) -> int:
         return 0
     from django.tasks import TaskResultStatus
 
-    now = now or timezone.now()
-    cutoff = now - STALE_AFTER
+    cutoff = Now() - STALE_AFTER
     alive = set(
         WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True)
     )
@@ -120,7 +126,7 @@ def tasks_requeue_abandoned(*, now: datetime.datetime | None = None) -> int:
             pk=result.pk, status=TaskResultStatus.RUNNING
         ).update(status=TaskResultStatus.READY, started_at=None)
         logger.warning("Requeued task %s abandoned by worker %s", result.pk, worker_ids[-1:] or "?")
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - STALE_AFTER * 10).delete()
+    WorkerHeartbeat.objects.filter(seen_at__lt=Now() - STALE_AFTER * 10).delete()
     return requeued
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from grassroots.core.models import PeriodicRun, WorkerHeartbeat
 from grassroots.core.scheduling import scheduler_tick
 from grassroots.core.tests.probe_tasks import notify_once
-from grassroots.core.workers import STALE_AFTER, tasks_requeue_abandoned
+from grassroots.core.workers import STALE_AFTER, Heartbeat, tasks_requeue_abandoned
 from grassroots.notifications.models import Delivery, Notification, Webhook
 from grassroots.notifications.tests.receiver import RobotReceiver
 
@@ -112,7 +112,12 @@ def test_a_killed_worker_loses_no_job_and_the_job_completes_once(world, database
     assert status_of(result.id) == TaskResultStatus.RUNNING
     assert not Notification.objects.filter(dedupe_key="killed").exists()
     # the scheduler's reaper, once the dead worker's heartbeat is stale, requeues it
-    assert tasks_requeue_abandoned(now=timezone.now() + STALE_AFTER + STALE_AFTER) == 1
+    from django_tasks_db.models import DBTaskResult
+
+    long_ago = timezone.now() - STALE_AFTER - STALE_AFTER
+    WorkerHeartbeat.objects.update(seen_at=long_ago)
+    DBTaskResult.objects.filter(pk=result.id).update(started_at=long_ago)
+    assert tasks_requeue_abandoned() == 1
     second = start_worker("--batch")
     output, _ = second.communicate(timeout=60)
     # then: the job ran again and completed, with its effect made exactly once
@@ -180,8 +185,8 @@ def test_a_worker_killed_inside_the_requeue_job_and_the_sweep_stops_nothing(
     assert status_of(stuck["core.requeue_abandoned_tasks"]) == TaskResultStatus.SUCCESSFUL
 
 
-def test_a_run_stuck_under_a_live_worker_does_not_block_its_job_for_ever(
-    world, database_tasks, monkeypatch
+def test_a_long_run_under_a_live_worker_is_not_run_a_second_time_beside_itself(
+    world, database_tasks, monkeypatch, caplog
 ):
     from grassroots.core import scheduling, tasks
     from grassroots.core.tasks import run_periodic_job
@@ -193,15 +198,43 @@ def test_a_run_stuck_under_a_live_worker_does_not_block_its_job_for_ever(
     now = timezone.now()
     hung = run_periodic_job.enqueue("core.sweep_deadlines")
     _stuck(hung.id, worker="alive", started=now - datetime.timedelta(hours=3))
-    WorkerHeartbeat.objects.create(worker_id="alive", hostname="h", pid=1, seen_at=now)
+    Heartbeat("alive").beat()
     PeriodicRun.objects.create(
         name="core.sweep_deadlines",
         last_enqueued_at=now - datetime.timedelta(hours=3),
         last_task_id=str(hung.id),
     )
-    # when / then: the next tick queues a new run instead of waiting for ever
-    assert scheduler_tick(holder="s", now=now) == ["core.sweep_deadlines"]
-    assert PeriodicRun.objects.get(name="core.sweep_deadlines").last_task_id != str(hung.id)
+    # when: the scheduler ticks
+    with caplog.at_level("WARNING"):
+        started = scheduler_tick(holder="s", now=now)
+    # then: no second run is queued beside it, the run is left alone, and it is logged
+    assert started == []
+    assert PeriodicRun.objects.get(name="core.sweep_deadlines").last_task_id == str(hung.id)
+    assert status_of(hung.id) == TaskResultStatus.RUNNING
+    assert "core.sweep_deadlines has been running since" in caplog.text
+
+
+def test_a_worker_beating_in_database_time_is_not_reaped_whatever_the_clocks_say(
+    world, database_tasks, monkeypatch
+):
+    from grassroots.core import workers
+
+    # given: a worker whose machine's clock is an hour behind, running a task for two
+    # minutes, beating as it should
+    result = notify_once.enqueue(world.member_a.user_id, "clocks")
+    _stuck(result.id, worker="slow-clock", started=timezone.now() - datetime.timedelta(minutes=2))
+    behind = timezone.now() - datetime.timedelta(hours=1)
+    monkeypatch.setattr(workers.timezone, "now", lambda: behind)
+    Heartbeat("slow-clock").beat()
+    monkeypatch.undo()
+    # when: a scheduler whose clock is an hour ahead ticks
+    scheduler_tick(holder="s", now=timezone.now() + datetime.timedelta(hours=1))
+    # then: the live worker's task is not taken from it
+    assert status_of(result.id) == TaskResultStatus.RUNNING
+    # and once that worker falls silent for longer than the stale interval, it is
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - STALE_AFTER * 2)
+    assert tasks_requeue_abandoned() == 1
+    assert status_of(result.id) == TaskResultStatus.READY
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ never send the same one. What is promised (docs/operations.md, "Notifications"):
 from __future__ import annotations
 
 import datetime
+import time
 from collections import defaultdict
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from grassroots.accounts.models import User
 
 STALE_SENDING = datetime.timedelta(minutes=5)
+# No send of a batch starts later than this after the batch began: with every send bounded
+# by its channel's timeout, the batch ends long before its claims could go stale.
+SEND_BUDGET = STALE_SENDING / 2
 OUTCOME_UNKNOWN = (
     "outcome unknown: the worker stopped while sending; it may have been delivered, "
     "so it was not sent again automatically"
@@ -53,10 +57,18 @@ def deliveries_send_due(*, now: datetime.datetime | None = None, limit: int = 20
     anything leaves the machine, so two workers never send the same one. A worker that
     dies while sending leaves it "sending"; after STALE_SENDING it goes back to the queue
     if it never reached the channel, or is failed as "outcome unknown" if it may have.
+
+    A batch is sent one by one, so a slow mail server could keep a worker on it past
+    STALE_SENDING, when its untried claims go back to the queue and another worker takes
+    them. Hence each delivery is claimed once more, alone and conditionally, just before
+    it is sent (skipped if it is no longer this worker's claim); no send starts after
+    SEND_BUDGET (half of STALE_SENDING), the rest goes back to the queue; and every send
+    is bounded by its channel's timeout (GRASSROOTS_SMTP_TIMEOUT, the robots' TIMEOUT_SECONDS).
     """
     from grassroots.notifications.channels import CHANNELS, ChannelError
 
     now = now or timezone.now()
+    began = time.monotonic()
     stale = Delivery.objects.filter(
         status=Delivery.Status.SENDING, next_attempt_at__lt=now - STALE_SENDING
     )
@@ -81,7 +93,18 @@ def deliveries_send_due(*, now: datetime.datetime | None = None, limit: int = 20
     for delivery in Delivery.objects.filter(pk__in=claimed).select_related(
         "recipient", "webhook__org_unit"
     ):
-        Delivery.objects.filter(pk=delivery.pk).update(attempt_started_at=timezone.now())
+        # This claim: our status and our attempt count (another worker's claim adds one).
+        ours = Delivery.objects.filter(
+            pk=delivery.pk,
+            status=Delivery.Status.SENDING,
+            attempts=delivery.attempts,
+            attempt_started_at__isnull=True,
+        )
+        if time.monotonic() - began >= SEND_BUDGET.total_seconds():
+            ours.update(status=Delivery.Status.PENDING, attempts=F("attempts") - 1)
+            continue
+        if not ours.update(attempt_started_at=timezone.now()):
+            continue  # taken back after STALE_SENDING, and perhaps sent by another worker
         try:
             CHANNELS[delivery.channel].send(delivery)
         except ChannelError as error:
@@ -92,10 +115,15 @@ def deliveries_send_due(*, now: datetime.datetime | None = None, limit: int = 20
     return sent
 
 
-def _succeeded(delivery: Delivery, *, now: datetime.datetime) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.SENT, sent_at=now, last_error=""
+def _attempt(delivery: Delivery) -> QuerySet[Delivery]:
+    """The delivery as long as it is still in this worker's attempt."""
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=Delivery.Status.SENDING, attempts=delivery.attempts
     )
+
+
+def _succeeded(delivery: Delivery, *, now: datetime.datetime) -> None:
+    _attempt(delivery).update(status=Delivery.Status.SENT, sent_at=now, last_error="")
     if delivery.webhook_id:
         Webhook.objects.filter(pk=delivery.webhook_id).update(failure_count=0)
 
@@ -104,7 +132,7 @@ def _failed(
     delivery: Delivery, error: Exception, *, retryable: bool, now: datetime.datetime
 ) -> None:
     give_up = not retryable or delivery.attempts >= parameters.value("notifications.max_attempts")
-    Delivery.objects.filter(pk=delivery.pk).update(
+    _attempt(delivery).update(
         status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING,
         next_attempt_at=now + rules.retry_delay(delivery.attempts),
         last_error=str(error)[:500],

@@ -1,8 +1,10 @@
 """Run the schedule: deadline sweeps, reminders, daily jobs. One runs at a time.
 
 The loop never dies of a database outage: it logs "database unavailable, retrying in
-N s", waits with capped exponential back-off, reconnects and carries on. Any other
-error in a tick is logged and the next tick tries again.
+N s", waits with capped exponential back-off, reconnects and carries on; it requeues no
+dead worker's task until the database has been back for the workers' stale interval
+(their heartbeats could not be written during the outage). Any other error in a tick is
+logged and the next tick tries again.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from grassroots.core.outages import (
     database_unavailable,
 )
 from grassroots.core.scheduling import TICK_SECONDS, lease_release, scheduler_tick
+from grassroots.core.workers import STALE_AFTER
 
 logger = logging.getLogger("grassroots.core.scheduling")
 
@@ -49,12 +52,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"Scheduler {holder} started")
         backoff = Backoff()
+        # After an outage, workers beat again only once the database is back: until it
+        # has been up for the stale interval, a silent worker may be a live one.
+        reap_from = 0.0
         try:
             while self.running:
                 try:
                     close_old_connections()
-                    started = scheduler_tick(holder=holder)
+                    started = scheduler_tick(holder=holder, reap=time.monotonic() >= reap_from)
                 except DATABASE_ERRORS as error:
+                    reap_from = time.monotonic() + STALE_AFTER.total_seconds()
                     database_reset()
                     delay = backoff.next_delay()
                     database_unavailable(error, delay, who=f"scheduler {holder}")
