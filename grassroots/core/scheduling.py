@@ -92,12 +92,21 @@ def lease_acquire(*, holder: str, now: datetime.datetime, seconds: int = LEASE_S
     The row is locked until the caller's transaction ends. Two schedulers starting
     together on an empty table both insert the row "if missing" (one of them does, the
     other's insert does nothing), then queue on the row lock: no duplicate-key crash.
+    A stopping scheduler releases the lease by emptying the row, never deleting it; a
+    row deleted by hand (or by an older version) while we wait on its lock is inserted
+    again, a few times at most, before this pass gives up.
     """
     with transaction.atomic():
-        SchedulerLease.objects.bulk_create(
-            [SchedulerLease(name=LEASE_NAME, holder="", expires_at=now)], ignore_conflicts=True
-        )
-        lease = SchedulerLease.objects.select_for_update().get(name=LEASE_NAME)
+        for _attempt in range(3):
+            SchedulerLease.objects.bulk_create(
+                [SchedulerLease(name=LEASE_NAME, holder="", expires_at=now)],
+                ignore_conflicts=True,
+            )
+            lease = SchedulerLease.objects.select_for_update().filter(name=LEASE_NAME).first()
+            if lease is not None:
+                break
+        else:
+            return False
         if lease.holder not in ("", holder) and lease.expires_at > now:
             return False
         lease.holder = holder
@@ -107,7 +116,12 @@ def lease_acquire(*, holder: str, now: datetime.datetime, seconds: int = LEASE_S
 
 
 def lease_release(*, holder: str) -> None:
-    SchedulerLease.objects.filter(name=LEASE_NAME, holder=holder).delete()
+    """Give the lease up at once (a standby takes it on its next pass). The row stays:
+    deleting it under a standby waiting on its lock would leave that one nothing to
+    lock."""
+    SchedulerLease.objects.filter(name=LEASE_NAME, holder=holder).update(
+        holder="", expires_at=timezone.now()
+    )
 
 
 def scheduler_tick(

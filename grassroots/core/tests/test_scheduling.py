@@ -199,3 +199,36 @@ def test_two_schedulers_starting_together_with_no_lease_row_both_survive():
         for thread in threads:
             thread.join(timeout=30)
         assert sorted(map(repr, outcome.values())) == ["False", "True"], outcome
+
+
+@pytest.mark.django_db
+def test_a_released_lease_stays_as_a_row_and_passes_at_once():
+    from grassroots.core.scheduling import LEASE_NAME, lease_release
+
+    now = timezone.now()
+    assert lease_acquire(holder="a", now=now)
+    assert not lease_acquire(holder="b", now=now)
+    lease_release(holder="a")
+    # the row stays (a standby waiting on its lock would otherwise find nothing)
+    assert SchedulerLease.objects.filter(name=LEASE_NAME, holder="").exists()
+    assert lease_acquire(holder="b", now=timezone.now())
+
+
+@pytest.mark.django_db
+def test_a_lease_row_gone_while_waiting_is_inserted_again():
+    """In the two-schedulers race, the row could be deleted while one scheduler waited
+    on its lock: the lookup found nothing and the scheduler crashed (DoesNotExist)."""
+    from unittest import mock
+
+    from django.db.models.query import QuerySet
+
+    real_first = QuerySet.first
+    calls = []
+
+    def first_after_a_delete(self):
+        calls.append(1)
+        return None if len(calls) == 1 else real_first(self)
+
+    with mock.patch.object(QuerySet, "first", first_after_a_delete):
+        assert lease_acquire(holder="a", now=timezone.now())
+    assert len(calls) == 2
