@@ -47,6 +47,7 @@ def test_a_stopped_process_is_restarted_and_the_others_keep_running(tmp_path, st
         env={**os.environ, "GRASSROOTS_RESTART_FIRST": "1", "GRASSROOTS_RESTART_MAX": "2"},
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_sigint_as_in_a_terminal,
     )
     try:
         _wait_for(lambda: steady_pid.exists() and steady_pid.read_text().strip())
@@ -75,7 +76,15 @@ def _start(tmp_path, *commands: str, **env: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as in a terminal
+        # Ctrl-C works as in a terminal even when this run was started with SIGINT
+        # ignored (a runner in the background, nohup): bash cannot trap a signal that
+        # was ignored when it started
+        preexec_fn=_sigint_as_in_a_terminal,
     )
+
+
+def _sigint_as_in_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _pids_in_group(pgid: int) -> list[int]:
