@@ -281,8 +281,8 @@ def check(scenario: Scenario, response: Any) -> None:
         sys.exit(f"{scenario.url} answered {response.status_code}, not {scenario.expect}")
 
 
-def remove_submitted() -> int:
-    """Delete what s1 wrote, so that runs measure the same data."""
+def remove_submitted(prefix: str = BENCH_KEY) -> int:
+    """Delete what s1 (or bench/http_compare.py) wrote, so that runs measure the same data."""
     from django.contrib.contenttypes.models import ContentType
 
     from grassroots.appeals.models import Appeal
@@ -290,7 +290,7 @@ def remove_submitted() -> int:
     from grassroots.notifications.models import Notification
 
     ids = list(
-        Appeal.objects.filter(idempotency_key__startswith=BENCH_KEY).values_list("pk", flat=True)
+        Appeal.objects.filter(idempotency_key__startswith=prefix).values_list("pk", flat=True)
     )
     if ids:
         kind = ContentType.objects.get_for_model(Appeal)

@@ -50,7 +50,7 @@ from urllib.parse import urlparse
 _db = urlparse(os.environ.get("HELPDESK_DATABASE_URL", "{default}"))
 SECRET_KEY = "helpdesk-bench-only"
 DEBUG = False
-ALLOWED_HOSTS = ["testserver", "localhost"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -96,7 +96,7 @@ DATABASES = {{
         "PASSWORD": _db.password or "",
         "HOST": _db.hostname or "",
         "PORT": _db.port or "",
-        "CONN_MAX_AGE": 0,
+        "CONN_MAX_AGE": int(os.environ.get("HELPDESK_CONN_MAX_AGE", "0")),
     }}
 }}
 USE_TZ = True
@@ -121,6 +121,12 @@ from django.urls import include, path
 urlpatterns = [path("", include("helpdesk.urls", namespace="helpdesk"))]
 """
 
+WSGI = """\
+from django.core.wsgi import get_wsgi_application
+
+application = get_wsgi_application()
+"""
+
 TITLES = [
     ("车间通风不好", "夏天装配车间温度太高，通风设备经常不开，希望改善。"),
     ("食堂排队时间太长", "中午食堂只开两个窗口，排队要二十分钟，希望增加窗口或错峰就餐。"),
@@ -136,6 +142,7 @@ def write_project(project: Path) -> None:
     (package / "__init__.py").write_text("")
     (package / "settings.py").write_text(SETTINGS.format(default=DEFAULT_DATABASE))
     (package / "urls.py").write_text(URLS)
+    (package / "wsgi.py").write_text(WSGI)  # for bench/http_compare.py's gunicorn
 
 
 def start(project: Path) -> None:
@@ -195,7 +202,8 @@ def setup(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if Ticket.objects.exists():
-        sys.exit("helpdesk_bench already holds tickets: add --reset to start again.")
+        print(f"{Ticket.objects.count():,} tickets already loaded (--reset starts again).")
+        return
     user_model = get_user_model()
     rng = random.Random(args.seed)
     password = make_password("bench-password")

@@ -27,8 +27,9 @@ case "$command" in
       mkdir -p "$DIR"
       "$PYTHON" -m venv "$DIR/venv"
     fi
-    "$DIR/venv/bin/pip" install --quiet "django-helpdesk==$HELPDESK_VERSION" "$DJANGO_SPEC" "psycopg[binary]"
-    "$DIR/venv/bin/pip" freeze | grep -i -E '^(django|django-helpdesk|psycopg)==' || true
+    "$DIR/venv/bin/pip" install --quiet "django-helpdesk==$HELPDESK_VERSION" "$DJANGO_SPEC" "psycopg[binary]" \
+      "gunicorn>=23"  # bench/http_compare.py serves it over HTTP
+    "$DIR/venv/bin/pip" freeze | grep -i -E '^(django|django-helpdesk|psycopg|gunicorn)==' || true
     "$DIR/venv/bin/python" "$HERE/helpdesk_bench.py" setup --project "$DIR/project" "$@"
     ;;
   measure)

@@ -1,0 +1,585 @@
+"""Raising an appeal against raising a django-helpdesk ticket, over HTTP, side by side.
+
+Both products run under the same gunicorn settings on the same PostgreSQL server, and
+the same client drives them in turn: N signed-in users, each in a loop of GET the form →
+POST it → follow the redirect, for --seconds, the products alternating run by run
+(interleaved, so both see the same machine). Beside them, at the same concurrency: the
+same-machine ceiling (one trivial Django view, no middleware, bench/ceiling_wsgi.py) and
+Grassroots' signed-in "ok" view behind its full middleware (/healthz/live with a session).
+
+    .venv/bin/python bench/appeals_data.py --appeals 100000 --org-scale 0.1
+    bench/helpdesk_compare.sh setup --tickets 100000
+    flock /tmp/bench.lock .venv/bin/python bench/http_compare.py --users 1,8,32 \\
+        --seconds 60 --rounds 2 --out bench/results/http-compare.md
+
+DATABASE_URL (Grassroots) defaults to the appeal benchmarks' database,
+postgres://postgres@127.0.0.1:5432/grassroots_bench_appeals; django-helpdesk's project
+and venv are where bench/helpdesk_compare.sh put them (HELPDESK_BENCH_DIR,
+HELPDESK_DATABASE_URL). Sessions are made in each product's own database with its own
+code (Django's test client, force_login), one per simulated user; the client is
+http.client with keep-alive, one connection per user, in threads of this process.
+
+Reported per product and concurrency: transactions (form + POST + redirect page) per
+second, the transaction's p50 / p95 / max by nearest rank, each step's p50, and the
+server's CPU per transaction (user + system time of the gunicorn master and workers,
+from /proc) — the figure throughput follows once the machine is saturated. What the
+runs submitted is deleted afterwards (appeals by their idempotency key, tickets above
+the highest id before the run), so every run sees the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import re
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grassroots_bench_appeals")
+
+HELPDESK_DIR = Path(
+    os.environ.get("HELPDESK_BENCH_DIR", Path(tempfile.gettempdir()) / "grassroots-helpdesk-bench")
+)
+HELPDESK_DATABASE = os.environ.get(
+    "HELPDESK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helpdesk_bench"
+)
+BENCH_KEY = "bench-http-"  # idempotency keys of the appeals this script submits
+TEXTS = [
+    ("食堂排队时间太长", "中午食堂只开两个窗口，排队要二十分钟，希望增加窗口或错峰就餐。"),
+    ("车间通风不好", "夏天装配车间温度太高，通风设备经常不开，希望改善。"),
+    ("宿舍热水不稳定", "宿舍晚上洗澡时热水时有时无，冬天很不方便。"),
+    ("想学电工技能", "希望单位组织电工培训，我想考证。"),
+]
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def log_path(name: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"http-compare-{name}.log"
+
+
+# --- the servers -----------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    command: list[str]
+    env: dict[str, str]
+    cwd: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = open(log_path(self.name), "ab")  # noqa: SIM115 - kept open
+        self.process = subprocess.Popen(
+            self.command,
+            env={**os.environ, **self.env},
+            cwd=self.cwd,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/favicon.ico", headers={"Host": "localhost"})
+                connection.getresponse().read()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"{self.name} did not start; see {log_path(self.name)}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+    def cpu_seconds(self) -> float:
+        """User + system time of the master and its workers so far."""
+        assert self.process is not None
+        pids = [self.process.pid, *_children(self.process.pid)]
+        ticks = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def gunicorn(args: argparse.Namespace, python_bin: Path, app: str, port: int) -> list[str]:
+    return [
+        str(python_bin / "gunicorn"),
+        app,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--worker-class",
+        "gthread",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+
+
+def servers(args: argparse.Namespace) -> dict[str, Server]:
+    venv = ROOT / ".venv" / "bin"
+    helpdesk_venv = HELPDESK_DIR / "venv" / "bin"
+    if not (helpdesk_venv / "gunicorn").exists():
+        raise SystemExit(
+            "No gunicorn in django-helpdesk's venv: run bench/helpdesk_compare.sh setup"
+        )
+    return {
+        "grassroots": Server(
+            "grassroots",
+            8201,
+            gunicorn(args, venv, "config.wsgi:application", 8201),
+            {
+                "DJANGO_SETTINGS_MODULE": "config.settings.local",
+                "DJANGO_DEBUG": "0",
+                "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
+            },
+            ROOT,
+        ),
+        "helpdesk": Server(
+            "helpdesk",
+            8202,
+            gunicorn(args, helpdesk_venv, "hdproject.wsgi:application", 8202),
+            {
+                "DJANGO_SETTINGS_MODULE": "hdproject.settings",
+                "HELPDESK_DATABASE_URL": HELPDESK_DATABASE,
+                "HELPDESK_CONN_MAX_AGE": str(args.conn_max_age),
+            },
+            HELPDESK_DIR / "project",
+        ),
+        "ceiling": Server(
+            "ceiling",
+            8203,
+            gunicorn(args, venv, "ceiling_wsgi:application", 8203),
+            {},
+            ROOT / "bench",
+        ),
+    }
+
+
+# --- sessions and form data -------------------------------------------------------------
+
+
+@dataclass
+class User:
+    cookies: dict[str, str]
+    form: dict[str, str]
+
+
+def grassroots_users(count: int) -> list[User]:
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from grassroots.accounts.models import RoleAssignment
+    from grassroots.accounts.models import User as Person
+    from grassroots.appeals.models import Category
+
+    living = Category.objects.get(code="living")
+    people = list(
+        Person.objects.filter(is_active=True, department__isnull=False)
+        .exclude(pk__in=RoleAssignment.objects.values("user_id"))
+        .order_by("employee_number")[: count * 7 : 7]
+    )
+    users = []
+    for person in people:
+        client = Client()
+        client.force_login(
+            person, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
+        )
+        form = {
+            "category": str(living.pk),
+            "department": str(person.department_id),
+            "place": "",
+            "urgency": "normal",
+        }
+        users.append(User({"sessionid": client.cookies["sessionid"].value}, form))
+    return users
+
+
+HELPDESK_SESSIONS = """
+import json, sys
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.test import Client
+from helpdesk.models import Queue
+model = get_user_model()
+queue = Queue.objects.order_by("pk").first()
+out = []
+for i in range(int(sys.argv[1])):
+    user, _ = model.objects.get_or_create(username=f"bench_http_{i:03d}", defaults={"email": f"b{i}@example.com"})
+    client = Client()
+    client.force_login(user)
+    out.append({"sessionid": client.cookies["sessionid"].value, "queue": queue.pk})
+print(json.dumps(out))
+"""
+
+HELPDESK_MAX_TICKET = """
+import django
+django.setup()
+from helpdesk.models import Ticket
+print(Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+"""
+
+HELPDESK_REMOVE = """
+import sys
+import django
+django.setup()
+from helpdesk.models import Ticket
+print(Ticket.objects.filter(pk__gt=int(sys.argv[1])).delete()[0])
+"""
+
+
+def helpdesk_python(code: str, *argv: str) -> str:
+    return subprocess.run(
+        [str(HELPDESK_DIR / "venv" / "bin" / "python"), "-c", code, *argv],
+        cwd=HELPDESK_DIR / "project",
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "hdproject.settings",
+            "HELPDESK_DATABASE_URL": HELPDESK_DATABASE,
+            "PYTHONPATH": str(HELPDESK_DIR / "project"),
+        },
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def helpdesk_users(count: int) -> list[User]:
+    made = json.loads(helpdesk_python(HELPDESK_SESSIONS, str(count)).splitlines()[-1])
+    return [
+        User(
+            {"sessionid": one["sessionid"]},
+            {
+                "queue": str(one["queue"]),
+                "priority": "3",
+                "submitter_email": "employee@example.com",
+            },
+        )
+        for one in made
+    ]
+
+
+# --- the client -----------------------------------------------------------------------
+
+
+@dataclass
+class Flow:
+    """GET form → POST → follow the redirect, for one product."""
+
+    form_path: str
+    text_fields: tuple[str, str]  # the names of the title and body fields
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+FLOWS = {
+    "grassroots": Flow("/appeals/new/", ("title", "description")),
+    "helpdesk": Flow("/tickets/submit/", ("title", "body")),
+}
+
+
+class Browser:
+    def __init__(self, port: int, user: User) -> None:
+        self.port = port
+        self.user = user
+        self.cookies = dict(user.cookies)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+        headers = {
+            "Host": "localhost",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Accept-Language": "zh-hans",
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read().decode("utf-8", "replace")
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # the server closed an idle keep-alive connection: open another once
+                self.connection.close()
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                if attempt:
+                    raise
+        for header in response.msg.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                self.cookies[name] = morsel.value
+        return response.status, response.getheader("Location") or "", content
+
+
+@dataclass
+class Result:
+    transactions: list[float] = field(default_factory=list)
+    steps: list[tuple[float, float, float]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu: float = 0.0
+
+
+def submit_loop(
+    browser: Browser, flow: Flow, until: float, result: Result, lock: threading.Lock
+) -> None:
+    number = 0
+    while time.monotonic() < until:
+        number += 1
+        title, text = TEXTS[number % len(TEXTS)]
+        try:
+            began = time.perf_counter()
+            status, _location, page = browser.request("GET", flow.form_path)
+            got_form = time.perf_counter()
+            token = _TOKEN.search(page)
+            if status != 200 or token is None:
+                raise RuntimeError(f"form: {status}")
+            fields = {
+                **browser.user.form,
+                flow.text_fields[0]: f"{title} {uuid.uuid4().hex[:6]}",
+                flow.text_fields[1]: text,
+                "csrfmiddlewaretoken": token.group(1),
+                "idempotency_key": BENCH_KEY + uuid.uuid4().hex,
+            }
+            status, location, page = browser.request(
+                "POST", flow.form_path, urllib.parse.urlencode(fields)
+            )
+            posted = time.perf_counter()
+            if status != 302 or not location:
+                raise RuntimeError(f"POST: {status} {page[:200]!r}")
+            status, _location, _page = browser.request(
+                "GET", urllib.parse.urlsplit(location)._replace(scheme="", netloc="").geturl()
+            )
+            done = time.perf_counter()
+            if status != 200:
+                raise RuntimeError(f"redirect page: {status}")
+        except Exception as error:  # counted and reported; the run goes on
+            with lock:
+                result.errors.append(str(error)[:200])
+            continue
+        with lock:
+            result.transactions.append((done - began) * 1000)
+            result.steps.append(
+                ((got_form - began) * 1000, (posted - got_form) * 1000, (done - posted) * 1000)
+            )
+
+
+def get_loop(
+    browser: Browser, path: str, until: float, result: Result, lock: threading.Lock
+) -> None:
+    while time.monotonic() < until:
+        began = time.perf_counter()
+        status, _location, _page = browser.request("GET", path)
+        elapsed = (time.perf_counter() - began) * 1000
+        with lock:
+            if status == 200:
+                result.transactions.append(elapsed)
+            else:
+                result.errors.append(f"GET {path}: {status}")
+
+
+def drive(server: Server, users: list[User], seconds: float, loop: Any, *loop_args: Any) -> Result:
+    result, lock = Result(), threading.Lock()
+    browsers = [Browser(server.port, user) for user in users]
+    cpu_before, began = server.cpu_seconds(), time.monotonic()
+    until = began + seconds
+    threads = [
+        threading.Thread(target=loop, args=(browser, *loop_args, until, result, lock))
+        for browser in browsers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - began
+    result.cpu = server.cpu_seconds() - cpu_before
+    for browser in browsers:
+        browser.connection.close()
+    return result
+
+
+def warm(server: Server, users: list[User], loop: Any, *loop_args: Any) -> None:
+    drive(server, users[:2], 3, loop, *loop_args)
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def load_average() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f}"
+
+
+def line(label: str, users: int, result: Result, per: str = "transaction") -> str:
+    times = result.transactions
+    count = len(times)
+    rate = count / result.seconds if result.seconds else 0
+    cpu = result.cpu / count * 1000 if count else float("nan")
+    steps = ""
+    if result.steps:
+        steps = " / ".join(
+            f"{statistics.median(step[i] for step in result.steps):.0f}" for i in range(3)
+        )
+    return (
+        f"| {label} | {users} | {rate:.1f} | {statistics.median(times) if times else float('nan'):.0f} "
+        f"| {percentile(times, 0.95):.0f} | {max(times) if times else float('nan'):.0f} | {steps or '–'} "
+        f"| {cpu:.1f} | {len(result.errors)} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", default="1,8,32", help="concurrent users, comma-separated")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="interleaved runs per product and level"
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--ceiling-seconds", type=float, default=10)
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="persistent database connections for both products (docs/operations.md "
+        "recommends 60 s in production; Django's default is 0, a connection per request)",
+    )
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    levels = [int(n) for n in args.users.split(",")]
+
+    grassroots_people = grassroots_users(max(levels))
+    helpdesk_people = helpdesk_users(max(levels))
+    helpdesk_before = int(helpdesk_python(HELPDESK_MAX_TICKET).splitlines()[-1])
+    running = servers(args)
+    # the pages name their static files through the manifest collectstatic writes
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        check=True,
+    )
+    header = [
+        f"### {time.strftime('%Y-%m-%d %H:%M %Z')} · gunicorn {args.workers} workers × "
+        f"{args.threads} threads each (gthread), CONN_MAX_AGE {args.conn_max_age}, "
+        f"{args.seconds:.0f} s per run, "
+        f"{args.rounds} interleaved rounds",
+        "",
+        f"Command: `{' '.join(shlex.quote(a) for a in sys.argv)}`",
+        "",
+        "| run | users | per second | p50 ms | p95 ms | max ms | form / POST / page p50 ms "
+        "| server CPU ms each | errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    lines = list(header)
+    print("\n".join(lines), flush=True)
+    try:
+        for server in running.values():
+            server.start()
+        for name in ("grassroots", "helpdesk"):
+            people = grassroots_people if name == "grassroots" else helpdesk_people
+            warm(running[name], people, submit_loop, FLOWS[name])
+        for users in levels:
+            order = ["grassroots", "helpdesk"]
+            for _round in range(args.rounds):
+                for name in order:
+                    people = grassroots_people if name == "grassroots" else helpdesk_people
+                    before = load_average()
+                    result = drive(
+                        running[name], people[:users], args.seconds, submit_loop, FLOWS[name]
+                    )
+                    label = f"submit, {'this product' if name == 'grassroots' else 'django-helpdesk'} (load {before})"
+                    lines.append(line(label, users, result))
+                    print(lines[-1], flush=True)
+                    if result.errors:
+                        print("   first error:", result.errors[0], flush=True)
+                order.reverse()
+            ceiling = drive(
+                running["ceiling"], grassroots_people[:users], args.ceiling_seconds, get_loop, "/"
+            )
+            lines.append(
+                line("ceiling: trivial Django view, no middleware", users, ceiling, "request")
+            )
+            print(lines[-1], flush=True)
+            ok = drive(
+                running["grassroots"],
+                grassroots_people[:users],
+                args.ceiling_seconds,
+                get_loop,
+                "/healthz/live",
+            )
+            lines.append(
+                line('"ok" view behind the full middleware, signed in', users, ok, "request")
+            )
+            print(lines[-1], flush=True)
+    finally:
+        for server in running.values():
+            server.stop()
+        import appeals  # bench/appeals.py: deletes what a run submitted
+
+        removed = appeals.remove_submitted(prefix=BENCH_KEY)
+        tickets = helpdesk_python(HELPDESK_REMOVE, str(helpdesk_before)).splitlines()[-1]
+        print(
+            f"(removed {removed} appeals and {tickets} ticket rows this run submitted)", flush=True
+        )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with args.out.open("a") as handle:
+            handle.write("\n".join(lines) + "\n\n")
+
+
+if __name__ == "__main__":
+    main()
