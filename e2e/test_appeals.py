@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from e2e.conftest import screenshot
+from e2e.conftest import axe_violations, screenshot
 
 
 def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, server):
@@ -16,8 +16,14 @@ def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, serve
     phone.fill("#id_title", "二车间饮水机坏了")
     phone.fill("#id_description", "二车间一楼的饮水机不出热水已经三天了。")
     phone.get_by_role("button", name="提交诉求").click()
-    phone.wait_for_url(re.compile(r"/appeals/mine/\d+/"))
+    # A light page confirms it: the number, who handles it, and the way on.
+    phone.wait_for_url(re.compile(r"/appeals/mine/\d+/received/"))
+    assert phone.get_by_role("heading", name="您的诉求已提交").count() == 1
     number = re.search(r"SQ\d{10}", phone.content()).group(0)
+    assert axe_violations(phone) == []
+    screenshot(phone, "appeal-received-phone")
+    phone.get_by_role("link", name="查看诉求").click()
+    phone.wait_for_url(re.compile(r"/appeals/mine/\d+/$"))
     overflow = phone.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

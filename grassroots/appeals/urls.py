@@ -13,6 +13,7 @@ urlpatterns = [
     path("follow/stop/", submit.stop_following, name="stop_following"),
     path("mine/", submit.mine, name="mine"),
     path("mine/<int:pk>/", submit.mine_detail, name="mine_detail"),
+    path("mine/<int:pk>/received/", submit.received, name="received"),
     path("<int:pk>/me-too/", submit.me_too, name="me_too"),
     path("on-behalf/", submit.on_behalf, name="on_behalf"),
     path("wall/", submit.wall, name="wall"),

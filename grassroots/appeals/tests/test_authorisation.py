@@ -73,6 +73,7 @@ PAGES: dict[str, tuple[int, ...]] = {
     "wall": (OK, OK, OK, OK, OK, OK, OK),
     "mine": (OK, OK, OK, OK, OK, OK, LOGIN),
     "mine_detail": (OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, LOGIN),
+    "received": (OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, LOGIN),
     "on_behalf": (HIDDEN, HIDDEN, OK, OK, OK, HIDDEN, LOGIN),
     "queue": (OK, OK, OK, OK, OK, OK, LOGIN),
     "handle_detail": (HIDDEN, HIDDEN, OK, HIDDEN, OK, OK, LOGIN),
@@ -88,7 +89,7 @@ PAGES: dict[str, tuple[int, ...]] = {
 
 def url_for(page: str, scene: dict[str, Any]) -> str:
     appeal = scene["appeal"]
-    if page in ("mine_detail", "handle_detail"):
+    if page in ("mine_detail", "received", "handle_detail"):
         return reverse(f"appeals:{page}", args=[appeal.pk])
     if page == "qr_poster":
         return reverse("appeals:qr_poster", args=[scene["world"].department_a.code])
@@ -117,7 +118,7 @@ def test_a_missing_appeal_looks_the_same_as_one_out_of_scope(scene):
     outsider = client_as(scene["people"]["other branch officer"])
     missing = scene["appeal"].pk + 1000
     existing = scene["appeal"].pk
-    for name in ("handle_detail", "mine_detail"):
+    for name in ("handle_detail", "mine_detail", "received"):
         gone = outsider.get(reverse(f"appeals:{name}", args=[missing]))
         hidden = outsider.get(reverse(f"appeals:{name}", args=[existing]))
         assert gone.status_code == hidden.status_code == HIDDEN

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from grassroots.appeals import services
@@ -35,11 +36,41 @@ def test_employee_raises_an_appeal_and_sees_it_in_their_list(world, client_for):
     response = client.post(reverse("appeals:new"), form_data(world))
     appeal = Appeal.objects.get()
     assert response.status_code == 302 and response.url == reverse(
-        "appeals:mine_detail", args=[appeal.pk]
+        "appeals:received", args=[appeal.pk]
     )
     assert appeal.submitter == world.employee and appeal.unit == world.branch_a
     page = client.get(reverse("appeals:mine")).content.decode()
     assert appeal.number in page
+
+
+def test_after_sending_a_light_page_gives_the_number_who_handles_it_and_the_way_on(
+    world, client_for, django_assert_max_num_queries
+):
+    # given: an employee who has just sent an appeal
+    client = client_for(world.employee)
+    response = client.post(reverse("appeals:new"), form_data(world, idempotency_key="once"))
+    appeal = Appeal.objects.get()
+    # when: they land on the page the form sent them to
+    with django_assert_max_num_queries(7):
+        page = client.get(response.url)
+    # then: it says it was sent, with the number, the organisation handling it and the
+    # deadlines, and links on (the appeal itself, their list, another appeal) — without
+    # the timeline, which the appeal's own page shows
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert appeal.number in text and world.branch_a.name in text
+    local = timezone.localtime
+    assert local(appeal.accept_due_at).strftime("%Y-%m-%d %H:%M") in text
+    # the answer's deadline, not the current step's (acceptance) shown twice
+    assert appeal.answer_due_at != appeal.current_due_at
+    assert local(appeal.answer_due_at).strftime("%Y-%m-%d %H:%M") in text
+    for name, args in (("mine_detail", [appeal.pk]), ("mine", []), ("new", [])):
+        assert f'href="{reverse(f"appeals:{name}", args=args)}"' in text
+    assert "timeline-title" not in text
+    # and the same form sent again (a double submit) shows the appeal itself
+    again = client.post(reverse("appeals:new"), form_data(world, idempotency_key="once"))
+    assert Appeal.objects.count() == 1
+    assert again.url == reverse("appeals:mine_detail", args=[appeal.pk])
 
 
 @pytest.mark.parametrize(

@@ -113,13 +113,10 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
             if result is not None:
                 if result.repeated:
                     messages.info(request, _("This appeal was already sent; here it is."))
-                else:
-                    messages.success(
-                        request,
-                        _("Your appeal %(number)s has been sent.")
-                        % {"number": result.appeal.number},
+                    return HttpResponseRedirect(
+                        reverse("appeals:mine_detail", args=[result.appeal.pk])
                     )
-                return HttpResponseRedirect(reverse("appeals:mine_detail", args=[result.appeal.pk]))
+                return HttpResponseRedirect(reverse("appeals:received", args=[result.appeal.pk]))
     return render(
         request,
         "appeals/new.html",
@@ -320,6 +317,15 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "appeals/mine.html", {"page_obj": page})
+
+
+@login_required
+@require_GET
+def received(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Straight after sending: the number, who handles it and by when, and where to go
+    next — a light page, so that sending costs the person (and the server) little."""
+    appeal = selectors.get_own_appeal(scope_for(request.user), pk)
+    return render(request, "appeals/received.html", {"appeal": appeal})
 
 
 @upload_limit(services.attachment_max_bytes)
