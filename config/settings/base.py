@@ -346,7 +346,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The level on the handler as well: Django's own loggers (django.tasks logs every
+    # task at INFO) pass records up past the root's level.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "level": env("GRASSROOTS_LOG_LEVEL", "INFO"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("GRASSROOTS_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
