@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from grassroots.accounts.api import router as accounts_router
 from grassroots.accounts.api_auth import SignedInSession
@@ -12,10 +18,27 @@ from grassroots.accounts.tokens import TokenAuth
 from grassroots.appeals.api import router as appeals_router
 from grassroots.orgs.api import router as orgs_router
 
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Every time in one form, the enterprise's local time with its offset
+    ("2026-12-06T18:30:00+08:00"): a row read back from the database is in UTC and one
+    just written may not be, and a client should not have to care which."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
+
+
 api = NinjaAPI(
     title="Grassroots API",
     version="1",
     urls_namespace="api",
+    renderer=LocalTimeRenderer(),
     auth=[TokenAuth(), SignedInSession()],
     # The schema is served; the interactive page is not (it needs inline styles).
     docs_url=None,

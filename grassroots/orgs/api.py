@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from grassroots.accounts.scope import scope_for
@@ -29,6 +29,22 @@ class UnitOut(Schema):
     term_ends_on: datetime.date | None
     is_joint: bool
     is_temporary: bool
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+
+    @staticmethod
+    def resolve_parent_code(department: Any) -> str | None:
+        return department.parent.code if department.parent_id else None
+
+
+class DepartmentQuery(Schema):
+    # No NUL (refused with 400 before any view, as everywhere): not a search term.
+    q: str = Field("", max_length=100, pattern=r"^[^\x00]*$")
 
 
 class MemberOut(Schema):
@@ -89,6 +105,15 @@ def list_units(request: HttpRequest) -> Any:
 @router.get("/units/{unit_id}", response={200: UnitOut, **errors(401, 404, 422)})
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
     return selectors.get_unit_for(scope_for(request.user), unit_id)
+
+
+@router.get("/departments", response={200: list[DepartmentOut], **errors(400, 401, 422)})
+@paginate(LimitOffsetPagination)
+def list_departments(request: HttpRequest, filters: Query[DepartmentQuery]) -> Any:
+    """The enterprise's active departments (public to everyone signed in, as on the
+    appeal form): the codes an appeal's `department_code` takes. `q` filters by name or
+    code."""
+    return selectors.departments_listed(filters.q)
 
 
 @router.get("/members", response={200: list[MemberOut], **errors(401, 404, 422)})

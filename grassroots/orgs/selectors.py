@@ -597,6 +597,16 @@ def department_by_code(code: str) -> Department | None:
     return Department.objects.filter(code=code, is_active=True).first() if code else None
 
 
+def departments_listed(q: str = "") -> QuerySet[Department]:
+    """Active departments in tree order, those whose name or code contains `q` when
+    given (what an API client needs to fill `department_code`)."""
+    departments = Department.objects.filter(is_active=True).select_related("parent")
+    if q.strip():
+        term = q.strip()
+        departments = departments.filter(Q(name__icontains=term) | Q(code__icontains=term))
+    return departments.order_by("path")
+
+
 def unit_paths_by_id() -> dict[int, str]:
     """Every unit's tree path by its id, active or not (for rollups that add each
     unit's counts to the units above it). One query."""

@@ -59,3 +59,49 @@ def test_openapi_schema_is_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/members" in schema["paths"]
+
+
+def test_departments_are_listed_for_anyone_signed_in_with_the_codes_appeals_take(
+    world, client_for, django_assert_max_num_queries
+):
+    # given: an employee with an API client, and an inactive department
+    from grassroots.orgs.models import Department
+
+    gone = Department.objects.create(code="OLD-1", name="已撤销车间", is_active=False)
+    for number in range(30):
+        Department.objects.create(
+            code=f"X-{number}", name=f"班组{number}", parent=world.department_a
+        )
+    client = client_for(world.employee)
+    # when: they list the departments (session, user, count, one page, the session's
+    # refresh: whatever the number of departments), and search one by name
+    with django_assert_max_num_queries(7):
+        body = client.get("/api/v1/departments?limit=500").json()
+    found = client.get(f"/api/v1/departments?q={world.department_b.name}").json()
+    # then: every active department, with its code and its parent's, none inactive
+    codes = {item["code"] for item in body["items"]}
+    assert world.department_a.code in codes and world.department_b.code in codes
+    assert gone.code not in codes
+    assert body["count"] == Department.objects.filter(is_active=True).count()
+    item = next(i for i in body["items"] if i["code"] == world.department_b.code)
+    parent = world.department_b.parent
+    assert item["parent_code"] == (parent.code if parent else None)
+    assert [i["code"] for i in found["items"]] == [world.department_b.code]
+    # and the codes are the ones an appeal takes
+    response = client.post(
+        "/api/v1/appeals",
+        {
+            "category_id": __import__("grassroots.appeals.tests.factories", fromlist=["x"])
+            .category()
+            .pk,
+            "title": "食堂排队太久",
+            "description": "午饭时间排队二十分钟",
+            "department_code": item["code"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+
+
+def test_departments_are_not_listed_to_visitors(client_for):
+    assert client_for(None).get("/api/v1/departments").status_code == 401
