@@ -227,6 +227,39 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+TARGET_MINIMUM = 44  # px, docs/accessibility.md
+
+
+def small_targets(page: Any) -> list[dict[str, Any]]:
+    """Radios and checkboxes on the page whose hit area — the larger of the box itself and
+    its label — is under 44 × 44 px, reported like axe's violations."""
+    small = page.evaluate(
+        """minimum => [...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+          .filter(input => input.getClientRects().length && getComputedStyle(input).visibility !== 'hidden')
+          .map(input => {
+            const boxes = [input, ...input.labels].map(e => e.getBoundingClientRect())
+              .filter(box => box.width && box.height);
+            const best = boxes.reduce((a, b) =>
+              Math.min(b.width, b.height) > Math.min(a.width, a.height) ? b : a);
+            return {id: input.id || input.name, width: best.width, height: best.height};
+          })
+          .filter(hit => hit.width < minimum - 0.5 || hit.height < minimum - 0.5)""",
+        TARGET_MINIMUM,
+    )
+    if not small:
+        return []
+    return [
+        {
+            "id": "target-size-44",
+            "impact": "serious",
+            "help": "A radio or checkbox needs a hit area (its label) of at least 44 x 44 px",
+            "targets": [f"#{hit['id']} {hit['width']:.0f}x{hit['height']:.0f}" for hit in small][
+                :5
+            ],
+        }
+    ]
+
+
 def screenshot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

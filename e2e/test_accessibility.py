@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from e2e.conftest import ARTIFACTS, axe_violations
+from e2e.conftest import ARTIFACTS, axe_violations, small_targets
 
 ROLES = [
     "administrator",
@@ -53,7 +53,7 @@ def crawl(page: Any, start: str = "/") -> dict[str, list[dict[str, Any]]]:
             f"{key} answered {response and response.status}"
         )
         assert page.locator("h1").count() == 1, f"{key} must have exactly one h1"
-        report[key] = axe_violations(page)
+        report[key] = axe_violations(page) + small_targets(page)
         for href in page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.getAttribute('href'))"
         ):
@@ -154,3 +154,19 @@ def test_the_audit_itself_catches_a_planted_violation(new_page):
         " document.querySelector('main').appendChild(img); }"
     )
     assert "image-alt" in {violation["id"] for violation in axe_violations(page)}
+
+
+def test_the_target_check_catches_a_small_checkbox(new_page):
+    """Guards the 44 px check the crawl makes: a bare checkbox with a one-character label
+    outside the product's styles is reported."""
+    page = new_page(None)
+    page.goto("/accounts/login/")
+    page.evaluate(
+        "() => { const box = document.createElement('input'); box.type = 'checkbox';"
+        " box.id = 'planted'; box.style.cssText = 'width:13px;height:13px';"
+        " const label = document.createElement('label'); label.htmlFor = 'planted';"
+        " label.textContent = '是'; label.style.cssText = 'display:inline;padding:0';"
+        " document.querySelector('main').append(box, label); }"
+    )
+    found = small_targets(page)
+    assert found and "#planted" in found[0]["targets"][0]
