@@ -135,6 +135,11 @@ def timeline(appeal: Appeal, *, public_only: bool) -> list[AppealEvent]:
     return list(events.order_by("created_at", "id"))
 
 
+def latest_answer(events: list[AppealEvent]) -> AppealEvent | None:
+    """The last answer in a timeline (after a reopening, the second round's)."""
+    return next((e for e in reversed(events) if e.kind == AppealEvent.Kind.ANSWERED), None)
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     view: str = "open"  # open | overdue | at_risk | mine | all

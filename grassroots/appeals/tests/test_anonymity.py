@@ -230,7 +230,7 @@ def test_the_run_command_keeps_no_client_addresses_in_its_access_log():
     """Request logs kept by the product carry no client address that could be matched
     with the moment an anonymous appeal was sent."""
     script = (Path(settings.BASE_DIR) / "bin" / "run").read_text()
-    formats = re.findall(r"--access-logformat '([^']*)'", script)
+    formats = re.findall(r"--access-logformat \"?'([^']*)'", script)
     assert formats, "bin/run sets its access-log format"
     for fmt in formats:
         assert not re.search(r"%\((h|\{x-forwarded-for\}i|\{x-real-ip\}i)\)s", fmt, re.I)

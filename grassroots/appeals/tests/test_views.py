@@ -155,6 +155,10 @@ def test_handler_accepts_answers_and_the_submitter_rates(world, client_for):
     )
     submitter = client_for(world.employee)
     url = reverse("appeals:mine_detail", args=[appeal.pk])
+    # the answer is read first, then the question about it
+    page = submitter.get(url).content.decode()
+    answer_at, question_at = page.find("已修好热水器"), page.find('name="rate-resolved"')
+    assert -1 < answer_at < question_at
     response = submitter.post(
         url, {"action": "rate", "rate-resolved": "yes", "rate-satisfaction": "satisfied"}
     )

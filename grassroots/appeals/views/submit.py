@@ -247,12 +247,14 @@ def followed(request: HttpRequest) -> HttpResponse:
     forms = _submitter_actions(request, appeal, rater=None)
     if isinstance(forms, HttpResponse):
         return forms
+    events = selectors.timeline(appeal, public_only=True)
     response = render(
         request,
         "appeals/submitter_detail.html",
         {
             "appeal": appeal,
-            "events": selectors.timeline(appeal, public_only=True),
+            "events": events,
+            "answer": selectors.latest_answer(events),
             "anonymous": True,
             **forms,
         },
@@ -336,12 +338,14 @@ def mine_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     forms = _submitter_actions(request, appeal, rater=request.user)
     if isinstance(forms, HttpResponse):
         return forms
+    events = selectors.timeline(appeal, public_only=True)
     return render(
         request,
         "appeals/submitter_detail.html",
         {
             "appeal": appeal,
-            "events": selectors.timeline(appeal, public_only=True),
+            "events": events,
+            "answer": selectors.latest_answer(events),
             "anonymous": False,
             **forms,
         },
