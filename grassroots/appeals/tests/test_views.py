@@ -456,3 +456,34 @@ def test_a_very_long_queue_is_counted_up_to_the_cap(world, client_for, monkeypat
     response = client_for(world.officer_a).get(reverse("appeals:queue") + "?view=all")
     assert not response.context["page_obj"].paginator.is_capped
     assert response.context["page_obj"].paginator.count == 3
+
+
+def test_both_deadlines_are_shown_each_named_and_the_current_one_marked(world, client_for):
+    # given: an appeal just sent
+    appeal = raise_appeal(world)
+    url = reverse("appeals:mine_detail", args=[appeal.pk])
+    local = timezone.localtime
+
+    def deadlines(page: str) -> tuple[str, str]:
+        accept = page.split("To be accepted by", 1)[1].split("</dd>", 1)[0]
+        answer = page.split("To be answered by", 1)[1].split("</dd>", 1)[0]
+        return accept, answer
+
+    # when: its sender and its handler look at it (in English)
+    for person in (world.employee, world.officer_a):
+        person.language = "en"
+        person.save(update_fields=["language"])
+    accept, answer = deadlines(client_for(world.employee).get(url).content.decode())
+    handled = client_for(world.officer_a).get(reverse("appeals:handle_detail", args=[appeal.pk]))
+    assert deadlines(handled.content.decode()) == (accept, answer)
+    # then: the acceptance deadline is the current step, the answer's is its own date
+    assert local(appeal.accept_due_at).strftime("%Y-%m-%d %H:%M") in accept
+    assert "current step" in accept
+    assert local(appeal.answer_due_at).strftime("%Y-%m-%d %H:%M") in answer
+    assert "current step" not in answer
+    # and once accepted, the answer's deadline is the current one
+    services.appeal_accept(appeal=appeal, actor=world.officer_a)
+    appeal.refresh_from_db()
+    accept, answer = deadlines(client_for(world.employee).get(url).content.decode())
+    assert "current step" not in accept and "current step" in answer
+    assert local(appeal.current_due_at).strftime("%Y-%m-%d %H:%M") in answer
