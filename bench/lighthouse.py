@@ -193,8 +193,14 @@ def lighthouse(cli: Path, url: str, cookie: str, report: Path) -> dict[str, Any]
         "--ignore-certificate-errors",
         "--extra-headers", json.dumps({"Cookie": cookie}),
     ]  # fmt: skip
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROME_PATH})
-    return json.loads(report.read_text())
+    # Lighthouse now and then fails to record a trace on a busy machine (NO_NAVSTART,
+    # NO_FCP): such a run has no figures, and is made again (at most twice).
+    for attempt in range(3):
+        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME_PATH})
+        if done.returncode == 0:
+            return json.loads(report.read_text())
+        say(f"Lighthouse failed (exit {done.returncode}), attempt {attempt + 1} of 3")
+    raise SystemExit(f"Lighthouse failed three times on {url}")
 
 
 def figures(result: dict[str, Any]) -> dict[str, Any]:
