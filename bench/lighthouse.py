@@ -306,7 +306,7 @@ def details(pages: dict[str, dict[str, Any]]) -> str:
             path = urllib.parse.urlsplit(url).path
             lines.append(f"  - render-blocking: `{path}` ({kb(size)} KB, est. {wasted:.0f} ms)")
         lines.append(
-            f"  - unused CSS {kb(result['unused_css'])} KB; left uncompressed "
+            f"  - unused CSS {kb(result['unused_css'])} KB; compressing the rest would save "
             f"{kb(result['uncompressed'])} KB; server response {result['server_ms']:.0f} ms; "
             f"LCP element `{result['lcp_element']}`"
         )
