@@ -1,9 +1,9 @@
 """Each category's similarity index kept warm in the process, and the stamp that says
-when it must be fitted again.
+when it must be built again.
 
-A check used to fetch the category's candidates and fit TF-IDF over them every time.
-Now each process keeps the fitted index of the categories it checked last (a small
-LRU) and fits a category again only when
+A check used to read the category's candidates and fit TF-IDF over them every time.
+Now each process keeps the index of the categories it checked last (a small LRU) and
+builds a category's again only when
 
 - its stamp changed: the services change it whenever the candidates change (an appeal
   raised, a status moving into or out of the open ones, an appeal moving between
@@ -13,12 +13,15 @@ LRU) and fits a category again only when
 - it is older than MAX_AGE_SECONDS, which bounds the harm of a change the stamp missed
   (rows written around the services, a bump lost while the cache was unreachable).
 
+Building again reads the candidates and parses only those the last index did not hold.
+
 The stamp lives in the Django cache, shared by the web processes and the workers of an
-installation (a folder in the data directory on one machine, Redis across machines):
-a random token per change, so that a process can only ever take a token it has not
-seen for a change. A missing stamp (the cache cleared or evicted) is created afresh,
-which means a fit; an unreachable cache means a fit on every check, never a stale one.
-docs/architecture.md ("Similar appeals") says why the cache and not the database.
+installation (a folder in the data directory on one machine, Redis across machines).
+Each bump writes a new random token, never one used before, so an index labelled with
+the current token was built after the last change was made. A missing stamp (the cache
+cleared or evicted) is created afresh, which means a rebuild; a cache that cannot be
+read means a rebuild on every check, never a stale result. docs/architecture.md
+("Similar appeals") says why the cache and not the database.
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ Candidates = Sequence[tuple[int, str, datetime.datetime]]
 @dataclass(frozen=True)
 class _Warm:
     key: tuple[str, int, datetime.date]  # stamp, months, the window's first day
-    since: datetime.datetime  # the window it was fitted for
-    fitted_at: float  # time.monotonic()
+    since: datetime.datetime  # the window it was built for
+    built_at: float  # time.monotonic()
     index: similarity.Index
 
 
@@ -76,7 +79,8 @@ def stamp(category_id: int) -> str | None:
 
 
 def stamp_bump(category_id: int) -> None:
-    """The category's candidates changed: every process fits it again on its next check."""
+    """The category's candidates changed: every process builds its index again on its
+    next check."""
     try:
         cache.set(_stamp_key(category_id), secrets.token_hex(8), timeout=None)
     except Exception:
@@ -95,7 +99,7 @@ def warm_index(
     load: Callable[[datetime.datetime], Candidates],
 ) -> tuple[similarity.Index, datetime.datetime]:
     """The category's index and the window's start for a check now. `load(since)`
-    reads the candidates (newest first) when the index must be fitted."""
+    reads the candidates (newest first) when the index must be built."""
     since = similarity.candidate_window(months)
     current = stamp(category_id)  # read before the candidates: a later change bumps it
     key = (current or "", months, timezone.localdate(since))
@@ -107,7 +111,7 @@ def warm_index(
             and current is not None
             and warm.key == key
             and warm.since <= since
-            and now - warm.fitted_at < MAX_AGE_SECONDS
+            and now - warm.built_at < MAX_AGE_SECONDS
         ):
             _warm.move_to_end(category_id)
             return warm.index, since

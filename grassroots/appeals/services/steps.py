@@ -53,9 +53,9 @@ def status_set(appeal: Appeal, status: str) -> None:
 def similar_changed(category_id: int) -> None:
     """The similar check's candidates in the category changed: an appeal raised in it,
     opened or closed, moved into or out of it, or its tokens rewritten. Every process
-    fits the category again — this one at once (it reads this transaction's rows), the
-    others once the change is committed (bumped again then, so that no process keeps an
-    index read before the commit)."""
+    rebuilds the category's index: this one at once (it reads this transaction's rows),
+    the others once the change is committed (bumped again then, so that no process
+    keeps an index read before the commit)."""
     similar_index.stamp_bump(category_id)
     transaction.on_commit(partial(similar_index.stamp_bump, category_id), robust=True)
 

@@ -313,8 +313,8 @@ def test_an_index_older_than_the_longest_age_is_fitted_again(world, fits):
     raise_appeal(world, **CANTEEN)
     check()
     warm = similar_index._warm[category().pk]
-    aged = warm.fitted_at - similar_index.MAX_AGE_SECONDS - 1
-    similar_index._warm[category().pk] = dataclasses.replace(warm, fitted_at=aged)
+    aged = warm.built_at - similar_index.MAX_AGE_SECONDS - 1
+    similar_index._warm[category().pk] = dataclasses.replace(warm, built_at=aged)
     check()
     check()
     assert fits == [1, 1]
