@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -16,7 +17,7 @@ from django.utils import timezone
 from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
 from grassroots.accounts.selectors import all_users, holder_ids
-from grassroots.appeals import policy, rate_facts, rates, similarity
+from grassroots.appeals import policy, rate_facts, rates, similar_index, similarity
 from grassroots.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -177,23 +178,38 @@ def handler_queue(
 def similar_open(
     *, category: Category | None, text: str, exclude: int | None = None
 ) -> list[Appeal]:
-    """Open appeals like the text, in the same category and recent months."""
+    """Open appeals like the text, in the same category and recent months: the
+    category's warm index (similar_index), then the few found read whole."""
     if category is None or len(text.strip()) < 4:
         return []
-    since = similarity.candidate_window(parameters.value("appeals.similar_months"))
-    candidates = (
-        Appeal.objects.filter(category=category, status__in=OPEN_STATUSES, created_at__gte=since)
-        .exclude(tokens="")
-        .order_by("-created_at")
-        .values_list("pk", "tokens")[: similarity.CANDIDATES]
+    query = similarity.tokenize(text)
+    if not query:
+        return []
+    index, since = similar_index.warm_index(
+        category.pk,
+        months=parameters.value("appeals.similar_months"),
+        load=partial(_similar_candidates, category.pk),
     )
-    if exclude is not None:
-        candidates = candidates.exclude(pk=exclude)
-    ranked = similarity.similar(text, list(candidates))
+    ranked = index.ranked(query, since=since, exclude=exclude)
     by_pk = Appeal.objects.annotate(me_too_count=Count("me_toos")).in_bulk(
         [pk for pk, _score in ranked]
     )
     return [by_pk[pk] for pk, _score in ranked if pk in by_pk]
+
+
+def _similar_candidates(
+    category_id: int, since: datetime.datetime
+) -> list[tuple[int, str, datetime.datetime]]:
+    """The newest open appeals of the category in the window, with their tokens; one
+    more than a check takes, so that leaving one out (`exclude`) still leaves enough."""
+    return list(
+        Appeal.objects.filter(
+            category_id=category_id, status__in=OPEN_STATUSES, created_at__gte=since
+        )
+        .exclude(tokens="")
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "tokens", "created_at")[: similarity.CANDIDATES + 1]
+    )
 
 
 def outcome_wall() -> QuerySet[Appeal]:

@@ -20,6 +20,7 @@ from grassroots.appeals.services.steps import (
     moment,
     next_status,
     sender_moment,
+    status_set,
 )
 from grassroots.appeals.services.telling import (
     APPEAL_ESCALATED,
@@ -54,7 +55,7 @@ def appeal_answer(
     if not text.strip():
         raise ValidationError({"text": _("Write the answer to the submitter.")})
     appeal = appeal_locked(appeal)
-    appeal.status = next_status("answer", appeal)
+    status_set(appeal, next_status("answer", appeal))
     appeal.answered_at = appeal.answered_at or at
     appeal.current_due_at = None
     appeal.save(update_fields=["status", "answered_at", "current_due_at"])
@@ -112,10 +113,13 @@ def appeal_rate(
     )
     appeal.resolved = resolved
     appeal.satisfaction = satisfaction
-    appeal.status = rules.after_rating(
-        satisfaction=satisfaction,
-        times_reopened=appeal.reopened,
-        max_reopen=parameters.value("appeals.max_reopen"),
+    status_set(
+        appeal,
+        rules.after_rating(
+            satisfaction=satisfaction,
+            times_reopened=appeal.reopened,
+            max_reopen=parameters.value("appeals.max_reopen"),
+        ),
     )
     deadlines_cancel(subject=appeal, kinds=["appeals.callback"])
     fields = ["resolved", "satisfaction", "status"]
@@ -174,7 +178,7 @@ def appeal_close_unrated(*, appeal: Appeal, at: datetime.datetime | None = None)
     """No call-back answer in time: closed, unrated (not counted as satisfied)."""
     at = moment(at)
     appeal = appeal_locked(appeal)
-    appeal.status = next_status("close_unrated", appeal)
+    status_set(appeal, next_status("close_unrated", appeal))
     appeal.closed_at = at
     appeal.save(update_fields=["status", "closed_at"])
     event_add(
@@ -193,7 +197,7 @@ def appeal_withdraw(
     appeal = appeal_locked(appeal)
     sent_at = moment(at)
     at = sender_moment(appeal, sent_at)
-    appeal.status = next_status("withdraw", appeal)
+    status_set(appeal, next_status("withdraw", appeal))
     appeal.closed_at = at
     appeal.current_due_at = None
     appeal.save(update_fields=["status", "closed_at", "current_due_at"])

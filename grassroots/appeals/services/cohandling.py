@@ -19,6 +19,7 @@ from grassroots.appeals.services.steps import (
     event_add,
     moment,
     next_status,
+    status_set,
 )
 from grassroots.appeals.services.telling import APPEAL_UPDATE, CO_HANDLING, tell_handlers
 from grassroots.core import workcalendar
@@ -54,7 +55,7 @@ def cohandling_open(
         created_at=at,
     )
     if appeal.status != new_status:
-        appeal.status = new_status
+        status_set(appeal, new_status)
         appeal.save(update_fields=["status"])
     event_add(
         appeal,

@@ -23,6 +23,7 @@ from grassroots.appeals.services.steps import (
     event_add,
     moment,
     next_status,
+    status_set,
 )
 from grassroots.appeals.services.telling import (
     APPEAL_ASSIGNED,
@@ -55,7 +56,7 @@ def appeal_accept(
     """受理. The handler may set the urgency, which fixes the answer deadline."""
     at = moment(at)
     appeal = appeal_locked(appeal)
-    appeal.status = next_status("accept", appeal)
+    status_set(appeal, next_status("accept", appeal))
     if urgency and urgency != appeal.urgency:
         appeal.urgency = urgency
         _accept, answer = deadline_minutes(appeal.category, urgency)
@@ -94,7 +95,7 @@ def appeal_decline(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the appeal is declined.")})
     appeal = appeal_locked(appeal)
-    appeal.status = next_status("decline", appeal)
+    status_set(appeal, next_status("decline", appeal))
     appeal.responded_at = appeal.responded_at or at
     appeal.closed_at = at
     appeal.current_due_at = None
@@ -168,7 +169,7 @@ def appeal_assign(
 ) -> Appeal:
     at = moment(at)
     appeal = appeal_locked(appeal)
-    appeal.status = next_status("assign", appeal)
+    status_set(appeal, next_status("assign", appeal))
     if not selectors.assignable_members(appeal).filter(pk=assignee.pk).exists():
         raise ValidationError(
             {"assignee": _("Assign to a Party member of the organisation handling the appeal.")}
@@ -211,7 +212,7 @@ def followup_add(
     appeal = appeal_locked(appeal)
     new_status = next_status("follow_up", appeal)
     if appeal.status != new_status:
-        appeal.status = new_status
+        status_set(appeal, new_status)
         appeal.save(update_fields=["status"])
     event = event_add(
         appeal,
@@ -240,7 +241,7 @@ def appeal_merge(
     """A duplicate joins the appeal it repeats; its submitter follows that one instead."""
     at = moment(at)
     appeal = appeal_locked(appeal)
-    appeal.status = next_status("merge", appeal)
+    status_set(appeal, next_status("merge", appeal))
     target = appeal_locked(into)
     if target.pk == appeal.pk or target.status not in OPEN_STATUSES:
         raise ValidationError({"into": _("Merge into another appeal that is still open.")})

@@ -31,6 +31,7 @@ from grassroots.appeals.services.steps import (
     moment,
     next_status,
     sender_moment,
+    similar_changed,
 )
 from grassroots.appeals.services.telling import (
     APPEAL_UPDATE,
@@ -147,6 +148,7 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
             attachments_add(appeal, event, draft.files, shown_at)
             warnings_set(appeal, "accept", clock_at, accept_minutes)
             audit(person, "submit", appeal, at=shown_at, channel=draft.channel)
+            similar_changed(category.pk)
             tell_handlers(
                 appeal,
                 NEW_APPEAL.key,

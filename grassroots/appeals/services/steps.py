@@ -1,17 +1,19 @@
 """What every step of the appeal loop does around its change: check the state machine,
-record the timeline event, write the audit entry."""
+set the status, record the timeline event, write the audit entry."""
 
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.appeals import rules
-from grassroots.appeals.models import Appeal, AppealEvent
+from grassroots.appeals import rules, similar_index
+from grassroots.appeals.models import OPEN_STATUSES, Appeal, AppealEvent
 from grassroots.core.audit import audit_record
 from grassroots.core.locking import locked
 
@@ -38,6 +40,24 @@ def next_status(action: str, appeal: Appeal) -> str:
             _("This cannot be done now: the appeal is “%(status)s”.")
             % {"status": appeal.get_status_display()}
         ) from None
+
+
+def status_set(appeal: Appeal, status: str) -> None:
+    """Every service sets an appeal's status here: a move into or out of the open
+    statuses changes the similar check's candidates."""
+    if (appeal.status in OPEN_STATUSES) != (status in OPEN_STATUSES):
+        similar_changed(appeal.category_id)
+    appeal.status = status
+
+
+def similar_changed(category_id: int) -> None:
+    """The similar check's candidates in the category changed: an appeal raised in it,
+    opened or closed, moved into or out of it, or its tokens rewritten. Every process
+    rebuilds the category's index: this one at once (it reads this transaction's rows),
+    the others once the change is committed (bumped again then, so that no process
+    keeps an index read before the commit)."""
+    similar_index.stamp_bump(category_id)
+    transaction.on_commit(partial(similar_index.stamp_bump, category_id), robust=True)
 
 
 def event_add(
