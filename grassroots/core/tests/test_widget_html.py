@@ -9,20 +9,22 @@ import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.test import override_settings
+from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
 
 from grassroots.core import widget_html
 from grassroots.core.forms import GrassrootsFormRenderer
 
 TEMPLATES_ONLY = TemplatesSetting()
 
+# A lazy label, as gettext_lazy gives (not a message to translate: no msgid here).
+later = lazy(str, str)
 NASTY = 'a "quoted" <b>&amp; 中文 \' value'
 CHOICES = [
-    ("", gettext_lazy("Choose…")),
+    ("", later("Choose…")),
     (1, "一车间"),
     ("x<y", NASTY),
-    ("Group", [("g1", "in a group"), (2, gettext_lazy("Other"))]),
+    ("Group", [("g1", "in a group"), (2, later("Other"))]),
     (3, mark_safe("<em>safe</em>")),
 ]
 
