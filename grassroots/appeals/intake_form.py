@@ -126,11 +126,11 @@ class AppealForm(StyledForm):
         category = self.fields["category"]
         category.queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
         # Shown from the list kept per process and language; the queryset checks a choice.
-        category.widget.choices = _with_empty(category, selectors.category_options)  # type: ignore[attr-defined]
+        category.widget.choices = _with_empty(category, selectors.category_options)
         department = self.fields["department"]
         department.queryset = departments  # type: ignore[attr-defined]
         if department_options is not None:
-            department.widget.choices = _with_empty(department, lambda: department_options)  # type: ignore[attr-defined]
+            department.widget.choices = _with_empty(department, lambda: department_options)
 
     def draft(
         self,

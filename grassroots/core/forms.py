@@ -38,7 +38,8 @@ class GrassrootsFormRenderer(TemplatesSetting):
         """Whether every widget template written in Python resolves to Django's own
         file: an override in the project's templates wins."""
         return all(
-            Path(self.get_template(name).origin.name).is_relative_to(_DJANGO_FORM_TEMPLATES)
+            (template := self.get_template(name)) is not None
+            and Path(template.origin.name).is_relative_to(_DJANGO_FORM_TEMPLATES)
             for name in widget_html.TEMPLATES
         )
 
