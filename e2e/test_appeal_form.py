@@ -12,6 +12,9 @@ from e2e.conftest import axe_violations
 
 
 def _send_without_a_title(page: Any) -> None:
+    # The server's first similar-appeal check loads jieba's dictionary: on a busy
+    # machine that POST takes longer than the default 15 s.
+    page.set_default_timeout(60_000)
     page.select_option("#id_category", index=1)
     page.fill("#id_description", "宿舍晚上没有热水")
     page.locator("main form button[type=submit]").first.click()
