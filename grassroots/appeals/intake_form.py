@@ -8,12 +8,13 @@ pages: one set of words for one intake. It gives back an `intake.AppealDraft`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.appeals import selectors
 from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Category, Urgency
 from grassroots.core.forms import StyledForm
@@ -54,6 +55,24 @@ def files_field() -> MultipleFileField:
     )
 
 
+def _with_empty(
+    field: forms.Field, options: Callable[[], Sequence[tuple[int, str]]]
+) -> Callable[[], list[tuple[Any, Any]]]:
+    """A choice widget's options from a ready list, after the field's empty choice (“Choose…”,
+    translated when drawn), read only when the widget is drawn."""
+
+    drawn: list[tuple[Any, Any]] = []
+
+    def choices() -> list[tuple[Any, Any]]:
+        if not drawn:  # once per form: the widget reads its choices more than once
+            empty_label = getattr(field, "empty_label", None)
+            drawn.extend([("", empty_label)] if empty_label is not None else [])
+            drawn.extend(options())
+        return drawn
+
+    return choices
+
+
 class AppealForm(StyledForm):
     """Raising an appeal: the same fields for the signed-in, anonymous, on-behalf and
     service-post forms."""
@@ -92,11 +111,26 @@ class AppealForm(StyledForm):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        departments: QuerySet[Department],
+        department_options: Sequence[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`departments` checks the department chosen; `department_options`, when given
+        (`orgs.selectors.department_options` for the same department), is what the
+        select shows instead of reading `departments` again on every page."""
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        category = self.fields["category"]
+        category.queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        # Shown from the list kept per process and language; the queryset checks a choice.
+        category.widget.choices = _with_empty(category, selectors.category_options)
+        department = self.fields["department"]
+        department.queryset = departments  # type: ignore[attr-defined]
+        if department_options is not None:
+            department.widget.choices = _with_empty(department, lambda: department_options)
 
     def draft(
         self,

@@ -12,7 +12,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
@@ -28,6 +28,7 @@ from grassroots.appeals.models import (
 )
 from grassroots.appeals.rules import RateCounts, Rates
 from grassroots.core import parameters
+from grassroots.core.option_lists import OptionList
 from grassroots.core.tree import ancestor_paths, summed_per_subtree
 from grassroots.notifications import selectors as notifications
 from grassroots.orgs.selectors import members_within
@@ -41,6 +42,22 @@ if TYPE_CHECKING:
 
 def categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("position", "pk")
+
+
+def _category_options(language: str | None) -> tuple[tuple[int, str], ...]:
+    with translation.override(language):
+        return tuple((category.pk, str(category)) for category in categories())
+
+
+# Categories change a few times a year; every appeal form shows them.
+_category_options_kept = OptionList("appeals.categories", _category_options, models=[Category])
+
+
+def category_options() -> tuple[tuple[int, str], ...]:
+    """The active categories as the (id, label) pairs a form shows, in the language in
+    use, without a query: kept per process and language (core.option_lists) and built
+    again when a category is saved or deleted, or after a minute."""
+    return _category_options_kept(translation.get_language())
 
 
 def active_category(pk: int | None) -> Category | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from grassroots.orgs.selectors import UnitChoice
+from grassroots.orgs.selectors import UnitChoice, department_label
 
 
 def unit_label(unit: Any | UnitChoice, kind_label: str) -> str:
@@ -25,4 +25,4 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class DepartmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return "　" * obj.depth + obj.name
+        return department_label(obj.depth, obj.name)

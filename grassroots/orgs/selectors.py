@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Membership, Scope
+from grassroots.core.option_lists import OptionList
 from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
 from grassroots.orgs import health, member_order, policy
@@ -189,16 +190,73 @@ def unit_choice_rows(units: QuerySet[OrgUnit], selected: OrgUnit | None = None) 
     return chosen
 
 
+def department_label(depth: int, name: str) -> str:
+    """A department in a picker, indented by its depth so that the tree reads."""
+    return "　" * depth + name
+
+
+class DepartmentOption(NamedTuple):
+    pk: int
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class _DepartmentOffer:
+    options: tuple[DepartmentOption, ...]
+    partial: bool  # only the top levels: the enterprise has too many to list
+
+
+def _department_offer(_key: None) -> _DepartmentOffer:
+    departments = Department.objects.filter(is_active=True).order_by("path")
+    partial = departments.order_by()[: UNIT_CHOICES_LIMIT + 1].count() > UNIT_CHOICES_LIMIT
+    if partial:
+        departments = departments.filter(depth__lte=1)
+    rows = departments.values_list("pk", "depth", "name", "path")
+    return _DepartmentOffer(
+        tuple(
+            DepartmentOption(pk, department_label(depth, name), path)
+            for pk, depth, name, path in rows
+        ),
+        partial,
+    )
+
+
+# Departments change a few times a year; every appeal form shows them.
+_department_offers = OptionList("orgs.departments", _department_offer, models=[Department])
+
+
 def department_choices(selected: Department | None = None) -> QuerySet[Department]:
     """Departments to offer in a form: all of them in a factory, the top levels (and the
     one already chosen) in a group with thousands."""
     departments = Department.objects.filter(is_active=True).order_by("path")
-    if departments.count() <= UNIT_CHOICES_LIMIT:
+    if not _department_offers(None).partial:
         return departments
     condition = Q(depth__lte=1)
     if selected is not None:
         condition |= Q(pk=selected.pk)
     return departments.filter(condition)
+
+
+def department_options(selected: Department | None = None) -> list[tuple[int, str]]:
+    """`department_choices(selected)` as the (id, label) pairs a form shows, without a
+    query: the list is kept per process (core.option_lists) and built again when a
+    department is saved or deleted, or after a minute."""
+    offer = _department_offers(None)
+    options = list(offer.options)
+    if (
+        offer.partial
+        and selected is not None
+        and selected.is_active
+        and selected.pk not in {option.pk for option in options}
+    ):
+        options.append(
+            DepartmentOption(
+                selected.pk, department_label(selected.depth, selected.name), selected.path
+            )
+        )
+        options.sort(key=lambda option: option.path)
+    return [(option.pk, option.label) for option in options]
 
 
 def filterable_units(scope: Scope) -> QuerySet[OrgUnit]:

@@ -33,7 +33,12 @@ from grassroots.core import parameters, ratelimit
 from grassroots.core.forms import add_service_errors
 from grassroots.core.request_values import object_id
 from grassroots.core.upload_limits import upload_limit
-from grassroots.orgs.selectors import department_by_code, department_choices, no_departments
+from grassroots.orgs.selectors import (
+    department_by_code,
+    department_choices,
+    department_options,
+    no_departments,
+)
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
@@ -95,12 +100,13 @@ def _submit(form: AppealForm, **who: Any) -> services.Submitted | None:
 def new(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in form; ?department=<code> comes from a QR poster."""
     preset = _department_from_query(request)
-    initial = {"department": preset or request.user.department}
+    department = preset or request.user.department
     form = AppealForm(
         request.POST or None,
         request.FILES or None,
-        initial=initial,
-        departments=department_choices(preset or request.user.department),
+        initial={"department": department},
+        departments=department_choices(department),
+        department_options=department_options(department),
     )
     similar: list[Appeal] = []
     if request.method == "POST":
@@ -154,6 +160,7 @@ def anonymous(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial={"department": preset},
         departments=department_choices(preset),
+        department_options=department_options(preset),
     )
     if request.method == "POST" and form.is_valid():
         client = ratelimit.client_key(request)
@@ -381,7 +388,10 @@ def on_behalf(request: AuthenticatedRequest) -> HttpResponse:
     if not policy.can_record_on_behalf(scope_for(request.user)):
         raise Http404
     form = OnBehalfForm(
-        request.POST or None, request.FILES or None, departments=department_choices()
+        request.POST or None,
+        request.FILES or None,
+        departments=department_choices(),
+        department_options=department_options(),
     )
     if request.method == "POST" and form.is_valid():
         worker = user_by_employee_number(form.cleaned_data["employee_number"])

@@ -1,0 +1,89 @@
+"""Option lists for forms (appeal categories, departments), built once per process and
+kept until what they are built from changes.
+
+Every form showing the categories or the departments used to read them from the
+database, twice on PostgreSQL (a server-side cursor), on every page. They change a few
+times a year. An `OptionList` keeps what its `build` function returned, per process
+and per key (the language, say), for as long as
+
+- its version stamp in the shared cache (the same cache for every web process and
+  worker: a folder or Redis) is unchanged: saving or deleting a row of the models it is
+  built from gives it a new stamp — admin pages, services, imports that save row by
+  row — so every process builds the list again at its next form (the stamp moves at the
+  save and again at the commit); and
+- at most `max_age` seconds (60): writes that send no signal — `bulk_create` of an
+  import's new departments, `update()` of a tree move, SQL by hand — show within a
+  minute.
+
+Reading the stamp costs one cache read per list and form (about 40 µs from the file
+cache); building a list, one query. A cleared or restarted cache gives a new stamp,
+which is only a rebuild.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+MAX_AGE = 60.0
+
+
+class OptionList[Key: Hashable, Value]:
+    def __init__(
+        self,
+        name: str,
+        build: Callable[[Key], Value],
+        *,
+        models: Iterable[type[Model]],
+        max_age: float = MAX_AGE,
+    ) -> None:
+        self.name = name
+        self.build = build
+        self.max_age = max_age
+        self.stamp_key = f"option-list-stamp:{name}"
+        self._kept: dict[Key, tuple[str, float, Value]] = {}
+        self._lock = threading.Lock()
+        for model in models:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    self._changed, sender=model, weak=False, dispatch_uid=(self.stamp_key, model)
+                )
+
+    def __call__(self, key: Key) -> Value:
+        stamp = self._stamp()
+        now = time.monotonic()
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == stamp and now - kept[1] < self.max_age:
+            return kept[2]
+        value = self.build(key)
+        with self._lock:
+            self._kept[key] = (stamp, now, value)
+        return value
+
+    def changed(self) -> None:
+        """The rows the list is built from changed: every process builds it again."""
+        cache.set(self.stamp_key, uuid.uuid4().hex, None)
+        with self._lock:
+            self._kept.clear()
+
+    def _changed(self, *, using: str | None = None, **_signal: Any) -> None:
+        # Now, so that this process's next form shows the change (its own transaction
+        # sees it), and again once committed: a process that built the list in between
+        # read the rows as they were before.
+        self.changed()
+        transaction.on_commit(self.changed, using=using)
+
+    def _stamp(self) -> str:
+        stamp = cache.get(self.stamp_key)
+        if stamp is None:
+            cache.add(self.stamp_key, uuid.uuid4().hex, None)
+            stamp = cache.get(self.stamp_key) or ""
+        return stamp
