@@ -16,7 +16,7 @@ def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, serve
     phone.fill("#id_title", "二车间饮水机坏了")
     phone.fill("#id_description", "二车间一楼的饮水机不出热水已经三天了。")
     phone.get_by_role("button", name="提交诉求").click()
-    phone.wait_for_url(re.compile(r"/appeals/mine/\d+/"))
+    phone.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/$"))
     number = re.search(r"SQ\d{10}", phone.content()).group(0)
     overflow = phone.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
