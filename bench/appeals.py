@@ -289,15 +289,17 @@ def remove_submitted(prefix: str = BENCH_KEY) -> int:
     from grassroots.core.models import AuditEntry, Deadline
     from grassroots.notifications.models import Notification
 
-    ids = list(
-        Appeal.objects.filter(idempotency_key__startswith=prefix).values_list("pk", flat=True)
+    rows = list(
+        Appeal.objects.filter(idempotency_key__startswith=prefix).values_list("pk", "public_id")
     )
+    ids = [pk for pk, _public_id in rows]
+    public_ids = [public_id for _pk, public_id in rows]
     if ids:
         kind = ContentType.objects.get_for_model(Appeal)
         Deadline.objects.filter(subject_type=kind, subject_id__in=[str(i) for i in ids]).delete()
-        AuditEntry.objects.filter(target_type=kind, target_id__in=[str(i) for i in ids]).delete()
+        AuditEntry.objects.filter(target_type=kind, target_id__in=public_ids).delete()
         Notification.objects.filter(
-            url__in=[f"/appeals/{side}/{pk}/" for pk in ids for side in ("handle", "mine")]
+            url__in=[f"/appeals/{side}/{p}/" for p in public_ids for side in ("handle", "mine")]
         ).delete()
         Appeal.objects.filter(pk__in=ids).delete()
     return len(ids)

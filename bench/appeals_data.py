@@ -152,7 +152,7 @@ class Rows:
 
 
 APPEAL_COLUMNS = [
-    "id", "number", "category_id", "title", "description", "department_id", "place",
+    "id", "public_id", "number", "category_id", "title", "description", "department_id", "place",
     "urgency", "channel", "is_anonymous", "submitter_id", "recorded_by_id", "tracking_code",
     "pin_hash", "consent_publish", "idempotency_key", "status", "unit_id", "first_unit_id",
     "assignee_id", "merged_into_id", "transfers", "reopened", "escalated_at",
@@ -162,7 +162,7 @@ APPEAL_COLUMNS = [
 ]  # fmt: skip
 EVENT_COLUMNS = ["appeal_id", "kind", "actor_id", "actor_label", "is_public", "text", "data", "created_at"]  # fmt: skip
 RATING_COLUMNS = ["appeal_id", "round", "resolved", "satisfaction", "comment", "created_at"]
-CO_COLUMNS = ["appeal_id", "department_id", "request", "due_at", "reply", "replied_at", "replied_by_id", "created_at"]  # fmt: skip
+CO_COLUMNS = ["public_id", "appeal_id", "department_id", "request", "due_at", "reply", "replied_at", "replied_by_id", "created_at"]  # fmt: skip
 METOO_COLUMNS = ["appeal_id", "user_id", "created_at"]
 DEADLINE_COLUMNS = ["kind", "subject_type_id", "subject_id", "due_at", "fired_at", "payload"]
 
@@ -325,6 +325,7 @@ class AppealGenerator:
         self.now = int((timezone.now() - start).total_seconds() // 60)
         self.pin_hash = make_password("123456", hasher="pbkdf2_sha256_pin")
         self.tokens_cache: dict[str, str] = {}
+        self.named_numbers: dict[int, int] = {}  # year -> the last named number given
         self.ticked = time.perf_counter()
 
     def tick(self, label: str) -> None:
@@ -375,6 +376,7 @@ class AppealGenerator:
                     flush=True,
                 )
             self.reset_sequences()
+            self.write_counters()
         self.tick(
             f"{len(minutes):,} appeals: "
             + ", ".join(f"{count:,} {status}" for status, count in sorted(totals.items()))
@@ -571,7 +573,7 @@ class AppealGenerator:
             reply_at = clock.add(step, rng.randint(200, 900))
             replied = reply_at < self.now
             rows.co_handlings.append(
-                [pk, department_asked, "请协助核实并提出处理意见。", moment(clock.add(step, 1350)),
+                [new_public_id(), pk, department_asked, "请协助核实并提出处理意见。", moment(clock.add(step, 1350)),
                  "已核实，按规定处理。" if replied else "", moment(reply_at) if replied else None,
                  None, moment(step)]
             )  # fmt: skip
@@ -684,7 +686,7 @@ class AppealGenerator:
         created_at = moment(created)
         rows.appeals.append(
             [
-                pk, f"SQ{created_at:%Y}{pk:06d}", category.pk, title, description, department,
+                pk, new_public_id(), self.number(created_at, anonymous, pk), category.pk, title, description, department,
                 "", urgency, channel, anonymous, None if anonymous else submitter,
                 None if anonymous else recorder, tracking_code(pk) if anonymous else None,
                 self.pin_hash if anonymous else "", self.rng.random() < 0.3, None,
@@ -710,6 +712,25 @@ class AppealGenerator:
         # one voice per person and appeal (metoo_once)
         copy(MeToo, METOO_COLUMNS, list({(r[0], r[1]): r for r in rows.me_toos}.values()))
         copy(Deadline, DEADLINE_COLUMNS, rows.deadlines)
+
+    def number(self, created_at: datetime.datetime, anonymous: bool, pk: int) -> str:
+        """As services.intake numbers them: named appeals from the year's counter,
+        anonymous ones at random (here from the tracking code, unique too)."""
+        from django.utils import timezone
+
+        year = timezone.localtime(created_at).year
+        if anonymous:
+            return f"SQ{year}-{tracking_code(pk)[-8:]}"
+        self.named_numbers[year] = self.named_numbers.get(year, 0) + 1
+        return f"SQ{year}{self.named_numbers[year]:06d}"
+
+    def write_counters(self) -> None:
+        """The counters the numbers above came from, so that the next appeal raised in
+        the application takes the next number."""
+        from grassroots.appeals.models import NumberCounter
+
+        for year, last in self.named_numbers.items():
+            NumberCounter.objects.update_or_create(year=year, defaults={"last": last})
 
     def reset_sequences(self) -> None:
         from django.core.management.color import no_style
@@ -740,6 +761,12 @@ def tracking_code(pk: int) -> str:
         value, remainder = divmod(value, len(CODE_ALPHABET))
         digits.append(CODE_ALPHABET[remainder])
     return "".join(reversed(digits)).rjust(CODE_LENGTH, CODE_ALPHABET[0])
+
+
+def new_public_id() -> str:
+    from grassroots.core.public_ids import new_public_id as new
+
+    return new()
 
 
 def copy(model: Any, columns: list[str], rows: list[list[Any]]) -> None:

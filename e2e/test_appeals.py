@@ -17,13 +17,13 @@ def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, serve
     phone.fill("#id_description", "二车间一楼的饮水机不出热水已经三天了。")
     phone.get_by_role("button", name="提交诉求").click()
     # A light page confirms it: the number, who handles it, and the way on.
-    phone.wait_for_url(re.compile(r"/appeals/mine/\d+/received/"))
+    phone.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/"))
     assert phone.get_by_role("heading", name="您的诉求已提交").count() == 1
     number = re.search(r"SQ\d{10}", phone.content()).group(0)
     assert axe_violations(phone) == []
     screenshot(phone, "appeal-received-phone")
     phone.get_by_role("link", name="查看诉求").click()
-    phone.wait_for_url(re.compile(r"/appeals/mine/\d+/$"))
+    phone.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/$"))
     overflow = phone.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

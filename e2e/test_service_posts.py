@@ -56,7 +56,7 @@ def test_an_employee_finds_a_post_from_its_card_and_raises_an_appeal(new_page, s
     phone.fill("#id_title", "示范岗旁的地面太滑")
     phone.fill("#id_description", "装配一班示范岗旁边的地面有油污，走路容易滑倒。")
     phone.locator("#send-appeal").click()
-    phone.wait_for_url(re.compile(r"/appeals/mine/\d+/"))
+    phone.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/$"))
     number = re.search(r"SQ\d{10}", phone.content()).group(0)
     assert phone.get_by_role("heading", name="示范岗旁的地面太滑").count() == 1
     overflow = phone.evaluate(

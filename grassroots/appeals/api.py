@@ -7,11 +7,11 @@ appeal the caller may not see is 404, like a missing one.
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -20,6 +20,7 @@ from grassroots.appeals import policy, selectors, services
 from grassroots.appeals.intake import AppealDraft, Channel
 from grassroots.appeals.models import Appeal, Urgency
 from grassroots.core.api_errors import errors
+from grassroots.core.public_ids import is_public_id
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.orgs.selectors import department_by_code
 
@@ -47,7 +48,11 @@ class AppealIn(Schema):
 
 
 class AppealOut(Schema):
-    id: int
+    # The appeal's public id (16 characters), never its row number: a row number
+    # counts up, and would place an anonymous appeal between its sender's named ones.
+    id: str = Field(
+        description="The appeal's public id: 16 random characters, as in its web address."
+    )
     number: str
     title: str
     category: str
@@ -73,7 +78,7 @@ class RatingIn(Schema):
 
 def _out(appeal: Appeal) -> dict[str, Any]:
     return {
-        "id": appeal.pk,
+        "id": appeal.public_id,
         "number": appeal.number,
         "title": appeal.title,
         "category": str(appeal.category),
@@ -135,12 +140,27 @@ def mine(request: HttpRequest) -> Any:
     return [_out(appeal) for appeal in selectors.my_appeals(_user(request))]
 
 
-def _visible(request: HttpRequest, appeal_id: int) -> tuple[Appeal, bool]:
-    """The appeal and whether the caller sees it as a handler (all steps)."""
-    scope = scope_for(request.user)
-    appeal = Appeal.objects.select_related("category", "unit").filter(pk=appeal_id).first()
+def _appeal(appeal_id: str, *related: str) -> Appeal:
+    """The appeal with this public id; 404 for anything else, malformed ids included
+    (they never reach the database)."""
+    if not is_public_id(appeal_id):
+        raise Http404
+    appeals = Appeal.objects.filter(public_id=appeal_id)
+    appeal = (appeals.select_related(*related) if related else appeals).first()
     if appeal is None:
         raise Http404
+    return appeal
+
+
+AppealId = Annotated[
+    str, Path(description="The appeal's public id (the `id` of an appeal), 16 characters.")
+]
+
+
+def _visible(request: HttpRequest, appeal_id: str) -> tuple[Appeal, bool]:
+    """The appeal and whether the caller sees it as a handler (all steps)."""
+    scope = scope_for(request.user)
+    appeal = _appeal(appeal_id, "category", "unit")
     if policy.can_view_as_handler(scope, appeal):
         return appeal, True
     if policy.is_submitter(scope, appeal):
@@ -151,7 +171,7 @@ def _visible(request: HttpRequest, appeal_id: int) -> tuple[Appeal, bool]:
 @router.get(
     "/appeals/{appeal_id}/timeline", response={200: list[EventOut], **errors(401, 404, 422)}
 )
-def timeline(request: HttpRequest, appeal_id: int) -> Any:
+def timeline(request: HttpRequest, appeal_id: AppealId) -> Any:
     appeal, handler = _visible(request, appeal_id)
     return [
         {
@@ -168,10 +188,10 @@ def timeline(request: HttpRequest, appeal_id: int) -> Any:
 @router.post(
     "/appeals/{appeal_id}/rating", response={200: AppealOut, **errors(400, 401, 403, 404, 422)}
 )
-def rate(request: HttpRequest, appeal_id: int, payload: RatingIn) -> Any:
+def rate(request: HttpRequest, appeal_id: AppealId, payload: RatingIn) -> Any:
     scope = scope_for(request.user)
-    appeal = Appeal.objects.filter(pk=appeal_id).first()
-    if appeal is None or not policy.is_submitter(scope, appeal):
+    appeal = _appeal(appeal_id)
+    if not policy.is_submitter(scope, appeal):
         raise Http404
     try:
         appeal = services.appeal_rate(

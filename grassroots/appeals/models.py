@@ -7,7 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from grassroots.core.public_ids import LENGTH as PUBLIC_ID_LENGTH
+from grassroots.core.public_ids import new_public_id
 from grassroots.core.satisfaction import Satisfaction
+
+
+def public_id_field() -> models.CharField:
+    """A row's public id (core.public_ids): in its addresses, the API, notices and the
+    audit log instead of its primary key, which counts up and shows what came first.
+    Unique by a constraint of the model (one index; `unique=True` would add a second,
+    for LIKE, on PostgreSQL)."""
+    return models.CharField(max_length=PUBLIC_ID_LENGTH, default=new_public_id, editable=False)
 
 
 class Urgency(models.TextChoices):
@@ -93,6 +103,7 @@ class Appeal(models.Model):
         API = "api", _("API")
         VISIT = "visit", _("Heard on a visit")
 
+    public_id = public_id_field()
     number = models.CharField(_("number"), max_length=20, unique=True)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     title = models.CharField(_("title"), max_length=100)
@@ -217,6 +228,7 @@ class Appeal(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="appeal_public_id_unique"),
             models.CheckConstraint(
                 name="appeal_anonymous_has_no_person",
                 condition=Q(is_anonymous=False)
@@ -328,6 +340,7 @@ class AppealEvent(models.Model):
 class CoHandling(models.Model):
     """A part of an appeal referred to an administrative department (协同办理)."""
 
+    public_id = public_id_field()
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="co_handlings")
     department = models.ForeignKey(
         "orgs.Department", verbose_name=_("department"), on_delete=models.PROTECT
@@ -343,6 +356,9 @@ class CoHandling(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="cohandling_public_id_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} → {self.department}"
@@ -384,6 +400,7 @@ class MeToo(models.Model):
 class Attachment(models.Model):
     """A file sent with an appeal or a step of it, checked by content, images re-encoded."""
 
+    public_id = public_id_field()
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
         AppealEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
@@ -394,5 +411,25 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="attachment_public_id_unique")
+        ]
+
     def __str__(self) -> str:
         return self.name
+
+
+class NumberCounter(models.Model):
+    """The last named appeal number given in a year ("SQ2026000123" is 123 of 2026).
+
+    Named appeals are numbered from this row, taken under a row lock in the transaction
+    that raises the appeal (services.intake), so their numbers are dense and in order;
+    anonymous appeals get a random number and leave no gap in the sequence, so the
+    numbers of a sender's named appeals do not show that an anonymous one came between."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -95,10 +95,10 @@ def my_appeals(user: User) -> QuerySet[Appeal]:
     )
 
 
-def get_own_appeal(scope: Scope, pk: int) -> Appeal:
+def get_own_appeal(scope: Scope, public_id: str) -> Appeal:
     appeal = (
         Appeal.objects.select_related("category", "unit", "department", "assignee")
-        .filter(pk=pk)
+        .filter(public_id=public_id)
         .first()
     )
     if appeal is None or not policy.is_submitter(scope, appeal):
@@ -106,13 +106,13 @@ def get_own_appeal(scope: Scope, pk: int) -> Appeal:
     return appeal
 
 
-def get_handled_appeal(scope: Scope, pk: int) -> Appeal:
+def get_handled_appeal(scope: Scope, public_id: str) -> Appeal:
     appeal = (
         Appeal.objects.select_related(
             "category", "unit", "department", "assignee", "submitter", "recorded_by", "merged_into"
         )
         .prefetch_related("co_handlings__department")
-        .filter(pk=pk)
+        .filter(public_id=public_id)
         .first()
     )
     if appeal is None or not policy.can_view_as_handler(scope, appeal):
@@ -130,15 +130,18 @@ class MovedAppeal:
     unit_name: str
 
 
-def moved_appeal(user: User, pk: int) -> MovedAppeal | None:
+def moved_appeal(user: User, public_id: str) -> MovedAppeal | None:
     """The appeal the person was notified of as a handler and can no longer open
     (transferred to another organisation, or assigned to someone else), or None:
     not found and not theirs to know about look the same."""
     appeal = (
-        Appeal.objects.select_related("unit").only("number", "unit__name").filter(pk=pk).first()
+        Appeal.objects.select_related("unit")
+        .only("number", "unit__name")
+        .filter(public_id=public_id)
+        .first()
     )
     if appeal is None or not notifications.was_told_of(
-        user, url=reverse("appeals:handle_detail", args=[pk])
+        user, url=reverse("appeals:handle_detail", args=[public_id])
     ):
         return None
     return MovedAppeal(number=appeal.number, unit_name=appeal.unit.name)
@@ -238,9 +241,11 @@ def outcome_wall() -> QuerySet[Appeal]:
     )
 
 
-def attachment_for(pk: int) -> Attachment:
+def attachment_for(public_id: str) -> Attachment:
     attachment = (
-        Attachment.objects.select_related("appeal__unit", "appeal__category").filter(pk=pk).first()
+        Attachment.objects.select_related("appeal__unit", "appeal__category")
+        .filter(public_id=public_id)
+        .first()
     )
     if attachment is None:
         raise Http404
@@ -468,9 +473,10 @@ class AppealRates:
 
 @dataclass(frozen=True)
 class LateAppeal:
-    """An appeal whose acceptance deadline in the period was missed (late or not yet)."""
+    """An appeal whose acceptance deadline in the period was missed (late or not yet).
+    `public_id` is what its address takes (appeals:handle_detail)."""
 
-    pk: int
+    public_id: str
     number: str
     accept_due_at: datetime.datetime
     responded_at: datetime.datetime | None
@@ -491,7 +497,7 @@ def late_appeals(
         )
         .exclude(responded_at__lte=F("accept_due_at"))
         .order_by("accept_due_at", "pk")
-        .values_list("pk", "number", "accept_due_at", "responded_at")[:limit]
+        .values_list("public_id", "number", "accept_due_at", "responded_at")[:limit]
     )
     return [LateAppeal(*row) for row in rows]
 
@@ -514,9 +520,11 @@ def received_count(unit_ids: Any, period: Period) -> int:
 
 @dataclass(frozen=True)
 class AppealLine:
-    """An appeal as another app lists it: its number, title, category and status."""
+    """An appeal as another app lists it: its number, title, category and status; `pk`
+    for a link from another app's row, `public_id` for addresses and forms."""
 
     pk: int
+    public_id: str
     number: str
     title: str
     category_id: int
@@ -538,7 +546,7 @@ def appeals_of_units_in_period(
         )
         .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
         .select_related("category")
-        .only("number", "title", "status", "created_at", "category__name", "unit_id")
+        .only("public_id", "number", "title", "status", "created_at", "category__name", "unit_id")
         .order_by("-created_at", "-id")
     )
     if category_ids is not None:
@@ -546,6 +554,7 @@ def appeals_of_units_in_period(
     return [
         AppealLine(
             pk=appeal.pk,
+            public_id=appeal.public_id,
             number=appeal.number,
             title=appeal.title,
             category_id=appeal.category_id,
@@ -577,10 +586,11 @@ def received_counts_within(root: OrgUnit, period: Period) -> dict[str, int]:
 
 def appeals_handled_within(paths: tuple[str, ...] | None) -> QuerySet[Appeal]:
     """Appeals handled by the organisations at or under `paths` (None: everywhere),
-    reading their numbers only: for linking appeals to a deed by number."""
+    reading their numbers (and public ids, for the audit log) only: for linking appeals
+    to a deed by number."""
     from grassroots.core.tree import within_any
 
-    appeals = Appeal.objects.only("number")
+    appeals = Appeal.objects.only("number", "public_id")
     if paths is None:
         return appeals
     return appeals.filter(within_any(paths, field="unit__path"))

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.public_ids import public_key
 
 SENSITIVE_FIELDS = frozenset({"id_card_number", "has_disability", "password"})
 HIDDEN = "***"
@@ -25,7 +26,7 @@ HIDDEN = "***"
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
-        return value.pk
+        return public_key(value) if getattr(value, "public_id", None) else value.pk
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -85,7 +86,9 @@ def audit_entry(
         actor_id=actor_id,
         action=action,
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
-        target_id=str(target.pk),
+        # A row with a public id (an appeal, a file) is named by it, not by its
+        # primary key, whose order would show what was raised before and after it.
+        target_id=public_key(target),
         target_label=str(target)[:200],
         org_path=org_path,
         changes=changes,

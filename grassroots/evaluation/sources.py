@@ -352,7 +352,7 @@ def _late_appeals(unit: OrgUnit, period: Period, today: datetime.date) -> Record
         rows=tuple(
             RecordRow(
                 row.number,
-                _url("appeals:handle_detail", row.pk),
+                _url("appeals:handle_detail", row.public_id),
                 str(
                     _("due %(due)s, accepted %(at)s")
                     % {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grassroots.appeals import selectors
@@ -71,8 +72,8 @@ def cohandling_open(
         kind=CO_HANDLING.key,
         title=_("Your department is asked to help with appeal %(number)s")
         % {"number": appeal.number},
-        url=f"/appeals/handle/{appeal.pk}/",
-        event_key=f"appeal:{appeal.pk}:co:{task.pk}",
+        url=reverse("appeals:handle_detail", args=[appeal.public_id]),
+        event_key=f"appeal:{appeal.public_id}:co:{task.public_id}",
         now=at,
     )
     return task

@@ -262,7 +262,7 @@ def appeal_merge(
         text=_("Handled together with appeal %(number)s") % {"number": target.number},
         data={"into": target.number},
     )
-    audit(actor, "merge", appeal, into=target.pk)
+    audit(actor, "merge", appeal, into=target.public_id)
     tell_submitter(
         appeal,
         _("Your appeal %(number)s is handled together with %(other)s")

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.appeals import routing, rules, similarity
 from grassroots.appeals.intake import AppealDraft
-from grassroots.appeals.models import Appeal, AppealEvent, MeToo
+from grassroots.appeals.models import Appeal, AppealEvent, MeToo, NumberCounter
 from grassroots.appeals.services.clock import deadline_minutes, warnings_set
 from grassroots.appeals.services.steps import (
     appeal_locked,
@@ -133,11 +135,6 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
                 answer_due_at=workcalendar.add_working(clock_at, answer_minutes),
                 tokens=similarity.tokenize(f"{draft.title} {draft.description}"),
             )
-            appeal.number = _number(appeal, shown_at)
-            appeal.current_due_at = appeal.accept_due_at
-            if category.to_discipline:
-                appeal.assignee = routing.discipline_officer(unit)
-            appeal.save(update_fields=["number", "current_due_at", "assignee"])
             event = event_add(
                 appeal,
                 AppealEvent.Kind.SUBMITTED,
@@ -147,6 +144,13 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
             )
             attachments_add(appeal, event, draft.files, shown_at)
             warnings_set(appeal, "accept", clock_at, accept_minutes)
+            # Numbered last: a named number takes the year's counter row, locked until
+            # the commit, so the lock is held for the few statements left.
+            appeal.number = _number(appeal, shown_at)
+            appeal.current_due_at = appeal.accept_due_at
+            if category.to_discipline:
+                appeal.assignee = routing.discipline_officer(unit)
+            appeal.save(update_fields=["number", "current_due_at", "assignee"])
             audit(person, "submit", appeal, at=shown_at, channel=draft.channel)
             similar_changed(category.pk)
             tell_handlers(
@@ -178,13 +182,45 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
 
 
 def _number(appeal: Appeal, at: datetime.datetime) -> str:
-    """SQ, the year, and the row's sequence ("SQ2026000123"); an anonymous appeal's is
-    random ("SQ2026-7KQ4M2XP"), since a sequence number shows what was sent just before
-    and just after it: the sender's own named appeals, say."""
-    year = f"{at.astimezone(timezone.get_current_timezone()):%Y}"
+    """SQ, the year, and the year's next named number ("SQ2026000123"); an anonymous
+    appeal's is random ("SQ2026-7KQ4M2XP") and takes no number from the sequence, since
+    a sequence shows what was sent just before and just after: the sender's own named
+    appeals, say, which would otherwise be numbered around the gap it left."""
+    year = at.astimezone(timezone.get_current_timezone()).year
     if appeal.is_anonymous:
         return f"SQ{year}-{_new_code()[:ANONYMOUS_NUMBER_LENGTH]}"
-    return f"SQ{year}{appeal.pk:06d}"
+    return f"SQ{year}{_next_named(year):06d}"
+
+
+def _next_named(year: int) -> int:
+    """The year's next named number, from its counter row, in the caller's transaction.
+
+    The UPDATE comes first, so that the row is locked (PostgreSQL) or the database
+    reserved for writing (SQLite) before it is read: two appeals raised at once wait
+    for each other and get consecutive numbers, and a rolled-back one gives its number
+    back. A year without a row starts after the highest named number it already has
+    (none at the turn of the year; some when appeals were loaded without the counter)."""
+    if not NumberCounter.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                NumberCounter.objects.create(year=year, last=_highest_named(year) + 1)
+        except IntegrityError:  # another appeal created the row first: take the next
+            NumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    return NumberCounter.objects.values_list("last", flat=True).get(year=year)
+
+
+def _highest_named(year: int) -> int:
+    """The highest named number given in `year` ("SQ2026000123" → 123; a longer one
+    once six digits are not enough), 0 when none."""
+    prefix = f"SQ{year}"
+    highest = (
+        Appeal.objects.filter(number__startswith=prefix, number__regex=rf"^{prefix}[0-9]{{6,}}$")
+        .annotate(width=Length("number"))
+        .order_by("-width", "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return int(highest[len(prefix) :]) if highest else 0
 
 
 def _check_draft(draft: AppealDraft) -> None:

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from grassroots.appeals import selectors
@@ -44,8 +45,8 @@ def tell_submitter(
         kind=APPEAL_UPDATE.key,
         title=title,
         body=body,
-        url=f"/appeals/mine/{appeal.pk}/",
-        event_key=f"appeal:{appeal.pk}:{key}",
+        url=reverse("appeals:mine_detail", args=[appeal.public_id]),
+        event_key=f"appeal:{appeal.public_id}:{key}",
         now=at,
     )
 
@@ -66,8 +67,8 @@ def tell_handlers(
         recipients=list(people) if people is not None else selectors.handlers_of(appeal),
         kind=kind,
         title=title,
-        url=f"/appeals/handle/{appeal.pk}/",
-        event_key=f"appeal:{appeal.pk}:{key}",
+        url=reverse("appeals:handle_detail", args=[appeal.public_id]),
+        event_key=f"appeal:{appeal.public_id}:{key}",
         now=at,
         not_before=not_before,
     )

@@ -115,7 +115,7 @@ def test_nothing_leads_back_to_the_sender_of_an_anonymous_appeal(
     handler = signed_in(world.officer_a)
 
     def act(action: str) -> str:
-        return reverse("appeals:act", args=[appeal.pk, action])
+        return reverse("appeals:act", args=[appeal.public_id, action])
 
     steps = [
         ("accept", {"accept-urgency": "normal"}),
@@ -167,12 +167,12 @@ def test_nothing_leads_back_to_the_sender_of_an_anonymous_appeal(
         for name, url in (
             ("queue", reverse("appeals:queue") + "?view=all"),
             ("export", reverse("appeals:queue_export") + "?view=all"),
-            ("detail", reverse("appeals:handle_detail", args=[appeal.pk])),
+            ("detail", reverse("appeals:handle_detail", args=[appeal.public_id])),
             ("rates", reverse("appeals:rates")),
             ("rates by member", reverse("appeals:rates") + "?by=assignee"),
             ("wall", reverse("appeals:wall")),
             ("inbox", reverse("notifications:inbox")),
-            ("api timeline", f"/api/v1/appeals/{appeal.pk}/timeline"),
+            ("api timeline", f"/api/v1/appeals/{appeal.public_id}/timeline"),
         ):
             collect(f"{who}: {name}", client.get(url))
     admin = signed_in(world.admin)
@@ -188,7 +188,7 @@ def test_nothing_leads_back_to_the_sender_of_an_anonymous_appeal(
     api_mine = sender_client.get("/api/v1/appeals/mine")
     collect("sender's API list", api_mine)
     assert api_mine.json()["count"] == 0
-    assert sender_client.get(f"/api/v1/appeals/{appeal.pk}/timeline").status_code == 404
+    assert sender_client.get(f"/api/v1/appeals/{appeal.public_id}/timeline").status_code == 404
 
     # Emails held for quiet hours (22:00-07:30 by default: the suite may run at night)
     # go out now, so that what they say is searched too.

@@ -97,7 +97,7 @@ def _department_a():
 
 
 def _downloaded(client, attachment: Attachment):
-    response = client.get(reverse("appeals:attachment", args=[attachment.pk]))
+    response = client.get(reverse("appeals:attachment", args=[attachment.public_id]))
     assert response.status_code == 200
     return response, b"".join(response.streaming_content)
 
@@ -174,7 +174,7 @@ def test_an_anonymous_appeals_files_get_neutral_names_everywhere(world, client_f
     # then the names kept, shown and sent with a download are neutral
     assert [f.name for f in files] == ["附件1.png", "附件2.pdf"]
     handler = client_for(world.officer_a)
-    page = handler.get(reverse("appeals:handle_detail", args=[appeal.pk])).content
+    page = handler.get(reverse("appeals:handle_detail", args=[appeal.public_id])).content
     assert "附件1.png".encode() in page
     for trace in _traces():
         assert trace not in page

@@ -51,8 +51,8 @@ def test_an_anonymous_appeal_is_recorded_at_the_hour_it_came_in(world):
 
     # then everything written about its arrival says 10:00
     submitted = appeal.events.get(kind="submitted")
-    audit = AuditEntry.objects.get(action="appeal.submit", target_id=str(appeal.pk))
-    notices = Notification.objects.filter(dedupe_key=f"appeal:{appeal.pk}:new")
+    audit = AuditEntry.objects.get(action="appeal.submit", target_id=appeal.public_id)
+    notices = Notification.objects.filter(dedupe_key=f"appeal:{appeal.public_id}:new")
     assert appeal.created_at == HOUR
     assert submitted.created_at == HOUR
     assert appeal.attachments.get().created_at == HOUR
@@ -79,7 +79,8 @@ def test_the_handlers_mail_about_an_anonymous_appeal_waits_for_the_end_of_its_ho
     appeal = _anonymous(world)
     # then the mail is recorded at 10:00 and is not sent before 11:00
     delivery = Delivery.objects.get(
-        recipient=world.officer_a, dedupe_key=f"email:{world.officer_a.pk}:appeal:{appeal.pk}:new"
+        recipient=world.officer_a,
+        dedupe_key=f"email:{world.officer_a.pk}:appeal:{appeal.public_id}:new",
     )
     assert delivery.created_at == HOUR
     assert delivery.next_attempt_at == HOUR + datetime.timedelta(hours=1)
@@ -90,7 +91,8 @@ def test_a_named_appeals_mail_goes_at_once(world):
     world.officer_a.save()
     appeal = raise_appeal(world, at=SENT)
     delivery = Delivery.objects.get(
-        recipient=world.officer_a, dedupe_key=f"email:{world.officer_a.pk}:appeal:{appeal.pk}:new"
+        recipient=world.officer_a,
+        dedupe_key=f"email:{world.officer_a.pk}:appeal:{appeal.public_id}:new",
     )
     assert delivery.next_attempt_at == SENT
 
@@ -109,9 +111,11 @@ def test_no_page_api_answer_or_export_shows_the_minute_of_an_anonymous_appeal(wo
     # when its handlers read it everywhere they can
     texts = {
         "queue": handler.get(reverse("appeals:queue") + "?view=all").content.decode(),
-        "detail": handler.get(reverse("appeals:handle_detail", args=[appeal.pk])).content.decode(),
+        "detail": handler.get(
+            reverse("appeals:handle_detail", args=[appeal.public_id])
+        ).content.decode(),
         "inbox": handler.get(reverse("notifications:inbox")).content.decode(),
-        "api": handler.get(f"/api/v1/appeals/{appeal.pk}/timeline").content.decode(),
+        "api": handler.get(f"/api/v1/appeals/{appeal.public_id}/timeline").content.decode(),
         "export": _xlsx_text(handler.get(reverse("appeals:queue_export") + "?view=all").content),
     }
     admin = client_for(world.admin)
@@ -137,12 +141,15 @@ def test_an_anonymous_appeal_is_not_numbered_or_logged_between_its_senders_named
     assert re.fullmatch(r"SQ2026\d{6}", before.number)
     assert re.fullmatch(r"SQ2026\d{6}", after.number)
     assert re.fullmatch(r"SQ2026-[2-9A-HJKMNP-Z]{8}", anonymous.number)
+    # and leaves no gap in it: the sender's two named appeals are numbered one after
+    # the other, as if nothing had been sent between them
+    assert int(after.number[6:]) == int(before.number[6:]) + 1
 
     # and the audit log (newest first) does not list it between them
     submits = list(
         AuditEntry.objects.filter(action="appeal.submit").values_list("target_id", flat=True)
     )
-    assert submits == [str(after.pk), str(before.pk), str(anonymous.pk)]
+    assert submits == [after.public_id, before.public_id, anonymous.public_id]
 
 
 def test_an_anonymous_senders_later_information_shows_only_its_hour(world):
@@ -155,7 +162,7 @@ def test_an_anonymous_senders_later_information_shows_only_its_hour(world):
 
     # then the step, and the handlers' notice of it, say 14:00
     assert event.created_at == datetime.datetime(2026, 3, 10, 14, 0, tzinfo=ZONE)
-    notice = Notification.objects.get(dedupe_key=f"appeal:{appeal.pk}:supplement:{event.pk}")
+    notice = Notification.objects.get(dedupe_key=f"appeal:{appeal.public_id}:supplement:{event.pk}")
     assert notice.created_at == event.created_at
 
 

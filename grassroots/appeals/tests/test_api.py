@@ -34,7 +34,7 @@ def test_submit_list_timeline_and_rate_with_a_token(world, client):
     created = post_json(client, "/api/v1/appeals", payload, **headers)
     assert created.status_code == 201
     body = created.json()
-    appeal = Appeal.objects.get(pk=body["id"])
+    appeal = Appeal.objects.get(public_id=body["id"])
     assert (appeal.channel, appeal.submitter, appeal.unit) == (
         "api",
         world.employee,
@@ -45,7 +45,7 @@ def test_submit_list_timeline_and_rate_with_a_token(world, client):
     services.appeal_accept(appeal=appeal, actor=world.officer_a)
     services.followup_add(appeal=appeal, actor=world.officer_a, text="内部备注", public=False)
     services.appeal_answer(appeal=appeal, actor=world.officer_a, text="班车推迟十分钟")
-    events = client.get(f"/api/v1/appeals/{appeal.pk}/timeline", **headers).json()
+    events = client.get(f"/api/v1/appeals/{appeal.public_id}/timeline", **headers).json()
     assert [e["kind"] for e in events] == [
         "submitted",
         "accepted",
@@ -53,7 +53,7 @@ def test_submit_list_timeline_and_rate_with_a_token(world, client):
     ]  # internal step hidden
     rated = post_json(
         client,
-        f"/api/v1/appeals/{appeal.pk}/rating",
+        f"/api/v1/appeals/{appeal.public_id}/rating",
         {"resolved": True, "satisfaction": "satisfied"},
         **headers,
     )
@@ -67,25 +67,27 @@ def test_handlers_see_internal_steps_and_others_get_404(world, client):
     kinds = [
         e["kind"]
         for e in client.get(
-            f"/api/v1/appeals/{appeal.pk}/timeline", **bearer(world.officer_a)
+            f"/api/v1/appeals/{appeal.public_id}/timeline", **bearer(world.officer_a)
         ).json()
     ]
     assert "follow_up" in kinds
     assert (
-        client.get(f"/api/v1/appeals/{appeal.pk}/timeline", **bearer(world.officer_b)).status_code
+        client.get(
+            f"/api/v1/appeals/{appeal.public_id}/timeline", **bearer(world.officer_b)
+        ).status_code
         == 404
     )
     assert (
         client.get(
-            f"/api/v1/appeals/{appeal.pk}/timeline", **bearer(world.member_b.user)
+            f"/api/v1/appeals/{appeal.public_id}/timeline", **bearer(world.member_b.user)
         ).status_code
         == 404
     )
-    assert client.get(f"/api/v1/appeals/{appeal.pk}/timeline").status_code == 401
+    assert client.get(f"/api/v1/appeals/{appeal.public_id}/timeline").status_code == 401
     assert (
         post_json(
             client,
-            f"/api/v1/appeals/{appeal.pk}/rating",
+            f"/api/v1/appeals/{appeal.public_id}/rating",
             {"resolved": True, "satisfaction": "satisfied"},
             **bearer(world.officer_a),
         ).status_code

@@ -14,6 +14,7 @@ from grassroots.accounts.models import Role, RoleAssignment, User
 from grassroots.accounts.tokens import token_create
 from grassroots.appeals import services
 from grassroots.appeals.tests.factories import raise_appeal
+from grassroots.core.public_ids import new_public_id
 
 pytestmark = pytest.mark.django_db
 
@@ -90,11 +91,11 @@ PAGES: dict[str, tuple[int, ...]] = {
 def url_for(page: str, scene: dict[str, Any]) -> str:
     appeal = scene["appeal"]
     if page in ("mine_detail", "received", "handle_detail"):
-        return reverse(f"appeals:{page}", args=[appeal.pk])
+        return reverse(f"appeals:{page}", args=[appeal.public_id])
     if page == "qr_poster":
         return reverse("appeals:qr_poster", args=[scene["world"].department_a.code])
     if page == "api_timeline":
-        return f"/api/v1/appeals/{appeal.pk}/timeline"
+        return f"/api/v1/appeals/{appeal.public_id}/timeline"
     if page == "api_mine":
         return "/api/v1/appeals/mine"
     return reverse(f"appeals:{page}")
@@ -107,17 +108,17 @@ def test_who_may_open_each_appeal_page(scene, page):
     assert dict(zip(PEOPLE, got, strict=True)) == dict(zip(PEOPLE, PAGES[page], strict=True))
 
 
-def _page(response, pk: int) -> str:
+def _page(response, public_id: str) -> str:
     """The page without what differs on every response (nonces, CSRF tokens) and with
-    the number asked for (it is in the page's own address) made neutral."""
-    text = response.content.decode().replace(f"/{pk}/", "/N/")
+    the id asked for (it is in the page's own address) made neutral."""
+    text = response.content.decode().replace(f"/{public_id}/", "/N/")
     return re.sub(r"[A-Za-z0-9_-]{20,}", "", text)
 
 
 def test_a_missing_appeal_looks_the_same_as_one_out_of_scope(scene):
     outsider = client_as(scene["people"]["other branch officer"])
-    missing = scene["appeal"].pk + 1000
-    existing = scene["appeal"].pk
+    missing = new_public_id()  # well formed, and no appeal's
+    existing = scene["appeal"].public_id
     for name in ("handle_detail", "mine_detail", "received"):
         gone = outsider.get(reverse(f"appeals:{name}", args=[missing]))
         hidden = outsider.get(reverse(f"appeals:{name}", args=[existing]))
@@ -143,7 +144,7 @@ def test_a_missing_appeal_looks_the_same_as_one_out_of_scope(scene):
 def test_who_may_act_on_an_appeal(scene, who, status):
     appeal = scene["appeal"]
     response = client_as(scene["people"][who]).post(
-        reverse("appeals:act", args=[appeal.pk, "follow_up"]),
+        reverse("appeals:act", args=[appeal.public_id, "follow_up"]),
         {"follow-text": "已到现场查看", "follow-public": "on"},
     )
     assert response.status_code == status
@@ -163,8 +164,8 @@ def test_who_may_act_on_an_appeal(scene, who, status):
 def test_only_the_asked_department_replies_to_a_co_handling_task(scene, who, status):
     task = scene["appeal"].co_handlings.get()
     response = client_as(scene["people"][who]).post(
-        reverse("appeals:co_reply", args=[task.pk]),
-        {f"reply-{task.pk}-reply": "已核实，情况属实。"},
+        reverse("appeals:co_reply", args=[task.public_id]),
+        {f"reply-{task.public_id}-reply": "已核实，情况属实。"},
     )
     assert response.status_code == status
     task.refresh_from_db()
@@ -180,7 +181,7 @@ def test_only_the_submitter_rates_through_the_api(scene, who, status):
     services.appeal_answer(appeal=appeal, actor=scene["world"].officer_a, text="已增加窗口")
     token = token_create(user=scene["people"][who], name="test")[1]
     response = Client().post(
-        f"/api/v1/appeals/{appeal.pk}/rating",
+        f"/api/v1/appeals/{appeal.public_id}/rating",
         {"resolved": True, "satisfaction": "satisfied"},
         content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},

@@ -172,7 +172,7 @@ def test_a_bad_upload_with_an_answer_keeps_nothing(world, client_for):
     services.appeal_accept(appeal=appeal, actor=world.officer_a)
     # when the handler answers with a disguised file
     response = client_for(world.officer_a).post(
-        reverse("appeals:act", args=[appeal.pk, "answer"]),
+        reverse("appeals:act", args=[appeal.public_id, "answer"]),
         {
             "answer-text": "已解决。",
             "answer-attachments": [SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\nbroken")],

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from grassroots.appeals import services
 from grassroots.appeals.tests.factories import raise_appeal
+from grassroots.core.public_ids import new_public_id
 from grassroots.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,9 @@ def _transferred(world, **overrides):
 
 
 def _inbox_link(user, appeal) -> str:
-    notice = Notification.objects.filter(recipient=user, url__contains=f"/{appeal.pk}/").first()
+    notice = Notification.objects.filter(
+        recipient=user, url__contains=f"/{appeal.public_id}/"
+    ).first()
     assert notice is not None, "the handler was told of the appeal"
     return notice.url
 
@@ -50,7 +53,9 @@ def test_former_handler_following_their_inbox_link_reads_where_the_appeal_went(w
 
 def test_the_new_handlers_still_open_the_appeal_itself(world, client_for):
     appeal = _transferred(world)
-    response = client_for(world.officer_b).get(reverse("appeals:handle_detail", args=[appeal.pk]))
+    response = client_for(world.officer_b).get(
+        reverse("appeals:handle_detail", args=[appeal.public_id])
+    )
     assert response.status_code == 200 and TITLE in response.content.decode()
 
 
@@ -61,23 +66,23 @@ def test_someone_never_told_of_the_appeal_still_gets_a_plain_404(world, client_f
     user = getattr(world, who)
     user = getattr(user, "user", user)
     # when they try its handlers' address
-    response = client_for(user).get(reverse("appeals:handle_detail", args=[appeal.pk]))
+    response = client_for(user).get(reverse("appeals:handle_detail", args=[appeal.public_id]))
     # then it looks like any missing appeal
     assert response.status_code == 404
     assert world.branch_b.name not in response.content.decode()
 
 
 def test_a_missing_appeal_is_still_a_404_for_a_former_handler(world, client_for):
-    appeal = _transferred(world)
+    _transferred(world)
     response = client_for(world.officer_a).get(
-        reverse("appeals:handle_detail", args=[appeal.pk + 1000])
+        reverse("appeals:handle_detail", args=[new_public_id()])
     )
     assert response.status_code == 404
 
 
 def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(world, client_for):
     appeal = _transferred(world)
-    response = client_for(None).get(reverse("appeals:handle_detail", args=[appeal.pk]))
+    response = client_for(None).get(reverse("appeals:handle_detail", args=[appeal.public_id]))
     assert response.status_code == 302 and "login" in response.url
 
 
@@ -96,6 +101,6 @@ def test_a_moved_anonymous_appeal_says_no_more(world, client_for):
 def test_steps_on_a_moved_appeal_are_still_refused(world, client_for):
     appeal = _transferred(world)
     response = client_for(world.officer_a).post(
-        reverse("appeals:act", args=[appeal.pk, "accept"]), {"accept-urgency": "normal"}
+        reverse("appeals:act", args=[appeal.public_id, "accept"]), {"accept-urgency": "normal"}
     )
     assert response.status_code == 404

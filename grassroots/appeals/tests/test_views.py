@@ -36,7 +36,7 @@ def test_employee_raises_an_appeal_and_sees_it_in_their_list(world, client_for):
     response = client.post(reverse("appeals:new"), form_data(world))
     appeal = Appeal.objects.get()
     assert response.status_code == 302 and response.url == reverse(
-        "appeals:received", args=[appeal.pk]
+        "appeals:received", args=[appeal.public_id]
     )
     assert appeal.submitter == world.employee and appeal.unit == world.branch_a
     page = client.get(reverse("appeals:mine")).content.decode()
@@ -64,13 +64,13 @@ def test_after_sending_a_light_page_gives_the_number_who_handles_it_and_the_way_
     # the answer's deadline, not the current step's (acceptance) shown twice
     assert appeal.answer_due_at != appeal.current_due_at
     assert local(appeal.answer_due_at).strftime("%Y-%m-%d %H:%M") in text
-    for name, args in (("mine_detail", [appeal.pk]), ("mine", []), ("new", [])):
+    for name, args in (("mine_detail", [appeal.public_id]), ("mine", []), ("new", [])):
         assert f'href="{reverse(f"appeals:{name}", args=args)}"' in text
     assert "timeline-title" not in text
     # and the same form sent again (a double submit) shows the appeal itself
     again = client.post(reverse("appeals:new"), form_data(world, idempotency_key="once"))
     assert Appeal.objects.count() == 1
-    assert again.url == reverse("appeals:mine_detail", args=[appeal.pk])
+    assert again.url == reverse("appeals:mine_detail", args=[appeal.public_id])
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,8 @@ def test_own_appeal_page_is_for_the_submitter(world, client_for, who, status):
     user = None if who is None else getattr(world, who)
     user = getattr(user, "user", user)
     assert (
-        client_for(user).get(reverse("appeals:mine_detail", args=[appeal.pk])).status_code == status
+        client_for(user).get(reverse("appeals:mine_detail", args=[appeal.public_id])).status_code
+        == status
     )
 
 
@@ -102,7 +103,7 @@ def test_handler_page_for_the_branch_and_above_only(world, client_for, who, stat
     user = None if who is None else getattr(world, who)
     user = getattr(user, "user", user)
     assert (
-        client_for(user).get(reverse("appeals:handle_detail", args=[appeal.pk])).status_code
+        client_for(user).get(reverse("appeals:handle_detail", args=[appeal.public_id])).status_code
         == status
     )
 
@@ -111,7 +112,7 @@ def test_conduct_complaints_are_hidden_from_the_branch_concerned(world, client_f
     appeal = raise_appeal(world, category=category("conduct"))
     assert (
         client_for(world.officer_a)
-        .get(reverse("appeals:handle_detail", args=[appeal.pk]))
+        .get(reverse("appeals:handle_detail", args=[appeal.public_id]))
         .status_code
         == 404
     )
@@ -124,15 +125,15 @@ def test_assigned_member_can_post_progress_but_not_decline(world, client_for):
     services.appeal_accept(appeal=appeal, actor=world.officer_a)
     services.appeal_assign(appeal=appeal, actor=world.officer_a, assignee=world.member_a.user)
     client = client_for(world.member_a.user)
-    assert client.get(reverse("appeals:handle_detail", args=[appeal.pk])).status_code == 200
+    assert client.get(reverse("appeals:handle_detail", args=[appeal.public_id])).status_code == 200
     response = client.post(
-        reverse("appeals:act", args=[appeal.pk, "follow_up"]),
+        reverse("appeals:act", args=[appeal.public_id, "follow_up"]),
         {"follow-text": "联系了后勤", "follow-public": "on"},
     )
     assert response.status_code == 302
     assert (
         client.post(
-            reverse("appeals:act", args=[appeal.pk, "decline"]), {"decline-reason": "x"}
+            reverse("appeals:act", args=[appeal.public_id, "decline"]), {"decline-reason": "x"}
         ).status_code
         == 404
     )
@@ -143,18 +144,19 @@ def test_handler_accepts_answers_and_the_submitter_rates(world, client_for):
     officer = client_for(world.officer_a)
     assert (
         officer.post(
-            reverse("appeals:act", args=[appeal.pk, "accept"]), {"accept-urgency": "normal"}
+            reverse("appeals:act", args=[appeal.public_id, "accept"]), {"accept-urgency": "normal"}
         ).status_code
         == 302
     )
     assert (
         officer.post(
-            reverse("appeals:act", args=[appeal.pk, "answer"]), {"answer-text": "已修好热水器"}
+            reverse("appeals:act", args=[appeal.public_id, "answer"]),
+            {"answer-text": "已修好热水器"},
         ).status_code
         == 302
     )
     submitter = client_for(world.employee)
-    url = reverse("appeals:mine_detail", args=[appeal.pk])
+    url = reverse("appeals:mine_detail", args=[appeal.public_id])
     # the answer is read first, then the question about it
     page = submitter.get(url).content.decode()
     answer_at, question_at = page.find("已修好热水器"), page.find('name="rate-resolved"')
@@ -170,7 +172,7 @@ def test_handler_accepts_answers_and_the_submitter_rates(world, client_for):
 def test_another_branch_cannot_act_on_an_appeal(world, client_for):
     appeal = raise_appeal(world)
     response = client_for(world.officer_b).post(
-        reverse("appeals:act", args=[appeal.pk, "accept"]), {"accept-urgency": "normal"}
+        reverse("appeals:act", args=[appeal.public_id, "accept"]), {"accept-urgency": "normal"}
     )
     assert response.status_code == 404
     appeal.refresh_from_db()
@@ -306,7 +308,7 @@ def test_script_in_text_is_stored_as_text_and_escaped(world, client_for):
     appeal = Appeal.objects.get()
     page = (
         client_for(world.officer_a)
-        .get(reverse("appeals:handle_detail", args=[appeal.pk]))
+        .get(reverse("appeals:handle_detail", args=[appeal.public_id]))
         .content.decode()
     )
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
@@ -317,7 +319,7 @@ def test_attachments_are_private_to_those_who_may_see_the_appeal(world, client_f
     client.post(
         reverse("appeals:new"), form_data(world, attachments=[SimpleUploadedFile("p.png", _png())])
     )
-    url = reverse("appeals:attachment", args=[Attachment.objects.get().pk])
+    url = reverse("appeals:attachment", args=[Attachment.objects.get().public_id])
     assert client.get(url).status_code == 200
     assert client_for(world.officer_a).get(url).status_code == 200
     assert client_for(world.officer_b).get(url).status_code == 404
@@ -367,7 +369,7 @@ def test_similar_open_appeals_are_offered_and_me_too_joins(world, client_for):
     )
     assert "食堂排队时间太长" in panel.content.decode()
     appeal = Appeal.objects.get()
-    assert client.post(reverse("appeals:me_too", args=[appeal.pk])).status_code == 302
+    assert client.post(reverse("appeals:me_too", args=[appeal.public_id])).status_code == 302
     assert appeal.me_toos.filter(user=world.member_b.user).exists()
 
 
@@ -399,12 +401,13 @@ def test_outcome_wall_shows_only_published_summaries(world, client_for):
         appeal=appeal, resolved=True, satisfaction="satisfied", rater=world.employee
     )
     client = client_for(world.officer_a)
-    form = client.get(reverse("appeals:handle_detail", args=[appeal.pk])).context["forms"][
+    form = client.get(reverse("appeals:handle_detail", args=[appeal.public_id])).context["forms"][
         "publish"
     ]
     assert world.employee.name not in form.initial["summary"]
     client.post(
-        reverse("appeals:act", args=[appeal.pk, "publish"]), {"publish-summary": "食堂增加了窗口"}
+        reverse("appeals:act", args=[appeal.public_id, "publish"]),
+        {"publish-summary": "食堂增加了窗口"},
     )
     page = client_for(None).get(reverse("appeals:wall")).content.decode()
     assert "食堂增加了窗口" in page and world.employee.name not in page
@@ -461,7 +464,7 @@ def test_a_very_long_queue_is_counted_up_to_the_cap(world, client_for, monkeypat
 def test_both_deadlines_are_shown_each_named_and_the_current_one_marked(world, client_for):
     # given: an appeal just sent
     appeal = raise_appeal(world)
-    url = reverse("appeals:mine_detail", args=[appeal.pk])
+    url = reverse("appeals:mine_detail", args=[appeal.public_id])
     local = timezone.localtime
 
     def deadlines(page: str) -> tuple[str, str]:
@@ -474,7 +477,7 @@ def test_both_deadlines_are_shown_each_named_and_the_current_one_marked(world, c
         person.language = "en"
         person.save(update_fields=["language"])
     accept, answer = deadlines(client_for(world.employee).get(url).content.decode())
-    handled = client_for(world.officer_a).get(reverse("appeals:handle_detail", args=[appeal.pk]))
+    handled = client_for(world.officer_a).get(reverse("appeals:handle_detail", args=[appeal.public_id]))
     assert deadlines(handled.content.decode()) == (accept, answer)
     # then: the acceptance deadline is the current step, the answer's is its own date
     assert local(appeal.accept_due_at).strftime("%Y-%m-%d %H:%M") in accept

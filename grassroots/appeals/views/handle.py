@@ -34,7 +34,7 @@ from grassroots.appeals.forms import (
     TransferForm,
 )
 from grassroots.appeals.models import Appeal, CoHandling
-from grassroots.appeals.views.submit import followed_pk
+from grassroots.appeals.views.submit import followed_public_id
 from grassroots.core.downloads import xlsx_response
 from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
@@ -148,14 +148,14 @@ def _action_forms(
 
 @login_required
 @require_GET
-def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     scope = scope_for(request.user)
     try:
-        appeal = selectors.get_handled_appeal(scope, pk)
+        appeal = selectors.get_handled_appeal(scope, public_id)
     except Http404:
         # A link from the inbox to an appeal transferred away since: say where it went
         # (only to whoever was told of it; everyone else gets the same 404).
-        moved = selectors.moved_appeal(request.user, pk)
+        moved = selectors.moved_appeal(request.user, public_id)
         if moved is None:
             raise
         return render(request, "appeals/moved.html", {"moved": moved})
@@ -179,7 +179,7 @@ def _render_detail(
             "co_tasks": [
                 {
                     "task": task,
-                    "form": CoReplyForm(prefix=f"reply-{task.pk}")
+                    "form": CoReplyForm(prefix=f"reply-{task.public_id}")
                     if task.department_id in liaison and task.replied_at is None
                     else None,
                 }
@@ -193,10 +193,10 @@ def _render_detail(
 @upload_limit(services.attachment_max_bytes)
 @login_required
 @require_POST
-def act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthenticatedRequest, public_id: str, action: str) -> HttpResponse:
     """One step on an appeal; the form decides what, the service checks whether."""
     scope = scope_for(request.user)
-    appeal = selectors.get_handled_appeal(scope, pk)
+    appeal = selectors.get_handled_appeal(scope, public_id)
     forms = _action_forms(appeal, scope, request.POST, request.FILES, only=action)
     form = forms.get(action)
     if form is None:
@@ -259,7 +259,7 @@ def act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
             messages.success(
                 request, _("Done: %(step)s.") % {"step": ACTION_NAMES.get(action, action)}
             )
-            return HttpResponseRedirect(reverse("appeals:handle_detail", args=[appeal.pk]))
+            return HttpResponseRedirect(reverse("appeals:handle_detail", args=[appeal.public_id]))
     return _render_detail(request, appeal, forms, status=200)
 
 
@@ -278,16 +278,16 @@ ACTION_NAMES = {
 
 @login_required
 @require_POST
-def co_reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def co_reply(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     scope = scope_for(request.user)
     task = (
         CoHandling.objects.select_related("appeal__unit", "appeal__category", "department")
-        .filter(pk=pk)
+        .filter(public_id=public_id)
         .first()
     )
     if task is None or task.department_id not in policy.liaison_departments(scope, task.appeal):
         raise Http404
-    form = CoReplyForm(request.POST, prefix=f"reply-{task.pk}")
+    form = CoReplyForm(request.POST, prefix=f"reply-{task.public_id}")
     if form.is_valid():
         try:
             services.cohandling_reply(
@@ -299,20 +299,20 @@ def co_reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The reply has been sent."))
     else:
         messages.error(request, _("Write the department's reply."))
-    return HttpResponseRedirect(reverse("appeals:handle_detail", args=[task.appeal_id]))
+    return HttpResponseRedirect(reverse("appeals:handle_detail", args=[task.appeal.public_id]))
 
 
 @require_http_methods(["GET"])
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, public_id: str) -> FileResponse:
     """A file, for whoever may see its appeal (handlers, the submitter, the anonymous
     submitter in their session); private handling files only for handlers."""
-    item = selectors.attachment_for(pk)
+    item = selectors.attachment_for(public_id)
     appeal = item.appeal
     scope = scope_for(request.user)
     handler = policy.can_view_as_handler(scope, appeal)
     public = item.event is None or item.event.is_public
     submitter = policy.is_submitter(scope, appeal) or (
-        appeal.is_anonymous and followed_pk(request) == appeal.pk
+        appeal.is_anonymous and followed_public_id(request) == appeal.public_id
     )
     if not (handler or (submitter and public)):
         raise Http404

@@ -31,6 +31,7 @@ from grassroots.appeals.forms import (
 from grassroots.appeals.models import Appeal
 from grassroots.core import parameters, ratelimit
 from grassroots.core.forms import add_service_errors
+from grassroots.core.public_ids import is_public_id
 from grassroots.core.request_values import object_id
 from grassroots.core.upload_limits import upload_limit
 from grassroots.orgs.selectors import (
@@ -52,18 +53,21 @@ FOLLOW_SALT = "grassroots.appeals.follow"
 FOLLOW_SECONDS = 2 * 3600
 
 
-def followed_pk(request: HttpRequest) -> int | None:
+def followed_public_id(request: HttpRequest) -> str | None:
+    """The public id of the anonymous appeal followed in this browser, if any. (The
+    cookie is signed, not encrypted: it holds the public id, which says nothing of how
+    many appeals were raised before or after.)"""
     try:
         value = request.get_signed_cookie(FOLLOW_COOKIE, salt=FOLLOW_SALT, max_age=FOLLOW_SECONDS)
     except (KeyError, signing.BadSignature):
         return None
-    return object_id(value)
+    return value if is_public_id(value) else None
 
 
-def _remember_followed(response: HttpResponse, pk: int) -> None:
+def _remember_followed(response: HttpResponse, public_id: str) -> None:
     response.set_signed_cookie(
         FOLLOW_COOKIE,
-        str(pk),
+        public_id,
         salt=FOLLOW_SALT,
         max_age=FOLLOW_SECONDS,
         httponly=True,
@@ -120,9 +124,11 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
                 if result.repeated:
                     messages.info(request, _("This appeal was already sent; here it is."))
                     return HttpResponseRedirect(
-                        reverse("appeals:mine_detail", args=[result.appeal.pk])
+                        reverse("appeals:mine_detail", args=[result.appeal.public_id])
                     )
-                return HttpResponseRedirect(reverse("appeals:received", args=[result.appeal.pk]))
+                return HttpResponseRedirect(
+                    reverse("appeals:received", args=[result.appeal.public_id])
+                )
     return render(
         request,
         "appeals/new.html",
@@ -227,16 +233,18 @@ def follow(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 response = HttpResponseRedirect(reverse("appeals:followed"))
-                _remember_followed(response, appeal.pk)
+                _remember_followed(response, appeal.public_id)
                 return response
     return render(request, "appeals/follow.html", {"form": form})
 
 
 def _followed_appeal(request: HttpRequest) -> Appeal:
-    pk = followed_pk(request)
+    public_id = followed_public_id(request)
     appeal = (
-        Appeal.objects.select_related("category", "unit").filter(pk=pk, is_anonymous=True).first()
-        if pk
+        Appeal.objects.select_related("category", "unit")
+        .filter(public_id=public_id, is_anonymous=True)
+        .first()
+        if public_id
         else None
     )
     if appeal is None:
@@ -248,7 +256,7 @@ def _followed_appeal(request: HttpRequest) -> Appeal:
 @require_http_methods(["GET", "POST"])
 def followed(request: HttpRequest) -> HttpResponse:
     """The anonymous submitter's view of their appeal, reached through the cookie."""
-    if followed_pk(request) is None:
+    if followed_public_id(request) is None:
         return HttpResponseRedirect(reverse("appeals:follow"))
     appeal = _followed_appeal(request)
     forms = _submitter_actions(request, appeal, rater=None)
@@ -330,18 +338,18 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def received(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def received(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     """Straight after sending: the number, who handles it and by when, and where to go
     next — a light page, so that sending costs the person (and the server) little."""
-    appeal = selectors.get_own_appeal(scope_for(request.user), pk)
+    appeal = selectors.get_own_appeal(scope_for(request.user), public_id)
     return render(request, "appeals/received.html", {"appeal": appeal})
 
 
 @upload_limit(services.attachment_max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
-def mine_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    appeal = selectors.get_own_appeal(scope_for(request.user), pk)
+def mine_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
+    appeal = selectors.get_own_appeal(scope_for(request.user), public_id)
     forms = _submitter_actions(request, appeal, rater=request.user)
     if isinstance(forms, HttpResponse):
         return forms
@@ -361,9 +369,9 @@ def mine_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def me_too(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def me_too(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     appeal = Appeal.objects.filter(
-        pk=pk, status__in=("submitted", "accepted", "in_progress", "reopened")
+        public_id=public_id, status__in=("submitted", "accepted", "in_progress", "reopened")
     ).first()
     if appeal is None:
         raise Http404
@@ -411,7 +419,7 @@ def on_behalf(request: AuthenticatedRequest) -> HttpResponse:
                     % {"number": result.appeal.number, "name": worker.name},
                 )
                 return HttpResponseRedirect(
-                    reverse("appeals:handle_detail", args=[result.appeal.pk])
+                    reverse("appeals:handle_detail", args=[result.appeal.public_id])
                     if policy.can_view_as_handler(scope_for(request.user), result.appeal)
                     else reverse("appeals:on_behalf")
                 )

@@ -265,9 +265,9 @@ class RectificationForm(StyledForm):
     deed = forms.TypedChoiceField(
         label=_("Linked practical deed (optional)"), coerce=int, required=False, empty_value=None
     )
-    appeal = forms.TypedChoiceField(
-        label=_("Linked appeal (optional)"), coerce=int, required=False, empty_value=None
-    )
+    # Offered by public id, so that the page does not show the appeals' row numbers;
+    # cleaned to the row's primary key for the service.
+    appeal = forms.ChoiceField(label=_("Linked appeal (optional)"), required=False)
 
     def __init__(
         self, *args: Any, items: Any, deeds: list[Any], appeals: list[Any] | None, **kwargs: Any
@@ -281,9 +281,14 @@ class RectificationForm(StyledForm):
         if appeals is None:
             del self.fields["appeal"]
             return
+        self._appeal_pks = {appeal.public_id: appeal.pk for appeal in appeals}
         self.fields["appeal"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (appeal.pk, f"{appeal.number} {appeal.title}") for appeal in appeals
+            (appeal.public_id, f"{appeal.number} {appeal.title}") for appeal in appeals
         ]
+
+    def clean_appeal(self) -> int | None:
+        """The chosen appeal's primary key (the choice was one of those offered)."""
+        return self._appeal_pks.get(self.cleaned_data.get("appeal") or "")
 
     def clean_owner(self) -> Any:
         user = user_by_employee_number(self.cleaned_data["owner"])

@@ -176,7 +176,7 @@ def deed_create(
         org_path=unit.path,
         extra={
             "milestones": len(rows),
-            "appeals": [a.pk for a in appeal_list],
+            "appeals": [a.public_id for a in appeal_list],
             "post_visits": [v.pk for v in post_visit_list],
             "visits": [v.pk for v in visit_list],
         },

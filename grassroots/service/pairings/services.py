@@ -277,7 +277,7 @@ def visit_to_appeal(
             actor=actor,
             action="pairing.visit_appeal",
             target=pairing,
-            extra={"visit": visit.pk, "appeal": submitted.appeal.pk},
+            extra={"visit": visit.pk, "appeal": submitted.appeal.public_id},
             org_path=pairing.unit.path,
         )
     return FromVisit(visit=visit, appeal=submitted.appeal, repeated=submitted.repeated)

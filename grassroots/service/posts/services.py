@@ -212,7 +212,7 @@ def _tell_holders(post: ServicePost, appeal: Appeal, *, submitter: User) -> None
         "name": post.name,
     }
     url = reverse("service:post", args=[post.pk])
-    key = f"post:{post.pk}:appeal:{appeal.pk}"
+    key = f"post:{post.pk}:appeal:{appeal.public_id}"
     transaction.on_commit(
         lambda: notify(
             recipients=holders, kind=POST_APPEAL.key, title=title, url=url, event_key=key

@@ -293,7 +293,9 @@ def post_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     _("Your appeal %(number)s has been sent to the post “%(name)s”.")
                     % {"number": result.appeal.number, "name": post.name},
                 )
-            return HttpResponseRedirect(reverse("appeals:mine_detail", args=[result.appeal.pk]))
+            return HttpResponseRedirect(
+                reverse("appeals:mine_detail", args=[result.appeal.public_id])
+            )
     return render(
         request,
         "service/posts/appeal.html",

@@ -318,7 +318,7 @@ def test_any_signed_in_person_raises_an_appeal_to_a_post(world, who):
     response = client.post(url, appeal_values(world))
     appeal = Appeal.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("appeals:mine_detail", args=[appeal.pk])
+    assert response["Location"] == reverse("appeals:mine_detail", args=[appeal.public_id])
     assert list(post.appeals.all()) == [appeal]
 
 
