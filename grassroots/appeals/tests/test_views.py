@@ -477,7 +477,9 @@ def test_both_deadlines_are_shown_each_named_and_the_current_one_marked(world, c
         person.language = "en"
         person.save(update_fields=["language"])
     accept, answer = deadlines(client_for(world.employee).get(url).content.decode())
-    handled = client_for(world.officer_a).get(reverse("appeals:handle_detail", args=[appeal.public_id]))
+    handled = client_for(world.officer_a).get(
+        reverse("appeals:handle_detail", args=[appeal.public_id])
+    )
     assert deadlines(handled.content.decode()) == (accept, answer)
     # then: the acceptance deadline is the current step, the answer's is its own date
     assert local(appeal.accept_due_at).strftime("%Y-%m-%d %H:%M") in accept
