@@ -287,7 +287,7 @@ def remove_submitted(prefix: str = BENCH_KEY) -> int:
 
     from grassroots.appeals.models import Appeal
     from grassroots.core.models import AuditEntry, Deadline
-    from grassroots.notifications.models import Notification
+    from grassroots.notifications.models import Delivery, Notification
 
     rows = list(
         Appeal.objects.filter(idempotency_key__startswith=prefix).values_list("pk", "public_id")
@@ -298,9 +298,9 @@ def remove_submitted(prefix: str = BENCH_KEY) -> int:
         kind = ContentType.objects.get_for_model(Appeal)
         Deadline.objects.filter(subject_type=kind, subject_id__in=[str(i) for i in ids]).delete()
         AuditEntry.objects.filter(target_type=kind, target_id__in=public_ids).delete()
-        Notification.objects.filter(
-            url__in=[f"/appeals/{side}/{p}/" for p in public_ids for side in ("handle", "mine")]
-        ).delete()
+        urls = [f"/appeals/{side}/{p}/" for p in public_ids for side in ("handle", "mine")]
+        Notification.objects.filter(url__in=urls).delete()
+        Delivery.objects.filter(url__in=urls).delete()  # no foreign key to the notice
         Appeal.objects.filter(pk__in=ids).delete()
     return len(ids)
 

@@ -240,7 +240,8 @@ def small_targets(page: Any) -> list[dict[str, Any]]:
             const boxes = [input, ...input.labels].map(e => e.getBoundingClientRect())
               .filter(box => box.width && box.height);
             const best = boxes.reduce((a, b) =>
-              Math.min(b.width, b.height) > Math.min(a.width, a.height) ? b : a);
+              Math.min(b.width, b.height) > Math.min(a.width, a.height) ? b : a,
+              {width: 0, height: 0});
             return {id: input.id || input.name, width: best.width, height: best.height};
           })
           .filter(hit => hit.width < minimum - 0.5 || hit.height < minimum - 0.5)""",

@@ -22,6 +22,7 @@ which is only a rebuild.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -32,6 +33,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 MAX_AGE = 60.0
 
@@ -59,6 +62,8 @@ class OptionList[Key: Hashable, Value]:
 
     def __call__(self, key: Key) -> Value:
         stamp = self._stamp()
+        if stamp is None:  # the cache cannot be read: build, keep nothing
+            return self.build(key)
         now = time.monotonic()
         kept = self._kept.get(key)
         if kept is not None and kept[0] == stamp and now - kept[1] < self.max_age:
@@ -69,21 +74,31 @@ class OptionList[Key: Hashable, Value]:
         return value
 
     def changed(self) -> None:
-        """The rows the list is built from changed: every process builds it again."""
-        cache.set(self.stamp_key, uuid.uuid4().hex, None)
+        """The rows the list is built from changed: every process builds it again. A
+        cache that cannot be written does not fail the save (the list's age limit
+        still applies)."""
         with self._lock:
             self._kept.clear()
+        try:
+            cache.set(self.stamp_key, uuid.uuid4().hex, None)
+        except Exception:  # any cache backend's error
+            logger.warning("option list %s: the cache could not be written", self.stamp_key)
 
     def _changed(self, *, using: str | None = None, **_signal: Any) -> None:
         # Now, so that this process's next form shows the change (its own transaction
         # sees it), and again once committed: a process that built the list in between
         # read the rows as they were before.
         self.changed()
-        transaction.on_commit(self.changed, using=using)
+        transaction.on_commit(self.changed, using=using, robust=True)
 
-    def _stamp(self) -> str:
-        stamp = cache.get(self.stamp_key)
-        if stamp is None:
-            cache.add(self.stamp_key, uuid.uuid4().hex, None)
-            stamp = cache.get(self.stamp_key) or ""
+    def _stamp(self) -> str | None:
+        """The list's current stamp; None when the cache cannot be read."""
+        try:
+            stamp = cache.get(self.stamp_key)
+            if stamp is None:
+                cache.add(self.stamp_key, uuid.uuid4().hex, None)
+                stamp = cache.get(self.stamp_key) or ""
+        except Exception:  # any cache backend's error
+            logger.warning("option list %s: the cache could not be read", self.stamp_key)
+            return None
         return stamp

@@ -368,3 +368,22 @@ def test_a_large_enterprise_offers_its_top_levels_and_the_chosen_department(worl
     offered = [pk for pk, _ in department_options(team_b)]
     assert team_b.pk in offered and team_a.pk not in offered
     assert offered.index(team_b.pk) == offered.index(world.department_b.pk) + 1
+
+
+def test_a_cache_that_cannot_be_reached_neither_breaks_the_form_nor_a_save(
+    world, client_for, monkeypatch
+):
+    # given: the shared cache is down (Redis gone)
+    from django.core.cache import cache
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("cache down")
+
+    for name in ("get", "set", "add"):
+        monkeypatch.setattr(cache, name, down)
+    # when: a category is added and an employee opens the form
+    added = Category.objects.create(code="cache-down", name="缓存故障时新增", position=99)
+    page = client_for(world.employee).get(reverse("appeals:new"))
+    # then: the save went through and the form shows it, read from the database
+    assert page.status_code == 200
+    assert added.name in page.content.decode()
