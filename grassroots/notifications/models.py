@@ -6,7 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+_REFERENCE_SALT = "grassroots.notifications.notice"
+REFERENCE_LENGTH = 20
 
 
 class Notification(models.Model):
@@ -43,6 +47,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def reference(self) -> str:
+        """How a page names this notice: a keyed hash of its row id, not the id, which
+        would tell the order notices were written in (an anonymous appeal's "new appeal"
+        notice is dated at its hour, and its id must not place it between others)."""
+        return notice_reference(self.pk)
+
+
+def notice_reference(pk: int) -> str:
+    return salted_hmac(_REFERENCE_SALT, str(pk)).hexdigest()[:REFERENCE_LENGTH]
 
 
 class Webhook(models.Model):

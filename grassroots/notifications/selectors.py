@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.crypto import constant_time_compare
 
 from grassroots.accounts import selectors as accounts
-from grassroots.notifications.models import Delivery, Notification, Reminder
+from grassroots.notifications.models import Delivery, Notification, Reminder, notice_reference
 from grassroots.orgs import selectors as orgs
 
 if TYPE_CHECKING:
@@ -17,6 +18,16 @@ if TYPE_CHECKING:
 
 def inbox(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_by_reference(user: User, reference: str) -> int | None:
+    """The id of the person's unread notice that the page named by `reference`."""
+    for pk in Notification.objects.filter(recipient=user, read_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        if constant_time_compare(notice_reference(pk), reference):
+            return pk
+    return None
 
 
 def unread_count(user: Any) -> int:

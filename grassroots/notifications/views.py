@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
-from grassroots.core.request_values import object_id
 from grassroots.notifications import kinds, policy, selectors, services
 from grassroots.notifications.forms import PreferencesForm, ReminderForm, WebhookForm
 from grassroots.notifications.models import (
+    REFERENCE_LENGTH,
     Delivery,
     KindPreference,
     NotificationSettings,
@@ -32,6 +33,8 @@ from grassroots.orgs.selectors import get_unit_for
 
 if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
+
+REFERENCE = re.compile(rf"[0-9a-f]{{{REFERENCE_LENGTH}}}")
 
 
 @login_required
@@ -48,11 +51,13 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 def mark_read(request: AuthenticatedRequest) -> HttpResponse:
     """Mark one notice (`notification` in the form) or all of them as read."""
     raw = request.POST.get("notification", "")
-    notification_id = object_id(raw)
-    if raw and notification_id is None:
+    if raw and not REFERENCE.fullmatch(raw):
         raise Http404
+    if raw:
+        notification_id = selectors.unread_by_reference(request.user, raw)
+        ids = [notification_id] if notification_id is not None else []
     count = services.notification_mark_read(
-        user=request.user, notification_ids=[notification_id] if notification_id else None
+        user=request.user, notification_ids=ids if raw else None
     )
     if count:
         messages.success(request, _("Marked as read."))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -27,16 +28,31 @@ def test_inbox_shows_my_notices_and_the_unread_count(world, client_for):
 def test_marking_read_touches_only_my_own_notices(world, client_for):
     services.notify(recipients=[world.officer_b], kind="reminder", title="别人的", event_key="y")
     theirs = Notification.objects.get(recipient=world.officer_b, dedupe_key="y")
-    client_for(world.employee).post(reverse("notifications:mark_read"), {"notification": theirs.pk})
+    reference = theirs.reference
+    client_for(world.employee).post(reverse("notifications:mark_read"), {"notification": reference})
     theirs.refresh_from_db()
     assert theirs.read_at is None
     client = client_for(world.officer_b)
-    client.post(reverse("notifications:mark_read"), {"notification": theirs.pk})
+    client.post(reverse("notifications:mark_read"), {"notification": reference})
     theirs.refresh_from_db()
     assert theirs.read_at is not None
-    assert (
-        client.post(reverse("notifications:mark_read"), {"notification": "abc"}).status_code == 404
-    )
+    for wrong in ("abc", str(theirs.pk)):
+        response = client.post(reverse("notifications:mark_read"), {"notification": wrong})
+        assert response.status_code == 404
+
+
+def test_the_inbox_names_notices_without_their_row_ids(world, client_for):
+    # given: two notices in a row, ids n and n+1 (an anonymous appeal's "new appeal"
+    # notice among them would be placed by its id)
+    for key in ("a", "b"):
+        services.notify(recipients=[world.employee], kind="reminder", title=key, event_key=key)
+    notices = list(Notification.objects.filter(recipient=world.employee).order_by("pk"))
+    # when: the person opens their inbox
+    page = client_for(world.employee).get(reverse("notifications:inbox")).content.decode()
+    # then: each mark-read form names its notice by a reference, not the id
+    values = re.findall(r'name="notification" value="([^"]+)"', page)
+    assert sorted(values) == sorted(n.reference for n in notices)
+    assert not {str(n.pk) for n in notices} & set(values)
 
 
 def test_preferences_save(world, client_for):
