@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from grassroots.accounts.scope import scope_for
 from grassroots.appeals import policy, selectors, services
 from grassroots.appeals.intake import AppealDraft, Channel
 from grassroots.appeals.models import Appeal, Urgency
 from grassroots.core.api_errors import errors
+from grassroots.core.api_paging import BoundedPaging
 from grassroots.core.public_ids import is_public_id
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.orgs.selectors import department_by_code
@@ -135,7 +136,7 @@ def submit(request: HttpRequest, payload: AppealIn) -> Any:
 
 
 @router.get("/appeals/mine", response={200: list[AppealOut], **errors(401, 422)})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPaging)
 def mine(request: HttpRequest) -> Any:
     return [_out(appeal) for appeal in selectors.my_appeals(_user(request))]
 

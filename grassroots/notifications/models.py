@@ -57,7 +57,7 @@ class Notification(models.Model):
 
 
 def notice_reference(pk: int) -> str:
-    return salted_hmac(_REFERENCE_SALT, str(pk)).hexdigest()[:REFERENCE_LENGTH]
+    return salted_hmac(_REFERENCE_SALT, str(pk), algorithm="sha256").hexdigest()[:REFERENCE_LENGTH]
 
 
 class Webhook(models.Model):

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from grassroots.accounts.scope import scope_for
 from grassroots.core.api_errors import errors
+from grassroots.core.api_paging import BoundedPaging
 from grassroots.orgs import policy, rules, selectors
 from grassroots.orgs.models import Member, OrgUnit
 from grassroots.orgs.vocabulary import Education, MemberStage
@@ -108,7 +109,7 @@ def get_unit(request: HttpRequest, unit_id: int) -> Any:
 
 
 @router.get("/departments", response={200: list[DepartmentOut], **errors(400, 401, 422)})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPaging)
 def list_departments(request: HttpRequest, filters: Query[DepartmentQuery]) -> Any:
     """The enterprise's active departments (public to everyone signed in, as on the
     appeal form): the codes an appeal's `department_code` takes. `q` filters by name or
@@ -117,7 +118,7 @@ def list_departments(request: HttpRequest, filters: Query[DepartmentQuery]) -> A
 
 
 @router.get("/members", response={200: list[MemberOut], **errors(401, 404, 422)})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPaging)
 def list_members(request: HttpRequest, filters: Query[MemberQuery]) -> Any:
     """Member records the caller may list (officers: their subtree)."""
     scope = scope_for(request.user)

@@ -105,3 +105,14 @@ def test_departments_are_listed_for_anyone_signed_in_with_the_codes_appeals_take
 
 def test_departments_are_not_listed_to_visitors(client_for):
     assert client_for(None).get("/api/v1/departments").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/v1/departments", "/api/v1/members", "/api/v1/appeals/mine"])
+@pytest.mark.parametrize(
+    "query",
+    [{"limit": "99999999999999999999"}, {"offset": "99999999999999999999"}, {"limit": "١٠"}],
+)
+def test_paging_past_the_databases_integers_is_a_422_not_a_500(world, client_for, path, query):
+    response = client_for(world.committee_officer).get(path, query)
+    assert response.status_code == 422
+    assert response.json()["detail"]
