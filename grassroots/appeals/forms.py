@@ -190,8 +190,10 @@ class QueueFilterForm(StyledForm):
         required=False,
         choices=[
             ("open", _("Open")),
+            ("to_accept", _("Waiting for acceptance")),
             ("overdue", _("Overdue")),
             ("at_risk", _("Due within a day")),
+            ("escalated", _("Escalated")),
             ("mine", _("Assigned to me")),
             ("all", _("All")),
         ],

@@ -87,12 +87,13 @@ def _with_related(appeals: QuerySet[Appeal]) -> QuerySet[Appeal]:
     )
 
 
-def my_appeals(user: User) -> QuerySet[Appeal]:
-    return (
-        Appeal.objects.filter(submitter=user, is_anonymous=False)
-        .select_related("category", "unit")
-        .order_by("-created_at", "-id")
-    )
+def my_appeals(user: User, *, to_rate: bool = False) -> QuerySet[Appeal]:
+    """The person's named appeals, newest first; `to_rate`: only the answered ones
+    waiting for their rating (the home page's to-do links here)."""
+    appeals = Appeal.objects.filter(submitter=user, is_anonymous=False)
+    if to_rate:
+        appeals = appeals.filter(status=Appeal.Status.ANSWERED)
+    return appeals.select_related("category", "unit").order_by("-created_at", "-id")
 
 
 def get_own_appeal(scope: Scope, public_id: str) -> Appeal:
@@ -163,7 +164,7 @@ def latest_answer(events: list[AppealEvent]) -> AppealEvent | None:
 
 @dataclass(frozen=True)
 class QueueFilters:
-    view: str = "open"  # open | overdue | at_risk | mine | all
+    view: str = "open"  # open | to_accept | overdue | at_risk | escalated | mine | all
     q: str = ""
     category: Category | None = None
 
@@ -182,6 +183,10 @@ def handler_queue(
             current_due_at__gte=now,
             current_due_at__lt=now + datetime.timedelta(days=1),
         )
+    elif filters.view == "to_accept":
+        appeals = appeals.filter(status=Appeal.Status.SUBMITTED)
+    elif filters.view == "escalated":
+        appeals = appeals.filter(status__in=OPEN_STATUSES, escalated_at__isnull=False)
     elif filters.view == "mine":
         appeals = appeals.filter(assignee_id=scope.user_id)
     elif filters.view == "open":

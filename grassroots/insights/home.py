@@ -6,11 +6,17 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from grassroots.accounts import selectors as accounts
 from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
+from grassroots.appeals import todos as appeal_todos
 from grassroots.core import workcalendar
+from grassroots.core.todo import Todo, in_order
+from grassroots.orglife import todos as orglife_todos
 from grassroots.orgs import health, selectors
+from grassroots.service import todos as service_todos
 from grassroots.orgs.vocabulary import MemberStage
 
 if TYPE_CHECKING:
@@ -29,8 +35,21 @@ class OversightPanel:
     more_warnings: int
 
 
-def home_context(user: Any, scope: Scope, *, today: datetime.date) -> dict[str, Any]:
-    context: dict[str, Any] = {"scope": scope}
+def todos_for(user: Any, scope: Scope, *, now: datetime.datetime) -> list[Todo]:
+    """Everything that waits on this person, most urgent first (see core.todo)."""
+    today = timezone.localdate(now)
+    return in_order(
+        [
+            *appeal_todos.todos_for(scope, user, now=now),
+            *orglife_todos.todos_for(scope, today=today),
+            *service_todos.todos_for(scope, user, today=today, now=now),
+        ]
+    )
+
+
+def home_context(user: Any, scope: Scope, *, now: datetime.datetime) -> dict[str, Any]:
+    today = timezone.localdate(now)
+    context: dict[str, Any] = {"scope": scope, "todos": todos_for(user, scope, now=now)}
     if scope.member_id is not None:
         member = selectors.member_of_user(user)
         context["member"] = member

@@ -22,7 +22,7 @@ from grassroots.orgs.selectors import filterable_units, unit_choices, unit_from_
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    context = home_context(request.user, scope, today=timezone.localdate())
+    context = home_context(request.user, scope, now=timezone.now())
     return render(request, "insights/home.html", context)
 
 

@@ -330,10 +330,11 @@ def _submitter_actions(
 def mine(request: AuthenticatedRequest) -> HttpResponse:
     from django.core.paginator import Paginator
 
-    page = Paginator(selectors.my_appeals(request.user), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "appeals/mine.html", {"page_obj": page})
+    to_rate = request.GET.get("view") == "to_rate"
+    page = Paginator(
+        selectors.my_appeals(request.user, to_rate=to_rate), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "appeals/mine.html", {"page_obj": page, "to_rate": to_rate})
 
 
 @login_required

@@ -1,0 +1,123 @@
+"""What waits on a person in the appeal loop, for the home page (see core.todo)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from grassroots.accounts.scope import Scope
+from grassroots.appeals import policy
+from grassroots.appeals.models import OPEN_STATUSES, Appeal
+from grassroots.core.todo import Todo, Urgency, counted
+
+# The queue's "due within a day" view uses the same window.
+SOON = datetime.timedelta(days=1)
+
+
+def todos_for(scope: Scope, user: Any, *, now: datetime.datetime) -> list[Todo]:
+    """For handlers: appeals to accept, past or near their deadline, escalated, assigned
+    to them; for the person who raised appeals: answers waiting for their rating.
+    Two queries (one when the person handles nothing and raised nothing)."""
+    if not scope.is_authenticated:
+        return []
+    return _handling(scope, now) + _raised(user)
+
+
+def _handling(scope: Scope, now: datetime.datetime) -> list[Todo]:
+    open_ = Q(status__in=OPEN_STATUSES)
+    counts = policy.handled_appeals(scope).aggregate(
+        to_accept=Count("pk", filter=Q(status=Appeal.Status.SUBMITTED)),
+        overdue=Count("pk", filter=open_ & Q(current_due_at__lt=now)),
+        soon=Count("pk", filter=open_ & Q(current_due_at__gte=now, current_due_at__lt=now + SOON)),
+        escalated=Count("pk", filter=open_ & Q(escalated_at__isnull=False)),
+        mine=Count("pk", filter=open_ & Q(assignee_id=scope.user_id)),
+    )
+    queue = reverse("appeals:queue")
+    return counted(
+        [
+            Todo(
+                "appeals.overdue",
+                ngettext(
+                    "%(count)d appeal is past its deadline",
+                    "%(count)d appeals are past their deadline",
+                    counts["overdue"],
+                )
+                % {"count": counts["overdue"]},
+                counts["overdue"],
+                f"{queue}?view=overdue",
+                Urgency.PAST_DUE,
+            ),
+            Todo(
+                "appeals.escalated",
+                ngettext(
+                    "%(count)d appeal escalated for supervision",
+                    "%(count)d appeals escalated for supervision",
+                    counts["escalated"],
+                )
+                % {"count": counts["escalated"]},
+                counts["escalated"],
+                f"{queue}?view=escalated",
+                Urgency.PAST_DUE,
+            ),
+            Todo(
+                "appeals.due_soon",
+                ngettext(
+                    "%(count)d appeal is due within a day",
+                    "%(count)d appeals are due within a day",
+                    counts["soon"],
+                )
+                % {"count": counts["soon"]},
+                counts["soon"],
+                f"{queue}?view=at_risk",
+                Urgency.DUE_SOON,
+            ),
+            Todo(
+                "appeals.to_accept",
+                ngettext(
+                    "%(count)d appeal waiting to be accepted",
+                    "%(count)d appeals waiting to be accepted",
+                    counts["to_accept"],
+                )
+                % {"count": counts["to_accept"]},
+                counts["to_accept"],
+                f"{queue}?view=to_accept",
+            ),
+            Todo(
+                "appeals.assigned",
+                ngettext(
+                    "%(count)d open appeal assigned to you",
+                    "%(count)d open appeals assigned to you",
+                    counts["mine"],
+                )
+                % {"count": counts["mine"]},
+                counts["mine"],
+                f"{queue}?view=mine",
+            ),
+        ]
+    )
+
+
+def _raised(user: Any) -> list[Todo]:
+    # Anonymous appeals are rated from their follow page, never linked to the sender.
+    waiting = Appeal.objects.filter(
+        submitter=user, is_anonymous=False, status=Appeal.Status.ANSWERED
+    ).count()
+    return counted(
+        [
+            Todo(
+                "appeals.to_rate",
+                ngettext(
+                    "%(count)d answer to your appeals waits for your rating",
+                    "%(count)d answers to your appeals wait for your rating",
+                    waiting,
+                )
+                % {"count": waiting},
+                waiting,
+                reverse("appeals:mine") + "?view=to_rate",
+            )
+        ]
+    )

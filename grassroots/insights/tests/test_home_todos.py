@@ -1,0 +1,152 @@
+"""The home page lists what waits on this person, most urgent first (issue 14.1)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.appeals import services as appeal_services
+from grassroots.appeals.tests.factories import raise_appeal
+from grassroots.service.tests.deeds_factories import backdate, make_deed
+
+pytestmark = pytest.mark.django_db
+
+
+def todo_keys(response):
+    return [todo.key for todo in response.context["todos"]]
+
+
+def todo(response, key):
+    return next(todo for todo in response.context["todos"] if todo.key == key)
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_branch_officer_sees_an_appeal_to_accept_and_the_other_branch_does_not(world, client_for):
+    # given: an employee of department A raises an appeal (handled by branch A)
+    appeal = raise_appeal(world)
+    # when
+    mine = client_for(world.officer_a).get(reverse("home"))
+    other = client_for(world.officer_b).get(reverse("home"))
+    # then
+    waiting = todo(mine, "appeals.to_accept")
+    assert waiting.count == 1 and "1" in waiting.text
+    assert "appeals.to_accept" not in todo_keys(other)
+    # and the link lists exactly that appeal, for this officer only
+    listed = client_for(world.officer_a).get(waiting.url).content.decode()
+    assert appeal.title in listed
+    elsewhere = client_for(world.officer_b).get(waiting.url).content.decode()
+    assert appeal.title not in elsewhere
+
+
+def test_past_due_comes_before_what_simply_waits(world, client_for):
+    # given: one appeal past its acceptance deadline, one new
+    raise_appeal(world, title="更衣柜不够用", at=timezone.now() - datetime.timedelta(days=20))
+    raise_appeal(world)
+    # when
+    response = client_for(world.officer_a).get(reverse("home"))
+    # then
+    keys = todo_keys(response)
+    assert keys.index("appeals.overdue") < keys.index("appeals.to_accept")
+    assert todo(response, "appeals.to_accept").count == 2
+    page = response.content.decode()
+    assert page.index('id="todo-appeals-overdue"') < page.index('id="todo-appeals-to-accept"')
+
+
+def test_employee_is_asked_to_rate_an_answer_and_the_link_lists_it(world, client_for):
+    # given: an answered appeal
+    appeal = raise_appeal(world)
+    appeal_services.appeal_accept(appeal=appeal, actor=world.officer_a)
+    appeal_services.appeal_answer(appeal=appeal, actor=world.officer_a, text="已增加两个窗口")
+    other = raise_appeal(world, title="宿舍热水不稳定")
+    # when
+    response = client_for(world.employee).get(reverse("home"))
+    # then
+    rating = todo(response, "appeals.to_rate")
+    assert rating.count == 1
+    listed = client_for(world.employee).get(rating.url).content.decode()
+    assert appeal.title in listed and other.title not in listed
+    # and a member of another branch has nothing to rate
+    assert "appeals.to_rate" not in todo_keys(client_for(world.member_b.user).get(reverse("home")))
+
+
+def test_an_overdue_deed_waits_on_its_branch_officer_only(world, client_for):
+    # given
+    deed = backdate(make_deed(world), due_on=timezone.localdate() - datetime.timedelta(days=3))
+    # when
+    mine = client_for(world.officer_a).get(reverse("home"))
+    other = client_for(world.officer_b).get(reverse("home"))
+    # then
+    overdue = todo(mine, "service.deeds_overdue")
+    assert overdue.count == 1
+    assert "service.deeds_overdue" not in todo_keys(other)
+    assert deed.title in client_for(world.officer_a).get(overdue.url).content.decode()
+
+
+def test_a_member_is_asked_for_this_years_commitments_an_employee_is_not(world, client_for):
+    member = client_for(world.member_a.user).get(reverse("home"))
+    employee = client_for(world.employee).get(reverse("home"))
+    assert "service.commitment_missing" in todo_keys(member)
+    assert "service.commitment_missing" not in todo_keys(employee)
+    assert (
+        client_for(world.member_a.user)
+        .get(todo(member, "service.commitment_missing").url)
+        .status_code
+        == 200
+    )
+
+
+def test_meeting_gaps_this_year_wait_on_the_branch_and_the_committee(world, client_for):
+    # given: no meeting held anywhere this year (the year has months behind it)
+    if timezone.localdate().month < 3:
+        pytest.skip("too early in the year for a missed monthly meeting to be certain")
+    # when
+    branch = client_for(world.officer_a).get(reverse("home"))
+    committee = client_for(world.committee_officer).get(reverse("home"))
+    # then
+    assert f"orglife.gaps.{world.branch_a.pk}" in todo_keys(branch)
+    assert f"orglife.gaps.{world.branch_b.pk}" not in todo_keys(branch)
+    overview = todo(committee, f"orglife.gaps.{world.committee.pk}")
+    assert "gaps=1" in overview.url
+    assert client_for(world.committee_officer).get(overview.url).status_code == 200
+    assert (
+        client_for(world.officer_a)
+        .get(todo(branch, f"orglife.gaps.{world.branch_a.pk}").url)
+        .status_code
+        == 200
+    )
+
+
+def test_nothing_waiting_says_so(world, client_for):
+    page = client_for(world.admin).get(reverse("home"))
+    assert page.context["todos"] == []
+    assert re.search(r'id="todo-title"', page.content.decode())
+
+
+def test_home_queries_do_not_grow_with_what_waits(world, client_for, django_assert_num_queries):
+    # given: the committee officer's home read once with nothing waiting
+    client = client_for(world.committee_officer)
+    client.get(reverse("home"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as empty:
+        client.get(reverse("home"))
+    # when: appeals, overdue ones and overdue deeds pile up
+    for n in range(6):
+        raise_appeal(world, title=f"诉求{n}", at=timezone.now() - datetime.timedelta(days=n * 5))
+        backdate(
+            make_deed(world, title=f"实事{n}"),
+            due_on=timezone.localdate() - datetime.timedelta(days=n + 1),
+        )
+    # then: the same number of queries
+    with django_assert_num_queries(len(empty.captured_queries)):
+        response = client.get(reverse("home"))
+    assert todo(response, "appeals.to_accept").count == 6

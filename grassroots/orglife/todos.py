@@ -1,0 +1,80 @@
+"""What waits on an officer in organisational life, for the home page (see core.todo)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from grassroots.accounts.scope import Scope
+from grassroots.core.periods import Period
+from grassroots.core.todo import Todo, Urgency, counted
+from grassroots.orglife import policy
+from grassroots.orglife.selectors import development_overdue, subtree_gaps
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import OrgUnit
+
+
+def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
+    """For each organisation the person oversees (the top of each subtree): the branches
+    and groups below it missing meetings this year; for a branch, its development steps
+    overdue. Three queries per organisation overseen, plus the pipeline's few for a
+    branch: the same whatever the size of the subtree."""
+    if not scope.officer_paths:
+        return []
+    found: list[Todo] = []
+    for root in orgs.units_at_paths(scope.officer_paths).order_by("path"):
+        found += _meeting_gaps(scope, root, today)
+        if root.kind == UnitKind.BRANCH:
+            found += _development(root, today)
+    return found
+
+
+def _meeting_gaps(scope: Scope, root: OrgUnit, today: datetime.date) -> list[Todo]:
+    with_gaps = [unit for unit in subtree_gaps(root, year=today.year, today=today) if unit.gaps]
+    if not with_gaps:
+        return []
+    if policy.can_view_overview(scope, root):
+        url = reverse("orglife:overview") + f"?unit={root.pk}&gaps=1"
+    else:  # a branch officer: the calendar of the first unit that misses meetings
+        url = reverse("orglife:unit", args=[with_gaps[0].unit_id])
+    missed = sum(unit.gaps for unit in with_gaps)
+    return [
+        Todo(
+            f"orglife.gaps.{root.pk}",
+            ngettext(
+                "%(name)s: %(units)d organisation missed %(count)d required meetings this year",
+                "%(name)s: %(units)d organisations missed %(count)d required meetings this year",
+                len(with_gaps),
+            )
+            % {"name": root.name, "units": len(with_gaps), "count": missed},
+            len(with_gaps),
+            url,
+            Urgency.PAST_DUE,
+        )
+    ]
+
+
+def _development(branch: OrgUnit, today: datetime.date) -> list[Todo]:
+    overdue = development_overdue(branch, Period.year(today.year), today=today)
+    return counted(
+        [
+            Todo(
+                f"orglife.development.{branch.pk}",
+                ngettext(
+                    "%(name)s: %(count)d membership development step overdue",
+                    "%(name)s: %(count)d membership development steps overdue",
+                    overdue.count,
+                )
+                % {"name": branch.name, "count": overdue.count},
+                overdue.count,
+                reverse("orglife:development", args=[branch.pk]),
+                Urgency.PAST_DUE,
+            )
+        ]
+    )
