@@ -28,13 +28,18 @@ def todos_for(scope: Scope, user: Any, *, now: datetime.datetime) -> list[Todo]:
 
 
 def _handling(scope: Scope, now: datetime.datetime) -> list[Todo]:
-    open_ = Q(status__in=OPEN_STATUSES)
-    counts = policy.handled_appeals(scope).aggregate(
-        to_accept=Count("pk", filter=Q(status=Appeal.Status.SUBMITTED)),
-        overdue=Count("pk", filter=open_ & Q(current_due_at__lt=now)),
-        soon=Count("pk", filter=open_ & Q(current_due_at__gte=now, current_due_at__lt=now + SOON)),
-        escalated=Count("pk", filter=open_ & Q(escalated_at__isnull=False)),
-        mine=Count("pk", filter=open_ & Q(assignee_id=scope.user_id)),
+    # Open appeals only, read along the open-queue index: a committee handles every
+    # appeal below it, most of them long closed.
+    counts = (
+        policy.handled_appeals(scope)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            to_accept=Count("pk", filter=Q(status=Appeal.Status.SUBMITTED)),
+            overdue=Count("pk", filter=Q(current_due_at__lt=now)),
+            soon=Count("pk", filter=Q(current_due_at__gte=now, current_due_at__lt=now + SOON)),
+            escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
+            mine=Count("pk", filter=Q(assignee_id=scope.user_id)),
+        )
     )
     queue = reverse("appeals:queue")
     return counted(

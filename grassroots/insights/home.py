@@ -16,8 +16,8 @@ from grassroots.core import workcalendar
 from grassroots.core.todo import Todo, in_order
 from grassroots.orglife import todos as orglife_todos
 from grassroots.orgs import health, selectors
-from grassroots.service import todos as service_todos
 from grassroots.orgs.vocabulary import MemberStage
+from grassroots.service import todos as service_todos
 
 if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
@@ -86,27 +86,19 @@ def home_context(user: Any, scope: Scope, *, now: datetime.datetime) -> dict[str
 
 
 def _oversight_panel(unit: OrgUnit, role_label: str, today: datetime.date) -> OversightPanel:
-    units, warnings_by_unit = health.subtree_health(unit.path, today=today)
-    # A group committee finds warnings in nearly two thousand of its units: rank them
-    # all but describe only those shown. The units come in tree order and the sort is
-    # stable, so this puts the dangers first and keeps tree order within each severity.
-    found = [(each, warning) for each in units for warning in warnings_by_unit[each.pk]]
-    found.sort(key=lambda pair: pair[1].severity != "danger")
-    shown = found[:WARNINGS_SHOWN]
+    kept = selectors.oversight(unit, today=today)
+    shown = kept.found[:WARNINGS_SHOWN]
     # The few units shown as links, as model instances: one query for at most 12 rows.
-    shown_units = selectors.units_by_ids(each.pk for each, _warning in shown).in_bulk()
-    stage_counts = [
-        (str(MemberStage(stage).label), count)
-        for stage, count in selectors.unit_stage_counts(unit).items()
-    ]
+    shown_units = selectors.units_by_ids(pk for pk, _warning in shown).in_bulk()
     return OversightPanel(
         unit=unit,
         role_label=role_label,
-        unit_count=len(units),
-        stage_counts=stage_counts,
-        warnings=[
-            (shown_units[each.pk], warning.severity, health.describe(warning))
-            for each, warning in shown
+        unit_count=kept.unit_count,
+        stage_counts=[
+            (str(MemberStage(stage).label), count) for stage, count in kept.stage_counts.items()
         ],
-        more_warnings=len(found) - len(shown),
+        warnings=[
+            (shown_units[pk], warning.severity, health.describe(warning)) for pk, warning in shown
+        ],
+        more_warnings=len(kept.found) - len(shown),
     )

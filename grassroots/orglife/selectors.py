@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
 from grassroots.core import parameters
+from grassroots.core.option_lists import OptionList
 from grassroots.core.periods import Period, periods_in_year
 from grassroots.core.tree import within
 from grassroots.orglife import rules
@@ -574,6 +575,24 @@ class MeetingCompliance:
     def of(self, kind: str) -> KindCompliance | None:
         """The figures of one kind, or None when the unit is not required to hold it."""
         return next((each for each in self.kinds if each.kind == kind), None)
+
+
+def _gaps_kept(key: tuple[OrgUnit, int, datetime.date]) -> tuple[UnitGaps, ...]:
+    root, year, today = key  # an organisation is keyed by its id
+    return tuple(gaps for gaps in subtree_gaps(root, year=year, today=today) if gaps.gaps)
+
+
+# A group committee's 11,000 branches and groups: about 100 ms of reading and working
+# out. Kept per process until a meeting is saved or deleted (a signal; the services
+# write the months rollup with it), for ten minutes at most (new organisations, a
+# changed frequency); the day is in the key.
+_gaps_kept_list = OptionList("orglife.gaps", _gaps_kept, models=[Meeting], max_age=600)
+
+
+def units_with_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> tuple[UnitGaps, ...]:
+    """The branches and groups under `root` that missed required meetings in the year
+    (`subtree_gaps`, those with a gap), kept for the home page."""
+    return _gaps_kept_list((root, year, today))
 
 
 def _periods_within(period: Period, frequency: str) -> list[Period]:

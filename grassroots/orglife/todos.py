@@ -12,7 +12,7 @@ from grassroots.accounts.scope import Scope
 from grassroots.core.periods import Period
 from grassroots.core.todo import Todo, Urgency, counted
 from grassroots.orglife import policy
-from grassroots.orglife.selectors import development_overdue, subtree_gaps
+from grassroots.orglife.selectors import development_overdue, units_with_gaps
 from grassroots.orgs import selectors as orgs
 from grassroots.orgs.vocabulary import UnitKind
 
@@ -36,7 +36,7 @@ def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
 
 
 def _meeting_gaps(scope: Scope, root: OrgUnit, today: datetime.date) -> list[Todo]:
-    with_gaps = [unit for unit in subtree_gaps(root, year=today.year, today=today) if unit.gaps]
+    with_gaps = units_with_gaps(root, year=today.year, today=today)
     if not with_gaps:
         return []
     if policy.can_view_overview(scope, root):

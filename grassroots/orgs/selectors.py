@@ -330,6 +330,39 @@ def unit_stage_counts(unit: OrgUnit) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class Oversight:
+    """What an officer's home shows of the subtree they oversee: how many organisations,
+    the health warnings (dangers first, tree order within each severity) and the people
+    per stage."""
+
+    unit_count: int
+    found: tuple[tuple[int, health.HealthWarning], ...]  # (unit id, warning)
+    stage_counts: dict[str, int]
+
+
+def _oversight(key: tuple[str, datetime.date]) -> Oversight:
+    path, today = key
+    units, warnings_by_unit = health.subtree_health(path, today=today)
+    found = [(each.pk, warning) for each in units for warning in warnings_by_unit[each.pk]]
+    found.sort(key=lambda pair: pair[1].severity != "danger")  # stable: tree order kept
+    root = OrgUnit(path=path)
+    return Oversight(len(units), tuple(found), unit_stage_counts(root))
+
+
+# A group committee's subtree holds 11,000 organisations and 100,000 member records:
+# reading its health takes about half a second. It is kept per process until a member
+# record, post, organisation or department is saved or deleted (a signal), and for ten
+# minutes at most (imports that write in bulk send no signal; the day is in the key).
+_oversight_kept = OptionList(
+    "orgs.oversight", _oversight, models=[Member, OrgPost, OrgUnit, Department], max_age=600
+)
+
+
+def oversight(unit: OrgUnit, *, today: datetime.date) -> Oversight:
+    return _oversight_kept((unit.path, today))
+
+
 def group_of_members(unit: OrgUnit) -> list[Member]:
     """Members of a branch or group for the unit page: full members first, then the
     probationary, then the pipeline."""

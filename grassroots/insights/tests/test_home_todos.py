@@ -150,3 +150,49 @@ def test_home_queries_do_not_grow_with_what_waits(world, client_for, django_asse
     with django_assert_num_queries(len(empty.captured_queries)):
         response = client.get(reverse("home"))
     assert todo(response, "appeals.to_accept").count == 6
+
+
+def test_the_kept_oversight_shows_a_new_member_record_on_the_next_home_page(world, client_for):
+    # given: branch B has too few full members (a danger on the committee's home)
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    client = client_for(world.committee_officer)
+    before = client.get(reverse("home")).context["panels"][0]
+    assert (world.branch_b, "danger") in [(unit, sev) for unit, sev, _text in before.warnings]
+    # when: a full member joins it (saved as usual: the kept figures are dropped)
+    MemberFactory(branch=world.branch_b, user__department=world.department_b)
+    # then: the very next page counts them
+    after = client.get(reverse("home")).context["panels"][0]
+    assert (world.branch_b, "danger") not in [(unit, sev) for unit, sev, _text in after.warnings]
+
+
+def test_the_kept_meeting_gaps_drop_a_meeting_held_at_once(world, client_for):
+    # given: branch A has missed its monthly meetings this year
+    from grassroots.orglife import rules
+    from grassroots.orglife import services as orglife_services
+
+    today = timezone.localdate()
+    quarter_began = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last_quarter = quarter_began - datetime.timedelta(days=30)
+    if last_quarter.year != today.year:
+        pytest.skip("no earlier quarter this year for a missed assembly to close")
+    client = client_for(world.officer_a)
+    key = f"orglife.gaps.{world.branch_a.pk}"
+    before = todo(client.get(reverse("home")), key)
+    # when: a meeting is recorded as held (through the services)
+    # an assembly (quarterly) in last quarter, which had none
+    held_at = timezone.make_aware(datetime.datetime.combine(last_quarter, datetime.time(14)))
+    meeting = orglife_services.meeting_plan(
+        actor=world.officer_a,
+        unit=world.branch_a,
+        kind=rules.ASSEMBLY,
+        topic="党员大会：学习贯彻全会精神",
+        starts_at=held_at,
+        place="三楼会议室",
+    )
+    present = {a.member_id: ("present", "") for a in meeting.attendances.all()}
+    orglife_services.attendance_record(actor=world.officer_a, meeting=meeting, statuses=present)
+    orglife_services.meeting_hold(actor=world.officer_a, meeting=meeting, minutes="讨论并通过。")
+    # then
+    after = [t for t in client.get(reverse("home")).context["todos"] if t.key == key]
+    assert after and after[0].text != before.text  # one gap fewer, the groups' still there
