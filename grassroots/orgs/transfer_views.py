@@ -22,6 +22,7 @@ from grassroots.core.forms import StyledForm, add_service_errors
 from grassroots.orgs import policy, services
 from grassroots.orgs.models import Member, OrgUnit, Transfer
 from grassroots.orgs.selectors import get_member_for
+from grassroots.orgs.todos import transfers_to_answer
 
 
 class UnitField(forms.ModelChoiceField):
@@ -96,8 +97,14 @@ def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("member__user", "from_branch", "to_branch", "to_group")
         .order_by("-created_at")[:100]
     )
+    # Read apart from the recent ones, so that none waiting is missed past the hundredth
+    # (the home page counts them all, and links here).
+    waiting = list(
+        transfers_to_answer(scope)
+        .select_related("member__user", "from_branch", "to_branch", "to_group")
+        .order_by("effective_on", "pk")
+    )
     pending = [t for t in transfers if t.status == Transfer.Status.PENDING]
-    waiting = [t for t in pending if policy.can_decide_transfer(scope, t.to_branch)]
     outgoing = [t for t in pending if t not in waiting and policy.can_withdraw_transfer(scope, t)]
     return render(
         request,

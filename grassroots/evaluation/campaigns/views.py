@@ -22,6 +22,7 @@ from grassroots.accounts.selectors import users_with_employee_numbers
 from grassroots.appeals.selectors import appeals_of_units_in_period, categories
 from grassroots.core.forms import add_service_errors
 from grassroots.core.periods import Period
+from grassroots.evaluation import todos
 from grassroots.evaluation.campaigns import policy, rules, selectors, services
 from grassroots.evaluation.campaigns.forms import (
     CampaignForm,
@@ -43,6 +44,8 @@ from grassroots.service.selectors import deeds_of_unit
 @require_GET
 def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    if request.GET.get("show") in _SHOWN:
+        return _todo_list(request, request.GET["show"])
     managed: list[Campaign] = []
     for_branches: list[Campaign] = []
     if policy.can_create(scope):
@@ -65,6 +68,42 @@ def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
             "subjects": list(selectors.subjects_for(scope, request.user)[:100]),
             "today": timezone.localdate(),
         },
+    )
+
+
+_SHOWN = (todos.SHOW_BALLOTS, todos.SHOW_MY_OVERDUE, todos.SHOW_MANAGED_OVERDUE)
+
+
+def _todo_list(request: AuthenticatedRequest, show: str) -> HttpResponse:
+    """The campaigns list filtered to one kind of thing the home page counts: exactly the
+    ballots, or the overdue rectification items, it counted (two queries)."""
+    scope = scope_for(request.user)
+    today = timezone.localdate()
+    electors: list[Any] = []
+    items: list[tuple[Any, bool]] = []
+    if show == todos.SHOW_BALLOTS:
+        electors = list(
+            todos.ballots_waiting(request.user, today=today)
+            .select_related("campaign")
+            .order_by("campaign__closes_on", "campaign_id")
+        )
+    else:
+        overdue = (
+            todos.my_overdue_rectifications(request.user, today=today)
+            if show == todos.SHOW_MY_OVERDUE
+            else todos.managed_overdue_rectifications(scope, request.user, today=today)
+        )
+        rows = overdue.select_related(
+            "owner", "subject__unit", "subject__member", "campaign__organiser"
+        ).order_by("due_on", "pk")
+        # The subject's row reads its campaign through the one already joined.
+        for row in rows:
+            row.subject.campaign = row.campaign
+            items.append((row, policy.can_plan(scope, request.user, row.subject)))
+    return render(
+        request,
+        "evaluation/campaigns/todo_list.html",
+        {"show": show, "electors": electors, "items": items, "today": today},
     )
 
 

@@ -269,6 +269,12 @@ def my_results(scope: Scope) -> QuerySet[Assessment]:
     return assessments.order_by("-scheme__year", "unit__path")
 
 
+def with_open_objections(schemes: QuerySet[IndicatorScheme]) -> QuerySet[IndicatorScheme]:
+    """The schemes among these with an objection waiting for an answer (one subquery)."""
+    waiting = Objection.objects.filter(answered_at__isnull=True).values("assessment__scheme_id")
+    return schemes.filter(pk__in=waiting)
+
+
 def open_objections(scheme: IndicatorScheme) -> list[Objection]:
     return list(
         Objection.objects.filter(

@@ -25,7 +25,7 @@ from grassroots.appeals.uploads import UploadError, check_upload
 from grassroots.core.downloads import xlsx_response
 from grassroots.core.periods import Period
 from grassroots.core.upload_limits import upload_limit
-from grassroots.evaluation import sources
+from grassroots.evaluation import sources, todos
 from grassroots.evaluation.schemes import forms, policy, selectors, services
 from grassroots.evaluation.schemes.models import (
     Assessment,
@@ -57,6 +57,10 @@ def scheme_list(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     owners = selectors.owners_to_manage(scope)
     schemes = selectors.schemes_for(scope)
+    # `?objections=open`: only the schemes with objections waiting for an answer (the
+    # home page's to-do links here when they are spread over several schemes).
+    only_objected = request.GET.get("objections") == todos.OPEN_OBJECTIONS
+    listed = selectors.with_open_objections(schemes) if only_objected else schemes
     today = timezone.localdate()
     create = forms.SchemeForm(None, units=owners, initial={"year": today.year}, prefix="new")
     copy = forms.CopyForm(None, schemes=schemes, initial={"year": today.year}, prefix="copy")
@@ -89,7 +93,13 @@ def scheme_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/schemes/list.html",
-        {"schemes": list(schemes), "create": create, "copy": copy, "can_create": owners.exists()},
+        {
+            "schemes": list(listed),
+            "only_objected": only_objected,
+            "create": create,
+            "copy": copy,
+            "can_create": owners.exists(),
+        },
     )
 
 
