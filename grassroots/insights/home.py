@@ -14,8 +14,10 @@ from grassroots.accounts.scope import Scope
 from grassroots.appeals import todos as appeal_todos
 from grassroots.core import workcalendar
 from grassroots.core.todo import Todo, in_order
+from grassroots.evaluation import todos as evaluation_todos
 from grassroots.orglife import todos as orglife_todos
 from grassroots.orgs import health, selectors
+from grassroots.orgs import todos as orgs_todos
 from grassroots.orgs.vocabulary import MemberStage
 from grassroots.service import todos as service_todos
 
@@ -43,6 +45,8 @@ def todos_for(user: Any, scope: Scope, *, now: datetime.datetime) -> list[Todo]:
             *appeal_todos.todos_for(scope, user, now=now),
             *orglife_todos.todos_for(scope, today=today),
             *service_todos.todos_for(scope, user, today=today, now=now),
+            *evaluation_todos.todos_for(scope, user, today=today),
+            *orgs_todos.todos_for(scope, today=today),
         ]
     )
 
