@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.identity import normalise_employee_number
 from grassroots.accounts.roles import ORG_ROLES, Role
@@ -52,7 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Every user is an employee (职工). Signs in with employee number or phone."""
 
     employee_number = models.CharField(_("employee number"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("a person's name", "name"), max_length=64)
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True, null=True, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     department = models.ForeignKey(

@@ -26,6 +26,11 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Django's LoginView names the site by its host ("127.0.0.1:8000") under the
+        # same key the layout uses for the product's name.
+        return super().get_context_data(**kwargs) | {"site_name": settings.GRASSROOTS_SITE_NAME}
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"

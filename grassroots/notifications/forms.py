@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.forms import StyledForm
 from grassroots.notifications import kinds
@@ -36,6 +37,8 @@ class PreferencesForm(StyledForm):
         required=False,
         max_length=254,
         help_text=_("Leave empty to receive notices in the inbox only."),
+        # Django's Chinese for its own message keeps the English word "Email".
+        error_messages={"invalid": _("Enter an email address such as name@example.com.")},
     )
     email_kinds = forms.MultipleChoiceField(
         label=_("Also by email"),
@@ -102,7 +105,11 @@ class ReminderForm(StyledForm):
 
 class WebhookForm(StyledForm):
     platform = forms.ChoiceField(label=_("Platform"), choices=Webhook.Platform.choices)
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("e.g. the group's name"))
+    name = forms.CharField(
+        label=pgettext_lazy("a thing's name", "Name"),
+        max_length=100,
+        help_text=_("e.g. the group's name"),
+    )
     url = forms.CharField(
         label=_("Webhook address"),
         max_length=600,

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.forms import DateInput, StyledForm
 from grassroots.core.request_values import object_id
@@ -195,7 +196,7 @@ class MemberForm(StyledForm):
 
 
 class UnitForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("a thing's name", "Name"), max_length=100)
     founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DateInput())
     term_ends_on = forms.DateField(
         label=_("Term ends on"),

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.service import rules
@@ -40,7 +41,7 @@ class Activity(models.Model):
         JOINT = "joint", _("Joint activity with another unit (互联互建)")
 
     class Audience(models.TextChoices):
-        MEMBERS = "members", _("Party members")
+        MEMBERS = "members", pgettext_lazy("audience", "Party members")
         EVERYONE = "everyone", _("All employees")
         DEPARTMENT = "department", _("One department")
 

@@ -27,6 +27,15 @@ def test_sign_in_with_phone_number_written_with_spaces(world, client):
     assert response.status_code == 302
 
 
+def test_the_sign_in_page_is_named_after_the_product_not_the_host(client):
+    # when a visitor opens the sign-in page
+    response = client.get(reverse("accounts:login"))
+    # then its title and brand are the product's name
+    page = response.content.decode()
+    assert "<title>登录 · 基层党群服务平台</title>" in page
+    assert "testserver" not in page
+
+
 def test_a_wrong_password_says_so_without_saying_which_part(world, client):
     response = sign_in(client, world.employee.employee_number, "wrong")
     assert response.status_code == 200

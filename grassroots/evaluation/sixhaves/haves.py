@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from grassroots.evaluation.sixhaves import rules
 from grassroots.evaluation.sixhaves.rules import Judgement, Measure, State
@@ -165,7 +165,7 @@ def _backbone(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have
         minimum_percent=thresholds.backbone_percent,
     )
     facts = [
-        Fact(_("Party members"), str(figures.members)),
+        Fact(pgettext("count", "Party members"), str(figures.members)),
         Fact(_("Holding a service post"), str(figures.post_holders)),
         Fact(_("With an approved commitment for the year"), str(figures.committed)),
         Fact(
