@@ -1,9 +1,11 @@
 """Background work as a user sees it: a reminder scheduled a minute ahead arrives in
-the inbox with no page open, and the organisation's WeCom group gets it too."""
+the inbox with no page open, and the organisation's WeCom group gets it too. And the
+inbox itself: notices grouped by subject, opened by keyboard, all marked read at once."""
 
 from __future__ import annotations
 
 import datetime
+import re
 import time
 
 from e2e.conftest import screenshot
@@ -52,3 +54,32 @@ def test_a_reminder_arrives_in_the_inbox_and_the_wecom_group_without_any_page_op
             >= 1
         )
         screenshot(page, "inbox-with-reminder")
+
+
+def test_an_inbox_group_opens_by_keyboard_and_mark_all_read_empties_the_count(new_page):
+    # given: an officer whose inbox holds several notices about one appeal
+    page = new_page("branch officer (another branch)")
+    page.goto("/notifications/")
+    header_count = page.locator("header a[href='/notifications/'] .badge")
+    assert int(header_count.inner_text()) > 0
+    group = page.locator("details.notice-earlier").first
+    assert group.get_attribute("open") is None
+    earlier = group.locator("li").first
+    assert not earlier.is_visible()
+    # when: the person tabs to the group's summary and presses Enter
+    summary = group.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    # then: the earlier notices about that appeal show
+    assert group.get_attribute("open") is not None
+    assert earlier.is_visible()
+    screenshot(page, "inbox-group-open")
+    # when: the person marks all as read (全部标为已读)
+    page.get_by_role("button", name="全部标为已读").click()
+    page.wait_for_load_state()
+    # then: nothing is new any more, and the button is gone
+    assert page.get_by_text("已标为已读").count() == 1
+    assert header_count.count() == 0
+    assert page.locator(".notice-unread").count() == 0
+    assert page.get_by_role("button", name="全部标为已读").count() == 0
+    assert page.get_by_role("button", name=re.compile("^标为已读")).count() == 0

@@ -21,21 +21,32 @@ from django.utils.functional import Promise
 @dataclass(frozen=True)
 class Kind:
     """What a notice is about (shown in preferences), whether it goes by email unless
-    the person opts out, and whether it may go to an organisation's group chats."""
+    the person opts out, and whether it may go to an organisation's group chats.
+
+    `daily` offers each person the choice of one notice per event or one notice a day
+    listing them (for kinds that come in numbers and are also listed elsewhere, such as
+    deadline warnings): None offers no choice, True makes the daily notice the default,
+    False makes one notice per event the default."""
 
     key: str
     label: str | Promise
     email: bool = True
     to_group: bool = False
+    daily: bool | None = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
 def define_kind(
-    key: str, label: str | Promise, *, email: bool = True, to_group: bool = False
+    key: str,
+    label: str | Promise,
+    *,
+    email: bool = True,
+    to_group: bool = False,
+    daily: bool | None = None,
 ) -> Kind:
-    kind = Kind(key, label, email, to_group)
+    kind = Kind(key, label, email, to_group, daily)
     KINDS[key] = kind
     return kind
 

@@ -31,6 +31,10 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
+DAILY_CHOICE = "daily"
+EACH_CHOICE = "each"
+
+
 class PreferencesForm(StyledForm):
     email = forms.EmailField(
         label=_("Email address"),
@@ -63,6 +67,35 @@ class PreferencesForm(StyledForm):
         self.fields["email_kinds"].choices = [  # type: ignore[attr-defined]
             (kind.key, kind.label) for kind in kinds.KINDS.values()
         ]
+        # One "when" question per kind that offers a daily notice.
+        for kind in self.daily_kinds_offered():
+            self.fields[self.daily_field(kind.key)] = forms.ChoiceField(
+                label=_("When “%(kind)s” arrive") % {"kind": kind.label},
+                choices=[
+                    (DAILY_CHOICE, _("One notice a day (at 08:00) listing them, with links")),
+                    (EACH_CHOICE, _("One notice each, at once")),
+                ],
+                widget=forms.RadioSelect,
+                help_text=_("Urgent ones always arrive at once. Email follows the same choice."),
+            )
+
+    @staticmethod
+    def daily_kinds_offered() -> list[kinds.Kind]:
+        return [kind for kind in kinds.KINDS.values() if kind.daily is not None]
+
+    @staticmethod
+    def daily_field(key: str) -> str:
+        return "when_" + key.replace(".", "_")
+
+    def clean(self) -> dict[str, Any]:
+        """The per-kind answers become one list, `daily_kinds`: the kinds taken daily."""
+        data = super().clean() or {}
+        data["daily_kinds"] = [
+            kind.key
+            for kind in self.daily_kinds_offered()
+            if data.pop(self.daily_field(kind.key), None) == DAILY_CHOICE
+        ]
+        return data
 
 
 class ReminderForm(StyledForm):

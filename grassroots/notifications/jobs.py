@@ -20,4 +20,7 @@ def send_due(now: datetime.datetime) -> None:
 
 @periodic("notifications.daily_digest", daily_at=datetime.time(8, 0))
 def daily_digest(now: datetime.datetime) -> None:
+    """First the daily inbox notices, then the daily emails (which hold the same
+    notices' emails for those who take them once a day)."""
+    services.daily_notices_send(now=now)
     services.digests_send(now=now)

@@ -28,6 +28,12 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=150)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # A notice of a kind the person takes once a day is written held (out of the inbox
+    # and its count); the morning's daily notice then lists it (`daily`).
+    held = models.BooleanField(default=False)
+    daily = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="items"
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -39,10 +45,15 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["recipient"],
-                condition=Q(read_at__isnull=True),
+                condition=Q(read_at__isnull=True, held=False),
                 name="notification_unread_idx",
             ),
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient", "kind"],
+                condition=Q(held=True, daily__isnull=True),
+                name="notification_held_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -180,12 +191,21 @@ class NotificationSettings(models.Model):
         return str(self.user)
 
 
+DAILY = "daily"
+
+
 class KindPreference(models.Model):
-    """Whether a person wants a kind of notice by a channel (the inbox is always on)."""
+    """Whether a person wants a kind of notice by a channel (the inbox is always on).
+
+    The channel `DAILY` is not a way out but a timing: enabled, the kind's notices are
+    gathered into one inbox notice a day instead of one per event (kinds with `daily`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=64)
-    channel = models.CharField(max_length=16, choices=Delivery.Channel.choices)
+    channel = models.CharField(
+        max_length=16,
+        choices=[*Delivery.Channel.choices, (DAILY, _("One inbox notice a day"))],
+    )
     enabled = models.BooleanField(default=True)
 
     class Meta:

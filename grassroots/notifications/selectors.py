@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils.crypto import constant_time_compare
 
@@ -17,14 +31,82 @@ if TYPE_CHECKING:
 
 
 def inbox(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    """The person's notices, newest first (held ones wait for their daily notice)."""
+    return Notification.objects.filter(recipient=user, held=False).order_by("-created_at", "-id")
+
+
+# What a notice is about: its link (the same appeal, meeting, post …); a notice without
+# a link is a subject of its own.
+_SUBJECT = Case(
+    When(url="", then=Concat(Value("#"), Cast("id", output_field=CharField()))),
+    default=F("url"),
+    output_field=CharField(),
+)
+
+
+def inbox_subjects(user: User) -> QuerySet[Any]:
+    """One row per subject of the person's inbox, the newest first: `subject`, `latest`
+    (its newest notice's time), `total` and `unread`. Paginate this, then fill the
+    page's rows with `inbox_groups`."""
+    return (
+        inbox(user)
+        .annotate(subject=_SUBJECT)
+        .values("subject")
+        .annotate(
+            latest=Max("created_at"),
+            total=Count("id"),
+            unread=Count("id", filter=Q(read_at__isnull=True)),
+        )
+        .order_by("-latest", "subject")
+    )
+
+
+@dataclass(frozen=True)
+class InboxGroup:
+    """The notices of one subject, newest first."""
+
+    notices: list[Notification]
+    unread: list[Notification]
+
+    @property
+    def latest(self) -> Notification:
+        return self.notices[0]
+
+    @property
+    def earlier(self) -> list[Notification]:
+        return self.notices[1:]
+
+
+def inbox_groups(user: User, subjects: list[dict[str, Any]]) -> list[InboxGroup]:
+    """The notices of a page of `inbox_subjects`, grouped, in two queries whatever the
+    page holds (the notices, and the items of daily notices)."""
+    wanted = [row["subject"] for row in subjects]
+    by_subject: dict[str, list[Notification]] = defaultdict(list)
+    notices = (
+        inbox(user)
+        .annotate(subject=_SUBJECT)
+        .filter(subject__in=wanted)
+        .prefetch_related(
+            Prefetch("items", queryset=Notification.objects.order_by("created_at", "title"))
+        )
+    )
+    for notice in notices:
+        by_subject[notice.subject].append(notice)
+    return [
+        InboxGroup(
+            notices=by_subject[subject],
+            unread=[notice for notice in by_subject[subject] if notice.read_at is None],
+        )
+        for subject in wanted
+        if by_subject[subject]
+    ]
 
 
 def unread_by_reference(user: User, reference: str) -> int | None:
     """The id of the person's unread notice that the page named by `reference`."""
-    for pk in Notification.objects.filter(recipient=user, read_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
+    for pk in Notification.objects.filter(
+        recipient=user, read_at__isnull=True, held=False
+    ).values_list("pk", flat=True):
         if constant_time_compare(notice_reference(pk), reference):
             return pk
     return None
@@ -33,7 +115,7 @@ def unread_by_reference(user: User, reference: str) -> int | None:
 def unread_count(user: Any) -> int:
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient=user, read_at__isnull=True, held=False).count()
 
 
 def my_reminders(user: User) -> QuerySet[Reminder]:

@@ -20,8 +20,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.notifications import kinds, policy, selectors, services
-from grassroots.notifications.forms import PreferencesForm, ReminderForm, WebhookForm
+from grassroots.notifications.forms import (
+    DAILY_CHOICE,
+    EACH_CHOICE,
+    PreferencesForm,
+    ReminderForm,
+    WebhookForm,
+)
 from grassroots.notifications.models import (
+    DAILY,
     REFERENCE_LENGTH,
     Delivery,
     KindPreference,
@@ -40,16 +47,20 @@ REFERENCE = re.compile(rf"[0-9a-f]{{{REFERENCE_LENGTH}}}")
 @login_required
 @require_GET
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox(request.user), settings.PAGE_SIZE).get_page(
+    """The person's notices grouped by subject (the same appeal, meeting …), the group
+    with the newest notice first; a page holds PAGE_SIZE subjects."""
+    page = Paginator(selectors.inbox_subjects(request.user), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "notifications/inbox.html", {"page_obj": page})
+    groups = selectors.inbox_groups(request.user, list(page.object_list))
+    return render(request, "notifications/inbox.html", {"page_obj": page, "groups": groups})
 
 
 @login_required
 @require_POST
 def mark_read(request: AuthenticatedRequest) -> HttpResponse:
-    """Mark one notice (`notification` in the form) or all of them as read."""
+    """Mark one notice (`notification` in the form), with `group` every notice about
+    the same subject, or, with neither, all of them as read."""
     raw = request.POST.get("notification", "")
     if raw and not REFERENCE.fullmatch(raw):
         raise Http404
@@ -57,7 +68,9 @@ def mark_read(request: AuthenticatedRequest) -> HttpResponse:
         notification_id = selectors.unread_by_reference(request.user, raw)
         ids = [notification_id] if notification_id is not None else []
     count = services.notification_mark_read(
-        user=request.user, notification_ids=ids if raw else None
+        user=request.user,
+        notification_ids=ids if raw else None,
+        with_subject=bool(request.POST.get("group")),
     )
     if count:
         messages.success(request, _("Marked as read."))
@@ -76,6 +89,9 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
             "kind", "enabled"
         )
     )
+    daily = dict(
+        KindPreference.objects.filter(user=user, channel=DAILY).values_list("kind", "enabled")
+    )
     initial = {
         "email": user.email,
         "daily_digest": personal.daily_digest,
@@ -83,6 +99,11 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
         "quiet_end": personal.quiet_end,
         "email_kinds": [key for key, kind in kinds.KINDS.items() if chosen.get(key, kind.email)],
     }
+    for kind in PreferencesForm.daily_kinds_offered():
+        taken_daily = daily.get(kind.key, bool(kind.daily))
+        initial[PreferencesForm.daily_field(kind.key)] = (
+            DAILY_CHOICE if taken_daily else EACH_CHOICE
+        )
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.preferences_update(user=user, **form.cleaned_data)

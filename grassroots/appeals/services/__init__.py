@@ -44,6 +44,7 @@ from grassroots.appeals.services.supervision import appeal_escalate, appeal_warn
 from grassroots.appeals.services.telling import (
     APPEAL_ASSIGNED,
     APPEAL_ESCALATED,
+    APPEAL_REOPENED,
     APPEAL_UPDATE,
     APPEAL_WARNING,
     CO_HANDLING,
@@ -55,6 +56,7 @@ from grassroots.core import parameters
 __all__ = [
     "APPEAL_ASSIGNED",
     "APPEAL_ESCALATED",
+    "APPEAL_REOPENED",
     "APPEAL_UPDATE",
     "APPEAL_WARNING",
     "CODE_ALPHABET",

@@ -24,8 +24,8 @@ from grassroots.appeals.services.steps import (
 )
 from grassroots.appeals.services.telling import (
     APPEAL_ESCALATED,
+    APPEAL_REOPENED,
     APPEAL_UPDATE,
-    APPEAL_WARNING,
     tell_handlers,
     tell_submitter,
 )
@@ -148,7 +148,7 @@ def appeal_rate(
         )
         tell_handlers(
             appeal,
-            APPEAL_WARNING.key,
+            APPEAL_REOPENED.key,
             _("Appeal %(number)s reopened: the submitter is not satisfied")
             % {"number": appeal.number},
             at,

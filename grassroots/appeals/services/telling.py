@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 
 NEW_APPEAL = kinds.define_kind("appeals.new", gettext_lazy("New appeals for my organisation"))
 APPEAL_UPDATE = kinds.define_kind("appeals.update", gettext_lazy("Progress on my appeals"))
+# The 50 % / 80 % warnings: the handlers' to-do lists the same appeals, so by default
+# they come as one notice a day.
 APPEAL_WARNING = kinds.define_kind(
-    "appeals.warning", gettext_lazy("Appeal deadlines close or passed")
+    "appeals.warning", gettext_lazy("Appeal deadlines drawing near"), daily=True
+)
+APPEAL_REOPENED = kinds.define_kind(
+    "appeals.reopened", gettext_lazy("Appeals reopened after a not-satisfied rating")
 )
 APPEAL_ESCALATED = kinds.define_kind(
     "appeals.escalated", gettext_lazy("Appeals escalated to my organisation")

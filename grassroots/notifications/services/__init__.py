@@ -1,6 +1,7 @@
 """Every write of the notifications app: notices (`notify`, what other apps call),
 deliveries, group-chat robots, preferences and reminders. Import from here."""
 
+from grassroots.notifications.services.daily import daily_notices_send
 from grassroots.notifications.services.deliveries import (
     STALE_SENDING,
     deliveries_send_due,
@@ -32,6 +33,7 @@ __all__ = [
     "REMINDER_DEADLINE",
     "STALE_SENDING",
     "Event",
+    "daily_notices_send",
     "deliveries_send_due",
     "delivery_retry",
     "digests_send",

@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from grassroots.notifications import kinds, rules
 from grassroots.notifications.models import (
+    DAILY,
     Delivery,
     KindPreference,
     Notification,
@@ -94,6 +96,7 @@ def notify_many(events: Sequence[Event], *, now: datetime.datetime | None = None
         ).values_list("recipient_id", "dedupe_key")
     )
     fresh = [(user, event) for user, event in wanted if (user.pk, event.event_key) not in existing]
+    held = _held_for_the_day(fresh)
     notices = [
         Notification(
             recipient_id=user.pk,
@@ -104,11 +107,12 @@ def notify_many(events: Sequence[Event], *, now: datetime.datetime | None = None
             urgent=event.urgent,
             dedupe_key=event.event_key,
             created_at=now,
+            held=(user.pk, event.kind) in held,
         )
         for user, event in fresh
     ]
     Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=2000)
-    deliveries = _email_deliveries(fresh, now=now)
+    deliveries = _email_deliveries(fresh, now=now, held=held)
     units = {
         event.org_unit.pk for event in events if event.org_unit and kinds.KINDS[event.kind].to_group
     }
@@ -139,11 +143,40 @@ def notify_many(events: Sequence[Event], *, now: datetime.datetime | None = None
     return len(notices)
 
 
+def _held_for_the_day(fresh: Sequence[tuple[User, Event]]) -> set[tuple[int, str]]:
+    """(person, kind) pairs whose notices wait for the daily notice: kinds that offer it,
+    taken daily by the person's choice or the kind's default. Urgent events are never
+    held. No query unless such a kind is among the events."""
+    offered = {
+        event.kind
+        for _user, event in fresh
+        if not event.urgent and kinds.KINDS[event.kind].daily is not None
+    }
+    if not offered:
+        return set()
+    chosen = {
+        (user_id, kind): enabled
+        for user_id, kind, enabled in KindPreference.objects.filter(
+            user_id__in={user.pk for user, _e in fresh}, kind__in=offered, channel=DAILY
+        ).values_list("user_id", "kind", "enabled")
+    }
+    return {
+        (user.pk, event.kind)
+        for user, event in fresh
+        if event.kind in offered
+        and chosen.get((user.pk, event.kind), bool(kinds.KINDS[event.kind].daily))
+    }
+
+
 def _email_deliveries(
-    fresh: Sequence[tuple[User, Event]], *, now: datetime.datetime
+    fresh: Sequence[tuple[User, Event]],
+    *,
+    now: datetime.datetime,
+    held: set[tuple[int, str]],
 ) -> list[Delivery]:
     """Email deliveries for those with an address who want this kind by email, held for
-    the digest or until quiet hours end when not urgent."""
+    the digest or until quiet hours end when not urgent. A notice held for the daily
+    inbox notice holds its email for the daily email too: one choice, both channels."""
     pairs = [(user, event) for user, event in fresh if user.email]
     if not pairs:
         return []
@@ -167,7 +200,7 @@ def _email_deliveries(
         status = Delivery.Status.PENDING
         when = now
         if not event.urgent:
-            if personal.daily_digest:
+            if personal.daily_digest or (user.pk, event.kind) in held:
                 status = Delivery.Status.HELD
             else:
                 when = rules.quiet_hours_end(
@@ -197,9 +230,24 @@ def send_soon() -> None:
     send_due_deliveries.enqueue()
 
 
-def notification_mark_read(*, user: User, notification_ids: Sequence[int] | None = None) -> int:
-    """Mark some (or all) of a person's unread notices as read."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+def notification_mark_read(
+    *,
+    user: User,
+    notification_ids: Sequence[int] | None = None,
+    with_subject: bool = False,
+) -> int:
+    """Mark some (or all) of a person's unread notices as read; `with_subject` also
+    marks their other notices about the same subject (the same link), as the inbox
+    groups them. Only the person's own notices; marking twice changes nothing."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True, held=False)
     if notification_ids is not None:
-        unread = unread.filter(pk__in=notification_ids)
+        chosen = Q(pk__in=notification_ids)
+        if with_subject:
+            links = (
+                Notification.objects.filter(recipient=user, pk__in=notification_ids)
+                .exclude(url="")
+                .values("url")
+            )
+            chosen |= Q(url__in=links)
+        unread = unread.filter(chosen)
     return unread.update(read_at=timezone.now())

@@ -65,6 +65,7 @@ def test_preferences_save(world, client_for):
             "daily_digest": "on",
             "quiet_start": "21:00",
             "quiet_end": "07:00",
+            "when_appeals_warning": "daily",
         },
     )
     assert response.status_code == 302
