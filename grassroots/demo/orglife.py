@@ -115,6 +115,13 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
                     counts_for_quorum=votes,
                 )
             )
+        if held and keeps_up:  # where they keep up, enough voters come to make a quorum
+            for attendance in attendances[len(attendances) - len(expected) :]:
+                if rules.quorum_met(present, entitled):
+                    break
+                if attendance.counts_for_quorum and attendance.status != Attendance.Status.PRESENT:
+                    attendance.status, attendance.reason = Attendance.Status.PRESENT, ""
+                    present += 1
         if held and meeting.needs_quorum:
             meeting.is_quorate = rules.quorum_met(present, entitled)
     Attendance.objects.bulk_create(attendances, batch_size=5000)

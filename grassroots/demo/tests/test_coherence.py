@@ -25,6 +25,7 @@ from django.test import override_settings
 
 from grassroots.demo import appeals as demo_appeals
 from grassroots.demo import enterprise as demo_enterprise
+from grassroots.demo import service_commitments as demo_commitments
 from grassroots.demo import service_deeds as demo_deeds
 
 
@@ -206,6 +207,18 @@ def test_deed_progress_reports_fit_their_deed(demo):
         assert update.text in demo_deeds.GENERIC_UPDATES or any(
             f"「{step}」" in update.text for step in steps
         ), (update.deed.title, update.text)
+
+
+def test_commitment_reports_and_assessments_fit_their_commitment(demo):
+    from grassroots.service.models import Commitment, CommitmentProgress
+
+    fits = {text: (progress, end) for text, _d, progress, end in demo_commitments.COMMITMENTS}
+    reports = CommitmentProgress.objects.select_related("commitment")
+    assert reports.exists()
+    for report in reports:
+        assert report.text in fits[report.commitment.text][0], report.text
+    for commitment in Commitment.objects.exclude(self_assessment=""):
+        assert commitment.self_assessment == fits[commitment.text][1]
 
 
 def test_some_upcoming_activities_are_full_and_some_have_places(demo):
