@@ -27,7 +27,9 @@ SURNAMES = (
     "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
     "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-GIVEN = [
+# Given names as commonly read: a man's, a woman's, or either. The order of GIVEN (which
+# the seeded draw picks from) is kept, so the demo logins keep their names.
+GIVEN = (
     "伟",
     "芳",
     "娜",
@@ -93,7 +95,85 @@ GIVEN = [
     "秀珍",
     "建平",
     "立新",
-]
+)
+MALE_GIVEN = frozenset(
+    {
+        "伟",
+        "强",
+        "磊",
+        "军",
+        "洋",
+        "勇",
+        "杰",
+        "涛",
+        "明",
+        "超",
+        "刚",
+        "建国",
+        "志强",
+        "德胜",
+        "国庆",
+        "卫东",
+        "建军",
+        "晓东",
+        "鹏",
+        "浩",
+        "宇",
+        "健",
+        "斌",
+        "凯",
+        "飞",
+        "亮",
+        "斌斌",
+        "海涛",
+        "永刚",
+        "建平",
+    }
+)
+FEMALE_GIVEN = frozenset(
+    {
+        "芳",
+        "娜",
+        "秀英",
+        "静",
+        "丽",
+        "艳",
+        "娟",
+        "秀兰",
+        "霞",
+        "桂英",
+        "海燕",
+        "玉兰",
+        "红梅",
+        "春梅",
+        "淑珍",
+        "凤英",
+        "小红",
+        "丹",
+        "欣",
+        "婷",
+        "雪",
+        "慧",
+        "琳",
+        "玲",
+        "莉",
+        "萍",
+        "金凤",
+        "桂兰",
+        "秀珍",
+    }
+)
+
+
+def gender_of(name: str) -> str | None:
+    """The gender a demo name reads as (Member.Gender), or None when it could be either.
+    Demo surnames are one character."""
+    given = name[1:]
+    if given in MALE_GIVEN:
+        return Member.Gender.MALE
+    if given in FEMALE_GIVEN:
+        return Member.Gender.FEMALE
+    return None
 
 
 @dataclass(frozen=True)
@@ -330,7 +410,7 @@ def build_enterprise(*, today: datetime.date, seed: int = 2026) -> DemoEnterpris
                 services.member_create(
                     actor=None,
                     user=user,
-                    **_member_values(rng, stage, branch, groups, today),
+                    **_member_values(rng, stage, branch, groups, today, user.name),
                 )
             )
         branch_members[code] = members
@@ -448,13 +528,16 @@ def _member_values(
     branch: OrgUnit,
     groups: list[OrgUnit],
     today: datetime.date,
+    name: str,
 ) -> dict[str, object]:
     def days_ago(low: int, high: int) -> datetime.date:
         return today - datetime.timedelta(days=rng.randint(low, high))
 
     young = stage in (Member.Stage.APPLICANT, Member.Stage.ACTIVIST, Member.Stage.CANDIDATE)
     birth = _birth_date(rng, 1988, 2002) if young else _member_birth(rng)
-    female = rng.random() < 0.42
+    female = rng.random() < 0.42  # drawn always, so the seeded draws stay as they were
+    if (by_name := gender_of(name)) is not None:
+        female = by_name == Member.Gender.FEMALE
     if young:
         education = rng.choices(
             [

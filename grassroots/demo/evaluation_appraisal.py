@@ -75,7 +75,7 @@ def _quorate_meeting(
         actor=officer,
         unit=branch,
         kind=orglife_rules.APPRAISAL,
-        topic="民主评议党员",
+        topic=f"{year}年度评议：个人自评、党员互评、表决等次",
         starts_at=datetime.datetime.combine(day, datetime.time(14, 0), zone),
         place="党员活动室",
         agenda="1. 个人自评\n2. 党员互评\n3. 支部委员会提出等次意见\n4. 党员大会表决",

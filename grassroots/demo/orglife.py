@@ -19,19 +19,19 @@ from grassroots.orglife import rules, selectors, services
 from grassroots.orglife.models import Attendance, Meeting, MeetingCount
 from grassroots.orgs.models import OrgUnit
 
+# Topics only: the pages show "kind：topic", so a topic never repeats its kind.
 TOPICS = {
     rules.ASSEMBLY: ["学习贯彻党的二十届四中全会精神", "讨论发展党员事项", "通报支部半年工作"],
     rules.COMMITTEE: ["研究本月支部工作安排", "讨论职工诉求办理情况", "研究“我为群众办实事”项目"],
     rules.GROUP: ["学习安全生产规定", "交流岗位建功经验", "讨论班组困难职工帮扶"],
-    rules.LECTURE: ["书记讲党课：新时代产业工人的担当", "党课：全心全意为人民服务"],
-    rules.THEMED_DAY: [
-        "主题党日：走访困难职工",
-        "主题党日：志愿服务进车间",
-        "主题党日：重温入党誓词",
-    ],
-    rules.LIFE_MEETING: ["年度组织生活会"],
-    rules.APPRAISAL: ["民主评议党员"],
+    rules.LECTURE: ["新时代产业工人的担当（支部书记主讲）", "全心全意为人民服务"],
+    rules.THEMED_DAY: ["走访困难职工", "志愿服务进车间", "重温入党誓词"],
+    rules.LIFE_MEETING: ["对照检查，开展批评和自我批评"],
+    rules.APPRAISAL: ["个人自评、党员互评、表决等次"],
 }
+# Branches (and a group) that keep every meeting the rules require, so the compliance
+# calendar and the overview show good examples next to the gaps of the others.
+KEEPS_UP = ("B01", "B03", "G0301")
 PLACES = ["党员活动室", "三楼会议室", "车间学习角", "职工之家"]
 
 
@@ -43,9 +43,10 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
         OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.BRANCH, OrgUnit.Kind.GROUP], is_active=True)
     )
     with_committee = selectors.committee_units([u.pk for u in units], today)
-    meetings: list[tuple[Meeting, list[tuple[int, bool]], bool]] = []
+    meetings: list[tuple[Meeting, list[tuple[int, bool]], bool, bool]] = []
     for unit in units:
         reliable = rng.random()  # some branches keep up, a few let things slide
+        keeps_up = unit.code in KEEPS_UP
         people = {
             kind: [(m.pk, votes) for m, votes in selectors.expected_attendees(unit, kind, on=today)]
             for kind in rules.KINDS
@@ -59,7 +60,7 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
                 for period in periods_in_year(year, requirement.frequency):
                     if period.first > today + datetime.timedelta(days=30):
                         continue
-                    if rng.random() > 0.55 + 0.42 * reliable:
+                    if rng.random() > 0.55 + 0.42 * reliable and not keeps_up:
                         continue  # a gap
                     span = (
                         min(period.last, today + datetime.timedelta(days=30)) - period.first
@@ -83,11 +84,12 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
                         minutes="会议按议程进行，与会党员逐一发言。" if took_place else "",
                         held_on=day if took_place else None,
                     )
-                    meetings.append((meeting, people[requirement.kind], took_place))
-    Meeting.objects.bulk_create([m for m, _p, _h in meetings], batch_size=2000)
+                    meetings.append((meeting, people[requirement.kind], took_place, keeps_up))
+    Meeting.objects.bulk_create([m for m, _p, _h, _k in meetings], batch_size=2000)
     attendances: list[Attendance] = []
-    for meeting, expected, held in meetings:
-        sloppy = rng.random() < 0.05  # now and then a poorly attended meeting
+    for meeting, expected, held, keeps_up in meetings:
+        # now and then a poorly attended meeting (not where they keep up)
+        sloppy = rng.random() < 0.05 and not keeps_up
         present = 0
         entitled = 0
         for member_id, votes in expected:
@@ -113,11 +115,20 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
                     counts_for_quorum=votes,
                 )
             )
+        if held and keeps_up:  # where they keep up, enough voters come to make a quorum
+            for attendance in attendances[len(attendances) - len(expected) :]:
+                if rules.quorum_met(present, entitled):
+                    break
+                if attendance.counts_for_quorum and attendance.status != Attendance.Status.PRESENT:
+                    attendance.status, attendance.reason = Attendance.Status.PRESENT, ""
+                    present += 1
         if held and meeting.needs_quorum:
             meeting.is_quorate = rules.quorum_met(present, entitled)
     Attendance.objects.bulk_create(attendances, batch_size=5000)
     Meeting.objects.bulk_update(
-        [m for m, _p, held in meetings if held and m.needs_quorum], ["is_quorate"], batch_size=2000
+        [m for m, _p, held, _k in meetings if held and m.needs_quorum],
+        ["is_quorate"],
+        batch_size=2000,
     )
     MeetingCount.objects.bulk_create(
         [
@@ -128,7 +139,7 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
                 held_on=m.starts_at.astimezone(zone).date(),
                 planned=m.status == Meeting.Status.PLANNED,
             )
-            for m, _p, _h in meetings
+            for m, _p, _h, _k in meetings
             if m.status == Meeting.Status.PLANNED or m.counts
         ],
         batch_size=5000,
@@ -226,8 +237,8 @@ def build_talks(*, today: datetime.date, seed: int = 2026) -> int:
 
 
 def build_activities(*, today: datetime.date, seed: int = 2026) -> int:
-    """A year of activities per branch, some coming up with places left, one full with a
-    waitlist; past ones recorded with volunteer hours."""
+    """A year of activities per branch; the coming ones of every other branch full with a
+    waitlist, the others with places left; past ones recorded with volunteer hours."""
     from decimal import Decimal
 
     from grassroots.orgs.models import Member
@@ -244,7 +255,8 @@ def build_activities(*, today: datetime.date, seed: int = 2026) -> int:
         ("质量攻关 QC 小组活动", Activity.Type.QC, ["development"]),
     ]
     activities: list[Activity] = []
-    for branch in OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True).order_by("path"):
+    branches = OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True).order_by("path")
+    for branch_index, branch in enumerate(branches):
         for month_back in range(-1, 12, 3):
             title, kind, domains = rng.choice(ideas)
             day = today - datetime.timedelta(days=30 * month_back + rng.randint(0, 20))
@@ -261,20 +273,27 @@ def build_activities(*, today: datetime.date, seed: int = 2026) -> int:
                     ends_at=start + datetime.timedelta(hours=2),
                     place=rng.choice(PLACES),
                     audience=rng.choice([Activity.Audience.EVERYONE, Activity.Audience.MEMBERS]),
-                    capacity=rng.choice([None, 8, 12]) if past else 3,
+                    capacity=rng.choice([None, 8, 12]) if past else (3, 20)[branch_index % 2],
                     status=Activity.Status.HELD if past else Activity.Status.PLANNED,
                     summary="活动顺利完成，职工反映良好。" if past else "",
                     beneficiaries=rng.randint(10, 80) if past else None,
                 )
             )
     Activity.objects.bulk_create(activities)
+    popular = {a.pk for a in activities if a.status == Activity.Status.PLANNED and a.capacity == 3}
     signups: list[SignUp] = []
     for activity in activities:
         people = list(Member.objects.filter(branch=activity.unit).values_list("user_id", flat=True))
         rng.shuffle(people)
         past = activity.status == Activity.Status.HELD
         limit = activity.capacity or 10
-        for index, user_id in enumerate(people[: limit + (2 if not past else 0)]):
+        if past:
+            taken = limit
+        elif activity.pk in popular:
+            taken = limit + 2  # full, two on the waitlist
+        else:
+            taken = min(limit - 1, rng.randint(3, 8))  # places left
+        for index, user_id in enumerate(people[:taken]):
             confirmed = index < limit
             signups.append(
                 SignUp(

@@ -39,58 +39,81 @@ from grassroots.service.models import (
 )
 from grassroots.service.pairings import services as pairing_services
 
-# (what the member commits to, the five services it serves)
+# (what the member commits to, the five services it serves, progress reports that fit
+#  it, the self-assessment at the year's end)
 COMMITMENTS = [
     (
         "1. 每月到班组走访困难职工不少于2次，帮助解决实际问题；\n"
         "2. 带头遵守安全操作规程，本人岗位全年零事故；\n"
         "3. 每季度向支部汇报一次承诺落实情况。",
         ["masses", "development"],
+        (
+            "走访了班组3名困难职工，帮助一名职工申请了医疗救助。",
+            "本季度岗位无事故，参加了车间安全知识竞赛。",
+            "向支部书面汇报了本季度承诺落实情况。",
+        ),
+        "全年承诺基本兑现：走访困难职工26人次，岗位零事故，每季度按时向支部汇报。",
     ),
     (
         "1. 结对帮带2名新进残疾职工，三个月内能独立上岗；\n"
         "2. 提出合理化建议不少于3条；\n"
         "3. 参加志愿服务不少于20小时。",
         ["masses", "reform", "society"],
+        (
+            "帮带的新职工已能独立完成装配工序。",
+            "提交合理化建议2条，其中1条被车间采纳。",
+            "参加社区志愿服务，累计8小时。",
+        ),
+        "承诺全部完成。帮带的两名残疾职工都已独立上岗，合理化建议3条，志愿服务累计24小时。",
     ),
     (
         "1. 负责装配线无障碍通道日常巡查，发现问题当天上报；\n"
         "2. 带头完成本班组产量和质量指标，次品率控制在0.5%以内；\n"
         "3. 帮助听障职工做好班前会手语翻译。",
         ["masses", "development"],
+        (
+            "巡查无障碍通道12次，发现并上报堆物2处，当天清理。",
+            "本班组产量达标，次品率0.4%。",
+            "每周班前会为听障职工做手语翻译。",
+        ),
+        "承诺基本完成：通道巡查从未间断，次品率全年0.45%，手语翻译坚持到每次班前会。",
     ),
     (
         "1. 职工来办事一次讲清、一次办好，当天答复；\n"
         "2. 每月收集职工意见建议并反馈办理结果；\n"
         "3. 参加“我为群众办实事”项目至少1项。",
         ["masses", "members"],
+        (
+            "本月接待职工办事15人次，均当天答复。",
+            "收集职工意见建议6条，已逐条反馈办理结果。",
+            "参加了食堂增设窗口的办实事项目。",
+        ),
+        "承诺全部完成：来办事的职工当天答复，意见建议月月反馈，参加办实事项目1项。",
     ),
     (
         "1. 牵头质量攻关QC小组，年内解决一项工艺难题；\n"
         "2. 开展岗位技能培训4次，帮助职工考取技能证书；\n"
         "3. 带头节约用料，降低包装损耗。",
         ["development", "reform"],
+        (
+            "QC小组确定了包装线卡料攻关课题。",
+            "组织班组技能培训一次，12名职工参加。",
+            "改进裁切方法，包装损耗下降一成。",
+        ),
+        "大部分完成，质量攻关项目因设备改造推迟，计划明年一季度完成；技能培训4次已完成。",
     ),
     (
         "1. 按时参加组织生活，按月交纳党费；\n"
         "2. 每季度到社区开展一次志愿服务；\n"
         "3. 帮助本班组两名困难职工申请困难补助。",
         ["members", "society", "masses"],
+        (
+            "按时参加组织生活，党费按月交纳。",
+            "到阳光社区开展志愿服务一次。",
+            "帮助班组一名困难职工提交了困难补助申请。",
+        ),
+        "承诺全部完成：组织生活全勤，党费按月交纳，社区志愿服务4次，两名困难职工已领到补助。",
     ),
-]
-PROGRESS = [
-    "走访了班组3名困难职工，帮助一名职工申请了医疗救助。",
-    "本季度岗位无事故，参加了车间安全知识竞赛。",
-    "帮带的新职工已能独立完成装配工序。",
-    "提交合理化建议2条，其中1条被车间采纳。",
-    "参加社区志愿服务，累计8小时。",
-    "组织班组技能培训一次，12名职工参加。",
-    "向支部书面汇报了上半年承诺落实情况。",
-]
-ASSESSMENTS = [
-    "全年承诺基本兑现：走访困难职工26人次，岗位零事故；合理化建议只完成2条，明年继续努力。",
-    "承诺全部完成。帮带的两名残疾职工都已独立上岗，志愿服务累计24小时。",
-    "大部分完成，质量攻关项目因设备改造推迟，计划明年一季度完成。",
 ]
 RATING_COMMENTS = [
     "经常到班组来，说话算数。",
@@ -186,7 +209,7 @@ def _history(
     *,
     year: int,
 ) -> None:
-    text, domains = rng.choice(COMMITMENTS)
+    text, domains, progress, assessment = rng.choice(COMMITMENTS)
     commitment = Commitment.objects.create(
         member=user,
         post=post,
@@ -198,7 +221,7 @@ def _history(
         status=Commitment.Status.PUBLISHED,
         approved_by=approver,
         published_at=_at(datetime.date(year, 1, rng.randint(10, 28))),
-        self_assessment=rng.choice(ASSESSMENTS) if rng.random() < 0.85 else "",
+        self_assessment=assessment if rng.random() < 0.85 else "",
         created_at=_at(datetime.date(year - 1, 12, rng.randint(5, 28))),
     )
     if commitment.self_assessment:
@@ -208,7 +231,7 @@ def _history(
         CommitmentProgress(
             commitment=commitment,
             date=datetime.date(year, month, rng.randint(1, 28)),
-            text=rng.choice(PROGRESS),
+            text=rng.choice(progress),
             created_by=user,
         )
         for month in sorted(rng.sample(range(2, 12), 3))
@@ -239,7 +262,7 @@ def _this_year(
     state: str,
     today: datetime.date,
 ) -> None:
-    text, domains = rng.choice(COMMITMENTS)
+    text, domains, progress, assessment = rng.choice(COMMITMENTS)
     if state in (Commitment.Status.SUBMITTED, Commitment.Status.RETURNED):
         # As the member and the officer would: the officers find it in their inbox.
         commitment = commitment_services.commitment_draft(
@@ -276,13 +299,13 @@ def _this_year(
         CommitmentProgress(
             commitment=commitment,
             date=min(datetime.date(year, month, rng.randint(1, 28)), today),
-            text=rng.choice(PROGRESS),
+            text=rng.choice(progress),
             created_by=user,
         )
         for month in notes
     )
     if commitment_rules.assessment_open(year, today) and rng.random() < 0.5:
-        commitment.self_assessment = rng.choice(ASSESSMENTS)
+        commitment.self_assessment = assessment
         commitment.assessed_at = timezone.now()
         commitment.save(update_fields=["self_assessment", "assessed_at"])
 

@@ -112,14 +112,26 @@ COMMITTEE_IDEAS = [
         "",
     ),
 ]
-UPDATE_TEXTS = [
-    "已召开支委会研究方案，听取了职工代表意见。",
+# A progress report names the deed's own milestones (so it fits the deed); a deed without
+# milestones gets one of these, which fit any deed.
+GENERIC_UPDATES = (
+    "已研究制定方案，听取了职工代表意见。",
     "与相关部门对接，明确了分工和时间表。",
-    "物资已采购到位，正在安排施工。",
-    "施工进行中，预计按期完成。",
-    "完成主体工作，正在组织职工试用，收集意见。",
-    "根据职工意见做了调整。",
-]
+)
+
+
+def _progress_text(milestones: list[DeedMilestone], day: datetime.date, index: int) -> str:
+    """What a report on `day` says: the last milestone reached and the next one."""
+    reached = sorted((m.done_on, m.title) for m in milestones if m.done_on and m.done_on <= day)
+    pending = [m.title for m in milestones if not m.done_on or m.done_on > day]
+    if reached:
+        text = f"已完成「{reached[-1][1]}」"
+        return text + (f"，正在推进「{pending[0]}」。" if pending else "，正在收集职工意见。")
+    if pending:
+        return f"已研究制定方案，正在推进「{pending[0]}」。"
+    return GENERIC_UPDATES[index % len(GENERIC_UPDATES)]
+
+
 DROP_REASONS = [
     "公司已将此事纳入年度技改项目统一实施，支部不再单独推进。",
     "厂区搬迁，原方案不再适用，改在新厂区规划中解决。",
@@ -153,10 +165,15 @@ def _branch_officers(unit: OrgUnit) -> list[User]:
     )
 
 
-def build_deeds(*, today: datetime.date, seed: int = 2026) -> int:
-    """Deeds for every branch and the committee. Returns how many."""
+def build_deeds(
+    *, today: datetime.date, seed: int = 2026, now: datetime.datetime | None = None
+) -> int:
+    """Deeds for every branch and the committee, none touched after `now` (the moment
+    the demo is loaded; the start of `today` when not given). Returns how many."""
     rng = random.Random(seed + 23)
     zone = ZoneInfo(settings.TIME_ZONE)
+    if now is None:
+        now = datetime.datetime.combine(today, datetime.time(0, 0), zone)
     branches = list(
         OrgUnit.objects.filter(kind=OrgUnit.Kind.BRANCH, is_active=True).order_by("code")
     )
@@ -221,7 +238,7 @@ def build_deeds(*, today: datetime.date, seed: int = 2026) -> int:
                 drop_reason=rng.choice(DROP_REASONS) if status == Deed.Status.DROPPED else "",
                 created_by=officers[0] if officers else None,
                 created_at=_moment(created_day, zone),
-                updated_at=_moment(done_on or min(today, due_on), zone),
+                updated_at=min(_moment(done_on or min(today, due_on), zone), now),
             )
             mood = "poor" if (branch.pk == poor_branch and plan_index == 1) else "good"
             deeds.append(deed)
@@ -261,6 +278,7 @@ def build_deeds(*, today: datetime.date, seed: int = 2026) -> int:
         start = deed.created_at.date()
         end = deed.done_on or (min(today, deed.due_on) if state != "open" else today)
         span = max((deed.due_on - start).days, len(milestone_titles) + 1)
+        own: list[DeedMilestone] = []
         for index, name in enumerate(milestone_titles):
             due = start + datetime.timedelta(days=span * (index + 1) // (len(milestone_titles) + 1))
             reached = None
@@ -270,9 +288,8 @@ def build_deeds(*, today: datetime.date, seed: int = 2026) -> int:
                 reached = min(due + datetime.timedelta(days=rng.randint(-3, 6)), end)
             if state == "dropped" and index == 0:
                 reached = due
-            milestones_rows.append(
-                DeedMilestone(deed=deed, title=name, due_on=due, done_on=reached)
-            )
+            own.append(DeedMilestone(deed=deed, title=name, due_on=due, done_on=reached))
+        milestones_rows.extend(own)
         reports = rng.randint(1, 3) if state != "dropped" else 1
         for index in range(reports):
             # Reports spread over the deed's life so far; the last one gives its progress.
@@ -284,7 +301,7 @@ def build_deeds(*, today: datetime.date, seed: int = 2026) -> int:
                 DeedUpdate(
                     deed=deed,
                     progress=min(progress, deed.progress),
-                    text=UPDATE_TEXTS[(index * 2 + rng.randint(0, 1)) % len(UPDATE_TEXTS)],
+                    text=_progress_text(own, day, index),
                     actor=deed.created_by,
                     created_at=_moment(day, zone, 16),
                 )

@@ -17,7 +17,7 @@ from grassroots.appeals.tests.factories import category, raise_appeal
 from grassroots.demo.appeals import TOPICS
 
 SENTENCES = sorted(
-    {text for topics in TOPICS.values() for pair in topics for text in pair}
+    {text for topics in TOPICS.values() for topic in topics for text in (topic.title, topic.text)}
     | {
         "这个情况已经持续一个多月了。",
         "班组里很多同事都有同样的想法。",

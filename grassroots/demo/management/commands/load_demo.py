@@ -33,15 +33,16 @@ class Command(BaseCommand):
         if User.objects.exists():
             self.stdout.write("The database already holds data; demo data not loaded.")
             return
-        today = timezone.localdate()
+        now = timezone.now()  # nothing in the demo happens after this moment
+        today = timezone.localdate(now)
         with transaction.atomic():
             demo = build_enterprise(today=today, seed=seed)
-            appeals = build_appeals(today=today, seed=seed)
+            appeals = build_appeals(today=today, seed=seed, now=now)
             meetings = build_meetings(today=today, seed=seed)
             build_development(today=today, seed=seed)
             build_talks(today=today, seed=seed)
             build_activities(today=today, seed=seed)
-            build_deeds(today=today, seed=seed)
+            build_deeds(today=today, seed=seed, now=now)
             build_posts(today=today, seed=seed)
             build_commitments(today=today, seed=seed)
             build_pairings(today=today, seed=seed)
