@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -31,7 +32,17 @@ def _pattern(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def crawl(page: Any, start: str = "/") -> dict[str, list[dict[str, Any]]]:
+def _axe_and_targets(page: Any) -> list[dict[str, Any]]:
+    return axe_violations(page) + small_targets(page)
+
+
+def crawl(
+    page: Any,
+    start: str = "/",
+    check: Callable[[Any], list[dict[str, Any]]] = _axe_and_targets,
+) -> dict[str, list[dict[str, Any]]]:
+    """Visit every page reachable from start (a few per URL shape) and run check on each;
+    the other browser tests reuse this walk with checks of their own."""
     base = urlparse(page.url)
     seen: set[str] = set()
     per_pattern: dict[str, int] = {}
@@ -53,7 +64,7 @@ def crawl(page: Any, start: str = "/") -> dict[str, list[dict[str, Any]]]:
             f"{key} answered {response and response.status}"
         )
         assert page.locator("h1").count() == 1, f"{key} must have exactly one h1"
-        report[key] = axe_violations(page) + small_targets(page)
+        report[key] = check(page)
         for href in page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.getAttribute('href'))"
         ):

@@ -21,4 +21,6 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
     for contribute in navigation.context_sources():
         context.update(contribute(user))
     context["nav_items"] = navigation.items_for(request)
+    context["nav_more"] = [item for item in context["nav_items"] if not item["on_phone"]]
+    context["nav_more_current"] = any(item["current"] for item in context["nav_more"])
     return context

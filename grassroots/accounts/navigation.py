@@ -30,9 +30,14 @@ class NavEntry:
     label: str | Promise
     order: int  # entries are shown by ascending order, whichever app registered them
     shown: Shown = always
+    # On a phone only the PHONE_DIRECT entries with the lowest rank stay in the bar; the
+    # others go under "More". None: this entry is never among the first on a phone.
+    phone_rank: int | None = None
 
 
 _ENTRIES: dict[str, NavEntry] = {}
+# Five entries and "More" fit a 320 px phone in two rows; more would push the page down.
+PHONE_DIRECT = 5
 
 
 def register(*entries: NavEntry) -> None:
@@ -50,16 +55,29 @@ def items_for(request: HttpRequest) -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated:
         return []
     scope = scope_for(user)
-    items = [
-        (reverse(entry.url_name), str(entry.label))
-        for entry in registered()
-        if entry.shown(scope, user)
-    ]
+    entries = [entry for entry in registered() if entry.shown(scope, user)]
+    on_phone = _direct_on_phone(entries)
+    items = [(reverse(entry.url_name), str(entry.label), entry in on_phone) for entry in entries]
     # The current item is the one whose address is the longest prefix of this page's.
     path = request.path
-    matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
+    matches = [url for url, *_ in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len) if matches else None
-    return [{"url": url, "label": label, "current": url == current} for url, label in items]
+    return [
+        {"url": url, "label": label, "current": url == current, "on_phone": phone}
+        for url, label, phone in items
+    ]
+
+
+def _direct_on_phone(entries: list[NavEntry]) -> list[NavEntry]:
+    """The entries a phone shows in the bar itself: all of them when they fit, otherwise
+    the PHONE_DIRECT best ranked (the rest wait under "More")."""
+    if len(entries) <= PHONE_DIRECT:
+        return entries
+    ranked = sorted(
+        entries,
+        key=lambda entry: (entry.phone_rank is None, entry.phone_rank or 0, entry.order),
+    )
+    return ranked[:PHONE_DIRECT]
 
 
 ContextSource = Callable[[Any], dict[str, Any]]

@@ -8,6 +8,12 @@ from grassroots.accounts.navigation import NavEntry, register
 from grassroots.appeals import policy
 
 register(
-    NavEntry("appeals:mine", _("My appeals"), order=20),
-    NavEntry("appeals:queue", _("Appeals to handle"), order=30, shown=policy.may_open_queue),
+    NavEntry("appeals:mine", _("My appeals"), order=20, phone_rank=60),
+    NavEntry(
+        "appeals:queue",
+        _("Appeals to handle"),
+        order=30,
+        shown=policy.may_open_queue,
+        phone_rank=20,
+    ),
 )

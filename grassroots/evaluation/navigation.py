@@ -7,4 +7,4 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.navigation import NavEntry, register
 
-register(NavEntry("evaluation:home", _("Evaluation"), order=55))
+register(NavEntry("evaluation:home", _("Evaluation"), order=55, phone_rank=70))

@@ -8,7 +8,7 @@ from grassroots.accounts.navigation import NavEntry, register
 from grassroots.insights import policy
 
 register(
-    NavEntry("home", _("Home"), order=10),
+    NavEntry("home", _("Home"), order=10, phone_rank=10),
     NavEntry(
         "insights:structure", _("Structure analysis"), order=80, shown=policy.may_open_structure
     ),

@@ -9,7 +9,13 @@ from grassroots.orgs import policy
 
 register(
     NavEntry("orgs:tree", _("Party organisations"), order=60),
-    NavEntry("orgs:member_list", _("Members"), order=70, shown=policy.may_open_member_list),
+    NavEntry(
+        "orgs:member_list",
+        _("Members"),
+        order=70,
+        shown=policy.may_open_member_list,
+        phone_rank=40,
+    ),
     NavEntry("orgs:transfer_list", _("Transfers"), order=90, shown=policy.may_open_transfers),
     NavEntry("orgs:department_tree", _("Departments"), order=100),
     NavEntry("orgs:import", _("Import"), order=110, shown=policy.may_open_import),

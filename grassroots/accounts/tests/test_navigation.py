@@ -19,6 +19,7 @@ def test_an_employee_sees_only_what_everyone_may_use(world, client_for):
     assert urls == [
         reverse("home"),
         reverse("appeals:mine"),
+        reverse("service:activities"),
         reverse("service:home"),
         reverse("evaluation:home"),
         reverse("orgs:tree"),
@@ -65,6 +66,53 @@ def test_the_current_entry_is_the_longest_matching_address(world, client_for):
     page = client_for(world.officer_a).get(reverse("orgs:member_list"))
     current = [item["url"] for item in page.context["nav_items"] if item["current"]]
     assert current == [reverse("orgs:member_list")]
+
+
+def _on_phone(client, user):
+    page = client(user).get(reverse("home"))
+    items = page.context["nav_items"]
+    return [item["url"] for item in items if item["on_phone"]], page.context["nav_more"]
+
+
+def test_a_branch_officer_phone_keeps_five_entries_and_puts_the_rest_under_more(world, client_for):
+    # when a branch officer's navigation is built
+    direct, more = _on_phone(client_for, world.officer_a)
+    # then the phone bar keeps their five daily entries, in the desktop's order
+    assert direct == [
+        reverse("home"),
+        reverse("appeals:queue"),
+        reverse("orglife:mine"),
+        reverse("service:home"),
+        reverse("orgs:member_list"),
+    ]
+    # and everything else waits under "More", none of it twice
+    more_urls = [item["url"] for item in more]
+    assert reverse("appeals:mine") in more_urls
+    assert reverse("orgs:transfer_list") in more_urls
+    assert not set(direct) & set(more_urls)
+
+
+def test_an_officer_reaches_activities_through_the_service_hub(world, client_for):
+    assert reverse("service:activities") not in _nav(client_for, world.officer_a)
+
+
+def test_an_employee_phone_shows_activities_in_the_bar(world, client_for):
+    # when an employee's navigation is built
+    direct, more = _on_phone(client_for, world.employee)
+    # then activities is one of at most five entries in the bar
+    assert reverse("service:activities") in direct
+    assert len(direct) <= 5
+    assert [item["url"] for item in more] == [
+        reverse("orgs:tree"),
+        reverse("orgs:department_tree"),
+    ]
+
+
+def test_more_is_marked_when_the_current_page_is_under_it(world, client_for):
+    page = client_for(world.officer_a).get(reverse("orgs:transfer_list"))
+    assert page.context["nav_more_current"] is True
+    page = client_for(world.officer_a).get(reverse("appeals:queue"))
+    assert page.context["nav_more_current"] is False
 
 
 def test_an_anonymous_visitor_gets_no_navigation(client):

@@ -362,9 +362,11 @@ def cells_of(response, member: Member) -> list[str]:
     """The text of the cells in the row that links to `member`'s page."""
     page = response.content.decode()
     href = reverse("orgs:member_detail", args=[member.pk])
-    row = re.search(rf'<tr>\s*<td><a href="{re.escape(href)}">.*?</tr>', page, re.S)
+    row = re.search(rf'<tr>\s*<td[^>]*><a href="{re.escape(href)}">.*?</tr>', page, re.S)
     assert row is not None, f"no row links to {href}"
-    return [unescape(cell) for cell in re.findall(r"<td>(?:<a [^>]*>)?(.*?)(?:</a>)?</td>", row[0])]
+    return [
+        unescape(cell) for cell in re.findall(r"<td[^>]*>(?:<a [^>]*>)?(.*?)(?:</a>)?</td>", row[0])
+    ]
 
 
 def test_a_row_shows_the_record_as_it_is(world, client_for):
