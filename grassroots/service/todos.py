@@ -39,6 +39,7 @@ def todos_for(
     if commitment_policy.may_commit(user):
         found += _commitment(user, today)
     found += _activities(user, now)
+    found += _deeds_to_rate(scope)
     return found
 
 
@@ -203,5 +204,24 @@ def _activities(user: Any, now: datetime.datetime) -> list[Todo]:
                 coming["waiting"],
                 mine,
             ),
+        ]
+    )
+
+
+def _deeds_to_rate(scope: Scope) -> list[Todo]:
+    waiting = deeds.waiting_for_rating(scope).count()
+    return counted(
+        [
+            Todo(
+                "service.deeds_to_rate",
+                ngettext(
+                    "%(count)d practical deed you follow is done: was it delivered?",
+                    "%(count)d practical deeds you follow are done: were they delivered?",
+                    waiting,
+                )
+                % {"count": waiting},
+                waiting,
+                reverse("service:deeds") + "?to_rate=1",
+            )
         ]
     )

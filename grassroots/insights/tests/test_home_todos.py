@@ -196,3 +196,31 @@ def test_the_kept_meeting_gaps_drop_a_meeting_held_at_once(world, client_for):
     # then
     after = [t for t in client.get(reverse("home")).context["todos"] if t.key == key]
     assert after and after[0].text != before.text  # one gap fewer, the groups' still there
+
+
+def test_a_followed_deed_declared_done_asks_its_follower_until_they_answer(world, client_for):
+    # given: the employee and the branch officer follow a deed of branch A, declared done
+    from grassroots.service.deeds import services as deed_services
+    from grassroots.service.tests.deeds_factories import done_deed
+
+    deed = done_deed(world)
+    other = done_deed(world, title="修好澡堂热水")
+    deed_services.deed_follow(user=world.employee, deed=deed)
+    deed_services.deed_follow(user=world.officer_a, deed=deed)
+    client = client_for(world.employee)
+    # when
+    asked = todo(client.get(reverse("home")), "service.deeds_to_rate")
+    # then: the follower is asked, the link lists just that deed
+    assert asked.count == 1
+    listed = client.get(asked.url).content.decode()
+    assert deed.title in listed and other.title not in listed
+    # and the officer who answers for it is not asked to judge it
+    assert "service.deeds_to_rate" not in todo_keys(
+        client_for(world.officer_a).get(reverse("home"))
+    )
+    # when the employee answers, the line goes
+    deed_services.deed_rate(user=world.employee, deed=deed, delivered="satisfied")
+    assert "service.deeds_to_rate" not in todo_keys(client_for(world.employee).get(reverse("home")))
+    # and for an anonymous visitor the filter means nothing: the public list as usual
+    client.logout()
+    assert client.get(asked.url).status_code == 200

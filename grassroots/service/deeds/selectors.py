@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from grassroots.accounts.roles import Role
+from grassroots.accounts.scope import Scope
 from grassroots.accounts.selectors import all_users, assignments_over_units, holder_ids
 from grassroots.appeals.selectors import status_label
 from grassroots.core import parameters
@@ -105,6 +106,7 @@ class ListFilters:
     service: str = ""
     flagged: str = ""  # "", OVERDUE or POORLY_RATED: officers only
     year: int | None = None  # due in this year; None for every year
+    to_rate: Scope | None = None  # followed by this person, done, waiting for their answer
 
 
 def public_deeds(
@@ -124,6 +126,8 @@ def public_deeds(
             due_on__gte=datetime.date(filters.year, 1, 1),
             due_on__lte=datetime.date(filters.year, 12, 31),
         )
+    if filters.to_rate is not None:
+        return waiting_for_rating(filters.to_rate, deeds).order_by("-done_on", "-id")
     if filters.flagged:
         if officer_paths is not None:
             deeds = deeds.filter(unit_id__in=unit_ids_within_any(officer_paths))
@@ -141,6 +145,23 @@ def public_deeds(
     # Every status: the newest promises first, read backwards along the primary key
     # (ordering by the due date across statuses would sort every deed for each page).
     return deeds.order_by("-id")
+
+
+def waiting_for_rating(scope: Scope, deeds: QuerySet[Deed] | None = None) -> QuerySet[Deed]:
+    """Deeds the person follows that were declared done and wait for their answer to
+    "was it delivered?": not yet answered, and not theirs to judge (`policy.can_rate`:
+    the person responsible and the officers who answer for the deed do not)."""
+    user_id = scope.user_id
+    if user_id is None or scope.is_admin:
+        return Deed.objects.none()
+    deeds = Deed.objects.all() if deeds is None else deeds
+    waiting = deeds.filter(status=Deed.Status.DONE, follows__user_id=user_id).exclude(
+        Q(owner_id=user_id) | Q(ratings__user_id=user_id)
+    )
+    if scope.officer_paths:
+        managed = unit_ids_within_any(scope.officer_paths).exclude(kind=UnitKind.GROUP)
+        waiting = waiting.exclude(unit_id__in=managed)
+    return waiting
 
 
 def annotate_rows(deeds: list[Deed], *, today: datetime.date) -> list[Deed]:

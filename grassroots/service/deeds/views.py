@@ -63,12 +63,15 @@ def _list_filters(request: HttpRequest, scope: Scope) -> selectors.ListFilters:
     year = positive_int(data.get("year"))
     if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
         year = None  # a typing error, not a year: every year is listed
+    # "Waiting for my answer" (the home page links here): for a signed-in person only.
+    to_rate = scope if request.GET.get("to_rate") == "1" and scope.is_authenticated else None
     return selectors.ListFilters(
         unit=unit,
         status=status,
         service=data.get("service") or "",
         flagged=flagged,
         year=year,
+        to_rate=to_rate,
     )
 
 
