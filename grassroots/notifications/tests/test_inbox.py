@@ -51,7 +51,8 @@ def test_notices_about_one_appeal_show_as_one_group_newest_first(world, client_f
     assert [g.notices[1].title for g in groups[:1]] == ["X 补充材料"]
     assert len(groups[0].notices) == 3 and len(groups[0].unread) == 3
     page = response.content.decode()
-    assert page.count("<details") == 1 and "X 新诉求" in page.split("<details")[1]
+    assert page.count('<details class="mb-1 notice-earlier"') == 1
+    assert "X 新诉求" in page.split("notice-earlier")[1]
 
 
 def test_another_persons_notices_about_the_same_subject_are_not_in_my_group(world, client_for):
