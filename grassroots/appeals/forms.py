@@ -194,7 +194,7 @@ class QueueFilterForm(StyledForm):
             ("overdue", _("Overdue")),
             ("at_risk", _("Due within a day")),
             ("escalated", _("Escalated")),
-            ("mine", _("Assigned to me")),
+            ("mine", _("Open, assigned to me")),
             ("all", _("All")),
         ],
     )

@@ -187,8 +187,8 @@ def handler_queue(
         appeals = appeals.filter(status=Appeal.Status.SUBMITTED)
     elif filters.view == "escalated":
         appeals = appeals.filter(status__in=OPEN_STATUSES, escalated_at__isnull=False)
-    elif filters.view == "mine":
-        appeals = appeals.filter(assignee_id=scope.user_id)
+    elif filters.view == "mine":  # work to do: the open ones ("all" keeps the history)
+        appeals = appeals.filter(status__in=OPEN_STATUSES, assignee_id=scope.user_id)
     elif filters.view == "open":
         appeals = appeals.filter(status__in=OPEN_STATUSES)
     if filters.category is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -30,8 +31,10 @@ def todos_for(scope: Scope, user: Any, *, now: datetime.datetime) -> list[Todo]:
 def _handling(scope: Scope, now: datetime.datetime) -> list[Todo]:
     # Open appeals only, read along the open-queue index: a committee handles every
     # appeal below it, most of them long closed.
+    # An administrator's power over every appeal is not work waiting on them: only the
+    # roles they hold count (as in orgs.todos and evaluation.todos).
     counts = (
-        policy.handled_appeals(scope)
+        policy.handled_appeals(dataclasses.replace(scope, is_admin=False))
         .filter(status__in=OPEN_STATUSES)
         .aggregate(
             to_accept=Count("pk", filter=Q(status=Appeal.Status.SUBMITTED)),

@@ -70,6 +70,13 @@ class OptionList[Key: Hashable, Value]:
             return kept[2]
         value = self.build(key)
         with self._lock:
+            # What is past its age or stamp is never read again (yesterday's keys, say):
+            # dropped here, so that a quiet week does not pile up kept values.
+            self._kept = {
+                other: entry
+                for other, entry in self._kept.items()
+                if entry[0] == stamp and now - entry[1] < self.max_age
+            }
             self._kept[key] = (stamp, now, value)
         return value
 

@@ -101,8 +101,10 @@ def _oversight_panel(unit: OrgUnit, role_label: str, today: datetime.date) -> Ov
         stage_counts=[
             (str(MemberStage(stage).label), count) for stage, count in kept.stage_counts.items()
         ],
-        warnings=[
-            (shown_units[pk], warning.severity, health.describe(warning)) for pk, warning in shown
+        warnings=[  # a unit deleted without a signal since it was kept is left out
+            (shown_units[pk], warning.severity, health.describe(warning))
+            for pk, warning in shown
+            if pk in shown_units
         ],
         more_warnings=len(kept.found) - len(shown),
     )

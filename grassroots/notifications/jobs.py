@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 
 from grassroots.core.scheduling import periodic
-from grassroots.notifications import services
+from grassroots.notifications import rules, services
 
 
 @periodic(
@@ -18,9 +18,11 @@ def send_due(now: datetime.datetime) -> None:
     services.deliveries_send_due(now=now)
 
 
-@periodic("notifications.daily_digest", daily_at=datetime.time(8, 0))
+@periodic("notifications.daily_digest", daily_at=rules.DAILY_AT)
 def daily_digest(now: datetime.datetime) -> None:
     """First the daily inbox notices, then the daily emails (which hold the same
     notices' emails for those who take them once a day)."""
-    services.daily_notices_send(now=now)
-    services.digests_send(now=now)
+    try:
+        services.daily_notices_send(now=now)
+    finally:  # one bad row in the first must not hold everyone's emails a day
+        services.digests_send(now=now)

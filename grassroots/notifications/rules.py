@@ -44,6 +44,17 @@ def quiet_hours_end(
 # --- Retries ----------------------------------------------------------------------------
 
 FIRST_RETRY = datetime.timedelta(seconds=30)
+# When the daily notices and emails go out (local time).
+DAILY_AT = datetime.time(8, 0)
+
+
+def next_daily_run(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:
+    """The first daily run after `moment` (aware): today's at DAILY_AT, or tomorrow's."""
+    local = moment.astimezone(zone)
+    run = datetime.datetime.combine(local.date(), DAILY_AT, tzinfo=zone)
+    return run if local < run else run + datetime.timedelta(days=1)
+
+
 LONGEST_RETRY = datetime.timedelta(hours=6)
 
 

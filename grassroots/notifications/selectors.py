@@ -18,7 +18,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Length, Replace
+from django.db.models.lookups import GreaterThanOrEqual
 from django.http import Http404
 from django.utils.crypto import constant_time_compare
 
@@ -37,11 +38,22 @@ def inbox(user: User) -> QuerySet[Notification]:
 
 # What a notice is about: its link (the same appeal, meeting, post …); a notice without
 # a link is a subject of its own.
+# A notice's subject is its link when the link names one thing — an appeal, a deed, an
+# organisation: a path of three segments or more, /appeals/handle/<id>/ — and the notice
+# alone otherwise: reminders, transfers and the like share a list's link (/notifications/,
+# /orgs/transfers/) without being about one thing.
+SUBJECT_MIN_SLASHES = 4
+_SLASHES = Length("url") - Length(Replace("url", Value("/"), Value("")))
 _SUBJECT = Case(
-    When(url="", then=Concat(Value("#"), Cast("id", output_field=CharField()))),
-    default=F("url"),
+    When(GreaterThanOrEqual(_SLASHES, SUBJECT_MIN_SLASHES), then=F("url")),
+    default=Concat(Value("#"), Cast("id", output_field=CharField())),
     output_field=CharField(),
 )
+
+
+def with_subject(notices: QuerySet[Notification]) -> QuerySet[Any]:
+    """The notices with their `subject`, as the inbox groups them."""
+    return notices.annotate(subject=_SUBJECT)
 
 
 def inbox_subjects(user: User) -> QuerySet[Any]:
@@ -49,8 +61,7 @@ def inbox_subjects(user: User) -> QuerySet[Any]:
     (its newest notice's time), `total` and `unread`. Paginate this, then fill the
     page's rows with `inbox_groups`."""
     return (
-        inbox(user)
-        .annotate(subject=_SUBJECT)
+        with_subject(inbox(user))
         .values("subject")
         .annotate(
             latest=Max("created_at"),
@@ -83,8 +94,7 @@ def inbox_groups(user: User, subjects: list[dict[str, Any]]) -> list[InboxGroup]
     wanted = [row["subject"] for row in subjects]
     by_subject: dict[str, list[Notification]] = defaultdict(list)
     notices = (
-        inbox(user)
-        .annotate(subject=_SUBJECT)
+        with_subject(inbox(user))
         .filter(subject__in=wanted)
         .prefetch_related(
             Prefetch("items", queryset=Notification.objects.order_by("created_at", "title"))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from grassroots.accounts.scope import Scope
-from grassroots.core.periods import Period
+from grassroots.core.periods import EARLIEST_YEAR, Period
 from grassroots.core.todo import Todo, Urgency, counted
 from grassroots.orglife import policy
 from grassroots.orglife.selectors import development_overdue, units_with_gaps
@@ -61,7 +61,10 @@ def _meeting_gaps(scope: Scope, root: OrgUnit, today: datetime.date) -> list[Tod
 
 
 def _development(branch: OrgUnit, today: datetime.date) -> list[Todo]:
-    overdue = development_overdue(branch, Period.year(today.year), today=today)
+    # Every step overdue on the board, whenever it fell due (a conversion due in December
+    # is still overdue in January).
+    since = datetime.date(EARLIEST_YEAR, 1, 1)
+    overdue = development_overdue(branch, Period(since, today), today=today)
     return counted(
         [
             Todo(

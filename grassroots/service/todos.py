@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -99,7 +100,7 @@ def _pairings(scope: Scope, user: Any, today: datetime.date) -> list[Todo]:
     for the parameter."""
     days = visit_days()
     counts = (
-        pairing_policy.visible_pairings(scope)
+        pairing_policy.visible_pairings(dataclasses.replace(scope, is_admin=False))
         .filter(ended_on__isnull=True)
         .alias(reference=Coalesce("last_visit_on", "started_on"))
         .filter(reference__lte=today - datetime.timedelta(days=days))
@@ -155,7 +156,6 @@ def _commitment(user: Any, today: datetime.date) -> list[Todo]:
                 % {"year": returned[0]},
                 1,
                 reverse("service:commitments") + "#mine-title",
-                Urgency.DUE_SOON,
             )
         ]
     if today.year not in {year for year, _status in rows}:

@@ -4,7 +4,9 @@ it has (fired by the scheduler: jobs.appeal_deadlines)."""
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from grassroots.appeals import rules, selectors
 from grassroots.appeals.models import Appeal, AppealEvent
 from grassroots.appeals.services.steps import appeal_locked, audit, event_add, moment
 from grassroots.appeals.services.telling import APPEAL_ESCALATED, APPEAL_WARNING, tell_handlers
+from grassroots.notifications.rules import next_daily_run
 
 
 @transaction.atomic
@@ -65,4 +68,8 @@ def appeal_warn(*, appeal: Appeal, stage: str, share: float, at: datetime.dateti
         % {"number": appeal.number, "percent": round(share * 100), "what": what},
         at,
         f"warn:{stage}:{round(share * 100)}:{appeal.reopened}",
+        # Held for the morning's daily notice only while the morning comes first: a
+        # warning about a deadline before then would arrive after it.
+        urgent=appeal.current_due_at is not None
+        and appeal.current_due_at <= next_daily_run(at, ZoneInfo(settings.TIME_ZONE)),
     )

@@ -64,6 +64,7 @@ def tell_handlers(
     key: str,
     people: Iterable[User] | None = None,
     not_before: datetime.datetime | None = None,
+    urgent: bool = False,
 ) -> None:
     """The appeal's handlers (selectors.handlers_of), or the `people` given. An
     anonymous sender's step is told at `at`, its hour, with mails held until
@@ -76,4 +77,5 @@ def tell_handlers(
         event_key=f"appeal:{appeal.public_id}:{key}",
         now=at,
         not_before=not_before,
+        urgent=urgent,
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from grassroots.appeals import services
 from grassroots.appeals.tests.factories import raise_appeal
 from grassroots.notifications import services as notifications
+from grassroots.appeals.models import Appeal
 from grassroots.notifications.models import DAILY, KindPreference, Notification
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,12 @@ def test_warnings_for_a_named_and_an_anonymous_appeal_make_one_daily_notice(worl
     named = raise_appeal(world, title="宿舍热水")
     anonymous = raise_appeal(world, title="加班费", submitter=None, anonymous=True)
     Notification.objects.all().delete()
-    # when: both reach half their time, then 80 %, and the morning job runs
     at = timezone.now()
+    # (both due after the next morning: see the test below for those due before it)
+    for appeal in (named, anonymous):
+        Appeal.objects.filter(pk=appeal.pk).update(current_due_at=at + datetime.timedelta(days=3))
+        appeal.refresh_from_db()
+    # when: both reach half their time, then 80 %, and the morning job runs
     for share in (0.5, 0.8):
         for appeal in (named, anonymous):
             services.appeal_warn(appeal=appeal, stage="accept", share=share, at=at)
@@ -56,3 +61,16 @@ def test_a_handler_who_chose_one_notice_each_gets_them_at_once(world):
     notice = Notification.objects.get(recipient=world.officer_a, kind="appeals.warning")
     assert not notice.held
     assert notice.url == reverse("appeals:handle_detail", args=[appeal.public_id])
+
+
+def test_a_warning_about_a_deadline_before_the_next_morning_is_not_held_for_it(world):
+    # given: an appeal due in two hours, the handler on the default (one notice a day)
+    appeal = raise_appeal(world)
+    at = timezone.now()
+    Appeal.objects.filter(pk=appeal.pk).update(current_due_at=at + datetime.timedelta(hours=2))
+    appeal.refresh_from_db()
+    # when: 80 % of its time is used
+    services.appeal_warn(appeal=appeal, stage="accept", share=0.8, at=at)
+    # then: the warning is in the inbox now, not waiting for the morning (after the deadline)
+    notice = Notification.objects.get(recipient=world.officer_a, kind="appeals.warning")
+    assert not notice.held

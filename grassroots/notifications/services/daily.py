@@ -18,6 +18,10 @@ from grassroots.notifications import kinds
 from grassroots.notifications.models import Notification
 
 
+def local_day(notice: Notification) -> datetime.date:
+    return notice.created_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
 def daily_notices_send(*, now: datetime.datetime | None = None) -> int:
     """Gather each person's held notices, kind by kind, into one daily notice. Returns
     how many daily notices were written; run again, it finds nothing left to gather."""
@@ -40,12 +44,13 @@ def daily_notices_send(*, now: datetime.datetime | None = None) -> int:
             daily = Notification.objects.create(
                 recipient_id=recipient_id,
                 kind=kind,
+                # Held since the last morning's run: name the day the first one came.
                 title=ngettext(
-                    "%(kind)s: %(count)d notice of %(day)s",
-                    "%(kind)s: %(count)d notices of %(day)s",
+                    "%(kind)s: %(count)d notice since %(day)s",
+                    "%(kind)s: %(count)d notices since %(day)s",
                     len(items),
                 )
-                % {"kind": label, "count": len(items), "day": day.isoformat()},
+                % {"kind": label, "count": len(items), "day": local_day(items[0]).isoformat()},
                 body="\n".join(f"· {item.title}" for item in items)[:2000],
                 dedupe_key=f"daily:{kind}:{day.isoformat()}:{max(i.pk for i in items)}"[:150],
                 created_at=now,

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from grassroots.notifications import kinds, rules
+from grassroots.notifications import kinds, rules, selectors
 from grassroots.notifications.models import (
     DAILY,
     Delivery,
@@ -242,12 +242,11 @@ def notification_mark_read(
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True, held=False)
     if notification_ids is not None:
         chosen = Q(pk__in=notification_ids)
-        if with_subject:
-            links = (
+        if with_subject:  # the same subject as the inbox's groups (selectors.with_subject)
+            subjects = selectors.with_subject(
                 Notification.objects.filter(recipient=user, pk__in=notification_ids)
-                .exclude(url="")
-                .values("url")
-            )
-            chosen |= Q(url__in=links)
+            ).values("subject")
+            unread = selectors.with_subject(unread)
+            chosen |= Q(subject__in=subjects)
         unread = unread.filter(chosen)
     return unread.update(read_at=timezone.now())

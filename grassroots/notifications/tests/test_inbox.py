@@ -71,7 +71,7 @@ def test_subjects_are_paginated(world, client_for):
     # given: one subject more than a page holds, each with two notices
     for number in range(settings.PAGE_SIZE + 1):
         for step in ("a", "b"):
-            tell(world.officer_a, f"{number}{step}", url=f"/s/{number}/", minutes=number)
+            tell(world.officer_a, f"{number}{step}", url=f"/appeals/handle/{number}/", minutes=number)
     client = client_for(world.officer_a)
     # then: page one holds PAGE_SIZE subjects, page two the oldest one, both notices
     assert len(client.get(INBOX).context["groups"]) == settings.PAGE_SIZE
@@ -223,3 +223,30 @@ def test_preferences_refuse_a_missing_or_unknown_daily_answer(world, client_for)
         assert response.status_code == 200
         assert "when_appeals_warning" in response.context["form"].errors
     assert not KindPreference.objects.filter(user=world.officer_a).exists()
+
+
+def test_notices_that_share_a_list_link_stay_apart_and_are_marked_read_apart(world, client_for):
+    # given: two reminders and two transfer notices, each pair sharing a list's link
+    from grassroots.notifications import services
+
+    for n, url in enumerate(
+        ["/notifications/", "/notifications/", "/orgs/transfers/", "/orgs/transfers/"]
+    ):
+        services.notify(
+            recipients=[world.officer_a],
+            kind="reminder",
+            title=f"提醒{n}",
+            url=url,
+            event_key=f"r{n}",
+        )
+    # when the inbox is read
+    client = client_for(world.officer_a)
+    groups = client.get(reverse("notifications:inbox")).context["groups"]
+    # then each is a group of its own
+    ours = [g for g in groups if g.latest.title.startswith("提醒")]
+    assert len(ours) == 4 and all(len(g.notices) == 1 for g in ours)
+    # and marking one read with its group leaves the other three unread
+    services.notification_mark_read(
+        user=world.officer_a, notification_ids=[ours[0].latest.pk], with_subject=True
+    )
+    assert Notification.objects.filter(title__startswith="提醒", read_at__isnull=True).count() == 3
