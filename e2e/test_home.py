@@ -24,8 +24,8 @@ def test_secretary_reaches_the_overdue_appeals_from_home_by_keyboard(new_page):
     first = lines.first.get_by_role("link")
     target = first.get_attribute("href")
     first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.url.endswith(target)
     assert page.locator("h1").count() == 1
 

@@ -17,7 +17,7 @@ def test_a_reminder_arrives_in_the_inbox_and_the_wecom_group_without_any_page_op
         page = new_page("branch officer")
         # register the branch's WeCom group robot
         page.goto("/")
-        page.get_by_role("link", name="一车间党支部").first.click()
+        page.get_by_role("link", name="一车间党支部", exact=True).first.click()
         page.get_by_role("link", name="群机器人").click()
         page.select_option("#id_platform", "wecom")
         page.fill("#id_name", "一车间党员群")

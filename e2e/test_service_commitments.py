@@ -72,7 +72,7 @@ def test_a_branch_officer_approves_a_submitted_commitment(new_page, server):
     assert officer.locator("#commitment-status").get_attribute("data-status") == "submitted"
     _no_violations(officer, "submitted commitment (officer)")
     # Returning without a reason is refused with the problem shown
-    officer.locator("details summary").first.click()
+    officer.locator("main details summary").first.click()
     officer.locator("form:has(input[value=return]) button[type=submit]").click()
     officer.wait_for_load_state()
     assert officer.locator("#id_return-reason[aria-invalid=true]").count() == 1
@@ -142,7 +142,7 @@ def test_pairing_pages_for_officers_pass_axe_and_keep_the_reason_private(new_pag
     pairing_url = officer.url
     assert officer.locator("#pairing-reason").count() == 1
     _no_violations(officer, "pairing (branch officer)")
-    officer.locator("details summary").last.click()
+    officer.locator("main details summary").last.click()
     officer.locator("#end-form button[type=submit]").click()  # no reason given
     officer.wait_for_load_state()
     assert officer.locator("#id_end-end_reason[aria-invalid=true]").count() == 1

@@ -478,16 +478,19 @@ def subtree_committee_units(root: OrgUnit, on: datetime.date) -> set[int]:
     return {pk for pk, n in counts.items() if n >= COMMITTEE_MIN_POSTS}
 
 
-def subtree_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> list[UnitGaps]:
+def subtree_gaps(
+    root: OrgUnit, *, year: int, today: datetime.date, soon_days: int | None = None
+) -> list[UnitGaps]:
     """The committee overview: for every branch and group under `root`, the number of
     gaps per required kind in the year — the same answer as `unit_compliance` gives one
     unit at a time (a test holds them together), computed for thousands of units at
     once from the months rollup (`MeetingMonths`: one row per unit, kind and year with
     the months that had a meeting), not from the meetings. Three queries."""
     frequencies = current_frequencies()
-    plans = _kind_plans(
-        frequencies, year=year, today=today, soon_days=parameters.value("orglife.due_soon_days")
-    )
+    # `soon_days` 0: periods already over only (the current one is never "ending soon").
+    if soon_days is None:
+        soon_days = parameters.value("orglife.due_soon_days")
+    plans = _kind_plans(frequencies, year=year, today=today, soon_days=soon_days)
     months = MeetingMonths.objects.filter(
         within(root.path, "unit__path"), year=year, kind__in=list(plans)
     ).values_list("unit_id", "kind", "held", "booked")
@@ -579,7 +582,8 @@ class MeetingCompliance:
 
 def _gaps_kept(key: tuple[OrgUnit, int, datetime.date]) -> tuple[UnitGaps, ...]:
     root, year, today = key  # an organisation is keyed by its id
-    return tuple(gaps for gaps in subtree_gaps(root, year=year, today=today) if gaps.gaps)
+    found = subtree_gaps(root, year=year, today=today, soon_days=0)
+    return tuple(gaps for gaps in found if gaps.gaps)
 
 
 # A group committee's 11,000 branches and groups: about 100 ms of reading and working
@@ -590,8 +594,9 @@ _gaps_kept_list = OptionList("orglife.gaps", _gaps_kept, models=[Meeting], max_a
 
 
 def units_with_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> tuple[UnitGaps, ...]:
-    """The branches and groups under `root` that missed required meetings in the year
-    (`subtree_gaps`, those with a gap), kept for the home page."""
+    """The branches and groups under `root` that missed required meetings in periods of
+    the year already over (`subtree_gaps` without the periods ending soon), kept for the
+    home page."""
     return _gaps_kept_list((root, year, today))
 
 

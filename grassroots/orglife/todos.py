@@ -39,24 +39,37 @@ def _meeting_gaps(scope: Scope, root: OrgUnit, today: datetime.date) -> list[Tod
     with_gaps = units_with_gaps(root, year=today.year, today=today)
     if not with_gaps:
         return []
-    if policy.can_view_overview(scope, root):
-        url = reverse("orglife:overview") + f"?unit={root.pk}&gaps=1"
-    else:  # a branch officer: the calendar of the first unit that misses meetings
-        url = reverse("orglife:unit", args=[with_gaps[0].unit_id])
-    missed = sum(unit.gaps for unit in with_gaps)
+    if policy.can_view_overview(scope, root):  # a committee: its overview, just the gaps
+        missed = sum(unit.gaps for unit in with_gaps)
+        return [
+            Todo(
+                f"orglife.gaps.{root.pk}",
+                ngettext(
+                    "%(name)s: %(units)d organisation missed %(count)d required meetings this year",
+                    "%(name)s: %(units)d organisations missed %(count)d required meetings this year",
+                    len(with_gaps),
+                )
+                % {"name": root.name, "units": len(with_gaps), "count": missed},
+                len(with_gaps),
+                reverse("orglife:overview") + f"?unit={root.pk}&gaps=1",
+                Urgency.PAST_DUE,
+            )
+        ]
+    # A branch officer: the branch and its few groups, each with its own calendar.
     return [
         Todo(
-            f"orglife.gaps.{root.pk}",
+            f"orglife.gaps.{unit.unit_id}",
             ngettext(
-                "%(name)s: %(units)d organisation missed %(count)d required meetings this year",
-                "%(name)s: %(units)d organisations missed %(count)d required meetings this year",
-                len(with_gaps),
+                "%(name)s missed %(count)d required meeting this year",
+                "%(name)s missed %(count)d required meetings this year",
+                unit.gaps,
             )
-            % {"name": root.name, "units": len(with_gaps), "count": missed},
-            len(with_gaps),
-            url,
+            % {"name": unit.name, "count": unit.gaps},
+            unit.gaps,
+            reverse("orglife:unit", args=[unit.unit_id]),
             Urgency.PAST_DUE,
         )
+        for unit in with_gaps
     ]
 
 

@@ -20,7 +20,7 @@ from grassroots.service.commitments import rules as commitment_rules
 from grassroots.service.commitments import selectors as commitments
 from grassroots.service.deeds import policy as deed_policy
 from grassroots.service.deeds import selectors as deeds
-from grassroots.service.models import Activity, Commitment, SignUp
+from grassroots.service.models import Commitment
 from grassroots.service.pairings import policy as pairing_policy
 from grassroots.service.pairings.selectors import visit_days
 
@@ -171,39 +171,20 @@ def _commitment(user: Any, today: datetime.date) -> list[Todo]:
 
 
 def _activities(user: Any, now: datetime.datetime) -> list[Todo]:
-    coming = (
-        activities.my_signups(user)
-        .filter(activity__status=Activity.Status.PLANNED, activity__ends_at__gte=now)
-        .aggregate(
-            places=Count("pk", filter=Q(status=SignUp.Status.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=SignUp.Status.WAITING)),
-        )
-    )
-    mine = reverse("service:mine")
+    coming = activities.my_signups(user, coming_after=now).count()
     return counted(
         [
             Todo(
                 "service.activities_coming",
                 ngettext(
-                    "%(count)d activity coming up that you have a place in",
-                    "%(count)d activities coming up that you have a place in",
-                    coming["places"],
+                    "%(count)d activity coming up that you signed up for",
+                    "%(count)d activities coming up that you signed up for",
+                    coming,
                 )
-                % {"count": coming["places"]},
-                coming["places"],
-                mine,
-            ),
-            Todo(
-                "service.activities_waitlist",
-                ngettext(
-                    "On the waitlist of %(count)d activity",
-                    "On the waitlist of %(count)d activities",
-                    coming["waiting"],
-                )
-                % {"count": coming["waiting"]},
-                coming["waiting"],
-                mine,
-            ),
+                % {"count": coming},
+                coming,
+                reverse("service:mine") + "?view=coming",
+            )
         ]
     )
 

@@ -130,22 +130,33 @@ def test_nothing_waiting_says_so(world, client_for):
     assert re.search(r'id="todo-title"', page.content.decode())
 
 
+def forget_kept():
+    """Drop what the home page keeps between requests: the cold path is measured."""
+    from grassroots.orglife import selectors as orglife_selectors
+    from grassroots.orgs import selectors as orgs_selectors
+
+    orgs_selectors._oversight_kept.changed()
+    orglife_selectors._gaps_kept_list.changed()
+
+
 def test_home_queries_do_not_grow_with_what_waits(world, client_for, django_assert_num_queries):
-    # given: the committee officer's home read once with nothing waiting
-    client = client_for(world.committee_officer)
-    client.get(reverse("home"))
+    # given: the committee officer's home read once with nothing waiting, nothing kept
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client = client_for(world.committee_officer)
+    client.get(reverse("home"))
+    forget_kept()
     with CaptureQueriesContext(connection) as empty:
         client.get(reverse("home"))
-    # when: appeals, overdue ones and overdue deeds pile up
+    # when: appeals, overdue ones, overdue deeds and a followed deed pile up
     for n in range(6):
         raise_appeal(world, title=f"诉求{n}", at=timezone.now() - datetime.timedelta(days=n * 5))
         backdate(
             make_deed(world, title=f"实事{n}"),
             due_on=timezone.localdate() - datetime.timedelta(days=n + 1),
         )
+    forget_kept()
     # then: the same number of queries
     with django_assert_num_queries(len(empty.captured_queries)):
         response = client.get(reverse("home"))
@@ -224,3 +235,44 @@ def test_a_followed_deed_declared_done_asks_its_follower_until_they_answer(world
     # and for an anonymous visitor the filter means nothing: the public list as usual
     client.logout()
     assert client.get(asked.url).status_code == 200
+
+
+def test_activities_coming_up_count_what_their_link_lists(world, client_for):
+    # given: the employee signed up for one activity coming up and one already over
+    from grassroots.service.activities import services as activity_services
+    from grassroots.service.models import Activity
+    from grassroots.service.tests.test_signup import make_activity
+
+    coming = make_activity(world)
+    over = make_activity(world, title="春节慰问走访")
+    activity_services.signup(user=world.employee, activity=coming)
+    activity_services.signup(user=world.employee, activity=over)
+    ended = timezone.now() - datetime.timedelta(days=2)
+    Activity.objects.filter(pk=over.pk).update(starts_at=ended, ends_at=ended)
+    client = client_for(world.employee)
+    # when
+    line = todo(client.get(reverse("home")), "service.activities_coming")
+    # then: one, and the linked list shows just that one
+    assert line.count == 1
+    listed = client.get(line.url).content.decode()
+    assert coming.title in listed and over.title not in listed
+    # and someone who signed up for nothing has no such line
+    assert "service.activities_coming" not in todo_keys(
+        client_for(world.member_b.user).get(reverse("home"))
+    )
+
+
+def test_assigned_appeals_count_what_the_queue_lists(world, client_for):
+    # given: two appeals assigned to a member of branch A, one since answered
+    member = world.member_a.user
+    appeals = [raise_appeal(world, title=f"诉求{n}") for n in range(2)]
+    for appeal in appeals:
+        appeal_services.appeal_accept(appeal=appeal, actor=world.officer_a)
+        appeal_services.appeal_assign(appeal=appeal, actor=world.officer_a, assignee=member)
+    appeal_services.appeal_answer(appeal=appeals[0], actor=member, text="已处理")
+    client = client_for(member)
+    # when
+    line = todo(client.get(reverse("home")), "appeals.assigned")
+    # then
+    assert line.count == 1
+    assert client.get(line.url).context["page_obj"].paginator.count == 1

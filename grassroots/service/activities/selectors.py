@@ -31,10 +31,16 @@ def activity_list(scope: Scope, user: Any, *, upcoming: bool = True) -> QuerySet
     return rows.filter(ends_at__lt=now).order_by("-starts_at")
 
 
-def my_signups(user: Any) -> QuerySet[SignUp]:
+def my_signups(user: Any, *, coming_after: datetime.datetime | None = None) -> QuerySet[SignUp]:
+    """The person's sign-ups (a place or the waitlist), newest activity first;
+    `coming_after`: only the activities still open that have not ended by then."""
+    signups = SignUp.objects.filter(user=user)
+    if coming_after is not None:
+        signups = signups.filter(
+            activity__status=Activity.Status.PLANNED, activity__ends_at__gte=coming_after
+        )
     return (
-        SignUp.objects.filter(user=user)
-        .exclude(status=SignUp.Status.CANCELLED)
+        signups.exclude(status=SignUp.Status.CANCELLED)
         .select_related("activity", "activity__unit")
         .order_by("-activity__starts_at")
     )

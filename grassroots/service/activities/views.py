@@ -161,11 +161,14 @@ def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def mine(request: AuthenticatedRequest) -> HttpResponse:
     """My activities and volunteer hours: for me (and my officers), not for a ranking."""
     today = timezone.localdate()
+    coming = request.GET.get("view") == "coming"  # the home page's to-do links here
+    signups = selectors.my_signups(request.user, coming_after=timezone.now() if coming else None)
     return render(
         request,
         "service/activities/mine.html",
         {
-            "signups": selectors.my_signups(request.user)[:100],
+            "coming": coming,
+            "signups": signups[:100],
             "hours_year": selectors.hours_total(request.user, since=today.replace(month=1, day=1)),
             "hours_all": selectors.hours_total(request.user),
         },
