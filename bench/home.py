@@ -57,13 +57,25 @@ import run  # noqa: E402 - bench/run.py: pinning, the secretary of a unit
 import service_data  # noqa: E402 - bench/service_data.py: deeds in bulk
 
 
-def measure(user: object, requests: int, warmup: int) -> dict[str, object]:
+def forget_kept() -> None:
+    """The cold path: what the home page keeps between requests (a committee's health
+    and meeting gaps) dropped, as after any save of a member record, post or meeting."""
+    from grassroots.orglife import selectors as orglife_selectors
+    from grassroots.orgs import selectors as orgs_selectors
+
+    orgs_selectors._oversight_kept.changed()
+    orglife_selectors._gaps_kept_list.changed()
+
+
+def measure(user: object, requests: int, warmup: int, *, cold: bool) -> dict[str, object]:
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(user, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend")
     for _ in range(warmup):
         assert client.get("/").status_code == 200
     times, queries = [], set()
     for _ in range(requests):
+        if cold:
+            forget_kept()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get("/")
@@ -89,6 +101,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--deeds", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--cold", action="store_true", help="drop the kept health and gaps before each request"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/home.py measures PostgreSQL (the data comes by COPY)")
@@ -122,6 +137,7 @@ def main() -> None:
     ]
     print(
         f"# home page, {platform.node()}, {timezone.now():%Y-%m-%d %H:%M} UTC, {args.requests} requests"
+        + (", cold" if args.cold else "")
     )
     print(
         f"appeals: {Appeal.objects.count():,}, open: {Appeal.objects.filter(status__in=OPEN_STATUSES).count():,}"
@@ -131,7 +147,7 @@ def main() -> None:
     print("|---|---|--:|--:|--:|--:|")
     results = []
     for who, unit_name, user in people:
-        result = measure(user, args.requests, args.warmup)
+        result = measure(user, args.requests, args.warmup, cold=args.cold)
         results.append((who, result))
         queries = "–".join(str(q) for q in (result["queries"][0], result["queries"][-1]))  # type: ignore[index]
         print(
