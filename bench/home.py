@@ -104,12 +104,27 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="drop the kept health and gaps before each request"
     )
+    parser.add_argument(
+        "--published",
+        action="store_true",
+        help="run the jobs that work the committees' figures out ahead, then read those"
+        " (the kept ones dropped before each request, as --cold)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/home.py measures PostgreSQL (the data comes by COPY)")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     run.pin_periodic_refreshes()
+    if args.published:
+        from grassroots.orglife import jobs as orglife_jobs
+        from grassroots.orgs import jobs as orgs_jobs
+
+        started = time.perf_counter()
+        orgs_jobs.oversight_publish(timezone.now())
+        orglife_jobs.gaps_publish(timezone.now())
+        print(f"figures worked out ahead in {time.perf_counter() - started:.1f} s")
+        args.cold = True
     today = timezone.localdate()
     orglife.generate(today, args.seed)
     service_data.ensure_deeds(count=args.deeds, seed=args.seed, reset=False)
@@ -137,7 +152,7 @@ def main() -> None:
     ]
     print(
         f"# home page, {platform.node()}, {timezone.now():%Y-%m-%d %H:%M} UTC, {args.requests} requests"
-        + (", cold" if args.cold else "")
+        + (", published" if args.published else ", cold" if args.cold else "")
     )
     print(
         f"appeals: {Appeal.objects.count():,}, open: {Appeal.objects.filter(status__in=OPEN_STATUSES).count():,}"

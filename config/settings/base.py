@@ -290,6 +290,10 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            # Django's default of 300 files would drop a third of them at random once the
+            # committees' figures worked out ahead (two per committee: core.published)
+            # pass it; a group has about 150 committees.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     )
 }

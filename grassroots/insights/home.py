@@ -35,6 +35,7 @@ class OversightPanel:
     stage_counts: list[tuple[str, int]]
     warnings: list[tuple[OrgUnit, str, str]]  # (unit, severity, text)
     more_warnings: int
+    as_of: datetime.datetime | None = None  # worked out ahead by the scheduler, at
 
 
 def todos_for(user: Any, scope: Scope, *, now: datetime.datetime) -> list[Todo]:
@@ -107,4 +108,5 @@ def _oversight_panel(unit: OrgUnit, role_label: str, today: datetime.date) -> Ov
             if pk in shown_units
         ],
         more_warnings=len(kept.found) - len(shown),
+        as_of=kept.as_of,
     )

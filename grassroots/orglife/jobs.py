@@ -89,3 +89,17 @@ def meeting_months(now: datetime.datetime) -> int:
     services keep it exact, this puts right anything written past them."""
     year = timezone.localtime(now).year
     return meeting_months_rebuild(years=[year - 1, year])
+
+
+@periodic("orglife.gaps_publish", every=selectors.GAPS_PUBLISH_EVERY)
+def gaps_publish(now: datetime.datetime) -> None:
+    """The meeting gaps below each organisation a committee officer holds, worked out
+    ahead for their home pages (selectors.units_with_gaps)."""
+    root_ids = sorted(
+        set(
+            accounts.current_assignments()
+            .filter(role=Role.COMMITTEE_OFFICER, org_unit__isnull=False)
+            .values_list("org_unit_id", flat=True)
+        )
+    )
+    selectors.gaps_publish(root_ids, now=now)

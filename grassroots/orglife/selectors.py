@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from grassroots.core import parameters
 from grassroots.core.option_lists import OptionList
 from grassroots.core.periods import Period, periods_in_year
+from grassroots.core.published import Published
 from grassroots.core.tree import within
 from grassroots.orglife import rules
 from grassroots.orglife.development import selectors as development
@@ -580,24 +582,53 @@ class MeetingCompliance:
         return next((each for each in self.kinds if each.kind == kind), None)
 
 
-def _gaps_kept(key: tuple[OrgUnit, int, datetime.date]) -> tuple[UnitGaps, ...]:
-    root, year, today = key  # an organisation is keyed by its id
+@dataclass(frozen=True)
+class UnitsWithGaps:
+    units: tuple[UnitGaps, ...]
+    as_of: datetime.datetime | None = None  # worked out ahead by the scheduler, at
+
+
+def _gaps_of(key: tuple[int, int, datetime.date]) -> tuple[UnitGaps, ...]:
+    root_id, year, today = key
+    root = orgs.unit_by_id(root_id)
+    if root is None:
+        return ()
     found = subtree_gaps(root, year=year, today=today, soon_days=0)
     return tuple(gaps for gaps in found if gaps.gaps)
 
 
 # A group committee's 11,000 branches and groups: about 100 ms of reading and working
-# out. Kept per process until a meeting is saved or deleted (a signal; the services
-# write the months rollup with it), for ten minutes at most (new organisations, a
-# changed frequency); the day is in the key.
-_gaps_kept_list = OptionList("orglife.gaps", _gaps_kept, models=[Meeting], max_age=600)
+# out. Worked out every few minutes by the scheduler for the organisations committee
+# officers oversee (`gaps_publish`); for the others, or when nothing fresh was
+# published, kept per process until a meeting is saved or deleted (a signal; the
+# services write the months rollup with it), ten minutes at most (new organisations, a
+# committee elected, a changed frequency); the day is in the key.
+_gaps_kept_list = OptionList("orglife.gaps", _gaps_of, models=[Meeting], max_age=600)
+_gaps_published = Published(
+    "orglife.gaps",
+    _gaps_of,
+    key_text=lambda key: f"{key[0]}:{key[1]}:{key[2].isoformat()}",
+    fresh_for=datetime.timedelta(minutes=10),
+)
+GAPS_PUBLISH_EVERY = datetime.timedelta(minutes=5)
 
 
-def units_with_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> tuple[UnitGaps, ...]:
+def units_with_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> UnitsWithGaps:
     """The branches and groups under `root` that missed required meetings in periods of
-    the year already over (`subtree_gaps` without the periods ending soon), kept for the
+    the year already over (`subtree_gaps` without the periods ending soon), for the
     home page."""
-    return _gaps_kept_list((root, year, today))
+    key = (root.pk, year, today)
+    published = _gaps_published.read(key)
+    if published is not None:
+        return UnitsWithGaps(published.value, published.at)
+    return UnitsWithGaps(_gaps_kept_list(key))
+
+
+def gaps_publish(root_ids: list[int], *, now: datetime.datetime) -> None:
+    """Work out `units_with_gaps` ahead for these organisations (a periodic job)."""
+    today = timezone.localdate(now)
+    for root_id in root_ids:
+        _gaps_published.publish((root_id, today.year, today), now=now)
 
 
 def _periods_within(period: Period, frequency: str) -> list[Period]:

@@ -13,7 +13,7 @@ from grassroots.accounts import selectors as accounts
 from grassroots.core import parameters
 from grassroots.core.notices import send
 from grassroots.core.scheduling import periodic
-from grassroots.orgs import member_order, notices
+from grassroots.orgs import member_order, notices, selectors
 from grassroots.orgs.models import OrgUnit
 
 
@@ -58,3 +58,10 @@ def member_list_keys(now: datetime.datetime) -> None:
     """Put right any member-list key that a change outside the services left behind
     (grassroots.orgs.member_order); usually none."""
     member_order.list_keys_repair()
+
+
+@periodic("orgs.oversight_publish", every=selectors.OVERSIGHT_PUBLISH_EVERY)
+def oversight_publish(now: datetime.datetime) -> None:
+    """The committees' organisation health for their officers' home pages, worked out
+    ahead (selectors.oversight)."""
+    selectors.oversight_publish(now=now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -9,9 +10,13 @@ from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from grassroots.accounts import selectors as accounts
+from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Membership, Scope
 from grassroots.core.option_lists import OptionList
+from grassroots.core.published import Published
 from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
 from grassroots.orgs import health, member_order, policy
@@ -339,6 +344,7 @@ class Oversight:
     unit_count: int
     found: tuple[tuple[int, health.HealthWarning], ...]  # (unit id, warning)
     stage_counts: dict[str, int]
+    as_of: datetime.datetime | None = None  # worked out ahead by the scheduler, at
 
 
 def _oversight(key: tuple[str, datetime.date]) -> Oversight:
@@ -351,16 +357,45 @@ def _oversight(key: tuple[str, datetime.date]) -> Oversight:
 
 
 # A group committee's subtree holds 11,000 organisations and 100,000 member records:
-# reading its health takes about half a second. It is kept per process until a member
-# record, post, organisation or department is saved or deleted (a signal), and for ten
+# reading its health takes about half a second. Worked out every few minutes by the
+# scheduler for the organisations committee officers oversee (`oversight_publish`); for
+# any other organisation, or when nothing fresh was published, kept per process until a
+# member record, post, organisation or department is saved or deleted (a signal), ten
 # minutes at most (imports that write in bulk send no signal; the day is in the key).
 _oversight_kept = OptionList(
     "orgs.oversight", _oversight, models=[Member, OrgPost, OrgUnit, Department], max_age=600
 )
+_oversight_published = Published(
+    "orgs.oversight",
+    _oversight,
+    key_text=lambda key: f"{key[0]}:{key[1].isoformat()}",
+    fresh_for=datetime.timedelta(minutes=10),
+)
+OVERSIGHT_PUBLISH_EVERY = datetime.timedelta(minutes=5)
 
 
 def oversight(unit: OrgUnit, *, today: datetime.date) -> Oversight:
+    published = _oversight_published.read((unit.path, today))
+    if published is not None:
+        return dataclasses.replace(published.value, as_of=published.at)
     return _oversight_kept((unit.path, today))
+
+
+def oversight_publish(*, now: datetime.datetime) -> int:
+    """Work out the oversight of every organisation a committee officer holds (the group
+    committee, the second-level committees, the general branches) for the home pages to
+    read. Returns how many."""
+    paths = sorted(
+        set(
+            accounts.current_assignments()
+            .filter(role=Role.COMMITTEE_OFFICER, org_unit__isnull=False)
+            .values_list("org_unit__path", flat=True)
+        )
+    )
+    today = timezone.localdate(now)
+    for path in paths:
+        _oversight_published.publish((path, today), now=now)
+    return len(paths)
 
 
 def group_of_members(unit: OrgUnit) -> list[Member]:

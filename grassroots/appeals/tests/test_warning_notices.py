@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.appeals import services
+from grassroots.appeals.models import Appeal
 from grassroots.appeals.tests.factories import raise_appeal
 from grassroots.notifications import services as notifications
-from grassroots.appeals.models import Appeal
 from grassroots.notifications.models import DAILY, KindPreference, Notification
 
 pytestmark = pytest.mark.django_db

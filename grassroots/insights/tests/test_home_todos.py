@@ -276,3 +276,45 @@ def test_assigned_appeals_count_what_the_queue_lists(world, client_for):
     # then
     assert line.count == 1
     assert client.get(line.url).context["page_obj"].paginator.count == 1
+
+
+def test_a_committees_figures_worked_out_ahead_are_read_ready_made_and_dated(world, client_for):
+    # given: the scheduler worked out the committee's health and gaps
+    from grassroots.orglife import jobs as orglife_jobs
+    from grassroots.orgs import jobs as orgs_jobs
+
+    now = timezone.now()
+    orgs_jobs.oversight_publish(now)
+    orglife_jobs.gaps_publish(now)
+    forget_kept()
+    client = client_for(world.committee_officer)
+    # when the committee officer opens the home page
+    response = client.get(reverse("home"))
+    # then: the panel says when it was worked out, and the counts are not read again
+    panel = response.context["panels"][0]
+    assert panel.as_of is not None and abs((panel.as_of - now).total_seconds()) < 60
+    assert timezone.localtime(panel.as_of).strftime("%H:%M") in response.content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    forget_kept()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("home"))
+    health_counts = [
+        q
+        for q in captured.captured_queries
+        if '"orgs_member"' in q["sql"] and "GROUP BY" in q["sql"]
+    ]
+    assert health_counts == []
+
+
+def test_figures_published_long_ago_are_not_used(world, client_for):
+    # given: figures worked out twenty minutes ago (the job stopped since)
+    from grassroots.orgs import jobs as orgs_jobs
+
+    orgs_jobs.oversight_publish(timezone.now() - datetime.timedelta(minutes=20))
+    forget_kept()
+    # when
+    panel = client_for(world.committee_officer).get(reverse("home")).context["panels"][0]
+    # then: worked out for this request
+    assert panel.as_of is None

@@ -71,7 +71,9 @@ def test_subjects_are_paginated(world, client_for):
     # given: one subject more than a page holds, each with two notices
     for number in range(settings.PAGE_SIZE + 1):
         for step in ("a", "b"):
-            tell(world.officer_a, f"{number}{step}", url=f"/appeals/handle/{number}/", minutes=number)
+            tell(
+                world.officer_a, f"{number}{step}", url=f"/appeals/handle/{number}/", minutes=number
+            )
     client = client_for(world.officer_a)
     # then: page one holds PAGE_SIZE subjects, page two the oldest one, both notices
     assert len(client.get(INBOX).context["groups"]) == settings.PAGE_SIZE
