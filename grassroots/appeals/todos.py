@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from grassroots.accounts.scope import Scope
 from grassroots.appeals import policy
 from grassroots.appeals.models import OPEN_STATUSES, Appeal
-from grassroots.core.todo import Todo, Urgency, counted
+from grassroots.core.todo import Todo, Urgency, counted, todo
 
 # The queue's "due within a day" view uses the same window.
 SOON = datetime.timedelta(days=1)
@@ -47,61 +47,56 @@ def _handling(scope: Scope, now: datetime.datetime) -> list[Todo]:
     queue = reverse("appeals:queue")
     return counted(
         [
-            Todo(
+            todo(
                 "appeals.overdue",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d appeal is past its deadline",
                     "%(count)d appeals are past their deadline",
-                    counts["overdue"],
-                )
-                % {"count": counts["overdue"]},
+                    "count",
+                ),
                 counts["overdue"],
                 f"{queue}?view=overdue",
                 Urgency.PAST_DUE,
             ),
-            Todo(
+            todo(
                 "appeals.escalated",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d appeal escalated for supervision",
                     "%(count)d appeals escalated for supervision",
-                    counts["escalated"],
-                )
-                % {"count": counts["escalated"]},
+                    "count",
+                ),
                 counts["escalated"],
                 f"{queue}?view=escalated",
                 Urgency.PAST_DUE,
             ),
-            Todo(
+            todo(
                 "appeals.due_soon",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d appeal is due within a day",
                     "%(count)d appeals are due within a day",
-                    counts["soon"],
-                )
-                % {"count": counts["soon"]},
+                    "count",
+                ),
                 counts["soon"],
                 f"{queue}?view=at_risk",
                 Urgency.DUE_SOON,
             ),
-            Todo(
+            todo(
                 "appeals.to_accept",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d appeal waiting to be accepted",
                     "%(count)d appeals waiting to be accepted",
-                    counts["to_accept"],
-                )
-                % {"count": counts["to_accept"]},
+                    "count",
+                ),
                 counts["to_accept"],
                 f"{queue}?view=to_accept",
             ),
-            Todo(
+            todo(
                 "appeals.assigned",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d open appeal assigned to you",
                     "%(count)d open appeals assigned to you",
-                    counts["mine"],
-                )
-                % {"count": counts["mine"]},
+                    "count",
+                ),
                 counts["mine"],
                 f"{queue}?view=mine",
             ),
@@ -116,14 +111,13 @@ def _raised(user: Any) -> list[Todo]:
     ).count()
     return counted(
         [
-            Todo(
+            todo(
                 "appeals.to_rate",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d answer to your appeals waits for your rating",
                     "%(count)d answers to your appeals wait for your rating",
-                    waiting,
-                )
-                % {"count": waiting},
+                    "count",
+                ),
                 waiting,
                 reverse("appeals:mine") + "?view=to_rate",
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 class Urgency(enum.IntEnum):
@@ -32,6 +33,19 @@ class Todo:
     @property
     def anchor(self) -> str:
         return "todo-" + self.key.replace(".", "-").replace("_", "-")
+
+
+def todo(
+    key: str,
+    message: Any,
+    count: int,
+    url: str,
+    urgency: Urgency = Urgency.WAITING,
+    **params: Any,
+) -> Todo:
+    """A Todo whose text is `message` — an `ngettext_lazy(singular, plural, "count")`,
+    so that the plural follows the count — with the count (and `params`) put in."""
+    return Todo(key, str(message % {"count": count, **params}), count, url, urgency)
 
 
 def counted(candidates: Iterable[Todo]) -> list[Todo]:

@@ -17,10 +17,10 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from grassroots.accounts.scope import Scope
-from grassroots.core.todo import Todo, Urgency, counted
+from grassroots.core.todo import Todo, Urgency, counted, todo
 from grassroots.core.tree import within_any
 from grassroots.evaluation.appraisal.models import Appraisal, AppraisalParticipant
 from grassroots.evaluation.campaigns import policy as campaigns_policy
@@ -125,17 +125,16 @@ def _ballots(user: Any, today: datetime.date) -> Todo:
         if count == 1
         else reverse("evaluation:campaigns") + f"?show={SHOW_BALLOTS}"
     )
-    return Todo(
-        key="evaluation.ballots",
-        text=ngettext(
+    return todo(
+        "evaluation.ballots",
+        ngettext_lazy(
             "%(count)d evaluation campaign waits for your ballot",
             "%(count)d evaluation campaigns wait for your ballot",
-            count,
-        )
-        % {"count": count},
-        count=count,
-        url=url,
-        urgency=Urgency.DUE_SOON if found["soon"] else Urgency.WAITING,
+            "count",
+        ),
+        count,
+        url,
+        Urgency.DUE_SOON if found["soon"] else Urgency.WAITING,
     )
 
 
@@ -151,16 +150,15 @@ def _self_assessment(user: Any) -> Todo:
         if count == 1
         else reverse("evaluation:appraisals")
     )
-    return Todo(
-        key="evaluation.self_assessment",
-        text=ngettext(
+    return todo(
+        "evaluation.self_assessment",
+        ngettext_lazy(
             "%(count)d democratic appraisal waits for your self-assessment",
             "%(count)d democratic appraisals wait for your self-assessment",
-            count,
-        )
-        % {"count": count},
-        count=count,
-        url=url,
+            "count",
+        ),
+        count,
+        url,
     )
 
 
@@ -172,29 +170,27 @@ def _rectifications(scope: Scope, user: Any, today: datetime.date) -> list[Todo]
     )
     campaigns = reverse("evaluation:campaigns")
     return [
-        Todo(
-            key="evaluation.my_rectifications_overdue",
-            text=ngettext(
+        todo(
+            "evaluation.my_rectifications_overdue",
+            ngettext_lazy(
                 "%(count)d rectification item of yours is overdue",
                 "%(count)d rectification items of yours are overdue",
-                found["mine"],
-            )
-            % {"count": found["mine"]},
-            count=found["mine"],
-            url=f"{campaigns}?show={SHOW_MY_OVERDUE}",
-            urgency=Urgency.PAST_DUE,
+                "count",
+            ),
+            found["mine"],
+            f"{campaigns}?show={SHOW_MY_OVERDUE}",
+            Urgency.PAST_DUE,
         ),
-        Todo(
-            key="evaluation.rectifications_overdue",
-            text=ngettext(
+        todo(
+            "evaluation.rectifications_overdue",
+            ngettext_lazy(
                 "%(count)d rectification item is overdue in the campaigns you run",
                 "%(count)d rectification items are overdue in the campaigns you run",
-                found["managed"],
-            )
-            % {"count": found["managed"]},
-            count=found["managed"],
-            url=f"{campaigns}?show={SHOW_MANAGED_OVERDUE}",
-            urgency=Urgency.PAST_DUE,
+                "count",
+            ),
+            found["managed"],
+            f"{campaigns}?show={SHOW_MANAGED_OVERDUE}",
+            Urgency.PAST_DUE,
         ),
     ]
 
@@ -214,15 +210,14 @@ def _objections(scope: Scope) -> list[Todo]:
         else reverse("evaluation:schemes") + f"?objections={OPEN_OBJECTIONS}"
     )
     return [
-        Todo(
-            key="evaluation.objections",
-            text=ngettext(
+        todo(
+            "evaluation.objections",
+            ngettext_lazy(
                 "%(count)d objection to scores waits for your answer",
                 "%(count)d objections to scores wait for your answer",
-                count,
-            )
-            % {"count": count},
-            count=count,
-            url=url,
+                "count",
+            ),
+            count,
+            url,
         )
     ]

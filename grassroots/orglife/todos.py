@@ -6,11 +6,11 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.periods import EARLIEST_YEAR, Period
-from grassroots.core.todo import Todo, Urgency, counted
+from grassroots.core.todo import Todo, Urgency, counted, todo
 from grassroots.orglife import policy
 from grassroots.orglife.selectors import development_overdue, units_with_gaps
 from grassroots.orgs import selectors as orgs
@@ -57,17 +57,17 @@ def _meeting_gaps(scope: Scope, root: OrgUnit, today: datetime.date) -> list[Tod
         ]
     # A branch officer: the branch and its few groups, each with its own calendar.
     return [
-        Todo(
+        todo(
             f"orglife.gaps.{unit.unit_id}",
-            ngettext(
+            ngettext_lazy(
                 "%(name)s missed %(count)d required meeting this year",
                 "%(name)s missed %(count)d required meetings this year",
-                unit.gaps,
-            )
-            % {"name": unit.name, "count": unit.gaps},
+                "count",
+            ),
             unit.gaps,
             reverse("orglife:unit", args=[unit.unit_id]),
             Urgency.PAST_DUE,
+            name=unit.name,
         )
         for unit in with_gaps
     ]
@@ -80,17 +80,17 @@ def _development(branch: OrgUnit, today: datetime.date) -> list[Todo]:
     overdue = development_overdue(branch, Period(since, today), today=today)
     return counted(
         [
-            Todo(
+            todo(
                 f"orglife.development.{branch.pk}",
-                ngettext(
+                ngettext_lazy(
                     "%(name)s: %(count)d membership development step overdue",
                     "%(name)s: %(count)d membership development steps overdue",
-                    overdue.count,
-                )
-                % {"name": branch.name, "count": overdue.count},
+                    "count",
+                ),
                 overdue.count,
                 reverse("orglife:development", args=[branch.pk]),
                 Urgency.PAST_DUE,
+                name=branch.name,
             )
         ]
     )

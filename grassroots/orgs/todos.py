@@ -8,10 +8,10 @@ import datetime
 
 from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from grassroots.accounts.scope import Scope
-from grassroots.core.todo import Todo, Urgency, counted
+from grassroots.core.todo import Todo, Urgency, counted, todo
 from grassroots.core.tree import within_any
 from grassroots.orgs.models import Transfer
 
@@ -40,19 +40,16 @@ def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
     earliest = found["earliest"]
     return counted(
         [
-            Todo(
-                key="orgs.transfers_to_answer",
-                text=ngettext(
+            todo(
+                "orgs.transfers_to_answer",
+                ngettext_lazy(
                     "%(count)d member transfer waits for your answer",
                     "%(count)d member transfers wait for your answer",
-                    count,
-                )
-                % {"count": count},
-                count=count,
-                url=reverse("orgs:transfer_list") + "#waiting-title",
-                urgency=Urgency.PAST_DUE
-                if earliest is not None and earliest < today
-                else Urgency.WAITING,
+                    "count",
+                ),
+                count,
+                reverse("orgs:transfer_list") + "#waiting-title",
+                Urgency.PAST_DUE if earliest is not None and earliest < today else Urgency.WAITING,
             )
         ]
     )

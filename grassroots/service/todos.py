@@ -10,10 +10,10 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from grassroots.accounts.scope import Scope
-from grassroots.core.todo import Todo, Urgency, counted
+from grassroots.core.todo import Todo, Urgency, counted, todo
 from grassroots.service.activities import selectors as activities
 from grassroots.service.commitments import policy as commitment_policy
 from grassroots.service.commitments import rules as commitment_rules
@@ -53,41 +53,39 @@ def _officer(scope: Scope, today: datetime.date) -> list[Todo]:
         for flag in (deeds.OVERDUE, deeds.POORLY_RATED)
         if deed_policy.can_see_flags(scope)
     }
+    overdue, poorly = flagged.get(deeds.OVERDUE, 0), flagged.get(deeds.POORLY_RATED, 0)
     deed_list = reverse("service:deeds")
     return counted(
         [
-            Todo(
+            todo(
                 "service.deeds_overdue",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d practical deed is past its due date",
                     "%(count)d practical deeds are past their due date",
-                    flagged.get(deeds.OVERDUE, 0),
-                )
-                % {"count": flagged.get(deeds.OVERDUE, 0)},
-                flagged.get(deeds.OVERDUE, 0),
+                    "count",
+                ),
+                overdue,
                 f"{deed_list}?flagged={deeds.OVERDUE}",
                 Urgency.PAST_DUE,
             ),
-            Todo(
+            todo(
                 "service.commitments_to_review",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d commitment waiting for your approval",
                     "%(count)d commitments waiting for your approval",
-                    to_review,
-                )
-                % {"count": to_review},
+                    "count",
+                ),
                 to_review,
                 reverse("service:commitments") + "#queue-title",
             ),
-            Todo(
+            todo(
                 "service.deeds_poorly_rated",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d practical deed rated poorly by employees",
                     "%(count)d practical deeds rated poorly by employees",
-                    flagged.get(deeds.POORLY_RATED, 0),
-                )
-                % {"count": flagged.get(deeds.POORLY_RATED, 0)},
-                flagged.get(deeds.POORLY_RATED, 0),
+                    "count",
+                ),
+                poorly,
                 f"{deed_list}?flagged={deeds.POORLY_RATED}",
             ),
         ]
@@ -112,29 +110,29 @@ def _pairings(scope: Scope, user: Any, today: datetime.date) -> list[Todo]:
     link = reverse("service:pairings") + f"?unvisited={days}"
     return counted(
         [
-            Todo(
+            todo(
                 "service.my_visits_due",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d person you are paired with has had no visit for %(days)d days",
                     "%(count)d people you are paired with have had no visit for %(days)d days",
-                    counts["mine"],
-                )
-                % {"count": counts["mine"], "days": days},
+                    "count",
+                ),
                 counts["mine"],
                 link,
                 Urgency.PAST_DUE,
+                days=days,
             ),
-            Todo(
+            todo(
                 "service.pairings_unvisited",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d pairing you oversee has had no visit for %(days)d days",
                     "%(count)d pairings you oversee have had no visit for %(days)d days",
-                    counts["others"],
-                )
-                % {"count": counts["others"], "days": days},
+                    "count",
+                ),
                 counts["others"],
                 link,
                 Urgency.PAST_DUE,
+                days=days,
             ),
         ]
     )
@@ -174,14 +172,13 @@ def _activities(user: Any, now: datetime.datetime) -> list[Todo]:
     coming = activities.my_signups(user, coming_after=now).count()
     return counted(
         [
-            Todo(
+            todo(
                 "service.activities_coming",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d activity coming up that you signed up for",
                     "%(count)d activities coming up that you signed up for",
-                    coming,
-                )
-                % {"count": coming},
+                    "count",
+                ),
                 coming,
                 reverse("service:mine") + "?view=coming",
             )
@@ -193,14 +190,13 @@ def _deeds_to_rate(scope: Scope) -> list[Todo]:
     waiting = deeds.waiting_for_rating(scope).count()
     return counted(
         [
-            Todo(
+            todo(
                 "service.deeds_to_rate",
-                ngettext(
+                ngettext_lazy(
                     "%(count)d practical deed you follow is done: was it delivered?",
                     "%(count)d practical deeds you follow are done: were they delivered?",
-                    waiting,
-                )
-                % {"count": waiting},
+                    "count",
+                ),
                 waiting,
                 reverse("service:deeds") + "?to_rate=1",
             )
