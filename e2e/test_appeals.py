@@ -28,6 +28,10 @@ def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, serve
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1
+    # Both deadlines are named; the acceptance one, the step under way, is marked.
+    accept = phone.locator("dt", has_text="受理截止").locator("xpath=following-sibling::dd[1]")
+    answer = phone.locator("dt", has_text="答复截止").locator("xpath=following-sibling::dd[1]")
+    assert "当前环节" in accept.inner_text() and "当前环节" not in answer.inner_text()
     screenshot(phone, "appeal-raised-phone")
 
     # The branch officer of the employee's workshop accepts, assigns and answers.

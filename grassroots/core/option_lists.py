@@ -45,7 +45,7 @@ class OptionList[Key: Hashable, Value]:
         name: str,
         build: Callable[[Key], Value],
         *,
-        models: Iterable[type[Model]],
+        models: Iterable[type[Model] | str],
         max_age: float = MAX_AGE,
     ) -> None:
         self.name = name

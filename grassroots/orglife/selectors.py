@@ -600,10 +600,13 @@ def _gaps_of(key: tuple[int, int, datetime.date]) -> tuple[UnitGaps, ...]:
 # A group committee's 11,000 branches and groups: about 100 ms of reading and working
 # out. Worked out every few minutes by the scheduler for the organisations committee
 # officers oversee (`gaps_publish`); for the others, or when nothing fresh was
-# published, kept per process until a meeting is saved or deleted (a signal; the
-# services write the months rollup with it), ten minutes at most (new organisations, a
-# committee elected, a changed frequency); the day is in the key.
-_gaps_kept_list = OptionList("orglife.gaps", _gaps_of, models=[Meeting], max_age=600)
+# published, kept per process until a meeting (the services write the months rollup
+# with it), a post (a committee elected changes what is required) or an organisation is
+# saved or deleted — signals, the senders named by label since orgs' models are its
+# own — ten minutes at most (a changed frequency); the day is in the key.
+_gaps_kept_list = OptionList(
+    "orglife.gaps", _gaps_of, models=[Meeting, "orgs.OrgPost", "orgs.OrgUnit"], max_age=600
+)
 _gaps_published = Published(
     "orglife.gaps",
     _gaps_of,

@@ -318,3 +318,34 @@ def test_figures_published_long_ago_are_not_used(world, client_for):
     panel = client_for(world.committee_officer).get(reverse("home")).context["panels"][0]
     # then: worked out for this request
     assert panel.as_of is None
+
+
+def test_a_committee_elected_shows_in_the_kept_gaps_at_once(world, client_for):
+    # given: branch A's gaps as its officer's home shows them (no committee yet)
+    from grassroots.orglife.selectors import units_with_gaps
+    from grassroots.orgs.models import OrgPost
+    from grassroots.orgs.services import orgpost_assign
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    today = timezone.localdate()
+    if today.month < 3:
+        pytest.skip("too early in the year for a missed monthly meeting to be certain")
+    before = {
+        u.unit_id: u.gaps
+        for u in units_with_gaps(world.branch_a, year=today.year, today=today).units
+    }
+    # when: it elects a committee (two more committee posts), so its committee must meet monthly
+    for kind in (OrgPost.Kind.ORGANISATION, OrgPost.Kind.PROPAGANDA):
+        orgpost_assign(
+            actor=None,
+            unit=world.branch_a,
+            member=MemberFactory(branch=world.branch_a),
+            kind=kind,
+            starts_on=datetime.date(today.year, 1, 1),
+        )
+    after = {
+        u.unit_id: u.gaps
+        for u in units_with_gaps(world.branch_a, year=today.year, today=today).units
+    }
+    # then: more gaps at once (its committee's missed months)
+    assert after[world.branch_a.pk] > before[world.branch_a.pk]
