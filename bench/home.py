@@ -116,6 +116,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     run.pin_periodic_refreshes()
+    today = timezone.localdate()
+    orglife.generate(today, args.seed)
+    service_data.ensure_deeds(count=args.deeds, seed=args.seed, reset=False)
     if args.published:
         from grassroots.orglife import jobs as orglife_jobs
         from grassroots.orgs import jobs as orgs_jobs
@@ -125,9 +128,6 @@ def main() -> None:
         orglife_jobs.gaps_publish(timezone.now())
         print(f"figures worked out ahead in {time.perf_counter() - started:.1f} s")
         args.cold = True
-    today = timezone.localdate()
-    orglife.generate(today, args.seed)
-    service_data.ensure_deeds(count=args.deeds, seed=args.seed, reset=False)
 
     root = OrgUnit.objects.filter(parent__isnull=True, kind="committee").order_by("path").first()
     if root is None:

@@ -22,6 +22,9 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+# Bumped when a published value's class changes shape (Oversight, UnitGaps, …).
+VERSION = 1
+
 
 @dataclass(frozen=True)
 class Worked[Value]:
@@ -65,5 +68,19 @@ class Published[Key: Hashable, Value]:
             return None
         return worked
 
+    def publish_each(self, keys: list[Key], *, now: datetime.datetime) -> int:
+        """`publish` for each key; one that fails is logged and the others go on (the
+        pages work that one out themselves). Returns how many were published."""
+        done = 0
+        for key in keys:
+            try:
+                self.publish(key, now=now)
+            except Exception:  # a statement timeout, a unit gone: not the others' problem
+                logger.exception("published %s: %s could not be worked out", self.name, key)
+            else:
+                done += 1
+        return done
+
     def _cache_key(self, key: Key) -> str:
-        return f"published:{self.name}:{self.key_text(key)}"
+        # VERSION: a value pickled by an older release is not read as this one's.
+        return f"published:{VERSION}:{self.name}:{self.key_text(key)}"

@@ -630,8 +630,7 @@ def units_with_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> UnitsW
 def gaps_publish(root_ids: list[int], *, now: datetime.datetime) -> None:
     """Work out `units_with_gaps` ahead for these organisations (a periodic job)."""
     today = timezone.localdate(now)
-    for root_id in root_ids:
-        _gaps_published.publish((root_id, today.year, today), now=now)
+    _gaps_published.publish_each([(pk, today.year, today) for pk in root_ids], now=now)
 
 
 def _periods_within(period: Period, frequency: str) -> list[Period]:

@@ -6,7 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.periods import EARLIEST_YEAR, Period
@@ -40,19 +40,21 @@ def _meeting_gaps(scope: Scope, root: OrgUnit, today: datetime.date) -> list[Tod
     if not with_gaps:
         return []
     if policy.can_view_overview(scope, root):  # a committee: its overview, just the gaps
-        missed = sum(unit.gaps for unit in with_gaps)
         return [
-            Todo(
+            todo(
                 f"orglife.gaps.{root.pk}",
-                ngettext(
-                    "%(name)s: %(units)d organisation missed %(count)d required meetings this year",
-                    "%(name)s: %(units)d organisations missed %(count)d required meetings this year",
-                    len(with_gaps),
-                )
-                % {"name": root.name, "units": len(with_gaps), "count": missed},
+                ngettext_lazy(
+                    "%(name)s: %(count)d organisation missed required meetings this year"
+                    " (%(missed)d in all)",
+                    "%(name)s: %(count)d organisations missed required meetings this year"
+                    " (%(missed)d in all)",
+                    "count",
+                ),
                 len(with_gaps),
-                reverse("orglife:overview") + f"?unit={root.pk}&gaps=1",
+                reverse("orglife:overview") + f"?unit={root.pk}&gaps=1&missed=1",
                 Urgency.PAST_DUE,
+                name=root.name,
+                missed=sum(unit.gaps for unit in with_gaps),
             )
         ]
     # A branch officer: the branch and its few groups, each with its own calendar.

@@ -334,7 +334,11 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     year = YearForm(request.GET).year_or(today.year)
-    summaries = selectors.subtree_gaps(root, year=year, today=today)
+    # missed=1 (the home page's to-do links so): periods already over only, as it counts.
+    missed_only = request.GET.get("missed") == "1"
+    summaries = selectors.subtree_gaps(
+        root, year=year, today=today, soon_days=0 if missed_only else None
+    )
     only_gaps = request.GET.get("gaps") == "1"
     shown = [s for s in summaries if s.gaps] if only_gaps else summaries
     kinds = list(rules.KINDS)

@@ -393,9 +393,7 @@ def oversight_publish(*, now: datetime.datetime) -> int:
         )
     )
     today = timezone.localdate(now)
-    for path in paths:
-        _oversight_published.publish((path, today), now=now)
-    return len(paths)
+    return _oversight_published.publish_each([(path, today) for path in paths], now=now)
 
 
 def group_of_members(unit: OrgUnit) -> list[Member]:

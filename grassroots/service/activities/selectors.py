@@ -33,7 +33,8 @@ def activity_list(scope: Scope, user: Any, *, upcoming: bool = True) -> QuerySet
 
 def my_signups(user: Any, *, coming_after: datetime.datetime | None = None) -> QuerySet[SignUp]:
     """The person's sign-ups (a place or the waitlist), newest activity first;
-    `coming_after`: only the activities still open that have not ended by then."""
+    `coming_after`: only the activities still open that have not ended by then, the
+    next one first."""
     signups = SignUp.objects.filter(user=user)
     if coming_after is not None:
         signups = signups.filter(
@@ -42,7 +43,7 @@ def my_signups(user: Any, *, coming_after: datetime.datetime | None = None) -> Q
     return (
         signups.exclude(status=SignUp.Status.CANCELLED)
         .select_related("activity", "activity__unit")
-        .order_by("-activity__starts_at")
+        .order_by("activity__starts_at" if coming_after is not None else "-activity__starts_at")
     )
 
 
