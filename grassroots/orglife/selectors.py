@@ -582,12 +582,6 @@ class MeetingCompliance:
         return next((each for each in self.kinds if each.kind == kind), None)
 
 
-@dataclass(frozen=True)
-class UnitsWithGaps:
-    units: tuple[UnitGaps, ...]
-    as_of: datetime.datetime | None = None  # worked out ahead by the scheduler, at
-
-
 def _gaps_of(key: tuple[int, int, datetime.date]) -> tuple[UnitGaps, ...]:
     root_id, year, today = key
     root = orgs.unit_by_id(root_id)
@@ -616,15 +610,15 @@ _gaps_published = Published(
 GAPS_PUBLISH_EVERY = datetime.timedelta(minutes=5)
 
 
-def units_with_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> UnitsWithGaps:
+def units_with_gaps(root: OrgUnit, *, year: int, today: datetime.date) -> tuple[UnitGaps, ...]:
     """The branches and groups under `root` that missed required meetings in periods of
     the year already over (`subtree_gaps` without the periods ending soon), for the
     home page."""
     key = (root.pk, year, today)
     published = _gaps_published.read(key)
     if published is not None:
-        return UnitsWithGaps(published.value, published.at)
-    return UnitsWithGaps(_gaps_kept_list(key))
+        return published.value
+    return _gaps_kept_list(key)
 
 
 def gaps_publish(root_ids: list[int], *, now: datetime.datetime) -> None:

@@ -36,7 +36,7 @@ def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
 
 
 def _meeting_gaps(scope: Scope, root: OrgUnit, today: datetime.date) -> list[Todo]:
-    with_gaps = units_with_gaps(root, year=today.year, today=today).units
+    with_gaps = units_with_gaps(root, year=today.year, today=today)
     if not with_gaps:
         return []
     if policy.can_view_overview(scope, root):  # a committee: its overview, just the gaps

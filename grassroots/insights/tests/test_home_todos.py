@@ -333,8 +333,7 @@ def test_a_committee_elected_shows_in_the_kept_gaps_at_once(world, client_for):
 
     today = datetime.date(timezone.localdate().year, 6, 15)  # months behind it, any time of year
     before = {
-        u.unit_id: u.gaps
-        for u in units_with_gaps(world.branch_a, year=today.year, today=today).units
+        u.unit_id: u.gaps for u in units_with_gaps(world.branch_a, year=today.year, today=today)
     }
     # when: it elects a committee (two more committee posts), so its committee must meet monthly
     for kind in (OrgPost.Kind.ORGANISATION, OrgPost.Kind.PROPAGANDA):
@@ -346,8 +345,7 @@ def test_a_committee_elected_shows_in_the_kept_gaps_at_once(world, client_for):
             starts_on=datetime.date(today.year, 1, 1),
         )
     after = {
-        u.unit_id: u.gaps
-        for u in units_with_gaps(world.branch_a, year=today.year, today=today).units
+        u.unit_id: u.gaps for u in units_with_gaps(world.branch_a, year=today.year, today=today)
     }
     # then: more gaps at once (its committee's missed months)
     assert after[world.branch_a.pk] > before[world.branch_a.pk]
