@@ -166,8 +166,10 @@ def test_two_ballots_of_one_person_at_the_same_instant_make_one(world):
 def test_voting_after_the_closing_day_is_refused_on_the_page(world, client):
     crowd = people(world, per_group=1)
     made = opened(world)
+    # closed yesterday (opened by then, whichever weekday today is)
     made.closes_on = timezone.localdate() - datetime.timedelta(days=1)
-    made.save(update_fields=["closes_on"])
+    made.opens_on = min(made.opens_on, made.closes_on)
+    made.save(update_fields=["opens_on", "closes_on"])
     client.force_login(crowd.full[0])
     data = {f"s{s}_i{i}": "4" for (s, i) in answers(made)}
     response = client.post(reverse("evaluation:campaign_vote", args=[made.pk]), data)
