@@ -828,3 +828,22 @@ def active_member_of_user(user: Any) -> Member | None:
 def departments_within(path: str) -> QuerySet[Department]:
     """The active department at `path` and every active department under it, in tree order."""
     return Department.objects.filter(within(path), is_active=True).order_by("path")
+
+
+def unit_ids_covering_department(department_path: str) -> list[int]:
+    """The ids of the Party organisations that cover a department, directly or by
+    covering a department above it: one query."""
+    from grassroots.core.tree import ancestor_paths
+
+    if not department_path:
+        return []
+    return list(
+        OrgUnit.departments.through.objects.filter(
+            department__path__in=[*ancestor_paths(department_path), department_path]
+        ).values_list("orgunit_id", flat=True)
+    )
+
+
+def unit_ids_at_paths(paths: Iterable[str]) -> dict[str, int]:
+    """Tree path → id of the units at exactly these paths (active or not): one query."""
+    return dict(OrgUnit.objects.filter(path__in=list(paths)).values_list("path", "pk"))

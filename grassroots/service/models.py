@@ -403,6 +403,10 @@ class Deed(models.Model):
     done_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(_("what was delivered"), max_length=5000, blank=True)
     drop_reason = models.CharField(_("why it was dropped"), max_length=500, blank=True)
+    # Where the deed came from when another part made it (an adopted suggestion of a
+    # consultation): its label and address, shown on the deed's page.
+    origin_label = models.CharField(max_length=200, blank=True, editable=False)
+    origin_url = models.CharField(max_length=300, blank=True, editable=False)
     # Kept by the services so that the public list reads one row per deed.
     followers = models.PositiveIntegerField(default=0, editable=False)
     # Answers to "was it delivered?" per value of the satisfaction scale.

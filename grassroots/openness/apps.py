@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpennessConfig(AppConfig):
+    name = "grassroots.openness"
+    label = "openness"
+    verbose_name = _("Openness and consultations")
+
+    def ready(self) -> None:
+        from grassroots.openness import kinds  # noqa: F401  (defines its kinds of notice)

@@ -1,0 +1,5 @@
+"""The consultations pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""The notices pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
