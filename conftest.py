@@ -47,7 +47,7 @@ def _reference_data(request: Any) -> None:
 
     from grassroots.appeals.migrations import _defaults
     from grassroots.core.parameters import parameters_sync
-    from grassroots.openness.catalogue import catalogue_sync
+    from grassroots.openness.catalogue.defaults import catalogue_sync
     from grassroots.orglife.development.services import steps_sync
 
     parameters_sync()

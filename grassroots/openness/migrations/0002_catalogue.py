@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from grassroots.openness.catalogue import catalogue_sync
+    from grassroots.openness.catalogue.defaults import catalogue_sync
 
     catalogue_sync(apps.get_model("openness", "CatalogueItem"))
 

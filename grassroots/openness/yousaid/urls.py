@@ -1,0 +1,5 @@
+"""The yousaid pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
