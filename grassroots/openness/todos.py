@@ -9,6 +9,7 @@ from typing import Any
 
 from grassroots.accounts.scope import Scope
 from grassroots.core.todo import Todo
+from grassroots.openness.catalogue import todos as catalogue_todos
 from grassroots.openness.consultations import todos as consultation_todos
 from grassroots.openness.notices import todos as notice_todos
 
@@ -19,4 +20,5 @@ def todos_for(scope: Scope, user: Any, *, today: datetime.date) -> list[Todo]:
     return [
         *notice_todos.todos_for(scope, user, today=today),
         *consultation_todos.todos_for(scope, user, today=today),
+        *catalogue_todos.todos_for(scope, today=today),
     ]

@@ -4,6 +4,7 @@ item is due, what became of a comment."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -76,7 +77,7 @@ class CommenterGroup(models.TextChoices):
     MEMBER = "member", _("Full members")
 
 
-KIND_NOTES = {
+KIND_NOTES: dict[str, Promise] = {
     NoticeKind.WORK_PLAN: _("The year's work plan: meetings, learning, service, practical deeds."),
     NoticeKind.WORK_SUMMARY: _("What was done last year, measured against the plan."),
     NoticeKind.DUES: _("Dues collected and how they were used, last year."),

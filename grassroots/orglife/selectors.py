@@ -121,6 +121,11 @@ def _month_counts(units: QuerySet[Any] | list[int], year: int) -> QuerySet[Any]:
     )
 
 
+def meeting_kind_labels() -> dict[str, str]:
+    """Kind of meeting → what it is called."""
+    return {kind: str(label) for kind, label in Meeting.Kind.choices}
+
+
 def unit_compliance(unit: OrgUnit, *, year: int, today: datetime.date) -> list[Row]:
     """What the rules require of one branch or group in a year and what was held."""
     counts: dict[tuple[str, int, bool], int] = {}

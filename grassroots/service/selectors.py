@@ -322,6 +322,11 @@ class DeedLine:
     status: str
 
 
+def deed_status_label(status: str) -> str:
+    """What a deed's status is called (under way, declared done, dropped)."""
+    return str(dict(Deed.Status.choices).get(status, status))
+
+
 def deeds_of_unit(unit: OrgUnit, *, since: datetime.date, limit: int = 200) -> list[DeedLine]:
     """The deeds of an organisation and those below it due on or after `since`
     (dropped ones apart), soonest first: one query."""

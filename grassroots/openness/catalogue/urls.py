@@ -1,5 +1,9 @@
-"""The catalogue pages."""
+"""The openness catalogue page."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from grassroots.openness.catalogue import views
+
+urlpatterns = [
+    path("catalogue/", views.catalogue, name="catalogue"),
+]
