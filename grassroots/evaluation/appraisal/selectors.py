@@ -244,3 +244,42 @@ def opinions(appraisal: Appraisal) -> Opinions | None:
         answered=sum(row.voted for row in roll),
         by_member=campaign_selectors.member_results(campaign),
     )
+
+
+@dataclass(frozen=True)
+class GradeTally:
+    """How the members of the branches at or under an organisation were graded in a
+    year's decided appraisals: counts only, for a notice (nobody is named)."""
+
+    branches: int
+    graded: int
+    by_grade: tuple[tuple[str, int], ...]  # (what the grade is called, how many), in order
+
+
+def grade_tally_within(path: str, year: int) -> GradeTally:
+    """One query: decided appraisals of the year, branches within `path`."""
+    rows = (
+        AppraisalParticipant.objects.filter(
+            appraisal__branch__path__startswith=path,
+            appraisal__year=year,
+            appraisal__status=Appraisal.Status.DECIDED,
+            is_graded=True,
+        )
+        .exclude(grade="")
+        .order_by()
+        .values("grade", "appraisal__branch_id")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, int] = defaultdict(int)
+    branches: set[int] = set()
+    for row in rows:
+        counts[row["grade"]] += row["n"]
+        branches.add(row["appraisal__branch_id"])
+    return GradeTally(
+        branches=len(branches),
+        graded=sum(counts.values()),
+        by_grade=tuple(
+            (str(label), counts.get(grade, 0))
+            for grade, label in AppraisalParticipant.Grade.choices
+        ),
+    )

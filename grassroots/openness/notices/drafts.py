@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from grassroots.appeals import selectors as appeals
 from grassroots.core.periods import MONTH, QUARTER, YEAR, Period
+from grassroots.evaluation.appraisal import selectors as appraisal
 from grassroots.openness.vocabulary import NoticeKind
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
@@ -258,10 +259,38 @@ def _dues(unit: OrgUnit, period: Period, today: datetime.date) -> Draft:
     )
 
 
+def _evaluation(unit: OrgUnit, period: Period, today: datetime.date) -> Draft:
+    tally = appraisal.grade_tally_within(unit.path, period.first.year)
+    lines = [
+        _(
+            "The democratic appraisal of members for %(year)s is decided: %(graded)s full "
+            "members of %(branches)s branches were graded."
+        )
+        % {"year": period.label, "graded": tally.graded, "branches": tally.branches},
+        "",
+        *[
+            _("- %(grade)s: %(count)s") % {"grade": label, "count": n}
+            for label, n in tally.by_grade
+        ],
+        "",
+        _(
+            "Each member has been told their own grade. Members graded basically qualified "
+            "or unqualified are helped to improve within a set time."
+        ),
+    ]
+    return Draft(
+        title=_("%(unit)s: results of the democratic appraisal for %(year)s")
+        % {"unit": unit.name, "year": period.label},
+        body="\n".join(lines),
+        from_records=tally.graded > 0,
+    )
+
+
 _MAKERS: dict[str, Callable[[OrgUnit, Period, datetime.date], Draft]] = {
     NoticeKind.WORK_PLAN: _work_plan,
     NoticeKind.WORK_SUMMARY: _work_summary,
     NoticeKind.DEEDS: _deeds,
     NoticeKind.MEETINGS: _meetings,
     NoticeKind.DUES: _dues,
+    NoticeKind.EVALUATION: _evaluation,
 }

@@ -129,3 +129,37 @@ def test_drafts_carry_the_records(world: Any) -> None:
     dues = draft_for(world.branch_a, NoticeKind.DUES, year)
     assert dues is not None and not dues.from_records
     assert draft_for(world.branch_a, NoticeKind.OTHER, year) is None
+
+
+def test_the_appraisal_draft_counts_grades_and_names_nobody(world: Any) -> None:
+    from grassroots.evaluation.appraisal.models import Appraisal, AppraisalParticipant
+    from grassroots.orglife import rules as orglife_rules
+    from grassroots.orglife.services import meeting_plan
+
+    meeting = meeting_plan(
+        actor=world.officer_a,
+        unit=world.branch_a,
+        kind=orglife_rules.APPRAISAL,
+        topic="民主评议党员",
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+        place="活动室",
+    )
+    appraisal = Appraisal.objects.create(
+        branch=world.branch_a, year=2025, status=Appraisal.Status.DECIDED, meeting=meeting
+    )
+    AppraisalParticipant.objects.create(
+        appraisal=appraisal, member=world.member_a, is_graded=True, grade="excellent"
+    )
+    open_one = Appraisal.objects.create(branch=world.branch_b, year=2025)
+    AppraisalParticipant.objects.create(
+        appraisal=open_one, member=world.member_b, is_graded=True, grade="qualified"
+    )
+    draft = draft_for(world.committee, NoticeKind.EVALUATION, Period.year(2025))
+    assert draft is not None and draft.from_records
+    assert world.member_a.user.name not in draft.body
+    tally = dict(
+        line.removeprefix("- ").split(": ")
+        for line in draft.body.splitlines()
+        if line.startswith("- ")
+    )
+    assert sorted(tally.values()) == ["0", "0", "0", "1"]  # the open appraisal is not counted
