@@ -584,11 +584,12 @@ def adoption_report_text(consultation: Consultation) -> str:
                 )
                 % {"count": len(grouped) - len(shown)}
             )
+        lines.append(f"{number}. {texts[0]}")
+        lines += [f"   {text}" for text in texts[1:]]
         lines.append(
-            _("%(number)s. %(texts)s — %(outcome)s. %(reason)s")
+            "   "
+            + _("Answer (%(outcome)s): %(reason)s")
             % {
-                "number": number,
-                "texts": _("; ").join(texts),
                 "outcome": answer.get_outcome_display(),
                 "reason": scrub(answer.reason, names=names, employee_numbers=numbers),
             }

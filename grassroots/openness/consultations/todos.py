@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext_lazy
@@ -16,7 +16,7 @@ from django.utils.translation import ngettext_lazy
 from grassroots.accounts.scope import Scope
 from grassroots.core.todo import Todo, Urgency, counted, todo
 from grassroots.openness.consultations import selectors
-from grassroots.openness.models import Comment
+from grassroots.openness.models import Comment, Consultation
 from grassroots.openness.selectors import reach_of
 
 
@@ -25,9 +25,25 @@ def _list(view: str) -> str:
 
 
 def todos_for(scope: Scope, user: Any, *, today: datetime.date) -> list[Todo]:
+    """One query (and the person's reach, which the page may already know)."""
     if not scope.is_authenticated:
         return []
     reach = reach_of(scope, user)
+    asked = selectors.asked_condition(reach, scope) & selectors.open_now(today)
+    mine = Comment.objects.filter(consultation=OuterRef("pk"), author_id=user.pk)
+    rows = Consultation.objects.annotate(commented=Exists(mine))
+    counted_here: dict[str, Any] = {
+        "to_comment": Count("pk", filter=asked & Q(commented=False), distinct=True)
+    }
+    if scope.officer_paths:
+        handled = selectors.handled_condition(scope) & Q(status="open")
+        waiting = handled & Q(comments__answer__isnull=True, comments__isnull=False)
+        counted_here["overdue"] = Count("comments", filter=waiting & Q(closes_on__lt=today))
+        counted_here["running"] = Count("comments", filter=waiting & Q(closes_on__gte=today))
+        rows = rows.filter(asked | handled)
+    else:
+        rows = rows.filter(asked)
+    counts = rows.aggregate(**counted_here)
     found = [
         todo(
             "openness.to_comment",
@@ -36,19 +52,11 @@ def todos_for(scope: Scope, user: Any, *, today: datetime.date) -> list[Todo]:
                 "%(count)s consultations ask for your opinion",
                 "count",
             ),
-            selectors.to_comment(reach, scope, user.pk, today=today).count(),
+            counts["to_comment"],
             _list(selectors.TO_COMMENT),
         )
     ]
     if scope.officer_paths:
-        waiting = Comment.objects.filter(
-            selectors.handled_condition(scope, prefix="consultation__"),
-            consultation__status="open",
-            answer__isnull=True,
-        ).aggregate(
-            overdue=Count("pk", filter=Q(consultation__closes_on__lt=today)),
-            running=Count("pk", filter=Q(consultation__closes_on__gte=today)),
-        )
         found += [
             todo(
                 "openness.comments_overdue",
@@ -57,7 +65,7 @@ def todos_for(scope: Scope, user: Any, *, today: datetime.date) -> list[Todo]:
                     "%(count)s comments past their consultation's last day have no answer",
                     "count",
                 ),
-                waiting["overdue"],
+                counts["overdue"],
                 _list(selectors.OVERDUE),
                 Urgency.PAST_DUE,
             ),
@@ -68,7 +76,7 @@ def todos_for(scope: Scope, user: Any, *, today: datetime.date) -> list[Todo]:
                     "%(count)s comments on consultations wait for an answer",
                     "count",
                 ),
-                waiting["running"],
+                counts["running"],
                 _list(selectors.TO_ANSWER),
             ),
         ]
