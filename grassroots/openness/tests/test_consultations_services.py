@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grassroots.core.models import AuditEntry
 from grassroots.openness.consultations import selectors, services
@@ -165,7 +165,8 @@ def test_close_refuses_while_any_comment_waits_and_saves_nothing(world: Any) -> 
 def test_close_publishes_the_adoption_report_from_the_answers(world: Any) -> None:
     consultation = make_consultation(world.committee, audience=Audience.MEMBERS)
     made = _answered_all(world, consultation)
-    services.consultation_close(world.committee_officer, consultation, "增设面食窗口一个。")
+    with translation.override("en"):
+        services.consultation_close(world.committee_officer, consultation, "增设面食窗口一个。")
     consultation.refresh_from_db()
     report = consultation.report
     assert consultation.status == Consultation.Status.CLOSED
@@ -182,6 +183,10 @@ def test_close_publishes_the_adoption_report_from_the_answers(world: Any) -> Non
         "member": 3,
     }
     body = report.body
+    # the report's numbers are the answers'
+    assert "4 comments were received (Employees 1, Full members 3)." in body
+    assert "Adopted: 2; partly adopted: 1; not adopted: 1." in body
+    assert body.count("Answer (") == CommentAnswer.objects.filter(consultation=consultation).count()
     assert "增设面食窗口一个。" in body  # what changed
     assert "13912345678" not in body  # de-identified
     assert "与征求事项无关" not in body and "不必改造" not in body  # hidden: not quoted
