@@ -10,3 +10,4 @@ class OpennessConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.openness import kinds  # noqa: F401  (defines its kinds of notice)
         from grassroots.openness.catalogue import jobs  # noqa: F401  (registers its job)
+        from grassroots.openness.consultations import navigation  # noqa: F401

@@ -58,6 +58,8 @@ MAY_BE_LATER: dict[str, Q | None] = {
     # A campaign open now closes later, and covers the current year.
     "evaluation.Campaign.closes_on": None,
     "evaluation.Campaign.period_last": None,
+    # A consultation open now takes comments until its last day.
+    "openness.Consultation.closes_on": Q(status="open"),
     # Planned (not held) meetings, activities and service-post visits.
     "orglife.Meeting.starts_at": Q(status="planned"),
     "orglife.MeetingCount.held_on": Q(planned=True),

@@ -128,8 +128,12 @@ def deed_create(
     appeals: Iterable[Appeal] = (),
     post_visits: Iterable[PostVisit] = (),
     visits: Iterable[Visit] = (),
+    origin: tuple[str, str] | None = None,
 ) -> Deed:
     """Put a practical deed on the unit's public list.
+
+    `origin` is (label, address) of what another part of the product made it from (an
+    adopted suggestion of a consultation): the deed's page links back to it.
 
     The caller checks that `actor` may act for `unit` (`policy.can_manage_unit`). The
     responsible person is an active member of the unit's subtree or an officer of the
@@ -157,6 +161,8 @@ def deed_create(
         created_by=actor,
         created_at=now,
         updated_at=now,
+        origin_label=(origin[0] if origin else "")[:200],
+        origin_url=(origin[1] if origin else "")[:300],
     )
     DeedMilestone.objects.bulk_create(
         [DeedMilestone(deed=deed, title=name, due_on=when) for name, when in rows]
@@ -179,6 +185,7 @@ def deed_create(
             "appeals": [a.public_id for a in appeal_list],
             "post_visits": [v.pk for v in post_visit_list],
             "visits": [v.pk for v in visit_list],
+            **({"origin": origin[1]} if origin else {}),
         },
     )
     return deed
