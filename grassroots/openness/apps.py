@@ -9,3 +9,4 @@ class OpennessConfig(AppConfig):
 
     def ready(self) -> None:
         from grassroots.openness import kinds  # noqa: F401  (defines its kinds of notice)
+        from grassroots.openness.notices import navigation  # noqa: F401  (header entry)
