@@ -84,7 +84,7 @@ class NoticeForm(StyledForm):
         help_text=_("Plain text: blank lines separate paragraphs, web addresses become links."),
     )
     is_publicity = forms.BooleanField(
-        label=_("This is a public notice (公示): employees may object while it runs"),
+        label=_("This is a public notice: employees may object while it runs"),
         required=False,
         help_text=_("Only for a notice to the public or to every employee."),
     )

@@ -122,7 +122,7 @@ def notice_publish(
         )
     if publicity_days is not None and audience not in PUBLICITY_AUDIENCES:
         errors["audience"] = _(
-            "A public notice (公示) must reach everyone who may object: publish it "
+            "A public notice must reach everyone who may object: publish it "
             "to the public or to every employee of the enterprise."
         )
     if errors:
