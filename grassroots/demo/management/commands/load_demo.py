@@ -12,6 +12,7 @@ from grassroots.accounts.models import User
 from grassroots.demo.appeals import build_appeals
 from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
 from grassroots.demo.evaluation import build_evaluation
+from grassroots.demo.openness_notices import build_notices
 from grassroots.demo.orglife import (
     build_activities,
     build_development,
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             build_commitments(today=today, seed=seed)
             build_pairings(today=today, seed=seed)
             build_evaluation(today=today, seed=seed)
+            build_notices(today=today, seed=seed, now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo enterprise loaded: {len(demo.users)} employees, "
