@@ -187,7 +187,9 @@ def _units_to_publish_for(scope: Scope) -> Any:
 def _prefill(request: HttpRequest, units: Any) -> dict[str, Any]:
     """What `?unit=&kind=&period=` asks for (the catalogue links here), with the draft
     written from the records when there is one."""
-    initial: dict[str, Any] = {"audience": Audience.ENTERPRISE}
+    # Unless a link says otherwise, a notice of an event, to every employee: a catalogue
+    # item is published from the catalogue's link, with its kind and period.
+    initial: dict[str, Any] = {"audience": Audience.ENTERPRISE, "kind": NoticeKind.OTHER}
     wanted = object_id(request.GET.get("unit"))
     unit = units.filter(pk=wanted).first() if wanted is not None else None
     if unit is not None:
