@@ -22,6 +22,7 @@ def test_an_employee_sees_only_what_everyone_may_use(world, client_for):
         reverse("service:activities"),
         reverse("service:home"),
         reverse("evaluation:home"),
+        reverse("openness:notices"),
         reverse("orgs:tree"),
         reverse("orgs:department_tree"),
     ]
@@ -103,6 +104,7 @@ def test_an_employee_phone_shows_activities_in_the_bar(world, client_for):
     assert reverse("service:activities") in direct
     assert len(direct) <= 5
     assert [item["url"] for item in more] == [
+        reverse("openness:notices"),
         reverse("orgs:tree"),
         reverse("orgs:department_tree"),
     ]

@@ -265,3 +265,44 @@ def test_the_readme_logins_still_hold_their_roles(demo):
         assert user.name == name
         if role.startswith("branch officer"):
             assert RoleAssignment.objects.current().filter(user=user, role="branch_officer")
+
+
+def test_openness_has_a_year_of_notices_and_one_catalogue_item_overdue(demo):
+    # Given the demo, when the catalogue is read for every organisation, then only the
+    # first workshop's branch misses one item; every kind but adoption was published, a
+    # 公示 runs with a named (answered) and an anonymous (waiting) objection, and each
+    # notice's read total is its reads.
+    from grassroots.openness import rules
+    from grassroots.openness.models import CatalogueItem, Notice, NoticeRead
+    from grassroots.openness.notices.services import PUBLICITY_KIND
+    from grassroots.orgs.models import OrgUnit
+    from grassroots.orgs.publicity.models import PublicNotice
+
+    today = demo.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    missing = []
+    for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.GROUP):
+        for item in CatalogueItem.objects.filter(unit_kind=unit.kind):
+            due = rules.period_due(item.frequency, item.timing, item.grace_days, today=today)
+            if (
+                due
+                and not Notice.objects.filter(
+                    unit=unit, kind=item.notice_kind, period_key=due[0].key
+                ).exists()
+            ):
+                missing.append((unit.code, item.notice_kind))
+    assert missing == [("B03", "work_summary")]
+    kinds = set(Notice.objects.values_list("kind", flat=True))
+    assert kinds == {value for value, _label in Notice.Kind.choices} - {"adoption"}
+    running = PublicNotice.objects.get(
+        subject_kind=PUBLICITY_KIND, starts_on__lte=today, ends_on__gte=today
+    )
+    objections = list(running.objections.order_by("pk"))
+    assert [(o.is_anonymous, o.answered_at is not None) for o in objections] == [
+        (False, True),
+        (True, False),
+    ]
+    reads = dict(
+        NoticeRead.objects.values_list("notice").annotate(n=Count("pk")).values_list("notice", "n")
+    )
+    assert all(n.read_count == reads.get(n.pk, 0) for n in Notice.objects.all())
+    assert Notice.objects.filter(published_at__lt=demo - datetime.timedelta(days=300)).exists()

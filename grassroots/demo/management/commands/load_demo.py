@@ -13,6 +13,7 @@ from grassroots.demo.appeals import build_appeals
 from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
 from grassroots.demo.evaluation import build_evaluation
 from grassroots.demo.openness_consultations import build_consultations
+from grassroots.demo.openness_notices import build_notices
 from grassroots.demo.orglife import (
     build_activities,
     build_development,
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             build_commitments(today=today, seed=seed)
             build_pairings(today=today, seed=seed)
             build_evaluation(today=today, seed=seed)
+            build_notices(today=today, seed=seed, now=now)
             build_consultations(
                 today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
             )
