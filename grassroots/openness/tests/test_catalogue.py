@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grassroots.core.periods import Period
 from grassroots.notifications.models import Notification
@@ -154,7 +154,8 @@ def test_the_appraisal_draft_counts_grades_and_names_nobody(world: Any) -> None:
     AppraisalParticipant.objects.create(
         appraisal=open_one, member=world.member_b, is_graded=True, grade="qualified"
     )
-    draft = draft_for(world.committee, NoticeKind.EVALUATION, Period.year(2025))
+    with translation.override("en"):
+        draft = draft_for(world.committee, NoticeKind.EVALUATION, Period.year(2025))
     assert draft is not None and draft.from_records
     assert world.member_a.user.name not in draft.body
     tally = dict(
