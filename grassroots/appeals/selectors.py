@@ -31,7 +31,7 @@ from grassroots.core import parameters
 from grassroots.core.option_lists import OptionList
 from grassroots.core.tree import ancestor_paths, summed_per_subtree
 from grassroots.notifications import selectors as notifications
-from grassroots.orgs.selectors import members_within
+from grassroots.orgs.selectors import members_within, unit_ids_within_any
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus
 
 if TYPE_CHECKING:
@@ -243,6 +243,26 @@ def outcome_wall() -> QuerySet[Appeal]:
         .select_related("category", "unit")
         .only("number", "public_summary", "published_at", "category__name", "unit__name", "title")
         .order_by("-published_at")
+    )
+
+
+def wall_within(
+    path: str, *, older_than: tuple[datetime.datetime, int] | None = None
+) -> QuerySet[Appeal]:
+    """The outcome wall's appeals of the organisation at `path` and those under it,
+    newest first, with what the wall shows and nothing more (category, organisation,
+    public summary, day published: never a title, a person or the text). `older_than`
+    (published_at, id) continues the list after the row it names: keyset paging."""
+    appeals = Appeal.objects.filter(
+        published_at__isnull=False, unit_id__in=unit_ids_within_any([path])
+    )
+    if older_than is not None:
+        moment, pk = older_than
+        appeals = appeals.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+    return (
+        appeals.select_related("category", "unit")
+        .only("public_summary", "published_at", "category__name", "category__name_en", "unit__name")
+        .order_by("-published_at", "-pk")
     )
 
 
