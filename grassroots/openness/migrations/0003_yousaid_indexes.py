@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('openness', '0002_catalogue'),
+        ("openness", "0002_catalogue"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['kind', 'audience', '-published_at', '-id'], name='notice_kind_list'),
+            model_name="notice",
+            index=models.Index(
+                fields=["kind", "audience", "-published_at", "-id"], name="notice_kind_list"
+            ),
         ),
     ]
