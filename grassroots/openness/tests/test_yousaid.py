@@ -141,8 +141,9 @@ def test_a_malformed_cursor_gives_the_newest_page(world, client, cursor):
     assert sources_and_ids(response) == [("appeal", newest.pk)]
 
 
+@pytest.mark.parametrize("page_of", ["branch_a", "committee"])
 def test_paging_back_reads_every_entry_once_in_order_with_fixed_queries(
-    world, client, django_assert_max_num_queries
+    world, client, django_assert_max_num_queries, page_of
 ):
     # given more than two pages of entries from the three sources, with ties: reports
     # and appeals published at the same moments, deeds done on the same days
@@ -162,7 +163,8 @@ def test_paging_back_reads_every_entry_once_in_order_with_fixed_queries(
     expected.sort(reverse=True)
     # when a visitor pages back from the newest to the oldest
     seen: list[tuple[str, int]] = []
-    address = url(world.branch_a)
+    unit = getattr(world, page_of)
+    address = url(unit)
     pages = 0
     while address:
         # one for the unit, one per source (the session middleware reads nothing)
@@ -176,7 +178,7 @@ def test_paging_back_reads_every_entry_once_in_order_with_fixed_queries(
         if older:
             link = re.search(r'rel="next" href="\?older=([^"]+)"', html)
             assert link is not None
-            address = url(world.branch_a, older=link.group(1))
+            address = url(unit, older=link.group(1))
         else:
             address = ""
     # then every entry once, in order, in three pages of twenty

@@ -28,10 +28,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from grassroots.appeals import selectors as appeals
+from grassroots.core.tree import within
 from grassroots.openness.models import Consultation
 from grassroots.openness.selectors import ANONYMOUS_REACH, notices_for
 from grassroots.openness.vocabulary import NoticeKind
 from grassroots.orgs.selectors import unit_ids_within_any
+from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.deeds import selectors as deeds
 
 if TYPE_CHECKING:
@@ -122,14 +124,27 @@ def notice_url(pk: int) -> str:
         return ""
 
 
+def _is_broad(unit: OrgUnit) -> bool:
+    """Whether many organisations lie under the unit (a committee, a general branch):
+    then each source is read along its newest-first index, keeping the subtree's rows,
+    rather than looked up organisation by organisation and sorted (measured in
+    docs/benchmarks.md: on SQLite the lookup sorts the whole enterprise's rows for the
+    group committee, the index scan the whole table for a small branch)."""
+    return unit.kind not in (UnitKind.BRANCH, UnitKind.GROUP)
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _reports(unit: OrgUnit, cursor: Cursor | None, limit: int) -> list[Entry]:
-    notices = notices_for(ANONYMOUS_REACH).filter(
-        kind=NoticeKind.ADOPTION, unit_id__in=unit_ids_within_any([unit.path])
+    notices = notices_for(ANONYMOUS_REACH).filter(kind=NoticeKind.ADOPTION)
+    in_subtree = (
+        within(unit.path, "unit__path")
+        if _is_broad(unit)
+        else Q(unit_id__in=unit_ids_within_any([unit.path]))
     )
+    notices = notices.filter(in_subtree)
     if cursor is not None:
         moment, pk = cursor.bound_for(ADOPTION)
         notices = notices.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
@@ -174,7 +189,9 @@ def _appeals(unit: OrgUnit, cursor: Cursor | None, limit: int) -> list[Entry]:
             done=appeal.public_summary,
             url="",
         )
-        for appeal in appeals.wall_within(unit.path, older_than=older_than)[:limit]
+        for appeal in appeals.wall_within(unit.path, older_than=older_than, broad=_is_broad(unit))[
+            :limit
+        ]
     ]
 
 
@@ -195,7 +212,9 @@ def _deeds(unit: OrgUnit, cursor: Cursor | None, limit: int) -> list[Entry]:
             done=deed.outcome,
             url=reverse("service:deed", args=[deed.pk]),
         )
-        for deed in deeds.delivered_within(unit.path, older_than=older_than)[:limit]
+        for deed in deeds.delivered_within(unit.path, older_than=older_than, broad=_is_broad(unit))[
+            :limit
+        ]
     ]
 
 
