@@ -246,6 +246,7 @@ def test_the_same_key_twice_makes_one_comment(world, client):
     other = post_json(client, comments_url(consultation), payload, **bearer(world.employee))
     assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
     assert Comment.objects.count() == 2
+    assert all(len(key) <= 64 for key in Comment.objects.values_list("idempotency_key", flat=True))
 
 
 @pytest.mark.parametrize(
