@@ -16,6 +16,7 @@ from grassroots.accounts.api import router as accounts_router
 from grassroots.accounts.api_auth import SignedInSession
 from grassroots.accounts.tokens import TokenAuth
 from grassroots.appeals.api import router as appeals_router
+from grassroots.openness.api import router as openness_router
 from grassroots.orgs.api import router as orgs_router
 
 
@@ -46,6 +47,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", appeals_router)
+api.add_router("/", openness_router)
 
 
 @api.exception_handler(Http404)

@@ -121,8 +121,28 @@ def seeded(world: Any, app_keeps_test_connection: None) -> Seeded:
     services.appeal_answer(appeal=answered, actor=world.officer_a, text="已增加窗口")
     raised = raise_appeal(world, submitter=world.member_a.user)
     elsewhere = raise_appeal(world, submitter=world.member_b.user, department=world.department_b)
+    # and openness: notices to the public and to branch A's members, consultations that
+    # have closed (a comment on one is refused with a documented 422), one showing an
+    # anonymous comment
+    from grassroots.openness.models import Comment
+    from grassroots.openness.tests.factories import make_consultation, make_notice
+    from grassroots.openness.vocabulary import Audience
+
+    notices = [
+        make_notice(world.branch_a, audience=Audience.PUBLIC),
+        make_notice(world.branch_a, audience=Audience.MEMBERS),
+    ]
+    consultations = [
+        make_consultation(world.committee, days_ago=9, days_left=-1, comments_shown=True),
+        make_consultation(world.branch_a, audience=Audience.MEMBERS, days_ago=9, days_left=-1),
+    ]
+    Comment.objects.create(
+        consultation=consultations[0], is_anonymous=True, group="employee", text="意见"
+    )
     ids = {
         "unit_id": [world.committee.pk, world.branch_a.pk, world.branch_b.pk, world.group_a.pk],
+        "notice_id": [notice.pk for notice in notices],
+        "consultation_id": [consultation.public_id for consultation in consultations],
         "member_id": [world.member_a.pk, world.member_b.pk],
         # appeals are addressed by their public ids (16 characters), never by row number
         "appeal_id": [answered.public_id, raised.public_id, elsewhere.public_id],

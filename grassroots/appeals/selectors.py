@@ -29,9 +29,9 @@ from grassroots.appeals.models import (
 from grassroots.appeals.rules import RateCounts, Rates
 from grassroots.core import parameters
 from grassroots.core.option_lists import OptionList
-from grassroots.core.tree import ancestor_paths, summed_per_subtree
+from grassroots.core.tree import ancestor_paths, summed_per_subtree, within
 from grassroots.notifications import selectors as notifications
-from grassroots.orgs.selectors import members_within
+from grassroots.orgs.selectors import members_within, unit_ids_within_any
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus
 
 if TYPE_CHECKING:
@@ -243,6 +243,31 @@ def outcome_wall() -> QuerySet[Appeal]:
         .select_related("category", "unit")
         .only("number", "public_summary", "published_at", "category__name", "unit__name", "title")
         .order_by("-published_at")
+    )
+
+
+def wall_within(
+    path: str, *, older_than: tuple[datetime.datetime, int] | None = None, broad: bool = False
+) -> QuerySet[Appeal]:
+    """The outcome wall's appeals of the organisation at `path` and those under it,
+    newest first, with what the wall shows and nothing more (category, organisation,
+    public summary, day published: never a title, a person or the text). `older_than`
+    (published_at, id) continues the list after the row it names: keyset paging.
+
+    `broad` (a committee, many organisations below): read along the wall's newest-first
+    index, keeping the rows of the subtree, which fills a page after a few rows; else (a
+    branch) look its few rows up by organisation, which SQLite otherwise scans the whole
+    wall for."""
+    appeals = Appeal.objects.filter(published_at__isnull=False)
+    in_subtree = within(path, "unit__path") if broad else Q(unit_id__in=unit_ids_within_any([path]))
+    appeals = appeals.filter(in_subtree)
+    if older_than is not None:
+        moment, pk = older_than
+        appeals = appeals.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+    return (
+        appeals.select_related("category", "unit")
+        .only("public_summary", "published_at", "category__name", "category__name_en", "unit__name")
+        .order_by("-published_at", "-pk")
     )
 
 

@@ -86,6 +86,11 @@ class Notice(models.Model):
             ),
             models.Index(fields=["audience", "-published_at", "-id"], name="notice_audience_list"),
             models.Index(fields=["unit", "kind", "period_key"], name="notice_catalogue"),
+            # One kind to one audience, newest first: the public adoption reports that
+            # the "you said, we did" page reads for a subtree.
+            models.Index(
+                fields=["kind", "audience", "-published_at", "-id"], name="notice_kind_list"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -159,3 +159,29 @@ def test_assignable_members_are_party_members_of_the_handling_subtree(world):
     people = list(selectors.assignable_members(appeal))
     assert world.officer_a in people and world.member_a.user in people
     assert world.member_b.user not in people and world.employee not in people
+
+
+def test_wall_within_reads_the_subtree_s_published_appeals_newest_first_from_a_key(world):
+    # given appeals on the wall in branch A's group and in branch B, and one not published
+    at = timezone.now().replace(microsecond=0)
+    rows = []
+    for unit, hours in ((world.group_a, 1), (world.branch_b, 2), (world.branch_a, 3)):
+        appeal = raise_appeal(world)
+        Appeal.objects.filter(pk=appeal.pk).update(
+            unit=unit, public_summary="已解决", published_at=at - datetime.timedelta(hours=hours)
+        )
+        rows.append(appeal)
+    raise_appeal(world)
+    # when branch A's wall is read, whole and past its first row
+    whole = list(selectors.wall_within(world.branch_a.path))
+    first = whole[0]
+    rest = list(
+        selectors.wall_within(world.branch_a.path, older_than=(first.published_at, first.pk))
+    )
+    # then its own two, newest first, and the second alone after the first
+    assert [a.pk for a in whole] == [rows[0].pk, rows[2].pk]
+    assert [a.pk for a in rest] == [rows[2].pk]
+    assert len(selectors.wall_within(world.committee.path)) == 3
+    # and read along the index instead (a committee's page), the same rows
+    broad = selectors.wall_within(world.branch_a.path, broad=True)
+    assert [a.pk for a in broad] == [a.pk for a in whole]

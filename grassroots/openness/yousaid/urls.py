@@ -1,5 +1,9 @@
 """The yousaid pages."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from grassroots.openness.yousaid import views
+
+urlpatterns: list[URLPattern] = [
+    path("units/<int:unit_id>/you-said-we-did/", views.page, name="yousaid"),
+]

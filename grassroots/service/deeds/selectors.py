@@ -147,6 +147,28 @@ def public_deeds(
     return deeds.order_by("-id")
 
 
+def delivered_within(
+    path: str, *, older_than: tuple[datetime.date, int] | None = None, broad: bool = False
+) -> QuerySet[Deed]:
+    """Deeds declared done by the organisation at `path` and those under it, the most
+    recently done first, with what was promised and what was delivered. `older_than`
+    (done_on, id) continues the list after the row it names: keyset paging.
+
+    `broad` (a committee, many organisations below): read along deed_done_idx, keeping
+    the rows of the subtree; else (a branch) look its few deeds up by organisation."""
+    deeds = Deed.objects.filter(status=Deed.Status.DONE)
+    in_subtree = within(path, "unit__path") if broad else Q(unit_id__in=unit_ids_within_any([path]))
+    deeds = deeds.filter(in_subtree)
+    if older_than is not None:
+        day, pk = older_than
+        deeds = deeds.filter(Q(done_on__lt=day) | Q(done_on=day, pk__lt=pk))
+    return (
+        deeds.select_related("unit")
+        .only("title", "outcome", "done_on", "unit__name")
+        .order_by("-done_on", "-pk")
+    )
+
+
 def waiting_for_rating(scope: Scope, deeds: QuerySet[Deed] | None = None) -> QuerySet[Deed]:
     """Deeds the person follows that were declared done and wait for their answer to
     "was it delivered?": not yet answered, and not theirs to judge (`policy.can_rate`:

@@ -265,3 +265,23 @@ def test_coverage_figures_of_an_empty_period_have_only_the_posts(world):
     activity(world, on=datetime.date(YEAR, 4, 1))
     figures = selectors.coverage_figures(world.committee, EMPTY)
     assert sum(row.activities + row.deeds for row in figures.services) == 0
+
+
+def test_delivered_within_reads_the_subtree_s_done_deeds_latest_first_from_a_key(world):
+    # given deeds done in branch A on two days, one in branch B, one under way
+    from grassroots.service.deeds.selectors import delivered_within
+
+    earlier = deed(world, due_on=datetime.date(YEAR, 3, 1), status=Deed.Status.DONE)
+    later = deed(world, due_on=datetime.date(YEAR, 5, 1), status=Deed.Status.DONE)
+    deed(world, unit=world.branch_b, due_on=datetime.date(YEAR, 6, 1), status=Deed.Status.DONE)
+    deed(world, due_on=datetime.date(YEAR, 7, 1))
+    # when branch A's are read, whole and past the first
+    whole = list(delivered_within(world.branch_a.path))
+    rest = list(delivered_within(world.branch_a.path, older_than=(later.done_on, later.pk)))
+    # then the latest done first, and the earlier one alone after it
+    assert [d.pk for d in whole] == [later.pk, earlier.pk]
+    assert [d.pk for d in rest] == [earlier.pk]
+    assert [d.pk for d in delivered_within(world.branch_a.path, broad=True)] == [
+        later.pk,
+        earlier.pk,
+    ]
