@@ -10,7 +10,4 @@ class OpennessConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.openness import kinds  # noqa: F401  (defines its kinds of notice)
         from grassroots.openness.catalogue import jobs  # noqa: F401  (registers its job)
-        from grassroots.openness.consultations import (  # noqa: F401  (header entries)
-            navigation as consultation_navigation,
-        )
-        from grassroots.openness.notices import navigation as notice_navigation  # noqa: F401
+        from grassroots.openness.notices import navigation  # noqa: F401  (one header entry)

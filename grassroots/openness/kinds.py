@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.notices import define_kind
 
-COMMENT = define_kind("openness.comment", _("New comments on consultations I run"), daily=True)
+COMMENT = define_kind("openness.comment", _("New comments on consultations I run"))
 CATALOGUE = define_kind(
     "openness.catalogue", _("Items of the openness catalogue my organisation has not published")
 )

@@ -49,8 +49,11 @@ def _due(item: CatalogueItem, today: datetime.date) -> tuple[Period, datetime.da
     return rules.period_due(item.frequency, item.timing, item.grace_days, today=today)
 
 
-def states_of(units: Sequence[OrgUnit], *, today: datetime.date) -> dict[int, list[ItemState]]:
-    """Unit id → the state of each item of its catalogue: three queries."""
+def states_of(
+    units: Sequence[OrgUnit], *, today: datetime.date, with_events: bool = True
+) -> dict[int, list[ItemState]]:
+    """Unit id → the state of each item of its catalogue: three queries (two without
+    the latest notice of the items that follow events)."""
     catalogue = items_by_unit_kind()
     wanted: dict[tuple[int, str], tuple[Period, datetime.date] | None] = {}
     for unit in units:
@@ -69,6 +72,7 @@ def states_of(units: Sequence[OrgUnit], *, today: datetime.date) -> dict[int, li
         ):
             covering[(unit_id, kind)] = (pk, published_at)
         event_kinds = {kind for (unit_id, kind), due in wanted.items() if due is None}
+    if wanted and with_events:
         latest = (
             Notice.objects.filter(
                 unit_id__in=[unit.pk for unit in units], kind__in=sorted(event_kinds)
@@ -102,7 +106,7 @@ def states_of(units: Sequence[OrgUnit], *, today: datetime.date) -> dict[int, li
 
 def overdue_of(units: Sequence[OrgUnit], *, today: datetime.date) -> list[ItemState]:
     """The items these organisations have not published in time, by organisation."""
-    states = states_of(units, today=today)
+    states = states_of(units, today=today, with_events=False)
     return [state for unit in units for state in states[unit.pk] if state.overdue]
 
 
