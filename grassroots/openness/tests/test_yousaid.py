@@ -110,15 +110,22 @@ def test_an_appeal_shows_only_what_the_wall_shows(world, client):
     assert world.employee.name not in page
 
 
-def test_a_signed_in_person_sees_what_the_public_sees(world, client):
-    # given a report to members and a public one
+def test_a_signed_in_person_also_sees_the_reports_that_reach_them(world, client):
+    # given a report to the branch's members and a public one
     public = report(world.branch_a, at=NOW)
-    report(world.branch_a, at=NOW, audience=Audience.MEMBERS)
-    # when a member of the branch reads the page
+    to_members = report(
+        world.branch_a, at=NOW - datetime.timedelta(hours=1), audience=Audience.MEMBERS
+    )
+    # when a member of the branch reads the page: both
     client.force_login(world.member_a.user)
-    response = client.get(url(world.branch_a))
-    # then the public one only: the page is the public's
-    assert sources_and_ids(response) == [("adoption", public.pk)]
+    assert sources_and_ids(client.get(url(world.branch_a))) == [
+        ("adoption", public.pk),
+        ("adoption", to_members.pk),
+    ]
+    # a member of another branch, an employee: the public one only
+    for person in (world.member_b.user, world.employee):
+        client.force_login(person)
+        assert sources_and_ids(client.get(url(world.branch_a))) == [("adoption", public.pk)]
 
 
 def test_a_missing_unit_is_404(world, client):

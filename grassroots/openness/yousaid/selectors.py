@@ -30,7 +30,7 @@ from django.utils import timezone
 from grassroots.appeals import selectors as appeals
 from grassroots.core.tree import within
 from grassroots.openness.models import Consultation
-from grassroots.openness.selectors import ANONYMOUS_REACH, notices_for
+from grassroots.openness.selectors import ANONYMOUS_REACH, Reach, notices_for
 from grassroots.openness.vocabulary import NoticeKind
 from grassroots.orgs.selectors import unit_ids_within_any
 from grassroots.orgs.vocabulary import UnitKind
@@ -137,8 +137,8 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _reports(unit: OrgUnit, cursor: Cursor | None, limit: int) -> list[Entry]:
-    notices = notices_for(ANONYMOUS_REACH).filter(kind=NoticeKind.ADOPTION)
+def _reports(unit: OrgUnit, cursor: Cursor | None, limit: int, reach: Reach) -> list[Entry]:
+    notices = notices_for(reach).filter(kind=NoticeKind.ADOPTION)
     in_subtree = (
         within(unit.path, "unit__path")
         if _is_broad(unit)
@@ -218,13 +218,16 @@ def _deeds(unit: OrgUnit, cursor: Cursor | None, limit: int) -> list[Entry]:
     ]
 
 
-def you_said_we_did(unit: OrgUnit, *, older_than: Cursor | None = None) -> Page:
-    """A page of the unit's entries, newest first, starting after `older_than`. Three
-    queries, whatever the page."""
+def you_said_we_did(
+    unit: OrgUnit, *, older_than: Cursor | None = None, reach: Reach = ANONYMOUS_REACH
+) -> Page:
+    """A page of the unit's entries, newest first, starting after `older_than`: the
+    adoption reports `reach` may read (the public's, by default), the wall's appeals and
+    the delivered deeds, which are public. Three queries, whatever the page."""
     limit = PAGE_SIZE + 1
     merged = sorted(
         [
-            *_reports(unit, older_than, limit),
+            *_reports(unit, older_than, limit, reach),
             *_appeals(unit, older_than, limit),
             *_deeds(unit, older_than, limit),
         ],
