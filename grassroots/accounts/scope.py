@@ -36,6 +36,8 @@ class Scope:
     branch_id: int | None = None
     branch_path: str = ""
     group_id: int | None = None
+    # a probationary or full member (not an applicant, activist or candidate)
+    is_party_member: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -92,6 +94,7 @@ class Membership:
     branch_id: int | None
     branch_path: str
     group_id: int | None
+    is_party_member: bool = False
 
 
 MembershipSource = Callable[[int], Membership | None]
@@ -138,6 +141,7 @@ def scope_for(user: Any) -> Scope:
             "branch_id": membership.branch_id,
             "branch_path": membership.branch_path,
             "group_id": membership.group_id,
+            "is_party_member": membership.is_party_member,
         }
     scope = Scope(
         user_id=user.pk,

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -179,14 +180,30 @@ def _consultation(request: HttpRequest, consultation_id: str) -> Consultation:
     return consultation
 
 
-def _caller_key(request: HttpRequest, consultation: Consultation, key: str) -> str | None:
-    """The stored form of a client's idempotency key: the same key from the same caller
-    on the same consultation is the same comment, and nobody else's. Keyed with the
-    server's secret, so that the stored value of an anonymous comment cannot be matched
-    to a person from the database alone."""
+ANONYMOUS_KEY_MIN = 22  # a random key of 128 bits or more: a UUID's 32 hex digits
+
+
+def _caller_key(
+    request: HttpRequest, consultation: Consultation, key: str, *, anonymous: bool
+) -> str | None:
+    """The stored form of a client's idempotency key, keyed with the server's secret.
+    A named comment's key is the caller's own: the same key from the same caller on the
+    same consultation is the same comment. An anonymous comment's key leaves the caller
+    out (with the secret, a caller in the hash could be found again by trying every
+    person), so it must be a long random key that only its sender knows."""
     if not key:
         return None
-    message = f"{_user_id(request)}:{consultation.pk}:{key}".encode()
+    if anonymous and len(key) < ANONYMOUS_KEY_MIN:
+        raise HttpError(
+            422,
+            _(
+                "An anonymous comment's idempotency_key must be random and %(n)s characters "
+                "or longer (a UUID)."
+            )
+            % {"n": ANONYMOUS_KEY_MIN},
+        )
+    who = "anonymous" if anonymous else str(_user_id(request))
+    message = f"{who}:{consultation.pk}:{key}".encode()
     digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
     return "api:" + digest[:60]  # the column holds 64 characters
 
@@ -258,7 +275,9 @@ def submit_comment(
             text=payload.text,
             replies=payload.replies,
             anonymous=payload.anonymous,
-            idempotency_key=_caller_key(request, consultation, payload.idempotency_key),
+            idempotency_key=_caller_key(
+                request, consultation, payload.idempotency_key, anonymous=payload.anonymous
+            ),
         )
     except ValidationError as error:
         raise HttpError(422, "; ".join(error.messages)) from None

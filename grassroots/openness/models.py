@@ -275,7 +275,8 @@ class Comment(models.Model):
         related_name="+",
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
-    group = models.CharField(max_length=16, choices=CommenterGroup.choices)
+    # The group of a named comment's author when they commented ("" for anonymous ones).
+    group = models.CharField(max_length=16, choices=CommenterGroup.choices, blank=True)
     text = models.TextField(_("your opinion"))
     # Answers to the consultation's questions, in their order ("" where left blank).
     replies = models.JSONField(default=list, blank=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from grassroots.accounts.scope import Scope
 from grassroots.openness.selectors import Reach
+from grassroots.openness.vocabulary import NoticeKind
 
 if TYPE_CHECKING:
     from grassroots.openness.models import Consultation, Notice
@@ -31,6 +32,17 @@ def can_read_notice(reach: Reach, notice: Notice) -> bool:
 def can_manage_notice(scope: Scope, notice: Notice) -> bool:
     """Edit a notice, see its read total."""
     return can_publish_for(scope, notice.unit)
+
+
+def can_edit_notice(scope: Scope, notice: Notice) -> bool:
+    """Correct a notice's title and text: not a 公示 (its text is what people could
+    object to, and `orgs.publicity` keeps it as put up; a correction is a new notice) and
+    not an adoption report (made from the answers when the consultation closed)."""
+    return (
+        can_manage_notice(scope, notice)
+        and notice.publicity_days is None
+        and notice.kind != NoticeKind.ADOPTION
+    )
 
 
 def can_see_consultation(reach: Reach, consultation: Consultation) -> bool:

@@ -77,12 +77,14 @@ def reach_of(scope: Scope, user: Any) -> Reach:
         return cached
     officer_paths = scope.officer_paths
     member_paths: set[str] = set()
-    if scope.branch_path:
+    # Notices to "Party members" reach probationary and full members, not the applicants
+    # and activists who also have a member record.
+    if scope.branch_path and scope.is_party_member:
         member_paths = {*ancestor_paths(scope.branch_path), scope.branch_path}
     above_officer = {p for path in officer_paths for p in ancestor_paths(path)}
     ids = orgs.unit_ids_at_paths(member_paths | above_officer | set(officer_paths))
     members = {ids[p] for p in member_paths if p in ids}
-    if scope.group_id is not None:
+    if member_paths and scope.group_id is not None:
         members.add(scope.group_id)
     department = getattr(user, "department", None)
     reach = Reach(

@@ -410,12 +410,18 @@ def membership_of(user_id: int) -> Membership | None:
     """The access layer's view of a person's active member record (see accounts.scope)."""
     row = (
         Member.objects.filter(user_id=user_id)
-        .values_list("pk", "branch_id", "branch__path", "group_id", "status")
+        .values_list("pk", "branch_id", "branch__path", "group_id", "status", "stage")
         .first()
     )
     if row is None or not Member.Status(row[4]).is_active:
         return None
-    return Membership(member_id=row[0], branch_id=row[1], branch_path=row[2] or "", group_id=row[3])
+    return Membership(
+        member_id=row[0],
+        branch_id=row[1],
+        branch_path=row[2] or "",
+        group_id=row[3],
+        is_party_member=row[5] in MemberStage.party_member_values(),
+    )
 
 
 def profile_membership(user: Any) -> dict[str, Any]:

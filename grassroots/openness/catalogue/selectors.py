@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 from grassroots.core.periods import Period
 from grassroots.openness import rules
 from grassroots.openness.models import CatalogueItem, Notice
-from grassroots.openness.vocabulary import Frequency
+from grassroots.openness.vocabulary import Audience, Frequency
 
 if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
@@ -45,6 +45,29 @@ def items_by_unit_kind() -> dict[str, list[CatalogueItem]]:
     return found
 
 
+def item_for(unit_kind: str, notice_kind: str) -> CatalogueItem | None:
+    """The catalogue's item of this kind of notice for this kind of organisation."""
+    return CatalogueItem.objects.filter(unit_kind=unit_kind, notice_kind=notice_kind).first()
+
+
+# From the widest audience to the narrowest: a notice covers a catalogue item when it
+# reaches at least the people the item names (members and officers are within the
+# departments' employees and every employee; a notice to officers does not tell members).
+_WIDTH = {
+    Audience.PUBLIC: 5,
+    Audience.ENTERPRISE: 4,
+    Audience.DEPARTMENTS: 3,
+    Audience.MEMBERS: 2,
+    Audience.OFFICERS: 1,
+}
+
+
+def audiences_covering(audience: str) -> list[str]:
+    """The audiences at least as wide as `audience`."""
+    need = _WIDTH.get(audience, 0)  # type: ignore[call-overload]
+    return [str(each) for each, width in _WIDTH.items() if width >= need]
+
+
 def _due(item: CatalogueItem, today: datetime.date) -> tuple[Period, datetime.date] | None:
     return rules.period_due(item.frequency, item.timing, item.grace_days, today=today)
 
@@ -56,14 +79,21 @@ def states_of(
     the latest notice of the items that follow events)."""
     catalogue = items_by_unit_kind()
     wanted: dict[tuple[int, str], tuple[Period, datetime.date] | None] = {}
+    audiences: dict[str, list[str]] = {}
     for unit in units:
         for item in catalogue.get(unit.kind, []):
             wanted[(unit.pk, item.notice_kind)] = _due(item, today)
+            audiences[f"{unit.pk}:{item.notice_kind}"] = audiences_covering(item.audience)
     covering: dict[tuple[int, str], tuple[int, datetime.datetime]] = {}
     periodic = Q(pk__in=[])
     for (unit_id, kind), due in wanted.items():
         if due is not None:
-            periodic |= Q(unit_id=unit_id, kind=kind, period_key=due[0].key)
+            periodic |= Q(
+                unit_id=unit_id,
+                kind=kind,
+                period_key=due[0].key,
+                audience__in=audiences[f"{unit_id}:{kind}"],
+            )
     if wanted:
         for pk, unit_id, kind, published_at in (
             Notice.objects.filter(periodic)

@@ -167,9 +167,17 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def report_counts(consultation: Consultation) -> dict[str, Any]:
-    """The numbers of the adoption report: comments by group of those who commented,
+    """The numbers of the adoption report: named comments by group of those who
+    commented, anonymous comments as a group of their own (counted into the groups, they
+    could be told apart by subtracting the named ones, whose authors the officers see),
     comments by the outcome of their answer (every comment once, hidden ones too)."""
-    groups = dict(consultation.comments.order_by().values_list("group").annotate(n=Count("pk")))
+    groups = dict(
+        consultation.comments.filter(is_anonymous=False)
+        .order_by()
+        .values_list("group")
+        .annotate(n=Count("pk"))
+    )
+    anonymous = consultation.comments.filter(is_anonymous=True).count()
     outcomes = dict(
         consultation.comments.filter(answer__isnull=False)
         .order_by()
@@ -177,7 +185,8 @@ def report_counts(consultation: Consultation) -> dict[str, Any]:
         .annotate(n=Count("pk"))
     )
     return {
-        "total": sum(groups.values()),
+        "total": sum(groups.values()) + anonymous,
+        "anonymous": anonymous,
         "groups": [(g.value, str(g.label), groups.get(g.value, 0)) for g in CommenterGroup],
         "outcomes": [(o.value, str(o.label), outcomes.get(o.value, 0)) for o in Outcome],
     }

@@ -21,8 +21,8 @@ from grassroots.appeals.similarity import tokenize
 from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload
 from grassroots.core.audit import audit_entry, audit_record, snapshot
 from grassroots.core.locking import locked
-from grassroots.core.notices import send
 from grassroots.core.workcalendar import is_workday
+from grassroots.notifications.services import notify
 from grassroots.openness import kinds
 from grassroots.openness.consultations.selectors import meeting_choices, report_counts
 from grassroots.openness.models import (
@@ -60,6 +60,10 @@ def commenter_group(user: Any) -> str:
     if member is None:
         return CommenterGroup.EMPLOYEE.value
     return _GROUP_OF_STAGE.get(member.stage, CommenterGroup.EMPLOYEE.value)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def is_open(consultation: Consultation, *, today: datetime.date) -> bool:
@@ -124,7 +128,9 @@ def comment_submit(
                 consultation=consultation,
                 author=None if anonymous else actor,
                 is_anonymous=anonymous,
-                group=commenter_group(actor),
+                # an anonymous comment keeps no group: counted by group, the officers
+                # who see the named ones could tell it apart
+                group="" if anonymous else commenter_group(actor),
                 text=text,
                 replies=answers,
                 tokens=tokenize(" ".join([text, *answers])),
@@ -134,9 +140,12 @@ def comment_submit(
     except IntegrityError:
         # The same key again, for another consultation: not a double submit of this form.
         raise ValidationError(_("This form was already sent. Open the page again.")) from None
-    # The consulting officers hear of new comments, at most once a day per consultation;
-    # nothing names the person.
-    send(
+    # The consulting officers hear of new comments once a day per consultation; nothing
+    # names the person, and nothing tells the minute of an anonymous one: the notice is
+    # dated the start of the day (as the comment is) and its e-mails and chat messages
+    # wait for the day's end, whoever commented first that day.
+    day_starts = _start_of(today)
+    notify(
         recipients=accounts.holders(
             roles=[Role.BRANCH_OFFICER, Role.COMMITTEE_OFFICER], unit_ids=[consultation.unit_id]
         ),
@@ -145,6 +154,8 @@ def comment_submit(
         url=reverse("openness:consultation_handle", args=[consultation.public_id]),
         event_key=f"consultation_comment:{consultation.pk}:{today.isoformat()}",
         org_unit=consultation.unit,
+        now=day_starts,
+        not_before=_start_of(today + datetime.timedelta(days=1)),
     )
     entry = audit_entry(
         actor=None if anonymous else actor,
@@ -156,9 +167,7 @@ def comment_submit(
     if anonymous:
         # The day only, as the comment keeps: an exact time could be matched against
         # the person's other traces.
-        entry.at = datetime.datetime.combine(
-            today, datetime.time.min, tzinfo=timezone.get_current_timezone()
-        )
+        entry.at = day_starts
     entry.save()
     return comment
 
@@ -446,8 +455,12 @@ def answer_to_deed(
         owner=owner,
         services=services,
         due_on=due_on,  # type: ignore[arg-type]
+        # A deed's page is public: it names the consultation only when that is public
+        # too (the link leads those it reaches to it; the others get a 404).
         origin=(
-            _("Consultation: %(title)s") % {"title": consultation.title},
+            _("Consultation: %(title)s") % {"title": consultation.title}
+            if consultation.audience == Audience.PUBLIC
+            else _("A suggestion made in a consultation"),
             reverse("openness:consultation", args=[consultation.public_id]),
         ),
     )
@@ -548,6 +561,8 @@ def adoption_report_text(consultation: Consultation) -> str:
         lines += [f"{i}. {q}" for i, q in enumerate(consultation.questions, start=1)]
     lines.append("")
     parts = [f"{label} {n}" for _v, label, n in counts["groups"] if n]
+    if counts["anonymous"]:
+        parts.append(_("anonymous %(count)s") % {"count": counts["anonymous"]})
     lines.append(
         ngettext(
             "%(count)s comment was received (%(groups)s).",
@@ -574,7 +589,20 @@ def adoption_report_text(consultation: Consultation) -> str:
     for number, (answer_id, grouped) in enumerate(sorted(by_answer.items()), start=1):
         answer = answers[answer_id]
         shown = [c for c in grouped if not c.hidden]
-        texts = [scrub(_comment_summary(c), names=names, employee_numbers=numbers) for c in shown]
+        if consultation.comments_shown:
+            texts = [
+                scrub(_comment_summary(c), names=names, employee_numbers=numbers) for c in shown
+            ]
+        else:
+            # The comments were for the officers only: the report says how many, not what.
+            texts = (
+                [
+                    ngettext("%(count)s comment", "%(count)s comments", len(shown))
+                    % {"count": len(shown)}
+                ]
+                if shown
+                else []
+            )
         if len(grouped) > len(shown):
             texts.append(
                 ngettext(

@@ -195,6 +195,13 @@ def notice_edit(*, actor: Any, notice: Notice, title: str, body: str) -> Notice:
     if errors:
         raise ValidationError(errors)
     notice = locked(notice, related=("unit",))
+    if notice.publicity_days is not None or notice.kind == NoticeKind.ADOPTION:
+        raise ValidationError(
+            _(
+                "A public notice or an adoption report is not changed once published: "
+                "publish a correction."
+            )
+        )
     before = snapshot(notice, EDITED_FIELDS)
     notice.title, notice.body = title, body
     notice.updated_at = timezone.now()

@@ -25,6 +25,7 @@ from grassroots.core.periods import Period
 from grassroots.core.request_values import object_id
 from grassroots.core.upload_limits import upload_limit
 from grassroots.openness import policy, selectors
+from grassroots.openness.catalogue import selectors as catalogue_selectors
 from grassroots.openness.models import Notice
 from grassroots.openness.notices import drafts, services
 from grassroots.openness.notices import selectors as notice_selectors
@@ -154,6 +155,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period_label": _period_label(notice.period_key),
             "state": state,
             "manages": manages,
+            "editable": policy.can_edit_notice(scope, notice),
         },
     )
 
@@ -209,6 +211,9 @@ def _prefill(request: HttpRequest, units: Any) -> dict[str, Any]:
     if period is not None:
         initial["period_key"] = period.key
     if unit is not None and kind:
+        item = catalogue_selectors.item_for(unit.kind, kind)
+        if item is not None:
+            initial["audience"] = item.audience  # to whom the catalogue says
         draft = drafts.draft_for(unit, kind, period)
         if draft is not None:
             initial["title"], initial["body"] = draft.title, draft.body
@@ -272,6 +277,8 @@ def _managed_notice(request: AuthenticatedRequest, pk: int) -> Notice:
 @require_http_methods(["GET", "POST"])
 def notice_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = _managed_notice(request, pk)
+    if not policy.can_edit_notice(scope_for(request.user), notice):
+        raise Http404
     form = NoticeEditForm(
         request.POST or None, initial={"title": notice.title, "body": notice.body}
     )

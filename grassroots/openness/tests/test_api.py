@@ -237,7 +237,7 @@ def test_an_anonymous_comment_keeps_and_shows_no_author(world, client):
 def test_the_same_key_twice_makes_one_comment(world, client):
     consultation = make_consultation(world.branch_a)
     headers = bearer(world.member_a.user)
-    payload = {"text": "意见", "anonymous": True, "idempotency_key": "kiosk-7-0001"}
+    payload = {"text": "意见", "anonymous": False, "idempotency_key": "kiosk-7-0001"}
     first = post_json(client, comments_url(consultation), payload, **headers)
     again = post_json(client, comments_url(consultation), payload, **headers)
     assert first.status_code == again.status_code == 201
@@ -247,6 +247,30 @@ def test_the_same_key_twice_makes_one_comment(world, client):
     assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
     assert Comment.objects.count() == 2
     assert all(len(key) <= 64 for key in Comment.objects.values_list("idempotency_key", flat=True))
+
+
+def test_an_anonymous_comments_key_is_long_and_not_tied_to_the_caller(world, client, settings):
+    import hashlib
+    import hmac
+
+    consultation = make_consultation(world.branch_a)
+    headers = bearer(world.member_a.user)
+    short = {"text": "意见", "anonymous": True, "idempotency_key": "app-20261206-0042"}
+    refused = post_json(client, comments_url(consultation), short, **headers)
+    assert refused.status_code == 422 and not Comment.objects.exists()
+    key = "3f2b9c1e8d7a4b6f9e0c1d2a3b4c5d6e"
+    payload = {"text": "意见", "anonymous": True, "idempotency_key": key}
+    first = post_json(client, comments_url(consultation), payload, **headers)
+    again = post_json(client, comments_url(consultation), payload, **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and Comment.objects.count() == 1
+    # what is stored cannot be matched to the caller by trying people with the secret
+    stored = Comment.objects.get().idempotency_key
+    for who in (world.member_a.user.pk, world.employee.pk):
+        tried = hmac.new(
+            settings.SECRET_KEY.encode(), f"{who}:{consultation.pk}:{key}".encode(), hashlib.sha256
+        ).hexdigest()
+        assert stored != "api:" + tried[:60]
 
 
 @pytest.mark.parametrize(

@@ -164,3 +164,20 @@ def test_the_appraisal_draft_counts_grades_and_names_nobody(world: Any) -> None:
         if line.startswith("- ")
     )
     assert sorted(tally.values()) == ["0", "0", "0", "1"]  # the open appraisal is not counted
+
+
+def test_a_notice_to_fewer_people_than_the_item_names_does_not_cover_it(world: Any) -> None:
+    # the work plan is for every employee; the dues for the members
+    make_notice(world.branch_a, kind=NoticeKind.WORK_PLAN, period_key="2026", audience="officers")
+    make_notice(world.branch_a, kind=NoticeKind.DUES, period_key="2025", audience="public")
+    overdue = _overdue_kinds(world.branch_a)
+    assert "work_plan" in overdue  # officers only: employees were not told
+    assert "dues" not in overdue  # wider than the members: told
+
+
+def test_draft_and_publish_starts_with_the_items_audience(world: Any, client_for: Any) -> None:
+    url = reverse("openness:notice_new")
+    client = client_for(world.officer_a)
+    for kind, audience in (("dues", "members"), ("work_plan", "enterprise")):
+        page = client.get(f"{url}?unit={world.branch_a.pk}&kind={kind}&period=2025")
+        assert page.context["form"].initial["audience"] == audience

@@ -176,15 +176,19 @@ def test_close_publishes_the_adoption_report_from_the_answers(world: Any) -> Non
     counts = selectors.report_counts(consultation)
     assert counts["total"] == 4
     assert {v: n for v, _l, n in counts["outcomes"]} == {"adopted": 2, "partly": 1, "not": 1}
+    # the anonymous comment is a group of its own: counted into its author's, it could
+    # be told apart by subtracting the named ones
     assert {v: n for v, _l, n in counts["groups"]} == {
         "employee": 1,
         "activist": 0,
         "probationary": 0,
-        "member": 3,
+        "member": 2,
     }
+    assert counts["anonymous"] == 1
+    assert not Comment.objects.filter(is_anonymous=True).exclude(group="").exists()
     body = report.body
     # the report's numbers are the answers'
-    assert "4 comments were received (Employees 1, Full members 3)." in body
+    assert "4 comments were received (Employees 1, Full members 2, anonymous 1)." in body
     assert "Adopted: 2; partly adopted: 1; not adopted: 1." in body
     assert body.count("Answer (") == CommentAnswer.objects.filter(consultation=consultation).count()
     assert "增设面食窗口一个。" in body  # what changed
@@ -202,7 +206,7 @@ def test_close_publishes_the_adoption_report_from_the_answers(world: Any) -> Non
 
 
 def test_an_adopted_answer_becomes_a_deed_linked_both_ways(world: Any, client: Any) -> None:
-    consultation = make_consultation(world.committee)
+    consultation = make_consultation(world.committee, audience=Audience.PUBLIC)
     a = comment(world.employee, consultation, "建议增加面食窗口")
     answer = services.comments_answer(
         world.committee_officer, consultation, [a], Outcome.ADOPTED, "采纳"
@@ -300,3 +304,62 @@ def test_similar_comments_are_grouped_by_their_tokens(world: Any) -> None:
     groups = selectors.similar_groups(list(Comment.objects.filter(consultation=consultation)))
     as_ids = sorted(sorted(x.pk for x in g) for g in groups)
     assert as_ids == sorted([sorted([a.pk, b.pk]), [c.pk]])
+
+
+@pytest.mark.parametrize("shown", [False, True])
+def test_the_report_quotes_comments_only_when_they_were_shown(world: Any, shown: bool) -> None:
+    # comments meant for the officers alone are counted in the report, not quoted
+    consultation = make_consultation(world.committee, comments_shown=shown)
+    _answered_all(world, consultation)
+    services.consultation_close(world.committee_officer, consultation, "增设面食窗口一个。")
+    body = Notice.objects.get(kind=NoticeKind.ADOPTION).body
+    assert ("排烟设备应选低噪声的" in body) is shown
+    assert ("希望增加面食窗口" in body) is shown
+    assert "选用中等噪声设备。" in body  # the answers are always there
+    assert "13912345678" not in body
+
+
+def test_the_officers_notice_of_new_comments_tells_the_day_not_the_minute(world: Any) -> None:
+    from grassroots.notifications.models import Delivery, Notification
+
+    world.committee_officer.email = "shuji@example.com"
+    world.committee_officer.save(update_fields=["email"])
+    consultation = make_consultation(world.committee)
+    today = timezone.localdate()
+    comment(world.member_a.user, consultation, "匿名的意见", anonymous=True)
+    comment(world.employee, consultation, "具名的意见")
+    (notice,) = Notification.objects.filter(kind="openness.comment")
+    day_starts = datetime.datetime.combine(
+        today, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    assert notice.created_at == day_starts
+    assert "匿名" not in notice.title and world.employee.name not in notice.title
+    deliveries = Delivery.objects.filter(kind="openness.comment")
+    assert deliveries.exists()  # the officer's e-mail, held to the day's end
+    for delivery in deliveries:
+        assert delivery.created_at == day_starts
+        assert delivery.next_attempt_at >= day_starts + datetime.timedelta(days=1)
+
+
+def test_a_deed_from_a_restricted_consultation_does_not_name_it(world: Any, client: Any) -> None:
+    # the deed's page is public; the consultation was for the officers only
+    consultation = make_consultation(
+        world.committee, audience=Audience.OFFICERS, title="关于拟调整支部书记人选的意见征求"
+    )
+    a = comment(world.officer_a, consultation, "建议先听取支部党员意见")
+    answer = services.comments_answer(
+        world.committee_officer, consultation, [a], Outcome.ADOPTED, "采纳"
+    )
+    deed = services.answer_to_deed(
+        world.committee_officer,
+        answer,
+        title="支部书记人选听取党员意见",
+        description="",
+        owner=world.committee_officer,
+        services=["masses"],
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    assert consultation.title not in deed.origin_label
+    page = client.get(f"/service/deeds/{deed.pk}/")
+    assert page.status_code == 200
+    assert consultation.title not in page.content.decode()

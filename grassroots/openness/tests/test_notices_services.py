@@ -143,6 +143,31 @@ def test_editing_refuses_empty_text(world: Any) -> None:
     assert notice.title == "一车间党支部2026年工作计划"
 
 
+def test_a_publicity_notice_and_an_adoption_report_are_not_edited(
+    world: Any, client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    from grassroots.openness.tests.factories import make_notice
+    from grassroots.orgs.publicity.models import PublicNotice
+
+    publicity = publish(world, audience=Audience.ENTERPRISE, publicity_days=5)
+    report = make_notice(world.branch_a, kind=NoticeKind.ADOPTION)
+    for notice in (publicity, report):
+        with pytest.raises(ValidationError):
+            services.notice_edit(actor=world.officer_a, notice=notice, title="改", body="改过的")
+        notice.refresh_from_db()
+        assert notice.body != "改过的"
+        client = client_for(world.officer_a)
+        assert client.get(reverse("openness:notice_edit", args=[notice.pk])).status_code == 404
+        assert "notice_edit" not in client.get(reverse("openness:notice", args=[notice.pk])).text
+        assert (
+            f"/openness/notices/{notice.pk}/edit/"
+            not in client.get(reverse("openness:notice", args=[notice.pk])).text
+        )
+    assert PublicNotice.objects.get().text == publicity.body
+
+
 def test_a_read_is_counted_once(world: Any) -> None:
     notice = publish(world)
     assert services.notice_read(world.employee, notice) is True

@@ -63,3 +63,10 @@ def test_officers_read_their_subtree_whatever_the_audience(world: Any, notices: 
     assert _visible(world.officer_a) == {"public", "ent", "dept_a", "members_c", "off_c", "off_a1"}
     assert _visible(world.committee_officer) == {n.title for n in notices.values()}
     assert _visible(world.admin) == {n.title for n in notices.values()}
+
+
+def test_applicants_and_activists_are_not_party_members(world: Any, notices: Any) -> None:
+    from grassroots.orgs.models import Member
+
+    Member.objects.filter(pk=world.member_b.pk).update(stage=Member.Stage.ACTIVIST)
+    assert _visible(world.member_b.user) == {"public", "ent"}
