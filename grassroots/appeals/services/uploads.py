@@ -34,16 +34,18 @@ def attachment_max_bytes() -> int:
     return int(parameters.value("appeals.max_attachment_mb")) * 1024 * 1024
 
 
-def files_check(files: Iterable[Any]) -> list[CheckedFile]:
-    """Every uploaded file read, identified and cleaned; a ValidationError on
-    "attachments" naming each file refused and why (too many, too large, not a photo or
-    a PDF, a picture that cannot be opened)."""
+def files_check(
+    files: Iterable[Any], *, limit: int | None = None, field: str = FILES_FIELD
+) -> list[CheckedFile]:
+    """Every uploaded file read, identified and cleaned; a ValidationError on `field`
+    naming each file refused and why (too many, too large, not a photo or a PDF, a
+    picture that cannot be opened). `limit`: how many files at most (default: the rule
+    parameter appeals.max_attachments; other apps' forms pass their own)."""
     uploads = list(files)
-    limit = parameters.value("appeals.max_attachments")
+    if limit is None:
+        limit = int(parameters.value("appeals.max_attachments"))
     if len(uploads) > limit:
-        raise ValidationError(
-            {FILES_FIELD: _("Attach at most %(count)s files.") % {"count": limit}}
-        )
+        raise ValidationError({field: _("Attach at most %(count)s files.") % {"count": limit}})
     max_bytes = attachment_max_bytes()
     checked: list[CheckedFile] = []
     problems: list[str] = []
@@ -53,7 +55,7 @@ def files_check(files: Iterable[Any]) -> list[CheckedFile]:
         except UploadError as error:
             problems.append(str(error))
     if problems:
-        raise ValidationError({FILES_FIELD: problems})
+        raise ValidationError({field: problems})
     return checked
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import ngettext
 
 from grassroots.accounts import selectors as accounts
 from grassroots.accounts.roles import Role
+from grassroots.appeals import services as appeal_services
 from grassroots.appeals.deidentify import scrub
 from grassroots.appeals.services import uploads as appeal_uploads
 from grassroots.appeals.similarity import tokenize
-from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload
+from grassroots.appeals.uploads import CheckedFile
 from grassroots.core.audit import audit_entry, audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.core.workcalendar import is_workday
@@ -189,21 +190,9 @@ def attachment_max_bytes() -> int:
 
 
 def _checked_files(files: Iterable[Any], *, field: str = "attachments") -> list[CheckedFile]:
-    """Every upload read, identified and cleaned (appeals' checks), or a ValidationError
+    """Every upload read, identified and cleaned (appeals' check), or a ValidationError
     naming each file refused: a refused file refuses the whole form."""
-    uploads = list(files)
-    if len(uploads) > MAX_FILES:
-        raise ValidationError({field: _("Attach at most %(count)s files.") % {"count": MAX_FILES}})
-    checked: list[CheckedFile] = []
-    problems: list[str] = []
-    for upload in uploads:
-        try:
-            checked.append(check_upload(upload, max_bytes=attachment_max_bytes()))
-        except UploadError as error:
-            problems.append(str(error))
-    if problems:
-        raise ValidationError({field: problems})
-    return checked
+    return appeal_services.files_check(files, limit=MAX_FILES, field=field)
 
 
 def _keep_files(

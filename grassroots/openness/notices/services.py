@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.appeals.services import attachment_max_bytes
-from grassroots.appeals.uploads import CheckedFile, UploadError, check_upload
+from grassroots.appeals import services as appeal_services
+from grassroots.appeals.uploads import CheckedFile
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.core.periods import CUSTOM, Period
@@ -60,24 +60,9 @@ def period_key_of(raw: str) -> str:
 
 
 def files_check(files: Iterable[Any]) -> list[CheckedFile]:
-    """Each file read, identified by its content and cleaned as appeals' files are, or a
-    ValidationError on "attachments" naming every file refused and why."""
-    uploads = list(files)
-    if len(uploads) > MAX_FILES:
-        raise ValidationError(
-            {FILES_FIELD: _("Attach at most %(count)s files.") % {"count": MAX_FILES}}
-        )
-    max_bytes = attachment_max_bytes()
-    checked: list[CheckedFile] = []
-    problems: list[str] = []
-    for upload in uploads:
-        try:
-            checked.append(check_upload(upload, max_bytes=max_bytes))
-        except UploadError as error:
-            problems.append(str(error))
-    if problems:
-        raise ValidationError({FILES_FIELD: problems})
-    return checked
+    """Each file read, identified by its content and cleaned as appeals' files are (the
+    same check), or a ValidationError on "attachments" naming every file refused."""
+    return appeal_services.files_check(files, limit=MAX_FILES, field=FILES_FIELD)
 
 
 @transaction.atomic
