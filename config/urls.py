@@ -21,6 +21,7 @@ urlpatterns = [
     path("service/", include("grassroots.service.urls")),
     path("evaluation/", include("grassroots.evaluation.urls")),
     path("openness/", include("grassroots.openness.urls")),
+    path("plans/", include("grassroots.plans.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

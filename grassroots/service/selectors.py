@@ -342,6 +342,31 @@ def deeds_of_unit(unit: OrgUnit, *, since: datetime.date, limit: int = 200) -> l
     ]
 
 
+@dataclass(frozen=True)
+class ActivityLine:
+    """An activity as another app lists it (to link a plan's item to it)."""
+
+    pk: int
+    title: str
+    starts_at: datetime.datetime
+    status: str
+
+
+def activities_of_unit(unit: OrgUnit, *, year: int, limit: int = 200) -> list[ActivityLine]:
+    """The activities organised by an organisation and those below it starting in
+    `year` (cancelled ones apart), soonest first: one query."""
+    activities = (
+        Activity.objects.filter(unit_id__in=_subtree(unit), starts_at__year=year)
+        .exclude(status=Activity.Status.CANCELLED)
+        .only("title", "starts_at", "status")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        ActivityLine(pk=each.pk, title=each.title, starts_at=each.starts_at, status=each.status)
+        for each in activities[:limit]
+    ]
+
+
 # --- Pairings and visits ----------------------------------------------------------------
 
 
