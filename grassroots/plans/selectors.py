@@ -8,10 +8,11 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from grassroots.core.tree import within_any
 from grassroots.openness import selectors as openness
 from grassroots.orglife import selectors as orglife
 from grassroots.plans import policy, rules
@@ -197,3 +198,16 @@ def plan_view(plan: WorkPlan) -> PlanView:
         ),
         records=records,
     )
+
+
+def plans_readable(scope: Scope) -> QuerySet[WorkPlan]:
+    """Every plan a person may read: those of the units they oversee, and the published
+    plans of their own branch and group; newest first."""
+    plans = WorkPlan.objects.select_related("unit").order_by("-year", "unit__path", "quarter")
+    if scope.is_admin:
+        return plans
+    condition = within_any(scope.officer_paths, "unit__path")
+    own = [pk for pk in (scope.branch_id, scope.group_id) if pk]
+    if own:
+        condition |= Q(unit_id__in=own, status=WorkPlan.Status.PUBLISHED)
+    return plans.filter(condition)
