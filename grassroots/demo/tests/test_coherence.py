@@ -50,6 +50,7 @@ MAY_BE_LATER: dict[str, Q | None] = {
     "appeals.Appeal.current_due_at": None,
     "appeals.CoHandling.due_at": None,
     "service.Deed.due_on": None,
+    "plans.PlanItem.due_on": None,  # a plan's items fall due through the year
     "service.DeedMilestone.due_on": Q(done_on__isnull=True),  # a milestone not yet reached
     "evaluation.Rectification.due_on": None,
     # Terms of office and public notices run into the future.
@@ -307,3 +308,18 @@ def test_openness_has_a_year_of_notices_and_one_catalogue_item_overdue(demo):
     )
     assert all(n.read_count == reads.get(n.pk, 0) for n in Notice.objects.all())
     assert Notice.objects.filter(published_at__lt=demo - datetime.timedelta(days=300)).exists()
+
+
+def test_this_years_plans_are_about_half_done_with_links(demo):
+    from grassroots.plans.models import WorkPlan
+    from grassroots.plans.selectors import plan_view
+
+    plans = list(WorkPlan.objects.filter(year=demo.date().year).select_related("unit"))
+    assert plans
+    done = total = 0
+    for plan in plans:
+        view = plan_view(plan)
+        total += view.progress.total
+        done += view.progress.done
+        assert all(each.record is not None for item in view.items for each in item.links)
+    assert 0.25 * total <= done <= 0.6 * total

@@ -20,6 +20,7 @@ from grassroots.demo.orglife import (
     build_meetings,
     build_talks,
 )
+from grassroots.demo.plans import build_plans
 from grassroots.demo.service_commitments import build_commitments, build_pairings
 from grassroots.demo.service_deeds import build_deeds
 from grassroots.demo.service_posts import build_posts
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             build_consultations(
                 today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
             )
+            build_plans(today=today, now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo enterprise loaded: {len(demo.users)} employees, "
