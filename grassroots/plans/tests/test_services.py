@@ -149,3 +149,34 @@ def test_plan_view_has_fixed_queries(world: Any, django_assert_max_num_queries: 
     with django_assert_max_num_queries(8):
         view = selectors.plan_view(plan)
         assert len(view.items) == 5 and all(len(each.links) == 1 for each in view.items)
+
+
+def test_activities_and_consultations_of_the_subtree_count_when_held_or_closed(
+    world: Any,
+) -> None:
+    from grassroots.openness.models import Consultation
+    from grassroots.openness.tests.factories import make_consultation
+    from grassroots.service.models import Activity
+
+    plan = make_plan(world, unit=world.committee)
+    item = add_item(world, plan, owner=world.committee_officer)
+    start = timezone.now().replace(month=6, day=1)
+    activity = Activity.objects.create(
+        unit=world.branch_a,
+        title="义务理发",
+        type=Activity.Type.VOLUNTEER,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        place="职工之家",
+        audience=Activity.Audience.EVERYONE,
+    )
+    consultation = make_consultation(world.branch_b, by=world.officer_b, days_ago=0)
+    actor = world.committee_officer
+    services.link_add(actor=actor, item=item, kind="activity", object_id=activity.pk)
+    services.link_add(actor=actor, item=item, kind="consultation", object_id=consultation.pk)
+    assert not selectors.plan_view(plan).items[0].fulfilled
+    Consultation.objects.filter(pk=consultation.pk).update(status="closed", closed_at=timezone.now())
+    assert selectors.plan_view(plan).items[0].fulfilled
+    Consultation.objects.filter(pk=consultation.pk).update(status="open", closed_at=None)
+    Activity.objects.filter(pk=activity.pk).update(status="held")
+    assert selectors.plan_view(plan).items[0].fulfilled
