@@ -322,4 +322,6 @@ def test_this_years_plans_are_about_half_done_with_links(demo):
         total += view.progress.total
         done += view.progress.done
         assert all(each.record is not None for item in view.items for each in item.links)
-    assert 0.25 * total <= done <= 0.6 * total
+    assert done <= 0.6 * total
+    # early in the year few of the year's records are done yet: about half only from April
+    assert done >= 0.25 * total or demo.date().month <= 3
