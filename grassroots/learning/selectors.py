@@ -335,3 +335,15 @@ def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProg
             group.below += 1
             below.append((member, entry))
     return UnitProgress(unit, year, [ordinary, officers], below)
+
+
+def courses_to_study_count(member: Member, *, today: datetime.date) -> int:
+    """Courses assigned to this person that they have not completed. Two queries."""
+    return (
+        courses_for(member, today=today)
+        .prefetch_related(None)
+        .filter(items__isnull=False)
+        .exclude(completions__member=member)
+        .distinct()
+        .count()
+    )
