@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
-from grassroots.core.tree import is_within, within_any
+from grassroots.core.tree import within_any
 from grassroots.orgs import selectors as orgs
 
 if TYPE_CHECKING:
@@ -60,7 +60,3 @@ def can_see_names_below_target(scope: Scope, unit_path: str) -> bool:
 
 def can_enter_training_for(scope: Scope, *, member_id: int, branch_path: str) -> bool:
     return scope.member_id == member_id or scope.oversees(branch_path)
-
-
-def path_within(path: str, root: str) -> bool:
-    return is_within(path, root)

@@ -146,12 +146,6 @@ def course_by_id(pk: int) -> Course | None:
     )
 
 
-def materials_for_units(unit_paths: Sequence[str]) -> QuerySet[Material]:
-    """Materials an author may put in a course of a unit: those of the unit and of the
-    organisations above it."""
-    return Material.objects.filter(unit__path__in=list(unit_paths)).order_by("-created_at", "-pk")
-
-
 def authored_courses(root_paths: Sequence[str], *, is_admin: bool) -> QuerySet[Course]:
     courses = Course.objects.select_related("unit").order_by("-created_at", "-pk")
     if is_admin:

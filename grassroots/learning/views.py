@@ -275,10 +275,6 @@ def material_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "learning/material_form.html", {"form": form, "material": item})
 
 
-def _materials_for(scope: Any) -> Any:
-    return selectors.authored_materials(scope.officer_paths, is_admin=scope.is_admin)[:LIST_CAP]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_new(request: AuthenticatedRequest) -> HttpResponse:
