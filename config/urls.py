@@ -20,6 +20,7 @@ urlpatterns = [
     path("orglife/", include("grassroots.orglife.urls")),
     path("service/", include("grassroots.service.urls")),
     path("evaluation/", include("grassroots.evaluation.urls")),
+    path("learning/", include("grassroots.learning.urls")),
     path("openness/", include("grassroots.openness.urls")),
     path("plans/", include("grassroots.plans.urls")),
     path("api/v1/", api.urls),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "grassroots.orglife",
     "grassroots.service",
     "grassroots.evaluation",
+    "grassroots.learning",
     "grassroots.openness",
     "grassroots.plans",
     "grassroots.insights",

@@ -15,6 +15,7 @@ from grassroots.appeals import todos as appeal_todos
 from grassroots.core import workcalendar
 from grassroots.core.todo import Todo, in_order
 from grassroots.evaluation import todos as evaluation_todos
+from grassroots.learning import todos as learning_todos
 from grassroots.openness import todos as openness_todos
 from grassroots.orglife import todos as orglife_todos
 from grassroots.orgs import health, selectors
@@ -50,6 +51,7 @@ def todos_for(user: Any, scope: Scope, *, now: datetime.datetime) -> list[Todo]:
             *evaluation_todos.todos_for(scope, user, today=today),
             *orgs_todos.todos_for(scope, today=today),
             *openness_todos.todos_for(scope, user, today=today),
+            *learning_todos.todos_for(scope, user, today=today),
         ]
     )
 

@@ -785,3 +785,37 @@ def development_overdue_many(
     thousands): the same fixed number of queries for the whole batch."""
     boards = development.pipelines(branch_ids, today=today)
     return {pk: _overdue_of(pk, board, period) for pk, board in boards.items()}
+
+
+@dataclass(frozen=True)
+class AttendedMeeting:
+    member_id: int
+    meeting_id: int
+    topic: str
+    kind: str
+    held_on: datetime.date
+
+
+def meetings_attended(
+    member_ids: Sequence[int], *, year: int, kinds: Sequence[str]
+) -> list[AttendedMeeting]:
+    """The held meetings of the given kinds in a year that these members were present
+    at (learning counts study meetings towards training hours). One query."""
+    rows = (
+        Attendance.objects.filter(
+            member_id__in=list(member_ids),
+            status=Attendance.Status.PRESENT,
+            meeting__status=Meeting.Status.HELD,
+            meeting__held_on__year=year,
+            meeting__kind__in=list(kinds),
+        )
+        .order_by("meeting__held_on", "meeting_id")
+        .values_list(
+            "member_id", "meeting_id", "meeting__topic", "meeting__kind", "meeting__held_on"
+        )
+    )
+    return [
+        AttendedMeeting(member_id, meeting_id, topic, kind, held_on)
+        for member_id, meeting_id, topic, kind, held_on in rows
+        if held_on is not None
+    ]

@@ -853,3 +853,17 @@ def unit_ids_covering_department(department_path: str) -> list[int]:
 def unit_ids_at_paths(paths: Iterable[str]) -> dict[str, int]:
     """Tree path → id of the units at exactly these paths (active or not): one query."""
     return dict(OrgUnit.objects.filter(path__in=list(paths)).values_list("path", "pk"))
+
+
+def committee_post_holders(member_ids: Iterable[int], *, on: datetime.date) -> set[int]:
+    """Which of these members hold a committee post (secretary, committee member …) of
+    any organisation on the day. One query."""
+    return set(
+        OrgPost.objects.filter(
+            member_id__in=list(member_ids),
+            kind__in=PostKind.committee_values(),
+            starts_on__lte=on,
+        )
+        .exclude(ends_on__lt=on)
+        .values_list("member_id", flat=True)
+    )

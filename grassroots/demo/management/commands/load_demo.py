@@ -12,6 +12,7 @@ from grassroots.accounts.models import User
 from grassroots.demo.appeals import build_appeals
 from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
 from grassroots.demo.evaluation import build_evaluation
+from grassroots.demo.learning import build_learning
 from grassroots.demo.openness_consultations import build_consultations
 from grassroots.demo.openness_notices import build_notices
 from grassroots.demo.orglife import (
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             build_pairings(today=today, seed=seed)
             build_evaluation(today=today, seed=seed)
             build_notices(today=today, seed=seed, now=now)
+            # the member login starts with nothing studied (the learning journey)
+            build_learning(today=today, seed=seed, keep_unstudied=("30106",))
             build_consultations(
                 today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
             )

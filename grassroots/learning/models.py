@@ -1,0 +1,166 @@
+"""Learning (党员教育培训): materials, courses of them, what a person studied, and
+training taken elsewhere with its certificate. Training hours are computed from these
+and from study meetings attended (selectors), never stored and never time online."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.learning.vocabulary import Audience, MaterialKind
+
+TITLE_MAX = 200
+TEXT_MAX = 20000
+
+
+class Material(models.Model):
+    """Something to study. Every material carries a plain-text version (or a summary),
+    shown on its page, so that screen-reader users and people who read with difficulty
+    can use it whatever its form. Video and audio are by link in this version."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("Party organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    kind = models.CharField(_("kind"), max_length=16, choices=MaterialKind.choices)
+    file = models.FileField(upload_to="learning/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    body = models.TextField(_("text"), max_length=TEXT_MAX, blank=True)
+    plain_text = models.TextField(_("plain-text version"), max_length=TEXT_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("learning material")
+        verbose_name_plural = _("learning materials")
+        constraints = [
+            models.CheckConstraint(name="material_has_plain_text", condition=~Q(plain_text="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(models.Model):
+    """Materials in order, for an audience within an organisation and those below it.
+    Completing it (every material studied) earns its hours in the year it is completed."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("Party organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    hours = models.DecimalField(_("training hours"), max_digits=5, decimal_places=1)
+    audience = models.CharField(_("for"), max_length=16, choices=Audience.choices)
+    materials = models.ManyToManyField(Material, through="CourseMaterial", related_name="courses")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(
+                name="course_hours_in_range", condition=Q(hours__gte=0) & Q(hours__lte=200)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseMaterial(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="items")
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["course", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "material"], name="course_material_once"),
+            models.UniqueConstraint(fields=["course", "position"], name="course_position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} #{self.position}: {self.material_id}"
+
+
+class Study(models.Model):
+    """A person said they studied a material (no timer, no check-in: their word)."""
+
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="studies")
+    studied_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "material"], name="study_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} studied {self.material_id} on {self.studied_on}"
+
+
+class CourseCompletion(models.Model):
+    """Stored by the service when a person's last material of a course is marked: the
+    day it was completed decides the year its hours count in."""
+
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
+    completed_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "course"], name="course_completed_once"),
+        ]
+        indexes = [models.Index(fields=["member", "completed_on"], name="completion_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} completed {self.course_id} on {self.completed_on}"
+
+
+class ExternalTraining(models.Model):
+    """Training taken elsewhere (a Party school, an online academy's class), with its
+    certificate; entered by the person or by an officer over them."""
+
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("training"), max_length=TITLE_MAX)
+    hours = models.DecimalField(_("training hours"), max_digits=5, decimal_places=1)
+    taken_on = models.DateField(_("date"))
+    certificate = models.FileField(upload_to="learning/certificates/%Y/")
+    certificate_name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=50)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external training")
+        constraints = [
+            models.CheckConstraint(
+                name="external_hours_in_range", condition=Q(hours__gt=0) & Q(hours__lte=200)
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "taken_on"], name="external_member_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,343 @@
+"""Reads for learning: the courses a person is in the audience of, a material's page,
+and training hours (学时) computed from the records — study meetings attended,
+courses completed, training elsewhere — never from time online."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
+
+from grassroots.core import parameters
+from grassroots.core.tree import ancestor_paths, within
+from grassroots.learning import rule_parameters, rules
+from grassroots.learning.models import (
+    Course,
+    CourseCompletion,
+    CourseMaterial,
+    ExternalTraining,
+    Material,
+    Study,
+)
+from grassroots.learning.vocabulary import Audience, HoursSource
+from grassroots.orglife import rules as orglife_rules
+from grassroots.orglife import selectors as orglife
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.vocabulary import MemberStage
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member, OrgUnit
+
+STUDY_KINDS = (orglife_rules.LECTURE, orglife_rules.THEMED_DAY)
+
+
+def learner_of(user: object) -> Member | None:
+    return orgs.active_member_of_user(user)
+
+
+def audiences_of(member: Member, *, holds_committee_post: bool) -> list[str]:
+    found = [Audience.EVERYONE.value]
+    if member.stage in MemberStage.party_member_values():
+        found.append(Audience.MEMBERS.value)
+    if member.stage == MemberStage.PROBATIONARY:
+        found.append(Audience.PROBATIONARY.value)
+    if member.stage in (MemberStage.ACTIVIST, MemberStage.CANDIDATE):
+        found.append(Audience.ACTIVISTS.value)
+    if holds_committee_post:
+        found.append(Audience.OFFICERS.value)
+    return found
+
+
+def _member_unit_paths(member: Member) -> list[str]:
+    paths = [*ancestor_paths(member.branch.path), member.branch.path]
+    if member.group is not None:
+        paths.append(member.group.path)
+    return paths
+
+
+def courses_for(member: Member, *, today: datetime.date) -> QuerySet[Course]:
+    """The courses whose audience this person is in, newest first, with their materials
+    in order (three queries when listed, with the post check)."""
+    holds = member.pk in orgs.committee_post_holders([member.pk], on=today)
+    return (
+        Course.objects.filter(
+            unit__path__in=_member_unit_paths(member),
+            audience__in=audiences_of(member, holds_committee_post=holds),
+        )
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=CourseMaterial.objects.select_related("material").order_by("position"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    materials: list[tuple[Material, bool]]  # in order, with whether studied
+    completed: bool
+
+    @property
+    def studied(self) -> int:
+        return sum(1 for _material, done in self.materials if done)
+
+    @property
+    def left(self) -> int:
+        return len(self.materials) - self.studied
+
+
+def studied_ids(member: Member, material_ids: Sequence[int]) -> set[int]:
+    return set(
+        Study.objects.filter(member=member, material_id__in=list(material_ids)).values_list(
+            "material_id", flat=True
+        )
+    )
+
+
+def my_courses(member: Member, *, today: datetime.date) -> list[CourseProgress]:
+    """Every course assigned to this person, with what they studied. Four queries."""
+    courses = list(courses_for(member, today=today))
+    material_ids = [item.material_id for course in courses for item in course.items.all()]
+    done = studied_ids(member, material_ids)
+    return [
+        CourseProgress(
+            course,
+            [(item.material, item.material_id in done) for item in course.items.all()],
+            completed=bool(course.items.all())
+            and all(item.material_id in done for item in course.items.all()),
+        )
+        for course in courses
+    ]
+
+
+def material_for_learner(
+    member: Member | None, pk: int, *, today: datetime.date
+) -> Material | None:
+    """The material when it is in a course assigned to this person."""
+    if member is None:
+        return None
+    courses = courses_for(member, today=today).filter(items__material_id=pk)
+    if not courses.exists():
+        return None
+    return Material.objects.filter(pk=pk).first()
+
+
+def material_by_id(pk: int) -> Material | None:
+    return Material.objects.select_related("unit").filter(pk=pk).first()
+
+
+def course_by_id(pk: int) -> Course | None:
+    return (
+        Course.objects.select_related("unit")
+        .prefetch_related(
+            Prefetch("items", queryset=CourseMaterial.objects.select_related("material"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def authored_courses(root_paths: Sequence[str], *, is_admin: bool) -> QuerySet[Course]:
+    courses = Course.objects.select_related("unit").order_by("-created_at", "-pk")
+    if is_admin:
+        return courses
+    condition = None
+    for path in root_paths:
+        condition = (
+            within(path, "unit__path")
+            if condition is None
+            else condition | within(path, "unit__path")
+        )
+    return courses.filter(condition) if condition is not None else courses.none()
+
+
+def authored_materials(root_paths: Sequence[str], *, is_admin: bool) -> QuerySet[Material]:
+    materials = Material.objects.select_related("unit").order_by("-created_at", "-pk")
+    if is_admin:
+        return materials
+    condition = None
+    for path in root_paths:
+        condition = (
+            within(path, "unit__path")
+            if condition is None
+            else condition | within(path, "unit__path")
+        )
+    return materials.filter(condition) if condition is not None else materials.none()
+
+
+def external_training_of(member: Member) -> QuerySet[ExternalTraining]:
+    return ExternalTraining.objects.filter(member=member).order_by("-taken_on", "-pk")
+
+
+def external_training_by_id(pk: int) -> ExternalTraining | None:
+    return ExternalTraining.objects.select_related("member__branch").filter(pk=pk).first()
+
+
+# --- training hours ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HourRules:
+    whole_day: int
+    half_day: int
+    per_hour: int
+    member_target: int
+    officer_target: int
+    lengths: dict[str, str]
+
+    def meeting_hours(self, kind: str) -> Decimal:
+        return rules.session_hours(
+            self.lengths.get(kind, "1"),
+            whole_day=self.whole_day,
+            half_day=self.half_day,
+            per_hour=self.per_hour,
+        )
+
+
+def hour_rules() -> HourRules:
+    return HourRules(
+        whole_day=parameters.value(rule_parameters.WHOLE_DAY.key),
+        half_day=parameters.value(rule_parameters.HALF_DAY.key),
+        per_hour=parameters.value(rule_parameters.PER_HOUR.key),
+        member_target=parameters.value(rule_parameters.MEMBER_TARGET.key),
+        officer_target=parameters.value(rule_parameters.OFFICER_TARGET.key),
+        lengths={
+            orglife_rules.LECTURE: parameters.value(rule_parameters.LECTURE_LENGTH.key),
+            orglife_rules.THEMED_DAY: parameters.value(rule_parameters.THEMED_DAY_LENGTH.key),
+        },
+    )
+
+
+@dataclass
+class Hours:
+    member_id: int
+    target: int
+    holds_post: bool = False
+    lines: list[rules.HoursLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return rules.total(self.lines)
+
+    @property
+    def below(self) -> bool:
+        return rules.is_below(self.total, self.target)
+
+    @property
+    def percent(self) -> int:
+        if self.target <= 0:
+            return 100
+        return min(100, int(self.total * 100 / self.target))
+
+
+def hours_of_many(
+    member_ids: Sequence[int], *, year: int, today: datetime.date
+) -> dict[int, Hours]:
+    """Each member's training hours in a year and where they came from. A fixed number
+    of queries however many members: posts, meetings attended, courses completed,
+    training elsewhere."""
+    ids = list(member_ids)
+    found = hour_rules()
+    holders = orgs.committee_post_holders(ids, on=today)
+    result = {
+        pk: Hours(
+            pk,
+            rules.target_for(
+                holds_committee_post=pk in holders,
+                member_target=found.member_target,
+                officer_target=found.officer_target,
+            ),
+            pk in holders,
+        )
+        for pk in ids
+    }
+    lines: dict[int, list[rules.HoursLine]] = defaultdict(list)
+    for meeting in orglife.meetings_attended(ids, year=year, kinds=STUDY_KINDS):
+        lines[meeting.member_id].append(
+            rules.HoursLine(
+                HoursSource.MEETING,
+                meeting.topic,
+                meeting.held_on,
+                found.meeting_hours(meeting.kind),
+            )
+        )
+    completions = CourseCompletion.objects.filter(
+        member_id__in=ids, completed_on__year=year
+    ).values_list("member_id", "course__title", "completed_on", "course__hours")
+    for member_id, title, on, hours in completions:
+        lines[member_id].append(rules.HoursLine(HoursSource.COURSE, title, on, hours))
+    external = ExternalTraining.objects.filter(member_id__in=ids, taken_on__year=year).values_list(
+        "member_id", "title", "taken_on", "hours"
+    )
+    for member_id, title, on, hours in external:
+        lines[member_id].append(rules.HoursLine(HoursSource.EXTERNAL, title, on, hours))
+    for pk, person_lines in lines.items():
+        result[pk].lines = rules.in_year(person_lines, year)
+    return result
+
+
+def hours_of(member: Member, *, year: int, today: datetime.date) -> Hours:
+    return hours_of_many([member.pk], year=year, today=today)[member.pk]
+
+
+@dataclass
+class GroupCount:
+    label: str
+    people: int
+    below: int
+
+
+@dataclass
+class UnitProgress:
+    unit: OrgUnit
+    year: int
+    groups: list[GroupCount]
+    below: list[tuple[Member, Hours]]  # by name, never by hours
+
+    @property
+    def below_count(self) -> int:
+        return sum(group.below for group in self.groups)
+
+
+def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProgress:
+    """The Party members of a unit and those below it: how many are below their target,
+    by group (members, and secretaries and committee members), and who, by name. A
+    fixed number of queries."""
+    from django.utils.translation import gettext as _
+
+    members = list(
+        orgs.party_members().filter(within(unit.path, "branch__path")).order_by("user__name", "pk")
+    )
+    hours = hours_of_many([member.pk for member in members], year=year, today=today)
+    officers = GroupCount(_("Secretaries and committee members"), 0, 0)
+    ordinary = GroupCount(_("Party members"), 0, 0)
+    below: list[tuple[Member, Hours]] = []
+    for member in members:
+        entry = hours[member.pk]
+        group = officers if entry.holds_post else ordinary
+        group.people += 1
+        if entry.below:
+            group.below += 1
+            below.append((member, entry))
+    return UnitProgress(unit, year, [ordinary, officers], below)
+
+
+def courses_to_study_count(member: Member, *, today: datetime.date) -> int:
+    """Courses assigned to this person that they have not completed. Two queries."""
+    return (
+        courses_for(member, today=today)
+        .prefetch_related(None)
+        .filter(items__isnull=False)
+        .exclude(completions__member=member)
+        .distinct()
+        .count()
+    )

@@ -1,0 +1,404 @@
+"""Every write in learning: materials and courses (by officers), a person marking a
+material studied (which completes a course when it was the last one), and training
+taken elsewhere with its certificate. Atomic and audited; nothing half-saved."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.appeals import uploads
+from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
+from grassroots.learning import rules
+from grassroots.learning.models import (
+    TEXT_MAX,
+    TITLE_MAX,
+    Course,
+    CourseCompletion,
+    CourseMaterial,
+    ExternalTraining,
+    Material,
+    Study,
+)
+from grassroots.learning.vocabulary import Audience, MaterialKind
+
+if TYPE_CHECKING:
+    from grassroots.orgs.models import Member, OrgUnit
+
+MATERIAL_FIELDS = ("unit", "title", "kind", "url", "body", "plain_text", "file_name")
+COURSE_FIELDS = ("unit", "title", "description", "hours", "audience")
+EXTERNAL_FIELDS = ("member", "title", "hours", "taken_on", "certificate_name")
+FILE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def file_max_bytes() -> int:
+    return FILE_MAX_BYTES
+
+
+def _text_errors(**fields: tuple[str, int, bool]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name, (text, limit, required) in fields.items():
+        if required and not text.strip():
+            errors[name] = _("This field is required.")
+        elif len(text) > limit:
+            errors[name] = _("Keep this to %(max)d characters.") % {"max": limit}
+    return errors
+
+
+def _hours_errors(hours: Decimal | None, *, allow_zero: bool = False) -> str | None:
+    problem = rules.hours_error(hours)
+    if problem == "not_positive" and allow_zero and hours == 0:
+        return None
+    if problem == "missing":
+        return _("Give the training hours.")
+    if problem == "not_positive":
+        return _("Training hours must be more than zero.")
+    if problem == "too_many":
+        return _("Training hours must be at most %(max)s.") % {"max": rules.HOURS_MAX}
+    return None
+
+
+def _checked(upload: Any, field: str) -> uploads.CheckedFile:
+    try:
+        return uploads.check_upload(upload, max_bytes=file_max_bytes())
+    except uploads.UploadError as error:
+        raise ValidationError({field: str(error)}) from None
+
+
+def material_errors(
+    *, title: str, kind: str, url: str, body: str, plain_text: str, has_file: bool
+) -> dict[str, str]:
+    errors = _text_errors(
+        title=(title, TITLE_MAX, True),
+        body=(body, TEXT_MAX, False),
+        plain_text=(plain_text, TEXT_MAX, True),
+    )
+    if len(url) > 500:
+        errors["url"] = _("Keep this to %(max)d characters.") % {"max": 500}
+    if kind not in MaterialKind.values:
+        errors["kind"] = _("Choose a kind of material.")
+    elif kind in (MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.LINK) and not url.strip():
+        errors["url"] = _("Give the web address where it can be watched, heard or read.")
+    elif kind == MaterialKind.DOCUMENT and not has_file:
+        errors["file"] = _("Attach the document (PDF or picture).")
+    elif kind == MaterialKind.TEXT and not body.strip():
+        errors["body"] = _("Write the text.")
+    return errors
+
+
+def material_create(
+    *,
+    actor: Any,
+    unit: OrgUnit,
+    title: str,
+    kind: str,
+    url: str = "",
+    body: str = "",
+    plain_text: str,
+    upload: Any = None,
+    idempotency_key: str | None = None,
+) -> Material:
+    """A material for the unit's courses. The caller checks the actor may author for
+    the unit (policy.can_author)."""
+    if idempotency_key:
+        earlier = Material.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    errors = material_errors(
+        title=title,
+        kind=kind,
+        url=url,
+        body=body,
+        plain_text=plain_text,
+        has_file=upload is not None,
+    )
+    if errors:
+        raise ValidationError(errors)
+    checked = _checked(upload, "file") if upload is not None else None
+    with transaction.atomic():
+        material = Material(
+            unit=unit,
+            title=title.strip(),
+            kind=kind,
+            url=url.strip(),
+            body=body.strip(),
+            plain_text=plain_text.strip(),
+            created_by=actor,
+            idempotency_key=idempotency_key or None,
+        )
+        if checked is not None:
+            material.file_name = checked.name
+            material.content_type = checked.content_type
+            material.file.save(checked.name, checked.content, save=False)
+        material.save()
+        audit_record(
+            actor=actor,
+            action="learning.material_create",
+            target=material,
+            after=snapshot(material, MATERIAL_FIELDS),
+            org_path=unit.path,
+        )
+    return material
+
+
+def material_update(
+    *,
+    actor: Any,
+    material: Material,
+    title: str,
+    url: str = "",
+    body: str = "",
+    plain_text: str,
+    upload: Any = None,
+) -> Material:
+    errors = material_errors(
+        title=title,
+        kind=material.kind,
+        url=url,
+        body=body,
+        plain_text=plain_text,
+        has_file=upload is not None or bool(material.file),
+    )
+    if errors:
+        raise ValidationError(errors)
+    checked = _checked(upload, "file") if upload is not None else None
+    with transaction.atomic():
+        material = locked(material)
+        before = snapshot(material, MATERIAL_FIELDS)
+        material.title, material.url = title.strip(), url.strip()
+        material.body, material.plain_text = body.strip(), plain_text.strip()
+        if checked is not None:
+            material.file_name = checked.name
+            material.content_type = checked.content_type
+            material.file.save(checked.name, checked.content, save=False)
+        material.save()
+        audit_record(
+            actor=actor,
+            action="learning.material_update",
+            target=material,
+            before=before,
+            after=snapshot(material, MATERIAL_FIELDS),
+            org_path=material.unit.path,
+        )
+    return material
+
+
+def _course_errors(
+    *,
+    title: str,
+    description: str,
+    hours: Decimal | None,
+    audience: str,
+    materials: Sequence[Material],
+) -> dict[str, str]:
+    errors = _text_errors(title=(title, TITLE_MAX, True), description=(description, 5000, False))
+    problem = _hours_errors(hours, allow_zero=True)
+    if problem:
+        errors["hours"] = problem
+    if audience not in Audience.values:
+        errors["audience"] = _("Choose who the course is for.")
+    if not materials:
+        errors["materials"] = _("Choose at least one material.")
+    elif len({material.pk for material in materials}) != len(materials):
+        errors["materials"] = _("A material can be in a course only once.")
+    return errors
+
+
+def course_create(
+    *,
+    actor: Any,
+    unit: OrgUnit,
+    title: str,
+    description: str = "",
+    hours: Decimal | None,
+    audience: str,
+    materials: Sequence[Material],
+    idempotency_key: str | None = None,
+) -> Course:
+    """A course of materials, in the order given. The caller checks the actor may
+    author for the unit and that the materials are ones they may use."""
+    if idempotency_key:
+        earlier = Course.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    materials = list(materials)
+    errors = _course_errors(
+        title=title, description=description, hours=hours, audience=audience, materials=materials
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert hours is not None
+    with transaction.atomic():
+        course = Course.objects.create(
+            unit=unit,
+            title=title.strip(),
+            description=description.strip(),
+            hours=hours,
+            audience=audience,
+            created_by=actor,
+            idempotency_key=idempotency_key or None,
+        )
+        CourseMaterial.objects.bulk_create(
+            [
+                CourseMaterial(course=course, material=material, position=number)
+                for number, material in enumerate(materials, start=1)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="learning.course_create",
+            target=course,
+            after=snapshot(course, COURSE_FIELDS),
+            org_path=unit.path,
+            extra={"materials": [material.pk for material in materials]},
+        )
+    return course
+
+
+def course_update(
+    *,
+    actor: Any,
+    course: Course,
+    title: str,
+    description: str = "",
+    hours: Decimal | None,
+    audience: str,
+    materials: Sequence[Material],
+) -> Course:
+    """Change a course. Completions already recorded stand (their hours were earned)."""
+    materials = list(materials)
+    errors = _course_errors(
+        title=title, description=description, hours=hours, audience=audience, materials=materials
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert hours is not None
+    with transaction.atomic():
+        course = locked(course)
+        before = snapshot(course, COURSE_FIELDS)
+        before_materials = list(
+            course.items.order_by("position").values_list("material_id", flat=True)
+        )
+        course.title, course.description = title.strip(), description.strip()
+        course.hours, course.audience = hours, audience
+        course.save()
+        course.items.all().delete()
+        CourseMaterial.objects.bulk_create(
+            [
+                CourseMaterial(course=course, material=material, position=number)
+                for number, material in enumerate(materials, start=1)
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="learning.course_update",
+            target=course,
+            before=before,
+            after=snapshot(course, COURSE_FIELDS),
+            org_path=course.unit.path,
+            extra={"materials": [before_materials, [material.pk for material in materials]]},
+        )
+    return course
+
+
+def study_mark(
+    *, actor: Any, member: Member, material: Material, today: datetime.date | None = None
+) -> list[Course]:
+    """The person says they studied the material. Marking twice changes nothing. Each
+    course of theirs this completes is recorded completed today; returns those. The
+    caller checks the material is in a course assigned to them."""
+    from grassroots.learning import selectors
+
+    today = today or timezone.localdate()
+    completed: list[Course] = []
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                study = Study.objects.create(member=member, material=material, studied_on=today)
+        except IntegrityError:
+            return []
+        audit_record(
+            actor=actor,
+            action="learning.study",
+            target=study,
+            after={"material": material.pk, "studied_on": today.isoformat()},
+        )
+        for course in selectors.courses_for(member, today=today).filter(items__material=material):
+            material_ids = [item.material_id for item in course.items.all()]
+            if len(selectors.studied_ids(member, material_ids)) < len(material_ids):
+                continue
+            _, created = CourseCompletion.objects.get_or_create(
+                member=member, course=course, defaults={"completed_on": today}
+            )
+            if created:
+                completed.append(course)
+                audit_record(
+                    actor=actor,
+                    action="learning.course_complete",
+                    target=course,
+                    extra={"completed_on": today.isoformat()},
+                )
+    return completed
+
+
+def external_training_add(
+    *,
+    actor: Any,
+    member: Member,
+    title: str,
+    hours: Decimal | None,
+    taken_on: datetime.date | None,
+    certificate: Any,
+    today: datetime.date | None = None,
+    idempotency_key: str | None = None,
+) -> ExternalTraining:
+    """Training elsewhere, entered by the person or an officer over them (the caller
+    checks which). A certificate is required; a day in the future is refused."""
+    if idempotency_key:
+        earlier = ExternalTraining.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    today = today or timezone.localdate()
+    errors = _text_errors(title=(title, TITLE_MAX, True))
+    problem = _hours_errors(hours)
+    if problem:
+        errors["hours"] = problem
+    if taken_on is None:
+        errors["taken_on"] = _("Give the date of the training.")
+    elif taken_on > today:
+        errors["taken_on"] = _("The training cannot be in the future.")
+    if certificate is None:
+        errors["certificate"] = _("Attach the certificate (PDF or photo).")
+    if errors:
+        raise ValidationError(errors)
+    assert hours is not None and taken_on is not None
+    checked = _checked(certificate, "certificate")
+    with transaction.atomic():
+        record = ExternalTraining(
+            member=member,
+            title=title.strip(),
+            hours=hours,
+            taken_on=taken_on,
+            certificate_name=checked.name,
+            content_type=checked.content_type,
+            entered_by=actor,
+            idempotency_key=idempotency_key or None,
+        )
+        record.certificate.save(checked.name, checked.content, save=False)
+        record.save()
+        audit_record(
+            actor=actor,
+            action="learning.external_add",
+            target=record,
+            after=snapshot(record, EXTERNAL_FIELDS),
+            org_path=member.branch.path,
+        )
+    return record
