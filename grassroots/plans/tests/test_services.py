@@ -175,7 +175,9 @@ def test_activities_and_consultations_of_the_subtree_count_when_held_or_closed(
     services.link_add(actor=actor, item=item, kind="activity", object_id=activity.pk)
     services.link_add(actor=actor, item=item, kind="consultation", object_id=consultation.pk)
     assert not selectors.plan_view(plan).items[0].fulfilled
-    Consultation.objects.filter(pk=consultation.pk).update(status="closed", closed_at=timezone.now())
+    Consultation.objects.filter(pk=consultation.pk).update(
+        status="closed", closed_at=timezone.now()
+    )
     assert selectors.plan_view(plan).items[0].fulfilled
     Consultation.objects.filter(pk=consultation.pk).update(status="open", closed_at=None)
     Activity.objects.filter(pk=activity.pk).update(status="held")
