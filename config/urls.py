@@ -21,6 +21,7 @@ urlpatterns = [
     path("service/", include("grassroots.service.urls")),
     path("evaluation/", include("grassroots.evaluation.urls")),
     path("openness/", include("grassroots.openness.urls")),
+    path("resources/", include("grassroots.resources.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

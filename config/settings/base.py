@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "grassroots.orglife",
     "grassroots.service",
     "grassroots.evaluation",
+    "grassroots.resources",
     "grassroots.openness",
     "grassroots.insights",
     "grassroots.demo",

@@ -1,0 +1,1 @@
+"""Venue and booking forms."""

@@ -1,0 +1,1 @@
+"""Daily reminders to equipment keepers (filled in with the equipment slice)."""
