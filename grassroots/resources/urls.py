@@ -1,4 +1,15 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from grassroots.resources import views
 
 app_name = "resources"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("venues/", views.venue_list, name="venues"),
+    path("venues/new/", views.venue_new, name="venue_new"),
+    path("venues/<int:pk>/", views.venue_detail, name="venue"),
+    path("venues/<int:pk>/edit/", views.venue_edit, name="venue_edit"),
+    path("venues/<int:pk>/book/", views.booking_new, name="booking_new"),
+    path("venues/photos/<int:pk>/", views.venue_photo, name="venue_photo"),
+    path("bookings/", views.my_bookings, name="my_bookings"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+]
