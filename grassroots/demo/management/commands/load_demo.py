@@ -20,6 +20,7 @@ from grassroots.demo.orglife import (
     build_meetings,
     build_talks,
 )
+from grassroots.demo.resources import build_venues
 from grassroots.demo.service_commitments import build_commitments, build_pairings
 from grassroots.demo.service_deeds import build_deeds
 from grassroots.demo.service_posts import build_posts
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             build_pairings(today=today, seed=seed)
             build_evaluation(today=today, seed=seed)
             build_notices(today=today, seed=seed, now=now)
+            build_venues(today=today, seed=seed)
             build_consultations(
                 today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
             )
