@@ -10,7 +10,7 @@ from django.conf import settings
 
 from grassroots.accounts.models import User
 from grassroots.orgs.models import Member, OrgUnit
-from grassroots.resources.models import Booking, Venue, VenueKind
+from grassroots.resources.models import Booking, Equipment, Venue, VenueKind
 
 WEEKDAYS = {str(day): ["08:30", "17:30"] for day in range(5)}
 WITH_SATURDAY = WEEKDAYS | {"5": ["09:00", "12:00"]}
@@ -47,6 +47,26 @@ def build_venues(*, today: datetime.date, seed: int) -> int:
             )
         )  # fmt: skip
     count = 0
+    keeper = User.objects.filter(employee_number="30151").first()  # the branch officer login
+    for venue in venues[:3]:
+        if keeper is None:
+            break
+        # one overdue, one due in a fortnight, one without a schedule
+        Equipment.objects.create(
+            venue=venue,
+            name="投影仪",
+            keeper=keeper,
+            maintain_every_days=90,
+            last_maintained_on=today - datetime.timedelta(days=95),
+        )
+        Equipment.objects.create(
+            venue=venue,
+            name="音响设备",
+            keeper=keeper,
+            maintain_every_days=30,
+            last_maintained_on=today - datetime.timedelta(days=16),
+        )
+        Equipment.objects.create(venue=venue, name="党旗与誓词墙", keeper=keeper)
     for venue in venues:
         people = list(
             User.objects.filter(

@@ -9,7 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.core.forms import DateTimeLocalInput, StyledForm
+from grassroots.accounts.identity import normalise_employee_number
+from grassroots.accounts.selectors import user_by_employee_number
+from grassroots.core.forms import DateInput, DateTimeLocalInput, StyledForm
 from grassroots.resources.models import VenueKind
 from grassroots.resources.services import PURPOSE_MAX
 
@@ -92,3 +94,39 @@ class VenueForm(StyledForm):
             if span:
                 initial[f"opens_{day}"], initial[f"closes_{day}"] = span
         return initial
+
+
+class EquipmentForm(StyledForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    keeper = forms.CharField(
+        label=_("Employee number of its keeper"),
+        max_length=32,
+        help_text=_("The keeper is reminded when maintenance is due."),
+    )
+    maintain_every_days = forms.IntegerField(
+        label=_("Maintained every (days, optional)"), min_value=1, max_value=3650, required=False
+    )
+    last_maintained_on = forms.DateField(
+        label=_("Last maintained on (optional)"), widget=DateInput(), required=False
+    )
+
+    def clean_keeper(self) -> Any:
+        number = normalise_employee_number(self.cleaned_data.get("keeper") or "")
+        keeper = user_by_employee_number(number) if number else None
+        if keeper is None:
+            raise forms.ValidationError(_("No employee has this number."))
+        return keeper
+
+
+class FaultForm(StyledForm):
+    text = forms.CharField(
+        label=_("What is wrong"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("It becomes an appeal about working conditions, and you can follow it."),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)

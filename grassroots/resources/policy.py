@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from grassroots.orgs.models import OrgUnit
-    from grassroots.resources.models import Booking, Venue
+    from grassroots.resources.models import Booking, Equipment, Venue
 
 
 def can_manage_in(scope: Scope, unit: OrgUnit) -> bool:
@@ -71,3 +71,7 @@ def can_create_somewhere(scope: Scope) -> bool:
 
 def units_to_manage(scope: Scope) -> QuerySet[OrgUnit]:
     return orgs_policy.units_in_oversight(scope).filter(is_active=True).order_by("path")
+
+
+def can_record_maintenance(scope: Scope, equipment: Equipment) -> bool:
+    return equipment.keeper_id == scope.user_id or can_manage(scope, equipment.venue)

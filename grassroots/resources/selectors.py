@@ -116,3 +116,20 @@ def bookings_of(user_id: int, *, since: datetime.datetime) -> QuerySet[Booking]:
 
 def equipment_of(venue: Venue) -> QuerySet[Equipment]:
     return Equipment.objects.filter(venue=venue).select_related("keeper")
+
+
+def equipment_due(today: datetime.date) -> list[Equipment]:
+    """Equipment whose maintenance is due on or before `today` (in venues in use)."""
+    candidates = Equipment.objects.filter(
+        venue__is_active=True, maintain_every_days__isnull=False, last_maintained_on__isnull=False
+    ).select_related("venue", "keeper")
+    return [item for item in candidates if item.due_on is not None and item.due_on <= today]
+
+
+def get_equipment_for(scope: Scope, pk: int) -> Equipment:
+    equipment = (
+        Equipment.objects.select_related("venue", "venue__unit", "keeper").filter(pk=pk).first()
+    )
+    if equipment is None or not policy.can_view(scope, equipment.venue):
+        raise Http404
+    return equipment

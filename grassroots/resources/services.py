@@ -17,11 +17,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.appeals.intake import AppealDraft, Channel
+from grassroots.appeals.selectors import categories
+from grassroots.appeals.services import Submitted, appeal_submit
 from grassroots.appeals.uploads import CheckedFile
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.resources import rules, selectors
-from grassroots.resources.models import Booking, Venue, VenueKind, VenuePhoto
+from grassroots.resources.models import Booking, Equipment, Venue, VenueKind, VenuePhoto
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
@@ -293,3 +296,95 @@ def venue_update(
         org_path=venue.unit.path,
     )
     return venue
+
+
+# --- Equipment -------------------------------------------------------------------------
+
+FAULT_MAX = 2000
+EQUIPMENT_FIELDS = ("name", "keeper_id", "maintain_every_days", "last_maintained_on")
+FAULT_CATEGORY = "conditions"  # working conditions and safety (appeals' default categories)
+
+
+@transaction.atomic
+def equipment_add(
+    *,
+    actor: User,
+    venue: Venue,
+    name: str,
+    keeper: User,
+    maintain_every_days: int | None,
+    last_maintained_on: datetime.date | None,
+) -> Equipment:
+    venue = locked(venue, related=("unit",))
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Give the equipment a name.")
+    if maintain_every_days is not None and maintain_every_days < 1:
+        errors["maintain_every_days"] = _("Maintenance is due every day or less often.")
+    if last_maintained_on is not None and last_maintained_on > timezone.localdate():
+        errors["last_maintained_on"] = _("This date has not come yet.")
+    if errors:
+        raise ValidationError(errors)
+    equipment = Equipment.objects.create(
+        venue=venue,
+        name=name.strip(),
+        keeper=keeper,
+        maintain_every_days=maintain_every_days,
+        last_maintained_on=last_maintained_on,
+    )
+    audit_record(
+        actor=actor,
+        action="equipment.add",
+        target=equipment,
+        after=snapshot(equipment, EQUIPMENT_FIELDS),
+        org_path=venue.unit.path,
+    )
+    return equipment
+
+
+@transaction.atomic
+def equipment_maintained(*, actor: User, equipment: Equipment, on: datetime.date) -> Equipment:
+    """Record maintenance done (the reminder for the next due date follows from it)."""
+    equipment = locked(equipment, related=("venue", "venue__unit"))
+    if on > timezone.localdate():
+        raise ValidationError(_("This date has not come yet."))
+    before = snapshot(equipment, EQUIPMENT_FIELDS)
+    equipment.last_maintained_on = on
+    equipment.save(update_fields=["last_maintained_on"])
+    audit_record(
+        actor=actor,
+        action="equipment.maintained",
+        target=equipment,
+        before=before,
+        after=snapshot(equipment, EQUIPMENT_FIELDS),
+        org_path=equipment.venue.unit.path,
+    )
+    return equipment
+
+
+def fault_report(
+    *, actor: User, equipment: Equipment, text: str, idempotency_key: str | None = None
+) -> Submitted:
+    """A fault, reported by anyone who may use the venue, becomes a named appeal in the
+    category of working conditions, through the appeals intake (its checks, numbering,
+    routing and notifications)."""
+    if not text.strip():
+        raise ValidationError({"text": _("Describe the fault.")})
+    if len(text) > FAULT_MAX:
+        raise ValidationError(
+            {"text": _("Describe it in at most %(max)d characters.") % {"max": FAULT_MAX}}
+        )
+    title = _("Fault: %(equipment)s (%(venue)s)") % {
+        "equipment": equipment.name,
+        "venue": equipment.venue.name,
+    }
+    draft = AppealDraft(
+        channel=Channel.WEB,
+        category=categories().filter(code=FAULT_CATEGORY).first(),
+        title=title[:100],
+        description=text.strip(),
+        submitter=actor,
+        place=(equipment.venue.place or equipment.venue.name)[:100],
+        idempotency_key=idempotency_key or None,
+    )
+    return appeal_submit(draft=draft)

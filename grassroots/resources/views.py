@@ -23,7 +23,13 @@ from grassroots.appeals.uploads import UploadError, check_upload
 from grassroots.core.forms import add_service_errors
 from grassroots.orgs.selectors import unit_from_parameter
 from grassroots.resources import policy, selectors, services
-from grassroots.resources.forms import WEEKDAY_NAMES, BookingForm, VenueForm
+from grassroots.resources.forms import (
+    WEEKDAY_NAMES,
+    BookingForm,
+    EquipmentForm,
+    FaultForm,
+    VenueForm,
+)
 from grassroots.resources.models import VenuePhoto
 
 
@@ -68,6 +74,11 @@ def venue_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "week": week,
             "hours": hours,
             "photos": list(venue.photos.all()),
+            "equipment": [
+                (item, policy.can_record_maintenance(scope, item))
+                for item in selectors.equipment_of(venue)
+            ],
+            "today": timezone.localdate(),
             "previous_week": monday - datetime.timedelta(days=7),
             "next_week": monday + datetime.timedelta(days=7),
             "may_book": policy.can_book(scope, venue),
@@ -231,3 +242,65 @@ def venue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request, "resources/venue_form.html", {"form": form, "unit": venue.unit, "venue": venue}
     )
+
+
+# --- Equipment -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equipment_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    venue = selectors.get_managed_venue(scope_for(request.user), pk)
+    form = EquipmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.equipment_add(
+                actor=request.user,
+                venue=venue,
+                name=data["name"],
+                keeper=data["keeper"],
+                maintain_every_days=data.get("maintain_every_days"),
+                last_maintained_on=data.get("last_maintained_on"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The equipment is saved."))
+            return HttpResponseRedirect(reverse("resources:venue", args=[venue.pk]))
+    return render(request, "resources/equipment_form.html", {"form": form, "venue": venue})
+
+
+@login_required
+@require_POST
+def equipment_maintained(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    equipment = selectors.get_equipment_for(scope, pk)
+    if not policy.can_record_maintenance(scope, equipment):
+        raise Http404
+    services.equipment_maintained(actor=request.user, equipment=equipment, on=timezone.localdate())
+    messages.success(request, _("The maintenance is recorded."))
+    return HttpResponseRedirect(reverse("resources:venue", args=[equipment.venue_id]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fault_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    equipment = selectors.get_equipment_for(scope_for(request.user), pk)
+    form = FaultForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.fault_report(
+                actor=request.user,
+                equipment=equipment,
+                text=form.cleaned_data["text"],
+                idempotency_key=form.cleaned_data.get("idempotency_key") or None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The fault is reported as an appeal."))
+            return HttpResponseRedirect(
+                reverse("appeals:mine_detail", args=[result.appeal.public_id])
+            )
+    return render(request, "resources/fault_form.html", {"form": form, "equipment": equipment})
