@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
@@ -18,7 +19,7 @@ def _no_violations(page, name):
 
 def _free_workday() -> datetime.date:
     """A workday a few days ahead (the demo books at most until 16:00 on a day)."""
-    day = datetime.date.today() + datetime.timedelta(days=3)
+    day = datetime.datetime.now(tz=ZoneInfo("Asia/Shanghai")).date() + datetime.timedelta(days=3)
     while day.weekday() >= 5 or not chinese_calendar.is_workday(day):
         day += datetime.timedelta(days=1)
     return day
