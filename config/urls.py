@@ -23,6 +23,7 @@ urlpatterns = [
     path("learning/", include("grassroots.learning.urls")),
     path("openness/", include("grassroots.openness.urls")),
     path("plans/", include("grassroots.plans.urls")),
+    path("resources/", include("grassroots.resources.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "grassroots.service",
     "grassroots.evaluation",
     "grassroots.learning",
+    "grassroots.resources",
     "grassroots.openness",
     "grassroots.plans",
     "grassroots.insights",

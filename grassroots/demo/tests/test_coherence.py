@@ -67,6 +67,8 @@ MAY_BE_LATER: dict[str, Q | None] = {
     "service.Activity.starts_at": Q(status="planned"),
     "service.Activity.ends_at": Q(status="planned"),
     "service.PostVisit.date": Q(status="planned"),
+    "resources.Booking.starts_at": None,  # venues are booked ahead
+    "resources.Booking.ends_at": None,
 }
 
 

@@ -22,6 +22,7 @@ from grassroots.demo.orglife import (
     build_talks,
 )
 from grassroots.demo.plans import build_plans
+from grassroots.demo.resources import build_venues
 from grassroots.demo.service_commitments import build_commitments, build_pairings
 from grassroots.demo.service_deeds import build_deeds
 from grassroots.demo.service_posts import build_posts
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             build_notices(today=today, seed=seed, now=now)
             # the member login starts with nothing studied (the learning journey)
             build_learning(today=today, seed=seed, keep_unstudied=("30106",))
+            build_venues(today=today, seed=seed)
             build_consultations(
                 today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
             )

@@ -1,0 +1,135 @@
+"""Reads of venues and bookings."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from grassroots.accounts.scope import Scope
+from grassroots.core.workcalendar import is_workday
+from grassroots.resources import policy, rules
+from grassroots.resources.models import Booking, Equipment, Venue
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def is_public_holiday(day: datetime.date) -> bool:
+    """A named holiday of the official calendar, unless an administrator made it a workday."""
+    if is_workday(day):
+        return False
+    try:
+        return chinese_calendar.get_holiday_detail(day)[1] is not None
+    except NotImplementedError:
+        return False
+
+
+def hours_of(venue: Venue) -> dict[int, rules.Span | None]:
+    return {weekday: venue.hours_on(weekday) for weekday in range(7)}
+
+
+def is_open_on(venue: Venue, day: datetime.date) -> bool:
+    return rules.is_open_on(
+        day, hours=hours_of(venue), is_workday=is_workday, is_public_holiday=is_public_holiday
+    )
+
+
+def venue_list(scope: Scope) -> QuerySet[Venue]:
+    venues = Venue.objects.select_related("unit").order_by("unit__path", "name", "pk")
+    condition = policy.visible_filter(scope)
+    return venues if condition is None else venues.filter(condition)
+
+
+def get_venue_for(scope: Scope, pk: int) -> Venue:
+    venue = Venue.objects.select_related("unit").filter(pk=pk).first()
+    if venue is None or not policy.can_view(scope, venue):
+        raise Http404
+    return venue
+
+
+def get_managed_venue(scope: Scope, pk: int) -> Venue:
+    venue = get_venue_for(scope, pk)
+    if not policy.can_manage(scope, venue):
+        raise Http404
+    return venue
+
+
+def get_booking_for(scope: Scope, pk: int) -> Booking:
+    booking = Booking.objects.select_related("venue", "venue__unit").filter(pk=pk).first()
+    if booking is None or not policy.can_cancel(scope, booking):
+        raise Http404
+    return booking
+
+
+def overlapping(venue: Venue, starts_at: datetime.datetime, ends_at: datetime.datetime) -> bool:
+    return Booking.objects.filter(
+        venue=venue, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Day:
+    date: datetime.date
+    is_open: bool
+    span: rules.Span | None
+    bookings: list[Booking]
+    free: list[rules.Span]
+
+
+def week_of(venue: Venue, monday: datetime.date) -> list[Day]:
+    """The seven days from `monday`: open or not, bookings, and free times (one query)."""
+    tz = zone()
+    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=tz)
+    end = start + datetime.timedelta(days=7)
+    bookings = list(
+        Booking.objects.filter(venue=venue, cancelled=False, starts_at__lt=end, ends_at__gt=start)
+        .select_related("booked_by")
+        .order_by("starts_at")
+    )
+    days = []
+    for offset in range(7):
+        day = monday + datetime.timedelta(days=offset)
+        of_day = [b for b in bookings if b.starts_at.astimezone(tz).date() == day]
+        is_open = is_open_on(venue, day)
+        span = venue.hours_on(day.weekday()) if is_open else None
+        taken = [
+            (b.starts_at.astimezone(tz).time(), b.ends_at.astimezone(tz).time()) for b in of_day
+        ]
+        days.append(Day(day, is_open, span, of_day, rules.free_slots(span, taken) if span else []))
+    return days
+
+
+def bookings_of(user_id: int, *, since: datetime.datetime) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(booked_by_id=user_id, ends_at__gte=since)
+        .select_related("venue", "venue__unit")
+        .order_by("starts_at", "pk")
+    )
+
+
+def equipment_of(venue: Venue) -> QuerySet[Equipment]:
+    return Equipment.objects.filter(venue=venue).select_related("keeper")
+
+
+def equipment_due(today: datetime.date) -> list[Equipment]:
+    """Equipment whose maintenance is due on or before `today` (in venues in use)."""
+    candidates = Equipment.objects.filter(
+        venue__is_active=True, maintain_every_days__isnull=False, last_maintained_on__isnull=False
+    ).select_related("venue", "keeper")
+    return [item for item in candidates if item.due_on is not None and item.due_on <= today]
+
+
+def get_equipment_for(scope: Scope, pk: int) -> Equipment:
+    equipment = (
+        Equipment.objects.select_related("venue", "venue__unit", "keeper").filter(pk=pk).first()
+    )
+    if equipment is None or not policy.can_view(scope, equipment.venue):
+        raise Http404
+    return equipment
