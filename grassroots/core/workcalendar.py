@@ -66,6 +66,16 @@ def official_is_workday(day: datetime.date) -> bool:
         return day.weekday() < 5
 
 
+@lru_cache(maxsize=4096)
+def official_is_named_holiday(day: datetime.date) -> bool:
+    """Whether the State Council's calendar names a holiday on `day` (a weekend day
+    inside the Spring Festival, say); False for uncovered years."""
+    try:
+        return chinese_calendar.get_holiday_detail(day)[1] is not None
+    except NotImplementedError:
+        return False
+
+
 # --- Working-time arithmetic (pure) -------------------------------------------------------
 
 

@@ -6,13 +6,12 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Scope
-from grassroots.core.workcalendar import is_workday
+from grassroots.core.workcalendar import is_workday, official_is_named_holiday
 from grassroots.resources import policy, rules
 from grassroots.resources.models import Booking, Equipment, Venue
 
@@ -23,12 +22,7 @@ def zone() -> ZoneInfo:
 
 def is_public_holiday(day: datetime.date) -> bool:
     """A named holiday of the official calendar, unless an administrator made it a workday."""
-    if is_workday(day):
-        return False
-    try:
-        return chinese_calendar.get_holiday_detail(day)[1] is not None
-    except NotImplementedError:
-        return False
+    return not is_workday(day) and official_is_named_holiday(day)
 
 
 def hours_of(venue: Venue) -> dict[int, rules.Span | None]:
