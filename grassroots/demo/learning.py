@@ -187,7 +187,11 @@ def build_learning(
                 studies.append(Study(member=member, material=material, studied_on=on))
             if count == len(chosen) or all(m.pk in studied for m in chosen):
                 on = max(studied[m.pk] for m in chosen)
-                completions.append(CourseCompletion(member=member, course=course, completed_on=on))
+                completions.append(
+                    CourseCompletion(
+                        member=member, course=course, completed_on=on, hours=course.hours
+                    )
+                )
     Study.objects.bulk_create(studies)
     CourseCompletion.objects.bulk_create(completions)
     party = [m for m in members if m.stage in MemberStage.party_member_values()]

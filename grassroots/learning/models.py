@@ -125,6 +125,9 @@ class CourseCompletion(models.Model):
     member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
     completed_on = models.DateField()
+    # The course's hours when it was completed: a later change to the course does not
+    # rewrite a year already counted.
+    hours = models.DecimalField(max_digits=5, decimal_places=1, default=0)
 
     class Meta:
         constraints = [

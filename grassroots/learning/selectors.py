@@ -272,7 +272,7 @@ def hours_of_many(
         )
     completions = CourseCompletion.objects.filter(
         member_id__in=ids, completed_on__year=year
-    ).values_list("member_id", "course__title", "completed_on", "course__hours")
+    ).values_list("member_id", "course__title", "completed_on", "hours")
     for member_id, title, on, hours in completions:
         lines[member_id].append(rules.HoursLine(HoursSource.COURSE, title, on, hours))
     external = ExternalTraining.objects.filter(member_id__in=ids, taken_on__year=year).values_list(
@@ -310,8 +310,9 @@ class UnitProgress:
 
 def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProgress:
     """The Party members of a unit and those below it: how many are below their target,
-    by group (members, and secretaries and committee members), and who, by name. A
-    fixed number of queries."""
+    by group (members, and secretaries and committee members), and who, by name — only
+    the unit's own members (its branch or group): an organisation above sees counts of
+    the ones below it, never their names. A fixed number of queries."""
     from django.utils.translation import gettext as _
 
     members = list(
@@ -327,7 +328,8 @@ def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProg
         group.people += 1
         if entry.below:
             group.below += 1
-            below.append((member, entry))
+            if unit.pk in (member.branch_id, member.group_id):
+                below.append((member, entry))
     return UnitProgress(unit, year, [ordinary, officers], below)
 
 

@@ -53,6 +53,8 @@ def test_a_material_needs_its_plain_text_version(world):
         ({"title": "x" * 201}, "title"),
         ({"plain_text": "x" * 20001}, "plain_text"),
         ({"kind": "video", "url": ""}, "url"),
+        ({"kind": "link", "url": "javascript:alert(1)"}, "url"),
+        ({"kind": "link", "url": "data:text/html,<b>x</b>"}, "url"),
         ({"kind": "document"}, "file"),
         ({"kind": "document", "upload": "disguised"}, "file"),
     ],
@@ -136,3 +138,39 @@ def test_course_hours_must_be_sensible(world, hours):
             audience="members",
             materials=[material],
         )
+
+
+def test_a_course_of_materials_already_studied_is_completed_and_keeps_its_hours(world):
+    from django.utils import timezone
+
+    from grassroots.learning import selectors
+
+    member = world.member_a
+    first, second = make_material(world.branch_a, "一"), make_material(world.branch_a, "二")
+    for material in (first, second):
+        services.study_mark(actor=member.user, member=member, material=material, today=TODAY)
+    # a course made afterwards from what the person already studied
+    course = services.course_create(
+        actor=world.committee_officer,
+        unit=world.committee,
+        title="学习课程",
+        hours=Decimal("6"),
+        audience="members",
+        materials=[first, second],
+    )
+    done = CourseCompletion.objects.get(member=member, course=course)
+    assert done.hours == Decimal("6")
+    today = timezone.localdate()
+    before = selectors.hours_of(member, year=today.year, today=today)
+    # changing the course's hours later does not rewrite what was earned
+    services.course_update(
+        actor=world.committee_officer,
+        course=course,
+        title="学习课程",
+        hours=Decimal("2"),
+        audience="members",
+        materials=[first, second],
+    )
+    after = selectors.hours_of(member, year=today.year, today=today)
+    assert after.total == before.total
+    assert CourseCompletion.objects.filter(course=course).count() == 1

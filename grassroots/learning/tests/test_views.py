@@ -115,6 +115,11 @@ def test_unit_view_counts_and_names_only_for_its_own_officers(world, client_for)
     above = client_for(world.committee_officer).get(url + f"?unit={world.branch_a.pk}")
     assert above.status_code == 200 and 'id="below-counts"' in above.content.decode()
     assert 'id="below-list"' not in above.content.decode()
+    # the committee's own page: the branches' members are counted, never named
+    committee = client_for(world.committee_officer).get(url + f"?unit={world.committee.pk}")
+    assert committee.status_code == 200 and 'id="below-counts"' in committee.content.decode()
+    assert world.member_a.user.name not in committee.content.decode()
+    assert committee.context["progress"].below_count > 0
     assert client_for(world.officer_a).get(url + f"?unit={world.branch_b.pk}").status_code == 404
     assert client_for(world.member_a.user).get(url).status_code == 404
     _anonymous_redirects(client_for, url)

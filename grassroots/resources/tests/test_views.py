@@ -201,3 +201,13 @@ def test_the_list_keeps_a_fixed_number_of_queries(world, django_assert_max_num_q
         client.get(reverse("resources:venues"))
     with django_assert_max_num_queries(14):
         client.get(reverse("resources:my_bookings"))
+
+
+def test_the_venue_pages_title_is_its_name_only(world):
+    import re
+
+    venue = make_venue(world.branch_a, name="一车间党员活动室")
+    page = client_as(world, "officer_a").get(reverse("resources:venue", args=[venue.pk]))
+    title = re.search(r"<title>(.*?)</title>", page.content.decode(), re.S).group(1)
+    assert title.startswith("一车间党员活动室")
+    assert "<" not in title and "csrf" not in title
