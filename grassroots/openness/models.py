@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.public_ids import LENGTH as PUBLIC_ID_LENGTH
 from grassroots.core.public_ids import new_public_id
@@ -156,7 +157,7 @@ class Consultation(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open for comments")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("consultation status", "Closed")
 
     Matter = Matter
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grassroots.core.tree import within_any
 from grassroots.openness import selectors as openness
@@ -85,7 +86,7 @@ def candidates(unit: OrgUnit, year: int) -> dict[tuple[str, int], Candidate]:
             service.deed_status_label(deed.status),
             deed.due_on,
         )
-    closed = {"open": _("Open for comments"), "closed": _("Closed")}
+    closed = {"open": _("Open for comments"), "closed": pgettext("consultation status", "Closed")}
     for consultation in openness.consultations_of_unit(unit, year=year):
         found[(rules.CONSULTATION, consultation.pk)] = Candidate(
             rules.CONSULTATION,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.accounts.identity import normalise_employee_number
 from grassroots.accounts.selectors import user_by_employee_number
@@ -36,7 +37,7 @@ class BookingForm(StyledForm):
 
 
 class VenueForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("a thing's name", "Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind of venue"), choices=VenueKind.choices)
     place = forms.CharField(label=_("Where it is (optional)"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Capacity (people)"), min_value=1, max_value=10000)
@@ -97,7 +98,7 @@ class VenueForm(StyledForm):
 
 
 class EquipmentForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("a thing's name", "Name"), max_length=100)
     keeper = forms.CharField(
         label=_("Employee number of its keeper"),
         max_length=32,
