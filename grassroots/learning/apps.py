@@ -8,4 +8,9 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning")
 
     def ready(self) -> None:
-        from grassroots.learning import navigation, rule_parameters  # noqa: F401  (registers)
+        from grassroots.learning import (  # noqa: F401  (registers)
+            navigation,
+            receivers,
+            rule_parameters,
+            tallies,
+        )

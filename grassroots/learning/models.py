@@ -167,3 +167,31 @@ class ExternalTraining(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HoursTally(models.Model):
+    """A person's training hours in one year, summed from the records (study meetings
+    attended, courses completed, training elsewhere) under the hour rules named in
+    `rules`. Only for counting many people at once — how many of a committee's members
+    are below target; a person's own hours, and the names below target on a branch's
+    page, are always computed from the records themselves (selectors.hours_of_many).
+
+    Kept by services.tallies_refresh: learning's services call it for their own records,
+    orglife's `held_meeting_changed` signal for meetings (receivers.py), and the nightly
+    job redoes the current year (jobs.py). A person with no row has no hours that year.
+    Rows counted under other hour rules are not used (selectors.unit_progress falls back
+    to the records) until the job counts them again."""
+
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=7, decimal_places=1)
+    rules = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="hours_tally_one_per_year"),
+        ]
+        indexes = [models.Index(fields=["year", "rules"], name="hours_tally_year_rules_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}: {self.hours}"

@@ -62,3 +62,10 @@ THEMED_DAY_LENGTH = define(
     kind=str,
     extra_check=_check_length,
 )
+CENTRE_STUDY_LENGTH = define(
+    "learning.length_centre_study",
+    rules.HALF_DAY,
+    _("How long a centre-group study session counts as (“day”, “half” or hours)"),
+    kind=str,
+    extra_check=_check_length,
+)

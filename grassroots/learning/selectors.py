@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grassroots.core import parameters
 from grassroots.core.tree import ancestor_paths, within
@@ -21,6 +21,7 @@ from grassroots.learning.models import (
     CourseCompletion,
     CourseMaterial,
     ExternalTraining,
+    HoursTally,
     Material,
     Study,
 )
@@ -33,7 +34,7 @@ from grassroots.orgs.vocabulary import MemberStage
 if TYPE_CHECKING:
     from grassroots.orgs.models import Member, OrgUnit
 
-STUDY_KINDS = (orglife_rules.LECTURE, orglife_rules.THEMED_DAY)
+STUDY_KINDS = (orglife_rules.LECTURE, orglife_rules.THEMED_DAY, orglife_rules.CENTRE_STUDY)
 
 
 def learner_of(user: object) -> Member | None:
@@ -194,13 +195,27 @@ class HourRules:
     officer_target: int
     lengths: dict[str, str]
 
-    def meeting_hours(self, kind: str) -> Decimal:
-        return rules.session_hours(
-            self.lengths.get(kind, "1"),
-            whole_day=self.whole_day,
-            half_day=self.half_day,
-            per_hour=self.per_hour,
+    def meeting_hours(self, kinds: Sequence[str]) -> Decimal:
+        """A meeting held as several study kinds at once (a themed day with a lecture) is
+        one sitting: it earns the hours of the longest of them, once."""
+        return max(
+            (
+                rules.session_hours(
+                    self.lengths.get(kind, "1"),
+                    whole_day=self.whole_day,
+                    half_day=self.half_day,
+                    per_hour=self.per_hour,
+                )
+                for kind in kinds
+            ),
+            default=Decimal(0),
         )
+
+    @property
+    def key(self) -> str:
+        """The rules hours are counted under (targets apart): names a tally's rules."""
+        lengths = ",".join(f"{kind}={length}" for kind, length in sorted(self.lengths.items()))
+        return f"{self.whole_day}/{self.half_day}/{self.per_hour}/{lengths}"[:100]
 
 
 def hour_rules() -> HourRules:
@@ -213,6 +228,7 @@ def hour_rules() -> HourRules:
         lengths={
             orglife_rules.LECTURE: parameters.value(rule_parameters.LECTURE_LENGTH.key),
             orglife_rules.THEMED_DAY: parameters.value(rule_parameters.THEMED_DAY_LENGTH.key),
+            orglife_rules.CENTRE_STUDY: parameters.value(rule_parameters.CENTRE_STUDY_LENGTH.key),
         },
     )
 
@@ -267,7 +283,7 @@ def hours_of_many(
                 HoursSource.MEETING,
                 meeting.topic,
                 meeting.held_on,
-                found.meeting_hours(meeting.kind),
+                found.meeting_hours(meeting.counted_kinds),
             )
         )
     completions = CourseCompletion.objects.filter(
@@ -312,24 +328,41 @@ def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProg
     """The Party members of a unit and those below it: how many are below their target,
     by group (members, and secretaries and committee members), and who, by name — only
     the unit's own members (its branch or group): an organisation above sees counts of
-    the ones below it, never their names. A fixed number of queries."""
+    the ones below it, never their names.
+
+    The counts come from the yearly tallies (models.HoursTally) in two aggregate
+    queries, however many members; the names from the records. Were any of the year's
+    tallies counted under other hour rules (an administrator changed one today), the
+    counts come from the records too, until the nightly job has recounted them."""
     from django.utils.translation import gettext as _
 
-    members = list(
-        orgs.party_members().filter(within(unit.path, "branch__path")).order_by("user__name", "pk")
-    )
-    hours = hours_of_many([member.pk for member in members], year=year, today=today)
+    found = hour_rules()
+    members = orgs.party_members().filter(within(unit.path, "branch__path")).select_related(None)
+    holders = orgs.committee_post_holder_ids(on=today)
     officers = GroupCount(_("Secretaries and committee members"), 0, 0)
     ordinary = GroupCount(_("Party members"), 0, 0)
-    below: list[tuple[Member, Hours]] = []
-    for member in members:
-        entry = hours[member.pk]
-        group = officers if entry.holds_post else ordinary
-        group.people += 1
-        if entry.below:
-            group.below += 1
-            if unit.pk in (member.branch_id, member.group_id):
-                below.append((member, entry))
+    own = list(
+        orgs.party_members().filter(Q(branch=unit) | Q(group=unit)).order_by("user__name", "pk")
+    )
+    own_hours = hours_of_many([member.pk for member in own], year=year, today=today)
+    below = [(member, own_hours[member.pk]) for member in own if own_hours[member.pk].below]
+    if HoursTally.objects.filter(year=year).exclude(rules=found.key).exists():
+        everyone = hours_of_many(list(members.values_list("pk", flat=True)), year=year, today=today)
+        for entry in everyone.values():
+            group = officers if entry.holds_post else ordinary
+            group.people += 1
+            group.below += entry.below
+        return UnitProgress(unit, year, [ordinary, officers], below)
+    people = members.aggregate(everyone=Count("pk"), officers=Count("pk", filter=Q(pk__in=holders)))
+    reached = HoursTally.objects.filter(year=year, member__in=members).aggregate(
+        officers=Count("pk", filter=Q(member_id__in=holders, hours__gte=found.officer_target)),
+        ordinary=Count("pk", filter=~Q(member_id__in=holders) & Q(hours__gte=found.member_target)),
+    )
+    officers.people = people["officers"]
+    ordinary.people = people["everyone"] - people["officers"]
+    # Without a tally a person has no hours: below any target above nought.
+    officers.below = officers.people - reached["officers"] if found.officer_target > 0 else 0
+    ordinary.below = ordinary.people - reached["ordinary"] if found.member_target > 0 else 0
     return UnitProgress(unit, year, [ordinary, officers], below)
 
 

@@ -30,6 +30,7 @@ from grassroots.learning.models import (
     Material,
     Study,
 )
+from grassroots.learning.tallies import tallies_refresh
 from grassroots.learning.vocabulary import Audience, MaterialKind
 
 if TYPE_CHECKING:
@@ -357,6 +358,7 @@ def _complete_where_studied(actor: Any, course: Course, *, today: datetime.date)
             target=course,
             extra={"completed_on": today.isoformat(), "people": len(made)},
         )
+        tallies_refresh([row.member_id for row in made], [today.year], today=today)
     return len(made)
 
 
@@ -399,6 +401,8 @@ def study_mark(
                     target=course,
                     extra={"completed_on": today.isoformat()},
                 )
+        if completed:
+            tallies_refresh([member.pk], [today.year], today=today)
     return completed
 
 
@@ -454,4 +458,5 @@ def external_training_add(
             after=snapshot(record, EXTERNAL_FIELDS),
             org_path=member.branch.path,
         )
+        tallies_refresh([member.pk], [taken_on.year], today=today)
     return record

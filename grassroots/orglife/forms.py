@@ -17,9 +17,13 @@ if TYPE_CHECKING:
 
 
 def kinds_for(unit: OrgUnit) -> list[tuple[str, Any]]:
+    """A group holds group meetings; only a Party committee (党委) has a centre group."""
     if unit.kind == UnitKind.GROUP:
-        return [(k, label) for k, label in Meeting.Kind.choices if k in (rules.GROUP,)]
-    return [(k, label) for k, label in Meeting.Kind.choices if k != rules.GROUP]
+        return [(k, label) for k, label in Meeting.Kind.choices if k == rules.GROUP]
+    if unit.kind == UnitKind.COMMITTEE:
+        return [(k, label) for k, label in Meeting.Kind.choices if k == rules.CENTRE_STUDY]
+    left_out = {rules.GROUP, rules.CENTRE_STUDY}
+    return [(k, label) for k, label in Meeting.Kind.choices if k not in left_out]
 
 
 class MeetingForm(StyledForm):
@@ -58,7 +62,10 @@ class MeetingForm(StyledForm):
             if unit.kind == UnitKind.BRANCH
             else [(k, label) for k, label in Meeting.Kind.choices if k == rules.THEMED_DAY]
         )
-        self.fields["also_counts_as"].choices = extra  # type: ignore[attr-defined]
+        if unit.kind == UnitKind.COMMITTEE:
+            del self.fields["also_counts_as"]  # centre-group study is itself only
+        else:
+            self.fields["also_counts_as"].choices = extra  # type: ignore[attr-defined]
 
 
 class AttendanceForm(forms.Form):

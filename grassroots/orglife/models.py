@@ -20,6 +20,7 @@ class Meeting(models.Model):
         THEMED_DAY = rules.THEMED_DAY, _("Themed Party day (主题党日)")
         LIFE_MEETING = rules.LIFE_MEETING, _("Organisational life meeting (组织生活会)")
         APPRAISAL = rules.APPRAISAL, _("Democratic appraisal of members (民主评议党员)")
+        CENTRE_STUDY = rules.CENTRE_STUDY, _("Centre-group study (理论学习中心组学习)")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")

@@ -11,7 +11,14 @@ from grassroots.core.periods import Period
 # Meeting kinds (GLOSSARY: Meeting.Kind)
 ASSEMBLY, COMMITTEE, GROUP = "assembly", "committee", "group"
 LECTURE, THEMED_DAY, LIFE_MEETING, APPRAISAL = "lecture", "themed_day", "life_meeting", "appraisal"
+# The kinds whose frequency is required of branches and groups (compliance).
 KINDS = (ASSEMBLY, COMMITTEE, GROUP, LECTURE, THEMED_DAY, LIFE_MEETING, APPRAISAL)
+# The Party committee's theoretical-study centre group (理论学习中心组学习): held by a
+# committee with its committee members; not a compliance kind, and its sessions count
+# towards training hours.
+CENTRE_STUDY = "centre_study"
+# Who is expected: the members holding a committee post of the unit, not all its members.
+COMMITTEE_ATTENDED_KINDS = frozenset({COMMITTEE, CENTRE_STUDY})
 QUORUM_KINDS = frozenset({ASSEMBLY, COMMITTEE})
 
 

@@ -266,7 +266,7 @@ def expected_attendees(unit: OrgUnit, kind: str, *, on: datetime.date) -> list[t
     """Who is expected, from the unit's membership on the day, and whether each counts for
     the quorum: all Party members of the branch (probationary ones without a vote) or the
     group; for the committee meeting, the members holding a committee post then."""
-    if kind == rules.COMMITTEE:
+    if kind in rules.COMMITTEE_ATTENDED_KINDS:
         holders = orgs.committee_member_ids(unit, on=on)
         return [(member, True) for member in orgs.party_members().filter(pk__in=holders)]
     members = orgs.party_members_of_unit(unit)
@@ -794,28 +794,55 @@ class AttendedMeeting:
     topic: str
     kind: str
     held_on: datetime.date
+    # Of the kinds asked for, those this meeting was held as: its own kind and the ones
+    # the organiser marked it as also counting as (a lecture given at the assembly).
+    counted_kinds: tuple[str, ...] = ()
+
+
+def attendee_ids(meeting_id: int) -> list[int]:
+    """Everyone with an attendance entry at the meeting, whatever their status."""
+    return list(
+        Attendance.objects.filter(meeting_id=meeting_id).values_list("member_id", flat=True)
+    )
 
 
 def meetings_attended(
     member_ids: Sequence[int], *, year: int, kinds: Sequence[str]
 ) -> list[AttendedMeeting]:
-    """The held meetings of the given kinds in a year that these members were present
-    at (learning counts study meetings towards training hours). One query."""
+    """The held meetings in a year that these members were present at, held as one of
+    the given kinds or marked as also counting as one (learning counts study meetings
+    towards training hours). One query; each meeting once per member."""
+    wanted = list(kinds)
     rows = (
         Attendance.objects.filter(
+            # also_counts_as is read here, not from the compliance rows: an inquorate
+            # assembly that was also a lecture does not count as the assembly, but those
+            # present still studied.
+            Q(meeting__kind__in=wanted) | ~Q(meeting__also_counts_as=[]),
             member_id__in=list(member_ids),
             status=Attendance.Status.PRESENT,
             meeting__status=Meeting.Status.HELD,
             meeting__held_on__year=year,
-            meeting__kind__in=list(kinds),
         )
         .order_by("meeting__held_on", "meeting_id")
         .values_list(
-            "member_id", "meeting_id", "meeting__topic", "meeting__kind", "meeting__held_on"
+            "member_id",
+            "meeting_id",
+            "meeting__topic",
+            "meeting__kind",
+            "meeting__held_on",
+            "meeting__also_counts_as",
         )
     )
     return [
-        AttendedMeeting(member_id, meeting_id, topic, kind, held_on)
-        for member_id, meeting_id, topic, kind, held_on in rows
-        if held_on is not None
+        AttendedMeeting(
+            member_id,
+            meeting_id,
+            topic,
+            kind,
+            held_on,
+            tuple(k for k in wanted if k == kind or k in (also or ())),
+        )
+        for member_id, meeting_id, topic, kind, held_on, also in rows
+        if held_on is not None and (kind in wanted or set(also or ()) & set(wanted))
     ]

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
 
 PAGE_SIZE = 50
-MEETING_UNITS = (UnitKind.BRANCH, UnitKind.GROUP)
+# A committee holds its centre-group study; branches and groups their own meetings.
+MEETING_UNITS = (UnitKind.BRANCH, UnitKind.GROUP, UnitKind.COMMITTEE)
 
 
 def _meeting_for(request: AuthenticatedRequest, pk: int) -> tuple[Meeting, Any, bool]:

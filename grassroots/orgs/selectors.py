@@ -855,6 +855,16 @@ def unit_ids_at_paths(paths: Iterable[str]) -> dict[str, int]:
     return dict(OrgUnit.objects.filter(path__in=list(paths)).values_list("path", "pk"))
 
 
+def committee_post_holder_ids(*, on: datetime.date) -> QuerySet[OrgPost, int]:
+    """The members holding a committee post of any organisation on the day, as a query
+    to filter by (`pk__in=`), not run on its own."""
+    return (
+        OrgPost.objects.filter(kind__in=PostKind.committee_values(), starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values_list("member_id", flat=True)
+    )
+
+
 def committee_post_holders(member_ids: Iterable[int], *, on: datetime.date) -> set[int]:
     """Which of these members hold a committee post (secretary, committee member …) of
     any organisation on the day. One query."""

@@ -74,3 +74,32 @@ def test_unit_progress_counts_below_target_and_lists_by_name(world):
     assert sum(people for people, _below in counts.values()) == progress.below_count
     names = [member.user.name for member, _hours in progress.below]
     assert names == sorted(names)
+
+
+def test_a_meeting_held_as_several_study_kinds_counts_once_at_its_longest(world):
+    member = world.member_a
+    branch = world.branch_a
+    assembly = held_meeting(
+        branch, [member], kind=orglife_rules.ASSEMBLY, on=datetime.date(2026, 3, 1)
+    )
+    assembly.also_counts_as = [orglife_rules.LECTURE]  # a lecture given at the assembly
+    assembly.save()
+    themed = held_meeting(
+        branch, [member], kind=orglife_rules.THEMED_DAY, on=datetime.date(2026, 4, 1)
+    )
+    themed.also_counts_as = [orglife_rules.LECTURE]
+    themed.save()
+    hours = selectors.hours_of(member, year=2026, today=TODAY)
+    # the assembly earns the lecture's 2 hours; the themed day with a lecture is one
+    # sitting of half a day (4), not 4 + 2
+    assert [line.hours for line in hours.lines] == [Decimal(2), Decimal(4)]
+
+
+def test_the_committee_s_centre_group_study_earns_hours(world):
+    officer = world.committee_officer.member
+    held_meeting(
+        world.committee, [officer], kind=orglife_rules.CENTRE_STUDY, on=datetime.date(2026, 3, 1)
+    )
+    hours = selectors.hours_of(officer, year=2026, today=TODAY)
+    assert hours.total == Decimal(4)  # half a day by default
+    assert hours.target == 56

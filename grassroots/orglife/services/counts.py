@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from grassroots.orglife import rules
 from grassroots.orglife.models import Meeting, MeetingCount, MeetingMonths, month_bit
+from grassroots.orglife.signals import held_meeting_changed
 from grassroots.orgs.vocabulary import UnitKind
 
 
@@ -27,6 +28,12 @@ def sync_counts(meeting: Meeting) -> None:
     MeetingCount.objects.filter(meeting=meeting).delete()
     now = _write_counts(meeting)
     _months_refresh(before | now)
+    if meeting.status == Meeting.Status.HELD and meeting.held_on is not None:
+        held_meeting_changed.send(
+            sender=Meeting,
+            meeting_id=meeting.pk,
+            years={meeting.held_on.year} | {year for _unit, _kind, year in before},
+        )
 
 
 def _write_counts(meeting: Meeting) -> set[tuple[int, str, int]]:

@@ -46,7 +46,7 @@ MEETING_FIELDS = (
     "lecturer",
 )
 RECORD_FIELDS = ("minutes", "resolutions")
-BRANCH_KINDS = frozenset(Meeting.Kind.values) - {rules.GROUP}
+BRANCH_KINDS = frozenset(Meeting.Kind.values) - {rules.GROUP, rules.CENTRE_STUDY}
 
 
 def meeting_errors(
@@ -55,11 +55,15 @@ def meeting_errors(
     errors: dict[str, str] = {}
     if kind == rules.GROUP and unit.kind != UnitKind.GROUP:
         errors["kind"] = _("A Party group meeting is held by a Party group.")
-    elif kind != rules.GROUP and unit.kind != UnitKind.BRANCH:
+    elif kind == rules.CENTRE_STUDY and unit.kind != UnitKind.COMMITTEE:
+        errors["kind"] = _("Centre-group study is held by a Party committee.")
+    elif kind not in (rules.GROUP, rules.CENTRE_STUDY) and unit.kind != UnitKind.BRANCH:
         errors["kind"] = _("This kind of meeting is held by a branch.")
     extra = set(also_counts_as) - {kind}
     if unit.kind == UnitKind.GROUP and extra - {rules.THEMED_DAY}:
         errors["also_counts_as"] = _("A Party group meeting can also count as a themed day only.")
+    elif unit.kind == UnitKind.COMMITTEE and extra:
+        errors["also_counts_as"] = _("Centre-group study counts as itself only.")
     elif unit.kind == UnitKind.BRANCH and extra - BRANCH_KINDS:
         errors["also_counts_as"] = _("A branch meeting cannot count as a Party group meeting.")
     elif extra & rules.QUORUM_KINDS:

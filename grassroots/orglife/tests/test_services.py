@@ -308,3 +308,16 @@ def test_the_overview_agrees_with_each_units_calendar(world, today):
     for unit in units:
         calendar = selectors.unit_compliance(unit, year=2026, today=today)
         assert overview[unit.pk] == {row.kind: row.gaps for row in calendar}, unit
+
+
+def test_only_a_committee_holds_centre_group_study_with_its_committee_members(world):
+    from grassroots.orglife.forms import kinds_for
+
+    assert rules.CENTRE_STUDY in {kind for kind, _label in kinds_for(world.committee)}
+    assert rules.CENTRE_STUDY not in {kind for kind, _label in kinds_for(world.branch_a)}
+    assert rules.CENTRE_STUDY not in {kind for kind, _label in kinds_for(world.group_a)}
+    meeting = plan(world, kind=rules.CENTRE_STUDY, unit=world.committee)
+    expected = set(meeting.attendances.values_list("member_id", flat=True))
+    assert expected == {world.committee_officer.member.pk}
+    # not a kind required of anyone: no compliance row is asked for it
+    assert rules.CENTRE_STUDY not in rules.KINDS

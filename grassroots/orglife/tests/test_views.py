@@ -204,3 +204,35 @@ def test_everyone_not_marked_otherwise_can_be_marked_present_at_once(scene):
     statuses = dict(meeting.attendances.values_list("member_id", "status"))
     assert statuses[first.member_id] == "leave"
     assert all(statuses[a.member_id] == "present" for a in others)
+
+
+def test_a_committee_officer_plans_centre_group_study_on_the_committee_s_calendar(
+    world, client_for
+):
+    from grassroots.orglife.models import Meeting
+
+    url = f"/orglife/units/{world.committee.pk}/meetings/new/"
+    page = client_for(world.committee_officer).get(url)
+    assert page.status_code == 200
+    offered = [kind for kind, _label in page.context["form"].fields["kind"].choices]
+    assert offered == ["centre_study"]
+    assert 'value="centre_study"' in page.content.decode()
+    response = client_for(world.committee_officer).post(
+        url,
+        {
+            "kind": "centre_study",
+            "topic": "中心组学习",
+            "starts_at": "2026-12-20T09:00",
+            "place": "党委会议室",
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(kind="centre_study")
+    assert meeting.unit == world.committee
+    assert (
+        client_for(world.committee_officer).get(f"/orglife/units/{world.committee.pk}/").status_code
+        == 200
+    )
+    # a branch officer below cannot plan for the committee (404); anonymous signs in
+    assert client_for(world.officer_a).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302
