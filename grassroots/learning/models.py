@@ -182,7 +182,9 @@ class HoursTally(models.Model):
     Rows counted under other hour rules are not used (selectors.unit_progress falls back
     to the records) until the job counts them again."""
 
-    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.CASCADE, related_name="hours_tallies"
+    )
     year = models.PositiveSmallIntegerField()
     hours = models.DecimalField(max_digits=7, decimal_places=1)
     rules = models.CharField(max_length=100)

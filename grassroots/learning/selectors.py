@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 
 from grassroots.core import parameters
 from grassroots.core.tree import ancestor_paths, within
@@ -346,18 +346,28 @@ def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProg
     )
     own_hours = hours_of_many([member.pk for member in own], year=year, today=today)
     below = [(member, own_hours[member.pk]) for member in own if own_hours[member.pk].below]
-    if HoursTally.objects.filter(year=year).exclude(rules=found.key).exists():
+    # "Counted under other rules" as two index ranges (below and above the key): a
+    # not-equal would read every row of the year.
+    other_rules = Q(rules__lt=found.key) | Q(rules__gt=found.key)
+    if HoursTally.objects.filter(other_rules, year=year).exists():
         everyone = hours_of_many(list(members.values_list("pk", flat=True)), year=year, today=today)
         for entry in everyone.values():
             group = officers if entry.holds_post else ordinary
             group.people += 1
             group.below += entry.below
         return UnitProgress(unit, year, [ordinary, officers], below)
-    people = members.aggregate(everyone=Count("pk"), officers=Count("pk", filter=Q(pk__in=holders)))
-    reached = HoursTally.objects.filter(year=year, member__in=members).aggregate(
-        officers=Count("pk", filter=Q(member_id__in=holders, hours__gte=found.officer_target)),
-        ordinary=Count("pk", filter=~Q(member_id__in=holders) & Q(hours__gte=found.member_target)),
+    # One pass over the members, each with their year's tally (if any).
+    tallied = members.alias(
+        tally=FilteredRelation("hours_tallies", condition=Q(hours_tallies__year=year))
     )
+    is_officer = Q(pk__in=holders)
+    people = tallied.aggregate(
+        everyone=Count("pk"),
+        officers=Count("pk", filter=is_officer),
+        officers_reached=Count("pk", filter=is_officer & Q(tally__hours__gte=found.officer_target)),
+        ordinary_reached=Count("pk", filter=~is_officer & Q(tally__hours__gte=found.member_target)),
+    )
+    reached = {"officers": people["officers_reached"], "ordinary": people["ordinary_reached"]}
     officers.people = people["officers"]
     ordinary.people = people["everyone"] - people["officers"]
     # Without a tally a person has no hours: below any target above nought.
