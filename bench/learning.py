@@ -62,9 +62,7 @@ def generate(today: datetime.date, seed: int) -> None:
     started = time.perf_counter()
     members: dict[int, list[int]] = {}
     for pk, branch_id in (
-        orgs.party_members()
-        .values_list("pk", "branch_id")
-        .iterator(chunk_size=20000)
+        orgs.party_members().values_list("pk", "branch_id").iterator(chunk_size=20000)
     ):
         members.setdefault(branch_id, []).append(pk)
     days = [datetime.date(today.year, month, 10) for month in range(1, today.month + 1)]
@@ -92,9 +90,7 @@ def generate(today: datetime.date, seed: int) -> None:
         Attendance.objects.bulk_create(rows, batch_size=10000)
         written += len(rows)
         root = OrgUnit.objects.filter(parent__isnull=True, kind="committee").order_by("pk").first()
-        course = Course.objects.create(
-            unit=root, title=TOPIC, hours=Decimal(8), audience="members"
-        )
+        course = Course.objects.create(unit=root, title=TOPIC, hours=Decimal(8), audience="members")
         everyone = [pk for ids in members.values() for pk in ids]
         CourseCompletion.objects.bulk_create(
             [
