@@ -35,6 +35,14 @@ KEEPS_UP = ("B01", "B03", "G0301")
 PLACES = ["党员活动室", "三楼会议室", "车间学习角", "职工之家"]
 
 
+CENTRE_STUDY_TOPICS = (
+    "学习新修订的党内法规",
+    "学习习近平新时代中国特色社会主义思想专题",
+    "学习全国劳动模范先进事迹与企业安全生产",
+    "学习党的全会精神，研究明年工作思路",
+)
+
+
 def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
     rng = random.Random(seed + 5)
     zone = ZoneInfo(settings.TIME_ZONE)
@@ -85,6 +93,29 @@ def build_meetings(*, today: datetime.date, seed: int = 2026) -> int:
                         held_on=day if took_place else None,
                     )
                     meetings.append((meeting, people[requirement.kind], took_place, keeps_up))
+    # The committee's centre group studies once a quarter (no frequency is required of it).
+    for committee in OrgUnit.objects.filter(kind=OrgUnit.Kind.COMMITTEE, is_active=True):
+        expected = [
+            (m.pk, votes)
+            for m, votes in selectors.expected_attendees(committee, rules.CENTRE_STUDY, on=today)
+        ]
+        for year in (today.year - 1, today.year):
+            for month in (3, 6, 9, 12):
+                day = datetime.date(year, month, 18)
+                if day >= today:
+                    continue
+                meeting = Meeting(
+                    unit=committee,
+                    kind=rules.CENTRE_STUDY,
+                    topic=CENTRE_STUDY_TOPICS[month // 3 - 1],
+                    starts_at=datetime.datetime.combine(day, datetime.time(9), zone),
+                    place="党委会议室",
+                    agenda="1. 集中学习\n2. 交流研讨",
+                    status=Meeting.Status.HELD,
+                    minutes="中心组成员集中学习并逐一交流发言。",
+                    held_on=day,
+                )
+                meetings.append((meeting, expected, True, True))
     Meeting.objects.bulk_create([m for m, _p, _h, _k in meetings], batch_size=2000)
     attendances: list[Attendance] = []
     for meeting, expected, held, keeps_up in meetings:
