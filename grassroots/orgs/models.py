@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.tree import TreeNode
+from grassroots.orgs.dues.models import *  # noqa: F403  (Party dues, 党费)
 from grassroots.orgs.ethnic_groups import DEFAULT_ETHNIC_GROUP, ETHNIC_GROUPS
 from grassroots.orgs.publicity.models import *  # noqa: F403  (public notices, 公示)
 from grassroots.orgs.vocabulary import (

@@ -1,0 +1,244 @@
+"""Reads of the dues: who keeps which branch's dues, a branch's month, a member's year,
+and the month's reconciliation, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+
+from grassroots.core.tree import within_any
+from grassroots.orgs.dues import rules
+from grassroots.orgs.dues.models import DuesBase, DuesBill, DuesMonthClose, DuesPayment
+from grassroots.orgs.dues.policy import DuesOffices
+from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
+
+if TYPE_CHECKING:
+    from grassroots.accounts.scope import Scope
+
+
+def dues_offices(scope: Scope, *, on: datetime.date) -> DuesOffices:
+    """Where this person keeps or oversees the dues, from the posts they hold. Two
+    queries."""
+    if scope.member_id is None:
+        return DuesOffices(member_id=None)
+    posts = list(
+        OrgPost.objects.filter(member_id=scope.member_id, starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .filter(kind__in=[PostKind.ORGANISATION, PostKind.SECRETARY])
+        .values_list("unit_id", "unit__kind", "unit__path", "kind")
+    )
+    branches = {unit_id for unit_id, kind, _p, post in posts if kind == UnitKind.BRANCH}
+    secretary_only = {
+        unit_id
+        for unit_id, kind, _p, post in posts
+        if kind == UnitKind.BRANCH and post == PostKind.SECRETARY
+    }
+    if secretary_only:
+        with_organiser = set(
+            OrgPost.objects.filter(
+                unit_id__in=secretary_only, kind=PostKind.ORGANISATION, starts_on__lte=on
+            )
+            .exclude(ends_on__lt=on)
+            .values_list("unit_id", flat=True)
+        )
+        organisers = {u for u, k, _p, post in posts if post == PostKind.ORGANISATION}
+        branches -= (secretary_only & with_organiser) - organisers
+    committees = tuple(
+        path
+        for _u, kind, path, post in posts
+        if kind in (UnitKind.COMMITTEE, UnitKind.GENERAL_BRANCH) and post == PostKind.ORGANISATION
+    )
+    return DuesOffices(
+        branch_ids=frozenset(branches), committee_paths=committees, member_id=scope.member_id
+    )
+
+
+def branches_kept(offices: DuesOffices) -> list[OrgUnit]:
+    """The branches whose dues this person keeps or oversees, in tree order."""
+    condition = Q(pk__in=offices.branch_ids)
+    if offices.committee_paths:
+        condition |= within_any(offices.committee_paths) & Q(kind=UnitKind.BRANCH)
+    return list(OrgUnit.objects.filter(condition, is_active=True).order_by("path"))
+
+
+def branch_for(offices: DuesOffices, pk: int) -> OrgUnit | None:
+    from grassroots.orgs.dues import policy
+
+    unit = OrgUnit.objects.filter(pk=pk, kind=UnitKind.BRANCH).first()
+    if unit is None or not policy.can_view_branch(offices, unit):
+        return None
+    return unit
+
+
+@dataclass
+class MonthRow:
+    member: Member
+    base: DuesBase | None
+    bill: DuesBill | None
+    paid: Decimal
+    payments: list[DuesPayment]
+
+    @property
+    def outstanding(self) -> Decimal:
+        return rules.ZERO if self.bill is None else max(rules.ZERO, self.bill.amount - self.paid)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.bill is not None and self.paid >= self.bill.amount
+
+
+@dataclass
+class BranchMonth:
+    branch: OrgUnit
+    month: datetime.date
+    rows: list[MonthRow]
+    closed: DuesMonthClose | None
+    book: rules.Reconciliation
+
+
+def branch_month(branch: OrgUnit, month: datetime.date) -> BranchMonth:
+    """A branch's month: each of its Party members now, and anyone billed to it that
+    month (moved away since), with the base in force, the bill and what was paid of it.
+    Six queries, however many members."""
+    month = rules.month_of(month)
+    bills = {
+        bill.member_id: bill
+        for bill in DuesBill.objects.filter(branch=branch, month=month).select_related("base")
+    }
+    members = list(
+        Member.objects.filter(
+            Q(
+                branch=branch,
+                stage__in=MemberStage.party_member_values(),
+                status__in=MemberStatus.active_values(),
+            )
+            | Q(pk__in=list(bills))
+        )
+        .select_related("user", "branch")
+        .order_by("user__name", "pk")
+    )
+    bases: dict[int, DuesBase] = {}
+    for base in DuesBase.objects.filter(
+        member_id__in=[m.pk for m in members], from_month__lte=month
+    ).order_by("member_id", "from_month"):
+        bases[base.member_id] = base
+    payments: dict[int, list[DuesPayment]] = {}
+    for entry in DuesPayment.objects.filter(bill__in=[b.pk for b in bills.values()]).order_by(
+        "recorded_at", "pk"
+    ):
+        payments.setdefault(entry.bill_id or 0, []).append(entry)
+    rows = []
+    for member in members:
+        bill = bills.get(member.pk)
+        entries = payments.get(bill.pk, []) if bill else []
+        rows.append(
+            MonthRow(
+                member,
+                bases.get(member.pk),
+                bill,
+                sum((e.amount for e in entries), rules.ZERO),
+                entries,
+            )
+        )
+    closed = DuesMonthClose.objects.filter(branch=branch, month=month).first()
+    return BranchMonth(branch, month, rows, closed, reconciliation(branch, month))
+
+
+def reconciliation(branch: OrgUnit, month: datetime.date) -> rules.Reconciliation:
+    """The month's book from the ledger, each figure by its own query: billed (the
+    bills), paid (the entries on those bills, net of reversals) and outstanding (the
+    bills with no net payment). Billed = paid + outstanding when no bill was paid twice
+    or in part (tests/test_dues_ledger.py holds that for any sequence of writes)."""
+    bills = DuesBill.objects.filter(branch=branch, month=rules.month_of(month))
+    billed = bills.aggregate(total=Coalesce(Sum("amount"), rules.ZERO))["total"]
+    paid = DuesPayment.objects.filter(bill__in=bills).aggregate(
+        total=Coalesce(Sum("amount"), rules.ZERO)
+    )["total"]
+    net = (
+        DuesPayment.objects.filter(bill=OuterRef("pk"))
+        .values("bill")
+        .annotate(net=Sum("amount"))
+        .filter(net__gt=0)
+    )
+    outstanding = bills.filter(~Exists(net)).aggregate(total=Coalesce(Sum("amount"), rules.ZERO))[
+        "total"
+    ]
+    return rules.Reconciliation(billed, paid, outstanding)
+
+
+@dataclass
+class Statement:
+    member: Member
+    year: int
+    rows: list[MonthRow]
+    voluntary: list[DuesPayment]
+    paid_up_to: datetime.date | None  # the last month of an unbroken run of paid bills
+    arrears_months: int
+
+
+def member_statement(member: Member, *, year: int, today: datetime.date) -> Statement:
+    """A member's year: each month's bill and payments, voluntary payments, the month
+    paid up to (all bills up to it paid), and how far behind the oldest unpaid bill is."""
+    all_bills = list(DuesBill.objects.filter(member=member).order_by("month"))
+    net: dict[int, Decimal] = dict(
+        DuesPayment.objects.filter(bill__member=member)
+        .values("bill_id")
+        .annotate(total=Sum("amount"))
+        .values_list("bill_id", "total")
+    )
+    entries: dict[int, list[DuesPayment]] = {}
+    for entry in DuesPayment.objects.filter(member=member, bill__month__year=year).order_by(
+        "recorded_at", "pk"
+    ):
+        entries.setdefault(entry.bill_id or 0, []).append(entry)
+    bases: dict[datetime.date, DuesBase] = {}
+    found = list(DuesBase.objects.filter(member=member).order_by("from_month"))
+    rows = []
+    for bill in all_bills:
+        if bill.month.year != year:
+            continue
+        in_force = [b for b in found if b.from_month <= bill.month]
+        bases[bill.month] = in_force[-1] if in_force else bill.base
+        rows.append(
+            MonthRow(
+                member,
+                bases[bill.month],
+                bill,
+                net.get(bill.pk) or rules.ZERO,
+                entries.get(bill.pk, []),
+            )
+        )
+    paid_up_to = None
+    for bill in all_bills:
+        if (net.get(bill.pk) or rules.ZERO) < bill.amount:
+            break
+        paid_up_to = bill.month
+    unpaid = [b.month for b in all_bills if (net.get(b.pk) or rules.ZERO) < b.amount]
+    voluntary = list(
+        DuesPayment.objects.filter(
+            member=member, kind=DuesPayment.Kind.VOLUNTARY, paid_on__year=year
+        ).order_by("paid_on")
+    )
+    return Statement(
+        member,
+        year,
+        rows,
+        voluntary,
+        paid_up_to,
+        rules.months_in_arrears(unpaid, today=today),
+    )
+
+
+def payment_for(offices: DuesOffices, pk: int) -> DuesPayment | None:
+    from grassroots.orgs.dues import policy
+
+    entry = DuesPayment.objects.select_related("branch").filter(pk=pk).first()
+    if entry is None or not policy.can_keep(offices, entry.branch):
+        return None
+    return entry
