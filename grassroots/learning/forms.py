@@ -81,6 +81,17 @@ class CourseForm(_Idempotent):
         decimal_places=1,
     )
     audience = forms.ChoiceField(label=_("For"), choices=Audience.choices)
+    named = forms.CharField(
+        label=_("Named people: their employee numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        required=False,
+        help_text=_(
+            "Only when the course is for named people: one employee number a line, or "
+            "separated by commas. Anyone on the rolls of the course's organisation or one "
+            "below it, at any stage."
+        ),
+    )
     materials = forms.ModelMultipleChoiceField(
         queryset=Material.objects.none(),
         label=_("Materials, in the order listed"),

@@ -86,6 +86,23 @@ class Course(models.Model):
         return self.title
 
 
+class NamedLearner(models.Model):
+    """A person a course of the "named people" audience is for: a member record (any
+    stage) of the course's organisation or one below it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="named")
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "member"], name="named_learner_once"),
+        ]
+        indexes = [models.Index(fields=["member"], name="named_learner_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} for {self.member_id}"
+
+
 class CourseMaterial(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="items")
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="+")

@@ -5,6 +5,7 @@ taken elsewhere with its certificate. Atomic and audited; nothing half-saved."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.identity import normalise_employee_number
 from grassroots.appeals import uploads
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
@@ -28,6 +30,7 @@ from grassroots.learning.models import (
     CourseMaterial,
     ExternalTraining,
     Material,
+    NamedLearner,
     Study,
 )
 from grassroots.learning.vocabulary import Audience, MaterialKind
@@ -39,6 +42,7 @@ MATERIAL_FIELDS = ("unit", "title", "kind", "url", "body", "plain_text", "file_n
 COURSE_FIELDS = ("unit", "title", "description", "hours", "audience")
 EXTERNAL_FIELDS = ("member", "title", "hours", "taken_on", "certificate_name")
 FILE_MAX_BYTES = 10 * 1024 * 1024
+NAMED_MAX = 500
 
 
 def file_max_bytes() -> int:
@@ -225,6 +229,59 @@ def _course_errors(
     return errors
 
 
+def employee_numbers(text: str) -> list[str]:
+    """Employee numbers written one a line or separated by commas, spaces or 、."""
+    found: list[str] = []
+    for raw in re.split(r"[\s,，;；、]+", text):
+        number = normalise_employee_number(raw)
+        if number and number not in found:
+            found.append(number)
+    return found
+
+
+def _named_members(unit: OrgUnit, audience: str, numbers: Sequence[str]) -> list[Member]:
+    """The people a named-people course is for, each a member record of the course's
+    organisation or one below it; anyone else is refused by number (the author's scope
+    is the course's organisation, so nobody outside it can be named)."""
+    from grassroots.learning import selectors
+
+    if audience != Audience.NAMED:
+        return []
+    if not numbers:
+        raise ValidationError({"named": _("Give the employee number of each person.")})
+    if len(numbers) > NAMED_MAX:
+        raise ValidationError(
+            {"named": _("Name at most %(max)d people in one course.") % {"max": NAMED_MAX}}
+        )
+    found = selectors.members_to_name(unit, numbers)
+    missing = [number for number in numbers if number not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "named": _(
+                    "Not a member of %(unit)s or an organisation below it: %(numbers)s. "
+                    "Only people there can be named."
+                )
+                % {"unit": unit.name, "numbers": "、".join(missing)}
+            }
+        )
+    return [found[number] for number in numbers]
+
+
+def _set_learners(course: Course, materials: Sequence[Material], named: Sequence[Member]) -> None:
+    """The course's materials in the order given, and the people it names (none unless
+    its audience is named people): what was there before is replaced."""
+    course.items.all().delete()
+    CourseMaterial.objects.bulk_create(
+        [
+            CourseMaterial(course=course, material=material, position=number)
+            for number, material in enumerate(materials, start=1)
+        ]
+    )
+    course.named.all().delete()
+    NamedLearner.objects.bulk_create([NamedLearner(course=course, member=m) for m in named])
+
+
 def course_create(
     *,
     actor: Any,
@@ -234,10 +291,12 @@ def course_create(
     hours: Decimal | None,
     audience: str,
     materials: Sequence[Material],
+    named: Sequence[str] = (),
     idempotency_key: str | None = None,
 ) -> Course:
     """A course of materials, in the order given. The caller checks the actor may
-    author for the unit and that the materials are ones they may use."""
+    author for the unit and that the materials are ones they may use. `named`: the
+    employee numbers of the people a named-people course is for."""
     if idempotency_key:
         earlier = Course.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
@@ -249,6 +308,7 @@ def course_create(
     if errors:
         raise ValidationError(errors)
     assert hours is not None
+    people = _named_members(unit, audience, named)
     with transaction.atomic():
         course = Course.objects.create(
             unit=unit,
@@ -259,19 +319,17 @@ def course_create(
             created_by=actor,
             idempotency_key=idempotency_key or None,
         )
-        CourseMaterial.objects.bulk_create(
-            [
-                CourseMaterial(course=course, material=material, position=number)
-                for number, material in enumerate(materials, start=1)
-            ]
-        )
+        _set_learners(course, materials, people)
         audit_record(
             actor=actor,
             action="learning.course_create",
             target=course,
             after=snapshot(course, COURSE_FIELDS),
             org_path=unit.path,
-            extra={"materials": [material.pk for material in materials]},
+            extra={
+                "materials": [material.pk for material in materials],
+                "named": [member.pk for member in people],
+            },
         )
         _complete_where_studied(actor, course, today=timezone.localdate())
     return course
@@ -286,6 +344,7 @@ def course_update(
     hours: Decimal | None,
     audience: str,
     materials: Sequence[Material],
+    named: Sequence[str] = (),
 ) -> Course:
     """Change a course. Completions already recorded stand (their hours were earned)."""
     materials = list(materials)
@@ -295,6 +354,7 @@ def course_update(
     if errors:
         raise ValidationError(errors)
     assert hours is not None
+    people = _named_members(course.unit, audience, named)
     with transaction.atomic():
         course = locked(course)
         before = snapshot(course, COURSE_FIELDS)
@@ -304,13 +364,7 @@ def course_update(
         course.title, course.description = title.strip(), description.strip()
         course.hours, course.audience = hours, audience
         course.save()
-        course.items.all().delete()
-        CourseMaterial.objects.bulk_create(
-            [
-                CourseMaterial(course=course, material=material, position=number)
-                for number, material in enumerate(materials, start=1)
-            ]
-        )
+        _set_learners(course, materials, people)
         audit_record(
             actor=actor,
             action="learning.course_update",
@@ -318,17 +372,23 @@ def course_update(
             before=before,
             after=snapshot(course, COURSE_FIELDS),
             org_path=course.unit.path,
-            extra={"materials": [before_materials, [material.pk for material in materials]]},
+            extra={
+                "materials": [before_materials, [material.pk for material in materials]],
+                "named": [member.pk for member in people],
+            },
         )
         _complete_where_studied(actor, course, today=timezone.localdate())
     return course
 
 
 def _complete_where_studied(actor: Any, course: Course, *, today: datetime.date) -> int:
-    """Record the course completed today for everyone who has already studied all its
-    materials (a course made, or changed, from materials people studied before): their
-    hours are earned now, as if they had marked the last one today. Two queries and an
-    insert, however many people."""
+    """Record the course completed today for everyone in its audience who has already
+    studied all its materials (a course made, or changed, from materials people studied
+    before): their hours are earned now, as if they had marked the last one today.
+    Someone outside the audience who studied the same materials (for another course)
+    earns nothing from this one. A fixed number of queries, however many people."""
+    from grassroots.learning import selectors
+
     material_ids = set(course.items.values_list("material_id", flat=True))
     if not material_ids:
         return 0
@@ -341,12 +401,13 @@ def _complete_where_studied(actor: Any, course: Course, *, today: datetime.date)
         .exclude(member_id__in=course.completions.values("member_id"))
         .values_list("member_id", flat=True)
     )
+    for_them = sorted(selectors.in_audience_ids(course, list(finished), today=today))
     made = CourseCompletion.objects.bulk_create(
         [
             CourseCompletion(
                 member_id=member_id, course=course, completed_on=today, hours=course.hours
             )
-            for member_id in finished
+            for member_id in for_them
         ],
         ignore_conflicts=True,
     )

@@ -294,6 +294,7 @@ def course_new(request: AuthenticatedRequest) -> HttpResponse:
                 hours=data["hours"],
                 audience=data["audience"],
                 materials=list(data["materials"]),
+                named=services.employee_numbers(data["named"]),
                 idempotency_key=data.get("idempotency_key") or None,
             )
         except ValidationError as error:
@@ -323,6 +324,7 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "hours": course.hours,
             "audience": course.audience,
             "materials": [item.material_id for item in course.items.all()],
+            "named": "\n".join(selectors.named_numbers(course)),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -336,6 +338,7 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 hours=data["hours"],
                 audience=data["audience"],
                 materials=list(data["materials"]),
+                named=services.employee_numbers(data["named"]),
             )
         except ValidationError as error:
             add_service_errors(form, error)

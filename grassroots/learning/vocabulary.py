@@ -22,6 +22,7 @@ class Audience(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary members")
     ACTIVISTS = "activists", _("Activists and candidates")
     EVERYONE = "everyone", _("Everyone on the organisation's rolls")
+    NAMED = "named", _("Named people")
 
 
 class HoursSource(models.TextChoices):
