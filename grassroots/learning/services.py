@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from grassroots.accounts.identity import normalise_employee_number
 from grassroots.appeals import uploads
+from grassroots.core import parameters
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
-from grassroots.learning import rules
+from grassroots.learning import rule_parameters, rules
 from grassroots.learning.models import (
     TEXT_MAX,
     TITLE_MAX,
@@ -45,8 +46,18 @@ FILE_MAX_BYTES = 10 * 1024 * 1024
 NAMED_MAX = 500
 
 
-def file_max_bytes() -> int:
+def media_max_bytes() -> int:
+    return int(parameters.value(rule_parameters.MEDIA_MAX_MB.key)) * 1024 * 1024
+
+
+def document_max_bytes() -> int:
     return FILE_MAX_BYTES
+
+
+def file_max_bytes() -> int:
+    """The largest file the material and training forms take (the media limit when it
+    is larger: each kind's own limit is checked in the service)."""
+    return max(FILE_MAX_BYTES, media_max_bytes())
 
 
 def _text_errors(**fields: tuple[str, int, bool]) -> dict[str, str]:
@@ -72,9 +83,15 @@ def _hours_errors(hours: Decimal | None, *, allow_zero: bool = False) -> str | N
     return None
 
 
-def _checked(upload: Any, field: str) -> uploads.CheckedFile:
+def _checked(upload: Any, field: str, *, kind: str = MaterialKind.DOCUMENT) -> uploads.CheckedFile:
+    """A document checked and cleaned, or a video or audio file identified by its
+    content (appeals' upload checks, one set for every app); a ValidationError on
+    `field` otherwise."""
     try:
-        return uploads.check_upload(upload, max_bytes=file_max_bytes())
+        if kind in (MaterialKind.VIDEO, MaterialKind.AUDIO):
+            family = uploads.VIDEO if kind == MaterialKind.VIDEO else uploads.AUDIO
+            return uploads.check_media(upload, max_bytes=media_max_bytes(), family=family)
+        return uploads.check_upload(upload, max_bytes=FILE_MAX_BYTES)
     except uploads.UploadError as error:
         raise ValidationError({field: str(error)}) from None
 
@@ -102,7 +119,9 @@ def material_errors(
         errors["url"] = _("Give a web address that starts with http:// or https://.")
     if kind not in MaterialKind.values:
         errors["kind"] = _("Choose a kind of material.")
-    elif kind in (MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.LINK) and not url.strip():
+    elif kind in (MaterialKind.VIDEO, MaterialKind.AUDIO) and not (url.strip() or has_file):
+        errors["file"] = _("Upload the video or audio file, or give its web address.")
+    elif kind == MaterialKind.LINK and not url.strip():
         errors["url"] = _("Give the web address where it can be watched, heard or read.")
     elif kind == MaterialKind.DOCUMENT and not has_file:
         errors["file"] = _("Attach the document (PDF or picture).")
@@ -139,7 +158,7 @@ def material_create(
     )
     if errors:
         raise ValidationError(errors)
-    checked = _checked(upload, "file") if upload is not None else None
+    checked = _checked(upload, "file", kind=kind) if upload is not None else None
     with transaction.atomic():
         material = Material(
             unit=unit,
@@ -186,7 +205,7 @@ def material_update(
     )
     if errors:
         raise ValidationError(errors)
-    checked = _checked(upload, "file") if upload is not None else None
+    checked = _checked(upload, "file", kind=material.kind) if upload is not None else None
     with transaction.atomic():
         material = locked(material)
         before = snapshot(material, MATERIAL_FIELDS)

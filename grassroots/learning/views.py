@@ -88,7 +88,15 @@ def material(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learning/material.html",
-        {"material": item, "learner": member, "studied": studied, "authors": authors},
+        {
+            "material": item,
+            "learner": member,
+            "studied": studied,
+            "authors": authors,
+            "playable": item.content_type.split("/")[0]
+            if item.file and item.content_type.startswith(("video/", "audio/"))
+            else "",
+        },
     )
 
 
@@ -107,9 +115,11 @@ def material_studied(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
 
 
-def _file_response(field: Any, name: str, content_type: str) -> FileResponse:
+def _file_response(
+    field: Any, name: str, content_type: str, *, inline: bool = False
+) -> FileResponse:
     response = FileResponse(
-        field.open("rb"), as_attachment=True, filename=name, content_type=content_type
+        field.open("rb"), as_attachment=not inline, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -122,7 +132,9 @@ def material_file(request: AuthenticatedRequest, pk: int) -> FileResponse:
     item, _member, _authors = _material_for(request, pk)
     if not item.file:
         raise Http404
-    return _file_response(item.file, item.file_name, item.content_type)
+    # video and audio are played on the material's page (<video>/<audio> fetch them)
+    playable = item.content_type.startswith(("video/", "audio/"))
+    return _file_response(item.file, item.file_name, item.content_type, inline=playable)
 
 
 @login_required
@@ -232,7 +244,11 @@ def material_new(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("The material is saved."))
             return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
-    return render(request, "learning/material_form.html", {"form": form, "material": None})
+    return render(
+        request,
+        "learning/material_form.html",
+        {"form": form, "material": None, "media_max_mb": services.media_max_bytes() // 2**20},
+    )
 
 
 @login_required
@@ -272,7 +288,11 @@ def material_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The material is saved."))
             return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
-    return render(request, "learning/material_form.html", {"form": form, "material": item})
+    return render(
+        request,
+        "learning/material_form.html",
+        {"form": form, "material": item, "media_max_mb": services.media_max_bytes() // 2**20},
+    )
 
 
 @login_required
@@ -350,7 +370,7 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@upload_limit(services.file_max_bytes)
+@upload_limit(services.document_max_bytes)
 def external(request: AuthenticatedRequest) -> HttpResponse:
     scope = _may_open_or_404(request)
     member = selectors.learner_of(request.user)

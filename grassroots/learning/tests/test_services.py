@@ -59,7 +59,8 @@ def test_a_material_needs_its_plain_text_version(world):
     [
         ({"title": "x" * 201}, "title"),
         ({"plain_text": "x" * 20001}, "plain_text"),
-        ({"kind": "video", "url": ""}, "url"),
+        ({"kind": "video", "url": ""}, "file"),  # a video needs its file or its link
+        ({"kind": "link", "url": ""}, "url"),
         ({"kind": "link", "url": "javascript:alert(1)"}, "url"),
         ({"kind": "link", "url": "data:text/html,<b>x</b>"}, "url"),
         ({"kind": "document"}, "file"),
