@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grassroots.core import parameters
 from grassroots.core.tree import ancestor_paths, parent_path, within
@@ -135,6 +135,7 @@ class CourseProgress:
     course: Course
     materials: list[tuple[Material, bool]]  # in order, with whether studied
     completed: bool
+    has_quiz: bool = False
 
     @property
     def studied(self) -> int:
@@ -155,7 +156,7 @@ def studied_ids(member: Member, material_ids: Sequence[int]) -> set[int]:
 
 def my_courses(member: Member, *, today: datetime.date) -> list[CourseProgress]:
     """Every course assigned to this person, with what they studied. Four queries."""
-    courses = list(courses_for(member, today=today))
+    courses = list(courses_for(member, today=today).annotate(quiz_size=Count("questions")))
     material_ids = [item.material_id for course in courses for item in course.items.all()]
     done = studied_ids(member, material_ids)
     return [
@@ -164,6 +165,7 @@ def my_courses(member: Member, *, today: datetime.date) -> list[CourseProgress]:
             [(item.material, item.material_id in done) for item in course.items.all()],
             completed=bool(course.items.all())
             and all(item.material_id in done for item in course.items.all()),
+            has_quiz=course.quiz_size > 0,
         )
         for course in courses
     ]
