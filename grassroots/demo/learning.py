@@ -258,13 +258,13 @@ def _named_course_with_quiz(
     now: datetime.datetime,
     rng: random.Random,
 ) -> None:
-    """The member login and four others of their branch are named for a one-material
+    """The member login and six others of their branch are named for a one-material
     course (an audio talk with its plain-text version); the others have studied it and
     answered its quiz, the member login has not (the quiz journey starts there)."""
     login = next((m for m in members if m.user.employee_number == NAMED_MEMBER), None)
     if login is None:
         return
-    others = [m for m in members if m.branch_id == login.branch_id and m.pk != login.pk][:4]
+    others = [m for m in members if m.branch_id == login.branch_id and m.pk != login.pk][:6]
     made = min(timezone.make_aware(datetime.datetime.combine(start, datetime.time(8))), now)
     material = Material(
         unit=login.branch,

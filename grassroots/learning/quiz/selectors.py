@@ -71,6 +71,11 @@ def results(questions: list[QuizQuestion], answers: dict[int, int]) -> list[Ques
     return found
 
 
+# Below this many answers the share right is not shown: an officer who knows the one or
+# two people who answered would read their answers from it (as the rates' "too few").
+FEWEST_TO_SHOW = 5
+
+
 @dataclass(frozen=True)
 class QuestionSummary:
     """How one question was answered, over everyone's latest answers: never who."""
@@ -81,7 +86,9 @@ class QuestionSummary:
 
     @property
     def percent_right(self) -> int | None:
-        return None if not self.answered else round(self.right * 100 / self.answered)
+        if self.answered < FEWEST_TO_SHOW:
+            return None
+        return round(self.right * 100 / self.answered)
 
 
 def summary(course: Course) -> list[QuestionSummary]:
