@@ -30,7 +30,12 @@ def _learners_course(request: AuthenticatedRequest, pk: int) -> tuple[Any, Any]:
     member = learning.learner_of(request.user)
     if member is None:
         raise Http404
-    course = learning.courses_for(member, today=timezone.localdate()).filter(pk=pk).first()
+    course = (
+        learning.courses_for(member, today=timezone.localdate())
+        .prefetch_related(None)  # its materials are not shown here
+        .filter(pk=pk)
+        .first()
+    )
     if course is None:
         raise Http404
     return member, course

@@ -229,3 +229,23 @@ def test_my_learning_links_the_quiz(world, client_for, course):
     _question(world, course)
     page = client_for(world.member_a.user).get(reverse("learning:mine")).content.decode()
     assert reverse("learning:quiz", args=[course.pk]) in page
+
+
+def test_the_quiz_pages_keep_a_fixed_number_of_queries(
+    world, client_for, course, django_assert_max_num_queries
+):
+    for number in range(6):
+        _question(world, course, f"第{number}题")
+    _studied(world, course)
+    learner = client_for(world.member_a.user)
+    url = reverse("learning:quiz", args=[course.pk])
+    learner.get(url)
+    # session, user, member, posts, course, questions, choices, completion, answers,
+    # navigation (3): none per question
+    with django_assert_max_num_queries(12):
+        learner.get(url)
+    author = client_for(world.officer_a)
+    manage = reverse("learning:quiz_manage", args=[course.pk])
+    author.get(manage)
+    with django_assert_max_num_queries(12):
+        author.get(manage)
