@@ -1,6 +1,8 @@
 """Learning in the browser: a member on a 390 px phone, by keyboard only, opens a course's
 material, reads its plain-text version and says they studied it; their hours page says
 where the hours came from; the branch officer sees the branch's counts below target.
+A member named for a course listens to its audio material beside its plain-text version,
+studies it and answers its quiz by keyboard, and sees the right answers and why.
 Every page on the way passes axe."""
 
 from __future__ import annotations
@@ -60,3 +62,76 @@ def test_the_branch_officer_sees_counts_below_target_not_a_ranking(new_page):
     for path in ("/learning/manage/", "/learning/courses/new/", "/learning/materials/new/"):
         page.goto(path)
         _no_violations(page, path)
+
+
+NAMED_COURSE = "新任党小组长岗前学习"
+
+
+def test_a_named_member_studies_an_audio_material_and_answers_the_quiz_by_keyboard(new_page):
+    page = new_page("member")
+    page.goto("/learning/")
+    course = page.locator(
+        "#courses-title ~ section", has=page.locator(f"h3:text('{NAMED_COURSE}')")
+    )
+    # the audio material: a player with controls and no autoplay, beside its plain text
+    _keyboard_to(page, course.locator("ol a").first)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/learning/materials/\d+/$"))
+    player = page.locator("audio#material-player")
+    assert player.get_attribute("controls") is not None
+    assert player.get_attribute("autoplay") is None
+    assert page.locator("#plain-text").inner_text().strip()
+    _no_violations(page, "audio material")
+    if page.locator("#mark-studied").count():
+        _keyboard_to(page, page.locator("#mark-studied"))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    assert page.locator("#studied-status").is_visible()
+
+    # the quiz, reached and answered by keyboard only
+    page.goto("/learning/")
+    quiz_link = page.locator(
+        "#courses-title ~ section", has=page.locator(f"h3:text('{NAMED_COURSE}')")
+    ).locator("a[href$='/quiz/']")
+    _keyboard_to(page, quiz_link)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/learning/courses/\d+/quiz/$"))
+    if page.locator("#quiz-again").count():  # answered on an earlier run of the suite
+        _keyboard_to(page, page.locator("#quiz-again"))
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"\?again=1$"))
+    groups = page.locator("#quiz-form fieldset")
+    assert groups.count() == 2
+    assert groups.nth(0).locator("legend").inner_text().strip()
+    _no_violations(page, "quiz")
+    for number in range(groups.count()):
+        first = groups.nth(number).locator("input[type=radio]").first
+        _keyboard_to(page, first)
+        page.keyboard.press("ArrowDown")  # moves to the second choice and chooses it
+        assert groups.nth(number).locator("input[type=radio]:checked").count() == 1
+    _keyboard_to(page, page.locator("#quiz-submit"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    results = page.locator("#quiz-results > li")
+    assert results.count() == 2
+    # the first question's right answer was the second choice; the second's, the first
+    assert results.nth(0).locator(".quiz-right").count() == 1
+    assert results.nth(1).locator(".quiz-wrong").count() == 1
+    assert "把自己的每件产品做好" in results.nth(1).inner_text()
+    _no_violations(page, "quiz answered")
+    _keyboard_to(page, page.locator("#quiz-again"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?again=1$"))
+    assert page.locator("#quiz-form fieldset").count() == 2
+
+
+def test_the_branch_officer_sees_what_is_understood_not_who(new_page):
+    page = new_page("branch officer")
+    page.goto("/learning/manage/")
+    # the named course is of the member login's branch, which this officer leads
+    page.locator(f"a:text('{NAMED_COURSE}')").click()
+    page.locator("#quiz-manage-link").click()
+    assert page.locator("#quiz-summary tbody tr").count() == 2
+    # enough have answered for the share right to show; nobody is named
+    assert "%" in page.locator("#quiz-summary").inner_text()
+    _no_violations(page, "quiz questions")

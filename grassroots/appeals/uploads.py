@@ -8,6 +8,10 @@ of annotations' authors; a PDF that cannot be opened, or is encrypted, is refuse
 Everything else — Office documents included — is refused with a message saying what is
 accepted: a .docx carries its author in docProps/core.xml, and refusing it is simpler
 and surer than cleaning it.
+
+Video and audio (for learning materials) are identified the same way, by their first
+bytes, never by their name; they are kept as sent (too large to rewrite here), so
+`check_media` streams them rather than reading them into memory.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 import pikepdf
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -43,7 +47,7 @@ class UploadError(ValueError):
 class CheckedFile:
     name: str
     content_type: str
-    content: ContentFile[bytes]
+    content: File[bytes]  # a ContentFile of cleaned bytes, or a media upload as sent
     size: int
 
 
@@ -54,13 +58,17 @@ def _safe_name(original: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def check_upload(upload: Any, *, max_bytes: int) -> CheckedFile:
-    """Read, identify and clean one uploaded file, or raise UploadError."""
+def _refuse_if_larger(upload: Any, max_bytes: int) -> None:
     if upload.size > max_bytes:
         raise UploadError(
             _("“%(name)s” is larger than %(max)s MB.")
             % {"name": upload.name, "max": max_bytes // (1024 * 1024)}
         )
+
+
+def check_upload(upload: Any, *, max_bytes: int) -> CheckedFile:
+    """Read, identify and clean one uploaded file, or raise UploadError."""
+    _refuse_if_larger(upload, max_bytes)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise UploadError(_("“%(name)s” is too large.") % {"name": upload.name})
@@ -84,6 +92,65 @@ def clean_content(data: bytes, *, name: str) -> CheckedFile:
     content = ContentFile(data, name=f"{uuid.uuid4().hex}.{extension}")
     return CheckedFile(
         name=_safe_name(name, extension), content_type=content_type, content=content, size=len(data)
+    )
+
+
+VIDEO, AUDIO = "video", "audio"
+
+
+def media_kind(head: bytes) -> tuple[str, str, frozenset[str]] | None:
+    """What a video or audio file is, from its first bytes: (subtype, extension, the
+    families it may be), or None. MP4/M4A ('ftyp' at byte 4), WebM/Matroska (EBML),
+    Ogg, MP3 (an ID3 tag or an MPEG audio frame), WAV (RIFF….WAVE)."""
+    both = frozenset({VIDEO, AUDIO})
+    if head[4:8] == b"ftyp":
+        return ("mp4", "m4a" if head[8:11] == b"M4A" else "mp4", both)
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return ("webm", "webm", both) if b"webm" in head[:64] else ("x-matroska", "mkv", both)
+    if head.startswith(b"OggS"):
+        return ("ogg", "ogg", both)
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return ("wav", "wav", frozenset({AUDIO}))
+    if head.startswith(b"ID3") or _mpeg_audio_frame(head):
+        return ("mpeg", "mp3", frozenset({AUDIO}))
+    return None
+
+
+def _mpeg_audio_frame(head: bytes) -> bool:
+    """An MPEG audio frame header: 11 sync bits, then a version and a layer that are
+    not the reserved values."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 0b11, (head[1] >> 1) & 0b11
+    return version != 0b01 and layer != 0b00
+
+
+def check_media(upload: Any, *, max_bytes: int, family: str) -> CheckedFile:
+    """Identify an uploaded video (family VIDEO) or audio file (AUDIO) by its content,
+    or raise UploadError: too large, or not a video or audio file of a kind browsers
+    play, whatever it is named."""
+    _refuse_if_larger(upload, max_bytes)
+    upload.seek(0)
+    head = upload.read(64)
+    upload.seek(0)
+    found = media_kind(head)
+    if found is None or family not in found[2]:
+        message = (
+            _("“%(name)s” is not a video file (MP4, WebM, Ogg). Only those can be attached here.")
+            if family == VIDEO
+            else _(
+                "“%(name)s” is not an audio file (MP3, M4A, Ogg, WAV, WebM). "
+                "Only those can be attached here."
+            )
+        )
+        raise UploadError(message % {"name": upload.name})
+    subtype, extension, _families = found
+    content = File(upload, name=f"{uuid.uuid4().hex}.{extension}")
+    return CheckedFile(
+        name=_safe_name(upload.name, extension),
+        content_type=f"{family}/{subtype}",
+        content=content,
+        size=upload.size,
     )
 
 

@@ -1,7 +1,9 @@
 """A year of learning for the demo: the committee's materials (each with its plain-text
 version), courses for all members, for secretaries and committee members and for
 activists, a course in two branches; who studied what (some finished, some part way,
-some not started) and training elsewhere with certificates. With the lectures and
+some not started) and training elsewhere with certificates. A course for named people
+of the member login's branch (the member login among them), of one audio material
+uploaded as a file, with a short quiz some of them have answered. With the lectures and
 themed days attended (orglife's demo), some members reach their hours and some do not.
 
 Written in bulk, in the rows the services write (history, not news).
@@ -24,6 +26,10 @@ from grassroots.learning.models import (
     CourseMaterial,
     ExternalTraining,
     Material,
+    NamedLearner,
+    QuizAnswer,
+    QuizChoice,
+    QuizQuestion,
     Study,
 )
 from grassroots.learning.vocabulary import Audience, MaterialKind
@@ -207,7 +213,112 @@ def build_learning(
         )
         record.certificate.save("certificate.png", _certificate(), save=False)
         record.save()
+    _named_course_with_quiz(committee, members, start=start, now=now, rng=rng)
     return len(studies)
+
+
+NAMED_MEMBER = "30106"
+QUIZ = [
+    (
+        "车间里发现安全隐患，党员应当怎么做？",
+        ["等别人去报告", "马上报告并提醒身边的工友", "下班以后再说"],
+        1,
+        "讲话里说：看见隐患，第一时间报告，并提醒身边的人。",
+    ),
+    (
+        "党员在岗位上为人民服务，最先做到的是什么？",
+        ["把自己的每件产品做好", "多开会", "多拍照片"],
+        0,
+        "老工匠说：把每件产品做好，就是在岗位上为人民服务。",
+    ),
+]
+
+
+def _wav() -> bytes:
+    """A second of quiet tone: a tiny valid WAV file, made here rather than shipped."""
+    import math
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(1)
+        sound.setframerate(8000)
+        sound.writeframes(
+            bytes(128 + int(20 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(8000))
+        )
+    return out.getvalue()
+
+
+def _named_course_with_quiz(
+    committee: OrgUnit,
+    members: list[Member],
+    *,
+    start: datetime.date,
+    now: datetime.datetime,
+    rng: random.Random,
+) -> None:
+    """The member login and six others of their branch are named for a one-material
+    course (an audio talk with its plain-text version); the others have studied it and
+    answered its quiz, the member login has not (the quiz journey starts there)."""
+    login = next((m for m in members if m.user.employee_number == NAMED_MEMBER), None)
+    if login is None:
+        return
+    others = [m for m in members if m.branch_id == login.branch_id and m.pk != login.pk][:6]
+    made = min(timezone.make_aware(datetime.datetime.combine(start, datetime.time(8))), now)
+    material = Material(
+        unit=login.branch,
+        title="班前安全讲话（音频）",
+        kind=MaterialKind.AUDIO,
+        plain_text=(
+            "班长在班前会上讲安全：看见隐患，第一时间报告，并提醒身边的人。"
+            "党员要带头守规程，把每件产品做好。"
+        ),
+        file_name="班前安全讲话.wav",
+        content_type="audio/wav",
+        created_at=made,
+    )
+    material.file.save("talk.wav", ContentFile(_wav()), save=False)
+    material.save()
+    course = Course.objects.create(
+        unit=login.branch,
+        title="新任党小组长岗前学习",
+        audience=Audience.NAMED,
+        hours=Decimal("2"),
+        created_at=made,  # the oldest course: listed last
+    )
+    CourseMaterial.objects.create(course=course, material=material, position=1)
+    NamedLearner.objects.bulk_create(
+        [NamedLearner(course=course, member=member) for member in [login, *others]]
+    )
+    questions = []
+    for number, (text, choices, right, explanation) in enumerate(QUIZ, 1):
+        question = QuizQuestion.objects.create(
+            course=course, position=number, text=text, explanation=explanation, created_at=made
+        )
+        QuizChoice.objects.bulk_create(
+            [
+                QuizChoice(question=question, position=n, text=choice, is_right=n == right)
+                for n, choice in enumerate(choices)
+            ]
+        )
+        questions.append(question)
+    for member in others:
+        on = start + datetime.timedelta(days=rng.randint(5, 60))
+        Study.objects.get_or_create(member=member, material=material, defaults={"studied_on": on})
+        CourseCompletion.objects.create(
+            member=member, course=course, completed_on=on, hours=course.hours
+        )
+        for question in questions:
+            offered = list(question.choices.all())
+            QuizAnswer.objects.create(
+                member=member,
+                question=question,
+                choice=rng.choice(offered),
+                answered_at=min(
+                    timezone.make_aware(datetime.datetime.combine(on, datetime.time(20))), now
+                ),
+            )
 
 
 def _in_audience(member: Member, course: Course) -> bool:
@@ -215,6 +326,8 @@ def _in_audience(member: Member, course: Course) -> bool:
         return False
     if course.audience == Audience.EVERYONE:
         return True
+    if course.audience == Audience.NAMED:
+        return course.named.filter(member=member).exists()
     if course.audience == Audience.MEMBERS:
         return member.stage in MemberStage.party_member_values()
     if course.audience == Audience.ACTIVISTS:

@@ -30,11 +30,16 @@ class MaterialForm(_Idempotent):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=MaterialKind.choices,
-        help_text=_("Video and audio are given by their web address."),
+        help_text=_("Video and audio are uploaded as a file or given by their web address."),
     )
     url = forms.CharField(label=_("Web address"), max_length=500, required=False)
     file = forms.FileField(
-        label=_("Document"), required=False, help_text=_("A PDF or a picture (JPEG, PNG).")
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "A document: a PDF or a picture (JPEG, PNG). A video: MP4, WebM or Ogg. "
+            "Audio: MP3, M4A, Ogg, WAV or WebM."
+        ),
     )
     body = forms.CharField(
         label=_("Text"),
@@ -81,6 +86,17 @@ class CourseForm(_Idempotent):
         decimal_places=1,
     )
     audience = forms.ChoiceField(label=_("For"), choices=Audience.choices)
+    named = forms.CharField(
+        label=_("Named people: their employee numbers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        required=False,
+        help_text=_(
+            "Only when the course is for named people: one employee number a line, or "
+            "separated by commas. Anyone on the rolls of the course's organisation or one "
+            "below it, at any stage."
+        ),
+    )
     materials = forms.ModelMultipleChoiceField(
         queryset=Material.objects.none(),
         label=_("Materials, in the order listed"),

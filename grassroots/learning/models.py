@@ -86,6 +86,23 @@ class Course(models.Model):
         return self.title
 
 
+class NamedLearner(models.Model):
+    """A person a course of the "named people" audience is for: a member record (any
+    stage) of the course's organisation or one below it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="named")
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "member"], name="named_learner_once"),
+        ]
+        indexes = [models.Index(fields=["member"], name="named_learner_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} for {self.member_id}"
+
+
 class CourseMaterial(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="items")
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="+")
@@ -167,6 +184,73 @@ class ExternalTraining(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+QUESTION_MAX = 500
+CHOICE_MAX = 200
+EXPLANATION_MAX = 2000
+
+
+class QuizQuestion(models.Model):
+    """A question of a course's optional short quiz, with 2–5 choices of which exactly
+    one is right (the service checks the count; the database allows one right at most).
+    A quiz never changes completion or hours: it is for the learner to check themselves,
+    and for the officers to see what is not understood."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(_("question"), max_length=QUESTION_MAX)
+    explanation = models.TextField(_("explanation"), max_length=EXPLANATION_MAX, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["course", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "position"], name="quiz_question_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class QuizChoice(models.Model):
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(_("choice"), max_length=CHOICE_MAX)
+    is_right = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="quiz_choice_position"),
+            models.UniqueConstraint(
+                fields=["question"], condition=Q(is_right=True), name="quiz_one_right_choice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizAnswer(models.Model):
+    """A learner's latest answer to a question (answering again replaces it). Seen by
+    the learner only; officers see counts per question, never a person's answers."""
+
+    member = models.ForeignKey("orgs.Member", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="answers")
+    choice = models.ForeignKey(QuizChoice, on_delete=models.CASCADE, related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "question"], name="quiz_answer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} answered {self.question_id}"
 
 
 class HoursTally(models.Model):

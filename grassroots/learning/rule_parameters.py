@@ -69,3 +69,11 @@ CENTRE_STUDY_LENGTH = define(
     kind=str,
     extra_check=_check_length,
 )
+# Video and audio are uploaded as they are: the largest file an officer may upload.
+MEDIA_MAX_MB = define(
+    "learning.media_max_mb",
+    100,
+    _("Largest video or audio file a material may have, in MB"),
+    minimum=1,
+    maximum=2048,
+)

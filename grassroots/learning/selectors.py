@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 
 from grassroots.core import parameters
-from grassroots.core.tree import ancestor_paths, within
+from grassroots.core.tree import ancestor_paths, parent_path, within
 from grassroots.learning import rule_parameters, rules
 from grassroots.learning.models import (
     Course,
@@ -23,13 +23,14 @@ from grassroots.learning.models import (
     ExternalTraining,
     HoursTally,
     Material,
+    NamedLearner,
     Study,
 )
 from grassroots.learning.vocabulary import Audience, HoursSource
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
-from grassroots.orgs.vocabulary import MemberStage
+from grassroots.orgs.vocabulary import MemberStage, UnitKind
 
 if TYPE_CHECKING:
     from grassroots.orgs.models import Member, OrgUnit
@@ -65,10 +66,14 @@ def courses_for(member: Member, *, today: datetime.date) -> QuerySet[Course]:
     """The courses whose audience this person is in, newest first, with their materials
     in order (three queries when listed, with the post check)."""
     holds = member.pk in orgs.committee_post_holders([member.pk], on=today)
+    named = Q(
+        audience=Audience.NAMED,
+        pk__in=NamedLearner.objects.filter(member=member).values("course_id"),
+    )
     return (
         Course.objects.filter(
+            Q(audience__in=audiences_of(member, holds_committee_post=holds)) | named,
             unit__path__in=_member_unit_paths(member),
-            audience__in=audiences_of(member, holds_committee_post=holds),
         )
         .select_related("unit")
         .prefetch_related(
@@ -81,11 +86,57 @@ def courses_for(member: Member, *, today: datetime.date) -> QuerySet[Course]:
     )
 
 
+def in_audience_ids(course: Course, member_ids: Sequence[int], *, today: datetime.date) -> set[int]:
+    """Which of these people a course is for (the rule of `courses_for`, for many people
+    at once): active, in the course's organisation or one below it, and in its audience.
+    Three queries however many people."""
+    members = list(orgs.members_by_ids(member_ids).select_related("branch", "group").order_by())
+    holders = orgs.committee_post_holders([member.pk for member in members], on=today)
+    named = (
+        set(course.named.values_list("member_id", flat=True))
+        if course.audience == Audience.NAMED
+        else set()
+    )
+    found: set[int] = set()
+    for member in members:
+        if not member.status_is_active or course.unit.path not in _member_unit_paths(member):
+            continue
+        if member.pk in named or course.audience in audiences_of(
+            member, holds_committee_post=member.pk in holders
+        ):
+            found.add(member.pk)
+    return found
+
+
+def members_to_name(unit: OrgUnit, numbers: Sequence[str]) -> dict[str, Member]:
+    """The member records (any stage, active) with these employee numbers in the unit or
+    one below it, by number; numbers not found there are left out. One query."""
+    members = (
+        orgs.members_within(unit.path)
+        if unit.kind != UnitKind.GROUP
+        else orgs.members_within(parent_path(unit.path)).filter(group=unit)
+    )
+    found = members.filter(user__employee_number__in=list(numbers)).select_related(
+        "user", "branch", "group"
+    )
+    return {member.user.employee_number: member for member in found if member.status_is_active}
+
+
+def named_numbers(course: Course) -> list[str]:
+    """The employee numbers of the people a named-people course is for, in order."""
+    return list(
+        course.named.order_by("member__user__employee_number").values_list(
+            "member__user__employee_number", flat=True
+        )
+    )
+
+
 @dataclass
 class CourseProgress:
     course: Course
     materials: list[tuple[Material, bool]]  # in order, with whether studied
     completed: bool
+    has_quiz: bool = False
 
     @property
     def studied(self) -> int:
@@ -106,7 +157,7 @@ def studied_ids(member: Member, material_ids: Sequence[int]) -> set[int]:
 
 def my_courses(member: Member, *, today: datetime.date) -> list[CourseProgress]:
     """Every course assigned to this person, with what they studied. Four queries."""
-    courses = list(courses_for(member, today=today))
+    courses = list(courses_for(member, today=today).annotate(quiz_size=Count("questions")))
     material_ids = [item.material_id for course in courses for item in course.items.all()]
     done = studied_ids(member, material_ids)
     return [
@@ -115,6 +166,7 @@ def my_courses(member: Member, *, today: datetime.date) -> list[CourseProgress]:
             [(item.material, item.material_id in done) for item in course.items.all()],
             completed=bool(course.items.all())
             and all(item.material_id in done for item in course.items.all()),
+            has_quiz=course.quiz_size > 0,
         )
         for course in courses
     ]

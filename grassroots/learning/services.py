@@ -5,6 +5,7 @@ taken elsewhere with its certificate. Atomic and audited; nothing half-saved."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -16,10 +17,12 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grassroots.accounts.identity import normalise_employee_number
 from grassroots.appeals import uploads
+from grassroots.core import parameters
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
-from grassroots.learning import rules
+from grassroots.learning import rule_parameters, rules
 from grassroots.learning.models import (
     TEXT_MAX,
     TITLE_MAX,
@@ -28,6 +31,7 @@ from grassroots.learning.models import (
     CourseMaterial,
     ExternalTraining,
     Material,
+    NamedLearner,
     Study,
 )
 from grassroots.learning.tallies import tallies_refresh
@@ -40,10 +44,21 @@ MATERIAL_FIELDS = ("unit", "title", "kind", "url", "body", "plain_text", "file_n
 COURSE_FIELDS = ("unit", "title", "description", "hours", "audience")
 EXTERNAL_FIELDS = ("member", "title", "hours", "taken_on", "certificate_name")
 FILE_MAX_BYTES = 10 * 1024 * 1024
+NAMED_MAX = 500
+
+
+def media_max_bytes() -> int:
+    return int(parameters.value(rule_parameters.MEDIA_MAX_MB.key)) * 1024 * 1024
+
+
+def document_max_bytes() -> int:
+    return FILE_MAX_BYTES
 
 
 def file_max_bytes() -> int:
-    return FILE_MAX_BYTES
+    """The largest file the material and training forms take (the media limit when it
+    is larger: each kind's own limit is checked in the service)."""
+    return max(FILE_MAX_BYTES, media_max_bytes())
 
 
 def _text_errors(**fields: tuple[str, int, bool]) -> dict[str, str]:
@@ -69,9 +84,15 @@ def _hours_errors(hours: Decimal | None, *, allow_zero: bool = False) -> str | N
     return None
 
 
-def _checked(upload: Any, field: str) -> uploads.CheckedFile:
+def _checked(upload: Any, field: str, *, kind: str = MaterialKind.DOCUMENT) -> uploads.CheckedFile:
+    """A document checked and cleaned, or a video or audio file identified by its
+    content (appeals' upload checks, one set for every app); a ValidationError on
+    `field` otherwise."""
     try:
-        return uploads.check_upload(upload, max_bytes=file_max_bytes())
+        if kind in (MaterialKind.VIDEO, MaterialKind.AUDIO):
+            family = uploads.VIDEO if kind == MaterialKind.VIDEO else uploads.AUDIO
+            return uploads.check_media(upload, max_bytes=media_max_bytes(), family=family)
+        return uploads.check_upload(upload, max_bytes=FILE_MAX_BYTES)
     except uploads.UploadError as error:
         raise ValidationError({field: str(error)}) from None
 
@@ -99,7 +120,9 @@ def material_errors(
         errors["url"] = _("Give a web address that starts with http:// or https://.")
     if kind not in MaterialKind.values:
         errors["kind"] = _("Choose a kind of material.")
-    elif kind in (MaterialKind.VIDEO, MaterialKind.AUDIO, MaterialKind.LINK) and not url.strip():
+    elif kind in (MaterialKind.VIDEO, MaterialKind.AUDIO) and not (url.strip() or has_file):
+        errors["file"] = _("Upload the video or audio file, or give its web address.")
+    elif kind == MaterialKind.LINK and not url.strip():
         errors["url"] = _("Give the web address where it can be watched, heard or read.")
     elif kind == MaterialKind.DOCUMENT and not has_file:
         errors["file"] = _("Attach the document (PDF or picture).")
@@ -136,7 +159,7 @@ def material_create(
     )
     if errors:
         raise ValidationError(errors)
-    checked = _checked(upload, "file") if upload is not None else None
+    checked = _checked(upload, "file", kind=kind) if upload is not None else None
     with transaction.atomic():
         material = Material(
             unit=unit,
@@ -183,7 +206,7 @@ def material_update(
     )
     if errors:
         raise ValidationError(errors)
-    checked = _checked(upload, "file") if upload is not None else None
+    checked = _checked(upload, "file", kind=material.kind) if upload is not None else None
     with transaction.atomic():
         material = locked(material)
         before = snapshot(material, MATERIAL_FIELDS)
@@ -226,6 +249,59 @@ def _course_errors(
     return errors
 
 
+def employee_numbers(text: str) -> list[str]:
+    """Employee numbers written one a line or separated by commas, spaces or 、."""
+    found: list[str] = []
+    for raw in re.split(r"[\s,，;；、]+", text):
+        number = normalise_employee_number(raw)
+        if number and number not in found:
+            found.append(number)
+    return found
+
+
+def _named_members(unit: OrgUnit, audience: str, numbers: Sequence[str]) -> list[Member]:
+    """The people a named-people course is for, each a member record of the course's
+    organisation or one below it; anyone else is refused by number (the author's scope
+    is the course's organisation, so nobody outside it can be named)."""
+    from grassroots.learning import selectors
+
+    if audience != Audience.NAMED:
+        return []
+    if not numbers:
+        raise ValidationError({"named": _("Give the employee number of each person.")})
+    if len(numbers) > NAMED_MAX:
+        raise ValidationError(
+            {"named": _("Name at most %(max)d people in one course.") % {"max": NAMED_MAX}}
+        )
+    found = selectors.members_to_name(unit, numbers)
+    missing = [number for number in numbers if number not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "named": _(
+                    "Not a member of %(unit)s or an organisation below it: %(numbers)s. "
+                    "Only people there can be named."
+                )
+                % {"unit": unit.name, "numbers": "、".join(missing)}
+            }
+        )
+    return [found[number] for number in numbers]
+
+
+def _set_learners(course: Course, materials: Sequence[Material], named: Sequence[Member]) -> None:
+    """The course's materials in the order given, and the people it names (none unless
+    its audience is named people): what was there before is replaced."""
+    course.items.all().delete()
+    CourseMaterial.objects.bulk_create(
+        [
+            CourseMaterial(course=course, material=material, position=number)
+            for number, material in enumerate(materials, start=1)
+        ]
+    )
+    course.named.all().delete()
+    NamedLearner.objects.bulk_create([NamedLearner(course=course, member=m) for m in named])
+
+
 def course_create(
     *,
     actor: Any,
@@ -235,10 +311,12 @@ def course_create(
     hours: Decimal | None,
     audience: str,
     materials: Sequence[Material],
+    named: Sequence[str] = (),
     idempotency_key: str | None = None,
 ) -> Course:
     """A course of materials, in the order given. The caller checks the actor may
-    author for the unit and that the materials are ones they may use."""
+    author for the unit and that the materials are ones they may use. `named`: the
+    employee numbers of the people a named-people course is for."""
     if idempotency_key:
         earlier = Course.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
@@ -250,6 +328,7 @@ def course_create(
     if errors:
         raise ValidationError(errors)
     assert hours is not None
+    people = _named_members(unit, audience, named)
     with transaction.atomic():
         course = Course.objects.create(
             unit=unit,
@@ -260,19 +339,17 @@ def course_create(
             created_by=actor,
             idempotency_key=idempotency_key or None,
         )
-        CourseMaterial.objects.bulk_create(
-            [
-                CourseMaterial(course=course, material=material, position=number)
-                for number, material in enumerate(materials, start=1)
-            ]
-        )
+        _set_learners(course, materials, people)
         audit_record(
             actor=actor,
             action="learning.course_create",
             target=course,
             after=snapshot(course, COURSE_FIELDS),
             org_path=unit.path,
-            extra={"materials": [material.pk for material in materials]},
+            extra={
+                "materials": [material.pk for material in materials],
+                "named": [member.pk for member in people],
+            },
         )
         _complete_where_studied(actor, course, today=timezone.localdate())
     return course
@@ -287,6 +364,7 @@ def course_update(
     hours: Decimal | None,
     audience: str,
     materials: Sequence[Material],
+    named: Sequence[str] = (),
 ) -> Course:
     """Change a course. Completions already recorded stand (their hours were earned)."""
     materials = list(materials)
@@ -296,6 +374,7 @@ def course_update(
     if errors:
         raise ValidationError(errors)
     assert hours is not None
+    people = _named_members(course.unit, audience, named)
     with transaction.atomic():
         course = locked(course)
         before = snapshot(course, COURSE_FIELDS)
@@ -305,13 +384,7 @@ def course_update(
         course.title, course.description = title.strip(), description.strip()
         course.hours, course.audience = hours, audience
         course.save()
-        course.items.all().delete()
-        CourseMaterial.objects.bulk_create(
-            [
-                CourseMaterial(course=course, material=material, position=number)
-                for number, material in enumerate(materials, start=1)
-            ]
-        )
+        _set_learners(course, materials, people)
         audit_record(
             actor=actor,
             action="learning.course_update",
@@ -319,17 +392,23 @@ def course_update(
             before=before,
             after=snapshot(course, COURSE_FIELDS),
             org_path=course.unit.path,
-            extra={"materials": [before_materials, [material.pk for material in materials]]},
+            extra={
+                "materials": [before_materials, [material.pk for material in materials]],
+                "named": [member.pk for member in people],
+            },
         )
         _complete_where_studied(actor, course, today=timezone.localdate())
     return course
 
 
 def _complete_where_studied(actor: Any, course: Course, *, today: datetime.date) -> int:
-    """Record the course completed today for everyone who has already studied all its
-    materials (a course made, or changed, from materials people studied before): their
-    hours are earned now, as if they had marked the last one today. Two queries and an
-    insert, however many people."""
+    """Record the course completed today for everyone in its audience who has already
+    studied all its materials (a course made, or changed, from materials people studied
+    before): their hours are earned now, as if they had marked the last one today.
+    Someone outside the audience who studied the same materials (for another course)
+    earns nothing from this one. A fixed number of queries, however many people."""
+    from grassroots.learning import selectors
+
     material_ids = set(course.items.values_list("material_id", flat=True))
     if not material_ids:
         return 0
@@ -342,12 +421,13 @@ def _complete_where_studied(actor: Any, course: Course, *, today: datetime.date)
         .exclude(member_id__in=course.completions.values("member_id"))
         .values_list("member_id", flat=True)
     )
+    for_them = sorted(selectors.in_audience_ids(course, list(finished), today=today))
     made = CourseCompletion.objects.bulk_create(
         [
             CourseCompletion(
                 member_id=member_id, course=course, completed_on=today, hours=course.hours
             )
-            for member_id in finished
+            for member_id in for_them
         ],
         ignore_conflicts=True,
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from grassroots.learning import views
+from grassroots.learning.quiz import views as quiz
 
 app_name = "learning"
 
@@ -16,6 +17,13 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("courses/new/", views.course_new, name="course_new"),
     path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("courses/<int:pk>/quiz/", quiz.quiz, name="quiz"),
+    path("courses/<int:pk>/quiz/questions/", quiz.quiz_manage, name="quiz_manage"),
+    path(
+        "courses/<int:pk>/quiz/questions/<int:question_pk>/remove/",
+        quiz.quiz_question_remove,
+        name="quiz_question_remove",
+    ),
     path("external/", views.external, name="external"),
     path("external/<int:pk>/certificate/", views.certificate, name="certificate"),
 ]

@@ -5,8 +5,10 @@ materials and courses."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -88,7 +90,15 @@ def material(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learning/material.html",
-        {"material": item, "learner": member, "studied": studied, "authors": authors},
+        {
+            "material": item,
+            "learner": member,
+            "studied": studied,
+            "authors": authors,
+            "playable": item.content_type.split("/")[0]
+            if item.file and item.content_type.startswith(("video/", "audio/"))
+            else "",
+        },
     )
 
 
@@ -107,9 +117,11 @@ def material_studied(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
 
 
-def _file_response(field: Any, name: str, content_type: str) -> FileResponse:
+def _file_response(
+    field: Any, name: str, content_type: str, *, inline: bool = False
+) -> FileResponse:
     response = FileResponse(
-        field.open("rb"), as_attachment=True, filename=name, content_type=content_type
+        field.open("rb"), as_attachment=not inline, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -122,7 +134,9 @@ def material_file(request: AuthenticatedRequest, pk: int) -> FileResponse:
     item, _member, _authors = _material_for(request, pk)
     if not item.file:
         raise Http404
-    return _file_response(item.file, item.file_name, item.content_type)
+    # video and audio are played on the material's page (<video>/<audio> fetch them)
+    playable = item.content_type.startswith(("video/", "audio/"))
+    return _file_response(item.file, item.file_name, item.content_type, inline=playable)
 
 
 @login_required
@@ -205,6 +219,31 @@ def manage(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _saved(
+    request: HttpRequest, form: forms.Form, save: Callable[[dict[str, Any]], Any], done: str
+) -> Any:
+    """What the service returned, when the form was posted, is valid and the service
+    accepted it (with `done` said to the person); None otherwise, with the service's
+    refusal on the form's fields."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, done)
+    return saved
+
+
+def _material_form_page(request: HttpRequest, form: forms.Form, item: Any) -> HttpResponse:
+    return render(
+        request,
+        "learning/material_form.html",
+        {"form": form, "material": item, "media_max_mb": services.media_max_bytes() // 2**20},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @upload_limit(services.file_max_bytes)
@@ -213,26 +252,25 @@ def material_new(request: AuthenticatedRequest) -> HttpResponse:
     form = MaterialForm(
         request.POST or None, request.FILES or None, units=policy.units_to_author(scope)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.material_create(
-                actor=request.user,
-                unit=data["unit"],
-                title=data["title"],
-                kind=data["kind"],
-                url=data["url"],
-                body=data["body"],
-                plain_text=data["plain_text"],
-                upload=data.get("file"),
-                idempotency_key=data.get("idempotency_key") or None,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The material is saved."))
-            return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
-    return render(request, "learning/material_form.html", {"form": form, "material": None})
+    item = _saved(
+        request,
+        form,
+        lambda data: services.material_create(
+            actor=request.user,
+            unit=data["unit"],
+            title=data["title"],
+            kind=data["kind"],
+            url=data["url"],
+            body=data["body"],
+            plain_text=data["plain_text"],
+            upload=data.get("file"),
+            idempotency_key=data.get("idempotency_key") or None,
+        ),
+        _("The material is saved."),
+    )
+    if item is not None:
+        return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
+    return _material_form_page(request, form, None)
 
 
 @login_required
@@ -255,24 +293,23 @@ def material_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "plain_text": item.plain_text,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.material_update(
-                actor=request.user,
-                material=item,
-                title=data["title"],
-                url=data["url"],
-                body=data["body"],
-                plain_text=data["plain_text"],
-                upload=data.get("file"),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The material is saved."))
-            return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
-    return render(request, "learning/material_form.html", {"form": form, "material": item})
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.material_update(
+            actor=request.user,
+            material=item,
+            title=data["title"],
+            url=data["url"],
+            body=data["body"],
+            plain_text=data["plain_text"],
+            upload=data.get("file"),
+        ),
+        _("The material is saved."),
+    )
+    if saved is not None:
+        return HttpResponseRedirect(reverse("learning:material", args=[item.pk]))
+    return _material_form_page(request, form, item)
 
 
 @login_required
@@ -283,24 +320,24 @@ def course_new(request: AuthenticatedRequest) -> HttpResponse:
     form = CourseForm(
         request.POST or None, units=policy.units_to_author(scope), materials=materials
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            course = services.course_create(
-                actor=request.user,
-                unit=data["unit"],
-                title=data["title"],
-                description=data["description"],
-                hours=data["hours"],
-                audience=data["audience"],
-                materials=list(data["materials"]),
-                idempotency_key=data.get("idempotency_key") or None,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The course is saved: its audience sees it now."))
-            return HttpResponseRedirect(reverse("learning:course_edit", args=[course.pk]))
+    course = _saved(
+        request,
+        form,
+        lambda data: services.course_create(
+            actor=request.user,
+            unit=data["unit"],
+            title=data["title"],
+            description=data["description"],
+            hours=data["hours"],
+            audience=data["audience"],
+            materials=list(data["materials"]),
+            named=services.employee_numbers(data["named"]),
+            idempotency_key=data.get("idempotency_key") or None,
+        ),
+        _("The course is saved: its audience sees it now."),
+    )
+    if course is not None:
+        return HttpResponseRedirect(reverse("learning:course_edit", args=[course.pk]))
     return render(request, "learning/course_form.html", {"form": form, "course": None})
 
 
@@ -323,31 +360,32 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "hours": course.hours,
             "audience": course.audience,
             "materials": [item.material_id for item in course.items.all()],
+            "named": "\n".join(selectors.named_numbers(course)),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.course_update(
-                actor=request.user,
-                course=course,
-                title=data["title"],
-                description=data["description"],
-                hours=data["hours"],
-                audience=data["audience"],
-                materials=list(data["materials"]),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The course is saved."))
-            return HttpResponseRedirect(reverse("learning:course_edit", args=[course.pk]))
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.course_update(
+            actor=request.user,
+            course=course,
+            title=data["title"],
+            description=data["description"],
+            hours=data["hours"],
+            audience=data["audience"],
+            materials=list(data["materials"]),
+            named=services.employee_numbers(data["named"]),
+        ),
+        _("The course is saved."),
+    )
+    if saved is not None:
+        return HttpResponseRedirect(reverse("learning:course_edit", args=[course.pk]))
     return render(request, "learning/course_form.html", {"form": form, "course": course})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@upload_limit(services.file_max_bytes)
+@upload_limit(services.document_max_bytes)
 def external(request: AuthenticatedRequest) -> HttpResponse:
     scope = _may_open_or_404(request)
     member = selectors.learner_of(request.user)

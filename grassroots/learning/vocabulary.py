@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 class MaterialKind(models.TextChoices):
     DOCUMENT = "document", _("Document (PDF or picture)")
-    VIDEO = "video", _("Video (by link)")
-    AUDIO = "audio", _("Audio (by link)")
+    VIDEO = "video", _("Video (a file or a link)")
+    AUDIO = "audio", _("Audio (a file or a link)")
     LINK = "link", _("Web page")
     TEXT = "text", _("Text")
 
@@ -22,6 +22,7 @@ class Audience(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary members")
     ACTIVISTS = "activists", _("Activists and candidates")
     EVERYONE = "everyone", _("Everyone on the organisation's rolls")
+    NAMED = "named", _("Named people")
 
 
 class HoursSource(models.TextChoices):

@@ -327,3 +327,23 @@ def test_this_years_plans_are_about_half_done_with_links(demo):
     assert done <= 0.6 * total
     # early in the year few of the year's records are done yet: about half only from April
     assert done >= 0.25 * total or demo.date().month <= 3
+
+
+def test_the_member_login_is_named_for_an_audio_course_with_a_quiz_not_yet_studied(demo):
+    from grassroots.learning import selectors as learning
+    from grassroots.learning.models import QuizAnswer
+    from grassroots.orgs.models import Member
+
+    # given the member login's record, when their courses are read
+    member = Member.objects.select_related("branch", "group").get(user__employee_number="30106")
+    courses = {c.course.title: c for c in learning.my_courses(member, today=demo.date())}
+    named = courses["新任党小组长岗前学习"]
+    # then the named course (an uploaded audio file) has a quiz, which others answered
+    [(material, studied)] = named.materials
+    assert named.course.audience == "named" and named.has_quiz and not studied
+    assert material.content_type == "audio/wav" and material.file.open("rb").read(4) == b"RIFF"
+    # enough answers for the officers to see the share right of each question
+    from grassroots.learning.quiz import selectors as quiz
+
+    assert all(row.percent_right is not None for row in quiz.summary(named.course))
+    assert not QuizAnswer.objects.filter(member=member).exists()

@@ -73,3 +73,32 @@ def held_meeting(
     for member in members:
         Attendance.objects.create(meeting=meeting, member=member, status=status)
     return meeting
+
+
+def wav_bytes() -> bytes:
+    """A tiny valid WAV file: a tenth of a second of silence."""
+    import wave
+
+    out = io.BytesIO()
+    with wave.open(out, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(1)
+        sound.setframerate(8000)
+        sound.writeframes(b"\x80" * 800)
+    return out.getvalue()
+
+
+MEDIA_HEADS = {
+    "mp4": b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2",
+    "m4a": b"\x00\x00\x00\x1cftypM4A \x00\x00\x00\x00M4A isom",
+    "webm": b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm\x42\x87",
+    "mkv": b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\x82\x88matroska",
+    "ogg": b"OggS\x00\x02" + b"\x00" * 20,
+    "mp3": b"ID3\x04\x00\x00\x00\x00\x00\x00",
+    "mp3-frame": b"\xff\xfb\x90\x64" + b"\x00" * 20,
+}
+
+
+def media_upload(kind: str = "mp4", name: str = "课程.mp4") -> SimpleUploadedFile:
+    data = wav_bytes() if kind == "wav" else MEDIA_HEADS[kind] + b"\x00" * 200
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")

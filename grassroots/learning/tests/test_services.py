@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 
 from grassroots.core.models import AuditEntry
 from grassroots.learning import services
-from grassroots.learning.models import CourseCompletion, ExternalTraining, Material, Study
+from grassroots.learning.models import (
+    Course,
+    CourseCompletion,
+    ExternalTraining,
+    Material,
+    NamedLearner,
+    Study,
+)
 from grassroots.learning.tests.factories import (
     disguised_upload,
     make_course,
@@ -52,7 +59,8 @@ def test_a_material_needs_its_plain_text_version(world):
     [
         ({"title": "x" * 201}, "title"),
         ({"plain_text": "x" * 20001}, "plain_text"),
-        ({"kind": "video", "url": ""}, "url"),
+        ({"kind": "video", "url": ""}, "file"),  # a video needs its file or its link
+        ({"kind": "link", "url": ""}, "url"),
         ({"kind": "link", "url": "javascript:alert(1)"}, "url"),
         ({"kind": "link", "url": "data:text/html,<b>x</b>"}, "url"),
         ({"kind": "document"}, "file"),
@@ -174,3 +182,142 @@ def test_a_course_of_materials_already_studied_is_completed_and_keeps_its_hours(
     after = selectors.hours_of(member, year=today.year, today=today)
     assert after.total == before.total
     assert CourseCompletion.objects.filter(course=course).count() == 1
+
+
+# --- named people and who a completion is for ------------------------------------
+
+
+def _named_course(world, numbers, unit=None):
+    material = make_material(world.branch_a, "点名材料")
+    return services.course_create(
+        actor=world.officer_a,
+        unit=unit or world.branch_a,
+        title="点名课程",
+        hours=Decimal("3"),
+        audience="named",
+        materials=[material],
+        named=numbers,
+    )
+
+
+def test_a_named_course_is_for_the_people_it_names_at_any_stage(world):
+    from grassroots.learning import selectors
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    # given an applicant (not a Party member) and a member of the branch
+    applicant = MemberFactory(branch=world.branch_a, stage="applicant")
+    course = _named_course(world, [applicant.user.employee_number])
+    # then the applicant has the course, the branch's other member does not
+    assert course in selectors.courses_for(applicant, today=TODAY)
+    assert course not in selectors.courses_for(world.member_a, today=TODAY)
+    assert [entry.course for entry in selectors.my_courses(applicant, today=TODAY)] == [course]
+
+
+def test_naming_someone_outside_the_course_organisation_is_refused(world):
+    outsider = world.member_b.user.employee_number
+    with pytest.raises(ValidationError) as error:
+        _named_course(world, [world.member_a.user.employee_number, outsider, "NOPE"])
+    message = " ".join(error.value.message_dict["named"])
+    assert outsider in message and "NOPE" in message
+    assert world.member_a.user.employee_number not in message
+    assert not Course.objects.exists() and not NamedLearner.objects.exists()
+
+
+def test_a_named_course_needs_someone_named(world):
+    with pytest.raises(ValidationError) as error:
+        _named_course(world, [])
+    assert "named" in error.value.message_dict
+    assert not Course.objects.exists()
+
+
+def test_a_group_course_names_only_the_group(world):
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    other = MemberFactory(branch=world.branch_a)  # in the branch, not in the group
+    course = _named_course(world, [world.member_a.user.employee_number], unit=world.group_a)
+    assert list(course.named.values_list("member_id", flat=True)) == [world.member_a.pk]
+    with pytest.raises(ValidationError):
+        _named_course(world, [other.user.employee_number], unit=world.group_a)
+
+
+def test_changing_the_audience_away_from_named_forgets_the_names(world):
+    course = _named_course(world, [world.member_a.user.employee_number])
+    services.course_update(
+        actor=world.officer_a,
+        course=course,
+        title=course.title,
+        hours=course.hours,
+        audience="members",
+        materials=[item.material for item in course.items.all()],
+        named=[world.member_a.user.employee_number],
+    )
+    assert not NamedLearner.objects.exists()
+
+
+def test_employee_numbers_are_read_from_lines_and_commas():
+    assert services.employee_numbers(" a1, B2\n，c3 、a1 ") == ["A1", "B2", "C3"]
+
+
+def test_a_course_made_from_studied_materials_completes_only_for_its_audience(world):
+    # given member_a (branch a) and member_b (branch b) who both studied the material
+    material = make_material(world.committee, "共同材料")
+    for member in (world.member_a, world.member_b):
+        services.study_mark(actor=member.user, member=member, material=material, today=TODAY)
+    # when branch a makes a course of it for its members
+    course = services.course_create(
+        actor=world.officer_a,
+        unit=world.branch_a,
+        title="甲支部课程",
+        hours=Decimal("2"),
+        audience="members",
+        materials=[material],
+    )
+    # then only member_a completed it: member_b is outside its organisation
+    assert set(course.completions.values_list("member_id", flat=True)) == {world.member_a.pk}
+
+
+def test_a_named_course_completes_only_for_the_named(world):
+    from grassroots.orgs.tests.factories import MemberFactory
+
+    material = make_material(world.branch_a, "材料")
+    neighbour = MemberFactory(branch=world.branch_a)
+    for member in (world.member_a, neighbour):
+        services.study_mark(actor=member.user, member=member, material=material, today=TODAY)
+    course = services.course_create(
+        actor=world.officer_a,
+        unit=world.branch_a,
+        title="点名",
+        hours=Decimal("2"),
+        audience="named",
+        materials=[material],
+        named=[world.member_a.user.employee_number],
+    )
+    assert set(course.completions.values_list("member_id", flat=True)) == {world.member_a.pk}
+    # marking the material again as the neighbour still completes nothing for them
+    other = make_material(world.branch_a, "另一份")
+    course = services.course_update(
+        actor=world.officer_a,
+        course=course,
+        title="点名",
+        hours=Decimal("2"),
+        audience="named",
+        materials=[material, other],
+        named=[world.member_a.user.employee_number],
+    )
+    assert (
+        services.study_mark(actor=neighbour.user, member=neighbour, material=other, today=TODAY)
+        == []
+    )
+    assert not CourseCompletion.objects.filter(member=neighbour).exists()
+
+
+def test_studying_completes_no_course_outside_the_persons_audience(world):
+    # given an officers' course whose material an ordinary member studies
+    material = make_material(world.branch_a, "书记材料")
+    course = make_course(world.branch_a, [material], audience="officers")
+    # when the ordinary member marks it
+    services.study_mark(
+        actor=world.member_a.user, member=world.member_a, material=material, today=TODAY
+    )
+    # then nothing is completed for them
+    assert not course.completions.exists()

@@ -278,3 +278,33 @@ def test_certificate_download(world, client_for):
     for outsider in (world.member_b.user, world.officer_b, world.employee):
         assert client_for(outsider).get(url).status_code == 404
     _anonymous_redirects(client_for, url)
+
+
+def test_an_officer_makes_a_course_for_named_people(world, client_for):
+    material = make_material(world.branch_a)
+    data = {
+        "unit": world.branch_a.pk,
+        "title": "点名课程",
+        "hours": "2",
+        "audience": "named",
+        "materials": [material.pk],
+    }
+    client = client_for(world.officer_a)
+    # someone of another branch is refused by number, and nothing is saved
+    refused = client.post(
+        reverse("learning:course_new"), data | {"named": world.member_b.user.employee_number}
+    )
+    assert refused.status_code == 200 and not Course.objects.exists()
+    assert world.member_b.user.employee_number in str(refused.context["form"].errors["named"])
+    made = client.post(
+        reverse("learning:course_new"), data | {"named": world.member_a.user.employee_number}
+    )
+    assert made.status_code == 302
+    course = Course.objects.get()
+    edit = client.get(reverse("learning:course_edit", args=[course.pk]))
+    assert world.member_a.user.employee_number in edit.content.decode()
+    page = client_for(world.member_a.user).get(reverse("learning:mine")).content.decode()
+    assert "点名课程" in page
+    assert (
+        "点名课程" not in client_for(world.officer_b).get(reverse("learning:mine")).content.decode()
+    )
