@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grassroots.appeals import selectors as appeals
-from grassroots.core.tree import SEGMENT_WIDTH, outermost, parent_path, within_any
+from grassroots.core.tree import SEGMENT_WIDTH, parent_path, within_any
 from grassroots.learning import selectors as learning
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife import selectors as orglife
@@ -820,18 +820,24 @@ def _hours_target(unit: OrgUnit, period: Period, today: datetime.date) -> Figure
 def _hours_target_many(
     units: Sequence[OrgUnit], period: Period, today: datetime.date
 ) -> dict[int, Figure]:
-    """The same count for many units from one reading: the Party members of all their
-    subtrees (one query) and their hours (`learning.hours_of_many`, a fixed number of
-    queries), each member added to the units above their branch — as `unit_progress`
-    counts a unit's members, by their branch's place in the tree."""
+    """The same count for many units from one reading: the Party members under the
+    units' nearest common ancestor (one query, a filter of a term or two however many
+    units), those under one of the units kept, and their hours (`learning.hours_of_many`,
+    a fixed number of queries); each member is added to the units above their branch —
+    as `unit_progress` counts a unit's members, by their branch's place in the tree."""
     if not units:
         return {}
+    wanted = {unit.path for unit in units}
     members = (
         orgs.party_members()
-        .filter(within_any(outermost(unit.path for unit in units), "branch__path"))
+        .filter(within_any(_common_paths(units), "branch__path"))
         .values_list("pk", "branch__path")
     )
-    branch_of = dict(members)
+    branch_of = {
+        pk: path
+        for pk, path in members
+        if any(path[:end] in wanted for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH))
+    }
     hours = learning.hours_of_many(list(branch_of), year=period.first.year, today=today)
     by_path: dict[str, dict[str, int]] = {}
     for pk, path in branch_of.items():

@@ -80,7 +80,9 @@ def test_a_unit_without_party_members_cannot_be_judged(world):
     # then there is nothing to judge: no figure, not 0
     assert single.value is None and single.basis["party_members"] == 0
     assert batched[branch.pk] == single
-    assert batched[world.branch_a.pk].value == Decimal("0.0")
+    # and branch A's figure counts its own three members only, not branch B's
+    assert batched[world.branch_a.pk] == sources.figure_of(KEY, world.branch_a, YEAR, today=TODAY)
+    assert batched[world.branch_a.pk].basis["party_members"] == 3
 
 
 def test_the_records_link_opens_learnings_page_of_the_unit_and_year(world):
