@@ -1,7 +1,8 @@
 """The six haves in the browser: the committee officer reads the overview of the
-branches (all three states in the demo), opens a branch and follows a link to the
-records behind a have; a branch officer records the branch's service place with the
-keyboard alone. Every page on the way passes axe."""
+branches (all three states in the demo), opens a branch — its place read from the
+venues that serve it — and follows a link to the records behind a have; a branch
+officer states the branch's service place for last year, before venues were recorded,
+with the keyboard alone. Every page on the way passes axe."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from e2e.conftest import axe_violations, screenshot
 
-BRANCH = "一车间党支部"  # 30151's branch: this year's place not yet recorded in the demo
+BRANCH = "一车间党支部"  # 30151's branch: last year's place not yet stated in the demo
 
 
 def _year() -> int:
@@ -21,6 +22,11 @@ def _year() -> int:
 def _no_violations(page, name):
     violations = axe_violations(page)
     assert violations == [], f"{name}: {violations}"
+
+
+def _states(page) -> set[str]:
+    cells = page.locator("td[data-have]")
+    return set(cells.evaluate_all("cells => cells.map(c => c.dataset.state)"))
 
 
 def test_the_committee_officer_reads_the_overview_a_branch_and_its_records(new_page):
@@ -33,10 +39,15 @@ def test_the_committee_officer_reads_the_overview_a_branch_and_its_records(new_p
     rows = page.locator("table tbody tr")
     assert rows.count() == 6
     assert page.locator("td[data-have]").count() == 36
-    states = set(
-        page.locator("td[data-have]").evaluate_all("cells => cells.map(c => c.dataset.state)")
-    )
-    assert states == {"met", "not_met", "unknown"}
+    assert {"met", "not_met"} <= _states(page)
+    # The venues (the committee's serve every branch) meet every branch's place.
+    assert page.locator("td[data-have=place][data-state=met]").count() == 6
+    # Last year, before venues were recorded, some branches stated their place, some not.
+    overview = page.url
+    page.goto(f"{overview}?year={_year() - 1}")
+    assert _states(page) == {"met", "not_met", "unknown"}
+    assert page.locator("td[data-have=place][data-state=unknown]").count() == 3
+    page.goto(overview)
     # The branches come in the order of the tree, not by how many haves they meet.
     names = rows.locator("th").all_inner_texts()
     assert names[:3] == ["机关第一党支部", "机关第二党支部", BRANCH]
@@ -48,7 +59,12 @@ def test_the_committee_officer_reads_the_overview_a_branch_and_its_records(new_p
     page.wait_for_url(re.compile(r"/evaluation/six-haves/branches/\d+/\?year=\d{4}$"))
     assert page.locator("h1").inner_text() == f"{BRANCH}的六有"
     assert page.locator("section[data-have]").count() == 6
-    assert page.locator("section[data-have=place]").get_attribute("data-state") == "unknown"
+    # The place is read from the venues that serve the branch (the committee's too),
+    # with their accessibility facts and opening hours.
+    place = page.locator("section[data-have=place]")
+    assert place.get_attribute("data-state") == "met"
+    assert "党群服务中心" in place.inner_text() and "无台阶入口" in place.inner_text()
+    assert "开放时间" in place.inner_text()
     _no_violations(page, "a branch's six haves")
     screenshot(page, "sixhaves-branch")
 
@@ -64,11 +80,20 @@ def test_a_branch_officer_records_the_place_with_the_keyboard(new_page):
     page.goto("/evaluation/six-haves/")
     page.wait_for_url(re.compile(r"/evaluation/six-haves/branches/\d+/$"))
     branch_url = page.url
+    # This year the venues meet it; last year, before they were recorded, nobody stated it.
+    assert page.locator("section[data-have=place]").get_attribute("data-state") == "met"
+    last_year = _year() - 1
+    page.locator("#sixhaves-year").focus()
+    page.keyboard.press("ArrowDown")  # this year is first, last year next
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"?year={last_year}")
     place = page.locator("section[data-have=place]")
     assert place.get_attribute("data-state") == "unknown"
-    place.get_by_role("link").focus()
+    place.locator("a[href*='/place/']").focus()  # the statement, not the venues
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/place/\?year=\d{4}$"))
+    page.wait_for_url(re.compile(rf"/place/\?year={last_year}$"))
     _no_violations(page, "place form")
 
     # Answer "yes" but forget the note: refused, the error on the note field.
@@ -88,7 +113,7 @@ def test_a_branch_officer_records_the_place_with_the_keyboard(new_page):
     page.keyboard.type("休息区旁党员服务站，设意见箱和轮椅通道，交接班时段有人值守。")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/evaluation/six-haves/branches/\d+/\?year=\d{4}$"))
+    page.wait_for_url(re.compile(rf"/evaluation/six-haves/branches/\d+/\?year={last_year}$"))
     assert page.url.startswith(branch_url)
     place = page.locator("section[data-have=place]")
     assert place.get_attribute("data-state") == "met"

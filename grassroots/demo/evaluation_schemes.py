@@ -31,7 +31,7 @@ INDICATORS: list[tuple[str, str, int, str, dict[str, Any]]] = [
     (
         "组织建设",
         "三会一课按期召开",
-        25,
+        20,
         "orglife.compliance",
         {"kind": "linear", "floor": 60, "target": 100},
     ),
@@ -55,6 +55,13 @@ INDICATORS: list[tuple[str, str, int, str, dict[str, Any]]] = [
         10,
         "orglife.development_overdue",
         {"kind": "deduction", "per_occurrence": 2},
+    ),
+    (
+        "组织建设",
+        "党员学时达标",
+        5,
+        "learning.hours_target",
+        {"kind": "linear", "floor": 50, "target": 100},
     ),
     (
         "服务群众",

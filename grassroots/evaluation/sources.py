@@ -6,7 +6,7 @@ A figure is a plain number, or None when the records are too few to judge (an
 indicator is then left out of the unit's total, not scored 0 — `rules.unit_total`).
 Each figure carries the counts behind it, so a score can always be explained.
 
-To add a source (learning hours and dues arrive with their apps): write a function
+To add a source (dues arrive with their app): write a function
 `(unit, period, today) -> Figure` that reads the app's selectors, and `register` it
 with a key, a label, whether higher is better and the kinds of unit it applies to.
 Then say how its records are reached (`records`: a link to the app's own list filtered
@@ -29,9 +29,11 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.appeals import selectors as appeals
 from grassroots.core.tree import SEGMENT_WIDTH, parent_path
+from grassroots.learning import selectors as learning
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
@@ -124,6 +126,9 @@ BASIS_LABELS: dict[str, str | Promise] = {
     "development": _("work serving development (服务发展)"),
     "members": _("work serving members (服务党员)"),
     "society": _("work serving society (服务社会)"),
+    "party_members": pgettext_lazy("count", "Party members"),
+    "at_target": _("at or above their training-hours target"),
+    "below_target": _("below their training-hours target"),
 }
 
 
@@ -783,5 +788,69 @@ register(
         _coverage,
         measure_many=_read_once(_coverage_within, _coverage_figure),
         records=_coverage_page,
+    )
+)
+
+
+# --- Learning -------------------------------------------------------------------------------
+
+
+def _hours_figure(counts: dict[str, int]) -> Figure:
+    """The share of the Party members at or above their training-hours target for the
+    year; None when there are no Party members to count."""
+    people, below = counts.get("party_members", 0), counts.get("below_target", 0)
+    return Figure(
+        _share(people - below, people),
+        {"party_members": people, "at_target": people - below, "below_target": below},
+    )
+
+
+def _hours_target(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+    """From learning's own count of the unit and those below it (its groups of members,
+    and of secretaries and committee members, each against its target)."""
+    progress = learning.unit_progress(unit, year=period.first.year, today=today)
+    return _hours_figure(
+        {
+            "party_members": sum(group.people for group in progress.groups),
+            "below_target": sum(group.below for group in progress.groups),
+        }
+    )
+
+
+def _hours_target_many(
+    units: Sequence[OrgUnit], period: Period, today: datetime.date
+) -> dict[int, Figure]:
+    """The same count for many units from one reading: learning's counts per branch
+    under the units' nearest common ancestor (`learning.counts_by_branch`, one grouped
+    query however many members), the branches under one of the units kept, each added
+    to the units above it — as `unit_progress` counts a unit's members, by their
+    branch's place in the tree."""
+    if not units:
+        return {}
+    wanted = {unit.path for unit in units}
+    by_path: dict[str, dict[str, int]] = {}
+    for path, counts in learning.counts_by_branch(
+        _common_paths(units), year=period.first.year, today=today
+    ).items():
+        if any(path[:end] in wanted for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)):
+            by_path[path] = {"party_members": counts.people, "below_target": counts.below}
+    totals = _add_up(units, by_path)
+    return {unit.pk: _hours_figure(totals[unit.pk]) for unit in units}
+
+
+def _hours_page(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    """Learning's page of the unit's training hours in the year (counts below target by
+    group; names only for a branch's own officers)."""
+    return Records(url=_url("learning:unit", unit=unit.pk, year=period.first.year))
+
+
+register(
+    Source(
+        "learning.hours_target",
+        _("Training hours (学时): share of Party members at or above their target for the year"),
+        _hours_target,
+        unit="%",
+        measure_many=_hours_target_many,
+        records=_hours_page,
     )
 )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 
 from grassroots.core import parameters
-from grassroots.core.tree import ancestor_paths, parent_path, within
+from grassroots.core.tree import ancestor_paths, parent_path, within, within_any
 from grassroots.learning import rule_parameters, rules
 from grassroots.learning.models import (
     Course,
@@ -376,55 +376,99 @@ class UnitProgress:
         return sum(group.below for group in self.groups)
 
 
+@dataclass
+class BranchCounts:
+    """A branch's Party members and how many are below their target, in two groups."""
+
+    members: int = 0
+    members_below: int = 0
+    officers: int = 0
+    officers_below: int = 0
+
+    @property
+    def people(self) -> int:
+        return self.members + self.officers
+
+    @property
+    def below(self) -> int:
+        return self.members_below + self.officers_below
+
+
+def counts_by_branch(
+    root_paths: Sequence[str], *, year: int, today: datetime.date
+) -> dict[str, BranchCounts]:
+    """For every branch at or under these paths (keyed by its tree path): its Party
+    members and those below target, secretaries and committee members apart. From the
+    yearly tallies (models.HoursTally) in one grouped query however many members; were
+    any of the year's tallies counted under other hour rules (an administrator changed
+    one today), from the records instead until the nightly job has recounted them."""
+    found = hour_rules()
+    members = (
+        orgs.party_members().filter(within_any(root_paths, "branch__path")).select_related(None)
+    )
+    counts: dict[str, BranchCounts] = defaultdict(BranchCounts)
+    # "Counted under other rules" as two index ranges (below and above the key): a
+    # not-equal would read every row of the year.
+    other_rules = Q(rules__lt=found.key) | Q(rules__gt=found.key)
+    if HoursTally.objects.filter(other_rules, year=year).exists():
+        paths = dict(members.values_list("pk", "branch__path"))
+        for pk, entry in hours_of_many(list(paths), year=year, today=today).items():
+            branch = counts[paths[pk]]
+            if entry.holds_post:
+                branch.officers += 1
+                branch.officers_below += entry.below
+            else:
+                branch.members += 1
+                branch.members_below += entry.below
+        return dict(counts)
+    is_officer = Q(pk__in=orgs.committee_post_holder_ids(on=today))
+
+    def reached(target: int) -> Q:
+        # Without a tally a person has no hours: below any target above nought.
+        return Q(tally__hours__gte=target) if target > 0 else Q(pk__isnull=False)
+
+    rows = (
+        members.alias(
+            tally=FilteredRelation("hours_tallies", condition=Q(hours_tallies__year=year))
+        )
+        .order_by()
+        .values("branch__path")
+        .annotate(
+            everyone=Count("pk"),
+            officers=Count("pk", filter=is_officer),
+            officers_reached=Count("pk", filter=is_officer & reached(found.officer_target)),
+            members_reached=Count("pk", filter=~is_officer & reached(found.member_target)),
+        )
+    )
+    for row in rows:
+        branch = counts[row["branch__path"]]
+        branch.officers = row["officers"]
+        branch.officers_below = row["officers"] - row["officers_reached"]
+        branch.members = row["everyone"] - row["officers"]
+        branch.members_below = branch.members - row["members_reached"]
+    return dict(counts)
+
+
 def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProgress:
     """The Party members of a unit and those below it: how many are below their target,
     by group (members, and secretaries and committee members), and who, by name — only
     the unit's own members (its branch or group): an organisation above sees counts of
-    the ones below it, never their names.
-
-    The counts come from the yearly tallies (models.HoursTally) in two aggregate
-    queries, however many members; the names from the records. Were any of the year's
-    tallies counted under other hour rules (an administrator changed one today), the
-    counts come from the records too, until the nightly job has recounted them."""
+    the ones below it, never their names. The counts from `counts_by_branch` (one
+    grouped query), the names from the records."""
     from django.utils.translation import gettext as _
 
-    found = hour_rules()
-    members = orgs.party_members().filter(within(unit.path, "branch__path")).select_related(None)
-    holders = orgs.committee_post_holder_ids(on=today)
-    officers = GroupCount(_("Secretaries and committee members"), 0, 0)
-    ordinary = GroupCount(_("Party members"), 0, 0)
     own = list(
         orgs.party_members().filter(Q(branch=unit) | Q(group=unit)).order_by("user__name", "pk")
     )
     own_hours = hours_of_many([member.pk for member in own], year=year, today=today)
     below = [(member, own_hours[member.pk]) for member in own if own_hours[member.pk].below]
-    # "Counted under other rules" as two index ranges (below and above the key): a
-    # not-equal would read every row of the year.
-    other_rules = Q(rules__lt=found.key) | Q(rules__gt=found.key)
-    if HoursTally.objects.filter(other_rules, year=year).exists():
-        everyone = hours_of_many(list(members.values_list("pk", flat=True)), year=year, today=today)
-        for entry in everyone.values():
-            group = officers if entry.holds_post else ordinary
-            group.people += 1
-            group.below += entry.below
-        return UnitProgress(unit, year, [ordinary, officers], below)
-    # One pass over the members, each with their year's tally (if any).
-    tallied = members.alias(
-        tally=FilteredRelation("hours_tallies", condition=Q(hours_tallies__year=year))
-    )
-    is_officer = Q(pk__in=holders)
-    people = tallied.aggregate(
-        everyone=Count("pk"),
-        officers=Count("pk", filter=is_officer),
-        officers_reached=Count("pk", filter=is_officer & Q(tally__hours__gte=found.officer_target)),
-        ordinary_reached=Count("pk", filter=~is_officer & Q(tally__hours__gte=found.member_target)),
-    )
-    reached = {"officers": people["officers_reached"], "ordinary": people["ordinary_reached"]}
-    officers.people = people["officers"]
-    ordinary.people = people["everyone"] - people["officers"]
-    # Without a tally a person has no hours: below any target above nought.
-    officers.below = officers.people - reached["officers"] if found.officer_target > 0 else 0
-    ordinary.below = ordinary.people - reached["ordinary"] if found.member_target > 0 else 0
+    officers = GroupCount(_("Secretaries and committee members"), 0, 0)
+    ordinary = GroupCount(_("Party members"), 0, 0)
+    for branch in counts_by_branch([unit.path], year=year, today=today).values():
+        officers.people += branch.officers
+        officers.below += branch.officers_below
+        ordinary.people += branch.members
+        ordinary.below += branch.members_below
     return UnitProgress(unit, year, [ordinary, officers], below)
 
 

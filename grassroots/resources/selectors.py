@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Scope
+from grassroots.core.tree import ancestor_paths
 from grassroots.core.workcalendar import is_workday, official_is_named_holiday
 from grassroots.resources import policy, rules
 from grassroots.resources.models import Booking, Equipment, Venue
@@ -127,3 +129,65 @@ def get_equipment_for(scope: Scope, pk: int) -> Equipment:
     if equipment is None or not policy.can_view(scope, equipment.venue):
         raise Http404
     return equipment
+
+
+@dataclass(frozen=True)
+class ServingVenue:
+    """A venue in use as others read it (evaluation's six haves): where it is, who
+    manages it, its accessibility facts and opening hours."""
+
+    pk: int
+    name: str
+    kind_label: str
+    unit_name: str
+    unit_path: str
+    place: str
+    capacity: int
+    step_free: bool
+    accessible_toilet: bool
+    hearing_loop: bool
+    accessibility_notes: str
+    hours: dict[int, rules.Span | None]  # by weekday, Monday = 0; None: closed
+
+
+def venues_serving(
+    unit_paths: Sequence[str], *, recorded_before: datetime.datetime
+) -> dict[str, list[ServingVenue]]:
+    """For each unit (by its tree path), the venues in use that serve it: those of the
+    unit itself and of the organisations above it — a venue is for the people of its
+    unit and of the units below (`policy`) — recorded before `recorded_before`; the
+    unit's own first, then the nearest above, each by name. One query, however many
+    units."""
+    wanted = {path: [*ancestor_paths(path), path] for path in unit_paths}
+    every = {path for paths in wanted.values() for path in paths}
+    if not every:
+        return {}
+    venues = (
+        Venue.objects.filter(
+            is_active=True, created_at__lt=recorded_before, unit__path__in=sorted(every)
+        )
+        .select_related("unit")
+        .order_by("name", "pk")
+    )
+    by_unit: dict[str, list[ServingVenue]] = {}
+    for venue in venues:
+        by_unit.setdefault(venue.unit.path, []).append(
+            ServingVenue(
+                pk=venue.pk,
+                name=venue.name,
+                kind_label=str(venue.get_kind_display()),
+                unit_name=venue.unit.name,
+                unit_path=venue.unit.path,
+                place=venue.place,
+                capacity=venue.capacity,
+                step_free=venue.step_free,
+                accessible_toilet=venue.accessible_toilet,
+                hearing_loop=venue.hearing_loop,
+                accessibility_notes=venue.accessibility_notes,
+                hours=hours_of(venue),
+            )
+        )
+    return {
+        path: [venue for above in reversed(paths) for venue in by_unit.get(above, [])]
+        for path, paths in wanted.items()
+    }

@@ -5,11 +5,13 @@ those pages accept it. No points, no ranking."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
@@ -21,6 +23,7 @@ from grassroots.evaluation.sixhaves.rules import Judgement, Measure, State
 
 if TYPE_CHECKING:
     from grassroots.evaluation.sixhaves.selectors import BranchFigures, Thresholds
+    from grassroots.resources import selectors as resources
 
 # The six, in RULES.md's order and words.
 NAMES: dict[str, Promise] = {
@@ -186,26 +189,88 @@ def _backbone(figures: BranchFigures, thresholds: Thresholds, year: int) -> Have
     return _have("backbone", judgement, facts, threshold, links)
 
 
+def _span(span: tuple[datetime.time, datetime.time]) -> str:
+    return f"{span[0]:%H:%M}–{span[1]:%H:%M}"
+
+
+def _opening_hours(hours: dict[int, tuple[datetime.time, datetime.time] | None]) -> str:
+    """A week's opening hours in a line, runs of days with the same hours together:
+    "Monday–Friday 08:30–17:30; Saturday 09:00–12:00"."""
+    runs: list[tuple[int, int, tuple[datetime.time, datetime.time]]] = []
+    for day in range(7):
+        span = hours.get(day)
+        if span is None:
+            continue
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == span:
+            runs[-1] = (runs[-1][0], day, span)
+        else:
+            runs.append((day, day, span))
+    if not runs:
+        return _("closed every day")
+    return "; ".join(
+        f"{WEEKDAYS[first]}{'' if first == last else '–' + str(WEEKDAYS[last])} {_span(span)}"
+        for first, last, span in runs
+    )
+
+
+def _venue_label(venue: resources.ServingVenue, branch_path: str) -> str:
+    """The venue's name, and whose it is when an organisation above the branch keeps it."""
+    if venue.unit_path == branch_path:
+        return venue.name
+    return _("%(venue)s (of %(unit)s)") % {"venue": venue.name, "unit": venue.unit_name}
+
+
+def _venue_fact(venue: resources.ServingVenue, branch_path: str) -> Fact:
+    where = [venue.kind_label, *([venue.place] if venue.place else [])]
+    lines = [
+        _("%(what)s, for %(capacity)s people")
+        % {"what": " · ".join(where), "capacity": venue.capacity},
+        _("Step-free entry: yes") if venue.step_free else _("Step-free entry: no"),
+        _("Accessible toilet: yes") if venue.accessible_toilet else _("Accessible toilet: no"),
+        _("Hearing loop: yes") if venue.hearing_loop else _("Hearing loop: no"),
+        *([venue.accessibility_notes] if venue.accessibility_notes else []),
+        f"{_('Opening hours:')} {_opening_hours(venue.hours)}",
+    ]
+    return Fact(_venue_label(venue, branch_path), "\n".join(lines))
+
+
 def _place(figures: BranchFigures, year: int) -> Have:
-    place = figures.place
-    judgement = rules.place(has_place=None if place is None else place.has_place)
+    """From the venues that serve the branch; the officer's statement only where none
+    is recorded (and the page says so)."""
+    venues, place = figures.venues, figures.place
+    judgement = rules.place(
+        venues=len(venues), has_place=None if place is None else place.has_place
+    )
+    threshold = _(
+        "A venue in use (recorded under Venues) of the branch, or of an organisation above "
+        "it, whose members may use it. Where no venue is recorded, an officer's statement "
+        "with a note stands in."
+    )
+    if venues:
+        facts = [_venue_fact(venue, figures.unit.path) for venue in venues]
+        links = [
+            Link(_venue_label(venue, figures.unit.path), _url("resources:venue", venue.pk))
+            for venue in venues
+        ]
+        return _have("place", judgement, facts, threshold, links)
+    facts = [Fact(_("Venues in use"), _("none recorded"))]
     if place is None:
-        facts = [Fact(_("Recorded"), _("not yet for this year"))]
+        facts.append(Fact(_("Stated by an officer"), _("not yet for this year")))
     else:
-        facts = [
-            Fact(_("Has a service place that works"), _yes(place.has_place)),
+        facts += [
+            Fact(_("Stated by an officer: has a service place that works"), _yes(place.has_place)),
             Fact(_("Note"), place.note),
             Fact(
                 _("Recorded by"),
                 f"{place.recorded_by} · {date_format(place.recorded_at.date())}",
             ),
         ]
-    threshold = _("Stated by an officer of the branch, with a note (venues are not recorded yet).")
     links = [
         Link(
-            _("Record the place") if place is None else _("Correct the record"),
+            _("State the place") if place is None else _("Correct the statement"),
             _url("evaluation:sixhaves_place", figures.unit.pk, year=year),
-        )
+        ),
+        Link(_("Venues"), _url("resources:venues")),
     ]
     return _have("place", judgement, facts, threshold, links)
 

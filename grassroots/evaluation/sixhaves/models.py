@@ -1,8 +1,8 @@
-"""The six haves' one table: the place (功能实用的服务场所) as an officer recorded it.
+"""The six haves' one table: the place (功能实用的服务场所) as an officer stated it.
 
-Every other have is computed from the records. Venues are not recorded yet (they arrive
-with `resources`), so whether a branch has a service place that works is the only
-thing an officer states by hand, with a written note, once per branch and year.
+Every have is computed from the records; the place from the venues that serve the
+branch (`resources`). Where no venue is recorded, an officer's statement with a written
+note, once per branch and year, stands in — and counts only then.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class State(StrEnum):
@@ -103,18 +104,42 @@ def backbone(*, members: int, serving: int, minimum_percent: int) -> Judgement:
     )
 
 
-def place(*, has_place: bool | None) -> Judgement:
-    """功能实用的服务场所: as an officer recorded it (no venue records exist yet)."""
+def place(*, venues: int, has_place: bool | None) -> Judgement:
+    """功能实用的服务场所: a venue in use serves the branch (its own, or one of an
+    organisation above it, which is for the people below it too). Only where no venue is
+    recorded does an officer's statement stand in."""
+    if venues:
+        return Judgement(
+            State.MET,
+            ngettext(
+                "%(count)s venue in use serves the branch.",
+                "%(count)s venues in use serve the branch.",
+                venues,
+            )
+            % {"count": venues},
+        )
     if has_place is None:
         return Judgement(
-            State.UNKNOWN, _("Not recorded for this year: an officer of the branch records it.")
+            State.UNKNOWN,
+            _(
+                "No venue serving the branch is recorded, and no officer has stated for this "
+                "year whether it has a service place."
+            ),
         )
     if has_place:
         return Judgement(
-            State.MET, _("An officer recorded that the branch has a service place that works.")
+            State.MET,
+            _(
+                "No venue is recorded; an officer stated that the branch has a service place "
+                "that works."
+            ),
         )
     return Judgement(
-        State.NOT_MET, _("An officer recorded that the branch has no service place that works.")
+        State.NOT_MET,
+        _(
+            "No venue is recorded, and an officer stated that the branch has no service "
+            "place that works."
+        ),
     )
 
 

@@ -4,9 +4,10 @@ fixed number of queries whatever the number of branches.
 Each have reads the app whose records it is made of, through that app's read contract:
 leadership from `orgs` (posts held, full members, the term), backbone and carriers from
 `service` (posts, commitments, activities), systems from `orglife` (三会一课
-compliance), results from `appeals` (the three rates) and `service` (deeds delivered).
-The place is this part's own table. A branch's page and a committee's overview read the
-same function, so they cannot disagree.
+compliance), results from `appeals` (the three rates) and `service` (deeds delivered),
+the place from `resources` (the venues that serve the branch), with this part's own
+table (an officer's statement) standing in where no venue is recorded. A branch's page
+and a committee's overview read the same function, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from grassroots.evaluation.sixhaves.models import SixHavesPlace
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus, UnitKind
+from grassroots.resources import selectors as resources
 from grassroots.service import selectors as service
 
 if TYPE_CHECKING:
@@ -90,7 +92,8 @@ class BranchFigures:
     meetings_missing: int  # periods over without them
     rates: Rates
     deeds: service.DeedFigures
-    place: Place | None
+    venues: tuple[resources.ServingVenue, ...]  # in use, recorded by the year's end
+    place: Place | None  # the officer's statement: counts only without venues
 
 
 def judgement_day(period: Period, today: datetime.date) -> datetime.date:
@@ -159,6 +162,9 @@ def branch_figures(
             held[branch_id] += row.held
             missing[branch_id] += row.missing
 
+    venues = resources.venues_serving(
+        [branch.path for branch in branches], recorded_before=period.ends
+    )
     places = {
         record.unit_id: Place(
             has_place=record.has_place,
@@ -189,6 +195,7 @@ def branch_figures(
                 meetings_missing=missing[branch.pk],
                 rates=rates[branch.pk].rates,
                 deeds=deeds[branch.pk],
+                venues=tuple(venues[branch.path]),
                 place=places.get(branch.pk),
             )
         )
@@ -202,6 +209,13 @@ def get_branch_for(scope: Scope, pk: int) -> OrgUnit:
     if unit is None or not unit.is_active or not policy.can_view_branch(scope, unit):
         raise Http404
     return unit
+
+
+def venues_of(branch: OrgUnit, year: int) -> list[resources.ServingVenue]:
+    """The venues that serve the branch in the year, as its six haves count them."""
+    return resources.venues_serving([branch.path], recorded_before=Period.year(year).ends)[
+        branch.path
+    ]
 
 
 def place_of(branch: OrgUnit, year: int) -> SixHavesPlace | None:

@@ -1,5 +1,5 @@
-"""The six haves' one write: recording whether a branch has a service place that works
-(the only have no record can show until venues are recorded)."""
+"""The six haves' one write: an officer's statement of whether a branch has a service
+place that works (read only where no venue serving the branch is recorded)."""
 
 from __future__ import annotations
 

@@ -112,7 +112,8 @@ def branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def place(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Record whether the branch has a service place that works, with a note."""
+    """State whether the branch has a service place that works, with a note: what the
+    six haves read where no venue serving the branch is recorded."""
     scope = scope_for(request.user)
     unit = selectors.get_branch_for(scope, pk)
     if not policy.can_record_place(scope, unit):
@@ -121,6 +122,7 @@ def place(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     year = _year(request, today.year)
     years = _years(today.year)
     current = selectors.place_of(unit, year)
+    venues = selectors.venues_of(unit, year)
     initial: dict[str, object] = {"year": year}
     if current is not None:
         initial |= {"has_place": "yes" if current.has_place else "no", "note": current.note}
@@ -144,5 +146,5 @@ def place(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/sixhaves/place.html",
-        {"unit": unit, "year": year, "form": form, "current": current},
+        {"unit": unit, "year": year, "form": form, "current": current, "venues": venues},
     )

@@ -4,6 +4,7 @@ batched variant gives the same figures as measuring unit by unit."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -17,6 +18,7 @@ from grassroots.appeals.tests.factories import raise_appeal
 from grassroots.core.periods import Period
 from grassroots.core.satisfaction import Satisfaction
 from grassroots.evaluation import sources
+from grassroots.learning.models import ExternalTraining
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife.models import DevelopmentRecord
 from grassroots.orglife.tests.test_read_contract import held
@@ -50,7 +52,8 @@ def records(world):
     """Records behind every batched source this year: in branch A meetings, a delivered
     deed with answers and an overdue one, handled and rated appeals and one never
     accepted, an overdue development step, a commitment with ratings, a pairing nobody
-    visits; in branch B a commitment and a pairing visited lately. Returns today."""
+    visits, a member's training elsewhere up to their hours target; in branch B a
+    commitment and a pairing visited lately. Returns today."""
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
     when = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(14)))
@@ -119,6 +122,20 @@ def records(world):
             started_on=today - datetime.timedelta(days=200),
         )
     Visit.objects.create(pairing=pairing, date=today - datetime.timedelta(days=7))
+    # training elsewhere: branch A's member reaches the 32 hours of a Party member
+    ExternalTraining.objects.create(
+        member=world.member_a,
+        title="党校轮训",
+        hours=Decimal(32),
+        taken_on=yesterday if yesterday.year == today.year else today,
+        certificate="x.png",
+        certificate_name="x.png",
+        content_type="image/png",
+    )
+    # written past learning's services: its hours tallies counted as the nightly job does
+    from grassroots.learning.tallies import tallies_rebuild
+
+    tallies_rebuild(today.year, today=today)
     return today
 
 

@@ -45,10 +45,16 @@ def test_backbone_is_the_share_of_members_serving():
     assert rules.backbone(members=10, serving=4, minimum_percent=50).state == State.NOT_MET
 
 
-def test_place_is_what_the_officer_recorded():
-    assert rules.place(has_place=None).state == State.UNKNOWN
-    assert rules.place(has_place=True).state == State.MET
-    assert rules.place(has_place=False).state == State.NOT_MET
+def test_a_venue_in_use_meets_the_place_whatever_an_officer_stated():
+    for stated in (None, True, False):
+        assert rules.place(venues=1, has_place=stated).state == State.MET
+    assert "2" in rules.place(venues=2, has_place=None).reason
+
+
+def test_without_a_venue_the_place_is_what_the_officer_stated():
+    assert rules.place(venues=0, has_place=None).state == State.UNKNOWN
+    assert rules.place(venues=0, has_place=True).state == State.MET
+    assert rules.place(venues=0, has_place=False).state == State.NOT_MET
 
 
 def test_carriers_need_both_posts_and_activities():

@@ -19,6 +19,8 @@ from grassroots.core.models import AuditEntry, RuleParameter
 from grassroots.evaluation.sixhaves.models import SixHavesPlace
 from grassroots.orgs.models import OrgUnit
 from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
+from grassroots.resources.models import Venue
+from grassroots.resources.tests.factories import make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +321,135 @@ def test_the_hub_card_is_for_officers_only(world):
         link not in client_as(world.member_a.user).get(reverse("evaluation:home")).content.decode()
     )
     assert link not in client_as(world.employee).get(reverse("evaluation:home")).content.decode()
+
+
+# --- The place read from venues ---------------------------------------------------------
+
+
+def test_a_venue_of_the_branch_meets_the_place_with_its_facts_and_hours(world):
+    # given branch A's activity room, open on weekdays, step-free, with a note on access
+    venue = make_venue(
+        world.branch_a,
+        name="甲支部党员活动室",
+        place="三楼东侧",
+        hours={"0": ["08:30", "17:30"], "1": ["08:30", "17:30"], "5": ["09:00", "12:00"]},
+        accessibility_notes="电梯直达三楼",
+    )
+    # when its officer opens the six haves
+    response = client_as(world.officer_a).get(branch_url(world.branch_a))
+    place = {have.key: have for have in response.context["result"].haves}["place"]
+    html = response.content.decode()
+    # then the place is met from the venue: its accessibility facts and opening hours
+    assert place.state == "met"
+    assert [fact.label for fact in place.facts] == ["甲支部党员活动室"]
+    facts = place.facts[0].value
+    assert "无台阶入口：有" in facts and "电梯直达三楼" in facts and "三楼东侧" in facts
+    assert "星期一–星期二 08:30–17:30; 星期六 09:00–12:00" in facts
+    # and it links to the venue, not to the statement an officer makes without one
+    assert reverse("resources:venue", args=[venue.pk]) in html
+    assert place_url(world.branch_a) not in html
+
+
+def test_a_venue_of_the_committee_above_serves_the_branch_too(world):
+    make_venue(world.committee, name="党群服务中心")
+    for officer, branch in ((world.officer_a, world.branch_a), (world.officer_b, world.branch_b)):
+        response = client_as(officer).get(branch_url(branch))
+        place = {have.key: have for have in response.context["result"].haves}["place"]
+        assert place.state == "met"
+        assert world.committee.name in place.facts[0].label
+
+
+def test_a_venue_outweighs_the_statement_which_stands_in_only_without_one(world):
+    # given an officer stated this year that branch A has no place
+    year = timezone.localdate().year
+    SixHavesPlace.objects.create(
+        unit=world.branch_a, year=year, has_place=False, note="活动室在装修"
+    )
+    client = client_as(world.officer_a)
+
+    def place():
+        response = client.get(branch_url(world.branch_a))
+        return {h.key: h for h in response.context["result"].haves}["place"], response
+
+    # then without a venue the statement is read, and the page says it stands in
+    have, response = place()
+    assert have.state == "not_met" and "活动室在装修" in response.content.decode()
+    assert "stands in" in have.threshold or "代替" in have.threshold
+    assert place_url(world.branch_a) in response.content.decode()
+    # when a venue of the branch is recorded, the venue is read instead
+    venue = make_venue(world.branch_a)
+    have, response = place()
+    assert have.state == "met" and "活动室在装修" not in response.content.decode()
+    # and one taken out of use no longer counts: the statement is back
+    Venue.objects.filter(pk=venue.pk).update(is_active=False)
+    assert place()[0].state == "not_met"
+
+
+def test_a_venue_recorded_after_a_year_does_not_count_for_it(world):
+    make_venue(world.branch_a)
+    last_year = timezone.localdate().year - 1
+    response = client_as(world.officer_a).get(branch_url(world.branch_a), {"year": last_year})
+    place = {have.key: have for have in response.context["result"].haves}["place"]
+    assert place.state == "unknown"
+
+
+def test_the_branch_page_reads_as_many_queries_with_more_venues(world):
+    client = client_as(world.officer_a)
+    make_venue(world.branch_a, name="一号室")
+    client.get(branch_url(world.branch_a))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(branch_url(world.branch_a)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    make_venue(world.branch_a, name="二号室")
+    make_venue(world.committee, name="党群服务中心")
+    assert queries() == before
+
+
+def test_the_overview_reads_venues_for_all_branches_at_once(world):
+    client = client_as(world.committee_officer)
+    make_venue(world.branch_a, name="甲室")
+    client.get(OVERVIEW)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(OVERVIEW)
+        assert response.status_code == 200
+        return len(captured)
+
+    before = queries()
+    make_venue(world.branch_b, name="乙室")
+    make_venue(world.committee, name="中心")
+    assert queries() == before
+    rows = client.get(OVERVIEW).context["rows"]
+    assert {row.haves[2].state for row in rows} == {"met"}
+
+
+@pytest.mark.parametrize("who", ["officer_b", "member_a", "employee"])
+def test_others_do_not_see_a_branchs_venues_through_its_six_haves(world, who):
+    make_venue(world.branch_a, name="甲支部党员活动室")
+    response = client_as(person(world, who)).get(branch_url(world.branch_a))
+    assert response.status_code == 404
+    assert "甲支部党员活动室" not in response.content.decode()
+
+
+def test_an_anonymous_visitor_sees_no_venue_through_the_six_haves(world):
+    make_venue(world.branch_a, name="甲支部党员活动室")
+    for url in (branch_url(world.branch_a), place_url(world.branch_a)):
+        response = Client().get(url)
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_the_statement_form_says_a_venue_is_read_instead(world):
+    venue = make_venue(world.committee, name="党群服务中心")
+    response = client_as(world.officer_a).get(place_url(world.branch_a))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [v.pk for v in response.context["venues"]] == [venue.pk]
+    assert reverse("resources:venue", args=[venue.pk]) in html
+    # without a venue the note is not there
+    Venue.objects.filter(pk=venue.pk).update(is_active=False)
+    assert not client_as(world.officer_a).get(place_url(world.branch_a)).context["venues"]

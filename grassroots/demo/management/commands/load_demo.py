@@ -52,11 +52,13 @@ class Command(BaseCommand):
             build_posts(today=today, seed=seed)
             build_commitments(today=today, seed=seed)
             build_pairings(today=today, seed=seed)
-            build_evaluation(today=today, seed=seed)
-            build_notices(today=today, seed=seed, now=now)
+            # learning and venues before evaluation, which reads them (training hours,
+            # the six haves' place)
             # the member login starts with nothing studied (the learning journey)
             build_learning(today=today, seed=seed, keep_unstudied=("30106",))
             build_venues(today=today, seed=seed)
+            build_evaluation(today=today, seed=seed)
+            build_notices(today=today, seed=seed, now=now)
             build_consultations(
                 today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
             )
