@@ -214,6 +214,14 @@ def booking_move(
     return booking
 
 
+def record_purpose(kind: str, title: str) -> str:
+    """A record's booking is named after it: "党课：…", or the title alone when it already
+    says its kind ("主题党日：…")."""
+    title = title.strip()
+    named = title if kind in title else _("%(kind)s: %(topic)s") % {"kind": kind, "topic": title}
+    return named[:PURPOSE_MAX]
+
+
 @transaction.atomic
 def booking_sync(
     *,

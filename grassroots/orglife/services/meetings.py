@@ -105,10 +105,7 @@ def _book(
         raise ValidationError(
             {"venue_until": _("The venue must be booked until after the meeting starts.")}
         )
-    purpose = _("%(kind)s: %(topic)s") % {
-        "kind": Meeting.Kind(meeting.kind).label,
-        "topic": meeting.topic,
-    }
+    purpose = bookings.record_purpose(str(Meeting.Kind(meeting.kind).label), meeting.topic)
     try:
         booking = bookings.booking_sync(
             actor=actor,

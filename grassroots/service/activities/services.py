@@ -93,8 +93,9 @@ def activity_create(
                 venue=venue,
                 starts_at=activity.starts_at,
                 ends_at=activity.ends_at,
-                purpose=_("%(kind)s: %(topic)s")
-                % {"kind": Activity.Type(activity.type).label, "topic": activity.title},
+                purpose=bookings.record_purpose(
+                    str(Activity.Type(activity.type).label), activity.title
+                ),
                 for_url=reverse("service:activity", args=[activity.pk]),
             )
         except ValidationError as error:
