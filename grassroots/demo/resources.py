@@ -137,7 +137,7 @@ def _book_from_records(venues: list[Venue], *, today: datetime.date) -> int:
             actor=officer,
             unit=branch,
             kind="themed_day",
-            topic="主题党日：学习安全生产新规",
+            topic="学习安全生产新规",
             starts_at=starts,
             place="",
             agenda="一、集体学习；二、交流讨论；三、志愿服务安排。",
@@ -150,7 +150,7 @@ def _book_from_records(venues: list[Venue], *, today: datetime.date) -> int:
         lambda starts: activity_create(
             actor=committee,
             unit=centre.unit,
-            title="党员志愿服务：为职工义务理发",
+            title="为职工义务理发",
             type=Activity.Type.VOLUNTEER,
             services=["masses"],
             starts_at=starts,
