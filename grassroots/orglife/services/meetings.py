@@ -223,6 +223,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
         raise ValidationError({"starts_at": _("A held meeting cannot be dated in the future.")})
     before = snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS))
     before_starts = meeting.starts_at
+    old_place = meeting.place
     for name in fields:
         setattr(meeting, name, changes[name])
     meeting.also_counts_as = sorted(set(meeting.also_counts_as) - {meeting.kind})
@@ -232,6 +233,15 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
         also_counts_as=meeting.also_counts_as,
         lecturer=meeting.lecturer,
     )
+    if venue_given and not is_held and venue is not None:
+        # A place that was the old venue's, or left empty, names the new venue.
+        held_in = resources.booking_by_id(meeting.booking_id)
+        was_venue = held_in is not None and old_place == resources.venue_place(held_in.venue)
+        if not meeting.place.strip() or (was_venue and meeting.place == old_place):
+            meeting.place = resources.venue_place(venue)
+            fields = [*{*fields, "place"}]
+    if not meeting.place.strip():
+        errors["place"] = _("Say where the meeting is, or book a venue.")
     if errors:
         raise ValidationError(errors)
     if is_held:

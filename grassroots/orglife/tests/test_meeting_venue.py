@@ -139,6 +139,8 @@ def test_changing_the_time_or_venue_moves_the_booking(world):
     )
     booking.refresh_from_db()
     assert booking.venue == other and Booking.objects.count() == 1
+    meeting.refresh_from_db()
+    assert meeting.place == "会议室"  # the place was the old venue's: it follows
     # a caller without the venue fields: the booking keeps its venue and length
     services.meeting_update(actor=world.officer_a, meeting=meeting, starts_at=at(day, 9))
     booking.refresh_from_db()
