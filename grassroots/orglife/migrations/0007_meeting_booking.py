@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orglife', '0005_meeting_months'),
+        ('orglife', '0006_centre_study'),
         ('resources', '0002_booking_for_url'),
     ]
 
