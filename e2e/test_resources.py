@@ -82,3 +82,70 @@ def test_an_officer_sees_equipment_and_the_venue_forms_pass_axe(new_page):
     _no_violations(officer, "fault form")
     officer.goto("/resources/venues/new/")
     _no_violations(officer, "new venue")
+
+
+def _choose_by_keyboard(page, selector: str, text: str) -> None:
+    """Walk a closed select with the arrow keys until the option holding `text` is chosen."""
+    select = page.locator(selector)
+    select.focus()
+    page.keyboard.press("Home")
+    for _ in range(40):
+        chosen = select.evaluate("s => s.options[s.selectedIndex].text")
+        if text in chosen:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{text} is not offered in {selector}")
+
+
+def test_an_officer_plans_a_meeting_and_books_its_venue_by_keyboard(new_page):
+    officer = new_page("branch officer")
+    officer.goto("/orglife/")
+    officer.get_by_role("link", name=re.compile("一车间党支部")).first.click()
+    officer.wait_for_url(re.compile(r"/orglife/units/\d+/"))
+    plan = officer.get_by_role("link", name="安排会议").first
+    plan.focus()
+    officer.keyboard.press("Enter")
+    officer.wait_for_url(re.compile(r"/orglife/units/\d+/meetings/new/"))
+    _no_violations(officer, "meeting form with its venue fieldset")
+    assert officer.locator("main form fieldset legend").count() >= 1
+
+    # Beyond the demo's fortnight of bookings: the room is free on a workday at 10:00,
+    # and closed on the Saturday after it.
+    day = _free_workday() + datetime.timedelta(days=16)
+    while day.weekday() >= 5 or not chinese_calendar.is_workday(day):
+        day += datetime.timedelta(days=1)
+    saturday = day + datetime.timedelta(days=5 - day.weekday())
+    _choose_by_keyboard(officer, "#id_kind", "主题党日")
+    officer.locator("#id_topic").focus()
+    officer.keyboard.press("Control+A")
+    officer.keyboard.type("学习无障碍服务")
+    officer.fill("#id_starts_at", f"{saturday.isoformat()}T10:00")
+    _choose_by_keyboard(officer, "#id_venue", "一车间党支部党员活动室")
+    officer.fill("#id_venue_until", "11:00")
+    submit = officer.locator("main form button[type=submit]")
+    submit.focus()
+    with officer.expect_navigation():
+        officer.keyboard.press("Enter")
+    # A closed day: the error is on the venue, in the summary, and nothing is planned.
+    assert officer.locator("#id_venue_error").is_visible(), officer.locator("main").inner_text()
+    assert officer.locator(".error-summary a[href='#id_venue']").count() == 1
+    assert re.search(r"/meetings/new/$", officer.url)
+    _no_violations(officer, "meeting form with a refused booking")
+
+    officer.fill("#id_starts_at", f"{day.isoformat()}T10:00")
+    submit = officer.locator("main form button[type=submit]")
+    submit.focus()
+    with officer.expect_navigation():
+        officer.keyboard.press("Enter")
+    officer.wait_for_url(re.compile(r"/orglife/meetings/\d+/$"))
+    meeting_path = re.sub(r"^https?://[^/]+", "", officer.url)
+    venue_card = officer.locator("section[aria-labelledby=booked-venue-title]")
+    assert "一车间党支部党员活动室" in venue_card.inner_text()
+    assert venue_card.locator("li").count() >= 3  # the access facts, as text
+    _no_violations(officer, "meeting page with its venue")
+
+    # The venue's week shows the booking, linked to the meeting.
+    venue_card.get_by_role("link", name="一车间党支部党员活动室").click()
+    officer.wait_for_url(re.compile(r"/resources/venues/\d+/$"))
+    officer.goto(officer.url + f"?week={day.isoformat()}")
+    assert officer.locator(f"main a[href='{meeting_path}']").count() == 1

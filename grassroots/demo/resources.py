@@ -1,12 +1,16 @@
-"""Demo venues (阵地) with a fortnight of bookings around today, no two overlapping."""
+"""Demo venues (阵地) with a fortnight of bookings around today, no two overlapping, and a
+meeting and an activity that booked their venue in the forms they were planned in."""
 
 from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from grassroots.accounts.models import User
 from grassroots.orgs.models import Member, OrgUnit
@@ -92,4 +96,70 @@ def build_venues(*, today: datetime.date, seed: int) -> int:
                 purpose=rng.choice(PURPOSES),
             )
             count += 1
-    return count
+    return count + _book_from_records(venues, today=today)
+
+
+def _book_from_records(venues: list[Venue], *, today: datetime.date) -> int:
+    """A themed day of the branch officer's branch and a volunteering activity of the
+    committee, each booked in the form it was planned in (through their services), on the
+    first free slot from the day after tomorrow."""
+    from grassroots.orglife.services import meeting_plan
+    from grassroots.service.activities.services import activity_create
+    from grassroots.service.models import Activity
+
+    officer = User.objects.filter(employee_number="30151").first()
+    committee = User.objects.filter(employee_number="10034").first()
+    member = Member.objects.filter(user=officer).select_related("branch").first()
+    if officer is None or committee is None or member is None or member.branch is None:
+        return 0
+    branch = member.branch
+    room = next((v for v in venues if v.unit_id == branch.pk), None)
+    centre = next((v for v in venues if v.kind == VenueKind.SERVICE_CENTRE), None)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    made = 0
+
+    def first_free(book: Any) -> bool:
+        for offset in range(2, 30):
+            day = today + datetime.timedelta(days=offset)
+            for hour in (9, 15):
+                starts = datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
+                try:
+                    with transaction.atomic():
+                        book(starts)
+                except ValidationError:
+                    continue
+                return True
+        return False
+
+    meeting_venue = room or centre
+    if meeting_venue is not None and first_free(
+        lambda starts: meeting_plan(
+            actor=officer,
+            unit=branch,
+            kind="themed_day",
+            topic="学习安全生产新规",
+            starts_at=starts,
+            place="",
+            agenda="一、集体学习；二、交流讨论；三、志愿服务安排。",
+            venue=meeting_venue,
+            venue_until=(starts + datetime.timedelta(hours=2)).time(),
+        )
+    ):
+        made += 1
+    if centre is not None and first_free(
+        lambda starts: activity_create(
+            actor=committee,
+            unit=centre.unit,
+            title="为职工义务理发",
+            type=Activity.Type.VOLUNTEER,
+            services=["masses"],
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            place="",
+            audience=Activity.Audience.EVERYONE,
+            capacity=10,
+            venue=centre,
+        )
+    ):
+        made += 1
+    return made

@@ -11,6 +11,8 @@ from grassroots.orglife import rules
 from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs import selectors as orgs
 from grassroots.orgs.vocabulary import UnitKind
+from grassroots.resources.fields import VenueChoiceField
+from grassroots.resources.selectors import venue_place
 
 if TYPE_CHECKING:
     from grassroots.orgs.models import Member, OrgUnit
@@ -43,8 +45,26 @@ class MeetingForm(StyledForm):
     place = forms.CharField(
         label=_("Place"),
         max_length=200,
-        help_text=_("Pick a place used before or type a new one."),
+        required=False,
+        help_text=_(
+            "Pick a place used before or type a new one; left empty, the venue booked below."
+        ),
         widget=forms.TextInput(attrs={"list": "places", "autocomplete": "off"}),
+    )
+    venue = VenueChoiceField(
+        label=_("Venue to book (optional)"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Booked from the meeting's date and time until the time below, in this form: "
+            "if the venue is taken, closed or outside its hours then, nothing is saved."
+        ),
+    )
+    venue_until = forms.TimeField(
+        label=_("Venue booked until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("On the day of the meeting."),
     )
     agenda = forms.CharField(
         label=_("Agenda"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -53,8 +73,12 @@ class MeetingForm(StyledForm):
         label=_("Lecturer (for a Party lecture)"), max_length=100, required=False
     )
 
-    def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: OrgUnit, venues: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if venues is None:  # a held meeting keeps the booking it had
+            del self.fields["venue"], self.fields["venue_until"]
+        else:
+            self.fields["venue"].queryset = venues  # type: ignore[attr-defined]
         choices = kinds_for(unit)
         self.fields["kind"].choices = choices  # type: ignore[attr-defined]
         extra = (
@@ -66,6 +90,18 @@ class MeetingForm(StyledForm):
             del self.fields["also_counts_as"]  # centre-group study is itself only
         else:
             self.fields["also_counts_as"].choices = extra  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        venue = data.get("venue")
+        if venue is not None and data.get("venue_until") is None and "venue_until" in self.fields:
+            self.add_error("venue_until", _("Say until when the venue is needed."))
+        if not data.get("place"):
+            if venue is not None:
+                data["place"] = venue_place(venue)
+            elif "place" not in self.errors:
+                self.add_error("place", _("Say where the meeting is, or book a venue."))
+        return data
 
 
 class AttendanceForm(forms.Form):

@@ -55,6 +55,11 @@ class Meeting(models.Model):
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The venue booked in the same form (resources): made, moved and cancelled with the
+    # meeting by resources.services.booking_sync; the booking links back by its for_url.
+    booking = models.OneToOneField(
+        "resources.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -35,6 +35,7 @@ from grassroots.orglife.models import Attendance, Meeting
 from grassroots.orgs import selectors as orgs
 from grassroots.orgs.selectors import get_unit_for
 from grassroots.orgs.vocabulary import UnitKind
+from grassroots.resources import selectors as resources
 
 if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
@@ -146,12 +147,13 @@ def meeting_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if kind in Meeting.Kind.values:
         initial["kind"] = kind
         initial["topic"] = Meeting.Kind(kind).label
-    form = MeetingForm(request.POST or None, unit=unit, initial=initial)
+    venues = resources.bookable_venues(scope_for(request.user))
+    form = MeetingForm(request.POST or None, unit=unit, venues=venues, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_plan(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The meeting is planned and the people expected have been told.")
@@ -167,9 +169,12 @@ def meeting_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    meeting, _scope, manages = _meeting_for(request, pk)
+    meeting, scope, manages = _meeting_for(request, pk)
     if not manages or meeting.status == Meeting.Status.CANCELLED:
         raise Http404
+    is_held = meeting.status == Meeting.Status.HELD
+    booking = resources.booking_by_id(meeting.booking_id)
+    live = booking if booking is not None and not booking.cancelled else None
     initial = {
         "kind": meeting.kind,
         "also_counts_as": meeting.also_counts_as,
@@ -178,14 +183,18 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "place": meeting.place,
         "agenda": meeting.agenda,
         "lecturer": meeting.lecturer,
+        "venue": live.venue_id if live else None,
+        "venue_until": timezone.localtime(live.ends_at).strftime("%H:%M") if live else None,
     }
-    form = MeetingForm(request.POST or None, unit=meeting.unit, initial=initial)
+    venues = (
+        None if is_held else resources.bookable_venues(scope, also=live.venue_id if live else None)
+    )
+    form = MeetingForm(request.POST or None, unit=meeting.unit, venues=venues, initial=initial)
     hold = HoldForm(
         request.POST or None,
         prefix="record",
         initial={"minutes": meeting.minutes, "resolutions": meeting.resolutions},
     )
-    is_held = meeting.status == Meeting.Status.HELD
     if request.method == "POST" and form.is_valid() and (not is_held or hold.is_valid()):
         changes = dict(form.cleaned_data)
         if is_held:
@@ -193,7 +202,7 @@ def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(actor=request.user, meeting=meeting, **changes)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting has been changed."))
             return HttpResponseRedirect(reverse("orglife:meeting", args=[meeting.pk]))
@@ -301,6 +310,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "has_started": meeting.starts_at <= timezone.now(),
             "counted_labels": [Meeting.Kind(k).label for k in meeting.counted_kinds],
+            "booked": resources.booked_venue(meeting.booking_id),
         },
     )
 

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from grassroots.accounts.identity import normalise_employee_number
 from grassroots.accounts.selectors import user_by_employee_number
 from grassroots.core.forms import DateInput, DateTimeLocalInput, StyledForm
+from grassroots.resources.fields import VenueChoiceField
 from grassroots.resources.models import VenueKind
 from grassroots.resources.services import PURPOSE_MAX
 
@@ -117,6 +118,19 @@ class EquipmentForm(StyledForm):
         if keeper is None:
             raise forms.ValidationError(_("No employee has this number."))
         return keeper
+
+
+class EquipmentEditForm(EquipmentForm):
+    """The equipment's page for its managers: everything it records, and its venue among
+    those the officer manages."""
+
+    venue = VenueChoiceField(label=_("Venue"), queryset=None, empty_label=None)
+
+    field_order = ["name", "venue", "keeper", "maintain_every_days", "last_maintained_on"]
+
+    def __init__(self, *args: Any, venues: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues  # type: ignore[attr-defined]
 
 
 class FaultForm(StyledForm):

@@ -118,6 +118,10 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     idempotency_key = models.CharField(max_length=64, blank=True)
+    # The page of the record this booking was made for (a meeting, an activity), blank for
+    # a booking made on its own. The record keeps the booking's id; this is only the way
+    # back for the venue's pages, so resources never imports the apps that book through it.
+    for_url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,16 +6,19 @@
   (an employee who is not a Party member books through their branch's officers).
 - Its managing officers (officers overseeing the venue's unit) and administrators create
   and edit it, cancel any of its bookings and look after its equipment.
-- Whoever made a booking may cancel it.
+- Whoever made a booking may cancel it, unless it was made for a meeting or an activity:
+  that booking follows its record (changed or cancelled with it), and only the venue's
+  managers cancel it directly.
+- An equipment's keeper is someone the venue is for, or one of its managers.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from grassroots.accounts.scope import Scope
+from grassroots.accounts.scope import Scope, scope_for
 from grassroots.core.tree import ancestor_paths, is_within, within_any
 from grassroots.orgs import policy as orgs_policy
 
@@ -50,7 +53,9 @@ def can_book(scope: Scope, venue: Venue) -> bool:
 def can_cancel(scope: Scope, booking: Booking) -> bool:
     if booking.cancelled:
         return False
-    return booking.booked_by_id == scope.user_id or can_manage(scope, booking.venue)
+    if can_manage(scope, booking.venue):
+        return True
+    return booking.booked_by_id == scope.user_id and not booking.for_url
 
 
 def visible_filter(scope: Scope) -> Q | None:
@@ -65,12 +70,23 @@ def visible_filter(scope: Scope) -> Q | None:
     return condition
 
 
+def managed_filter(scope: Scope) -> Q:
+    """Venues whose unit this person oversees (administrators: see `scope.is_admin`)."""
+    return within_any(scope.officer_paths, field="unit__path")
+
+
 def can_create_somewhere(scope: Scope) -> bool:
     return scope.is_admin or scope.is_officer
 
 
 def units_to_manage(scope: Scope) -> QuerySet[OrgUnit]:
     return orgs_policy.units_in_oversight(scope).filter(is_active=True).order_by("path")
+
+
+def may_keep(keeper: Any, venue: Venue) -> bool:
+    """A keeper must be someone the venue is for (or who manages it): the reminders send
+    them to its page, where they record the maintenance."""
+    return bool(keeper.is_active) and can_view(scope_for(keeper), venue)
 
 
 def can_record_maintenance(scope: Scope, equipment: Equipment) -> bool:

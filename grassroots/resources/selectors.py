@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from grassroots.accounts.scope import Scope
@@ -57,6 +57,104 @@ def get_managed_venue(scope: Scope, pk: int) -> Venue:
     return venue
 
 
+def bookable_venues(scope: Scope, *, also: int | None = None) -> QuerySet[Venue]:
+    """Venues in use this person may book, for the venue pickers of other apps' forms
+    (with their unit, for the option's label); `also`: the venue a record already holds,
+    kept on offer when editing it."""
+    condition = Q(is_active=True)
+    visible = policy.visible_filter(scope)
+    if visible is not None:
+        condition &= visible
+    if also is not None:
+        condition |= Q(pk=also)
+    return Venue.objects.filter(condition).select_related("unit").order_by("unit__path", "name")
+
+
+def managed_venues(scope: Scope) -> QuerySet[Venue]:
+    """Venues this person manages (where equipment may be moved to)."""
+    venues = Venue.objects.select_related("unit").order_by("unit__path", "name", "pk")
+    if scope.is_admin:
+        return venues
+    return venues.filter(policy.managed_filter(scope))
+
+
+def venue_place(venue: Venue) -> str:
+    """How a meeting or activity that booked the venue says where it is."""
+    return f"{venue.name}（{venue.place}）"[:200] if venue.place else venue.name
+
+
+def booking_by_id(pk: int | None) -> Booking | None:
+    if pk is None:
+        return None
+    return Booking.objects.select_related("venue", "venue__unit").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class BookedVenue:
+    """What a meeting's or activity's page shows of the venue it booked."""
+
+    booking_id: int
+    venue_id: int
+    name: str
+    place: str
+    capacity: int
+    step_free: bool
+    accessible_toilet: bool
+    hearing_loop: bool
+    accessibility_notes: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    cancelled: bool
+
+
+def booked_venue(booking_id: int | None) -> BookedVenue | None:
+    """The venue a record booked, with its accessibility facts (one query)."""
+    booking = booking_by_id(booking_id)
+    if booking is None:
+        return None
+    venue = booking.venue
+    return BookedVenue(
+        booking_id=booking.pk,
+        venue_id=venue.pk,
+        name=venue.name,
+        place=venue.place,
+        capacity=venue.capacity,
+        step_free=venue.step_free,
+        accessible_toilet=venue.accessible_toilet,
+        hearing_loop=venue.hearing_loop,
+        accessibility_notes=venue.accessibility_notes,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        cancelled=booking.cancelled,
+    )
+
+
+def bookings_outside(
+    venue: Venue, *, hours: dict[str, list[str]], is_active: bool, since: datetime.datetime
+) -> list[Booking]:
+    """Live bookings from `since` on that the venue's new state would leave stranded:
+    all of them when it is taken out of use, otherwise those outside the new hours of
+    their weekday (the work calendar's holidays are not the edit's doing)."""
+    future = (
+        Booking.objects.filter(venue=venue, cancelled=False, starts_at__gte=since)
+        .select_related("booked_by")
+        .order_by("starts_at", "pk")
+    )
+    if not is_active:
+        return list(future)
+    tz = zone()
+    spans: dict[int, rules.Span] = {
+        int(day): rules.parse_span(span[0], span[1]) for day, span in hours.items()
+    }
+    stranded = []
+    for booking in future:
+        starts, ends = booking.starts_at.astimezone(tz), booking.ends_at.astimezone(tz)
+        span = spans.get(starts.weekday())
+        if span is None or not rules.within_hours(starts, ends, span):
+            stranded.append(booking)
+    return stranded
+
+
 def get_booking_for(scope: Scope, pk: int) -> Booking:
     booking = Booking.objects.select_related("venue", "venue__unit").filter(pk=pk).first()
     if booking is None or not policy.can_cancel(scope, booking):
@@ -64,10 +162,21 @@ def get_booking_for(scope: Scope, pk: int) -> Booking:
     return booking
 
 
-def overlapping(venue: Venue, starts_at: datetime.datetime, ends_at: datetime.datetime) -> bool:
-    return Booking.objects.filter(
+def overlapping(
+    venue: Venue,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    *,
+    besides: int | None = None,
+) -> bool:
+    """Whether a live booking of the venue overlaps the time (`besides`: one to ignore,
+    the booking being moved)."""
+    taken = Booking.objects.filter(
         venue=venue, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists()
+    )
+    if besides is not None:
+        taken = taken.exclude(pk=besides)
+    return taken.exists()
 
 
 @dataclass(frozen=True)

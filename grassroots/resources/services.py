@@ -16,14 +16,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from grassroots.accounts.scope import scope_for
 from grassroots.appeals.intake import AppealDraft, Channel
 from grassroots.appeals.selectors import categories
 from grassroots.appeals.services import Submitted, appeal_submit
 from grassroots.appeals.uploads import CheckedFile
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
-from grassroots.resources import rules, selectors
+from grassroots.resources import policy, rules, selectors
 from grassroots.resources.models import Booking, Equipment, Venue, VenueKind, VenuePhoto
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ VENUE_FIELDS = (
     "name", "kind", "place", "capacity", "hours", "step_free", "accessible_toilet",
     "hearing_loop", "accessibility_notes", "is_active",
 )  # fmt: skip
-BOOKING_FIELDS = ("venue_id", "starts_at", "ends_at", "purpose", "cancelled")
+BOOKING_FIELDS = ("venue_id", "starts_at", "ends_at", "purpose", "cancelled", "for_url")
 
 
 # --- Bookings --------------------------------------------------------------------------
@@ -102,9 +104,11 @@ def booking_make(
     ends_at: datetime.datetime,
     purpose: str,
     idempotency_key: str = "",
+    for_url: str = "",
     now: datetime.datetime | None = None,
 ) -> Booking:
-    """Book a venue for a time, or raise ValidationError (nothing saved)."""
+    """Book a venue for a time, or raise ValidationError (nothing saved). `for_url` is the
+    page of the record (meeting, activity) the booking is made for, if any."""
     now = now or timezone.now()
     # The write that serialises bookers of this venue (see the module docstring).
     Venue.objects.filter(pk=venue.pk).update(bookings_version=F("bookings_version") + 1)
@@ -129,6 +133,7 @@ def booking_make(
                 purpose=purpose.strip(),
                 booked_by=actor,
                 idempotency_key=idempotency_key,
+                for_url=for_url,
             )
     except IntegrityError as error:  # PostgreSQL's exclusion constraint: the backstop
         raise _taken() from error
@@ -160,6 +165,124 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
         org_path=booking.venue.unit.path,
     )
     return booking
+
+
+@transaction.atomic
+def booking_move(
+    *,
+    actor: User,
+    booking: Booking,
+    venue: Venue,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    purpose: str,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """Move a booking to another time or venue under the same checks and lock as a new
+    one (its own old time does not count as taken), or raise ValidationError."""
+    now = now or timezone.now()
+    Venue.objects.filter(pk=venue.pk).update(bookings_version=F("bookings_version") + 1)
+    venue = locked(venue, related=("unit",))
+    booking = locked(booking, related=("venue", "venue__unit"))
+    if booking.cancelled:
+        raise ValidationError(_("This booking has already been cancelled."))
+    errors = booking_errors(
+        venue=venue, starts_at=starts_at, ends_at=ends_at, purpose=purpose, now=now
+    )
+    if errors:
+        raise ValidationError(errors)
+    if selectors.overlapping(venue, starts_at, ends_at, besides=booking.pk):
+        raise _taken()
+    before = snapshot(booking, BOOKING_FIELDS)
+    booking.venue = venue
+    booking.starts_at = starts_at
+    booking.ends_at = ends_at
+    booking.purpose = purpose.strip()
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=["venue", "starts_at", "ends_at", "purpose"])
+    except IntegrityError as error:  # PostgreSQL's exclusion constraint: the backstop
+        raise _taken() from error
+    audit_record(
+        actor=actor,
+        action="booking.move",
+        target=booking,
+        before=before,
+        after=snapshot(booking, BOOKING_FIELDS),
+        org_path=venue.unit.path,
+    )
+    return booking
+
+
+def record_purpose(kind: str, title: str) -> str:
+    """A record's booking is named after it: "党课：…", or the title alone when it already
+    says its kind ("主题党日：…")."""
+    title = title.strip()
+    named = title if kind in title else _("%(kind)s: %(topic)s") % {"kind": kind, "topic": title}
+    return named[:PURPOSE_MAX]
+
+
+@transaction.atomic
+def booking_sync(
+    *,
+    actor: User,
+    current: Booking | None,
+    venue: Venue | None,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    purpose: str,
+    for_url: str,
+    now: datetime.datetime | None = None,
+) -> Booking | None:
+    """Keep the booking a record holds (a meeting's, an activity's) in step with it: make
+    one, move it, rename it or cancel it (`venue` None). Called inside the record's own
+    transaction, so a refusal (ValidationError, keyed as booking_errors) leaves neither
+    the record nor the booking saved. Returns the live booking, or None."""
+    live = current if current is not None and not current.cancelled else None
+    if venue is None:
+        if live is not None:
+            booking_cancel(actor=actor, booking=live)
+        return None
+    if live is not None and (live.venue_id, live.starts_at, live.ends_at) == (
+        venue.pk,
+        starts_at,
+        ends_at,
+    ):
+        if live.purpose != purpose.strip()[:PURPOSE_MAX]:
+            before = snapshot(live, BOOKING_FIELDS)
+            live.purpose = purpose.strip()[:PURPOSE_MAX]
+            live.save(update_fields=["purpose"])
+            audit_record(
+                actor=actor,
+                action="booking.rename",
+                target=live,
+                before=before,
+                after=snapshot(live, BOOKING_FIELDS),
+                org_path=venue.unit.path,
+            )
+        return live
+    if not policy.can_book(scope_for(actor), venue) and (live is None or live.venue_id != venue.pk):
+        raise ValidationError({"__all__": _("You may not book this venue.")})
+    purpose = purpose.strip()[:PURPOSE_MAX]
+    if live is not None:
+        return booking_move(
+            actor=actor,
+            booking=live,
+            venue=venue,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            purpose=purpose,
+            now=now,
+        )
+    return booking_make(
+        actor=actor,
+        venue=venue,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=purpose,
+        for_url=for_url,
+        now=now,
+    )
 
 
 # --- Venues ----------------------------------------------------------------------------
@@ -259,6 +382,33 @@ def venue_create(
     return venue
 
 
+class BookingsInTheWayError(ValidationError):
+    """A venue edit refused because bookings to come would fall outside the venue's new
+    hours (or it would be taken out of use under them); `bookings` lists them so the
+    page can link each one for the officer to move or cancel first."""
+
+    def __init__(self, bookings: list[Booking], *, closing: bool) -> None:
+        self.bookings = bookings
+        count = len(bookings)
+        if closing:
+            message = ngettext(
+                "%(count)d booking is still to come: move or cancel it before the venue "
+                "is taken out of use (it is listed below).",
+                "%(count)d bookings are still to come: move or cancel them before the venue "
+                "is taken out of use (they are listed below).",
+                count,
+            )
+        else:
+            message = ngettext(
+                "%(count)d booking to come falls outside the new opening hours: move or "
+                "cancel it first (it is listed below).",
+                "%(count)d bookings to come fall outside the new opening hours: move or "
+                "cancel them first (they are listed below).",
+                count,
+            )
+        super().__init__({"__all__": message % {"count": count}})
+
+
 @transaction.atomic
 def venue_update(
     *,
@@ -281,6 +431,13 @@ def venue_update(
     )
     if errors:
         raise ValidationError(errors)
+    closing = venue.is_active and not is_active
+    if closing or (is_active and clean["hours"] != (venue.hours or {})):
+        stranded = selectors.bookings_outside(
+            venue, hours=clean["hours"], is_active=is_active, since=timezone.now()
+        )
+        if stranded:
+            raise BookingsInTheWayError(stranded, closing=closing)
     before = snapshot(venue, VENUE_FIELDS)
     for field, value in clean.items():
         setattr(venue, field, value)
@@ -301,8 +458,31 @@ def venue_update(
 # --- Equipment -------------------------------------------------------------------------
 
 FAULT_MAX = 2000
-EQUIPMENT_FIELDS = ("name", "keeper_id", "maintain_every_days", "last_maintained_on")
+EQUIPMENT_FIELDS = ("venue_id", "name", "keeper_id", "maintain_every_days", "last_maintained_on")
 FAULT_CATEGORY = "conditions"  # working conditions and safety (appeals' default categories)
+
+
+def equipment_errors(
+    *,
+    venue: Venue,
+    name: str,
+    keeper: User,
+    maintain_every_days: int | None,
+    last_maintained_on: datetime.date | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Give the equipment a name.")
+    if not policy.may_keep(keeper, venue):
+        errors["keeper"] = _(
+            "%(name)s cannot open this venue's page: choose a keeper from the venue's "
+            "organisation or one of its managers."
+        ) % {"name": keeper.name}
+    if maintain_every_days is not None and maintain_every_days < 1:
+        errors["maintain_every_days"] = _("Maintenance is due every day or less often.")
+    if last_maintained_on is not None and last_maintained_on > timezone.localdate():
+        errors["last_maintained_on"] = _("This date has not come yet.")
+    return errors
 
 
 @transaction.atomic
@@ -316,13 +496,13 @@ def equipment_add(
     last_maintained_on: datetime.date | None,
 ) -> Equipment:
     venue = locked(venue, related=("unit",))
-    errors: dict[str, str] = {}
-    if not name.strip():
-        errors["name"] = _("Give the equipment a name.")
-    if maintain_every_days is not None and maintain_every_days < 1:
-        errors["maintain_every_days"] = _("Maintenance is due every day or less often.")
-    if last_maintained_on is not None and last_maintained_on > timezone.localdate():
-        errors["last_maintained_on"] = _("This date has not come yet.")
+    errors = equipment_errors(
+        venue=venue,
+        name=name,
+        keeper=keeper,
+        maintain_every_days=maintain_every_days,
+        last_maintained_on=last_maintained_on,
+    )
     if errors:
         raise ValidationError(errors)
     equipment = Equipment.objects.create(
@@ -336,6 +516,49 @@ def equipment_add(
         actor=actor,
         action="equipment.add",
         target=equipment,
+        after=snapshot(equipment, EQUIPMENT_FIELDS),
+        org_path=venue.unit.path,
+    )
+    return equipment
+
+
+@transaction.atomic
+def equipment_update(
+    *,
+    actor: User,
+    equipment: Equipment,
+    venue: Venue,
+    name: str,
+    keeper: User,
+    maintain_every_days: int | None,
+    last_maintained_on: datetime.date | None,
+) -> Equipment:
+    """Change an equipment's name, venue, keeper or schedule (the next reminder follows
+    the new due date). The caller checks that the actor manages both venues."""
+    equipment = locked(equipment, related=("venue", "venue__unit"))
+    errors = equipment_errors(
+        venue=venue,
+        name=name,
+        keeper=keeper,
+        maintain_every_days=maintain_every_days,
+        last_maintained_on=last_maintained_on,
+    )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(equipment, EQUIPMENT_FIELDS)
+    equipment.venue = venue
+    equipment.name = name.strip()
+    equipment.keeper = keeper
+    equipment.maintain_every_days = maintain_every_days
+    equipment.last_maintained_on = last_maintained_on
+    equipment.save(
+        update_fields=["venue", "name", "keeper", "maintain_every_days", "last_maintained_on"]
+    )
+    audit_record(
+        actor=actor,
+        action="equipment.update",
+        target=equipment,
+        before=before,
         after=snapshot(equipment, EQUIPMENT_FIELDS),
         org_path=venue.unit.path,
     )

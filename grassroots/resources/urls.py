@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("venues/<int:pk>/book/", views.booking_new, name="booking_new"),
     path("venues/photos/<int:pk>/", views.venue_photo, name="venue_photo"),
     path("venues/<int:pk>/equipment/new/", views.equipment_new, name="equipment_new"),
+    path("equipment/<int:pk>/edit/", views.equipment_edit, name="equipment_edit"),
     path("equipment/<int:pk>/maintained/", views.equipment_maintained, name="equipment_maintained"),
     path("equipment/<int:pk>/fault/", views.fault_new, name="fault_new"),
     path("bookings/", views.my_bookings, name="my_bookings"),

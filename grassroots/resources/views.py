@@ -26,6 +26,7 @@ from grassroots.resources import policy, selectors, services
 from grassroots.resources.forms import (
     WEEKDAY_NAMES,
     BookingForm,
+    EquipmentEditForm,
     EquipmentForm,
     FaultForm,
     VenueForm,
@@ -224,23 +225,35 @@ def venue_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = VenueForm(
         request.POST or None, request.FILES or None, initial=VenueForm.initial_for(venue)
     )
+    in_the_way: list[Any] = []
+    is_active = venue.is_active
+    if request.method == "POST":
+        is_active = request.POST.get("is_active") == "1"
     if request.method == "POST" and form.is_valid():
         values = _venue_values(request, form)
         if values is not None:
             try:
                 services.venue_update(
-                    actor=request.user,
-                    venue=venue,
-                    is_active=request.POST.get("is_active") == "1",
-                    **values,
+                    actor=request.user, venue=venue, is_active=is_active, **values
                 )
+            except services.BookingsInTheWayError as error:
+                add_service_errors(form, error)
+                in_the_way = error.bookings
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The venue is saved."))
                 return HttpResponseRedirect(reverse("resources:venue", args=[venue.pk]))
     return render(
-        request, "resources/venue_form.html", {"form": form, "unit": venue.unit, "venue": venue}
+        request,
+        "resources/venue_form.html",
+        {
+            "form": form,
+            "unit": venue.unit,
+            "venue": venue,
+            "is_active": is_active,
+            "in_the_way": in_the_way,
+        },
     )
 
 
@@ -269,6 +282,48 @@ def equipment_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The equipment is saved."))
             return HttpResponseRedirect(reverse("resources:venue", args=[venue.pk]))
     return render(request, "resources/equipment_form.html", {"form": form, "venue": venue})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equipment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    equipment = selectors.get_equipment_for(scope, pk)
+    if not policy.can_manage(scope, equipment.venue):
+        raise Http404
+    form = EquipmentEditForm(
+        request.POST or None,
+        venues=selectors.managed_venues(scope),
+        initial={
+            "name": equipment.name,
+            "venue": equipment.venue_id,
+            "keeper": equipment.keeper.employee_number,
+            "maintain_every_days": equipment.maintain_every_days,
+            "last_maintained_on": equipment.last_maintained_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.equipment_update(
+                actor=request.user,
+                equipment=equipment,
+                venue=data["venue"],
+                name=data["name"],
+                keeper=data["keeper"],
+                maintain_every_days=data.get("maintain_every_days"),
+                last_maintained_on=data.get("last_maintained_on"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The equipment is saved."))
+            return HttpResponseRedirect(reverse("resources:venue", args=[data["venue"].pk]))
+    return render(
+        request,
+        "resources/equipment_form.html",
+        {"form": form, "venue": equipment.venue, "equipment": equipment},
+    )
 
 
 @login_required

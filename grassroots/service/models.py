@@ -70,6 +70,10 @@ class Activity(models.Model):
     summary = models.TextField(_("summary"), max_length=5000, blank=True)
     beneficiaries = models.PositiveIntegerField(_("people helped"), null=True, blank=True)
     presence_code = models.CharField(max_length=6, default=_presence_code, editable=False)
+    # The venue booked in the same form (resources), cancelled with the activity.
+    booking = models.OneToOneField(
+        "resources.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

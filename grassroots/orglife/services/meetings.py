@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +31,13 @@ from grassroots.orglife.services.attendance import (
 from grassroots.orglife.services.counts import sync_counts
 from grassroots.orglife.services.notices import MEETING_PLANNED
 from grassroots.orgs.vocabulary import UnitKind
+from grassroots.resources import selectors as resources
+from grassroots.resources import services as bookings
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
     from grassroots.orgs.models import OrgUnit
+    from grassroots.resources.models import Venue
 
 MEETING_FIELDS = (
     "unit",
@@ -77,6 +81,46 @@ def meeting_errors(
     return errors
 
 
+def _booking_end(
+    starts_at: datetime.datetime, venue_until: datetime.time | None
+) -> datetime.datetime | None:
+    """The end of the venue's booking: `venue_until` on the day the meeting starts."""
+    if venue_until is None:
+        return None
+    local = timezone.localtime(starts_at)
+    ends = timezone.make_aware(datetime.datetime.combine(local.date(), venue_until))
+    return ends if ends > starts_at else None
+
+
+def _book(
+    *,
+    actor: User,
+    meeting: Meeting,
+    venue: Venue | None,
+    ends_at: datetime.datetime | None,
+) -> None:
+    """Make, move or cancel the meeting's booking in the meeting's own transaction; a
+    refusal is raised on the form's venue field and undoes the whole change."""
+    if venue is not None and ends_at is None:
+        raise ValidationError(
+            {"venue_until": _("The venue must be booked until after the meeting starts.")}
+        )
+    purpose = bookings.record_purpose(str(Meeting.Kind(meeting.kind).label), meeting.topic)
+    try:
+        booking = bookings.booking_sync(
+            actor=actor,
+            current=resources.booking_by_id(meeting.booking_id),
+            venue=venue,
+            starts_at=meeting.starts_at,
+            ends_at=ends_at or meeting.starts_at,
+            purpose=purpose,
+            for_url=reverse("orglife:meeting", args=[meeting.pk]),
+        )
+    except ValidationError as error:
+        raise ValidationError({"venue": error.messages}) from error
+    meeting.booking = booking
+
+
 @transaction.atomic
 def meeting_plan(
     *,
@@ -89,9 +133,16 @@ def meeting_plan(
     agenda: str = "",
     lecturer: str = "",
     also_counts_as: Sequence[str] = (),
+    venue: Venue | None = None,
+    venue_until: datetime.time | None = None,
 ) -> Meeting:
-    """Plan a meeting, fix who is expected and tell them."""
+    """Plan a meeting, book its venue (optional, in the same transaction: a refused
+    booking saves nothing), fix who is expected and tell them."""
     errors = meeting_errors(unit=unit, kind=kind, also_counts_as=also_counts_as, lecturer=lecturer)
+    if not place.strip():
+        if venue is None:
+            errors["place"] = _("Say where the meeting is, or book a venue.")
+        place = resources.venue_place(venue) if venue is not None else ""
     if errors:
         raise ValidationError(errors)
     meeting = Meeting.objects.create(
@@ -105,6 +156,10 @@ def meeting_plan(
         also_counts_as=sorted(set(also_counts_as) - {kind}),
         organiser=actor,
     )
+    if venue is not None:
+        ends_at = _booking_end(starts_at, venue_until)
+        _book(actor=actor, meeting=meeting, venue=venue, ends_at=ends_at)
+        meeting.save(update_fields=["booking"])
     day = timezone.localtime(starts_at).date()
     people = expected_attendees(unit, kind, on=day)
     Attendance.objects.bulk_create(
@@ -129,7 +184,7 @@ def meeting_plan(
         actor=actor,
         action="meeting.plan",
         target=meeting,
-        after=snapshot(meeting, MEETING_FIELDS),
+        after=snapshot(meeting, MEETING_FIELDS) | {"booking": meeting.booking_id},
         org_path=unit.path,
     )
     return meeting
@@ -138,7 +193,12 @@ def meeting_plan(
 @transaction.atomic
 def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
     """Change the plan or, after the meeting, its record; editing a held meeting is
-    audited with what it was before."""
+    audited with what it was before. With `venue` (and `venue_until`) given, the
+    meeting's booking follows its new time and venue (or is cancelled, venue None) in
+    the same transaction; a held meeting keeps the booking it had."""
+    venue_given = "venue" in changes
+    venue = changes.pop("venue", None)
+    venue_until = changes.pop("venue_until", None)
     meeting = locked(meeting, related=("unit",))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
@@ -162,6 +222,8 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
     if is_held and "starts_at" in fields and changes["starts_at"] > timezone.now():
         raise ValidationError({"starts_at": _("A held meeting cannot be dated in the future.")})
     before = snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS))
+    before_starts = meeting.starts_at
+    old_place = meeting.place
     for name in fields:
         setattr(meeting, name, changes[name])
     meeting.also_counts_as = sorted(set(meeting.also_counts_as) - {meeting.kind})
@@ -171,11 +233,36 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
         also_counts_as=meeting.also_counts_as,
         lecturer=meeting.lecturer,
     )
+    if venue_given and not is_held and venue is not None:
+        # A place that was the old venue's, or left empty, names the new venue.
+        held_in = resources.booking_by_id(meeting.booking_id)
+        was_venue = held_in is not None and old_place == resources.venue_place(held_in.venue)
+        if not meeting.place.strip() or (was_venue and meeting.place == old_place):
+            meeting.place = resources.venue_place(venue)
+            fields = [*{*fields, "place"}]
+    if not meeting.place.strip():
+        errors["place"] = _("Say where the meeting is, or book a venue.")
     if errors:
         raise ValidationError(errors)
     if is_held:
         meeting.held_on = timezone.localtime(meeting.starts_at).date()
-    meeting.save(update_fields=[*fields, "also_counts_as", "held_on"])
+    booking_before = meeting.booking_id
+    if venue_given and not is_held:
+        ends_at = _booking_end(meeting.starts_at, venue_until)
+        _book(actor=actor, meeting=meeting, venue=venue, ends_at=ends_at)
+    elif not is_held and meeting.starts_at != before_starts:
+        # A new time from a caller without the venue fields: the booking keeps its venue
+        # and length and moves with the meeting (or the change is refused).
+        booking = resources.booking_by_id(meeting.booking_id)
+        if booking is not None and not booking.cancelled:
+            length = booking.ends_at - booking.starts_at
+            _book(
+                actor=actor,
+                meeting=meeting,
+                venue=booking.venue,
+                ends_at=meeting.starts_at + length,
+            )
+    meeting.save(update_fields=[*fields, "also_counts_as", "held_on", "booking"])
     moved = {"kind", "starts_at"} & {
         f for f in fields if before.get(f) != snapshot(meeting, (f,))[f]
     }
@@ -183,6 +270,8 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
         expected_rows(meeting)
     sync_counts(meeting)
     after = snapshot(meeting, (*MEETING_FIELDS, *RECORD_FIELDS))
+    if meeting.booking_id != booking_before:
+        before["booking"], after["booking"] = booking_before, meeting.booking_id
     if not is_held and {"starts_at", "place"} & {k for k in after if after[k] != before[k]}:
         people = [a.member.user for a in meeting.attendances.select_related("member__user")]
         notify(
@@ -253,6 +342,9 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
     meeting.status = Meeting.Status.CANCELLED
     meeting.save(update_fields=["status"])
+    booking = resources.booking_by_id(meeting.booking_id)
+    if booking is not None and not booking.cancelled:
+        bookings.booking_cancel(actor=actor, booking=booking)
     sync_counts(meeting)
     people = [a.member.user for a in meeting.attendances.select_related("member__user")]
     notify(

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.forms import DateTimeLocalInput, StyledForm
 from grassroots.orgs.selectors import active_departments
+from grassroots.resources.fields import VenueChoiceField
+from grassroots.resources.selectors import venue_place
 from grassroots.service.models import Activity, ServiceDomain, SignUp
 
 
@@ -36,7 +38,21 @@ class ActivityForm(StyledForm):
     ends_at = forms.DateTimeField(
         label=_("Ends"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
-    place = forms.CharField(label=_("Place"), max_length=200)
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty, the venue booked below."),
+    )
+    venue = VenueChoiceField(
+        label=_("Venue to book (optional)"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Booked for the activity's start and end, in this form: if the venue is taken, "
+            "closed or outside its hours then, nothing is saved."
+        ),
+    )
     description = forms.CharField(
         label=_("What it is"),
         max_length=5000,
@@ -53,10 +69,21 @@ class ActivityForm(StyledForm):
         label=_("Places (leave empty for no limit)"), min_value=1, max_value=100000, required=False
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, venues: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["department"].queryset = active_departments()  # type: ignore[attr-defined]
+        self.fields["venue"].queryset = venues  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        venue = data.get("venue")
+        if not data.get("place") and "place" not in self.errors:
+            if venue is not None:
+                data["place"] = venue_place(venue)
+            else:
+                self.add_error("place", _("Say where the activity is, or book a venue."))
+        return data
 
 
 class RecordForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,12 +19,15 @@ from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.notifications import kinds
 from grassroots.notifications.services import notify
+from grassroots.resources import selectors as resources
+from grassroots.resources import services as bookings
 from grassroots.service.activities import policy, rules
 from grassroots.service.models import Activity, ServiceDomain, SignUp
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
     from grassroots.orgs.models import OrgUnit
+    from grassroots.resources.models import Venue
 
 ACTIVITY_PLACE = kinds.define_kind(
     "service.place", gettext_lazy("Places in activities I signed up for")
@@ -61,7 +65,11 @@ def activity_errors(values: Mapping[str, Any]) -> dict[str, str]:
 
 
 @transaction.atomic
-def activity_create(*, actor: User, unit: OrgUnit, **values: Any) -> Activity:
+def activity_create(
+    *, actor: User, unit: OrgUnit, venue: Venue | None = None, **values: Any
+) -> Activity:
+    """Open an activity for sign-up and book its venue (optional) in the same transaction:
+    a refused booking saves nothing."""
     values = {
         "unit": unit,
         "partner": "",
@@ -70,14 +78,34 @@ def activity_create(*, actor: User, unit: OrgUnit, **values: Any) -> Activity:
         "capacity": None,
     } | values
     errors = activity_errors(values)
+    if not str(values.get("place", "")).strip():
+        if venue is None:
+            errors["place"] = _("Say where the activity is, or book a venue.")
+        values["place"] = resources.venue_place(venue) if venue is not None else ""
     if errors:
         raise ValidationError(errors)
     activity = Activity.objects.create(created_by=actor, **values)
+    if venue is not None:
+        try:
+            activity.booking = bookings.booking_sync(
+                actor=actor,
+                current=None,
+                venue=venue,
+                starts_at=activity.starts_at,
+                ends_at=activity.ends_at,
+                purpose=bookings.record_purpose(
+                    str(Activity.Type(activity.type).label), activity.title
+                ),
+                for_url=reverse("service:activity", args=[activity.pk]),
+            )
+        except ValidationError as error:
+            raise ValidationError({"venue": error.messages}) from error
+        activity.save(update_fields=["booking"])
     audit_record(
         actor=actor,
         action="activity.create",
         target=activity,
-        after=snapshot(activity, ACTIVITY_FIELDS),
+        after=snapshot(activity, ACTIVITY_FIELDS) | {"booking": activity.booking_id},
         org_path=unit.path,
     )
     return activity
@@ -259,6 +287,9 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str) -> Activity
         raise ValidationError({"reason": _("Say why the activity is cancelled.")})
     activity.status = Activity.Status.CANCELLED
     activity.save(update_fields=["status"])
+    booking = resources.booking_by_id(activity.booking_id)
+    if booking is not None and not booking.cancelled:
+        bookings.booking_cancel(actor=actor, booking=booking)
     people = [
         s.user
         for s in activity.signups.exclude(status=SignUp.Status.CANCELLED).select_related("user")

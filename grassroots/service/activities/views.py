@@ -23,6 +23,7 @@ from grassroots.accounts.scope import Scope, scope_for
 from grassroots.core.forms import add_service_errors
 from grassroots.orgs import policy as orgs_policy
 from grassroots.orgs.vocabulary import UnitKind
+from grassroots.resources import selectors as resources
 from grassroots.service.activities import policy, selectors, services
 from grassroots.service.activities.forms import ActivityForm, CodeForm, ReasonForm, RecordForm
 from grassroots.service.models import Activity, ServiceDomain, SignUp
@@ -58,7 +59,11 @@ def activity_new(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (scope.is_admin or scope.is_officer):
         raise Http404
-    form = ActivityForm(request.POST or None, units=_units_to_organise(scope))
+    form = ActivityForm(
+        request.POST or None,
+        units=_units_to_organise(scope),
+        venues=resources.bookable_venues(scope),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("unit")
@@ -147,6 +152,7 @@ def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "places_left": None
             if activity.capacity is None
             else max(0, activity.capacity - len(confirmed)),
+            "booked": resources.booked_venue(activity.booking_id),
             "service_labels": [
                 ServiceDomain(value).label
                 for value in activity.services
