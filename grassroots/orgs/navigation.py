@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.navigation import NavEntry, register
 from grassroots.orgs import policy
+from grassroots.orgs.dues import policy as dues_policy
 
 register(
     NavEntry("orgs:tree", _("Party organisations"), order=60),
@@ -20,3 +21,4 @@ register(
     NavEntry("orgs:department_tree", _("Departments"), order=100),
     NavEntry("orgs:import", _("Import"), order=110, shown=policy.may_open_import),
 )
+register(NavEntry("orgs:dues_mine", _("Dues"), order=80, shown=dues_policy.may_open_dues))

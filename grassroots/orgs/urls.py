@@ -1,6 +1,7 @@
 from django.urls import path
 
 from grassroots.orgs import transfer_views, views
+from grassroots.orgs.dues import urls as dues
 from grassroots.orgs.publicity import urls as publicity
 
 app_name = "orgs"
@@ -28,4 +29,5 @@ urlpatterns = [
     path("import/<int:pk>/problems.xlsx", views.import_report, name="import_report"),
     path("import/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
     *publicity.urlpatterns,
+    *dues.urlpatterns,
 ]

@@ -46,3 +46,9 @@ def can_see_base(offices: DuesOffices, member: Member) -> bool:
 
 def has_own_dues(scope: Scope) -> bool:
     return scope.is_party_member and scope.member_id is not None
+
+
+def may_open_dues(scope: Scope, user: object) -> bool:
+    """The header's Dues entry: Party members (their own dues; officers reach their
+    branches from there)."""
+    return has_own_dues(scope)

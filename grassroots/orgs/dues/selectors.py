@@ -242,3 +242,32 @@ def payment_for(offices: DuesOffices, pk: int) -> DuesPayment | None:
     if entry is None or not policy.can_keep(offices, entry.branch):
         return None
     return entry
+
+
+def own_member(scope: Scope) -> Member | None:
+    """The signed-in person's own member record, for their dues page."""
+    if scope.member_id is None:
+        return None
+    return Member.objects.select_related("user", "branch").filter(pk=scope.member_id).first()
+
+
+def member_of_branch(branch: OrgUnit, pk: int) -> Member | None:
+    """A Party member of the branch now (None = 404)."""
+    return (
+        Member.objects.select_related("user", "branch")
+        .filter(pk=pk, branch=branch, stage__in=MemberStage.party_member_values())
+        .first()
+    )
+
+
+def base_in_force(member: Member, month: datetime.date) -> DuesBase | None:
+    return (
+        DuesBase.objects.filter(member=member, from_month__lte=rules.month_of(month))
+        .order_by("-from_month")
+        .first()
+    )
+
+
+def bases_of(member: Member) -> list[DuesBase]:
+    """Every base the member has had, latest first (sensitive: policy.can_see_base)."""
+    return list(DuesBase.objects.filter(member=member).order_by("-from_month"))

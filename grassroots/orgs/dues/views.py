@@ -1,0 +1,339 @@
+"""The dues pages: a member's own year; the dues officer's branch month (bases, payments
+one by one or in a batch, reversals, voluntary payments, closing the month); the
+committee's organisation officers read the branches below them."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from grassroots.accounts.requests import AuthenticatedRequest
+from grassroots.accounts.scope import scope_for
+from grassroots.core.forms import add_service_errors
+from grassroots.orgs.dues import policy, rules, selectors, services
+from grassroots.orgs.dues.forms import BaseForm, BatchForm, PaymentForm, ReverseForm, VoluntaryForm
+from grassroots.orgs.dues.policy import DuesOffices
+
+
+def _month(raw: str | None, today: datetime.date) -> datetime.date:
+    """?month=YYYY-MM, or this month."""
+    try:
+        year, month = (raw or "").split("-")
+        return datetime.date(int(year), int(month), 1)
+    except ValueError:
+        return rules.month_of(today)
+
+
+def _year(raw: str | None, today: datetime.date) -> int:
+    return int(raw) if raw and raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
+
+
+def _offices(request: AuthenticatedRequest, today: datetime.date) -> DuesOffices:
+    return selectors.dues_offices(scope_for(request.user), on=today)
+
+
+def _month_url(branch_pk: int, month: datetime.date) -> str:
+    return f"{reverse('orgs:dues_branch', args=[branch_pk])}?month={month:%Y-%m}"
+
+
+@login_required
+@require_GET
+def dues_mine(request: AuthenticatedRequest) -> HttpResponse:
+    """A member's own dues for a year: bills and payments, the month paid up to, arrears,
+    voluntary payments and their base (theirs to see)."""
+    today = timezone.localdate()
+    scope = scope_for(request.user)
+    offices = selectors.dues_offices(scope, on=today)
+    member = selectors.own_member(scope) if policy.has_own_dues(scope) else None
+    if member is None and not offices.any:
+        raise Http404
+    year = _year(request.GET.get("year"), today)
+    statement = selectors.member_statement(member, year=year, today=today) if member else None
+    base = selectors.base_in_force(member, rules.month_of(today)) if member else None
+    return render(
+        request,
+        "orgs/dues/mine.html",
+        {
+            "statement": statement,
+            "base": base,
+            "year": year,
+            "years": [year - 1, year + 1] if year < today.year else [year - 1],
+            "offices": offices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def dues_branches(request: AuthenticatedRequest) -> HttpResponse:
+    """The branches whose dues this person keeps or oversees, each month's book."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    if not offices.any:
+        raise Http404
+    month = _month(request.GET.get("month"), today)
+    rows = [
+        (branch, selectors.reconciliation(branch, month), policy.can_keep(offices, branch))
+        for branch in selectors.branches_kept(offices)
+    ]
+    return render(
+        request,
+        "orgs/dues/branches.html",
+        {
+            "rows": rows,
+            "month": month,
+            "previous": rules.add_months(month, -1),
+            "next": rules.add_months(month, 1) if month < rules.month_of(today) else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A branch's month: each member's base, bill, paid and outstanding, the
+    reconciliation; for its dues officer a batch payment, a voluntary payment and closing
+    the month. The committee's organisation officers read it."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    branch = selectors.branch_for(offices, pk)
+    if branch is None:
+        raise Http404
+    keeps = policy.can_keep(offices, branch)
+    month = _month(request.GET.get("month") or request.POST.get("month"), today)
+    book = selectors.branch_month(branch, month)
+    payable = [
+        (row.member.pk, row.member.user.name)
+        for row in book.rows
+        if row.bill is not None and not row.is_paid
+    ]
+    everyone = [(row.member.pk, row.member.user.name) for row in book.rows]
+    batch = BatchForm(prefix="batch", members=payable, initial={"paid_on": today})
+    voluntary = VoluntaryForm(prefix="voluntary", members=everyone, initial={"paid_on": today})
+    close_errors: list[str] = []
+    action = request.POST.get("action")
+    if request.method == "POST":
+        if not keeps:
+            raise Http404
+        if action == "batch":
+            batch = BatchForm(request.POST, prefix="batch", members=payable)
+            if batch.is_valid():
+                try:
+                    count = _batch_record(request, batch, book, month)
+                except ValidationError as error:
+                    add_service_errors(batch, error)
+                else:
+                    messages.success(
+                        request, _("Payments recorded for %(count)d members.") % {"count": count}
+                    )
+                    return HttpResponseRedirect(_month_url(branch.pk, month))
+        elif action == "voluntary":
+            voluntary = VoluntaryForm(request.POST, prefix="voluntary", members=everyone)
+            if voluntary.is_valid():
+                data = voluntary.cleaned_data
+                member = next(r.member for r in book.rows if str(r.member.pk) == data["member"])
+                try:
+                    services.voluntary_record(
+                        actor=request.user,
+                        member=member,
+                        amount=data["amount"],
+                        method=data["method"],
+                        paid_on=data["paid_on"],
+                        today=today,
+                        idempotency_key=data["idempotency_key"] or None,
+                    )
+                except ValidationError as error:
+                    add_service_errors(voluntary, error)
+                else:
+                    messages.success(request, _("The voluntary payment is recorded."))
+                    return HttpResponseRedirect(_month_url(branch.pk, month))
+        elif action == "close":
+            try:
+                services.month_close(actor=request.user, branch=branch, month=month, today=today)
+            except ValidationError as error:
+                close_errors = error.messages
+            else:
+                messages.success(request, _("The month is closed."))
+                return HttpResponseRedirect(_month_url(branch.pk, month))
+        else:
+            raise Http404
+    status = 200 if request.method == "GET" else 400
+    return render(
+        request,
+        "orgs/dues/branch.html",
+        {
+            "branch": branch,
+            "book": book,
+            "month": month,
+            "keeps": keeps,
+            "batch": batch if payable else None,
+            "voluntary": voluntary,
+            "close_errors": close_errors,
+            "without_base": [row.member for row in book.rows if row.base is None],
+            "may_close": keeps and book.closed is None and month < rules.month_of(today),
+            "previous": rules.add_months(month, -1),
+            "next": rules.add_months(month, 1) if month < rules.month_of(today) else None,
+        },
+        status=status,
+    )
+
+
+def _batch_record(
+    request: AuthenticatedRequest,
+    form: BatchForm,
+    book: selectors.BranchMonth,
+    month: datetime.date,
+) -> int:
+    """Each ticked member's bill of the month, in one transaction: all or none."""
+    data = form.cleaned_data
+    members = {row.member.pk: row.member for row in book.rows}
+    key = data["idempotency_key"]
+    with transaction.atomic():
+        for member_id in form.chosen_members():
+            try:
+                services.payment_record(
+                    actor=request.user,
+                    member=members[member_id],
+                    months=[month],
+                    method=data["method"],
+                    paid_on=data["paid_on"],
+                    idempotency_key=f"{key}-{member_id}" if key else None,
+                )
+            except ValidationError as error:
+                name = members[member_id].user.name
+                raise ValidationError(
+                    {
+                        field: [f"{name}: {m}" for m in problems]
+                        for field, problems in error.message_dict.items()
+                    }
+                ) from None
+    return len(form.chosen_members())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
+    """One member of the branch for the dues officer: the base (set or refixed from a
+    month), the bills still open to pay, and the payments, each to reverse."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    branch = selectors.branch_for(offices, pk)
+    if branch is None or not policy.can_keep(offices, branch):
+        raise Http404
+    member = selectors.member_of_branch(branch, member_pk)
+    if member is None or not policy.can_see_base(offices, member):
+        raise Http404
+    rows = [
+        row
+        for year in (today.year - 1, today.year)
+        for row in selectors.member_statement(member, year=year, today=today).rows
+    ]
+    open_months = [
+        row.bill.month
+        for row in rows
+        if row.bill is not None
+        and not row.is_paid
+        and rules.may_pay_back(row.bill.month, today=today)
+    ]
+    payment = PaymentForm(prefix="pay", months=open_months, initial={"paid_on": today})
+    base_form = BaseForm(
+        prefix="base", initial={"from_month": rules.add_months(rules.month_of(today), 1)}
+    )
+    action = request.POST.get("action")
+    url = reverse("orgs:dues_member", args=[branch.pk, member.pk])
+    if request.method == "POST":
+        if action == "pay":
+            payment = PaymentForm(request.POST, prefix="pay", months=open_months)
+            if payment.is_valid():
+                data = payment.cleaned_data
+                try:
+                    services.payment_record(
+                        actor=request.user,
+                        member=member,
+                        months=payment.chosen_months(),
+                        method=data["method"],
+                        paid_on=data["paid_on"],
+                        today=today,
+                        idempotency_key=data["idempotency_key"] or None,
+                    )
+                except ValidationError as error:
+                    add_service_errors(payment, error)
+                else:
+                    messages.success(request, _("The payment is recorded."))
+                    return HttpResponseRedirect(url)
+        elif action == "base":
+            base_form = BaseForm(request.POST, prefix="base")
+            if base_form.is_valid():
+                data = base_form.cleaned_data
+                try:
+                    services.base_set(
+                        actor=request.user,
+                        member=member,
+                        kind=data["kind"],
+                        amount=data["amount"],
+                        from_month=data["from_month"],
+                    )
+                except ValidationError as error:
+                    add_service_errors(base_form, error)
+                else:
+                    messages.success(request, _("The base is set."))
+                    return HttpResponseRedirect(url)
+        else:
+            raise Http404
+    return render(
+        request,
+        "orgs/dues/member.html",
+        {
+            "branch": branch,
+            "member": member,
+            "rows": rows,
+            "bases": selectors.bases_of(member),
+            "payment": payment if open_months else None,
+            "base_form": base_form,
+        },
+        status=200 if request.method == "GET" else 400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dues_reverse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Reverse a payment recorded in error, with the reason (the dues officer)."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    entry = selectors.payment_for(offices, pk)
+    if entry is None:
+        raise Http404
+    form = ReverseForm(prefix="reverse")
+    if request.method == "POST":
+        form = ReverseForm(request.POST, prefix="reverse")
+        if form.is_valid():
+            try:
+                services.payment_reverse(
+                    actor=request.user,
+                    payment=entry,
+                    reason=form.cleaned_data["reason"],
+                    today=today,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The payment is reversed."))
+                return HttpResponseRedirect(
+                    reverse("orgs:dues_member", args=[entry.branch_id, entry.member_id])
+                )
+    context: dict[str, Any] = {"entry": entry, "form": form}
+    return render(
+        request, "orgs/dues/reverse.html", context, status=200 if request.method == "GET" else 400
+    )

@@ -1,0 +1,361 @@
+"""The dues pages for each kind of person: the member reads their own year, the branch's
+dues officer keeps the branch, another branch's officer and a secretary who is not the
+dues officer get 404, the committee's organisation officer reads, admins see no base,
+anonymous visitors sign in first. The base is sensitive: the number appears nowhere for
+those who may not see it."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from grassroots.accounts.tests.clients import client_as, person
+from grassroots.orgs.dues import rules, services
+from grassroots.orgs.dues.models import DuesBase, DuesMonthClose, DuesPayment
+from grassroots.orgs.models import OrgPost
+from grassroots.orgs.services import orgpost_assign
+from grassroots.orgs.tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+BASE = "4321.57"  # member A's base: sensitive, searched for in the pages
+THIS = rules.month_of(timezone.localdate())
+LAST = rules.add_months(THIS, -1)
+START = datetime.date(2024, 1, 1)
+
+
+@pytest.fixture
+def dues(world):
+    """Bases for everyone in branch A and B from three months back, the bills of those
+    months, and a committee organisation officer (who oversees both branches)."""
+    first = rules.add_months(THIS, -3)
+    organiser = MemberFactory(branch=world.branch_b)
+    orgpost_assign(
+        actor=None,
+        unit=world.committee,
+        member=organiser,
+        kind=OrgPost.Kind.ORGANISATION,
+        starts_on=START,
+    )
+    world.organiser = organiser.user
+    world.officer_a_member = world.officer_a.member
+    for member, amount in [
+        (world.member_a, BASE),
+        (world.officer_a.member, "3000.00"),
+        (world.member_b, "5000.00"),
+    ]:
+        services.base_set(
+            actor=None, member=member, kind="employee", amount=Decimal(amount), from_month=first
+        )
+    for month in rules.months_between(first, THIS):
+        services.bills_make(month)
+    return world
+
+
+def branch_url(world, month=THIS):
+    return f"{reverse('orgs:dues_branch', args=[world.branch_a.pk])}?month={month:%Y-%m}"
+
+
+def member_url(world):
+    return reverse("orgs:dues_member", args=[world.branch_a.pk, world.member_a.pk])
+
+
+def pay(world, months, paid_on=None):
+    return services.payment_record(
+        actor=None,
+        member=world.member_a,
+        months=months,
+        method="cash",
+        paid_on=paid_on or timezone.localdate(),
+    )
+
+
+def test_the_member_reads_their_own_year_with_base_and_arrears(dues):
+    pay(dues, [THIS])
+    html = client_as(dues.member_a.user).get(reverse("orgs:dues_mine")).content.decode()
+    assert BASE in html  # their own base: theirs to see
+    assert "dues-arrears" in html  # the three months before this one are unpaid
+    assert f"{THIS:%Y-%m}" in html
+    assert 'name="action"' not in html  # the member's page records nothing
+
+
+def test_the_member_switches_year(dues):
+    response = client_as(dues.member_a.user).get(reverse("orgs:dues_mine"), {"year": THIS.year - 1})
+    assert response.status_code == 200
+    assert response.context["statement"].year == THIS.year - 1
+
+
+@pytest.mark.parametrize("who", ["employee", "admin"])
+def test_no_dues_page_without_a_membership_or_an_office(dues, who):
+    assert client_as(person(dues, who)).get(reverse("orgs:dues_mine")).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(dues):
+    payment = pay(dues, [THIS])[0]
+    urls = [
+        reverse("orgs:dues_mine"),
+        reverse("orgs:dues_branches"),
+        branch_url(dues),
+        member_url(dues),
+        reverse("orgs:dues_reverse", args=[payment.pk]),
+    ]
+    for url in urls:
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = Client().post(branch_url(dues), {"action": "close", "month": f"{LAST:%Y-%m}"})
+    assert response.status_code == 302 and not DuesMonthClose.objects.exists()
+
+
+def test_the_dues_officer_keeps_their_branch(dues):
+    client = client_as(dues.officer_a)
+    page = client.get(branch_url(dues))
+    assert page.status_code == 200 and page.context["keeps"]
+    assert BASE in page.content.decode()
+    assert 'value="batch"' in page.content.decode()
+    assert client.get(member_url(dues)).status_code == 200
+    branches = client.get(reverse("orgs:dues_branches"))
+    assert [b.pk for b, _book, _keeps in branches.context["rows"]] == [dues.branch_a.pk]
+
+
+@pytest.mark.parametrize("who", ["officer_b", "member_a", "admin", "committee_officer", "employee"])
+def test_others_get_404_on_the_branch_pages(dues, who):
+    payment = pay(dues, [THIS])[0]
+    client = client_as(person(dues, who))
+    assert client.get(branch_url(dues)).status_code == 404
+    assert client.get(member_url(dues)).status_code == 404
+    assert client.get(reverse("orgs:dues_reverse", args=[payment.pk])).status_code == 404
+    response = client.post(member_url(dues), {"action": "pay", "pay-months": [f"{LAST:%Y-%m}"]})
+    assert response.status_code == 404
+    assert DuesPayment.objects.count() == 1
+
+
+def test_a_secretary_is_not_the_dues_officer_where_an_organisation_member_exists(dues):
+    orgpost_assign(
+        actor=None,
+        unit=dues.branch_a,
+        member=dues.member_a,
+        kind=OrgPost.Kind.ORGANISATION,
+        starts_on=START,
+    )
+    secretary = client_as(dues.officer_a)
+    for url in (branch_url(dues), member_url(dues), reverse("orgs:dues_branches")):
+        assert secretary.get(url).status_code == 404
+    html = secretary.get(reverse("orgs:dues_mine")).content.decode()
+    assert BASE not in html
+    assert client_as(dues.member_a.user).get(branch_url(dues)).status_code == 200
+
+
+def test_the_committee_organisation_officer_reads_without_forms(dues):
+    client = client_as(dues.organiser)
+    listing = client.get(reverse("orgs:dues_branches"))
+    assert {b.pk for b, _book, _keeps in listing.context["rows"]} == {
+        dues.branch_a.pk,
+        dues.branch_b.pk,
+    }
+    page = client.get(branch_url(dues, LAST))
+    html = page.content.decode()
+    assert page.status_code == 200 and not page.context["keeps"]
+    assert 'name="action"' not in html
+    assert client.get(member_url(dues)).status_code == 404
+    response = client.post(branch_url(dues, LAST), {"action": "close", "month": f"{LAST:%Y-%m}"})
+    assert response.status_code == 404 and not DuesMonthClose.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["officer_b", "admin", "employee", "committee_officer"])
+def test_the_base_appears_nowhere_for_those_who_may_not_see_it(dues, who):
+    client = client_as(person(dues, who))
+    for url in (reverse("orgs:dues_mine"), reverse("orgs:dues_branches"), branch_url(dues)):
+        response = client.get(url)
+        assert BASE not in response.content.decode()
+        assert BASE.replace(".", ",") not in response.content.decode()
+
+
+def test_the_member_b_page_does_not_show_member_a_s_base(dues):
+    html = client_as(dues.member_b.user).get(reverse("orgs:dues_mine")).content.decode()
+    assert BASE not in html and "5000.00" in html
+
+
+def test_a_batch_of_payroll_deductions_records_once(dues):
+    client = client_as(dues.officer_a)
+    form = client.get(branch_url(dues)).context["batch"]
+    key = form.initial["idempotency_key"]
+    data = {
+        "action": "batch",
+        "month": f"{THIS:%Y-%m}",
+        "batch-members": [str(dues.member_a.pk), str(dues.officer_a_member.pk)],
+        "batch-method": "payroll",
+        "batch-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        "batch-idempotency_key": key,
+    }
+    assert client.post(branch_url(dues), data).status_code == 302
+    assert client.post(branch_url(dues), data).status_code in (302, 400)  # a double submit
+    entries = DuesPayment.objects.filter(kind="payment")
+    assert entries.count() == 2 and {e.method for e in entries} == {"payroll"}
+    page = client.get(branch_url(dues))
+    assert page.context["book"].book.outstanding == Decimal("0.00")
+    assert page.context["book"].book.balances
+
+
+def test_a_batch_is_all_or_nothing(dues, monkeypatch):
+    # the second member's payment is refused (say, paid from elsewhere meanwhile): the
+    # first one's, already written in the same transaction, must not stay
+    from django.core.exceptions import ValidationError
+
+    real = services.payment_record
+
+    def refuse_the_officer(**kwargs):
+        if kwargs["member"].pk == dues.officer_a_member.pk:
+            raise ValidationError({"months": ["already paid"]})
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "payment_record", refuse_the_officer)
+    response = client_as(dues.officer_a).post(
+        branch_url(dues),
+        {
+            "action": "batch",
+            "month": f"{THIS:%Y-%m}",
+            "batch-members": [str(dues.member_a.pk), str(dues.officer_a_member.pk)],
+            "batch-method": "payroll",
+            "batch-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        },
+    )
+    assert response.status_code == 400
+    assert dues.officer_a_member.user.name in response.content.decode()
+    assert not DuesPayment.objects.exists()
+
+
+def test_one_member_pays_months_and_a_payment_is_reversed(dues):
+    client = client_as(dues.officer_a)
+    page = client.get(member_url(dues))
+    key = page.context["payment"].initial["idempotency_key"]
+    data = {
+        "action": "pay",
+        "pay-months": [f"{LAST:%Y-%m}", f"{THIS:%Y-%m}"],
+        "pay-method": "cash",
+        "pay-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        "pay-idempotency_key": key,
+    }
+    assert client.post(member_url(dues), data).status_code == 302
+    client.post(member_url(dues), data)
+    assert DuesPayment.objects.filter(kind="payment").count() == 2
+    entry = DuesPayment.objects.filter(kind="payment").first()
+    url = reverse("orgs:dues_reverse", args=[entry.pk])
+    empty = client.post(url, {"reverse-reason": "   "})
+    assert empty.status_code == 400 and not DuesPayment.objects.filter(kind="reversal").exists()
+    assert client.post(url, {"reverse-reason": "记错了人"}).status_code == 302
+    assert DuesPayment.objects.get(kind="reversal").reason == "记错了人"
+    assert client_as(dues.officer_b).post(url, {"reverse-reason": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("amount", ["-100", "abc", "12.345", ""])
+def test_a_bad_base_is_refused_and_nothing_saved(dues, amount):
+    before = DuesBase.objects.count()
+    response = client_as(dues.officer_a).post(
+        member_url(dues),
+        {
+            "action": "base",
+            "base-kind": "employee",
+            "base-amount": amount,
+            "base-from_month": f"{rules.add_months(THIS, 1):%Y-%m}",
+        },
+    )
+    assert response.status_code == 400
+    assert 'class="invalid-feedback' in response.content.decode() or "is-invalid" in (
+        response.content.decode()
+    )
+    assert DuesBase.objects.count() == before
+
+
+def test_the_dues_officer_refixes_a_base_from_next_month(dues):
+    next_month = rules.add_months(THIS, 1)
+    response = client_as(dues.officer_a).post(
+        member_url(dues),
+        {
+            "action": "base",
+            "base-kind": "retiree",
+            "base-amount": "3500.00",
+            "base-from_month": f"{next_month:%Y-%m}",
+        },
+    )
+    assert response.status_code == 302
+    assert DuesBase.objects.get(member=dues.member_a, from_month=next_month).kind == "retiree"
+    billed = client_as(dues.officer_a).post(
+        member_url(dues),
+        {
+            "action": "base",
+            "base-kind": "employee",
+            "base-amount": "1.00",
+            "base-from_month": f"{THIS:%Y-%m}",
+        },
+    )
+    assert billed.status_code == 400  # this month is billed already
+
+
+def test_a_payment_booked_in_a_closed_month_is_refused(dues):
+    client = client_as(dues.officer_a)
+    assert (
+        client.post(
+            branch_url(dues, LAST), {"action": "close", "month": f"{LAST:%Y-%m}"}
+        ).status_code
+        == 302
+    )
+    assert DuesMonthClose.objects.filter(branch=dues.branch_a, month=LAST).exists()
+    response = client.post(
+        member_url(dues),
+        {
+            "action": "pay",
+            "pay-months": [f"{LAST:%Y-%m}"],
+            "pay-method": "cash",
+            "pay-paid_on": f"{LAST:%Y-%m-%d}",
+        },
+    )
+    assert response.status_code == 400 and not DuesPayment.objects.exists()
+    closed = client.get(branch_url(dues, LAST))
+    assert 'value="batch"' not in closed.content.decode()
+    again = client.post(branch_url(dues, THIS), {"action": "close", "month": f"{THIS:%Y-%m}"})
+    assert again.status_code == 400  # this month is not over
+
+
+@pytest.mark.parametrize("amount", ["-1000", "abc", "999.99"])
+def test_a_bad_voluntary_payment_is_refused(dues, amount):
+    response = client_as(dues.officer_a).post(
+        branch_url(dues),
+        {
+            "action": "voluntary",
+            "month": f"{THIS:%Y-%m}",
+            "voluntary-member": str(dues.member_a.pk),
+            "voluntary-amount": amount,
+            "voluntary-method": "transfer",
+            "voluntary-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        },
+    )
+    assert response.status_code == 400 and not DuesPayment.objects.exists()
+
+
+def test_a_voluntary_payment_shows_on_the_member_s_page(dues):
+    data = {
+        "action": "voluntary",
+        "month": f"{THIS:%Y-%m}",
+        "voluntary-member": str(dues.member_a.pk),
+        "voluntary-amount": "2000.00",
+        "voluntary-method": "transfer",
+        "voluntary-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        "voluntary-idempotency_key": "v" * 32,
+    }
+    client = client_as(dues.officer_a)
+    assert client.post(branch_url(dues), data).status_code == 302
+    client.post(branch_url(dues), data)
+    assert DuesPayment.objects.filter(kind="voluntary").count() == 1
+    html = client_as(dues.member_a.user).get(reverse("orgs:dues_mine")).content.decode()
+    assert "2000.00" in html
+
+
+def test_members_without_a_base_are_listed_to_do(dues):
+    newcomer = MemberFactory(branch=dues.branch_a)
+    page = client_as(dues.officer_a).get(branch_url(dues))
+    assert newcomer in page.context["without_base"]
+    assert "without-base-title" in page.content.decode()
