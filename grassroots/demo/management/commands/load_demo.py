@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from grassroots.accounts.models import User
 from grassroots.demo.appeals import build_appeals
+from grassroots.demo.dues import build_dues
 from grassroots.demo.enterprise import DEMO_PASSWORD, build_enterprise
 from grassroots.demo.evaluation import build_evaluation
 from grassroots.demo.learning import build_learning
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                 today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
             )
             build_plans(today=today, now=now)
+            demo.logins.extend(build_dues(today=today, seed=seed, keep_paid=("30106",)))
             # written past the services: the hours tallies counted as the nightly job does
             for year in (today.year - 1, today.year):
                 tallies_rebuild(year, today=today)
