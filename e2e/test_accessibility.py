@@ -22,7 +22,6 @@ ROLES = [
     "member",
     "employee",
     "department liaison",
-    "dues officer",
 ]
 SKIP = ("/accounts/logout", "/admin/", "/api/", "/static/", "/media/")
 PER_PATTERN = 2  # visits per URL shape (digits replaced), so 90 member pages are not all crawled

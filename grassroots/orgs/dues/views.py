@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
@@ -135,7 +136,13 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     add_service_errors(batch, error)
                 else:
                     messages.success(
-                        request, _("Payments recorded for %(count)d members.") % {"count": count}
+                        request,
+                        ngettext(
+                            "Payment recorded for %(count)d member.",
+                            "Payments recorded for %(count)d members.",
+                            count,
+                        )
+                        % {"count": count},
                     )
                     return HttpResponseRedirect(_month_url(branch.pk, month))
         elif action == "voluntary":
