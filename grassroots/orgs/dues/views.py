@@ -119,6 +119,9 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         for row in book.rows
         if row.bill is not None and not row.is_paid
     ]
+    # A POST may name a bill paid meanwhile: a double submit, which the service answers
+    # with the first entries (same key), or another officer's, which it refuses.
+    billed = [(row.member.pk, row.member.user.name) for row in book.rows if row.bill is not None]
     everyone = [(row.member.pk, row.member.user.name) for row in book.rows]
     batch = BatchForm(prefix="batch", members=payable, initial={"paid_on": today})
     voluntary = VoluntaryForm(prefix="voluntary", members=everyone, initial={"paid_on": today})
@@ -128,7 +131,7 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if not keeps:
             raise Http404
         if action == "batch":
-            batch = BatchForm(request.POST, prefix="batch", members=payable)
+            batch = BatchForm(request.POST, prefix="batch", members=billed)
             if batch.is_valid():
                 try:
                     count = _batch_record(request, batch, book, month)
@@ -184,7 +187,7 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "book": book,
             "month": month,
             "keeps": keeps,
-            "batch": batch if payable else None,
+            "batch": batch if payable or batch.is_bound else None,
             "voluntary": voluntary,
             "close_errors": close_errors,
             "without_base": [row.member for row in book.rows if row.base is None],
@@ -261,7 +264,8 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
     url = reverse("orgs:dues_member", args=[branch.pk, member.pk])
     if request.method == "POST":
         if action == "pay":
-            payment = PaymentForm(request.POST, prefix="pay", months=open_months)
+            billed_months = [row.bill.month for row in rows if row.bill is not None]
+            payment = PaymentForm(request.POST, prefix="pay", months=billed_months)
             if payment.is_valid():
                 data = payment.cleaned_data
                 try:
@@ -306,7 +310,7 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
             "member": member,
             "rows": rows,
             "bases": selectors.bases_of(member),
-            "payment": payment if open_months else None,
+            "payment": payment if open_months or payment.is_bound else None,
             "base_form": base_form,
         },
         status=200 if request.method == "GET" else 400,
