@@ -21,4 +21,4 @@ register(
     NavEntry("orgs:department_tree", _("Departments"), order=100),
     NavEntry("orgs:import", _("Import"), order=110, shown=policy.may_open_import),
 )
-register(NavEntry("orgs:dues_mine", _("Dues"), order=80, shown=dues_policy.may_open_dues))
+register(NavEntry("orgs:dues_mine", _("Dues"), order=75, shown=dues_policy.may_open_dues))

@@ -386,3 +386,9 @@ def test_the_branch_month_keeps_its_number_of_queries(dues):
         )
     services.bills_make(THIS)
     assert count() == before
+
+
+def test_the_header_shows_dues_to_party_members_only(dues):
+    link = f'href="{reverse("orgs:dues_mine")}"'
+    assert link in client_as(dues.member_a.user).get("/").content.decode()
+    assert link not in client_as(dues.employee).get("/").content.decode()
