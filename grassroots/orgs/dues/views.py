@@ -191,6 +191,10 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "voluntary": voluntary,
             "close_errors": close_errors,
             "without_base": [row.member for row in book.rows if row.base is None],
+            # a member billed here who moved away since: their base is the new branch's
+            "bases_shown": {
+                row.member.pk for row in book.rows if policy.can_see_base(offices, row.member)
+            },
             "may_close": keeps and book.closed is None and month < rules.month_of(today),
             "previous": rules.add_months(month, -1),
             "next": rules.add_months(month, 1) if month < rules.month_of(today) else None,

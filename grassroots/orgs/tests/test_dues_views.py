@@ -392,3 +392,17 @@ def test_the_header_shows_dues_to_party_members_only(dues):
     link = f'href="{reverse("orgs:dues_mine")}"'
     assert link in client_as(dues.member_a.user).get("/").content.decode()
     assert link not in client_as(dues.employee).get("/").content.decode()
+
+
+def test_a_member_who_moved_away_keeps_their_base_from_the_old_branch(dues):
+    dues.member_a.branch = dues.branch_b  # moved after this month's bill was made
+    dues.member_a.save(update_fields=["branch"])
+    page = client_as(dues.officer_a).get(branch_url(dues))
+    assert dues.member_a.pk in [row.member.pk for row in page.context["book"].rows]
+    assert BASE not in page.content.decode()
+    assert (
+        BASE
+        in client_as(dues.officer_b)
+        .get(f"{reverse('orgs:dues_branch', args=[dues.branch_b.pk])}?month={THIS:%Y-%m}")
+        .content.decode()
+    )  # the new branch's officer keeps them now
