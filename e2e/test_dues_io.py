@@ -1,0 +1,127 @@
+"""Dues import in the browser: the branch's dues officer imports the payroll file of
+bases with one bad row, reads the row-by-row report (nothing saved), fixes the row,
+checks again, confirms; axe on each page."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from e2e.conftest import ROOT, axe_violations, screenshot, sign_in
+
+# Run inside the test server's database: the dues officer of 一车间党支部 (the
+# demo branch officer's branch) and two of its Party members.
+_FIND = """
+import datetime, json
+import django
+django.setup()
+from django.utils import timezone
+from grassroots.accounts.scope import scope_for
+from grassroots.orgs.dues import selectors
+from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.vocabulary import MemberStage
+today = timezone.localdate()
+branch = OrgUnit.objects.get(code="B03")
+officer = next(
+    post.member.user
+    for post in OrgPost.objects.filter(unit=branch).select_related("member__user")
+    if branch.pk in selectors.dues_offices(scope_for(post.member.user), on=today).branch_ids
+)
+members = Member.objects.filter(
+    branch=branch, stage__in=MemberStage.party_member_values()
+).select_related("user").order_by("pk")[:2]
+print(json.dumps({
+    "officer": officer.employee_number,
+    "members": [[m.user.employee_number, m.user.name] for m in members],
+}))
+"""
+
+
+@pytest.fixture
+def keeper(server: dict[str, Any]) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "GRASSROOTS_DATA_DIR": str(server["data_dir"]),
+    }
+    env.pop("DATABASE_URL", None)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("reads the test server's SQLite database")
+    found = subprocess.run(
+        [sys.executable, "-c", _FIND], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return json.loads(found.stdout.decode().strip().splitlines()[-1])
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _next_month() -> str:
+    # The server's local month (the browser and the server share this machine's clock).
+    from zoneinfo import ZoneInfo
+
+    today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"
+
+
+def _file(rows: list[list[object]]) -> dict[str, Any]:
+    return {
+        "name": "payroll-bases.xlsx",
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "buffer": _xlsx(rows),
+    }
+
+
+def test_the_dues_officer_imports_bases_fixing_one_bad_row(new_page, keeper):
+    page = new_page()
+    sign_in(page, keeper["officer"])
+    page.goto("/orgs/dues/import/bases/")
+    assert axe_violations(page) == []
+    (first_number, first_name), (second_number, second_name) = keeper["members"]
+    month = _next_month()
+    headings = ["工号", "姓名", "人员类别", "月缴费基数", "起始月份"]
+    good = [first_number, first_name, "employee", 6000, month]
+    bad = [second_number, second_name, "employee", "六千", month]
+
+    page.set_input_files("#id_file", _file([headings, good, bad]))
+    page.locator("button[name=action][value=check]").click()
+    page.wait_for_load_state()
+    problems = page.locator("table tbody tr")
+    assert problems.count() == 1
+    assert problems.first.locator("td").first.inner_text() == "3"
+    assert "六千" in problems.first.inner_text()
+    assert page.locator("input[name=token]").count() == 0  # nothing to confirm
+    assert axe_violations(page) == []
+    screenshot(page, "dues-import-bases-problems")
+
+    bad[3] = 5000
+    page.set_input_files("#id_file", _file([headings, good, bad]))
+    page.locator("button[name=action][value=check]").click()
+    page.wait_for_load_state()
+    preview = page.locator("table tbody tr")
+    assert preview.count() == 2
+    assert "90.00" in preview.first.inner_text()  # 1.5 % of 6,000
+    assert axe_violations(page) == []
+    screenshot(page, "dues-import-bases-preview")
+
+    page.locator("button[name=action][value=confirm]").click()
+    page.wait_for_url("**/orgs/dues/import/bases/")
+    assert page.locator("[role=status], .alert-success").count() >= 1
+    assert axe_violations(page) == []
+
+    page.goto("/orgs/dues/export/")
+    assert axe_violations(page) == []
