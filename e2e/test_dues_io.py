@@ -93,9 +93,9 @@ def test_the_dues_officer_imports_bases_fixing_one_bad_row(new_page, keeper):
     assert axe_violations(page) == []
     (first_number, first_name), (second_number, second_name) = keeper["members"]
     month = _next_month()
-    headings = ["工号", "姓名", "人员类别", "月缴费基数", "起始月份"]
-    good = [first_number, first_name, "employee", 6000, month]
-    bad = [second_number, second_name, "employee", "六千", month]
+    headings: list[object] = ["工号", "姓名", "人员类别", "月缴费基数", "起始月份"]
+    good: list[object] = [first_number, first_name, "employee", 6000, month]
+    bad: list[object] = [second_number, second_name, "employee", "六千", month]
 
     page.set_input_files("#id_file", _file([headings, good, bad]))
     page.locator("button[name=action][value=check]").click()
