@@ -422,3 +422,23 @@ def test_export_for_the_dues_officer_and_the_committee_only(world, client_for, o
         reverse("orgs:dues_export"), {"branch": world.branch_a.pk, "month": "2026-13"}
     )
     assert page.status_code == 200 and b"2026-03" in page.content
+
+
+def test_an_oversized_upload_is_refused_with_a_message(world, client_for, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    client = client_for(world.officer_a)
+    data = xlsx([BASE_HEADINGS] + [["N1", "某", "employee", 1, "2027-01"]] * 200)
+    assert len(data) > 1000
+    response = upload(client, reverse("orgs:dues_import_bases"), data)
+    assert response.status_code == 200 and b"MB" in response.content
+    assert not DuesBase.objects.exists()
+
+
+def test_a_payroll_day_in_the_future_is_refused(world, client_for, billed):
+    client = client_for(world.officer_a)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = xlsx([PAYROLL_HEADINGS, [number(world.member_a), "", f"{billed:%Y-%m}", "40.00"]])
+    response = upload(client, reverse("orgs:dues_import_payroll"), data, paid_on=tomorrow)
+    assert response.status_code == 200 and 'name="token"' not in response.content.decode()
+    assert "future" in response.content.decode()
+    assert not DuesPayment.objects.exists()
