@@ -1,6 +1,6 @@
 """Dues import in the browser: the branch's dues officer imports the payroll file of
 bases with one bad row, reads the row-by-row report (nothing saved), fixes the row,
-checks again, confirms; axe on each page."""
+checks again, confirms; then records a batch of payroll deductions. Axe on each page."""
 
 from __future__ import annotations
 
@@ -38,9 +38,38 @@ officer = next(
 members = Member.objects.filter(
     branch=branch, stage__in=MemberStage.party_member_values()
 ).select_related("user").order_by("pk")[:2]
+# One more member whose bill for this month is unpaid, for the payroll deductions: made
+# through the services when the demo has none.
+from decimal import Decimal
+from django.db.models import Sum
+from grassroots.orgs.dues import rules, services
+from grassroots.orgs.dues.models import DuesBase, DuesBill, DuesPayment
+month = rules.month_of(today)
+taken = [m.pk for m in members]
+def unpaid():
+    for bill in DuesBill.objects.filter(branch=branch, month=month).exclude(member_id__in=taken):
+        paid = DuesPayment.objects.filter(bill=bill).aggregate(t=Sum("amount"))["t"] or 0
+        if paid < bill.amount:
+            return bill
+    return None
+bill = unpaid()
+if bill is None:
+    payer = Member.objects.filter(
+        branch=branch, stage__in=MemberStage.party_member_values()
+    ).exclude(pk__in=taken).exclude(
+        pk__in=DuesBill.objects.filter(month=month).values("member_id")
+    ).exclude(pk__in=DuesBase.objects.values("member_id")).order_by("pk").first()
+    services.base_set(
+        actor=None, member=payer, kind="employee", amount=Decimal(4000), from_month=month
+    )
+    services.bills_make(month)
+    bill = DuesBill.objects.get(member=payer, month=month)
 print(json.dumps({
     "officer": officer.employee_number,
     "members": [[m.user.employee_number, m.user.name] for m in members],
+    "payer": bill.member.user.employee_number,
+    "due": str(bill.amount - (DuesPayment.objects.filter(bill=bill).aggregate(t=Sum("amount"))["t"] or 0)),
+    "month": f"{month:%Y-%m}",
 }))
 """
 
@@ -125,3 +154,29 @@ def test_the_dues_officer_imports_bases_fixing_one_bad_row(new_page, keeper):
 
     page.goto("/orgs/dues/export/")
     assert axe_violations(page) == []
+
+
+def test_the_dues_officer_records_a_batch_of_payroll_deductions(new_page, keeper):
+    page = new_page()
+    sign_in(page, keeper["officer"])
+    page.goto("/orgs/dues/import/payroll/")
+    assert axe_violations(page) == []
+    headings: list[object] = ["工号", "姓名", "党费月份", "扣缴金额"]
+    wrong: list[object] = [keeper["payer"], "", keeper["month"], "0.01"]
+    page.set_input_files("#id_file", _file([headings, wrong]))
+    page.locator("button[name=action][value=check]").click()
+    page.wait_for_load_state()
+    assert page.locator("table tbody tr").count() == 1  # the amount is not the bill
+    assert page.locator("input[name=token]").count() == 0
+    assert axe_violations(page) == []
+
+    right: list[object] = [keeper["payer"], "", keeper["month"], keeper["due"]]
+    page.set_input_files("#id_file", _file([headings, right]))
+    page.locator("button[name=action][value=check]").click()
+    page.wait_for_load_state()
+    assert keeper["due"] in page.locator("table tbody tr").first.inner_text()
+    assert axe_violations(page) == []
+    page.locator("button[name=action][value=confirm]").click()
+    page.wait_for_url("**/orgs/dues/import/payroll/")
+    assert page.locator("[role=status], .alert-success").count() >= 1
+    screenshot(page, "dues-import-payroll-done")
