@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from grassroots.orgs import transfer_views, views
 from grassroots.orgs.publicity import urls as publicity
@@ -28,4 +28,5 @@ urlpatterns = [
     path("import/<int:pk>/problems.xlsx", views.import_report, name="import_report"),
     path("import/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
     *publicity.urlpatterns,
+    path("", include("grassroots.orgs.dues.io_urls")),
 ]

@@ -242,3 +242,16 @@ def payment_for(offices: DuesOffices, pk: int) -> DuesPayment | None:
     if entry is None or not policy.can_keep(offices, entry.branch):
         return None
     return entry
+
+
+def ledger_month(branch: OrgUnit, month: datetime.date) -> list[DuesPayment]:
+    """The ledger entries booked in a branch's month (payments, reversals, voluntary
+    payments: each booked in the month of its day paid), oldest first. One query."""
+    first = rules.month_of(month)
+    return list(
+        DuesPayment.objects.filter(
+            branch=branch, paid_on__gte=first, paid_on__lt=rules.add_months(first, 1)
+        )
+        .select_related("member__user", "bill")
+        .order_by("paid_on", "recorded_at", "pk")
+    )
