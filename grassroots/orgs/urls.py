@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from grassroots.orgs import transfer_views, views
 from grassroots.orgs.dues import urls as dues
@@ -30,4 +30,5 @@ urlpatterns = [
     path("import/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
     *publicity.urlpatterns,
     *dues.urlpatterns,
+    path("", include("grassroots.orgs.dues.io_urls")),
 ]

@@ -271,3 +271,16 @@ def base_in_force(member: Member, month: datetime.date) -> DuesBase | None:
 def bases_of(member: Member) -> list[DuesBase]:
     """Every base the member has had, latest first (sensitive: policy.can_see_base)."""
     return list(DuesBase.objects.filter(member=member).order_by("-from_month"))
+
+
+def ledger_month(branch: OrgUnit, month: datetime.date) -> list[DuesPayment]:
+    """The ledger entries booked in a branch's month (payments, reversals, voluntary
+    payments: each booked in the month of its day paid), oldest first. One query."""
+    first = rules.month_of(month)
+    return list(
+        DuesPayment.objects.filter(
+            branch=branch, paid_on__gte=first, paid_on__lt=rules.add_months(first, 1)
+        )
+        .select_related("member__user", "bill")
+        .order_by("paid_on", "recorded_at", "pk")
+    )
