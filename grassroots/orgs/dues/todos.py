@@ -1,0 +1,45 @@
+"""What waits on a dues officer (the read contract of `core.todo`): members of the
+branches whose dues they keep who are six months or more in arrears, for the branch to
+decide (RULES: never removed automatically — the 党章 procedure is the branch's)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import ngettext_lazy
+
+from grassroots.accounts.scope import Scope
+from grassroots.core.todo import Todo, Urgency, counted, todo
+from grassroots.orgs.dues import arrears, rules, selectors
+
+
+def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
+    """Two queries to find the branches kept (none for a non-member), two to count."""
+    if scope.member_id is None:
+        return []
+    offices = selectors.dues_offices(scope, on=today)
+    if not offices.branch_ids:
+        return []
+    flagged = arrears.in_arrears(
+        today=today, at_least=rules.FLAG_MONTHS, branch_ids=offices.branch_ids
+    )
+    first = min((row.branch_id for row in flagged), default=None)
+    return counted(
+        [
+            todo(
+                "orgs.dues_arrears",
+                ngettext_lazy(
+                    "%(count)d member %(months)d months or more behind with the dues: "
+                    "the branch decides",
+                    "%(count)d members %(months)d months or more behind with the dues: "
+                    "the branch decides",
+                    "count",
+                ),
+                len(flagged),
+                reverse("orgs:unit_detail", args=[first]) if first else "",
+                Urgency.PAST_DUE,
+                months=rules.FLAG_MONTHS,
+            )
+        ]
+    )
