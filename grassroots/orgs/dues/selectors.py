@@ -242,3 +242,148 @@ def payment_for(offices: DuesOffices, pk: int) -> DuesPayment | None:
     if entry is None or not policy.can_keep(offices, entry.branch):
         return None
     return entry
+
+
+# --- For evaluation, openness, transfers and the jobs (duesjobs) --------------------------
+
+
+@dataclass(frozen=True)
+class OnTimeCounts:
+    billed: int = 0  # members billed in the branch for a month of the period that is over
+    on_time: int = 0  # of them, those whose every such bill was paid within its month
+
+
+def _paid_in_its_month() -> Exists:
+    """A payment of the bill, booked in the bill's month or before, never reversed."""
+    from django.db.models.functions import TruncMonth
+
+    return Exists(
+        DuesPayment.objects.filter(
+            bill=OuterRef("pk"),
+            kind=DuesPayment.Kind.PAYMENT,
+            reversed_by__isnull=True,
+        )
+        .annotate(paid_month=TruncMonth("paid_on"))
+        .filter(paid_month__lte=OuterRef("month"))
+    )
+
+
+def on_time_by_branch(
+    root_paths: list[str], *, first: datetime.date, last: datetime.date, today: datetime.date
+) -> dict[str, OnTimeCounts]:
+    """For every branch at or under these paths (keyed by its tree path): the members
+    billed to it for the months from `first` to `last` up to `today`, and those of them
+    who paid each of those bills within the bill's own month (a payment reversed since
+    does not count). A bill of the month not yet over is judged once paid (on time);
+    unpaid, it is not yet late. One grouped query however many members."""
+    from django.db.models import Count
+
+    this = rules.month_of(today)
+    paid = Q(_paid_in_its_month())
+    over = Q(month__lt=this)
+    rows = (
+        DuesBill.objects.filter(
+            within_any(root_paths, "branch__path"),
+            month__gte=rules.month_of(first),
+            month__lte=rules.month_of(min(last, today)),
+        )
+        .values("branch__path", "member_id")
+        .annotate(judged=Count("pk", filter=over | paid), late=Count("pk", filter=over & ~paid))
+        .filter(judged__gt=0)
+        .values_list("branch__path", "late")
+    )
+    counts: dict[str, list[int]] = {}
+    for path, late in rows:
+        found = counts.setdefault(path, [0, 0])
+        found[0] += 1
+        found[1] += late == 0
+    return {path: OnTimeCounts(billed, on_time) for path, (billed, on_time) in counts.items()}
+
+
+def on_time_rows(
+    unit: OrgUnit, *, first: datetime.date, last: datetime.date, today: datetime.date
+) -> list[tuple[OrgUnit, OnTimeCounts]]:
+    """The branches under the unit with their counts (on_time_by_branch), in tree order:
+    two queries. Counts only: who paid late is for the branch's officers alone."""
+    counts = on_time_by_branch([unit.path], first=first, last=last, today=today)
+    units = OrgUnit.objects.filter(path__in=list(counts)).order_by("path")
+    return [(branch, counts[branch.path]) for branch in units]
+
+
+def paid_up_to(member: Member) -> datetime.date | None:
+    """The last month of the unbroken run of paid bills from the member's first (None:
+    no bill, or the first is unpaid). Two queries. It travels with a transfer."""
+    bills = list(
+        DuesBill.objects.filter(member=member).order_by("month").values("pk", "month", "amount")
+    )
+    net: dict[int, Decimal] = dict(
+        DuesPayment.objects.filter(bill__member=member)
+        .values("bill_id")
+        .annotate(total=Sum("amount"))
+        .values_list("bill_id", "total")
+    )
+    found = None
+    for bill in bills:
+        if (net.get(bill["pk"]) or rules.ZERO) < bill["amount"]:
+            break
+        found = bill["month"]
+    return found
+
+
+@dataclass(frozen=True)
+class YearBook:
+    """A unit's dues for a year from the ledger: per month billed, paid and outstanding
+    (rules.Reconciliation), the voluntary payments, and the members billed."""
+
+    year: int
+    months: list[tuple[datetime.date, rules.Reconciliation]]
+    voluntary: Decimal
+    voluntary_count: int
+    members: int
+
+    @property
+    def total(self) -> rules.Reconciliation:
+        return rules.Reconciliation(
+            sum((r.billed for _m, r in self.months), rules.ZERO),
+            sum((r.paid for _m, r in self.months), rules.ZERO),
+            sum((r.outstanding for _m, r in self.months), rules.ZERO),
+        )
+
+    @property
+    def collected(self) -> Decimal:
+        return self.total.paid + self.voluntary
+
+
+def year_book(root_path: str, *, year: int) -> YearBook:
+    """The reconciliation of every branch at or under `root_path` (the whole enterprise
+    from its top) for each month of a year, as `reconciliation` counts one branch's
+    month: billed, paid (net of reversals) and outstanding (bills with no net payment).
+    Three grouped queries however many branches and members."""
+    from django.db.models import Count, Subquery
+
+    bills = DuesBill.objects.filter(within_any([root_path], "branch__path"), month__year=year)
+    net = (
+        DuesPayment.objects.filter(bill=OuterRef("pk"))
+        .values("bill")
+        .annotate(net=Sum("amount"))
+        .values("net")
+    )
+    rows = (
+        bills.annotate(net=Coalesce(Subquery(net), rules.ZERO))
+        .values("month")
+        .annotate(
+            billed=Sum("amount"),
+            paid=Sum("net"),
+            outstanding=Coalesce(Sum("amount", filter=Q(net__lte=0)), rules.ZERO),
+        )
+        .order_by("month")
+        .values_list("month", "billed", "paid", "outstanding")
+    )
+    months = [(month, rules.Reconciliation(b, p, o)) for month, b, p, o in rows]
+    voluntary = DuesPayment.objects.filter(
+        within_any([root_path], "branch__path"),
+        kind=DuesPayment.Kind.VOLUNTARY,
+        paid_on__year=year,
+    ).aggregate(total=Coalesce(Sum("amount"), rules.ZERO), count=Count("pk"))
+    members = bills.values("member_id").distinct().count()
+    return YearBook(year, months, voluntary["total"], voluntary["count"], members)
