@@ -379,11 +379,12 @@ def year_book(root_path: str, *, year: int) -> YearBook:
         .order_by("month")
         .values_list("month", "billed", "paid", "outstanding")
     )
-    months = [(month, rules.Reconciliation(b, p, o)) for month, b, p, o in rows]
+    fen = rules.money
+    months = [(month, rules.Reconciliation(fen(b), fen(p), fen(o))) for month, b, p, o in rows]
     voluntary = DuesPayment.objects.filter(
         within_any([root_path], "branch__path"),
         kind=DuesPayment.Kind.VOLUNTARY,
         paid_on__year=year,
     ).aggregate(total=Coalesce(Sum("amount"), rules.ZERO), count=Count("pk"))
     members = bills.values("member_id").distinct().count()
-    return YearBook(year, months, voluntary["total"], voluntary["count"], members)
+    return YearBook(year, months, fen(voluntary["total"]), voluntary["count"], members)
