@@ -183,3 +183,38 @@ def test_six_months_in_arrears_is_a_to_do_for_the_branch_dues_officer_only(world
     # never removed: still a member, still billed
     services.bills_make(datetime.date(2026, 8, 1))
     assert DuesBill.objects.filter(member=world.member_a).count() == 8
+
+
+def test_the_paid_up_month_travels_with_a_transfer(world, client_for):
+    based(world.member_a)
+    for month in (JAN, FEB, MAR):
+        services.bills_make(month)
+    services.payment_record(
+        actor=None,
+        member=world.member_a,
+        months=[JAN, FEB],
+        method="cash",
+        paid_on=MAR,
+        today=MAR,
+    )
+    from grassroots.orgs.dues import selectors
+
+    assert selectors.paid_up_to(world.member_a) == FEB
+    assert selectors.paid_up_to(world.member_b) is None
+    # the sending branch sees it when asking
+    page = client_for(world.officer_a).get(f"/orgs/members/{world.member_a.pk}/transfer/")
+    assert page.status_code == 200 and page.context["dues_paid_up_to"] == FEB
+    assert "2026-02" in page.content.decode()
+    org_services.transfer_request(
+        actor=world.officer_a,
+        member=world.member_a,
+        to_branch=world.branch_b,
+        to_group=None,
+        effective_on=APR,
+        reason="调往二车间工作",
+    )
+    # the receiving branch sees it on the transfer waiting for its answer
+    page = client_for(world.officer_b).get("/orgs/transfers/")
+    assert page.status_code == 200
+    ((_transfer, _form, paid_up_to),) = page.context["waiting"]
+    assert paid_up_to == FEB and "2026-02" in page.content.decode()
