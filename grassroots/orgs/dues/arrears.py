@@ -13,7 +13,7 @@ from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from grassroots.orgs.dues import rules
-from grassroots.orgs.dues.models import DuesBill
+from grassroots.orgs.dues.models import DuesArrearsReason, DuesBill
 from grassroots.orgs.models import Member
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus
 
@@ -72,3 +72,16 @@ def in_arrears(
         for member_id in sorted(wanted)
         if member_id in branches
     ]
+
+
+def flagged(*, today: datetime.date, branch_ids: Iterable[int]) -> list[Arrears]:
+    """Members of these branches six months or more behind, for the branch to decide,
+    but for those whose dues officer recorded a proper reason for this run of arrears
+    (the same oldest unpaid month). Three queries."""
+    found = in_arrears(today=today, at_least=rules.FLAG_MONTHS, branch_ids=branch_ids)
+    excused = set(
+        DuesArrearsReason.objects.filter(
+            member_id__in=[row.member_id for row in found]
+        ).values_list("member_id", "oldest")
+    )
+    return [row for row in found if (row.member_id, row.oldest) not in excused]

@@ -15,15 +15,14 @@ from grassroots.orgs.dues import arrears, rules, selectors
 
 
 def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
-    """Two queries to find the branches kept (none for a non-member), two to count."""
+    """Two queries to find the branches kept (none for a non-member), three to count.
+    A member whose dues officer recorded a proper reason is not counted."""
     if scope.member_id is None:
         return []
     offices = selectors.dues_offices(scope, on=today)
     if not offices.branch_ids:
         return []
-    flagged = arrears.in_arrears(
-        today=today, at_least=rules.FLAG_MONTHS, branch_ids=offices.branch_ids
-    )
+    flagged = arrears.flagged(today=today, branch_ids=offices.branch_ids)
     first = min((row.branch_id for row in flagged), default=None)
     return counted(
         [

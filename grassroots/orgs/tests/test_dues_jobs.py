@@ -218,3 +218,47 @@ def test_the_paid_up_month_travels_with_a_transfer(world, client_for):
     assert page.status_code == 200
     ((_transfer, _form, paid_up_to),) = page.context["waiting"]
     assert paid_up_to == FEB and "2026-02" in page.content.decode()
+
+
+def test_a_proper_reason_silences_the_flag_for_this_run_of_arrears(world):
+    from django.core.exceptions import ValidationError
+
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    july = datetime.date(2026, 7, 1)
+    unpaid_since(world.member_a, JAN, july)
+    # refused: no reason, and a member who owes nothing past; nothing saved
+    with pytest.raises(ValidationError) as error:
+        services.arrears_reason_record(actor=None, member=world.member_a, reason=" ", today=july)
+    assert "reason" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.arrears_reason_record(
+            actor=world.officer_b, member=world.member_b, reason="病休", today=july
+        )
+    assert not DuesArrearsReason.objects.exists()
+    services.arrears_reason_record(
+        actor=world.officer_a, member=world.member_a, reason="长期病休，已说明", today=july
+    )
+    assert dues_todos(world.officer_a, july) == {}
+    # still a member in arrears: warnings go on, nothing is removed
+    assert [row.member_id for row in arrears.in_arrears(today=july)] == [world.member_a.pk]
+    # paid up and behind again later: a new run, flagged again
+    services.payment_record(
+        actor=None,
+        member=world.member_a,
+        months=[JAN, FEB, MAR, APR, datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)],
+        method="cash",
+        paid_on=july,
+        today=july,
+    )
+    later = datetime.date(2027, 1, 1)
+    unpaid_since(world.member_a, datetime.date(2026, 8, 1), later)
+    services.payment_record(
+        actor=None,
+        member=world.member_a,
+        months=[july],
+        method="cash",
+        paid_on=later,
+        today=later,
+    )
+    assert dues_todos(world.officer_a, datetime.date(2027, 2, 1))["orgs.dues_arrears"].count == 1
