@@ -94,3 +94,20 @@ def test_batched_figures_match_one_by_one_in_a_fixed_number_of_queries(world):
     assert batched == one_by_one
     assert {f.value for f in batched.values()} - {None} != {Decimal("0.0")}
     assert len(queries) <= 2
+
+
+def test_this_months_bill_counts_once_paid_and_never_hides_a_late_one(world):
+    billed(world.member_b)
+    newcomer = MemberFactory(branch=world.branch_b)
+    services.base_set(
+        actor=None, member=newcomer, kind="student", amount=Decimal(0), from_month=MAR
+    )
+    make_bills()
+    # member_b owes January and February and pays March in March: still late
+    pay(world.member_b, MAR, datetime.date(2026, 3, 10))
+    figure = sources.figure_of(KEY, world.branch_b, YEAR, today=TODAY)
+    assert figure.basis == {"billed_members": 1, "paid_on_time": 0}
+    # the newcomer, billed only this month, is judged once paid
+    pay(newcomer, MAR, datetime.date(2026, 3, 11))
+    figure = sources.figure_of(KEY, world.branch_b, YEAR, today=TODAY)
+    assert figure.basis == {"billed_members": 2, "paid_on_time": 1}

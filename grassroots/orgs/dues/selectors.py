@@ -253,21 +253,6 @@ class OnTimeCounts:
     on_time: int = 0  # of them, those whose every such bill was paid within its month
 
 
-def _paid_in_its_month() -> Exists:
-    """A payment of the bill, booked in the bill's month or before, never reversed."""
-    from django.db.models.functions import TruncMonth
-
-    return Exists(
-        DuesPayment.objects.filter(
-            bill=OuterRef("pk"),
-            kind=DuesPayment.Kind.PAYMENT,
-            reversed_by__isnull=True,
-        )
-        .annotate(paid_month=TruncMonth("paid_on"))
-        .filter(paid_month__lte=OuterRef("month"))
-    )
-
-
 def on_time_by_branch(
     root_paths: list[str], *, first: datetime.date, last: datetime.date, today: datetime.date
 ) -> dict[str, OnTimeCounts]:
@@ -275,28 +260,48 @@ def on_time_by_branch(
     billed to it for the months from `first` to `last` up to `today`, and those of them
     who paid each of those bills within the bill's own month (a payment reversed since
     does not count). A bill of the month not yet over is judged once paid (on time);
-    unpaid, it is not yet late. One grouped query however many members."""
-    from django.db.models import Count
+    unpaid, it is not yet late. Two grouped queries however many members (the bills of
+    months over; the bills paid in their month), joined here: no query per bill."""
+    from django.db.models import Count, F
+    from django.db.models.functions import TruncMonth
 
     this = rules.month_of(today)
-    paid = Q(_paid_in_its_month())
-    over = Q(month__lt=this)
-    rows = (
-        DuesBill.objects.filter(
-            within_any(root_paths, "branch__path"),
-            month__gte=rules.month_of(first),
-            month__lte=rules.month_of(min(last, today)),
+    months = Q(month__gte=rules.month_of(first), month__lte=rules.month_of(min(last, today)))
+    over: dict[tuple[str, int], int] = {
+        (path, member_id): n
+        for path, member_id, n in DuesBill.objects.filter(
+            within_any(root_paths, "branch__path"), months, month__lt=this
         )
         .values("branch__path", "member_id")
-        .annotate(judged=Count("pk", filter=over | paid), late=Count("pk", filter=over & ~paid))
-        .filter(judged__gt=0)
-        .values_list("branch__path", "late")
-    )
+        .annotate(n=Count("pk"))
+        .values_list("branch__path", "member_id", "n")
+    }
+    paid: dict[tuple[str, int], tuple[int, int]] = {
+        (path, member_id): (n_over, n_now)
+        for path, member_id, n_over, n_now in DuesPayment.objects.filter(
+            within_any(root_paths, "bill__branch__path"),
+            Q(
+                bill__month__gte=rules.month_of(first),
+                bill__month__lte=rules.month_of(min(last, today)),
+            ),
+            kind=DuesPayment.Kind.PAYMENT,
+            reversed_by__isnull=True,
+        )
+        .annotate(paid_month=TruncMonth("paid_on"))
+        .filter(paid_month__lte=F("bill__month"))
+        .values("bill__branch__path", "bill__member_id")
+        .annotate(
+            n_over=Count("bill_id", distinct=True, filter=Q(bill__month__lt=this)),
+            n_now=Count("bill_id", distinct=True, filter=Q(bill__month__gte=this)),
+        )
+        .values_list("bill__branch__path", "bill__member_id", "n_over", "n_now")
+    }
     counts: dict[str, list[int]] = {}
-    for path, late in rows:
-        found = counts.setdefault(path, [0, 0])
+    for key in over.keys() | {key for key, (_o, now) in paid.items() if now}:
+        found = counts.setdefault(key[0], [0, 0])
         found[0] += 1
-        found[1] += late == 0
+        # every bill of a month over paid in its month (this month's, if any, was paid)
+        found[1] += paid.get(key, (0, 0))[0] >= over.get(key, 0)
     return {path: OnTimeCounts(billed, on_time) for path, (billed, on_time) in counts.items()}
 
 
