@@ -9,16 +9,18 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import ngettext_lazy
 
+from grassroots.accounts.roles import Role
 from grassroots.accounts.scope import Scope
 from grassroots.core.todo import Todo, Urgency, counted, todo
 from grassroots.orgs.dues import arrears, rules, selectors
 
 
 def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
-    """Two queries to find the branches kept (none for a non-member), three to count.
-    A member whose dues officer recorded a proper reason is not counted."""
-    if scope.member_id is None:
-        return []
+    """None for anyone who is no branch officer; two queries to find the branches kept,
+    three to count. A member whose dues officer recorded a proper reason is not
+    counted."""
+    if scope.member_id is None or not scope.paths_for(Role.BRANCH_OFFICER):
+        return []  # a branch's dues officer holds one of its posts, so its officer role
     offices = selectors.dues_offices(scope, on=today)
     if not offices.branch_ids:
         return []
