@@ -370,29 +370,42 @@ def year_book(root_path: str, *, year: int) -> YearBook:
     """The reconciliation of every branch at or under `root_path` (the whole enterprise
     from its top) for each month of a year, as `reconciliation` counts one branch's
     month: billed, paid (net of reversals) and outstanding (bills with no net payment).
-    Three grouped queries however many branches and members."""
-    from django.db.models import Count, Subquery
+    Five grouped queries however many branches and members, none per bill: the bills'
+    sums, the entries' sums by the month of their bill, and the sums of the bills with a
+    net payment (a semi-join on the entries grouped by bill)."""
+    from django.db.models import Count
 
     bills = DuesBill.objects.filter(within_any([root_path], "branch__path"), month__year=year)
-    net = (
-        DuesPayment.objects.filter(bill=OuterRef("pk"))
-        .values("bill")
-        .annotate(net=Sum("amount"))
-        .values("net")
-    )
-    rows = (
-        bills.annotate(net=Coalesce(Subquery(net), rules.ZERO))
-        .values("month")
-        .annotate(
-            billed=Sum("amount"),
-            paid=Sum("net"),
-            outstanding=Coalesce(Sum("amount", filter=Q(net__lte=0)), rules.ZERO),
+    billed = dict(bills.values("month").annotate(total=Sum("amount")).values_list("month", "total"))
+    paid = dict(
+        DuesPayment.objects.filter(
+            within_any([root_path], "bill__branch__path"), bill__month__year=year
         )
-        .order_by("month")
-        .values_list("month", "billed", "paid", "outstanding")
+        .values("bill__month")
+        .annotate(total=Sum("amount"))
+        .values_list("bill__month", "total")
+    )
+    with_net = (
+        DuesPayment.objects.filter(bill__isnull=False)
+        .values("bill_id")
+        .annotate(net=Sum("amount"))
+        .filter(net__gt=0)
+        .values("bill_id")
+    )
+    settled = dict(
+        bills.filter(pk__in=with_net)
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
     )
     fen = rules.money
-    months = [(month, rules.Reconciliation(fen(b), fen(p), fen(o))) for month, b, p, o in rows]
+    months = []
+    for month in sorted(billed):
+        total = fen(billed[month] or rules.ZERO)
+        outstanding = total - fen(settled.get(month) or rules.ZERO)
+        months.append(
+            (month, rules.Reconciliation(total, fen(paid.get(month) or rules.ZERO), outstanding))
+        )
     voluntary = DuesPayment.objects.filter(
         within_any([root_path], "branch__path"),
         kind=DuesPayment.Kind.VOLUNTARY,
