@@ -37,6 +37,7 @@ from grassroots.learning import selectors as learning
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
+from grassroots.orgs.dues import selectors as dues
 from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service import selectors as service
 
@@ -129,6 +130,8 @@ BASIS_LABELS: dict[str, str | Promise] = {
     "party_members": pgettext_lazy("count", "Party members"),
     "at_target": _("at or above their training-hours target"),
     "below_target": _("below their training-hours target"),
+    "billed_members": _("members billed for dues"),
+    "paid_on_time": _("paid every bill within its month"),
 }
 
 
@@ -852,5 +855,61 @@ register(
         unit="%",
         measure_many=_hours_target_many,
         records=_hours_page,
+    )
+)
+
+
+# --- Dues ------------------------------------------------------------------------------
+
+
+def _dues_read(unit: OrgUnit, period: Period, today: datetime.date) -> dict[str, dict[str, int]]:
+    """The dues' count per branch under the unit (one grouped query)."""
+    return {
+        path: {"billed_members": c.billed, "paid_on_time": c.on_time}
+        for path, c in dues.on_time_by_branch(
+            [unit.path], first=period.first, last=period.last, today=today
+        ).items()
+    }
+
+
+def _dues_figure(counts: dict[str, int]) -> Figure:
+    """The share of the members billed for the period's months that are over who paid
+    every one of those bills within its own month (a bill paid late, or still unpaid,
+    counts against; a payment reversed since does not count). None with no bill."""
+    billed, on_time = counts.get("billed_members", 0), counts.get("paid_on_time", 0)
+    return Figure(_share(on_time, billed), {"billed_members": billed, "paid_on_time": on_time})
+
+
+def _dues_on_time(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
+    return _dues_figure(_add_up([unit], _dues_read(unit, period, today))[unit.pk])
+
+
+def _dues_rows(unit: OrgUnit, period: Period, today: datetime.date) -> Records:
+    """Each branch's counts, read through the dues' selectors (the members who paid
+    late are their branch's business, not the breakdown's)."""
+    rows = dues.on_time_rows(unit, first=period.first, last=period.last, today=today)
+    return Records(
+        rows=tuple(
+            RecordRow(
+                branch.name,
+                note=_("%(on_time)s of %(billed)s billed members paid each bill within its month")
+                % {"on_time": counts.on_time, "billed": counts.billed},
+            )
+            for branch, counts in rows
+        ),
+        listed=True,
+    )
+
+
+register(
+    Source(
+        "dues.paid_on_time",
+        _(
+            "Party dues paid on time: share of billed members who paid each month's bill within the month"
+        ),
+        _dues_on_time,
+        unit="%",
+        measure_many=_read_once(_dues_read, _dues_figure),
+        records=_dues_rows,
     )
 )

@@ -20,6 +20,7 @@ from grassroots.openness import todos as openness_todos
 from grassroots.orglife import todos as orglife_todos
 from grassroots.orgs import health, selectors
 from grassroots.orgs import todos as orgs_todos
+from grassroots.orgs.dues import todos as dues_todos
 from grassroots.orgs.vocabulary import MemberStage
 from grassroots.service import todos as service_todos
 
@@ -50,6 +51,7 @@ def todos_for(user: Any, scope: Scope, *, now: datetime.datetime) -> list[Todo]:
             *service_todos.todos_for(scope, user, today=today, now=now),
             *evaluation_todos.todos_for(scope, user, today=today),
             *orgs_todos.todos_for(scope, today=today),
+            *dues_todos.todos_for(scope, today=today),
             *openness_todos.todos_for(scope, user, today=today),
             *learning_todos.todos_for(scope, user, today=today),
         ]

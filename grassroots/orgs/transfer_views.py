@@ -20,6 +20,7 @@ from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import StyledForm, add_service_errors
 from grassroots.orgs import policy, services
+from grassroots.orgs.dues import selectors as dues
 from grassroots.orgs.models import Member, OrgUnit, Transfer
 from grassroots.orgs.selectors import get_member_for
 from grassroots.orgs.todos import transfers_to_answer
@@ -83,7 +84,12 @@ def transfer_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request, _("The receiving branch has been asked to confirm the transfer.")
             )
             return HttpResponseRedirect(reverse("orgs:member_detail", args=[member.pk]))
-    return render(request, "orgs/transfer_form.html", {"form": form, "member": member})
+    paid_up_to = dues.paid_up_to(member)  # the paid-up month travels with the member
+    return render(
+        request,
+        "orgs/transfer_form.html",
+        {"form": form, "member": member, "dues_paid_up_to": paid_up_to},
+    )
 
 
 @login_required
@@ -104,13 +110,16 @@ def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("member__user", "from_branch", "to_branch", "to_group")
         .order_by("effective_on", "pk")
     )
+    paid_up_to = dues.paid_up_to_many([t.member_id for t in waiting])
     pending = [t for t in transfers if t.status == Transfer.Status.PENDING]
     outgoing = [t for t in pending if t not in waiting and policy.can_withdraw_transfer(scope, t)]
     return render(
         request,
         "orgs/transfer_list.html",
         {
-            "waiting": [(t, AnswerForm(prefix=f"t{t.pk}")) for t in waiting],
+            "waiting": [
+                (t, AnswerForm(prefix=f"t{t.pk}"), paid_up_to.get(t.member_id)) for t in waiting
+            ],
             "outgoing": outgoing,
             "transfers": transfers,
         },

@@ -136,6 +136,16 @@ def records(world):
     from grassroots.learning.tallies import tallies_rebuild
 
     tallies_rebuild(today.year, today=today)
+    # dues: branch A's member billed this month and paid today, within the month
+    from grassroots.orgs.dues import services as dues
+
+    dues.base_set(
+        actor=None, member=world.member_a, kind="employee", amount=Decimal(4000), from_month=today
+    )
+    dues.bills_make(today)
+    dues.payment_record(
+        actor=None, member=world.member_a, months=[today], method="cash", paid_on=today
+    )
     return today
 
 

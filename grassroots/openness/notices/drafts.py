@@ -3,8 +3,8 @@
 For a catalogue item whose content exists elsewhere, the text is written from the other
 parts' read contracts — the practical-deed list, the meetings required and held, the
 year's figures — with counts, lists and links, for the officer to read and edit before
-publishing. What the records cannot say (the dues, until they are kept here; the plan's
-own intentions) is left as a frame with the headings to fill in.
+publishing. What the records cannot say (what dues were handed up and used; the plan's
+own intentions) is left as headings to fill in.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from grassroots.evaluation.appraisal import selectors as appraisal
 from grassroots.openness.vocabulary import NoticeKind
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
+from grassroots.orgs.dues import selectors as dues
 from grassroots.service import selectors as service
 
 if TYPE_CHECKING:
@@ -244,18 +245,39 @@ def _work_summary(unit: OrgUnit, period: Period, today: datetime.date) -> Draft:
 
 
 def _dues(unit: OrgUnit, period: Period, today: datetime.date) -> Draft:
+    """From the dues ledger: each month's dues billed, paid (net of reversals) and still
+    owed, by the month the dues are for; the voluntary payments apart; what was handed
+    up and what was used are the officer's to fill in (the ledger does not keep them)."""
+    book = dues.year_book(unit.path, year=period.first.year)
+    total = book.total
     lines = [
         _("Dues collected and used by %(unit)s in %(year)s")
         % {"unit": unit.name, "year": period.label},
         "",
-        _("1. Collected: (members, months, amount)"),
-        _("2. Handed up to the organisation above: (amount)"),
-        _("3. Used, with approval: (what for, amount)"),
+        _(
+            "1. Collected: %(paid)s 元 of the %(billed)s 元 billed to %(members)s members "
+            "(%(outstanding)s 元 still owed)."
+        )
+        % {
+            "paid": total.paid,
+            "billed": total.billed,
+            "members": book.members,
+            "outstanding": total.outstanding,
+        },
+        *[
+            _("- %(month)s: %(paid)s 元 paid of %(billed)s 元 billed")
+            % {"month": f"{month:%Y-%m}", "paid": r.paid, "billed": r.billed}
+            for month, r in book.months
+        ],
+        _("2. Voluntary payments (kept apart): %(count)s, %(amount)s 元.")
+        % {"count": book.voluntary_count, "amount": book.voluntary},
+        _("3. Handed up to the organisation above: (amount)"),
+        _("4. Used, with approval: (what for, amount)"),
     ]
     return Draft(
         title=_("%(unit)s: dues in %(year)s") % {"unit": unit.name, "year": period.label},
         body="\n".join(lines),
-        from_records=False,
+        from_records=bool(book.months or book.voluntary_count),
     )
 
 

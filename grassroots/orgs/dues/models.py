@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.orgs.dues import rules
 
-__all__ = ["DuesBase", "DuesBill", "DuesMonthClose", "DuesPayment"]
+__all__ = ["DuesArrearsReason", "DuesBase", "DuesBill", "DuesMonthClose", "DuesPayment"]
 
 
 class DuesBase(models.Model):
@@ -169,3 +169,30 @@ class DuesMonthClose(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.branch_id} {self.month:%Y-%m}"
+
+
+class DuesArrearsReason(AppendOnly):
+    """The dues officer's record of a proper reason (RULES: "without a proper reason")
+    why a member is behind with the dues, e.g. a long illness: it silences the flag at
+    six months for this run of arrears — the one whose oldest unpaid month is `oldest`;
+    once paid up, a new run is flagged again. Never a removal, never an edit: a new
+    reason is a new row."""
+
+    member = models.ForeignKey("orgs.Member", on_delete=models.PROTECT, related_name="+")
+    oldest = models.DateField(_("oldest unpaid month"))
+    reason = models.CharField(_("reason"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reason for dues arrears")
+        verbose_name_plural = _("reasons for dues arrears")
+        indexes = [models.Index(fields=["member", "oldest"], name="dues_reason_member")]
+        constraints = [
+            models.CheckConstraint(name="dues_reason_not_empty", condition=~Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.oldest:%Y-%m}"

@@ -284,3 +284,174 @@ def ledger_month(branch: OrgUnit, month: datetime.date) -> list[DuesPayment]:
         .select_related("member__user", "bill")
         .order_by("paid_on", "recorded_at", "pk")
     )
+
+
+# --- For evaluation, openness, transfers and the jobs --------------------------
+
+
+@dataclass(frozen=True)
+class OnTimeCounts:
+    billed: int = 0  # members billed in the branch for a month of the period that is over
+    on_time: int = 0  # of them, those whose every such bill was paid within its month
+
+
+def on_time_by_branch(
+    root_paths: list[str], *, first: datetime.date, last: datetime.date, today: datetime.date
+) -> dict[str, OnTimeCounts]:
+    """For every branch at or under these paths (keyed by its tree path): the members
+    billed to it for the months from `first` to `last` up to `today`, and those of them
+    who paid each of those bills within the bill's own month (a payment reversed since
+    does not count). A bill of the month not yet over is judged once paid (on time);
+    unpaid, it is not yet late. Two grouped queries however many members (the bills of
+    months over; the bills paid in their month), joined here: no query per bill."""
+    from django.db.models import Count, F
+    from django.db.models.functions import TruncMonth
+
+    this = rules.month_of(today)
+    months = Q(month__gte=rules.month_of(first), month__lte=rules.month_of(min(last, today)))
+    over: dict[tuple[str, int], int] = {
+        (path, member_id): n
+        for path, member_id, n in DuesBill.objects.filter(
+            within_any(root_paths, "branch__path"), months, month__lt=this
+        )
+        .values("branch__path", "member_id")
+        .annotate(n=Count("pk"))
+        .values_list("branch__path", "member_id", "n")
+    }
+    paid: dict[tuple[str, int], tuple[int, int]] = {
+        (path, member_id): (n_over, n_now)
+        for path, member_id, n_over, n_now in DuesPayment.objects.filter(
+            within_any(root_paths, "bill__branch__path"),
+            Q(
+                bill__month__gte=rules.month_of(first),
+                bill__month__lte=rules.month_of(min(last, today)),
+            ),
+            kind=DuesPayment.Kind.PAYMENT,
+            reversed_by__isnull=True,
+        )
+        .annotate(paid_month=TruncMonth("paid_on"))
+        .filter(paid_month__lte=F("bill__month"))
+        .values("bill__branch__path", "bill__member_id")
+        .annotate(
+            n_over=Count("bill_id", distinct=True, filter=Q(bill__month__lt=this)),
+            n_now=Count("bill_id", distinct=True, filter=Q(bill__month__gte=this)),
+        )
+        .values_list("bill__branch__path", "bill__member_id", "n_over", "n_now")
+    }
+    counts: dict[str, list[int]] = {}
+    for key in over.keys() | {key for key, (_o, now) in paid.items() if now}:
+        found = counts.setdefault(key[0], [0, 0])
+        found[0] += 1
+        # every bill of a month over paid in its month (this month's, if any, was paid)
+        found[1] += paid.get(key, (0, 0))[0] >= over.get(key, 0)
+    return {path: OnTimeCounts(billed, on_time) for path, (billed, on_time) in counts.items()}
+
+
+def on_time_rows(
+    unit: OrgUnit, *, first: datetime.date, last: datetime.date, today: datetime.date
+) -> list[tuple[OrgUnit, OnTimeCounts]]:
+    """The branches under the unit with their counts (on_time_by_branch), in tree order:
+    two queries. Counts only: who paid late is for the branch's officers alone."""
+    counts = on_time_by_branch([unit.path], first=first, last=last, today=today)
+    units = OrgUnit.objects.filter(path__in=list(counts)).order_by("path")
+    return [(branch, counts[branch.path]) for branch in units]
+
+
+def paid_up_to(member: Member) -> datetime.date | None:
+    """The last month of the unbroken run of paid bills from the member's first (None:
+    no bill, or the first is unpaid). Two queries. It travels with a transfer."""
+    return paid_up_to_many([member.pk]).get(member.pk)
+
+
+def paid_up_to_many(member_ids: list[int]) -> dict[int, datetime.date | None]:
+    """paid_up_to for many members at once (for a list of transfers): two queries."""
+    bills = DuesBill.objects.filter(member_id__in=member_ids).order_by("member_id", "month")
+    net: dict[int, Decimal] = dict(
+        DuesPayment.objects.filter(bill__member_id__in=member_ids)
+        .values("bill_id")
+        .annotate(total=Sum("amount"))
+        .values_list("bill_id", "total")
+    )
+    found: dict[int, datetime.date | None] = dict.fromkeys(member_ids)
+    broken: set[int] = set()
+    for pk, member_id, month, amount in bills.values_list("pk", "member_id", "month", "amount"):
+        if member_id in broken:
+            continue
+        if (net.get(pk) or rules.ZERO) < amount:
+            broken.add(member_id)
+        else:
+            found[member_id] = month
+    return found
+
+
+@dataclass(frozen=True)
+class YearBook:
+    """A unit's dues for a year from the ledger: per month billed, paid and outstanding
+    (rules.Reconciliation), the voluntary payments, and the members billed."""
+
+    year: int
+    months: list[tuple[datetime.date, rules.Reconciliation]]
+    voluntary: Decimal
+    voluntary_count: int
+    members: int
+
+    @property
+    def total(self) -> rules.Reconciliation:
+        return rules.Reconciliation(
+            sum((r.billed for _m, r in self.months), rules.ZERO),
+            sum((r.paid for _m, r in self.months), rules.ZERO),
+            sum((r.outstanding for _m, r in self.months), rules.ZERO),
+        )
+
+    @property
+    def collected(self) -> Decimal:
+        return self.total.paid + self.voluntary
+
+
+def year_book(root_path: str, *, year: int) -> YearBook:
+    """The reconciliation of every branch at or under `root_path` (the whole enterprise
+    from its top) for each month of a year, as `reconciliation` counts one branch's
+    month: billed, paid (net of reversals) and outstanding (bills with no net payment).
+    Five grouped queries however many branches and members, none per bill: the bills'
+    sums, the entries' sums by the month of their bill, and the sums of the bills with a
+    net payment (a semi-join on the entries grouped by bill)."""
+    from django.db.models import Count
+
+    bills = DuesBill.objects.filter(within_any([root_path], "branch__path"), month__year=year)
+    billed = dict(bills.values("month").annotate(total=Sum("amount")).values_list("month", "total"))
+    paid = dict(
+        DuesPayment.objects.filter(
+            within_any([root_path], "bill__branch__path"), bill__month__year=year
+        )
+        .values("bill__month")
+        .annotate(total=Sum("amount"))
+        .values_list("bill__month", "total")
+    )
+    with_net = (
+        DuesPayment.objects.filter(bill__isnull=False)
+        .values("bill_id")
+        .annotate(net=Sum("amount"))
+        .filter(net__gt=0)
+        .values("bill_id")
+    )
+    settled = dict(
+        bills.filter(pk__in=with_net)
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
+    fen = rules.money
+    months = []
+    for month in sorted(billed):
+        total = fen(billed[month] or rules.ZERO)
+        outstanding = total - fen(settled.get(month) or rules.ZERO)
+        months.append(
+            (month, rules.Reconciliation(total, fen(paid.get(month) or rules.ZERO), outstanding))
+        )
+    voluntary = DuesPayment.objects.filter(
+        within_any([root_path], "branch__path"),
+        kind=DuesPayment.Kind.VOLUNTARY,
+        paid_on__year=year,
+    ).aggregate(total=Coalesce(Sum("amount"), rules.ZERO), count=Count("pk"))
+    members = bills.values("member_id").distinct().count()
+    return YearBook(year, months, fen(voluntary["total"]), voluntary["count"], members)

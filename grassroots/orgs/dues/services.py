@@ -364,3 +364,41 @@ def month_close(
         org_path=branch.path,
     )
     return closed
+
+
+@transaction.atomic
+def arrears_reason_record(
+    *, actor: Any, member: Member, reason: str, today: datetime.date | None = None
+) -> Any:
+    """The dues officer records a proper reason why the member is behind (the caller
+    checks policy.can_keep for the member's branch): it silences the six-month flag for
+    this run of arrears (the flag's to-do), not the warnings. Refused for a member who
+    owes nothing past, or without a reason."""
+    from grassroots.orgs.dues import arrears
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    today = today or timezone.localdate()
+    member = locked(member)
+    errors: dict[str, str] = {}
+    behind = arrears.in_arrears(today=today, branch_ids=[member.branch_id])
+    found = next((row for row in behind if row.member_id == member.pk), None)
+    if found is None:
+        errors["__all__"] = _("This member owes no past month's dues.")
+    if not reason.strip():
+        errors["reason"] = _("Say why the member is behind with the dues.")
+    elif len(reason.strip()) > REASON_MAX:
+        errors["reason"] = _("Say why in at most %(max)d characters.") % {"max": REASON_MAX}
+    if errors:
+        raise ValidationError(errors)
+    assert found is not None
+    recorded = DuesArrearsReason.objects.create(
+        member=member, oldest=found.oldest, reason=reason.strip(), recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="dues.arrears_reason",
+        target=member,
+        extra={"oldest": f"{found.oldest:%Y-%m}"},
+        org_path=member.branch.path,
+    )
+    return recorded
