@@ -464,6 +464,12 @@ def unit_progress(unit: OrgUnit, *, year: int, today: datetime.date) -> UnitProg
     below = [(member, own_hours[member.pk]) for member in own if own_hours[member.pk].below]
     officers = GroupCount(_("Secretaries and committee members"), 0, 0)
     ordinary = GroupCount(_("Party members"), 0, 0)
+    if unit.kind == UnitKind.GROUP:  # a group's members are its own: counted from them
+        for entry in own_hours.values():
+            group = officers if entry.holds_post else ordinary
+            group.people += 1
+            group.below += entry.below
+        return UnitProgress(unit, year, [ordinary, officers], below)
     for branch in counts_by_branch([unit.path], year=year, today=today).values():
         officers.people += branch.officers
         officers.below += branch.officers_below

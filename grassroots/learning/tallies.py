@@ -42,9 +42,19 @@ def tallies_refresh(
                 for pk, entry in found.items()
                 if entry.total
             ]
+            # Written in place (insert or update), never deleted and inserted again: two
+            # refreshes of one person at once must not collide on the one-row rule.
             with transaction.atomic():
-                HoursTally.objects.filter(member_id__in=batch, year=year).delete()
-                HoursTally.objects.bulk_create(rows)
+                HoursTally.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["member", "year"],
+                    update_fields=["hours", "rules"],
+                )
+                HoursTally.objects.filter(
+                    member_id__in=[pk for pk, entry in found.items() if not entry.total],
+                    year=year,
+                ).delete()
             written += len(rows)
     return written
 

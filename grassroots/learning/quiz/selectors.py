@@ -86,9 +86,18 @@ class QuestionSummary:
 
     @property
     def percent_right(self) -> int | None:
+        """The share right, to the nearest 10 %: one more answer seldom moves it, so an
+        officer who knows who answered last cannot read that person's answer from it."""
         if self.answered < FEWEST_TO_SHOW:
             return None
-        return round(self.right * 100 / self.answered)
+        return round(self.right * 10 / self.answered) * 10
+
+    @property
+    def answered_shown(self) -> str:
+        """How many answered, in steps of five ("10+"), for the same reason."""
+        if self.answered < FEWEST_TO_SHOW:
+            return str(self.answered)
+        return f"{self.answered // FEWEST_TO_SHOW * FEWEST_TO_SHOW}+"
 
 
 def summary(course: Course) -> list[QuestionSummary]:

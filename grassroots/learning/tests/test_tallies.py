@@ -141,3 +141,44 @@ def test_a_committee_s_counts_keep_a_fixed_number_of_queries(
         progress = selectors.unit_progress(world.committee, year=TODAY.year, today=TODAY)
     assert sum(group.people for group in progress.groups) == 5 + extra
     assert progress.below == []  # the committee has no members of its own: no names
+
+
+def test_a_held_meeting_moved_across_the_new_year_is_taken_off_the_year_it_left(world):
+    """An inquorate assembly that was also a lecture has no compliance rows; moved from
+    the 30th of December to the 2nd of January, the old year's tally still drops it."""
+    from grassroots.orglife.models import Meeting
+
+    year = TODAY.year
+    start = timezone.make_aware(datetime.datetime(year - 1, 12, 30, 9))
+    meeting = held_meeting(
+        world.branch_a, [world.member_a], kind=orglife_rules.ASSEMBLY, on=start.date()
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=start, also_counts_as=[orglife_rules.LECTURE], is_quorate=False
+    )
+    tallies.tallies_refresh([world.member_a.pk], [year - 1, year])
+    assert HoursTally.objects.get(member=world.member_a, year=year - 1).hours == Decimal(2)
+    meeting.refresh_from_db()
+    orglife_services.meeting_update(
+        actor=world.officer_a,
+        meeting=meeting,
+        starts_at=timezone.make_aware(datetime.datetime(year, 1, 2, 9)),
+    )
+    assert not HoursTally.objects.filter(member=world.member_a, year=year - 1).exists()
+    assert HoursTally.objects.get(member=world.member_a, year=year).hours == Decimal(2)
+
+
+def test_a_party_group_s_page_counts_its_own_members(world):
+    progress = selectors.unit_progress(world.group_a, year=TODAY.year, today=TODAY)
+    assert sum(group.people for group in progress.groups) == 1  # member A
+    assert progress.below_count == 1 and len(progress.below) == 1
+
+
+def test_refreshing_twice_writes_one_row_in_place(world):
+    material = make_material(world.branch_a)
+    make_course(world.branch_a, [material], hours="3")
+    services.study_mark(actor=world.member_a.user, member=world.member_a, material=material)
+    first = HoursTally.objects.get(member=world.member_a)
+    tallies.tallies_refresh([world.member_a.pk], [TODAY.year])
+    again = HoursTally.objects.get(member=world.member_a)
+    assert again.pk == first.pk and again.hours == Decimal(3)

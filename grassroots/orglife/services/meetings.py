@@ -30,6 +30,7 @@ from grassroots.orglife.services.attendance import (
 )
 from grassroots.orglife.services.counts import sync_counts
 from grassroots.orglife.services.notices import MEETING_PLANNED
+from grassroots.orglife.signals import held_meeting_changed
 from grassroots.orgs.vocabulary import UnitKind
 from grassroots.resources import selectors as resources
 from grassroots.resources import services as bookings
@@ -244,6 +245,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
         errors["place"] = _("Say where the meeting is, or book a venue.")
     if errors:
         raise ValidationError(errors)
+    held_before = meeting.held_on
     if is_held:
         meeting.held_on = timezone.localtime(meeting.starts_at).date()
     booking_before = meeting.booking_id
@@ -263,6 +265,10 @@ def meeting_update(*, actor: User, meeting: Meeting, **changes: Any) -> Meeting:
                 ends_at=meeting.starts_at + length,
             )
     meeting.save(update_fields=[*fields, "also_counts_as", "held_on", "booking"])
+    if is_held and held_before and meeting.held_on and held_before.year != meeting.held_on.year:
+        # moved across the new year: the year it left is counted again too (sync_counts
+        # knows it only from compliance rows, which an inquorate meeting has none of)
+        held_meeting_changed.send(sender=Meeting, meeting_id=meeting.pk, years={held_before.year})
     moved = {"kind", "starts_at"} & {
         f for f in fields if before.get(f) != snapshot(meeting, (f,))[f]
     }

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
@@ -89,6 +90,7 @@ def _page(
 
 
 @upload_limit(lambda: settings.IMPORT_MAX_BYTES)
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def bases_import(request: AuthenticatedRequest) -> HttpResponse:
@@ -139,6 +141,7 @@ def bases_import(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @upload_limit(lambda: settings.IMPORT_MAX_BYTES)
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def deductions_import(request: AuthenticatedRequest) -> HttpResponse:
@@ -211,6 +214,7 @@ def deductions_import(request: AuthenticatedRequest) -> HttpResponse:
     return _page(request, "payroll", form)
 
 
+@never_cache
 @login_required
 @require_GET
 def import_template(request: AuthenticatedRequest, kind: str) -> HttpResponse:
@@ -223,6 +227,7 @@ def import_template(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     return xlsx_response(content, f"dues-{kind}-template.xlsx")
 
 
+@never_cache
 @login_required
 @require_GET
 def month_export(request: AuthenticatedRequest) -> HttpResponse:

@@ -21,14 +21,16 @@ WARN_AT = (rules.WARN_MONTHS, rules.FLAG_MONTHS - 1)  # 3, and again before 6
 
 
 def bills_catch_up(*, today: datetime.date, now: datetime.datetime | None = None) -> list[int]:
-    """Make the bills of every month from the one after the last billed to this one
-    (only this month when none was ever billed). Idempotent: bills_make makes one bill
+    """Make the bills of every month from the one after the last billed to this one,
+    and of the six months before this one (a base set from a past month bills those
+    months). Idempotent: bills_make makes one bill
     per member and month however often it runs. Returns the bills made per month."""
     this = rules.month_of(today)
     last = DuesBill.objects.order_by("-month").values_list("month", flat=True).first()
     first = this if last is None else min(this, rules.add_months(last, 1))
-    if last is not None and last >= this:
-        first = this  # this month billed already: run again for members added since
+    # A base set today from a past month bills that month too, as far back as a payment
+    # may go (bills_make skips members already billed: cheap for the months done).
+    first = min(first, rules.add_months(this, -rules.BACK_PAYMENT_MONTHS))
     made = []
     for month in rules.months_between(first, this):
         made.append(services.bills_make(month, now=now).made)
@@ -42,13 +44,26 @@ def bills_follow_transfers(*, today: datetime.date) -> int:
     branch — unless paid (an entry on it) or in a month either branch has closed: those
     stay where they were booked. Returns the bills moved."""
     moved = 0
-    confirmed = Transfer.objects.filter(
-        status=Transfer.Status.CONFIRMED, effective_on__lte=today
-    ).values_list("member_id", "from_branch_id", "to_branch_id", "effective_on")
-    for member_id, from_id, to_id, effective_on in confirmed.iterator():
+    # Only transfers that took effect within the back-payment window: older bills are
+    # settled where they were booked. In order, each capped by the member's next one, so
+    # a round trip (A → B, then B → A) leaves each month with the branch of that month.
+    since = rules.add_months(rules.month_of(today), -rules.BACK_PAYMENT_MONTHS)
+    confirmed = (
+        Transfer.objects.filter(
+            status=Transfer.Status.CONFIRMED, effective_on__lte=today, effective_on__gte=since
+        )
+        .order_by("member_id", "effective_on", "pk")
+        .values_list("member_id", "from_branch_id", "to_branch_id", "effective_on")
+    )
+    rows = list(confirmed)
+    for index, (member_id, from_id, to_id, effective_on) in enumerate(rows):
         bills = DuesBill.objects.filter(
             member_id=member_id, branch_id=from_id, month__gte=rules.month_of(effective_on)
-        ).exclude(
+        )
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        if following is not None and following[0] == member_id:
+            bills = bills.filter(month__lt=rules.month_of(following[3]))
+        bills = bills.exclude(
             pk__in=DuesPayment.objects.filter(member_id=member_id, bill__isnull=False).values(
                 "bill_id"
             )

@@ -52,7 +52,7 @@ def dues_offices(scope: Scope, *, on: datetime.date) -> DuesOffices:
     committees = tuple(
         path
         for _u, kind, path, post in posts
-        if kind in (UnitKind.COMMITTEE, UnitKind.GENERAL_BRANCH) and post == PostKind.ORGANISATION
+        if kind == UnitKind.COMMITTEE and post == PostKind.ORGANISATION
     )
     return DuesOffices(
         branch_ids=frozenset(branches), committee_paths=committees, member_id=scope.member_id

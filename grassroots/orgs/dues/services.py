@@ -181,9 +181,16 @@ def payment_record(
     member = locked(member)  # one recorder at a time per member: no bill paid twice
     if idempotency_key:  # checked under the lock: a double submit waits, then finds these
         earlier = list(
-            DuesPayment.objects.filter(idempotency_key__startswith=f"{idempotency_key}:")
+            DuesPayment.objects.select_related("bill").filter(
+                idempotency_key__startswith=f"{idempotency_key}:"
+            )
         )
         if earlier:
+            same = {e.member_id for e in earlier} == {member.pk} and {
+                e.bill.month for e in earlier if e.bill is not None
+            } == {rules.month_of(m) for m in months}
+            if not same:  # a form sent again after being changed (the browser's Back)
+                raise ValidationError(_("This form was already used: open the page again."))
             return earlier
     errors = _day_errors(paid_on, today)
     if method not in DuesPayment.Method.values:
@@ -256,6 +263,11 @@ def payment_reverse(
     errors: dict[str, str] = {}
     if payment.kind == DuesPayment.Kind.REVERSAL:
         errors["__all__"] = _("A reversal cannot itself be reversed: record the payment again.")
+    elif payment.kind == DuesPayment.Kind.VOLUNTARY:
+        errors["__all__"] = _(
+            "A voluntary payment is not reversed in the dues ledger: the finance department "
+            "returns it."
+        )
     elif DuesPayment.objects.filter(reverses=payment).exists():
         errors["__all__"] = _("This payment has already been reversed.")
     if not reason.strip():
@@ -306,9 +318,12 @@ def voluntary_record(
 ) -> DuesPayment:
     """A one-off voluntary payment of at least 1,000 元, kept apart from the dues."""
     today = today or timezone.localdate()
+    member = locked(member)  # a double click waits here, then finds the first entry
     if idempotency_key:
         earlier = DuesPayment.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
+            if earlier.member_id != member.pk or earlier.amount != amount:
+                raise ValidationError(_("This form was already used: open the page again."))
             return earlier
     errors = _day_errors(paid_on, today)
     if method not in DuesPayment.Method.values:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
@@ -48,6 +49,7 @@ def _month_url(branch_pk: int, month: datetime.date) -> str:
     return f"{reverse('orgs:dues_branch', args=[branch_pk])}?month={month:%Y-%m}"
 
 
+@never_cache
 @login_required
 @require_GET
 def dues_mine(request: AuthenticatedRequest) -> HttpResponse:
@@ -75,6 +77,7 @@ def dues_mine(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def dues_branches(request: AuthenticatedRequest) -> HttpResponse:
@@ -100,6 +103,7 @@ def dues_branches(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -122,7 +126,12 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # A POST may name a bill paid meanwhile: a double submit, which the service answers
     # with the first entries (same key), or another officer's, which it refuses.
     billed = [(row.member.pk, row.member.user.name) for row in book.rows if row.bill is not None]
-    everyone = [(row.member.pk, row.member.user.name) for row in book.rows]
+    # A voluntary payment is booked to the member's branch now: only its own members.
+    everyone = [
+        (row.member.pk, row.member.user.name)
+        for row in book.rows
+        if row.member.branch_id == branch.pk
+    ]
     batch = BatchForm(prefix="batch", members=payable, initial={"paid_on": today})
     voluntary = VoluntaryForm(prefix="voluntary", members=everyone, initial={"paid_on": today})
     close_errors: list[str] = []
@@ -235,6 +244,7 @@ def _batch_record(
     return len(form.chosen_members())
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
@@ -253,10 +263,13 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
         for year in (today.year - 1, today.year)
         for row in selectors.member_statement(member, year=year, today=today).rows
     ]
+    # Only the months billed to this branch: a bill left with a branch the member has
+    # since left is paid, and reversed, there.
     open_months = [
         row.bill.month
         for row in rows
         if row.bill is not None
+        and row.bill.branch_id == branch.pk
         and not row.is_paid
         and rules.may_pay_back(row.bill.month, today=today)
     ]
@@ -268,7 +281,11 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
     url = reverse("orgs:dues_member", args=[branch.pk, member.pk])
     if request.method == "POST":
         if action == "pay":
-            billed_months = [row.bill.month for row in rows if row.bill is not None]
+            billed_months = [
+                row.bill.month
+                for row in rows
+                if row.bill is not None and row.bill.branch_id == branch.pk
+            ]
             payment = PaymentForm(request.POST, prefix="pay", months=billed_months)
             if payment.is_valid():
                 data = payment.cleaned_data
@@ -321,6 +338,7 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def dues_reverse(request: AuthenticatedRequest, pk: int) -> HttpResponse:

@@ -51,7 +51,35 @@ def test_missed_months_catch_up_from_the_last_billed_month(world):
     jobs.bills_catch_up(today=datetime.date(2026, 1, 1))
     made = jobs.bills_catch_up(today=datetime.date(2026, 4, 2))  # February and March missed
     assert [month for month, _b in bills_of(world.member_a)] == [JAN, FEB, MAR, APR]
-    assert made == [1, 1, 1]
+    assert made[-3:] == [1, 1, 1] and sum(made) == 3  # six months back, nothing else owed
+
+
+def test_a_base_set_from_a_past_month_bills_that_month_too(world):
+    based(world.member_a)
+    jobs.bills_catch_up(today=datetime.date(2026, 4, 2))
+    # member B's base is set in April from February: February and March are owed too
+    based(world.member_b, month=FEB)
+    jobs.bills_catch_up(today=datetime.date(2026, 4, 3))
+    assert [m for m, _b in bills_of(world.member_b)] == [FEB, MAR, APR]
+
+
+def test_a_round_trip_leaves_each_month_with_its_branch(world):
+    """A → B from February, then B → A from April: March is B's, April is A's again,
+    whatever order the transfers are read in."""
+    based(world.member_a)
+    for month in (JAN, FEB, MAR, APR):
+        services.bills_make(month)
+    confirm_transfer(world, datetime.date(2026, 2, 10))
+    back = confirm_transfer_back(world, datetime.date(2026, 4, 1))
+    assert back is not None
+    jobs.bills_follow_transfers(today=datetime.date(2026, 4, 5))
+    jobs.bills_follow_transfers(today=datetime.date(2026, 4, 6))
+    assert bills_of(world.member_a) == [
+        (JAN, world.branch_a.pk),
+        (FEB, world.branch_b.pk),
+        (MAR, world.branch_b.pk),
+        (APR, world.branch_a.pk),
+    ]
 
 
 def test_a_member_given_a_base_later_is_billed_when_the_job_runs_again(world):
@@ -78,6 +106,19 @@ def confirm_transfer(world, effective_on):
         reason="调往二车间工作",
     )
     org_services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=True)
+
+
+def confirm_transfer_back(world, effective_on):
+    member = Member.objects.get(pk=world.member_a.pk)
+    transfer = org_services.transfer_request(
+        actor=world.officer_b,
+        member=member,
+        to_branch=world.branch_a,
+        to_group=None,
+        effective_on=effective_on,
+        reason="调回一车间",
+    )
+    return org_services.transfer_decide(actor=world.officer_a, transfer=transfer, confirm=True)
 
 
 def test_bills_after_the_effective_month_go_to_the_receiving_branch(world):

@@ -169,3 +169,46 @@ def test_voluntary_payments_are_at_least_a_thousand(world):
     )
     statement = selectors.member_statement(world.member_a, year=2026, today=TODAY)
     assert statement.voluntary == [entry]
+
+
+def test_a_key_used_again_for_other_months_is_refused_not_swallowed(world):
+    """The browser's Back restores a form with its key: a changed form sent with it is
+    refused clearly, never answered with the first payment as if it were this one."""
+    based(world.member_a)
+    for month in (AUG, SEP):
+        services.bills_make(month)
+    key = "r" * 24
+    services.payment_record(
+        actor=None,
+        member=world.member_a,
+        months=[AUG],
+        method="cash",
+        paid_on=TODAY,
+        today=TODAY,
+        idempotency_key=key,
+    )
+    with pytest.raises(ValidationError):
+        services.payment_record(
+            actor=None,
+            member=world.member_a,
+            months=[SEP],
+            method="cash",
+            paid_on=TODAY,
+            today=TODAY,
+            idempotency_key=key,
+        )
+    assert DuesPayment.objects.count() == 1
+
+
+def test_a_voluntary_payment_is_not_reversed_in_the_ledger(world):
+    entry = services.voluntary_record(
+        actor=None,
+        member=world.member_a,
+        amount=Decimal("1500.00"),
+        method="cash",
+        paid_on=TODAY,
+        today=TODAY,
+    )
+    with pytest.raises(ValidationError):
+        services.payment_reverse(actor=None, payment=entry, reason="退回", today=TODAY)
+    assert DuesPayment.objects.count() == 1
