@@ -100,7 +100,7 @@ class NamedLearner(models.Model):
         indexes = [models.Index(fields=["member"], name="named_learner_member_idx")]
 
     def __str__(self) -> str:
-        return f"{self.course_id} for {self.member_id}"
+        return f"{self.course_id} · {self.member_id}"
 
 
 class CourseMaterial(models.Model):
@@ -132,7 +132,7 @@ class Study(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} studied {self.material_id} on {self.studied_on}"
+        return f"{self.material_id} · {self.studied_on}"
 
 
 class CourseCompletion(models.Model):
@@ -153,7 +153,7 @@ class CourseCompletion(models.Model):
         indexes = [models.Index(fields=["member", "completed_on"], name="completion_member_idx")]
 
     def __str__(self) -> str:
-        return f"{self.member_id} completed {self.course_id} on {self.completed_on}"
+        return f"{self.course_id} · {self.completed_on}"
 
 
 class ExternalTraining(models.Model):
@@ -250,7 +250,7 @@ class QuizAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} answered {self.question_id}"
+        return f"{self.question_id} · {self.member_id}"
 
 
 class HoursTally(models.Model):

@@ -310,7 +310,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "mine": mine,
             "has_started": meeting.starts_at <= timezone.now(),
             "counted_labels": [Meeting.Kind(k).label for k in meeting.counted_kinds],
-            "booked": resources.booked_venue(meeting.booking_id),
+            "booked": resources.booked_venue(meeting.booking_id, scope_for(request.user)),
         },
     )
 

@@ -105,10 +105,13 @@ class BookedVenue:
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     cancelled: bool
+    may_open: bool = False  # whether the reader may open the venue's own page
 
 
-def booked_venue(booking_id: int | None) -> BookedVenue | None:
-    """The venue a record booked, with its accessibility facts (one query)."""
+def booked_venue(booking_id: int | None, scope: Scope | None = None) -> BookedVenue | None:
+    """The venue a record booked, with its accessibility facts (one query); with the
+    reader's scope, whether they may open the venue's page (else it is not linked: a
+    meeting's page is read by people the venue is not for)."""
     booking = booking_by_id(booking_id)
     if booking is None:
         return None
@@ -126,6 +129,7 @@ def booked_venue(booking_id: int | None) -> BookedVenue | None:
         starts_at=booking.starts_at,
         ends_at=booking.ends_at,
         cancelled=booking.cancelled,
+        may_open=scope is not None and policy.can_view(scope, venue),
     )
 
 

@@ -50,7 +50,10 @@ def test_the_dues_draft_reads_the_ledger(world):
     assert draft is not None and draft.from_records
     assert "80.00" in draft.body and "2026-01" in draft.body and "2026-02" in draft.body
     assert "1000.00" in draft.body
-    assert "(what for, amount)" in draft.body  # the use, to fill in
+    from django.utils.translation import gettext
+
+    # the use, to fill in (in the language the draft was made in)
+    assert gettext("4. Used, with approval: (what for, amount)") in draft.body
     assert "120.00" not in draft.body  # branch B's member is not branch A's
     # the committee's book is the whole enterprise's: the reversal nets to nothing paid
     book = selectors.year_book(world.committee.path, year=2026)

@@ -74,7 +74,8 @@ class DuesBill(models.Model):
         indexes = [models.Index(fields=["branch", "month"], name="dues_bill_branch_month")]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.month:%Y-%m}: {self.amount}"
+        # No amount: an audit page or a log line must not let anyone work out a base.
+        return f"{self.month:%Y-%m} #{self.pk}"
 
 
 class AppendOnly(models.Model):
@@ -147,7 +148,8 @@ class DuesPayment(AppendOnly):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.member_id} {self.amount}"
+        # No amount: an audit page or a log line must not let anyone work out a base.
+        return f"{self.get_kind_display()} #{self.pk}"
 
 
 class DuesMonthClose(AppendOnly):

@@ -38,7 +38,10 @@ def _month(raw: str | None, today: datetime.date) -> datetime.date:
 
 
 def _year(raw: str | None, today: datetime.date) -> int:
-    return int(raw) if raw and raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
+    # isascii: "²".isdigit() is true, and int("²") fails
+    if raw and len(raw) == 4 and raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return today.year
 
 
 def _offices(request: AuthenticatedRequest, today: datetime.date) -> DuesOffices:

@@ -152,7 +152,7 @@ def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "places_left": None
             if activity.capacity is None
             else max(0, activity.capacity - len(confirmed)),
-            "booked": resources.booked_venue(activity.booking_id),
+            "booked": resources.booked_venue(activity.booking_id, scope_for(request.user)),
             "service_labels": [
                 ServiceDomain(value).label
                 for value in activity.services
