@@ -809,13 +809,14 @@ def _hours_figure(counts: dict[str, int]) -> Figure:
 
 
 def _hours_target(unit: OrgUnit, period: Period, today: datetime.date) -> Figure:
-    """From learning's own count of the unit and those below it (its groups of members,
-    and of secretaries and committee members, each against its target)."""
-    progress = learning.unit_progress(unit, year=period.first.year, today=today)
+    """From learning's count of the branches at or under the unit (members, and
+    secretaries and committee members, each against its target) — as the batch counts,
+    by the members' branches, so a Party group is not a unit here."""
+    counts = learning.counts_by_branch([unit.path], year=period.first.year, today=today)
     return _hours_figure(
         {
-            "party_members": sum(group.people for group in progress.groups),
-            "below_target": sum(group.below for group in progress.groups),
+            "party_members": sum(branch.people for branch in counts.values()),
+            "below_target": sum(branch.below for branch in counts.values()),
         }
     )
 
