@@ -146,6 +146,9 @@ def server() -> Iterator[dict[str, Any]]:
             "url": base,
             "logins": {login["role"]: login for login in logins},
             "data_dir": data_dir,
+            # the server's own database ("" on SQLite: the one in data_dir), for tests
+            # that prepare records through the services in a subprocess
+            "database_url": env.get("DATABASE_URL", ""),
         }
     finally:
         for each in (process, *helpers):

@@ -82,8 +82,8 @@ def keeper(server: dict[str, Any]) -> dict[str, Any]:
         "GRASSROOTS_DATA_DIR": str(server["data_dir"]),
     }
     env.pop("DATABASE_URL", None)
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("reads the test server's SQLite database")
+    if server["database_url"]:  # the server's own PostgreSQL database
+        env["DATABASE_URL"] = server["database_url"]
     found = subprocess.run(
         [sys.executable, "-c", _FIND], cwd=ROOT, env=env, check=True, capture_output=True
     )
