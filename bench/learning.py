@@ -37,7 +37,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from grassroots.accounts.models import Role, RoleAssignment  # noqa: E402
@@ -129,21 +128,6 @@ def _meeting(branch_id: int, kind: str, day: datetime.date) -> Meeting:
     )
 
 
-def timed(client: Client, url: str, requests: int) -> tuple[list[float], list[float], int]:
-    for _ in range(3):
-        assert client.get(url).status_code == 200, url
-    times, sql, counts = [], [], set()
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, url
-        sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
-        counts.add(len(queries.captured_queries))
-    return times, sql, max(counts)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -197,7 +181,7 @@ def main() -> None:
         ("a second-level committee", f"/learning/units/?unit={second.pk}"),
         ("a branch, with names below target", f"/learning/units/?unit={branch.pk}"),
     ):
-        times, sql, queries = timed(client, url, args.requests)
+        times, sql, queries = run.timed_get(client, url, args.requests)
         times.sort()
         p95 = times[max(0, round(0.95 * len(times)) - 1)]
         print(

@@ -32,7 +32,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from grassroots.accounts.models import Role, RoleAssignment  # noqa: E402
@@ -120,23 +119,6 @@ def generate(today: datetime.date, seed: int) -> int:
     return total
 
 
-def timed(
-    client: Client, url: str, requests: int, warmup: int = 3
-) -> tuple[list[float], list[float], int]:
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200
-    times, sql, counts = [], [], set()
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, url
-        sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
-        counts.add(len(queries.captured_queries))
-    return times, sql, max(counts)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -188,7 +170,7 @@ def main() -> None:
         ("committee overview, only units with gaps", f"/orglife/overview/?unit={root.pk}&gaps=1"),
         ("one branch's calendar", f"/orglife/units/{branch.pk}/"),
     ):
-        times, sql, queries = timed(client, url, args.requests)
+        times, sql, queries = run.timed_get(client, url, args.requests)
         times.sort()
         p95 = times[max(0, round(0.95 * len(times)) - 1)]
         print(

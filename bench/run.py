@@ -335,6 +335,28 @@ def check(scenario: Scenario, response: Any) -> None:
         sys.exit(f"{scenario.url} answered {response.status_code}, not 200")
 
 
+def timed_get(
+    client: Any, url: str, requests: int, warmup: int = 3
+) -> tuple[list[float], list[float], int]:
+    """GET `url` `warmup` times, then `requests` times measured: the times (ms), the
+    SQL time of each (ms) and the most queries one request made."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        assert client.get(url).status_code == 200, url
+    times, sql, counts = [], [], set()
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, url
+        sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+        counts.add(len(queries.captured_queries))
+    return times, sql, max(counts)
+
+
 def percentile(values: list[float], share: float) -> float:
     """Nearest rank: the smallest value with at least `share` of the values at or below."""
     ordered = sorted(values)
