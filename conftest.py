@@ -8,13 +8,56 @@ an in-scope user, an out-of-scope user and an anonymous visitor.
 from __future__ import annotations
 
 import datetime
+import os
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 warnings.filterwarnings("ignore", category=SyntaxWarning, module="jieba")
+
+# Hypothesis's per-example deadline is a timing assertion: on two shared cores a slow
+# example fails a correct test. Speed is measured in bench/, not here.
+hypothesis_settings.register_profile("grassroots", deadline=None)
+hypothesis_settings.load_profile("grassroots")
+
+
+def _in_browser_group(item: pytest.Item) -> bool:
+    return "/e2e/" in str(item.fspath)
+
+
+class _OneWorkerPerFileAndBrowser:
+    """Under pytest-xdist (`bin/test -n 2`, as .ci/run runs it) each test file runs whole
+    on one worker, so its module fixtures are built once, and every browser test runs on
+    the same worker, against one live server (`--dist loadgroup` would do this with
+    markers, but under pytest 9.2 its renaming of test ids has no effect)."""
+
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        from xdist.scheduler import LoadScopeScheduling
+
+        class FileOrBrowser(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return "browser" if path.startswith("e2e/") else path
+
+        return FileOrBrowser(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_OneWorkerPerFileAndBrowser(), "grassroots-xdist")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's sort, which puts them last
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On an xdist worker the browser tests come first: their group is handed out first,
+    and the other worker takes most of the remaining files while they run."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items[:] = [i for i in items if _in_browser_group(i)] + [
+            i for i in items if not _in_browser_group(i)
+        ]
 
 
 @pytest.fixture(autouse=True)
