@@ -118,3 +118,25 @@ class BaseForm(StyledForm):
         help_text=_("After-tax fixed pay, or the pension; for a farmer the monthly amount due."),
     )
     from_month = MonthField(label=_("From month (YYYY-MM)"))
+
+
+class QuarterlyForm(StyledForm):
+    """The branch's decision on a member's quarterly payment, as the dues officer
+    records it."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("The branch approved quarterly payment")),
+            ("revoke", _("The branch revoked quarterly payment")),
+        ],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    from_month = MonthField(label=_("From month (YYYY-MM)"))
+    decided_on = forms.DateField(label=_("Day of the decision"), widget=DateInput())
+    decided_by = forms.CharField(
+        label=_("Decided by"),
+        max_length=200,
+        help_text=_("For example: the branch committee's meeting."),
+    )

@@ -13,7 +13,13 @@ from django.db.models.functions import Coalesce
 
 from grassroots.core.tree import within_any
 from grassroots.orgs.dues import rules
-from grassroots.orgs.dues.models import DuesBase, DuesBill, DuesMonthClose, DuesPayment
+from grassroots.orgs.dues.models import (
+    DuesBase,
+    DuesBill,
+    DuesMonthClose,
+    DuesPayment,
+    DuesQuarterly,
+)
 from grassroots.orgs.dues.policy import DuesOffices
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
@@ -266,6 +272,26 @@ def base_in_force(member: Member, month: datetime.date) -> DuesBase | None:
         .order_by("-from_month")
         .first()
     )
+
+
+def quarterly_history(member: Member) -> list[DuesQuarterly]:
+    """The branch's decisions on quarterly payment for the member, as recorded. One
+    query."""
+    return list(
+        DuesQuarterly.objects.filter(member=member)
+        .select_related("recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def quarterly_decisions(member: Member) -> list[tuple[datetime.date, bool]]:
+    """(from month, approved) in the order recorded, for rules.quarterly_in_force."""
+    return [
+        (from_month, kind == DuesQuarterly.Kind.APPROVED)
+        for from_month, kind in DuesQuarterly.objects.filter(member=member)
+        .order_by("recorded_at", "pk")
+        .values_list("from_month", "kind")
+    ]
 
 
 def bases_of(member: Member) -> list[DuesBase]:

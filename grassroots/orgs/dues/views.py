@@ -24,7 +24,14 @@ from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
 from grassroots.orgs.dues import policy, rules, selectors, services
-from grassroots.orgs.dues.forms import BaseForm, BatchForm, PaymentForm, ReverseForm, VoluntaryForm
+from grassroots.orgs.dues.forms import (
+    BaseForm,
+    BatchForm,
+    PaymentForm,
+    QuarterlyForm,
+    ReverseForm,
+    VoluntaryForm,
+)
 from grassroots.orgs.dues.policy import DuesOffices
 
 
@@ -276,7 +283,20 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
         and not row.is_paid
         and rules.may_pay_back(row.bill.month, today=today)
     ]
+    # Quarterly payment where the branch approved it: this quarter's months not billed
+    # yet may be paid ahead (their bills are made on paying, services._bills_ahead).
+    history = selectors.quarterly_history(member)
+    decisions = [(d.from_month, d.kind == "approved") for d in history]
+    billed = {row.bill.month for row in rows if row.bill is not None}
+    this = rules.month_of(today)
+    ahead = [
+        month
+        for month in rules.quarter_months(this)
+        if month >= this and month not in billed and rules.quarterly_in_force(decisions, month)
+    ]
+    open_months += ahead
     payment = PaymentForm(prefix="pay", months=open_months, initial={"paid_on": today})
+    quarterly = QuarterlyForm(prefix="quarterly", initial={"from_month": this})
     base_form = BaseForm(
         prefix="base", initial={"from_month": rules.add_months(rules.month_of(today), 1)}
     )
@@ -289,7 +309,7 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
                 for row in rows
                 if row.bill is not None and row.bill.branch_id == branch.pk
             ]
-            payment = PaymentForm(request.POST, prefix="pay", months=billed_months)
+            payment = PaymentForm(request.POST, prefix="pay", months=billed_months + ahead)
             if payment.is_valid():
                 data = payment.cleaned_data
                 try:
@@ -306,6 +326,25 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
                     add_service_errors(payment, error)
                 else:
                     messages.success(request, _("The payment is recorded."))
+                    return HttpResponseRedirect(url)
+        elif action == "quarterly":
+            quarterly = QuarterlyForm(request.POST, prefix="quarterly")
+            if quarterly.is_valid():
+                data = quarterly.cleaned_data
+                try:
+                    services.quarterly_decide(
+                        actor=request.user,
+                        member=member,
+                        approve=data["decision"] == "approve",
+                        from_month=data["from_month"],
+                        decided_on=data["decided_on"],
+                        decided_by=data["decided_by"],
+                        today=today,
+                    )
+                except ValidationError as error:
+                    add_service_errors(quarterly, error)
+                else:
+                    messages.success(request, _("The branch's decision is recorded."))
                     return HttpResponseRedirect(url)
         elif action == "base":
             base_form = BaseForm(request.POST, prefix="base")
@@ -336,6 +375,10 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
             "bases": selectors.bases_of(member),
             "payment": payment if open_months or payment.is_bound else None,
             "base_form": base_form,
+            "quarterly": quarterly,
+            "quarterly_history": history,
+            "quarterly_now": rules.quarterly_in_force(decisions, this),
+            "ahead": ", ".join(f"{month:%Y-%m}" for month in ahead),
         },
         status=200 if request.method == "GET" else 400,
     )

@@ -406,3 +406,87 @@ def test_a_member_who_moved_away_keeps_their_base_from_the_old_branch(dues):
         .get(f"{reverse('orgs:dues_branch', args=[dues.branch_b.pk])}?month={THIS:%Y-%m}")
         .content.decode()
     )  # the new branch's officer keeps them now
+
+
+@pytest.fixture
+def next_quarter(dues, monkeypatch):
+    """Today is the 15th of the first month of the next quarter (none of its bills made)."""
+    start = rules.add_months(rules.quarter_months(THIS)[-1], 1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: start.replace(day=15))
+    return rules.quarter_months(start)
+
+
+def quarterly_post(client, world, decision="approve", month=None):
+    return client.post(
+        member_url(world),
+        {
+            "action": "quarterly",
+            "quarterly-decision": decision,
+            "quarterly-from_month": f"{month or THIS:%Y-%m}",
+            "quarterly-decided_on": f"{timezone.localdate():%Y-%m-%d}",
+            "quarterly-decided_by": "支部委员会会议",
+        },
+    )
+
+
+def test_the_dues_officer_records_quarterly_payment_and_the_quarter_is_paid_ahead(
+    dues, next_quarter
+):
+    from grassroots.orgs.dues.models import DuesBill, DuesQuarterly
+
+    client = client_as(dues.officer_a)
+    page = client.get(member_url(dues))
+    assert f"{next_quarter[2]:%Y-%m}" not in page.context["payment"].fields["months"].choices[-1]
+    assert quarterly_post(client, dues, month=next_quarter[0]).status_code == 302
+    decision = DuesQuarterly.objects.get()
+    assert decision.kind == "approved" and decision.recorded_by == dues.officer_a
+    page = client.get(member_url(dues))
+    choices = [value for value, _label in page.context["payment"].fields["months"].choices]
+    assert [f"{m:%Y-%m}" for m in next_quarter] == choices[-3:]
+    form = {
+        "action": "pay",
+        "pay-months": [f"{m:%Y-%m}" for m in next_quarter],
+        "pay-method": "payroll",
+        "pay-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        "pay-idempotency_key": "quarter-1",
+    }
+    assert client.post(member_url(dues), form).status_code == 302
+    assert client.post(member_url(dues), form).status_code == 302  # a double submit
+    assert DuesPayment.objects.filter(member=dues.member_a).count() == 3
+    assert DuesBill.objects.filter(member=dues.member_a, month__in=next_quarter).count() == 3
+    # revoked: no more paying ahead
+    assert quarterly_post(client, dues, "revoke", next_quarter[1]).status_code == 302
+    assert DuesQuarterly.objects.count() == 2
+
+
+def test_without_approval_the_months_ahead_are_not_offered_nor_taken(dues, next_quarter):
+    from grassroots.orgs.dues.models import DuesBill
+
+    client = client_as(dues.officer_a)
+    page = client.get(member_url(dues))
+    choices = [value for value, _label in page.context["payment"].fields["months"].choices]
+    assert f"{next_quarter[1]:%Y-%m}" not in choices
+    response = client.post(
+        member_url(dues),
+        {
+            "action": "pay",
+            "pay-months": [f"{next_quarter[1]:%Y-%m}"],
+            "pay-method": "cash",
+            "pay-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        },
+    )
+    assert response.status_code == 400 and response.context["payment"].errors
+    assert not DuesBill.objects.filter(month=next_quarter[1]).exists()
+
+
+@pytest.mark.parametrize("who", ["officer_b", "organiser", "member_a", "admin", None])
+def test_only_the_dues_officer_records_quarterly_payment(dues, who):
+    from grassroots.orgs.dues.models import DuesQuarterly
+
+    client = client_as(person(dues, who)) if who else Client()
+    response = quarterly_post(client, dues)
+    if who is None:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 404
+    assert not DuesQuarterly.objects.exists()
