@@ -140,3 +140,15 @@ class QuarterlyForm(StyledForm):
         max_length=200,
         help_text=_("For example: the branch committee's meeting."),
     )
+
+
+class ArrearsReasonForm(StyledForm):
+    reason = forms.CharField(
+        label=_("The proper reason why the member is behind"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example a long illness. It silences the six-month flag for this run of "
+            "arrears, not the warnings; it removes nothing."
+        ),
+    )

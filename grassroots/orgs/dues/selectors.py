@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from grassroots.core.tree import within_any
 from grassroots.orgs.dues import rules
 from grassroots.orgs.dues.models import (
+    DuesArrearsReason,
     DuesBase,
     DuesBill,
     DuesMonthClose,
@@ -271,6 +272,69 @@ def base_in_force(member: Member, month: datetime.date) -> DuesBase | None:
         DuesBase.objects.filter(member=member, from_month__lte=rules.month_of(month))
         .order_by("-from_month")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class BehindRow:
+    member: Member
+    months: int  # how far behind the oldest unpaid bill is
+    oldest: datetime.date
+    reason: DuesArrearsReason | None  # the proper reason recorded for this run, if any
+
+
+def flagged_rows(branch: OrgUnit, *, today: datetime.date) -> list[BehindRow]:
+    """The branch's members six months or more behind, each with the reason its dues
+    officer recorded for this run of arrears (the same oldest unpaid month), if any —
+    for the branch to decide. Four queries however many members."""
+    from grassroots.orgs.dues import arrears
+
+    found = arrears.in_arrears(today=today, at_least=rules.FLAG_MONTHS, branch_ids=[branch.pk])
+    if not found:
+        return []
+    reasons: dict[tuple[int, datetime.date], DuesArrearsReason] = {}
+    for reason in DuesArrearsReason.objects.filter(
+        member_id__in=[row.member_id for row in found]
+    ).order_by("recorded_at", "pk"):
+        reasons[(reason.member_id, reason.oldest)] = reason  # the latest wins
+    members = Member.objects.select_related("user").in_bulk([row.member_id for row in found])
+    return [
+        BehindRow(
+            members[row.member_id], row.months, row.oldest, reasons.get((row.member_id, row.oldest))
+        )
+        for row in sorted(found, key=lambda row: (members[row.member_id].user.name, row.member_id))
+    ]
+
+
+def member_behind(member: Member, *, today: datetime.date) -> BehindRow | None:
+    """How far behind the member is (None: nothing past unpaid), with the reason
+    recorded for this run of arrears, if any."""
+    from grassroots.orgs.dues import arrears
+
+    found = next(
+        (
+            row
+            for row in arrears.in_arrears(today=today, branch_ids=[member.branch_id])
+            if row.member_id == member.pk
+        ),
+        None,
+    )
+    if found is None:
+        return None
+    reason = (
+        DuesArrearsReason.objects.filter(member=member, oldest=found.oldest)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    return BehindRow(member, found.months, found.oldest, reason)
+
+
+def arrears_reasons(member: Member) -> list[DuesArrearsReason]:
+    """Every proper reason recorded for the member's arrears, latest first."""
+    return list(
+        DuesArrearsReason.objects.filter(member=member)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
     )
 
 

@@ -25,6 +25,7 @@ from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
 from grassroots.orgs.dues import policy, rules, selectors, services
 from grassroots.orgs.dues.forms import (
+    ArrearsReasonForm,
     BaseForm,
     BatchForm,
     PaymentForm,
@@ -214,6 +215,7 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "bases_shown": {
                 row.member.pk for row in book.rows if policy.can_see_base(offices, row.member)
             },
+            "behind": selectors.flagged_rows(branch, today=today),
             "may_close": keeps and book.closed is None and month < rules.month_of(today),
             "previous": rules.add_months(month, -1),
             "next": rules.add_months(month, 1) if month < rules.month_of(today) else None,
@@ -415,4 +417,57 @@ def dues_reverse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"entry": entry, "form": form}
     return render(
         request, "orgs/dues/reverse.html", context, status=200 if request.method == "GET" else 400
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def dues_arrears_reason(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
+    """A member six months or more behind: the branch's dues officer records the proper
+    reason (e.g. a long illness), which silences the flag for this run of arrears; the
+    committee's organisation officers read it. Nothing is ever removed here."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    branch = selectors.branch_for(offices, pk)
+    if branch is None:
+        raise Http404
+    member = selectors.member_of_branch(branch, member_pk)
+    if member is None:
+        raise Http404
+    keeps = policy.can_keep(offices, branch)
+    behind = selectors.member_behind(member, today=today)
+    flagged = behind is not None and behind.months >= rules.FLAG_MONTHS
+    form = ArrearsReasonForm(prefix="arrears")
+    if request.method == "POST":
+        if not keeps or not flagged:
+            raise Http404
+        form = ArrearsReasonForm(request.POST, prefix="arrears")
+        if form.is_valid():
+            try:
+                services.arrears_reason_record(
+                    actor=request.user,
+                    member=member,
+                    reason=form.cleaned_data["reason"],
+                    today=today,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The reason is recorded."))
+                return HttpResponseRedirect(
+                    reverse("orgs:dues_arrears_reason", args=[branch.pk, member.pk])
+                )
+    return render(
+        request,
+        "orgs/dues/arrears_reason.html",
+        {
+            "branch": branch,
+            "member": member,
+            "behind": behind,
+            "flag_months": rules.FLAG_MONTHS,
+            "reasons": selectors.arrears_reasons(member),
+            "form": form if keeps and flagged else None,
+        },
+        status=200 if request.method == "GET" else 400,
     )

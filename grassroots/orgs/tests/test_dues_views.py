@@ -490,3 +490,82 @@ def test_only_the_dues_officer_records_quarterly_payment(dues, who):
     else:
         assert response.status_code == 404
     assert not DuesQuarterly.objects.exists()
+
+
+@pytest.fixture
+def six_behind(dues, monkeypatch):
+    """Three months on: member A's oldest unpaid bill is six months behind."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a: rules.add_months(THIS, 3).replace(day=10))
+    return dues
+
+
+def reason_url(world):
+    return reverse("orgs:dues_arrears_reason", args=[world.branch_a.pk, world.member_a.pk])
+
+
+def test_the_dues_officer_records_the_proper_reason_of_a_flagged_member(six_behind):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(six_behind.officer_a)
+    month = client.get(branch_url(six_behind))
+    behind = {row.member for row in month.context["behind"]}
+    assert behind == {six_behind.member_a, six_behind.officer_a_member}
+    assert reason_url(six_behind) in month.content.decode()
+    page = client.get(reason_url(six_behind))
+    assert page.status_code == 200 and page.context["form"] is not None
+    assert BASE not in page.content.decode()  # the page says nothing of the base
+    empty = client.post(reason_url(six_behind), {"arrears-reason": "  "})
+    assert empty.status_code == 400 and empty.context["form"].errors
+    assert not DuesArrearsReason.objects.exists()
+    done = client.post(reason_url(six_behind), {"arrears-reason": "长期病休，已向支部说明"})
+    assert done.status_code == 302
+    recorded = DuesArrearsReason.objects.get()
+    assert (
+        recorded.oldest == rules.add_months(THIS, -3)
+        and recorded.recorded_by == six_behind.officer_a
+    )
+    rows = client.get(branch_url(six_behind)).context["behind"]
+    assert {row.member.pk: row.reason for row in rows} == {
+        six_behind.member_a.pk: recorded,
+        six_behind.officer_a_member.pk: None,
+    }
+
+
+def test_the_overseer_reads_the_reason_and_records_nothing(six_behind):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    services.arrears_reason_record(
+        actor=six_behind.officer_a, member=six_behind.member_a, reason="长期病休"
+    )
+    client = client_as(six_behind.organiser)
+    page = client.get(reason_url(six_behind))
+    assert page.status_code == 200 and page.context["form"] is None
+    assert "长期病休" in page.content.decode()
+    assert client.post(reason_url(six_behind), {"arrears-reason": "x"}).status_code == 404
+    assert DuesArrearsReason.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["officer_b", "member_a", "admin", "committee_officer", "employee"])
+def test_others_get_404_on_the_arrears_reason_page(six_behind, who):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(person(six_behind, who))
+    assert client.get(reason_url(six_behind)).status_code == 404
+    assert client.post(reason_url(six_behind), {"arrears-reason": "x"}).status_code == 404
+    assert not DuesArrearsReason.objects.exists()
+
+
+def test_anonymous_visitors_sign_in_before_the_arrears_reason_page(six_behind):
+    for response in (Client().get(reason_url(six_behind)), Client().post(reason_url(six_behind))):
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_no_reason_is_taken_before_six_months(dues):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(dues.officer_a)
+    page = client.get(reason_url(dues))
+    assert page.status_code == 200 and page.context["form"] is None
+    assert page.context["behind"].months == 3
+    assert client.post(reason_url(dues), {"arrears-reason": "病休"}).status_code == 404
+    assert not DuesArrearsReason.objects.exists()
