@@ -298,7 +298,7 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
     ]
     open_months += ahead
     payment = PaymentForm(prefix="pay", months=open_months, initial={"paid_on": today})
-    quarterly = QuarterlyForm(prefix="quarterly", initial={"from_month": this})
+    quarterly = QuarterlyForm(prefix="quarterly", initial={"from_month": this, "decided_on": today})
     base_form = BaseForm(
         prefix="base", initial={"from_month": rules.add_months(rules.month_of(today), 1)}
     )
