@@ -545,3 +545,51 @@ def year_book(root_path: str, *, year: int) -> YearBook:
     ).aggregate(total=Coalesce(Sum("amount"), rules.ZERO), count=Count("pk"))
     members = bills.values("member_id").distinct().count()
     return YearBook(year, months, fen(voluntary["total"]), voluntary["count"], members)
+
+
+@dataclass(frozen=True)
+class GridCell:
+    billed: int  # bills of the branch's month
+    paid: int  # of them, those paid (a net payment on the bill)
+
+
+def year_grid(branches: list[OrgUnit], *, year: int) -> list[tuple[OrgUnit, list[GridCell | None]]]:
+    """For the committee's organisation officers: each branch's twelve months of a year,
+    how many bills were made and how many of them are paid (counts, no names; None: no
+    bill that month). Two grouped queries however many branches and members."""
+    from django.db.models import Count
+
+    bills = DuesBill.objects.filter(branch__in=branches, month__year=year)
+    billed = {
+        (branch_id, month): n
+        for branch_id, month, n in bills.values("branch_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("branch_id", "month", "n")
+    }
+    with_net = (
+        DuesPayment.objects.filter(bill__isnull=False, bill__month__year=year)
+        .values("bill_id")
+        .annotate(net=Sum("amount"))
+        .filter(net__gt=0)
+        .values("bill_id")
+    )
+    paid = {
+        (branch_id, month): n
+        for branch_id, month, n in bills.filter(pk__in=with_net)
+        .values("branch_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("branch_id", "month", "n")
+    }
+    months = [datetime.date(year, number, 1) for number in range(1, 13)]
+    return [
+        (
+            branch,
+            [
+                GridCell(billed[(branch.pk, month)], paid.get((branch.pk, month), 0))
+                if (branch.pk, month) in billed
+                else None
+                for month in months
+            ],
+        )
+        for branch in branches
+    ]

@@ -108,6 +108,7 @@ def dues_branches(request: AuthenticatedRequest) -> HttpResponse:
         {
             "rows": rows,
             "month": month,
+            "oversees": bool(offices.committee_paths),
             "previous": rules.add_months(month, -1),
             "next": rules.add_months(month, 1) if month < rules.month_of(today) else None,
         },
@@ -470,4 +471,27 @@ def dues_arrears_reason(request: AuthenticatedRequest, pk: int, member_pk: int) 
             "form": form if keeps and flagged else None,
         },
         status=200 if request.method == "GET" else 400,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def dues_year(request: AuthenticatedRequest) -> HttpResponse:
+    """The committee's organisation officers: every branch below them by the twelve
+    months of a year, bills paid out of bills made (counts, no names)."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    if not offices.committee_paths:
+        raise Http404
+    year = _year(request.GET.get("year"), today)
+    return render(
+        request,
+        "orgs/dues/year.html",
+        {
+            "grid": selectors.year_grid(selectors.branches_kept(offices), year=year),
+            "year": year,
+            "months": range(1, 13),
+            "years": [year - 1, year + 1] if year < today.year else [year - 1],
+        },
     )

@@ -569,3 +569,67 @@ def test_no_reason_is_taken_before_six_months(dues):
     assert page.context["behind"].months == 3
     assert client.post(reason_url(dues), {"arrears-reason": "病休"}).status_code == 404
     assert not DuesArrearsReason.objects.exists()
+
+
+def year_url(year=THIS.year):
+    return f"{reverse('orgs:dues_year')}?year={year}"
+
+
+def test_the_overseer_reads_the_year_grid_by_branch_and_month(dues):
+    pay(dues, [THIS])
+    page = client_as(dues.organiser).get(year_url())
+    assert page.status_code == 200
+    grid = {branch.pk: cells for branch, cells in page.context["grid"]}
+    assert set(grid) == {dues.branch_a.pk, dues.branch_b.pk}
+    cell = grid[dues.branch_a.pk][THIS.month - 1]
+    assert (cell.paid, cell.billed) == (1, 2)  # member A paid; the officer did not
+    assert grid[dues.branch_b.pk][THIS.month - 1].paid == 0
+    later = [c for c in grid[dues.branch_a.pk][THIS.month :] if c is not None]
+    assert later == []
+    assert BASE not in page.content.decode()
+    # a reversed payment no longer counts as paid
+    services.payment_reverse(
+        actor=None, payment=DuesPayment.objects.get(member=dues.member_a), reason="录错了"
+    )
+    page = client_as(dues.organiser).get(year_url())
+    grid = {branch.pk: cells for branch, cells in page.context["grid"]}
+    assert grid[dues.branch_a.pk][THIS.month - 1].paid == 0
+
+
+@pytest.mark.parametrize(
+    "who", ["officer_a", "officer_b", "member_a", "admin", "committee_officer", "employee"]
+)
+def test_only_the_committee_s_organisation_officers_read_the_year_grid(dues, who):
+    assert client_as(person(dues, who)).get(year_url()).status_code == 404
+
+
+def test_anonymous_visitors_sign_in_before_the_year_grid(dues):
+    response = Client().get(year_url())
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_year_grid_keeps_its_number_of_queries(dues):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(dues.organiser)
+    client.get(year_url())
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(year_url()).status_code == 200
+        return len(queries)
+
+    before = count()
+    from grassroots.orgs.tests.factories import OrgUnitFactory
+
+    for number in range(3):
+        branch = OrgUnitFactory(
+            name=f"丙{number}支部", code=f"X{number}", kind="branch", parent=dues.committee
+        )
+        member = MemberFactory(branch=branch)
+        services.base_set(
+            actor=None, member=member, kind="employee", amount=Decimal(3000), from_month=THIS
+        )
+    services.bills_make(THIS)
+    assert count() == before
