@@ -33,6 +33,7 @@ operations = st.lists(
         st.tuples(st.just("transfer"), st.integers(0, 3)),
         st.tuples(st.just("close"), st.integers(0, 1), st.integers(0, len(MONTHS) - 2)),
         st.tuples(st.just("quarterly"), st.integers(0, 3), st.booleans()),
+        st.tuples(st.just("ahead"), st.integers(0, 3)),  # the rest of the quarter at once
     ),
     max_size=25,
 )
@@ -91,6 +92,15 @@ def test_every_branch_month_reconciles_whatever_happens(world, ops):
                 elif op[0] == "close":
                     services.month_close(
                         actor=None, branch=branches[op[1]], month=MONTHS[op[2]], today=TODAY
+                    )
+                elif op[0] == "ahead":
+                    services.payment_record(
+                        actor=None,
+                        member=Member.objects.get(pk=members[op[1]].pk),
+                        months=MONTHS[7:],
+                        method="cash",
+                        paid_on=TODAY,
+                        today=TODAY,
                     )
                 elif op[0] == "quarterly":
                     services.quarterly_decide(
