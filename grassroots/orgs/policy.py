@@ -128,6 +128,16 @@ def can_withdraw_transfer(scope: Scope, transfer: Transfer) -> bool:
     return scope.is_admin or scope.oversees(transfer.from_branch.path)
 
 
+def can_print_transfer_letter(scope: Scope, transfer: Transfer) -> bool:
+    """The letter of introduction (组织关系介绍信) is the sending side's: officers over
+    the branch the member leaves, for a transfer asked or confirmed (not one refused or
+    withdrawn). Administrators manage the system, not the members' papers."""
+    return scope.oversees(transfer.from_branch.path) and transfer.status in (
+        Transfer.Status.PENDING,
+        Transfer.Status.CONFIRMED,
+    )
+
+
 def transfers_in_scope(scope: Scope) -> QuerySet[Transfer]:
     """Transfers leaving or arriving at a branch this person oversees."""
     if scope.is_admin:

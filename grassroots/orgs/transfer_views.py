@@ -112,6 +112,7 @@ def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     paid_up_to = dues.paid_up_to_many([t.member_id for t in waiting])
     pending = [t for t in transfers if t.status == Transfer.Status.PENDING]
+    letters = {t.pk for t in transfers if policy.can_print_transfer_letter(scope, t)}
     outgoing = [t for t in pending if t not in waiting and policy.can_withdraw_transfer(scope, t)]
     return render(
         request,
@@ -122,6 +123,7 @@ def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
             ],
             "outgoing": outgoing,
             "transfers": transfers,
+            "letters": letters,
         },
     )
 
@@ -165,3 +167,29 @@ def transfer_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The request is withdrawn."))
     return HttpResponseRedirect(reverse("orgs:transfer_list"))
+
+
+@login_required
+@require_GET
+def transfer_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The printable letter of introduction (组织关系介绍信) of an outgoing transfer, with
+    the month the member's Party dues are paid up to (it travels with them) and the
+    receipt (回执) for the receiving branch to send back. The sending side's officers."""
+    scope = scope_for(request.user)
+    transfer = (
+        Transfer.objects.select_related("member__user", "from_branch", "to_branch", "to_group")
+        .filter(pk=pk)
+        .first()
+    )
+    if transfer is None or not policy.can_print_transfer_letter(scope, transfer):
+        raise Http404
+    return render(
+        request,
+        "orgs/transfer_letter.html",
+        {
+            "transfer": transfer,
+            "member": transfer.member,
+            "dues_paid_up_to": dues.paid_up_to(transfer.member),
+            "today": timezone.localdate(),
+        },
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("posts/<int:pk>/end/", views.post_end, name="post_end"),
     path("departments/", views.department_tree, name="department_tree"),
     path("transfers/", transfer_views.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/letter/", transfer_views.transfer_letter, name="transfer_letter"),
     path("transfers/<int:pk>/decide/", transfer_views.transfer_decide, name="transfer_decide"),
     path(
         "transfers/<int:pk>/withdraw/", transfer_views.transfer_withdraw, name="transfer_withdraw"

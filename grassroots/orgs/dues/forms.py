@@ -118,3 +118,37 @@ class BaseForm(StyledForm):
         help_text=_("After-tax fixed pay, or the pension; for a farmer the monthly amount due."),
     )
     from_month = MonthField(label=_("From month (YYYY-MM)"))
+
+
+class QuarterlyForm(StyledForm):
+    """The branch's decision on a member's quarterly payment, as the dues officer
+    records it."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("The branch approved quarterly payment")),
+            ("revoke", _("The branch revoked quarterly payment")),
+        ],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    from_month = MonthField(label=_("From month (YYYY-MM)"))
+    decided_on = forms.DateField(label=_("Day of the decision"), widget=DateInput())
+    decided_by = forms.CharField(
+        label=_("Decided by"),
+        max_length=200,
+        help_text=_("For example: the branch committee's meeting."),
+    )
+
+
+class ArrearsReasonForm(StyledForm):
+    reason = forms.CharField(
+        label=_("The proper reason why the member is behind"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example a long illness. It silences the six-month flag for this run of "
+            "arrears, not the warnings; it removes nothing."
+        ),
+    )

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.orgs.dues import rules
 
-__all__ = ["DuesArrearsReason", "DuesBase", "DuesBill", "DuesMonthClose", "DuesPayment"]
+__all__ = [
+    "DuesArrearsReason",
+    "DuesBase",
+    "DuesBill",
+    "DuesMonthClose",
+    "DuesPayment",
+    "DuesQuarterly",
+]
 
 
 class DuesBase(models.Model):
@@ -198,3 +205,36 @@ class DuesArrearsReason(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.oldest:%Y-%m}"
+
+
+class DuesQuarterly(AppendOnly):
+    """The branch approved (or revoked) quarterly payment for a member from a month on
+    (RULES: pay monthly, quarterly with the branch's approval): who, from which month,
+    the day of the decision and who took it (e.g. the branch committee's meeting). Never
+    edited: a revocation is a new row. For a month, the latest row from that month or
+    before (by month, then as recorded) says whether the approval is in force."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REVOKED = "revoked", _("Revoked")
+
+    member = models.ForeignKey("orgs.Member", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("decision"), max_length=16, choices=Kind.choices)
+    from_month = models.DateField(_("from month"))
+    decided_on = models.DateField(_("day of the decision"))
+    decided_by = models.CharField(_("decided by"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("quarterly dues payment decision")
+        verbose_name_plural = _("quarterly dues payment decisions")
+        indexes = [models.Index(fields=["member", "from_month"], name="dues_quarterly_member")]
+        constraints = [
+            models.CheckConstraint(name="dues_quarterly_decided_by", condition=~Q(decided_by="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.from_month:%Y-%m}"

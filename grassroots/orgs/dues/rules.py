@@ -98,6 +98,24 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
     return months
 
 
+def quarter_months(month: datetime.date) -> list[datetime.date]:
+    """The three months of the calendar quarter a month is in."""
+    first = datetime.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+    return [add_months(first, count) for count in range(3)]
+
+
+def quarterly_in_force(
+    decisions: Iterable[tuple[datetime.date, bool]], month: datetime.date
+) -> bool:
+    """Whether the branch's approval of quarterly payment is in force in a month, from
+    its decisions in the order recorded: (from month, approved or revoked). The latest
+    decision from that month or before wins (by its month, then as recorded)."""
+    in_force = [(index, d) for index, d in enumerate(decisions) if d[0] <= month_of(month)]
+    if not in_force:
+        return False
+    return max(in_force, key=lambda found: (found[1][0], found[0]))[1][1]
+
+
 def may_pay_back(month: datetime.date, *, today: datetime.date) -> bool:
     """A bill may be paid up to six months after its month (RULES: back payment ≤ 6
     months); beyond that the branch deals with it, not the ledger."""

@@ -13,7 +13,14 @@ from django.db.models.functions import Coalesce
 
 from grassroots.core.tree import within_any
 from grassroots.orgs.dues import rules
-from grassroots.orgs.dues.models import DuesBase, DuesBill, DuesMonthClose, DuesPayment
+from grassroots.orgs.dues.models import (
+    DuesArrearsReason,
+    DuesBase,
+    DuesBill,
+    DuesMonthClose,
+    DuesPayment,
+    DuesQuarterly,
+)
 from grassroots.orgs.dues.policy import DuesOffices
 from grassroots.orgs.models import Member, OrgPost, OrgUnit
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
@@ -268,6 +275,89 @@ def base_in_force(member: Member, month: datetime.date) -> DuesBase | None:
     )
 
 
+@dataclass(frozen=True)
+class BehindRow:
+    member: Member
+    months: int  # how far behind the oldest unpaid bill is
+    oldest: datetime.date
+    reason: DuesArrearsReason | None  # the proper reason recorded for this run, if any
+
+
+def flagged_rows(branch: OrgUnit, *, today: datetime.date) -> list[BehindRow]:
+    """The branch's members six months or more behind, each with the reason its dues
+    officer recorded for this run of arrears (the same oldest unpaid month), if any —
+    for the branch to decide. Four queries however many members."""
+    from grassroots.orgs.dues import arrears
+
+    found = arrears.in_arrears(today=today, at_least=rules.FLAG_MONTHS, branch_ids=[branch.pk])
+    if not found:
+        return []
+    reasons: dict[tuple[int, datetime.date], DuesArrearsReason] = {}
+    for reason in DuesArrearsReason.objects.filter(
+        member_id__in=[row.member_id for row in found]
+    ).order_by("recorded_at", "pk"):
+        reasons[(reason.member_id, reason.oldest)] = reason  # the latest wins
+    members = Member.objects.select_related("user").in_bulk([row.member_id for row in found])
+    return [
+        BehindRow(
+            members[row.member_id], row.months, row.oldest, reasons.get((row.member_id, row.oldest))
+        )
+        for row in sorted(found, key=lambda row: (members[row.member_id].user.name, row.member_id))
+    ]
+
+
+def member_behind(member: Member, *, today: datetime.date) -> BehindRow | None:
+    """How far behind the member is (None: nothing past unpaid), with the reason
+    recorded for this run of arrears, if any."""
+    from grassroots.orgs.dues import arrears
+
+    found = next(
+        (
+            row
+            for row in arrears.in_arrears(today=today, branch_ids=[member.branch_id])
+            if row.member_id == member.pk
+        ),
+        None,
+    )
+    if found is None:
+        return None
+    reason = (
+        DuesArrearsReason.objects.filter(member=member, oldest=found.oldest)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    return BehindRow(member, found.months, found.oldest, reason)
+
+
+def arrears_reasons(member: Member) -> list[DuesArrearsReason]:
+    """Every proper reason recorded for the member's arrears, latest first."""
+    return list(
+        DuesArrearsReason.objects.filter(member=member)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def quarterly_history(member: Member) -> list[DuesQuarterly]:
+    """The branch's decisions on quarterly payment for the member, as recorded. One
+    query."""
+    return list(
+        DuesQuarterly.objects.filter(member=member)
+        .select_related("recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def quarterly_decisions(member: Member) -> list[tuple[datetime.date, bool]]:
+    """(from month, approved) in the order recorded, for rules.quarterly_in_force."""
+    return [
+        (from_month, kind == DuesQuarterly.Kind.APPROVED)
+        for from_month, kind in DuesQuarterly.objects.filter(member=member)
+        .order_by("recorded_at", "pk")
+        .values_list("from_month", "kind")
+    ]
+
+
 def bases_of(member: Member) -> list[DuesBase]:
     """Every base the member has had, latest first (sensitive: policy.can_see_base)."""
     return list(DuesBase.objects.filter(member=member).order_by("-from_month"))
@@ -455,3 +545,51 @@ def year_book(root_path: str, *, year: int) -> YearBook:
     ).aggregate(total=Coalesce(Sum("amount"), rules.ZERO), count=Count("pk"))
     members = bills.values("member_id").distinct().count()
     return YearBook(year, months, fen(voluntary["total"]), voluntary["count"], members)
+
+
+@dataclass(frozen=True)
+class GridCell:
+    billed: int  # bills of the branch's month
+    paid: int  # of them, those paid (a net payment on the bill)
+
+
+def year_grid(branches: list[OrgUnit], *, year: int) -> list[tuple[OrgUnit, list[GridCell | None]]]:
+    """For the committee's organisation officers: each branch's twelve months of a year,
+    how many bills were made and how many of them are paid (counts, no names; None: no
+    bill that month). Two grouped queries however many branches and members."""
+    from django.db.models import Count
+
+    bills = DuesBill.objects.filter(branch__in=branches, month__year=year)
+    billed = {
+        (branch_id, month): n
+        for branch_id, month, n in bills.values("branch_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("branch_id", "month", "n")
+    }
+    with_net = (
+        DuesPayment.objects.filter(bill__isnull=False, bill__month__year=year)
+        .values("bill_id")
+        .annotate(net=Sum("amount"))
+        .filter(net__gt=0)
+        .values("bill_id")
+    )
+    paid = {
+        (branch_id, month): n
+        for branch_id, month, n in bills.filter(pk__in=with_net)
+        .values("branch_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("branch_id", "month", "n")
+    }
+    months = [datetime.date(year, number, 1) for number in range(1, 13)]
+    return [
+        (
+            branch,
+            [
+                GridCell(billed[(branch.pk, month)], paid.get((branch.pk, month), 0))
+                if (branch.pk, month) in billed
+                else None
+                for month in months
+            ],
+        )
+        for branch in branches
+    ]

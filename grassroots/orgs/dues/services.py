@@ -93,6 +93,36 @@ class BillRun:
     without_base: list[int]  # member ids: no base in force, no bill made
 
 
+_WITHOUT_BASE = object()
+
+
+def _new_bill(
+    member_id: int,
+    branch_id: int,
+    admitted_on: datetime.date | None,
+    month: datetime.date,
+    base: tuple[int, str, Decimal] | None,
+    now: datetime.datetime,
+) -> DuesBill | object | None:
+    """The one rule for a month's bill, for the monthly job and for a quarter paid
+    ahead: nothing before the month of the admitting assembly, nothing without a base in
+    force (_WITHOUT_BASE), else the amount due from the base (pk, kind, amount)."""
+    first = rules.first_billed_month(admitted_on)
+    if first is not None and first > month:
+        return None
+    if base is None:
+        return _WITHOUT_BASE
+    base_id, kind, amount = base
+    return DuesBill(
+        member_id=member_id,
+        branch_id=branch_id,
+        month=month,
+        amount=rules.monthly_due(kind, amount),
+        base_id=base_id,
+        created_at=now,
+    )
+
+
 def bills_make(month: datetime.date, *, now: datetime.datetime | None = None) -> BillRun:
     """Make the month's bills for every Party member who owes dues that month: their
     base in force and the branch they belong to now. Running again makes no second bill
@@ -118,24 +148,11 @@ def bills_make(month: datetime.date, *, now: datetime.datetime | None = None) ->
     for member_id, branch_id, admitted_on in members.iterator(chunk_size=20000):
         if member_id in billed:
             continue
-        first = rules.first_billed_month(admitted_on)
-        if first is not None and first > month:
-            continue
-        found = bases.get(member_id)
-        if found is None:
+        bill = _new_bill(member_id, branch_id, admitted_on, month, bases.get(member_id), now)
+        if bill is _WITHOUT_BASE:
             without.append(member_id)
-            continue
-        base_id, kind, amount = found
-        bills.append(
-            DuesBill(
-                member_id=member_id,
-                branch_id=branch_id,
-                month=month,
-                amount=rules.monthly_due(kind, amount),
-                base_id=base_id,
-                created_at=now,
-            )
-        )
+        elif isinstance(bill, DuesBill):
+            bills.append(bill)
     made = DuesBill.objects.bulk_create(bills, batch_size=5000, ignore_conflicts=True)
     return BillRun(month, len(made), without)
 
@@ -198,14 +215,15 @@ def payment_record(
     wanted = sorted({rules.month_of(month) for month in months})
     if not wanted:
         errors["months"] = _("Choose the months paid.")
+    problems = _bills_ahead(member, wanted, today=today)
     bills = {bill.month: bill for bill in DuesBill.objects.filter(member=member, month__in=wanted)}
     net = _net_paid([bill.pk for bill in bills.values()])
-    problems = []
     for month in wanted:
         bill = bills.get(month)
         label = f"{month:%Y-%m}"
         if bill is None:
-            problems.append(_("%(month)s has no bill.") % {"month": label})
+            if month < rules.month_of(today):  # not one paid ahead (told above)
+                problems.append(_("%(month)s has no bill.") % {"month": label})
         elif net.get(bill.pk, rules.ZERO) >= bill.amount:
             problems.append(_("%(month)s is already paid.") % {"month": label})
         elif not rules.may_pay_back(month, today=today):
@@ -250,6 +268,139 @@ def payment_record(
         org_path=member.branch.path,
     )
     return entries
+
+
+def quarterly_in_force(member: Member, month: datetime.date) -> bool:
+    from grassroots.orgs.dues import selectors
+
+    return rules.quarterly_in_force(selectors.quarterly_decisions(member), month)
+
+
+def _bills_ahead(
+    member: Member, wanted: Sequence[datetime.date], *, today: datetime.date
+) -> list[str]:
+    """Months of this quarter whose bill is not made yet (this month's before the job
+    ran, the months after it): where the branch approved quarterly payment, make their
+    bills now by the monthly job's own rule and base in force (the job then finds them
+    and makes no second one); else say why not. Returns the problems; makes nothing
+    when there is one."""
+    this = rules.month_of(today)
+    billed = set(
+        DuesBill.objects.filter(member=member, month__in=wanted).values_list("month", flat=True)
+    )
+    ahead = [month for month in wanted if month >= this and month not in billed]
+    if not ahead:
+        return []
+    problems: list[str] = []
+    last = rules.quarter_months(this)[-1]
+    bases = list(
+        DuesBase.objects.filter(member=member, from_month__lte=max(ahead)).order_by("from_month")
+    )
+    owes = (
+        member.stage in MemberStage.party_member_values()
+        and member.status in MemberStatus.active_values()
+    )
+    now = timezone.now()
+    bills: list[DuesBill] = []
+    for month in ahead:
+        label = f"{month:%Y-%m}"
+        if month > this and not quarterly_in_force(member, month):
+            problems.append(
+                _(
+                    "%(month)s is not billed yet: paying ahead needs the branch's approval of "
+                    "quarterly payment for this member."
+                )
+                % {"month": label}
+            )
+            continue
+        if month > last:
+            problems.append(
+                _("%(month)s is beyond this quarter: a quarter is paid ahead to %(last)s at most.")
+                % {"month": label, "last": f"{last:%Y-%m}"}
+            )
+            continue
+        in_force = [b for b in bases if b.from_month <= month]
+        base = in_force[-1] if in_force else None
+        bill = (
+            _new_bill(
+                member.pk,
+                member.branch_id,
+                member.admitted_on,
+                month,
+                (base.pk, base.kind, base.amount) if base else None,
+                now,
+            )
+            if owes
+            else None
+        )
+        if not isinstance(bill, DuesBill):
+            problems.append(
+                _("%(month)s has no bill: the member owes no dues for it yet or has no base.")
+                % {"month": label}
+            )
+            continue
+        bills.append(bill)
+    if not problems:
+        # the monthly job may be making the same bill right now: one per member and month
+        DuesBill.objects.bulk_create(bills, ignore_conflicts=True)
+    return problems
+
+
+@transaction.atomic
+def quarterly_decide(
+    *,
+    actor: Any,
+    member: Member,
+    approve: bool,
+    from_month: datetime.date | None,
+    decided_on: datetime.date | None,
+    decided_by: str,
+    today: datetime.date | None = None,
+) -> Any:
+    """Record that the branch approved quarterly payment for a member from a month on,
+    or revoked it (the caller checks policy.can_keep for the member's branch). A new row
+    each time, never an edit. Refused: an approval already in force that month, a
+    revocation of none, a decision in the future, no one named as deciding."""
+    from grassroots.orgs.dues.models import DuesQuarterly
+
+    today = today or timezone.localdate()
+    member = locked(member)
+    errors: dict[str, str] = {}
+    if from_month is None:
+        errors["from_month"] = _("Give the month it applies from.")
+    elif quarterly_in_force(member, from_month) == approve:
+        errors["__all__"] = (
+            _("Quarterly payment is already approved for %(month)s.")
+            if approve
+            else _("Quarterly payment is not approved for %(month)s: nothing to revoke.")
+        ) % {"month": f"{from_month:%Y-%m}"}
+    if decided_on is None:
+        errors["decided_on"] = _("Give the day of the decision.")
+    elif decided_on > today:
+        errors["decided_on"] = _("The day of the decision cannot be in the future.")
+    if not decided_by.strip():
+        errors["decided_by"] = _("Say who decided, e.g. the branch committee's meeting.")
+    elif len(decided_by.strip()) > 200:
+        errors["decided_by"] = _("Say who decided in at most %(max)d characters.") % {"max": 200}
+    if errors:
+        raise ValidationError(errors)
+    assert from_month is not None and decided_on is not None
+    decision = DuesQuarterly.objects.create(
+        member=member,
+        kind=DuesQuarterly.Kind.APPROVED if approve else DuesQuarterly.Kind.REVOKED,
+        from_month=rules.month_of(from_month),
+        decided_on=decided_on,
+        decided_by=decided_by.strip(),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="dues.quarterly",
+        target=member,
+        extra={"kind": decision.kind, "from_month": f"{decision.from_month:%Y-%m}"},
+        org_path=member.branch.path,
+    )
+    return decision
 
 
 @transaction.atomic

@@ -38,7 +38,7 @@ def todos_for(scope: Scope, *, today: datetime.date) -> list[Todo]:
                     "count",
                 ),
                 len(flagged),
-                reverse("orgs:unit_detail", args=[first]) if first else "",
+                reverse("orgs:dues_branch", args=[first]) if first else "",  # lists them
                 Urgency.PAST_DUE,
                 months=rules.FLAG_MONTHS,
             )

@@ -24,7 +24,15 @@ from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.core.forms import add_service_errors
 from grassroots.orgs.dues import policy, rules, selectors, services
-from grassroots.orgs.dues.forms import BaseForm, BatchForm, PaymentForm, ReverseForm, VoluntaryForm
+from grassroots.orgs.dues.forms import (
+    ArrearsReasonForm,
+    BaseForm,
+    BatchForm,
+    PaymentForm,
+    QuarterlyForm,
+    ReverseForm,
+    VoluntaryForm,
+)
 from grassroots.orgs.dues.policy import DuesOffices
 
 
@@ -100,6 +108,7 @@ def dues_branches(request: AuthenticatedRequest) -> HttpResponse:
         {
             "rows": rows,
             "month": month,
+            "oversees": bool(offices.committee_paths),
             "previous": rules.add_months(month, -1),
             "next": rules.add_months(month, 1) if month < rules.month_of(today) else None,
         },
@@ -207,6 +216,7 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "bases_shown": {
                 row.member.pk for row in book.rows if policy.can_see_base(offices, row.member)
             },
+            "behind": selectors.flagged_rows(branch, today=today),
             "may_close": keeps and book.closed is None and month < rules.month_of(today),
             "previous": rules.add_months(month, -1),
             "next": rules.add_months(month, 1) if month < rules.month_of(today) else None,
@@ -276,7 +286,20 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
         and not row.is_paid
         and rules.may_pay_back(row.bill.month, today=today)
     ]
+    # Quarterly payment where the branch approved it: this quarter's months not billed
+    # yet may be paid ahead (their bills are made on paying, services._bills_ahead).
+    history = selectors.quarterly_history(member)
+    decisions = [(d.from_month, d.kind == "approved") for d in history]
+    billed = {row.bill.month for row in rows if row.bill is not None}
+    this = rules.month_of(today)
+    ahead = [
+        month
+        for month in rules.quarter_months(this)
+        if month >= this and month not in billed and rules.quarterly_in_force(decisions, month)
+    ]
+    open_months += ahead
     payment = PaymentForm(prefix="pay", months=open_months, initial={"paid_on": today})
+    quarterly = QuarterlyForm(prefix="quarterly", initial={"from_month": this, "decided_on": today})
     base_form = BaseForm(
         prefix="base", initial={"from_month": rules.add_months(rules.month_of(today), 1)}
     )
@@ -289,7 +312,7 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
                 for row in rows
                 if row.bill is not None and row.bill.branch_id == branch.pk
             ]
-            payment = PaymentForm(request.POST, prefix="pay", months=billed_months)
+            payment = PaymentForm(request.POST, prefix="pay", months=billed_months + ahead)
             if payment.is_valid():
                 data = payment.cleaned_data
                 try:
@@ -306,6 +329,25 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
                     add_service_errors(payment, error)
                 else:
                     messages.success(request, _("The payment is recorded."))
+                    return HttpResponseRedirect(url)
+        elif action == "quarterly":
+            quarterly = QuarterlyForm(request.POST, prefix="quarterly")
+            if quarterly.is_valid():
+                data = quarterly.cleaned_data
+                try:
+                    services.quarterly_decide(
+                        actor=request.user,
+                        member=member,
+                        approve=data["decision"] == "approve",
+                        from_month=data["from_month"],
+                        decided_on=data["decided_on"],
+                        decided_by=data["decided_by"],
+                        today=today,
+                    )
+                except ValidationError as error:
+                    add_service_errors(quarterly, error)
+                else:
+                    messages.success(request, _("The branch's decision is recorded."))
                     return HttpResponseRedirect(url)
         elif action == "base":
             base_form = BaseForm(request.POST, prefix="base")
@@ -336,6 +378,10 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
             "bases": selectors.bases_of(member),
             "payment": payment if open_months or payment.is_bound else None,
             "base_form": base_form,
+            "quarterly": quarterly,
+            "quarterly_history": history,
+            "quarterly_now": rules.quarterly_in_force(decisions, this),
+            "ahead": ", ".join(f"{month:%Y-%m}" for month in ahead),
         },
         status=200 if request.method == "GET" else 400,
     )
@@ -372,4 +418,80 @@ def dues_reverse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"entry": entry, "form": form}
     return render(
         request, "orgs/dues/reverse.html", context, status=200 if request.method == "GET" else 400
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def dues_arrears_reason(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
+    """A member six months or more behind: the branch's dues officer records the proper
+    reason (e.g. a long illness), which silences the flag for this run of arrears; the
+    committee's organisation officers read it. Nothing is ever removed here."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    branch = selectors.branch_for(offices, pk)
+    if branch is None:
+        raise Http404
+    member = selectors.member_of_branch(branch, member_pk)
+    if member is None:
+        raise Http404
+    keeps = policy.can_keep(offices, branch)
+    behind = selectors.member_behind(member, today=today)
+    flagged = behind is not None and behind.months >= rules.FLAG_MONTHS
+    form = ArrearsReasonForm(prefix="arrears")
+    if request.method == "POST":
+        if not keeps or not flagged:
+            raise Http404
+        form = ArrearsReasonForm(request.POST, prefix="arrears")
+        if form.is_valid():
+            try:
+                services.arrears_reason_record(
+                    actor=request.user,
+                    member=member,
+                    reason=form.cleaned_data["reason"],
+                    today=today,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The reason is recorded."))
+                return HttpResponseRedirect(
+                    reverse("orgs:dues_arrears_reason", args=[branch.pk, member.pk])
+                )
+    return render(
+        request,
+        "orgs/dues/arrears_reason.html",
+        {
+            "branch": branch,
+            "member": member,
+            "behind": behind,
+            "flag_months": rules.FLAG_MONTHS,
+            "reasons": selectors.arrears_reasons(member),
+            "form": form if keeps and flagged else None,
+        },
+        status=200 if request.method == "GET" else 400,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def dues_year(request: AuthenticatedRequest) -> HttpResponse:
+    """The committee's organisation officers: every branch below them by the twelve
+    months of a year, bills paid out of bills made (counts, no names)."""
+    today = timezone.localdate()
+    offices = _offices(request, today)
+    if not offices.committee_paths:
+        raise Http404
+    year = _year(request.GET.get("year"), today)
+    return render(
+        request,
+        "orgs/dues/year.html",
+        {
+            "grid": selectors.year_grid(selectors.branches_kept(offices), year=year),
+            "year": year,
+            "months": range(1, 13),
+            "years": [year - 1, year + 1] if year < today.year else [year - 1],
+        },
     )

@@ -217,7 +217,7 @@ def test_six_months_in_arrears_is_a_to_do_for_the_branch_dues_officer_only(world
     unpaid_since(world.member_a, JAN, datetime.date(2026, 7, 1))
     assert dues_todos(world.officer_a, datetime.date(2026, 6, 30)) == {}  # five months
     flagged = dues_todos(world.officer_a, datetime.date(2026, 7, 1))["orgs.dues_arrears"]
-    assert flagged.count == 1 and f"/orgs/units/{world.branch_a.pk}/" in flagged.url
+    assert flagged.count == 1 and f"/orgs/dues/branches/{world.branch_a.pk}/" in flagged.url
     assert dues_todos(world.officer_b, datetime.date(2026, 7, 1)) == {}
     assert dues_todos(world.member_a.user, datetime.date(2026, 7, 1)) == {}
     assert dues_todos(world.employee, datetime.date(2026, 7, 1)) == {}

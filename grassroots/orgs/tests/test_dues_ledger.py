@@ -1,5 +1,6 @@
-"""The dues ledger never loses a fen: for any sequence of bills, payments, reversals,
-transfers and month closes, each branch's month reconciles — billed = paid +
+"""The dues ledger never loses a fen: for any sequence of bills, payments (a quarter paid
+ahead where the branch approved it, its bills made on paying), reversals, transfers and
+month closes, each branch's month reconciles — billed = paid +
 outstanding, each figure read from the ledger by its own query — no bill is paid twice
 or in part, and nothing is booked in a month after it was closed."""
 
@@ -15,7 +16,7 @@ from grassroots.orgs.dues import rules, selectors, services
 from grassroots.orgs.dues.models import DuesBill, DuesMonthClose, DuesPayment
 from grassroots.orgs.models import Member
 
-TODAY = datetime.date(2026, 9, 15)
+TODAY = datetime.date(2026, 8, 15)  # September is this quarter's month to pay ahead
 MONTHS = [datetime.date(2026, month, 1) for month in range(1, 10)]
 METHODS = ["cash", "transfer", "payroll"]
 
@@ -31,6 +32,8 @@ operations = st.lists(
         st.tuples(st.just("reverse"), st.integers(0, 20)),
         st.tuples(st.just("transfer"), st.integers(0, 3)),
         st.tuples(st.just("close"), st.integers(0, 1), st.integers(0, len(MONTHS) - 2)),
+        st.tuples(st.just("quarterly"), st.integers(0, 3), st.booleans()),
+        st.tuples(st.just("ahead"), st.integers(0, 3)),  # the rest of the quarter at once
     ),
     max_size=25,
 )
@@ -89,6 +92,25 @@ def test_every_branch_month_reconciles_whatever_happens(world, ops):
                 elif op[0] == "close":
                     services.month_close(
                         actor=None, branch=branches[op[1]], month=MONTHS[op[2]], today=TODAY
+                    )
+                elif op[0] == "ahead":
+                    services.payment_record(
+                        actor=None,
+                        member=Member.objects.get(pk=members[op[1]].pk),
+                        months=MONTHS[7:],
+                        method="cash",
+                        paid_on=TODAY,
+                        today=TODAY,
+                    )
+                elif op[0] == "quarterly":
+                    services.quarterly_decide(
+                        actor=None,
+                        member=Member.objects.get(pk=members[op[1]].pk),
+                        approve=op[2],
+                        from_month=MONTHS[6],
+                        decided_on=TODAY,
+                        decided_by="支委会",
+                        today=TODAY,
                     )
             except ValidationError:
                 pass  # refused as a whole: the checks below show nothing was half-saved

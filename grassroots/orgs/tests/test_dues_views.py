@@ -406,3 +406,230 @@ def test_a_member_who_moved_away_keeps_their_base_from_the_old_branch(dues):
         .get(f"{reverse('orgs:dues_branch', args=[dues.branch_b.pk])}?month={THIS:%Y-%m}")
         .content.decode()
     )  # the new branch's officer keeps them now
+
+
+@pytest.fixture
+def next_quarter(dues, monkeypatch):
+    """Today is the 15th of the first month of the next quarter (none of its bills made)."""
+    start = rules.add_months(rules.quarter_months(THIS)[-1], 1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: start.replace(day=15))
+    return rules.quarter_months(start)
+
+
+def quarterly_post(client, world, decision="approve", month=None):
+    return client.post(
+        member_url(world),
+        {
+            "action": "quarterly",
+            "quarterly-decision": decision,
+            "quarterly-from_month": f"{month or THIS:%Y-%m}",
+            "quarterly-decided_on": f"{timezone.localdate():%Y-%m-%d}",
+            "quarterly-decided_by": "支部委员会会议",
+        },
+    )
+
+
+def test_the_dues_officer_records_quarterly_payment_and_the_quarter_is_paid_ahead(
+    dues, next_quarter
+):
+    from grassroots.orgs.dues.models import DuesBill, DuesQuarterly
+
+    client = client_as(dues.officer_a)
+    page = client.get(member_url(dues))
+    assert f"{next_quarter[2]:%Y-%m}" not in page.context["payment"].fields["months"].choices[-1]
+    assert quarterly_post(client, dues, month=next_quarter[0]).status_code == 302
+    decision = DuesQuarterly.objects.get()
+    assert decision.kind == "approved" and decision.recorded_by == dues.officer_a
+    page = client.get(member_url(dues))
+    choices = [value for value, _label in page.context["payment"].fields["months"].choices]
+    assert [f"{m:%Y-%m}" for m in next_quarter] == choices[-3:]
+    form = {
+        "action": "pay",
+        "pay-months": [f"{m:%Y-%m}" for m in next_quarter],
+        "pay-method": "payroll",
+        "pay-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        "pay-idempotency_key": "quarter-1",
+    }
+    assert client.post(member_url(dues), form).status_code == 302
+    assert client.post(member_url(dues), form).status_code == 302  # a double submit
+    assert DuesPayment.objects.filter(member=dues.member_a).count() == 3
+    assert DuesBill.objects.filter(member=dues.member_a, month__in=next_quarter).count() == 3
+    # revoked: no more paying ahead
+    assert quarterly_post(client, dues, "revoke", next_quarter[1]).status_code == 302
+    assert DuesQuarterly.objects.count() == 2
+
+
+def test_without_approval_the_months_ahead_are_not_offered_nor_taken(dues, next_quarter):
+    from grassroots.orgs.dues.models import DuesBill
+
+    client = client_as(dues.officer_a)
+    page = client.get(member_url(dues))
+    choices = [value for value, _label in page.context["payment"].fields["months"].choices]
+    assert f"{next_quarter[1]:%Y-%m}" not in choices
+    response = client.post(
+        member_url(dues),
+        {
+            "action": "pay",
+            "pay-months": [f"{next_quarter[1]:%Y-%m}"],
+            "pay-method": "cash",
+            "pay-paid_on": f"{timezone.localdate():%Y-%m-%d}",
+        },
+    )
+    assert response.status_code == 400 and response.context["payment"].errors
+    assert not DuesBill.objects.filter(month=next_quarter[1]).exists()
+
+
+@pytest.mark.parametrize("who", ["officer_b", "organiser", "member_a", "admin", None])
+def test_only_the_dues_officer_records_quarterly_payment(dues, who):
+    from grassroots.orgs.dues.models import DuesQuarterly
+
+    client = client_as(person(dues, who)) if who else Client()
+    response = quarterly_post(client, dues)
+    if who is None:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 404
+    assert not DuesQuarterly.objects.exists()
+
+
+@pytest.fixture
+def six_behind(dues, monkeypatch):
+    """Three months on: member A's oldest unpaid bill is six months behind."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a: rules.add_months(THIS, 3).replace(day=10))
+    return dues
+
+
+def reason_url(world):
+    return reverse("orgs:dues_arrears_reason", args=[world.branch_a.pk, world.member_a.pk])
+
+
+def test_the_dues_officer_records_the_proper_reason_of_a_flagged_member(six_behind):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(six_behind.officer_a)
+    month = client.get(branch_url(six_behind))
+    behind = {row.member for row in month.context["behind"]}
+    assert behind == {six_behind.member_a, six_behind.officer_a_member}
+    assert reason_url(six_behind) in month.content.decode()
+    page = client.get(reason_url(six_behind))
+    assert page.status_code == 200 and page.context["form"] is not None
+    assert BASE not in page.content.decode()  # the page says nothing of the base
+    empty = client.post(reason_url(six_behind), {"arrears-reason": "  "})
+    assert empty.status_code == 400 and empty.context["form"].errors
+    assert not DuesArrearsReason.objects.exists()
+    done = client.post(reason_url(six_behind), {"arrears-reason": "长期病休，已向支部说明"})
+    assert done.status_code == 302
+    recorded = DuesArrearsReason.objects.get()
+    assert (
+        recorded.oldest == rules.add_months(THIS, -3)
+        and recorded.recorded_by == six_behind.officer_a
+    )
+    rows = client.get(branch_url(six_behind)).context["behind"]
+    assert {row.member.pk: row.reason for row in rows} == {
+        six_behind.member_a.pk: recorded,
+        six_behind.officer_a_member.pk: None,
+    }
+
+
+def test_the_overseer_reads_the_reason_and_records_nothing(six_behind):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    services.arrears_reason_record(
+        actor=six_behind.officer_a, member=six_behind.member_a, reason="长期病休"
+    )
+    client = client_as(six_behind.organiser)
+    page = client.get(reason_url(six_behind))
+    assert page.status_code == 200 and page.context["form"] is None
+    assert "长期病休" in page.content.decode()
+    assert client.post(reason_url(six_behind), {"arrears-reason": "x"}).status_code == 404
+    assert DuesArrearsReason.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["officer_b", "member_a", "admin", "committee_officer", "employee"])
+def test_others_get_404_on_the_arrears_reason_page(six_behind, who):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(person(six_behind, who))
+    assert client.get(reason_url(six_behind)).status_code == 404
+    assert client.post(reason_url(six_behind), {"arrears-reason": "x"}).status_code == 404
+    assert not DuesArrearsReason.objects.exists()
+
+
+def test_anonymous_visitors_sign_in_before_the_arrears_reason_page(six_behind):
+    for response in (Client().get(reason_url(six_behind)), Client().post(reason_url(six_behind))):
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_no_reason_is_taken_before_six_months(dues):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(dues.officer_a)
+    page = client.get(reason_url(dues))
+    assert page.status_code == 200 and page.context["form"] is None
+    assert page.context["behind"].months == 3
+    assert client.post(reason_url(dues), {"arrears-reason": "病休"}).status_code == 404
+    assert not DuesArrearsReason.objects.exists()
+
+
+def year_url(year=THIS.year):
+    return f"{reverse('orgs:dues_year')}?year={year}"
+
+
+def test_the_overseer_reads_the_year_grid_by_branch_and_month(dues):
+    pay(dues, [THIS])
+    page = client_as(dues.organiser).get(year_url())
+    assert page.status_code == 200
+    grid = {branch.pk: cells for branch, cells in page.context["grid"]}
+    assert set(grid) == {dues.branch_a.pk, dues.branch_b.pk}
+    cell = grid[dues.branch_a.pk][THIS.month - 1]
+    assert (cell.paid, cell.billed) == (1, 2)  # member A paid; the officer did not
+    assert grid[dues.branch_b.pk][THIS.month - 1].paid == 0
+    later = [c for c in grid[dues.branch_a.pk][THIS.month :] if c is not None]
+    assert later == []
+    assert BASE not in page.content.decode()
+    # a reversed payment no longer counts as paid
+    services.payment_reverse(
+        actor=None, payment=DuesPayment.objects.get(member=dues.member_a), reason="录错了"
+    )
+    page = client_as(dues.organiser).get(year_url())
+    grid = {branch.pk: cells for branch, cells in page.context["grid"]}
+    assert grid[dues.branch_a.pk][THIS.month - 1].paid == 0
+
+
+@pytest.mark.parametrize(
+    "who", ["officer_a", "officer_b", "member_a", "admin", "committee_officer", "employee"]
+)
+def test_only_the_committee_s_organisation_officers_read_the_year_grid(dues, who):
+    assert client_as(person(dues, who)).get(year_url()).status_code == 404
+
+
+def test_anonymous_visitors_sign_in_before_the_year_grid(dues):
+    response = Client().get(year_url())
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_year_grid_keeps_its_number_of_queries(dues):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(dues.organiser)
+    client.get(year_url())
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(year_url()).status_code == 200
+        return len(queries)
+
+    before = count()
+    from grassroots.orgs.tests.factories import OrgUnitFactory
+
+    for number in range(3):
+        branch = OrgUnitFactory(
+            name=f"丙{number}支部", code=f"X{number}", kind="branch", parent=dues.committee
+        )
+        member = MemberFactory(branch=branch)
+        services.base_set(
+            actor=None, member=member, kind="employee", amount=Decimal(3000), from_month=THIS
+        )
+    services.bills_make(THIS)
+    assert count() == before

@@ -144,3 +144,58 @@ def test_a_member_moved_meanwhile_is_not_moved_again(world):
     )
     with pytest.raises(ValidationError):
         services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=True)
+
+
+def test_the_sending_branch_prints_the_letter_with_the_paid_up_dues_month(world):
+    from decimal import Decimal
+
+    from grassroots.orgs.dues import rules
+    from grassroots.orgs.dues import services as dues
+
+    last = rules.add_months(rules.month_of(timezone.localdate()), -1)
+    dues.base_set(
+        actor=None, member=world.member_a, kind="employee", amount=Decimal(4000), from_month=last
+    )
+    dues.bills_make(last)
+    dues.payment_record(
+        actor=None, member=world.member_a, months=[last], method="cash", paid_on=last
+    )
+    transfer = ask(world)
+    url = reverse("orgs:transfer_letter", args=[transfer.pk])
+    for user in (world.officer_a, world.committee_officer):
+        page = client_as(user).get(url)
+        assert page.status_code == 200
+        assert page.context["dues_paid_up_to"] == last
+        assert (
+            f"{last:%Y-%m}" in page.content.decode()
+            and world.branch_b.name in page.content.decode()
+        )
+    listing = client_as(world.officer_a).get(reverse("orgs:transfer_list"))
+    assert url in listing.content.decode()
+    # the receiving branch answers; it does not print the sender's letter
+    assert url not in client_as(world.officer_b).get(reverse("orgs:transfer_list")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["officer_b", "member_a", "admin", "employee"])
+def test_others_get_404_for_the_letter(world, who):
+    transfer = ask(world)
+    user = getattr(world, who)
+    user = getattr(user, "user", user)
+    assert (
+        client_as(user).get(reverse("orgs:transfer_letter", args=[transfer.pk])).status_code == 404
+    )
+    assert (
+        client_as(world.officer_a)
+        .get(reverse("orgs:transfer_letter", args=[transfer.pk + 1000]))
+        .status_code
+        == 404
+    )
+
+
+def test_no_letter_for_a_withdrawn_transfer_nor_for_anonymous_visitors(world):
+    transfer = ask(world)
+    url = reverse("orgs:transfer_letter", args=[transfer.pk])
+    response = Client().get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    services.transfer_withdraw(actor=world.officer_a, transfer=transfer)
+    assert client_as(world.officer_a).get(url).status_code == 404
