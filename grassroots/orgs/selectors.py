@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -960,18 +961,35 @@ def active_on(day: datetime.date | str) -> Q:
     )
 
 
+def _confirmed_after(day: datetime.date) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(status=TransferStatus.CONFIRMED, effective_on__gt=day)
+
+
 def _within_on(path: str, day: datetime.date | str) -> QuerySet[Member]:
-    # Candidates by index (in the subtree now, or moved out of it after the day), then
-    # the exact branch on the day.
-    moved_out = Transfer.objects.filter(
-        within(path, "from_branch__path"), status=TransferStatus.CONFIRMED
-    ).values("member_id")
-    if not isinstance(day, str):
-        moved_out = moved_out.filter(effective_on__gt=day)
-    return (
-        Member.objects.filter(within(path, "branch__path") | Q(pk__in=moved_out))
-        .annotate(branch_then=branch_path_on(day))
-        .filter(within(path, "branch_then"))
+    """Member records whose branch on `day` lay within `path`."""
+    if isinstance(day, str):
+        # A day per member (admission, leaving): few rows pass the date filters the
+        # caller adds, so the branch on that day is looked up per row. Candidates by
+        # index: in the subtree now, or moved out of it at some time.
+        moved_out = Transfer.objects.filter(
+            within(path, "from_branch__path"), status=TransferStatus.CONFIRMED
+        ).values("member_id")
+        return (
+            Member.objects.filter(within(path, "branch__path") | Q(pk__in=moved_out))
+            .annotate(branch_then=branch_path_on(day))
+            .filter(within(path, "branch_then"))
+        )
+    # One day for every row (31 December): no lookup per member, which would cost
+    # seconds over 100,000 records. Those who have not moved since the day are where
+    # they are now; of those who have, the branch they left by their first move after
+    # the day is the one they were in.
+    later = _confirmed_after(day)
+    first_later = later.filter(within(path, "from_branch__path")).exclude(
+        Exists(later.filter(member=OuterRef("member"), effective_on__lt=OuterRef("effective_on")))
+    )
+    return Member.objects.filter(
+        (within(path, "branch__path") & ~Q(pk__in=later.values("member_id")))
+        | Q(pk__in=first_later.values("member_id"))
     )
 
 
