@@ -68,10 +68,7 @@ def main() -> None:
             f"{current.party_members} Party members, "
             f"{len(current.failed_checks)} failed checks"
         )
-    print(
-        f"median: one year {_median(one_year):.2f} s, "
-        f"with the year before {_median(page):.2f} s"
-    )
+    print(f"median: one year {_median(one_year):.2f} s, with the year before {_median(page):.2f} s")
 
 
 if __name__ == "__main__":
