@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from grassroots.insights.statistics.tables import Comparison, YearStatistics
@@ -29,7 +30,14 @@ def statistics_workbook(statistics: YearStatistics, comparison: list[Comparison]
         for table in section.tables:
             sheet.append([])
             sheet.append([safe_cell(sheet, table.title)])
-            sheet.append([_("Item"), _("Number"), _("Of (denominator)"), _("Share")])
+            sheet.append(
+                [
+                    pgettext("statistics", "Item"),
+                    pgettext("statistics", "Number"),
+                    _("Of (denominator)"),
+                    _("Share"),
+                ]
+            )
             for row in table.rows:
                 sheet.append(
                     [
@@ -54,7 +62,13 @@ def statistics_workbook(statistics: YearStatistics, comparison: list[Comparison]
     compared = workbook.create_sheet(title=_("Year on year")[:31])
     compared.append([safe_cell(compared, heading)])
     compared.append(
-        [_("Table"), _("Item"), str(statistics.year), str(statistics.year - 1), _("Change")]
+        [
+            _("Table"),
+            pgettext("statistics", "Item"),
+            str(statistics.year),
+            str(statistics.year - 1),
+            pgettext("statistics", "Change"),
+        ]
     )
     for figure in comparison:
         compared.append(

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from grassroots.insights.statistics import periods
 from grassroots.insights.structure import UNKNOWN_BIRTH, birth_period_case, birth_periods
@@ -450,7 +451,7 @@ def cross_checks(statistics: YearStatistics, *, left: int) -> list[Check]:
                 (_("Transferred in"), changes.count("moved_in")),
                 (_("Transferred out"), changes.count("moved_out")),
                 (_("Left (all reasons)"), left),
-                (_("End"), changes.count("end")),
+                (pgettext("statistics", "End"), changes.count("end")),
             ],
             changes.count("end"),
             balance,
