@@ -124,7 +124,7 @@ def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, 
     return errors
 
 
-def _date_leaving(member: Member, values: dict[str, Any], *, today: datetime.date) -> None:
+def member_date_leaving(member: Member, values: dict[str, Any], *, today: datetime.date) -> None:
     """A record whose status stops being active left today unless a day is given; one
     made active again has no leaving day or reason. Tables as of a past day count the
     member while that day is before the leaving day."""
@@ -194,7 +194,7 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
     ):
         values["group"] = None  # a move to another branch leaves the old branch's group
     member_fill_from_id_card(values)
-    _date_leaving(member, values, today=timezone.localdate())
+    member_date_leaving(member, values, today=timezone.localdate())
     errors = member_errors(values, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
