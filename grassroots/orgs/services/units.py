@@ -115,8 +115,14 @@ def orgunit_create(
     is_joint: bool = False,
     is_temporary: bool = False,
 ) -> OrgUnit:
-    """Found a Party organisation under a parent of a fitting kind."""
+    """Found a Party organisation under a parent of a fitting kind. Without a founding
+    day it is founded today: the annual statistics of earlier years leave it out."""
     _check_parent(kind, parent)
+    today = timezone.localdate()
+    if founded_on is None:
+        founded_on = today
+    elif founded_on > today:
+        raise ValidationError({"founded_on": _("This date is in the future.")})
     code = code.strip()
     if OrgUnit.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Another Party organisation already uses this code.")})
