@@ -380,6 +380,7 @@ def build_enterprise(*, today: datetime.date, seed: int = 2026) -> DemoEnterpris
             name=name,
             kind=OrgUnit.Kind.GROUP,
             parent=demo.units[parent_code],
+            founded_on=demo.units[parent_code].founded_on,
         )
 
     # --- Members and the pipeline --------------------------------------------------------

@@ -12,5 +12,11 @@ register(
     NavEntry(
         "insights:structure", _("Structure analysis"), order=80, shown=policy.may_open_structure
     ),
+    NavEntry(
+        "insights:statistics",
+        _("Party statistics"),
+        order=85,
+        shown=policy.may_open_statistics,
+    ),
     NavEntry("insights:audit_log", _("Audit log"), order=120, shown=policy.may_open_audit_log),
 )

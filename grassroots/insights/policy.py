@@ -18,3 +18,8 @@ def can_view_audit_log(scope: Scope) -> bool:
 
 def may_open_audit_log(scope: Scope, user: Any = None) -> bool:
     return can_view_audit_log(scope)
+
+
+def may_open_statistics(scope: Scope, user: Any = None) -> bool:
+    """The annual statistics: officers, for their own subtree (the units they oversee)."""
+    return scope.is_admin or scope.is_officer

@@ -144,7 +144,7 @@ def birth_periods(on: datetime.date) -> tuple[list[datetime.date], list[BirthPer
     return ordered, periods
 
 
-def _birth_period(edges: list[datetime.date]) -> Case:
+def birth_period_case(edges: list[datetime.date]) -> Case:
     """The index of the member's birth period; NULL when the birth date is unknown."""
     return Case(
         *(When(birth_date__lt=edge, then=Value(index)) for index, edge in enumerate(edges)),
@@ -180,7 +180,7 @@ def member_tallies(unit: OrgUnit, *, on: datetime.date) -> list[Tally]:
     edges, periods = birth_periods(on)
     rows = (
         _active_members(unit)
-        .annotate(birth_period=_birth_period(edges))
+        .annotate(birth_period=birth_period_case(edges))
         .values_list("stage", "education", "gender", "birth_period")
         .annotate(count=Count("pk"))
         .order_by()

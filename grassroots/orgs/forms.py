@@ -137,6 +137,20 @@ class MemberForm(StyledForm):
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=Member.Stage.choices)
     status = forms.ChoiceField(label=_("Membership status"), choices=Member.Status.choices)
+    left_on = forms.DateField(
+        label=_("Left on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "When the status is no longer in good standing: the day it took effect (today "
+            "when left empty). The annual statistics count the member until then."
+        ),
+    )
+    leaving_reason = forms.ChoiceField(
+        label=_("Reason for leaving"),
+        choices=[("", _("Not recorded")), *Member.LeavingReason.choices],
+        required=False,
+    )
     branch = UnitChoiceField(label=_("Branch"), queryset=OrgUnit.objects.none())
     group = UnitChoiceField(
         label=_("Party group"),

@@ -17,6 +17,7 @@ from grassroots.orgs.vocabulary import (
     DepartmentKind,
     Education,
     Gender,
+    LeavingReason,
     MemberStage,
     MemberStatus,
     PostKind,
@@ -68,6 +69,10 @@ class OrgUnit(TreeNode):
     is_joint = models.BooleanField(_("joint branch"), default=False)
     is_temporary = models.BooleanField(_("temporary branch"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # The day it stopped existing (撤销): the annual statistics count an organisation
+    # on 31 December when founded by then and not dissolved by then. Filled by
+    # orgunit_update when the organisation is made inactive.
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Party organisation")
@@ -145,6 +150,7 @@ class Member(models.Model):
 
     Stage = MemberStage
     Status = MemberStatus
+    LeavingReason = LeavingReason
     Gender = Gender
     Education = Education
 
@@ -189,6 +195,13 @@ class Member(models.Model):
     )
     education = models.CharField(
         _("education"), max_length=24, choices=Education.choices, blank=True
+    )
+    # When and why the status stopped being active (left, died, suspended): a table
+    # as of a past day still counts the member when this is after that day. Filled by
+    # member_update when the status changes to an inactive one; cleared when restored.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leaving_reason = models.CharField(
+        _("reason for leaving"), max_length=16, choices=LeavingReason.choices, blank=True
     )
     is_mobile = models.BooleanField(_("mobile member (流动党员)"), default=False)
     is_lost_contact = models.BooleanField(_("out of contact (失联)"), default=False)

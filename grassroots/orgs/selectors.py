@@ -8,7 +8,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,10 +34,16 @@ from grassroots.core.published import Published
 from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
 from grassroots.orgs import health, member_order, policy
-from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit
+from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit, Transfer
 from grassroots.orgs.publicity import selectors as publicity
 from grassroots.orgs.publicity.selectors import NoticeState as NoticeState
-from grassroots.orgs.vocabulary import MemberStage, MemberStatus, PostKind, UnitKind
+from grassroots.orgs.vocabulary import (
+    MemberStage,
+    MemberStatus,
+    PostKind,
+    TransferStatus,
+    UnitKind,
+)
 
 
 def get_unit_for(scope: Scope, pk: int) -> OrgUnit:
@@ -876,4 +896,172 @@ def committee_post_holders(member_ids: Iterable[int], *, on: datetime.date) -> s
         )
         .exclude(ends_on__lt=on)
         .values_list("member_id", flat=True)
+    )
+
+
+# --- The records as they were on a past day (the annual statistics) -----------------
+#
+# A change recorded after 31 December must not alter that year's tables. The stage on a
+# day follows from the stage dates; the branch from the confirmed transfers (each has
+# its effective day); leaving from `left_on`; an organisation's existence from
+# `founded_on` and `dissolved_on`. Personal attributes (gender, education, ethnicity,
+# birth date) are read as recorded now: a change there is a correction.
+
+
+def _day(day: datetime.date | str) -> Any:
+    """A fixed day, or the name of a date field of the member row (OuterRef)."""
+    return OuterRef(day) if isinstance(day, str) else day
+
+
+def branch_path_on(day: datetime.date | str) -> Coalesce:
+    """SQL: the path of the member's branch on `day` — the branch they moved away from
+    by the first confirmed transfer effective after that day, else their branch now.
+    `day` is a date or the name of one of the member's date fields ("admitted_on")."""
+    moved_later = (
+        Transfer.objects.filter(
+            member=OuterRef("pk"),
+            status=TransferStatus.CONFIRMED,
+            effective_on__gt=_day(day),
+        )
+        .order_by("effective_on", "pk")
+        .values("from_branch__path")[:1]
+    )
+    return Coalesce(Subquery(moved_later), F("branch__path"))
+
+
+def stage_on(day: datetime.date) -> Case:
+    """SQL: the member's stage on `day` from the stage dates; NULL when the record had
+    not reached any stage by then (an applicant without an application day counts
+    from the day the record was opened)."""
+    opened_by = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return Case(
+        When(full_on__lte=day, then=Value(MemberStage.FULL.value)),
+        When(admitted_on__lte=day, then=Value(MemberStage.PROBATIONARY.value)),
+        When(candidate_on__lte=day, then=Value(MemberStage.CANDIDATE.value)),
+        When(activist_on__lte=day, then=Value(MemberStage.ACTIVIST.value)),
+        When(applied_on__lte=day, then=Value(MemberStage.APPLICANT.value)),
+        When(
+            applied_on__isnull=True,
+            stage=MemberStage.APPLICANT,
+            created_at__lt=opened_by,
+            then=Value(MemberStage.APPLICANT.value),
+        ),
+        default=None,
+        output_field=CharField(),
+    )
+
+
+def active_on(day: datetime.date | str) -> Q:
+    """Records in good standing on `day`: not yet left then (a record made inactive
+    without a leaving day counts as gone on every day)."""
+    return Q(left_on__gt=_day(day) if isinstance(day, str) else day) | Q(
+        left_on__isnull=True, status__in=MemberStatus.active_values()
+    )
+
+
+def _confirmed_after(day: datetime.date) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(status=TransferStatus.CONFIRMED, effective_on__gt=day)
+
+
+def _within_on(path: str, day: datetime.date | str) -> QuerySet[Member]:
+    """Member records whose branch on `day` lay within `path`."""
+    if isinstance(day, str):
+        # A day per member (admission, leaving): few rows pass the date filters the
+        # caller adds, so the branch on that day is looked up per row. Candidates by
+        # index: in the subtree now, or moved out of it at some time.
+        moved_out = Transfer.objects.filter(
+            within(path, "from_branch__path"), status=TransferStatus.CONFIRMED
+        ).values("member_id")
+        return (
+            Member.objects.filter(within(path, "branch__path") | Q(pk__in=moved_out))
+            .annotate(branch_then=branch_path_on(day))
+            .filter(within(path, "branch_then"))
+        )
+    # One day for every row (31 December): no lookup per member, which would cost
+    # seconds over 100,000 records. Those who have not moved since the day are where
+    # they are now; of those who have, the branch they left by their first move after
+    # the day is the one they were in.
+    later = _confirmed_after(day)
+    first_later = later.filter(within(path, "from_branch__path")).exclude(
+        Exists(later.filter(member=OuterRef("member"), effective_on__lt=OuterRef("effective_on")))
+    )
+    return Member.objects.filter(
+        (within(path, "branch__path") & ~Q(pk__in=later.values("member_id")))
+        | Q(pk__in=first_later.values("member_id"))
+    )
+
+
+def members_on(path: str, *, on: datetime.date) -> QuerySet[Member]:
+    """Member records (every stage) of the subtree at `path` on the day, as the records
+    say they were then, annotated with `stage_then`. Aggregates must end with
+    .order_by() (see grassroots.insights.structure)."""
+    return (
+        _within_on(path, on)
+        .annotate(stage_then=stage_on(on))
+        .filter(active_on(on), stage_then__isnull=False)
+    )
+
+
+def members_admitted_between(
+    path: str, *, after: datetime.date, on: datetime.date
+) -> QuerySet[Member]:
+    """Records admitted as probationary members in (after, on], in the subtree on the
+    day of admission, whatever became of them since."""
+    return _within_on(path, "admitted_on").filter(admitted_on__gt=after, admitted_on__lte=on)
+
+
+def party_members_leaving_between(
+    path: str, *, after: datetime.date, on: datetime.date
+) -> QuerySet[Member]:
+    """Party members whose record stopped being active in (after, on] (left_on), in the
+    subtree on that day."""
+    return (
+        _within_on(path, "left_on")
+        .alias(admission=Coalesce("admitted_on", "full_on"))
+        .filter(left_on__gt=after, left_on__lte=on, admission__lte=F("left_on"))
+    )
+
+
+def party_transfers_between(
+    path: str, *, after: datetime.date, on: datetime.date
+) -> dict[str, int]:
+    """Confirmed transfers of Party members effective in (after, on] into the subtree
+    from outside it ("in") and out of it to elsewhere ("out")."""
+    inside_from, inside_to = within(path, "from_branch__path"), within(path, "to_branch__path")
+    return (
+        Transfer.objects.filter(
+            status=TransferStatus.CONFIRMED, effective_on__gt=after, effective_on__lte=on
+        )
+        .alias(admission=Coalesce("member__admitted_on", "member__full_on"))
+        .filter(admission__lte=F("effective_on"))
+        .filter(inside_from | inside_to)
+        .aggregate(
+            moved_in=Count("pk", filter=inside_to & ~inside_from),
+            moved_out=Count("pk", filter=inside_from & ~inside_to),
+        )
+    )
+
+
+def units_on(path: str, *, on: datetime.date, year_start: datetime.date) -> QuerySet[OrgUnit]:
+    """The organisations of the subtree at `path` that existed on the day (founded by
+    then, not dissolved by then), with `committee_posts` (committee posts held that
+    day) and `elected_in_year` (secretaries whose post began after `year_start`)."""
+    held = Q(
+        posts__kind__in=PostKind.committee_values(),
+        posts__starts_on__lte=on,
+    ) & (Q(posts__ends_on__isnull=True) | Q(posts__ends_on__gte=on))
+    return (
+        OrgUnit.objects.filter(within(path))
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=on))
+        .filter(Q(dissolved_on__gt=on) | Q(dissolved_on__isnull=True, is_active=True))
+        .annotate(
+            committee_posts=Count("posts", filter=held),
+            elected_in_year=Count(
+                "posts",
+                filter=held & Q(posts__kind=PostKind.SECRETARY, posts__starts_on__gt=year_start),
+            ),
+        )
+        .order_by()
     )

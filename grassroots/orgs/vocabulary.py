@@ -58,6 +58,16 @@ class MemberStatus(models.TextChoices):
         return [cls.NORMAL.value, cls.RETAINED.value, cls.RESTORED.value]
 
 
+class LeavingReason(models.TextChoices):
+    """Why a record stopped being active (the annual statistics count deaths apart)."""
+
+    DEATH = "death", _("Died")
+    EXPELLED = "expelled", _("Expelled (开除党籍)")
+    STRUCK_OFF = "struck_off", _("Struck off or withdrew (除名、退党)")
+    SUSPENDED = "suspended", _("Membership suspended (停止党籍)")
+    OTHER = "other", _("Other")
+
+
 class Gender(models.TextChoices):
     MALE = "m", _("Male")
     FEMALE = "f", _("Female")

@@ -37,6 +37,8 @@ MEMBER_FIELDS = (
     "gender",
     "ethnicity",
     "education",
+    "left_on",
+    "leaving_reason",
     "is_mobile",
     "is_lost_contact",
     "id_card_number",
@@ -68,7 +70,7 @@ def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, 
             "branch": branch.name,
         }
 
-    for name in (*STAGE_DATE_FIELDS, "birth_date"):
+    for name in (*STAGE_DATE_FIELDS, "birth_date", "left_on"):
         day = values.get(name)
         if day is not None and day > today:
             errors[name] = _("This date is in the future.")
@@ -120,6 +122,24 @@ def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, 
             % {"age": MIN_APPLICATION_AGE},
         )
     return errors
+
+
+def member_date_leaving(member: Member, values: dict[str, Any], *, today: datetime.date) -> None:
+    """A record whose status stops being active left today unless a day is given; one
+    made active again has no leaving day or reason. Tables as of a past day count the
+    member while that day is before the leaving day."""
+    active_values = Member.Status.active_values()
+    now_active = values["status"] in active_values
+    if not now_active and member.status in active_values:
+        values["left_on"] = values["left_on"] or today
+        values["leaving_reason"] = values["leaving_reason"] or (
+            Member.LeavingReason.SUSPENDED
+            if values["status"] == Member.Status.SUSPENDED
+            else Member.LeavingReason.OTHER
+        )
+    elif now_active:
+        values["left_on"] = None
+        values["leaving_reason"] = ""
 
 
 def member_fill_from_id_card(values: dict[str, Any]) -> None:
@@ -174,6 +194,7 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
     ):
         values["group"] = None  # a move to another branch leaves the old branch's group
     member_fill_from_id_card(values)
+    member_date_leaving(member, values, today=timezone.localdate())
     errors = member_errors(values, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)

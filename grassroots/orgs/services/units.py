@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core.audit import audit_record, snapshot
@@ -32,6 +33,7 @@ ORGUNIT_FIELDS = (
     "is_joint",
     "is_temporary",
     "is_active",
+    "dissolved_on",
 )
 
 
@@ -113,8 +115,14 @@ def orgunit_create(
     is_joint: bool = False,
     is_temporary: bool = False,
 ) -> OrgUnit:
-    """Found a Party organisation under a parent of a fitting kind."""
+    """Found a Party organisation under a parent of a fitting kind. Without a founding
+    day it is founded today: the annual statistics of earlier years leave it out."""
     _check_parent(kind, parent)
+    today = timezone.localdate()
+    if founded_on is None:
+        founded_on = today
+    elif founded_on > today:
+        raise ValidationError({"founded_on": _("This date is in the future.")})
     code = code.strip()
     if OrgUnit.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Another Party organisation already uses this code.")})
@@ -143,6 +151,20 @@ def orgunit_create(
     return unit
 
 
+def _date_dissolution(unit: OrgUnit, changes: dict[str, Any], *, today: datetime.date) -> None:
+    """An organisation made inactive is dissolved from today unless a day is given; one
+    made active again has no dissolution day. The annual statistics read this day, so
+    a dissolution after 31 December leaves that year's table as it was."""
+    active = changes.get("is_active", unit.is_active)
+    if not active and unit.is_active:
+        changes.setdefault("dissolved_on", today)
+    elif active and not unit.is_active:
+        changes["dissolved_on"] = None
+    dissolved_on = changes.get("dissolved_on")
+    if dissolved_on is not None and dissolved_on > today:
+        raise ValidationError({"dissolved_on": _("This date is in the future.")})
+
+
 @transaction.atomic
 def orgunit_update(
     *,
@@ -159,6 +181,7 @@ def orgunit_update(
     if "kind" in changes and changes["kind"] != unit.kind:
         raise ValidationError({"kind": _("The kind of an organisation cannot be changed.")})
     changes.pop("kind", None)
+    _date_dissolution(unit, changes, today=timezone.localdate())
     new_parent = changes.pop("parent", unit.parent)
     if (new_parent.pk if new_parent else None) != unit.parent_id:
         _check_parent(unit.kind, new_parent)

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from grassroots.accounts.models import User
@@ -367,3 +368,23 @@ def test_a_row_with_several_problems_reports_each_of_them(world):
         (2, "手机号"),
         (2, "部门编码"),
     }
+
+
+def test_a_member_imported_as_gone_left_today_for_the_statistics(world):
+    # given: a full member in good standing
+    member = world.member_a
+    # when: the import says they left the Party
+    batch = run_import(
+        world.officer_a,
+        "members",
+        [
+            ["工号", "姓名", "发展阶段", "党籍状态", "支部编码"],
+            [member.user.employee_number, member.user.name, "正式党员", "出党", "A"],
+        ],
+    )
+    # then: the leaving day is the import's day, as when an officer edits the record
+    assert batch.outcome == "applied", batch.errors
+    member.refresh_from_db()
+    assert member.status == Member.Status.LEFT
+    assert member.left_on == timezone.localdate()
+    assert member.leaving_reason == Member.LeavingReason.OTHER

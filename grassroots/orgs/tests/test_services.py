@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from grassroots.accounts.models import Role, RoleAssignment
 from grassroots.accounts.tests.factories import UserFactory
@@ -174,3 +175,30 @@ def test_moving_a_branch_under_another_committee_moves_its_groups(world):
 def test_department_codes_are_unique(world):
     with pytest.raises(ValidationError):
         services.department_create(actor=None, code="DA", name="重复")
+
+
+def test_an_organisation_is_founded_and_dissolved_on_a_recorded_day(world):
+    # given: a branch founded without a day
+    branch = services.orgunit_create(
+        actor=None, code="X2", name="新支部", kind=OrgUnit.Kind.BRANCH, parent=world.committee
+    )
+    assert branch.founded_on == timezone.localdate()
+    # when: made inactive without a day
+    services.orgunit_update(actor=None, unit=branch, is_active=False)
+    branch.refresh_from_db()
+    # then: dissolved today; made active again, no dissolution day
+    assert branch.dissolved_on == timezone.localdate()
+    services.orgunit_update(actor=None, unit=branch, is_active=True)
+    branch.refresh_from_db()
+    assert branch.dissolved_on is None
+    # a dissolution in the future is refused, nothing saved
+    with pytest.raises(ValidationError) as error:
+        services.orgunit_update(
+            actor=None,
+            unit=branch,
+            is_active=False,
+            dissolved_on=timezone.localdate() + datetime.timedelta(days=3),
+        )
+    assert "dissolved_on" in error.value.message_dict
+    branch.refresh_from_db()
+    assert branch.is_active

@@ -314,3 +314,43 @@ def test_large_scopes_offer_committees_but_accept_any_branch(world, client_for, 
     assert world.branch_b.pk in [
         value for value, _ in response.context["form"].fields["unit"].widget.choices
     ]
+
+
+def test_an_officer_records_the_day_and_reason_a_member_left(world, client_for):
+    # given
+    client = client_for(world.officer_a)
+    url = reverse("orgs:member_edit", args=[world.member_a.pk])
+    data = {
+        "stage": "full",
+        "status": "left",
+        "left_on": "2025-03-01",
+        "leaving_reason": "death",
+        "branch": world.branch_a.pk,
+        "group": world.group_a.pk,
+        "applied_on": "2000-03-01",
+        "activist_on": "2000-09-01",
+        "candidate_on": "2001-10-01",
+        "admitted_on": "2002-01-01",
+        "full_on": "2003-01-02",
+        "birth_date": "1975-06-15",
+        "gender": "m",
+        "ethnicity": "汉族",
+        "education": "high_school",
+        "id_card_number": "",
+    }
+    # when
+    response = client.post(url, data)
+    # then
+    assert response.status_code == 302
+    world.member_a.refresh_from_db()
+    assert world.member_a.left_on == datetime.date(2025, 3, 1)
+    assert world.member_a.leaving_reason == Member.LeavingReason.DEATH
+    # a leaving day in the future is refused, nothing saved
+    response = client.post(url, data | {"status": "normal"})
+    world.member_a.refresh_from_db()
+    assert world.member_a.status == "normal" and world.member_a.left_on is None
+    response = client.post(url, data | {"left_on": "2999-01-01"})
+    assert response.status_code == 200
+    assert "left_on" in response.context["form"].errors
+    world.member_a.refresh_from_db()
+    assert world.member_a.status == "normal"

@@ -27,6 +27,7 @@ from grassroots.demo.resources import build_venues
 from grassroots.demo.service_commitments import build_commitments, build_pairings
 from grassroots.demo.service_deeds import build_deeds
 from grassroots.demo.service_posts import build_posts
+from grassroots.demo.statistics import build_statistics
 from grassroots.learning.tallies import tallies_rebuild
 
 
@@ -65,6 +66,9 @@ class Command(BaseCommand):
             )
             build_plans(today=today, now=now)
             demo.logins.extend(build_dues(today=today, seed=seed, keep_paid=("30106",)))
+            build_statistics(
+                today=today, seed=seed, keep_out=[login.employee_number for login in demo.logins]
+            )
             # written past the services: the hours tallies counted as the nightly job does
             for year in (today.year - 1, today.year):
                 tallies_rebuild(year, today=today)

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from grassroots.insights.statistics.tables import statistics_for_year
+from grassroots.orgs import services
+from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(statistics):
+    """Every figure of the set, keyed by table and row, and the checks' outcomes."""
+    figures = {(t.key, r.key): r.count for t in statistics.tables for r in t.rows}
+    return figures, [(c.label, c.expected, c.actual) for c in statistics.checks]
+
+
+def _admitted(branch, on, **values):
+    return MemberFactory(
+        branch=branch,
+        stage=Member.Stage.PROBATIONARY,
+        applied_on=on - datetime.timedelta(days=700),
+        activist_on=on - datetime.timedelta(days=400),
+        candidate_on=on - datetime.timedelta(days=100),
+        admitted_on=on,
+        full_on=None,
+        **values,
+    )
+
+
+def test_the_committee_counts_its_members_on_the_year_end(world):
+    # given: five full members in the world, one admitted in 2024, one applicant
+    _admitted(world.branch_b, datetime.date(2024, 7, 1), gender=Member.Gender.FEMALE)
+    MemberFactory(
+        branch=world.branch_a,
+        stage=Member.Stage.APPLICANT,
+        applied_on=datetime.date(2024, 3, 1),
+        activist_on=None,
+        candidate_on=None,
+        admitted_on=None,
+        full_on=None,
+    )
+    # when
+    statistics = statistics_for_year(world.committee, 2024)
+    # then
+    assert statistics.party_members == 6
+    assert statistics.table("members_stage").count("probationary") == 1
+    assert statistics.table("members_gender").count("f") == 1
+    assert statistics.table("developed_gender").count("f") == 1
+    assert statistics.table("pipeline_on_day").count("applicant") == 1
+    assert statistics.table("pipeline_in_year").count("applied") == 1
+    changes = statistics.table("changes")
+    assert (changes.count("start"), changes.count("admitted"), changes.count("end")) == (5, 1, 6)
+    assert statistics.table("units").count("branch") == 2
+    assert statistics.table("units").count("committee_committee") == 1
+    assert statistics.failed_checks == []
+
+
+def test_a_branch_sees_only_its_own_members(world):
+    statistics = statistics_for_year(world.branch_b, 2024)
+    assert statistics.party_members == 2  # officer_b and member_b
+    assert statistics.table("units").count("branch") == 1
+
+
+def test_changes_after_the_year_end_leave_the_years_tables_unchanged(world):
+    # given: the 2024 tables of the committee and of both branches, and a branch C
+    # that existed in 2024
+    branch_c = OrgUnitFactory(
+        name="丙支部",
+        code="CC",
+        kind=OrgUnit.Kind.BRANCH,
+        parent=world.committee,
+        founded_on=datetime.date(2010, 1, 1),
+    )
+    probationary = _admitted(world.branch_a, datetime.date(2024, 6, 1))
+    struck_off = MemberFactory(branch=world.branch_b)
+    candidate = MemberFactory(
+        branch=world.branch_a,
+        stage=Member.Stage.CANDIDATE,
+        applied_on=datetime.date(2023, 1, 5),
+        activist_on=datetime.date(2023, 9, 1),
+        candidate_on=datetime.date(2024, 10, 1),
+        admitted_on=None,
+        full_on=None,
+    )
+    units = (world.committee, world.branch_a, world.branch_b, branch_c)
+    before = {unit.pk: _figures(statistics_for_year(unit, 2024)) for unit in units}
+    # when: in 2025 a member dies, one moves to the other branch, one is struck off
+    # without a day given (today), one becomes a full member, one is admitted, branch C
+    # is dissolved, a new branch is founded, a secretary takes office
+    services.member_update(
+        actor=None,
+        member=world.member_a,
+        status=Member.Status.LEFT,
+        left_on=datetime.date(2025, 3, 1),
+        leaving_reason=Member.LeavingReason.DEATH,
+    )
+    transfer = services.transfer_request(
+        actor=None,
+        member=world.member_b,
+        to_branch=world.branch_a,
+        to_group=None,
+        effective_on=datetime.date(2025, 2, 1),
+        reason="工作调动",
+    )
+    services.transfer_decide(actor=None, transfer=transfer, confirm=True)
+    services.member_update(actor=None, member=struck_off, status=Member.Status.LEFT)
+    services.member_update(
+        actor=None, member=probationary, stage=Member.Stage.FULL, full_on=datetime.date(2025, 6, 1)
+    )
+    services.member_update(
+        actor=None,
+        member=candidate,
+        stage=Member.Stage.PROBATIONARY,
+        admitted_on=datetime.date(2025, 7, 1),
+    )
+    services.orgunit_update(
+        actor=None, unit=branch_c, is_active=False, dissolved_on=datetime.date(2025, 4, 1)
+    )
+    OrgUnitFactory(
+        name="丁支部",
+        code="DD",
+        kind=OrgUnit.Kind.BRANCH,
+        parent=world.committee,
+        founded_on=datetime.date(2025, 5, 1),
+    )
+    services.orgpost_assign(
+        actor=None,
+        unit=world.branch_b,
+        member=world.officer_b.member,
+        kind=OrgPost.Kind.DEPUTY_SECRETARY,
+        starts_on=datetime.date(2025, 1, 10),
+    )
+    # then: 2024 is as it was, for every unit
+    after = {unit.pk: _figures(statistics_for_year(unit, 2024)) for unit in units}
+    changed = {
+        (pk, key): (figure, after[pk][0][key])
+        for pk, (figures, _checks) in before.items()
+        for key, figure in figures.items()
+        if after[pk][0][key] != figure
+    }
+    assert changed == {}
+    assert after == before
+    # and 2025 shows the changes
+    year = statistics_for_year(world.branch_a, 2025)
+    changes = year.table("changes")
+    assert changes.count("died") == 1
+    assert changes.count("moved_in") == 1
+    assert changes.count("admitted") == 1
+    assert year.failed_checks == []
+    branch_b = statistics_for_year(world.branch_b, 2025).table("changes")
+    assert branch_b.count("moved_out") == 1
+    committee = statistics_for_year(world.committee, 2025)
+    assert committee.table("changes").count("moved_in") == 0  # inside the subtree
+    assert committee.table("units").count("branch") == 3  # A, B, D (C dissolved)
+
+
+def test_a_record_made_inactive_today_is_gone_from_today_only(world):
+    # given
+    member = MemberFactory(branch=world.branch_a)
+    # when: left without a day given
+    services.member_update(actor=None, member=member, status=Member.Status.LEFT)
+    member.refresh_from_db()
+    # then: the leaving day is today, the reason "other"; restoring clears them
+    assert member.left_on is not None
+    assert member.leaving_reason == Member.LeavingReason.OTHER
+    services.member_update(actor=None, member=member, status=Member.Status.NORMAL)
+    member.refresh_from_db()
+    assert (member.left_on, member.leaving_reason) == (None, "")
+
+
+def test_a_value_outside_the_tables_fails_the_cross_check(world):
+    # given: a gender the tables do not list (written past the services)
+    Member.objects.filter(pk=world.member_b.pk).update(gender="x")
+    # when
+    statistics = statistics_for_year(world.committee, 2024)
+    # then
+    failed = statistics.failed_checks
+    assert len(failed) == 1
+    assert failed[0].expected == statistics.party_members
+    assert failed[0].actual == statistics.party_members - 1
+
+
+def test_the_balance_check_fails_when_the_records_disagree(world):
+    # given: a member whose record left in 2024 but with no admission date at all
+    # (an incomplete import) is in the start figure through a full_on only
+    member = MemberFactory(
+        branch=world.branch_a, admitted_on=None, full_on=datetime.date(2003, 1, 2)
+    )
+    Member.objects.filter(pk=member.pk).update(full_on=datetime.date(2024, 5, 1))
+    # when: the year 2024 counts a full member who was never admitted
+    statistics = statistics_for_year(world.committee, 2024)
+    # then
+    balance = statistics.checks[-1]
+    assert not balance.passed
+    assert balance.expected == statistics.party_members
+
+
+def test_the_number_of_queries_does_not_grow_with_the_records(world):
+    # given
+    with CaptureQueriesContext(connection) as small:
+        statistics_for_year(world.committee, 2024)
+    for day in range(1, 20):
+        _admitted(
+            world.branch_b,
+            datetime.date(2024, 3, day),
+            birth_date=datetime.date(1990 + day % 8, 1, 1),
+        )
+    OrgUnitFactory(kind=OrgUnit.Kind.BRANCH, parent=world.committee)
+    # when
+    with CaptureQueriesContext(connection) as large:
+        statistics_for_year(world.committee, 2024)
+    # then
+    assert len(large.captured_queries) == len(small.captured_queries) == 7
