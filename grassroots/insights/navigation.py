@@ -12,5 +12,6 @@ register(
     NavEntry(
         "insights:structure", _("Structure analysis"), order=80, shown=policy.may_open_structure
     ),
+    NavEntry("insights:dashboard", _("Dashboard"), order=78, shown=policy.may_open_my_dashboard),
     NavEntry("insights:audit_log", _("Audit log"), order=120, shown=policy.may_open_audit_log),
 )

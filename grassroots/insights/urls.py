@@ -1,10 +1,17 @@
 from django.urls import path
 
 from grassroots.insights import views
+from grassroots.insights.dashboards import views as dashboards
 
 app_name = "insights"
 
 urlpatterns = [
     path("structure/", views.structure, name="structure"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
+    path("dashboard/<slug:key>.xlsx", dashboards.dashboard_export, name="dashboard_export"),
+    path("dashboard/mine/", dashboards.my_dashboard, name="my_dashboard"),
+    path(
+        "dashboard/mine/<slug:key>.xlsx", dashboards.my_dashboard_export, name="my_dashboard_export"
+    ),
 ]
