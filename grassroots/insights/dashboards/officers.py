@@ -33,7 +33,16 @@ from grassroots.appeals.rules import RateCounts
 from grassroots.core.periods import Period
 from grassroots.core.tree import SEGMENT_WIDTH, ancestor_paths
 from grassroots.evaluation.schemes import selectors as evaluation
-from grassroots.insights.dashboards.tables import Cell, Row, Table, chart, count, rate, share
+from grassroots.insights.dashboards.tables import (
+    Cell,
+    Row,
+    Table,
+    chart,
+    count,
+    rate,
+    ratio,
+    share,
+)
 from grassroots.orglife import selectors as orglife
 from grassroots.orgs import selectors as orgs
 from grassroots.orgs.vocabulary import MemberStage, UnitKind
@@ -280,7 +289,7 @@ def _meetings(context: _Context) -> Table:
         cells = []
         for x, month in enumerate(context.months):
             figures = found.get((month.first, path))
-            cell = share(figures.held, figures.due) if figures else Cell("—", None)
+            cell = ratio(figures.held, figures.due) if figures else Cell("—", None)
             cells.append(cell)
             if cell.value is not None:
                 heat.append([x, y, cell.value])
@@ -302,8 +311,9 @@ def _meetings(context: _Context) -> Table:
         ),
         chart_label=_("Heat map of meeting compliance by organisation and month."),
         note=_(
-            "Each month counts the required meetings whose period (month, quarter or year) "
-            "ends in it: those held, of those over or already held."
+            "Each cell: required meetings held / due, for the periods (month, quarter or "
+            "year) that end in that month and are over or already held; the heat map shows "
+            "the share."
         ),
     )
 

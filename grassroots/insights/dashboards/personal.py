@@ -110,7 +110,7 @@ def _year(member: Any, *, today: datetime.date) -> Table:
             [rows[0].label, rows[1].label],
             [
                 (
-                    _("Share of what is expected (%)"),
+                    _("Share of what is expected (per cent)"),
                     [rows[0].cells[0].value, rows[1].cells[0].value],
                 )
             ],

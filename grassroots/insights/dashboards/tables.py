@@ -46,6 +46,11 @@ class Table:
     def chart_id(self) -> str:
         return f"chart-{self.key}"
 
+    @property
+    def wide(self) -> bool:
+        """Many columns (a month each): the chart above the table, both full width."""
+        return len(self.columns) > 6
+
 
 def count(n: int, link: str = "") -> Cell:
     return Cell(str(n), n, link)
@@ -62,6 +67,13 @@ def share(part: int, whole: int, link: str = "") -> Cell:
         round(value * 100, 1),
         link,
     )
+
+
+def ratio(part: int, whole: int) -> Cell:
+    """n/N, for the cells of a wide table (a heat map's): the percentage is the value."""
+    if whole <= 0:
+        return Cell("—", None)
+    return Cell(f"{part}/{whole}", round(100 * part / whole, 1))
 
 
 def rate(value: float | None, part: float, whole: int) -> Cell:

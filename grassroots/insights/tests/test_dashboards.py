@@ -17,8 +17,8 @@ from grassroots.accounts.scope import scope_for
 from grassroots.appeals import rate_months, services
 from grassroots.appeals.tests.factories import category, raise_appeal
 from grassroots.core import parameters
-from grassroots.core.services import parameter_set
 from grassroots.core.periods import YEAR, Period
+from grassroots.core.services import parameter_set
 from grassroots.insights.dashboards.officers import officer_dashboard
 
 pytestmark = pytest.mark.django_db
