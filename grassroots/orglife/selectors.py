@@ -904,12 +904,12 @@ def compliance_by_month_below(
                 start = month.first
                 held = due = 0
                 for index, requirement in enumerate(required):
-                    each = ending.get((requirement.frequency, start))
-                    if each is None:
+                    required_period = ending.get((requirement.frequency, start))
+                    if required_period is None:
                         continue
-                    mask = held_masks[years.index(each.first.year)][index]
-                    done = bool(mask & _months_mask(each))
-                    if done or each.last < today:
+                    mask = held_masks[years.index(required_period.first.year)][index]
+                    done = bool(mask & _months_mask(required_period))
+                    if done or required_period.last < today:
                         due += 1
                         held += done
                 if due:
