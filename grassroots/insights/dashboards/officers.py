@@ -260,8 +260,12 @@ def _overdue(context: _Context) -> Table:
     for path in context.ordered_paths(set(found)):
         overdue, open_ = found.get(path, (0, 0))
         late.append(overdue)
-        unit_id = context.below[path].pk if path in context.below else context.unit.pk
-        link = f"{reverse('appeals:queue')}?{urlencode({'view': 'overdue', 'unit': unit_id})}"
+        # The organisation's own appeals have no list of their own (the queue narrowed
+        # to it holds its subtree): no drill-down there.
+        link = ""
+        if path in context.below:
+            query = urlencode({"view": "overdue", "unit": context.below[path].pk})
+            link = f"{reverse('appeals:queue')}?{query}"
         rows.append(Row(context.label_of(path), (share(overdue, open_, link), count(open_))))
     return Table(
         key="overdue",

@@ -278,3 +278,25 @@ def test_the_committee_dashboard_takes_the_same_queries_for_few_records_or_many(
     with django_assert_max_num_queries(len(one.captured_queries)) as many:
         assert client.get(URL).status_code == 200
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_an_overdue_count_opens_the_overdue_list_of_that_organisation(
+    world: Any, client_for: Any
+) -> None:
+    # given two appeals in branch A left unaccepted for ten days, and a fresh one in B
+    long_ago = timezone.now() - datetime.timedelta(days=10)
+    raise_appeal(world, at=long_ago)
+    raise_appeal(world, title="宿舍热水不稳定", at=long_ago)
+    raise_appeal(world, department=world.department_b)
+    client = client_for(world.committee_officer)
+    table = _table(client.get(URL), "overdue")
+    row = next(row for row in table.rows if row.label == world.branch_a.name)
+    overdue, open_ = row.cells
+    assert (open_.value, overdue.value) == (2, 100.0)
+    # when the committee officer follows the figure
+    response = client.get(overdue.link)
+    # then their overdue list, narrowed to branch A, holds those two
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 2
+    other = next(row for row in table.rows if row.label == world.branch_b.name)
+    assert (other.cells[1].value, other.cells[0].value) == (1, 0.0)
