@@ -85,9 +85,10 @@ def dashboard_for(
     return Worked(officer_dashboard(scope, unit, period, today=today, now=now), now)
 
 
-def dashboards_publish(*, now: datetime.datetime) -> int:
-    """Work out this year's dashboard of every organisation a committee officer holds."""
-    ids = sorted(
+def dashboards_publish(*, now: datetime.datetime, unit_ids: list[int] | None = None) -> int:
+    """Work out this year's dashboard of every organisation a committee officer holds
+    (or of those given). Returns how many were published."""
+    ids = unit_ids or sorted(
         set(
             accounts.current_assignments()
             .filter(role=Role.COMMITTEE_OFFICER, org_unit__isnull=False)
