@@ -68,9 +68,7 @@ def main() -> None:
     assert root is not None, "run bench/appeals_data.py first"
     if not args.skip_rollups:
         _timed("rate rollup (rows)", lambda: rate_months.rate_months_refresh(now=now))
-    second = (
-        OrgUnit.objects.filter(parent=root, kind="committee").order_by("path").first() or root
-    )
+    second = OrgUnit.objects.filter(parent=root, kind="committee").order_by("path").first() or root
     branch = OrgUnit.objects.filter(path__startswith=second.path, kind="branch").order_by("path")[0]
     officer = (
         RoleAssignment.objects.current()

@@ -4,7 +4,8 @@ Why: a group committee's appeals of a year (half a million rows) counted by mont
 category, its five-services coverage (which counts the appeals received too) and the
 meeting compliance of 11,000 branches and groups are, read live at full scale, more than
 the page's 300 ms (docs/benchmarks.md, "Dashboards"). Every five minutes the scheduler
-works out the dashboard of each organisation a committee officer holds, for this year
+works out the dashboard of each top-level organisation a committee officer holds (the
+group committee), for this year
 (the page's default), and puts it in the shared cache (`core.published`, as the home
 page's oversight); the page reads it there and says when it was worked out. Any other
 organisation or period, or nothing fresh there, is worked out on the spot.
@@ -86,12 +87,17 @@ def dashboard_for(
 
 
 def dashboards_publish(*, now: datetime.datetime, unit_ids: list[int] | None = None) -> int:
-    """Work out this year's dashboard of every organisation a committee officer holds
-    (or of those given). Returns how many were published."""
+    """Work out this year's dashboard of every top-level organisation a committee
+    officer holds (or of those given). Returns how many were published.
+
+    Top-level only: at full scale each takes 4–9 s to work out, a second-level
+    committee's about 2 s, and the 150 committees of a large group would keep a worker
+    busy for longer than the five minutes between runs (docs/benchmarks.md)."""
     ids = unit_ids or sorted(
         set(
             accounts.current_assignments()
-            .filter(role=Role.COMMITTEE_OFFICER, org_unit__isnull=False)
+            .filter(role=Role.COMMITTEE_OFFICER, org_unit__parent__isnull=True)
+            .exclude(org_unit__isnull=True)
             .values_list("org_unit_id", flat=True)
         )
     )

@@ -300,3 +300,28 @@ def test_an_overdue_count_opens_the_overdue_list_of_that_organisation(
     assert response.context["page_obj"].paginator.count == 2
     other = next(row for row in table.rows if row.label == world.branch_b.name)
     assert (other.cells[1].value, other.cells[0].value) == (1, 0.0)
+
+
+def test_the_committees_dashboard_is_read_as_the_scheduler_published_it(
+    world: Any, client_for: Any
+) -> None:
+    from django.core.cache import cache
+
+    from grassroots.insights.dashboards import published
+
+    # given this year's dashboard published for the committee, then one more appeal
+    cache.clear()
+    raise_appeal(world)
+    assert published.dashboards_publish(now=timezone.now()) == 1
+    raise_appeal(world, title="宿舍热水不稳定")
+    # when the committee officer opens it, it is the published one (one appeal)
+    response = client_for(world.committee_officer).get(URL)
+    assert sum(row.cells[-1].value for row in _table(response, "appeals").rows) == 1
+    # while a branch officer's is worked out on the spot (both appeals are in branch A)
+    response = client_for(world.officer_a).get(URL)
+    assert sum(row.cells[-1].value for row in _table(response, "appeals").rows) == 2
+    # and another period is worked out on the spot too
+    last_year = str(timezone.localdate().year - 1)
+    response = client_for(world.committee_officer).get(URL, {"period": last_year})
+    assert response.status_code == 200
+    cache.clear()
