@@ -397,7 +397,8 @@ class AppealGenerator:
         code = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
         category = world.categories[code]
         urgency = rng.choices(list(URGENCY_WEIGHTS), weights=list(URGENCY_WEIGHTS.values()))[0]
-        title, description = rng.choice(self.topics[code])
+        topic = rng.choice(self.topics[code])
+        title, description = topic.title, topic.text
         description += rng.choice(EXTRA_SENTENCES)
         submitter = rng.choice(world.user_ids)
         roll = rng.random()

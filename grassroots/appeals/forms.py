@@ -205,6 +205,10 @@ class QueueFilterForm(StyledForm):
         empty_label=_("All categories"),
     )
     q = forms.CharField(label=_("Number or words in the title"), max_length=60, required=False)
+    # A dashboard's drill-down (insights): an organisation's id and a period key,
+    # checked by the view (the unit picker answers 404 for one out of scope).
+    unit = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
+    submitted = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
 
 __all__ = ["Appeal", "AppealForm", "MultipleFileField"]

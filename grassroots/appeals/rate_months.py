@@ -161,3 +161,33 @@ def rollup_counts(
         if any(own.values()):
             found[unit_path] = own
     return found
+
+
+def rollup_counts_by_month(
+    *, start: datetime.datetime, end: datetime.datetime, unit_path: str
+) -> dict[tuple[datetime.date, str], dict[str, int]]:
+    """`rollup_counts` month by month: (month, child organisation's path) → counts, the
+    organisation's own appeals under its own path. One query, over the rows of the
+    organisation and its children (a group committee's year: a few hundred rows)."""
+    rows = (
+        RateMonth.objects.filter(
+            Q(unit__path=unit_path)
+            | Q(unit__path__startswith=unit_path, unit__depth=len(unit_path) // SEGMENT_WIDTH),
+            month__gte=start.astimezone(_zone()).date(),
+            month__lt=end.astimezone(_zone()).date(),
+        )
+        .order_by()
+        .values_list("month", "unit__path", *COUNTS)
+    )
+    found: dict[tuple[datetime.date, str], dict[str, int]] = {}
+    for month, path, *values in rows:
+        found[(month, path)] = dict(zip(COUNTS, values, strict=True))
+    for month in {month for month, _path in found}:
+        total = found.pop((month, unit_path), None)
+        if total is None:
+            continue
+        children = [counts for (m, _p), counts in found.items() if m == month]
+        own = {name: total[name] - sum(child[name] for child in children) for name in COUNTS}
+        if any(own.values()):
+            found[(month, unit_path)] = own
+    return found

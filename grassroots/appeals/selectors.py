@@ -9,7 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,7 +29,7 @@ from grassroots.appeals.models import (
 from grassroots.appeals.rules import RateCounts, Rates
 from grassroots.core import parameters
 from grassroots.core.option_lists import OptionList
-from grassroots.core.tree import ancestor_paths, summed_per_subtree, within
+from grassroots.core.tree import ancestor_paths, child_path_expression, summed_per_subtree, within
 from grassroots.notifications import selectors as notifications
 from grassroots.orgs.selectors import members_within, unit_ids_within_any
 from grassroots.orgs.vocabulary import MemberStage, MemberStatus
@@ -167,6 +167,9 @@ class QueueFilters:
     view: str = "open"  # open | to_accept | overdue | at_risk | escalated | mine | all
     q: str = ""
     category: Category | None = None
+    # A dashboard's drill-down: handled in this subtree, raised in this period.
+    unit_path: str = ""
+    submitted: Period | None = None
 
 
 def handler_queue(
@@ -193,6 +196,12 @@ def handler_queue(
         appeals = appeals.filter(status__in=OPEN_STATUSES)
     if filters.category is not None:
         appeals = appeals.filter(category=filters.category)
+    if filters.unit_path:
+        appeals = appeals.filter(unit__path__startswith=filters.unit_path)
+    if filters.submitted is not None:
+        appeals = appeals.filter(
+            created_at__gte=filters.submitted.starts, created_at__lt=filters.submitted.ends
+        )
     if filters.q:
         term = filters.q.strip()
         appeals = appeals.filter(Q(number__iexact=term) | Q(title__icontains=term))
@@ -629,3 +638,75 @@ def appeals_handled_within(paths: tuple[str, ...] | None) -> QuerySet[Appeal]:
 def status_label(status: str) -> str:
     """An appeal status in words (for pages that show a linked appeal's status only)."""
     return str(Appeal.Status(status).label)
+
+
+# --- For the dashboards (insights): counts as the person's own queue would list them -----
+
+
+def received_by_month(
+    scope: Scope, unit: OrgUnit, period: Period
+) -> dict[tuple[datetime.date, int], int]:
+    """(first day of the month, category id) → how many appeals handled in `unit`'s
+    subtree were raised in that month of `period`: only those the person's queue lists
+    (policy.handled_appeals, so conduct complaints only for discipline officers), so
+    that a count's drill-down (`handler_queue` with the same unit, month and category)
+    lists exactly the appeals counted. One query."""
+    rows = (
+        policy.handled_appeals(scope)
+        .filter(
+            unit__path__startswith=unit.path,
+            created_at__gte=period.starts,
+            created_at__lt=period.ends,
+        )
+        .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_default_timezone()))
+        .order_by()
+        .values_list("month", "category_id")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[tuple[datetime.date, int], int] = {}
+    for month, category_id, n in rows:
+        day = timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month
+        found[(day, category_id)] = n
+    return found
+
+
+def overdue_below(
+    scope: Scope, unit: OrgUnit, *, now: datetime.datetime | None = None
+) -> dict[str, tuple[int, int]]:
+    """Open appeals handled in `unit`'s subtree as the person's queue lists them, and
+    of those the ones past their current deadline (the queue's "overdue"): child
+    organisation's path (the unit's own path for its own) → (overdue, open). One query,
+    along the open-queue index."""
+    now = now or timezone.now()
+    rows = (
+        policy.handled_appeals(scope)
+        .filter(unit__path__startswith=unit.path, status__in=OPEN_STATUSES)
+        .annotate(key=child_path_expression(unit.path, "unit__path"))
+        .order_by()
+        .values_list("key")
+        .annotate(overdue=Count("pk", filter=Q(current_due_at__lt=now)), n=Count("pk"))
+    )
+    return {str(key): (overdue, n) for key, overdue, n in rows}
+
+
+def rates_of(counts: RateCounts) -> Rates:
+    """The three rates of these counts, with the configured weights and minimum."""
+    return rates.rates_for(counts)
+
+
+def appeal_rates_by_month(
+    unit: OrgUnit, period: Period, *, now: datetime.datetime | None = None
+) -> dict[tuple[datetime.date, str], AppealRates]:
+    """(first day of the month, child organisation's path; the unit's own path for its
+    own appeals) → the three rates of that month, by the one definition, from the rate
+    rollup where it holds the month and live otherwise: four queries however long the
+    period (rates.rate_counts_by_month)."""
+    counted = rates.rate_counts_by_month(
+        period=period, now=now or timezone.now(), unit_path=unit.path
+    )
+    return {key: AppealRates(counts, rates.rates_for(counts)) for key, counts in counted.items()}
+
+
+def min_answers() -> int:
+    """Below this many answers a rate is "too few to judge" (appeals.min_answers)."""
+    return int(parameters.value("appeals.min_answers"))

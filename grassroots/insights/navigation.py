@@ -18,5 +18,6 @@ register(
         order=85,
         shown=policy.may_open_statistics,
     ),
+    NavEntry("insights:dashboard", _("Dashboard"), order=78, shown=policy.may_open_my_dashboard),
     NavEntry("insights:audit_log", _("Audit log"), order=120, shown=policy.may_open_audit_log),
 )

@@ -23,3 +23,16 @@ def may_open_audit_log(scope: Scope, user: Any = None) -> bool:
 def may_open_statistics(scope: Scope, user: Any = None) -> bool:
     """The annual statistics: officers, for their own subtree (the units they oversee)."""
     return scope.is_admin or scope.is_officer
+
+
+def may_open_dashboard(scope: Scope, user: Any = None) -> bool:
+    """An organisation's dashboard is for its officers (and administrators)."""
+    return scope.is_admin or scope.is_officer
+
+
+def can_view_dashboard(scope: Scope, unit_path: str) -> bool:
+    return scope.is_admin or scope.oversees(unit_path)
+
+
+def may_open_my_dashboard(scope: Scope, user: Any = None) -> bool:
+    return scope.is_authenticated

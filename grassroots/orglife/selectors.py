@@ -18,7 +18,7 @@ from grassroots.core import parameters
 from grassroots.core.option_lists import OptionList
 from grassroots.core.periods import Period, periods_in_year
 from grassroots.core.published import Published
-from grassroots.core.tree import within
+from grassroots.core.tree import SEGMENT_WIDTH, within
 from grassroots.orglife import rules
 from grassroots.orglife.development import selectors as development
 from grassroots.orglife.models import (
@@ -846,3 +846,78 @@ def meetings_attended(
         for member_id, meeting_id, topic, kind, held_on, also in rows
         if held_on is not None and (kind in wanted or set(also or ()) & set(wanted))
     ]
+
+
+@dataclass(frozen=True)
+class MonthCompliance:
+    """Meeting compliance of the branches and groups under one organisation, for the
+    required periods (months, quarters, years, by each kind's frequency) that end in one
+    month: `held` of `due`. A period counts once it is over, or earlier when it was
+    already held; a period still under way without its meeting is not counted yet."""
+
+    held: int = 0
+    due: int = 0
+
+
+def compliance_by_month_below(
+    root: OrgUnit, period: Period, *, today: datetime.date
+) -> dict[tuple[datetime.date, str], MonthCompliance]:
+    """(first day of a month of `period`, path of the organisation directly below `root`
+    that the branch or group lies under — `root`'s own path for itself) → compliance of
+    the periods ending that month, by the calendar's rules (held if a meeting of the kind
+    was held in one of the period's months: `MeetingMonths`, as `subtree_gaps` reads it;
+    a test holds a month to `meeting_compliance`). Three queries whatever the size of
+    the subtree; units sharing a pattern of held months are worked out once."""
+    frequencies = current_frequencies()
+    months = list(period.months())
+    years = sorted({month.first.year for month in months})
+    # For each frequency and month: the required period ending that month, if any.
+    ending: dict[tuple[str, datetime.date], Period] = {}
+    for frequency in set(frequencies.values()) - {""}:
+        for year in years:
+            for each in periods_in_year(year, frequency):
+                ending[(frequency, each.last.replace(day=1))] = each
+    masks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for unit_id, kind, year, held in MeetingMonths.objects.filter(
+        within(root.path, "unit__path"), year__in=years
+    ).values_list("unit_id", "kind", "year", "held"):
+        masks[(unit_id, year)][kind] = held
+    units = orgs.units_within(root.path, kinds=_MEETING_UNITS, active_only=True).values_list(
+        "pk", "kind", "path"
+    )
+    with_committee = subtree_committee_units(root, min(period.last, today))
+    child_length = len(root.path) + SEGMENT_WIDTH
+    result: dict[tuple[datetime.date, str], list[int]] = defaultdict(lambda: [0, 0])
+    worked_out: dict[tuple[Any, ...], list[tuple[datetime.date, int, int]]] = {}
+    for pk, kind, path in units:
+        required = rules.requirements(
+            unit_kind=kind, has_committee=pk in with_committee, frequencies=frequencies
+        )
+        held_masks = tuple(
+            tuple(masks.get((pk, year), {}).get(r.kind, 0) for r in required) for year in years
+        )
+        pattern = (kind, pk in with_committee, held_masks)
+        cells = worked_out.get(pattern)
+        if cells is None:
+            cells = []
+            for month in months:
+                start = month.first
+                held = due = 0
+                for index, requirement in enumerate(required):
+                    required_period = ending.get((requirement.frequency, start))
+                    if required_period is None:
+                        continue
+                    mask = held_masks[years.index(required_period.first.year)][index]
+                    done = bool(mask & _months_mask(required_period))
+                    if done or required_period.last < today:
+                        due += 1
+                        held += done
+                if due:
+                    cells.append((start, held, due))
+            worked_out[pattern] = cells
+        child = path[:child_length] if len(path) > len(root.path) else root.path
+        for start, held, due in cells:
+            counts = result[(start, child)]
+            counts[0] += held
+            counts[1] += due
+    return {key: MonthCompliance(held, due) for key, (held, due) in result.items()}

@@ -24,6 +24,7 @@ def test_an_employee_sees_only_what_everyone_may_use(world, client_for):
         reverse("evaluation:home"),
         reverse("openness:notices"),
         reverse("orgs:tree"),
+        reverse("insights:dashboard"),  # their own dashboard (insights:my_dashboard)
         reverse("orgs:department_tree"),
     ]
 
@@ -106,6 +107,7 @@ def test_an_employee_phone_shows_activities_in_the_bar(world, client_for):
     assert [item["url"] for item in more] == [
         reverse("openness:notices"),
         reverse("orgs:tree"),
+        reverse("insights:dashboard"),
         reverse("orgs:department_tree"),
     ]
 

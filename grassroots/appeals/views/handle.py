@@ -38,8 +38,9 @@ from grassroots.appeals.views.submit import followed_public_id
 from grassroots.core.downloads import xlsx_response
 from grassroots.core.forms import add_service_errors
 from grassroots.core.pagination import CappedPaginator
+from grassroots.core.periods import Period
 from grassroots.core.upload_limits import upload_limit
-from grassroots.orgs.selectors import active_units, department_choices
+from grassroots.orgs.selectors import active_units, department_choices, unit_from_parameter
 from grassroots.orgs.vocabulary import UnitKind
 
 
@@ -49,9 +50,29 @@ def _queue_filters(request: AuthenticatedRequest) -> tuple[QueueFilterForm, Any]
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.QueueFilters(
-            view=data["view"] or "open", q=data["q"], category=data["category"]
+            view=data["view"] or "open",
+            q=data["q"],
+            category=data["category"],
+            **_drill_down(request, data),
         )
     return form, filters
+
+
+def _drill_down(request: AuthenticatedRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """A dashboard's drill-down narrows the queue to a subtree and a period: an
+    organisation the person may not see is 404 (as anywhere else), a period that is
+    not one is 404 too. The queue stays the person's own: nothing is added to it."""
+    found: dict[str, Any] = {}
+    if data.get("unit"):
+        unit = unit_from_parameter(scope_for(request.user), data["unit"])
+        if unit is not None:
+            found["unit_path"] = unit.path
+    if data.get("submitted"):
+        try:
+            found["submitted"] = Period.parse(data["submitted"], default=Period.year(2000))
+        except ValueError:
+            raise Http404 from None
+    return found
 
 
 @login_required
