@@ -9,3 +9,4 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from grassroots.insights import navigation  # noqa: F401  (registers its entries)
+        from grassroots.insights.topics import jobs  # noqa: F401  (registers its job)
