@@ -165,14 +165,35 @@ def monthly_runs(*, today: datetime.date) -> int:
         )
     )
     performed = 0
-    for root in orgs.root_units():
-        for unit in orgs.units_within(root.path, kinds=[UnitKind.COMMITTEE], active_only=True):
-            if unit.pk in done:
-                continue
-            run = TopicRun.objects.create(unit=unit, month=month)
-            run_perform(run=run)
-            performed += 1
+    for unit in _committees():
+        if unit.pk in done:
+            continue
+        run_perform(run=TopicRun.objects.create(unit=unit, month=month))
+        performed += 1
     return performed
+
+
+def months_group(*, today: datetime.date, months: int) -> int:
+    """Group every active committee's last `months` months (this one so far included)
+    now, oldest first so that each shows its change from the one before. Returns the
+    runs made."""
+    wanted = [month_start(today)]
+    for _step in range(months - 1):
+        wanted.insert(0, previous_month(wanted[0]))
+    made = 0
+    for month in wanted:
+        for unit in _committees():
+            run_perform(run=TopicRun.objects.create(unit=unit, month=month))
+            made += 1
+    return made
+
+
+def _committees() -> list[OrgUnit]:
+    return [
+        unit
+        for root in orgs.root_units()
+        for unit in orgs.units_within(root.path, kinds=[UnitKind.COMMITTEE], active_only=True)
+    ]
 
 
 # --- Adoption (每月一题) -------------------------------------------------------------
