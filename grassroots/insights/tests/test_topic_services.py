@@ -47,6 +47,7 @@ def test_examples_are_de_identified_and_anonymous_senders_never_named(
     examples = [text for t in run.topics.all() for text in t.examples]
     assert examples
     assert all(PHONE not in text and world.employee.name not in text for text in examples)
+    assert all(len(set(t.examples)) == len(t.examples) <= 3 for t in run.topics.all())
 
 
 def test_the_change_from_last_month_is_shown(world, django_capture_on_commit_callbacks):

@@ -29,7 +29,7 @@ MIN_TEXTS = 10  # fewer than this in a month: no topics, the page says so
 MAX_TOPICS = 12
 MAX_DIMENSIONS = 20
 FIT_SAMPLE = 10_000
-SILHOUETTE_SAMPLE = 3000
+SILHOUETTE_SAMPLE = 2000
 KEYWORDS = 8
 SEED = 18
 

@@ -101,8 +101,9 @@ def _perform(run: TopicRun) -> None:
     # visit notes (often about illness or hardship) count towards a topic, never quoted;
     # nor is an anonymous appeal, unless a handler wrote its public summary.
     quotable = [pk if ok else None for pk, _w, ok in appeal_rows]
+    # a few more candidates than shown, so that repeated texts are shown once
     chosen = [
-        [q for q in (quotable[i] for i in topic.examples if i < len(quotable)) if q][:EXAMPLES]
+        [q for q in (quotable[i] for i in topic.examples if i < len(quotable)) if q][: EXAMPLES * 4]
         for topic in grouping.topics
     ]
     texts = appeals.deidentified_texts([pk for ids in chosen for pk in ids])
@@ -114,7 +115,7 @@ def _perform(run: TopicRun) -> None:
                 rank=rank,
                 size=topic.size,
                 keywords=list(topic.keywords),
-                examples=[texts[pk] for pk in ids if pk in texts],
+                examples=list(dict.fromkeys(texts[pk] for pk in ids if pk in texts))[:EXAMPLES],
                 previous_size=_previous_size(topic.keywords, before),
             )
             for rank, (topic, ids) in enumerate(zip(grouping.topics, chosen, strict=True), 1)
