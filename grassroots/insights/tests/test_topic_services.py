@@ -159,3 +159,53 @@ def test_a_themed_day_is_held_by_a_branch_of_the_committee(
             place="会议室",
         )
     assert not Meeting.objects.exists()
+
+
+def test_comments_and_visit_notes_count_and_are_never_quoted(
+    world, django_capture_on_commit_callbacks
+):
+    from grassroots.appeals.selectors import words_of
+    from grassroots.insights.tests.topic_texts import labelled_texts
+    from grassroots.openness.models import Comment
+    from grassroots.openness.tests.factories import make_consultation
+    from grassroots.service.models import Pairing, Visit
+
+    # given this month's comments on a consultation (one hidden) and visit notes
+    today = timezone.localdate()
+    texts = [t for c, t in labelled_texts(20) if c in ("canteen", "bus")]
+    consultation = make_consultation(world.branch_a)
+    for index, text in enumerate(texts[:16]):
+        Comment.objects.create(
+            consultation=consultation,
+            author=world.employee,
+            text=text,
+            tokens=words_of(text),
+            hidden=index == 0,
+            hidden_reason="离题" if index == 0 else "",
+            hidden_by=world.committee_officer if index == 0 else None,
+        )
+    pairing = Pairing.objects.create(
+        unit=world.branch_a,
+        member=world.member_a.user,
+        employee=world.employee,
+        reason="illness",
+        started_on=today,
+    )
+    for text in texts[16:26]:
+        Visit.objects.create(pairing=pairing, date=today, needs_heard=text)
+    # when this month is grouped
+    run = _run(world, today, django_capture_on_commit_callbacks)
+    # then they count, the hidden comment left out, and nothing of theirs is quoted
+    assert (run.appeals, run.comments, run.visit_notes, run.texts) == (0, 15, 10, 25)
+    assert run.topics.exists()
+    assert all(t.examples == [] for t in run.topics.all())
+
+
+def test_the_monthly_job_is_registered_and_the_command_groups_months(world):
+    from django.core.management import call_command
+
+    from grassroots.core.scheduling import JOBS
+
+    assert "insights.hot_topics" in JOBS
+    call_command("group_topics", months=2, verbosity=0)
+    assert TopicRun.objects.filter(unit=world.committee, status="done").count() == 2
