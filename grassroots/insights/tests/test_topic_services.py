@@ -209,3 +209,12 @@ def test_the_monthly_job_is_registered_and_the_command_groups_months(world):
     assert "insights.hot_topics" in JOBS
     call_command("group_topics", months=2, verbosity=0)
     assert TopicRun.objects.filter(unit=world.committee, status="done").count() == 2
+
+
+def test_a_request_while_one_is_queued_returns_it_unless_it_is_stale(world):
+    first = services.run_request(actor=None, unit=world.committee, month=OCTOBER)
+    assert services.run_request(actor=None, unit=world.committee, month=OCTOBER) == first
+    TopicRun.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert services.run_request(actor=None, unit=world.committee, month=OCTOBER) != first

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from grassroots.orgs.models import OrgUnit
 
 EXAMPLES = 3
+STALE_AFTER = datetime.timedelta(hours=1)
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -56,8 +57,12 @@ def run_request(*, actor: User | None, unit: OrgUnit, month: datetime.date) -> T
     month = month_start(month)
     with transaction.atomic():
         _refuse_if_adopted(unit, month)
+        # a run started over STALE_AFTER ago died with its worker: a new one may be asked
         active = TopicRun.objects.filter(
-            unit=unit, month=month, status__in=[TopicRun.Status.QUEUED, TopicRun.Status.RUNNING]
+            unit=unit,
+            month=month,
+            status__in=[TopicRun.Status.QUEUED, TopicRun.Status.RUNNING],
+            created_at__gte=timezone.now() - STALE_AFTER,
         ).first()
         if active is not None:
             return active
