@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -710,3 +720,54 @@ def appeal_rates_by_month(
 def min_answers() -> int:
     """Below this many answers a rate is "too few to judge" (appeals.min_answers)."""
     return int(parameters.value("appeals.min_answers"))
+
+
+def words_of(text: str) -> str:
+    """A text's words as the similar-appeal check stores them (jieba, the appeals'
+    stop-words left out), space-separated: for other apps that group texts the same way."""
+    return similarity.tokenize(text)
+
+
+def appeal_words_in_period(path: str, period: Period) -> list[tuple[int, str, bool]]:
+    """(id, stored words, quotable) of the appeals handled at or under `path` and
+    submitted in the period, withdrawn and merged ones left out, oldest first: one query,
+    no names. Quotable: named, or published on the outcome wall with a summary a handler
+    wrote — an anonymous appeal's own text may name its sender, and no scrubbing knows
+    whom to look for, so it is never quoted unread."""
+    quotable = Q(is_anonymous=False) | ~Q(public_summary="")
+    return list(
+        Appeal.objects.filter(
+            within(path, field="unit__path"),
+            created_at__gte=period.starts,
+            created_at__lt=period.ends,
+        )
+        .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
+        .exclude(tokens="")
+        .order_by("created_at", "pk")
+        .annotate(quotable=ExpressionWrapper(quotable, output_field=BooleanField()))
+        .values_list("pk", "tokens", "quotable")
+    )
+
+
+def deidentified_texts(ids: Sequence[int]) -> dict[int, str]:
+    """The appeals' texts de-identified as the outcome wall shows them: the handler's
+    public summary when there is one, else title and description scrubbed of phone, ID
+    and employee numbers, the names of the people on the appeal and words tagged as
+    names. An anonymous appeal has no person on it to name. One query."""
+    from grassroots.appeals import deidentify
+
+    appeals = Appeal.objects.filter(pk__in=list(ids)).select_related(
+        "submitter", "assignee", "recorded_by"
+    )
+    texts: dict[int, str] = {}
+    for appeal in appeals:
+        if appeal.public_summary:
+            texts[appeal.pk] = appeal.public_summary
+            continue
+        people = [p for p in (appeal.submitter, appeal.assignee, appeal.recorded_by) if p]
+        texts[appeal.pk] = deidentify.scrub(
+            f"{appeal.title}：{appeal.description}",
+            names=[p.name for p in people],
+            employee_numbers=[p.employee_number for p in people],
+        )
+    return texts

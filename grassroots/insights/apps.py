@@ -10,3 +10,4 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from grassroots.insights import navigation  # noqa: F401  (registers its entries)
         from grassroots.insights.dashboards import published  # noqa: F401  (its job)
+        from grassroots.insights.topics import jobs  # noqa: F401  (registers its job)

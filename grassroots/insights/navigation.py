@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grassroots.accounts.navigation import NavEntry, register
 from grassroots.insights import policy
+from grassroots.insights.topics import policy as topics_policy
 
 register(
     NavEntry("home", _("Home"), order=10, phone_rank=10),
@@ -19,5 +20,6 @@ register(
         shown=policy.may_open_statistics,
     ),
     NavEntry("insights:dashboard", _("Dashboard"), order=78, shown=policy.may_open_my_dashboard),
+    NavEntry("insights:topics", _("Hot topics"), order=86, shown=topics_policy.may_open),
     NavEntry("insights:audit_log", _("Audit log"), order=120, shown=policy.may_open_audit_log),
 )

@@ -3,6 +3,7 @@ from django.urls import path
 from grassroots.insights import views
 from grassroots.insights.dashboards import views as dashboards
 from grassroots.insights.statistics import views as statistics_views
+from grassroots.insights.topics import views as topics
 
 app_name = "insights"
 
@@ -17,4 +18,7 @@ urlpatterns = [
     path(
         "dashboard/mine/<slug:key>.xlsx", dashboards.my_dashboard_export, name="my_dashboard_export"
     ),
+    path("topics/", topics.topics, name="topics"),
+    path("topics/run/", topics.topics_run, name="topics_run"),
+    path("topics/<int:pk>/adopt/", topics.topic_adopt, name="topic_adopt"),
 ]

@@ -40,6 +40,7 @@ from grassroots.service.models import (
     CommitmentRating,
     Deed,
     Pairing,
+    ServiceDomain,
     ServicePost,
     SignUp,
     Visit,
@@ -821,3 +822,8 @@ def coverage_figures(unit: OrgUnit, period: Period) -> CoverageFigures:
         services=rows,
         covered=sum(1 for row in rows if row.total),
     )
+
+
+def service_domain_choices() -> list[tuple[str, str]]:
+    """The five services as form choices (value, label), in their order."""
+    return [(value, str(label)) for value, label in ServiceDomain.choices]

@@ -347,3 +347,16 @@ def test_the_member_login_is_named_for_an_audio_course_with_a_quiz_not_yet_studi
 
     assert all(row.percent_right is not None for row in quiz.summary(named.course))
     assert not QuizAnswer.objects.filter(member=member).exists()
+
+
+def test_the_committee_has_hot_topics_for_its_recent_months(demo):
+    # by name: nothing imports insights, the demo's tests neither
+    TopicRun = apps.get_model("insights", "TopicRun")
+    HotTopic = apps.get_model("insights", "HotTopic")
+    runs = TopicRun.objects.filter(status="done", unit__parent__isnull=True)
+    assert runs.values("month").distinct().count() == 4
+    busiest = max(runs, key=lambda run: run.texts)
+    topics = list(HotTopic.objects.filter(run=busiest))
+    assert busiest.texts >= 20 and len(topics) >= 3
+    assert sum(t.size for t in topics) == busiest.texts
+    assert any(t.previous_size is not None for t in HotTopic.objects.filter(run__in=runs))

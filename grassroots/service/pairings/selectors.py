@@ -21,6 +21,7 @@ from grassroots.service.pairings.rule_parameters import VISIT_DAYS
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
+    from grassroots.core.periods import Period
     from grassroots.orgs.models import OrgUnit
 
 
@@ -121,3 +122,22 @@ def member_choices(units: QuerySet[OrgUnit]) -> QuerySet[User]:
 def user_by_number(number: str) -> Any:
     """Typed as people type it: with spaces, in lower case or full-width digits."""
     return user_by_employee_number(number, active_only=False)
+
+
+def visit_note_words_in_period(path: str, period: Period) -> list[str]:
+    """The words (cut as the appeals' are) of the needs heard on the pairing visits of
+    the branches at or under `path` in the period: for grouping texts into topics, never
+    who was visited. One query, then jieba per note."""
+    from grassroots.appeals.selectors import words_of
+
+    notes = (
+        Visit.objects.filter(
+            within(path, field="pairing__unit__path"),
+            date__gte=period.first,
+            date__lte=period.last,
+        )
+        .exclude(needs_heard="")
+        .order_by("pk")
+        .values_list("needs_heard", flat=True)
+    )
+    return [words for words in map(words_of, notes) if words]

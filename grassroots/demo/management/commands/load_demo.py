@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -72,6 +74,9 @@ class Command(BaseCommand):
             # written past the services: the hours tallies counted as the nightly job does
             for year in (today.year - 1, today.year):
                 tallies_rebuild(year, today=today)
+            # the hot topics of the last months, as the monthly job groups them (by the
+            # command: the demo may not import insights)
+            call_command("group_topics", months=4, verbosity=0, stdout=io.StringIO())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo enterprise loaded: {len(demo.users)} employees, "

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from grassroots.insights.tests.topic_factories import PHONE, month_appeals
+from grassroots.insights.topics import services
+from grassroots.insights.topics.models import HotTopic, TopicRun
+from grassroots.orglife.models import Meeting
+from grassroots.service.models import Deed
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER, NOVEMBER = datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)
+
+
+def _run(world, month, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.run_request(actor=world.committee_officer, unit=world.committee, month=month)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_groups_the_months_appeals_into_topics(world, django_capture_on_commit_callbacks):
+    # given canteen and bus appeals in October
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"))
+    # when the committee's October is grouped
+    run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    # then the topics cover them, named by their words
+    assert run.status == TopicRun.Status.DONE
+    assert run.texts == run.appeals == 12
+    topics = list(run.topics.order_by("rank"))
+    assert len(topics) >= 2 and sum(t.size for t in topics) == 12
+    words = {w for t in topics for w in t.keywords}
+    assert "食堂" in words and "班车" in words
+    assert all(t.change == "new" for t in topics)
+
+
+def test_examples_are_de_identified_and_anonymous_senders_never_named(
+    world, django_capture_on_commit_callbacks
+):
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"))
+    run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    examples = [text for t in run.topics.all() for text in t.examples]
+    assert examples
+    assert all(PHONE not in text and world.employee.name not in text for text in examples)
+    assert all(len(set(t.examples)) == len(t.examples) <= 3 for t in run.topics.all())
+
+
+def test_the_change_from_last_month_is_shown(world, django_capture_on_commit_callbacks):
+    # given October with canteen appeals, November with canteen and dormitory ones
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"), each=6)
+    _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    month_appeals(world, NOVEMBER, categories=("canteen", "dormitory"), each=12)
+    # when November is grouped
+    run = _run(world, NOVEMBER, django_capture_on_commit_callbacks)
+    # then the canteen topic continues October's, bigger; the dormitory one is new
+    topics = list(run.topics.all())
+    canteen = next(t for t in topics if "食堂" in t.keywords)
+    dormitory = next(t for t in topics if "宿舍" in t.keywords)
+    assert canteen.previous_size is not None and canteen.change == "up"
+    assert dormitory.change == "new"
+
+
+def test_the_monthly_job_groups_last_month_once_per_committee(world):
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"), each=6)
+    assert services.monthly_runs(today=datetime.date(2026, 11, 3)) == 1
+    assert services.monthly_runs(today=datetime.date(2026, 11, 4)) == 0
+    run = TopicRun.objects.get()
+    assert (run.unit, run.month, run.status) == (world.committee, OCTOBER, "done")
+
+
+def test_a_quiet_month_has_no_topics(world, django_capture_on_commit_callbacks):
+    run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    assert run.status == TopicRun.Status.DONE and run.texts == 0 and not run.topics.exists()
+
+
+def _topic(world, django_capture_on_commit_callbacks):
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"), each=6)
+    return _run(world, OCTOBER, django_capture_on_commit_callbacks).topics.first()
+
+
+def test_adopting_a_topic_plans_a_themed_party_day(world, django_capture_on_commit_callbacks):
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    starts = timezone.now() + datetime.timedelta(days=7)
+    topic = services.topic_adopt_as_themed_day(
+        actor=world.committee_officer,
+        topic=topic,
+        branch=world.branch_a,
+        title="",
+        starts_at=starts,
+        place="党员活动室",
+    )
+    meeting = Meeting.objects.get()
+    assert (meeting.unit, meeting.kind) == (world.branch_a, "themed_day")
+    assert topic.keywords[0] in meeting.topic
+    assert topic.adopted_as == "themed_day" and topic.adopted_url.endswith(f"/{meeting.pk}/")
+
+
+def test_adopting_a_topic_as_a_deed_links_back(world, django_capture_on_commit_callbacks):
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    topic = services.topic_adopt_as_deed(
+        actor=world.committee_officer,
+        topic=topic,
+        title="改善职工就餐",
+        services=["masses"],
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    deed = Deed.objects.get()
+    assert deed.unit == world.committee and deed.owner == world.committee_officer
+    assert "/insights/topics/" in deed.origin_url
+    assert topic.adopted_as == "deed" and topic.adopted_title == "改善职工就餐"
+
+
+def test_one_theme_a_month_and_its_topics_kept(world, django_capture_on_commit_callbacks):
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    services.topic_adopt_as_deed(
+        actor=world.committee_officer, topic=topic, title="", services=["masses"], due_on=due
+    )
+    other = HotTopic.objects.exclude(pk=topic.pk).first()
+    with pytest.raises(ValidationError):
+        services.topic_adopt_as_deed(
+            actor=world.committee_officer, topic=other, title="", services=["masses"], due_on=due
+        )
+    with pytest.raises(ValidationError):
+        services.run_request(actor=world.committee_officer, unit=world.committee, month=OCTOBER)
+    assert Deed.objects.count() == 1
+
+
+def test_a_refused_deed_saves_nothing(world, django_capture_on_commit_callbacks):
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError) as refused:
+        services.topic_adopt_as_deed(
+            actor=world.committee_officer, topic=topic, title="", services=[], due_on=None
+        )
+    assert {"services", "due_on"} <= set(refused.value.message_dict)
+    topic.refresh_from_db()
+    assert topic.adopted_as == "" and not Deed.objects.exists()
+
+
+def test_a_themed_day_is_held_by_a_branch_of_the_committee(
+    world, django_capture_on_commit_callbacks
+):
+    from grassroots.insights.tests.topic_factories import other_committee
+
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    committee, _officer = other_committee()
+    with pytest.raises(ValidationError):
+        services.topic_adopt_as_themed_day(
+            actor=world.committee_officer,
+            topic=topic,
+            branch=committee.children.get(),
+            title="",
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+            place="会议室",
+        )
+    assert not Meeting.objects.exists()
+
+
+def test_comments_and_visit_notes_count_and_are_never_quoted(
+    world, django_capture_on_commit_callbacks
+):
+    from grassroots.appeals.selectors import words_of
+    from grassroots.insights.tests.topic_texts import labelled_texts
+    from grassroots.openness.models import Comment
+    from grassroots.openness.tests.factories import make_consultation
+    from grassroots.service.models import Pairing, Visit
+
+    # given this month's comments on a consultation (one hidden) and visit notes
+    today = timezone.localdate()
+    texts = [t for c, t in labelled_texts(20) if c in ("canteen", "bus")]
+    consultation = make_consultation(world.branch_a)
+    for index, text in enumerate(texts[:16]):
+        Comment.objects.create(
+            consultation=consultation,
+            author=world.employee,
+            text=text,
+            tokens=words_of(text),
+            hidden=index == 0,
+            hidden_reason="离题" if index == 0 else "",
+            hidden_by=world.committee_officer if index == 0 else None,
+        )
+    pairing = Pairing.objects.create(
+        unit=world.branch_a,
+        member=world.member_a.user,
+        employee=world.employee,
+        reason="illness",
+        started_on=today,
+    )
+    for text in texts[16:26]:
+        Visit.objects.create(pairing=pairing, date=today, needs_heard=text)
+    # when this month is grouped
+    run = _run(world, today, django_capture_on_commit_callbacks)
+    # then they count, the hidden comment left out, and nothing of theirs is quoted
+    assert (run.appeals, run.comments, run.visit_notes, run.texts) == (0, 15, 10, 25)
+    assert run.topics.exists()
+    assert all(t.examples == [] for t in run.topics.all())
+
+
+def test_the_monthly_job_is_registered_and_the_command_groups_months(world):
+    from django.core.management import call_command
+
+    from grassroots.core.scheduling import JOBS
+
+    assert "insights.hot_topics" in JOBS
+    call_command("group_topics", months=2, verbosity=0)
+    assert TopicRun.objects.filter(unit=world.committee, status="done").count() == 2
+
+
+def test_a_request_while_one_is_queued_returns_it_unless_it_is_stale(world):
+    first = services.run_request(actor=None, unit=world.committee, month=OCTOBER)
+    assert services.run_request(actor=None, unit=world.committee, month=OCTOBER) == first
+    TopicRun.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert services.run_request(actor=None, unit=world.committee, month=OCTOBER) != first
