@@ -398,4 +398,4 @@ class Transfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.from_branch_id} → {self.to_branch_id} ({self.status})"
+        return f"{self.member_id}: {self.from_branch_id} → {self.to_branch_id}"
