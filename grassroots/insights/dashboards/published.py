@@ -16,6 +16,11 @@ other role: their queue holds the appeals of the subtree other than conduct comp
 appeals (a department liaison) or everything (an administrator) gets their own figures,
 worked out on the spot, so that a count and its drill-down agree; nobody is shown a
 count of more than their own queue holds.
+
+What is published is the figures only (`officers.Figures`: numbers, ids, paths, codes,
+dates, the names kept in the records), never the tables' text: each person chooses
+their language, so titles, captions, column names, notes and labels are written when
+the page is read, in the reader's language (`officers.dashboard_from`, no query).
 """
 
 from __future__ import annotations
@@ -31,7 +36,13 @@ from grassroots.accounts.scope import Scope
 from grassroots.core.periods import YEAR, Period
 from grassroots.core.published import Published, Worked
 from grassroots.core.scheduling import periodic
-from grassroots.insights.dashboards.officers import Dashboard, officer_dashboard
+from grassroots.insights.dashboards.officers import (
+    Dashboard,
+    Figures,
+    dashboard_from,
+    officer_dashboard,
+    officer_figures,
+)
 from grassroots.orgs import selectors as orgs
 
 if TYPE_CHECKING:
@@ -45,19 +56,19 @@ def _committee_scope(path: str) -> Scope:
     return Scope(org_paths={Role.COMMITTEE_OFFICER: (path,)})
 
 
-def _build(key: tuple[int, str, datetime.date]) -> Dashboard | None:
+def _build(key: tuple[int, str, datetime.date]) -> Figures | None:
     unit_id, period_key, today = key
     unit = orgs.unit_by_id(unit_id)
     if unit is None:
         return None
     period = Period.parse(period_key, default=Period.of(today, YEAR))
-    return officer_dashboard(
+    return officer_figures(
         _committee_scope(unit.path), unit, period, today=today, now=timezone.now()
     )
 
 
 _published = Published(
-    "insights.dashboard",
+    "insights.dashboard_figures",
     _build,
     key_text=lambda key: f"{key[0]}:{key[1]}:{key[2].isoformat()}",
     fresh_for=datetime.timedelta(minutes=10),
@@ -77,12 +88,13 @@ def dashboard_for(
     scope: Scope, unit: OrgUnit, period: Period, *, now: datetime.datetime
 ) -> Worked[Dashboard]:
     """The dashboard as this person may see it: published when theirs is the committee
-    officer's view of a published organisation and period, else worked out now."""
+    officer's view of a published organisation and period, else worked out now; its
+    text in the language in use either way."""
     today = timezone.localdate(now)
     if _plain_committee_officer(scope, unit):
         worked = _published.read((unit.pk, period.key, today), now=now)
-        if worked is not None and worked.value is not None:
-            return Worked(worked.value, worked.at)
+        if worked is not None and isinstance(worked.value, Figures):
+            return Worked(dashboard_from(worked.value), worked.at)
     return Worked(officer_dashboard(scope, unit, period, today=today, now=now), now)
 
 

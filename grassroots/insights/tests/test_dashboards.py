@@ -325,3 +325,74 @@ def test_the_committees_dashboard_is_read_as_the_scheduler_published_it(
     response = client_for(world.committee_officer).get(URL, {"period": last_year})
     assert response.status_code == 200
     cache.clear()
+
+
+def _headings(tables: Any) -> list[Any]:
+    """Every piece of a dashboard's text that is not a figure."""
+    return [
+        (table.key, table.title, table.caption, table.columns, table.row_header, table.note)
+        + tuple(row.label for row in table.rows)
+        for table in tables
+    ]
+
+
+def test_the_published_dashboard_is_written_in_each_readers_language(
+    world: Any, client_for: Any, django_assert_num_queries: Any
+) -> None:
+    import pickle
+
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from grassroots.accounts.roles import Role
+    from grassroots.accounts.scope import Scope
+    from grassroots.insights.dashboards import published
+    from grassroots.insights.dashboards.officers import dashboard_from, officer_figures
+
+    # given the committee's dashboard published by a worker speaking Chinese (the
+    # default), then one more appeal
+    cache.clear()
+    raise_appeal(world)
+    with translation.override("zh-hans"):
+        assert published.dashboards_publish(now=timezone.now()) == 1
+    raise_appeal(world, title="宿舍热水不稳定")
+    # and a committee officer who reads in English
+    world.committee_officer.language = "en"
+    world.committee_officer.save(update_fields=["language"])
+    client = client_for(world.committee_officer)
+    # when they open it and download a table of it
+    response = client.get(URL)
+    workbook = client.get(f"{URL}appeals.xlsx")
+    # then it is the published one (one appeal of two) ...
+    assert response.status_code == 200
+    assert sum(row.cells[-1].value for row in _table(response, "appeals").rows) == 1
+    # ... with every heading as the dashboard worked out now in English has it, not
+    # as in Chinese
+    scope = Scope(org_paths={Role.COMMITTEE_OFFICER: (world.committee.path,)})
+    today = timezone.localdate()
+    figures = officer_figures(scope, world.committee, _this_year(), today=today, now=timezone.now())
+    with translation.override("en"):
+        english = dashboard_from(figures)
+    with translation.override("zh-hans"):
+        chinese = dashboard_from(figures)
+    assert _headings(response.context["tables"]) == _headings(english.tables)
+    assert _headings(english.tables) != _headings(chinese.tables)
+    # ... and so is the Excel file's header row
+    appeals_table = english.table("appeals")
+    assert appeals_table is not None
+    assert workbook.status_code == 200
+    header = next(
+        load_workbook(io.BytesIO(workbook.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert list(header) == [appeals_table.row_header, *appeals_table.columns]
+    # and what was published holds none of the tables' text in either language
+    payload = pickle.dumps(
+        cache.get(published._published._cache_key((world.committee.pk, _this_year().key, today)))
+    )
+    for dashboard in (english, chinese):
+        for table in dashboard.tables:
+            for text in (table.title, table.row_header, table.note, *table.columns[-1:]):
+                assert text.encode() not in payload
+    # and writing the tables from the figures takes no query
+    with django_assert_num_queries(0), translation.override("en"):
+        dashboard_from(figures)
