@@ -330,8 +330,15 @@ def test_the_committees_dashboard_is_read_as_the_scheduler_published_it(
 def _headings(tables: Any) -> list[Any]:
     """Every piece of a dashboard's text that is not a figure."""
     return [
-        (table.key, table.title, table.caption, table.columns, table.row_header, table.note)
-        + tuple(row.label for row in table.rows)
+        (
+            table.key,
+            table.title,
+            table.caption,
+            table.columns,
+            table.row_header,
+            table.note,
+            *(row.label for row in table.rows),
+        )
         for table in tables
     ]
 
