@@ -29,18 +29,38 @@ def _in_browser_group(item: pytest.Item) -> bool:
 
 
 class _OneWorkerPerFileAndBrowser:
-    """Under pytest-xdist (`bin/test -n 2`, as .ci/run runs it) each test file runs whole
-    on one worker, so its module fixtures are built once, and every browser test runs on
-    the same worker, against one live server (`--dist loadgroup` would do this with
-    markers, but under pytest 9.2 its renaming of test ids has no effect)."""
+    """Under pytest-xdist (`bin/test -n 2`, as .ci/run runs it) the tests are handed out
+    in the order one process would run them, in units that keep their module fixtures
+    once: every browser test on one worker, against one live server, first; then each
+    file's part of pytest-django's order (tests in a transaction, then transactional
+    ones, then those without a database) as a unit. A transactional test's flush makes
+    the content types anew (or leaves them empty after a serialized rollback), so on
+    either worker no test in a transaction may follow one: as alone, they come last.
+    (`--dist loadgroup` cannot be told this, and under pytest 9.2 its renaming of test
+    ids has no effect.)"""
 
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
         from xdist.scheduler import LoadScopeScheduling
 
+        config.option.loadscopereorder = False  # keep the order above, not by size
+
         class FileOrBrowser(LoadScopeScheduling):
+            scopes: dict[str, str] = {}
+            segments: dict[str, int] = {}
+            last = ""
+
             def _split_scope(self, nodeid: str) -> str:
-                path = nodeid.split("::", 1)[0]
-                return "browser" if path.startswith("e2e/") else path
+                # first called over the whole collection in order, then looked up
+                if nodeid not in self.scopes:
+                    path = nodeid.split("::", 1)[0]
+                    if path.startswith("e2e/"):
+                        self.scopes[nodeid] = "browser"
+                    else:
+                        if path != self.last:
+                            self.segments[path] = self.segments.get(path, -1) + 1
+                            self.last = path
+                        self.scopes[nodeid] = f"{path}#{self.segments[path]}"
+                return self.scopes[nodeid]
 
         return FileOrBrowser(config, log)
 

@@ -34,13 +34,17 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from grassroots.orgs import selectors as orgs  # noqa: E402
 from grassroots.orgs.dues import rules, selectors, services  # noqa: E402
 from grassroots.orgs.dues.models import DuesBase, DuesBill, DuesPayment  # noqa: E402
-from grassroots.orgs.models import OrgUnit  # noqa: E402
+from grassroots.orgs.models import OrgPost, OrgUnit  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run  # noqa: E402 - bench/run.py: one timed GET loop, the periodic refreshes pinned
 
 MARK = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)  # this script's rows
 KINDS = [(rules.EMPLOYEE, 80), (rules.RETIREE, 12), (rules.STUDENT, 3), (rules.FARMER, 5)]
@@ -150,9 +154,9 @@ def main() -> None:
     for number in range(1, 13):
         month = datetime.date(args.year, number, 1)
         started = time.perf_counter()
-        run = services.bills_make(month, now=MARK)
+        made = services.bills_make(month, now=MARK)
         seconds.append(time.perf_counter() - started)
-        print(f"| {month:%Y-%m} | {run.made} | {seconds[-1]:.1f} |", flush=True)
+        print(f"| {month:%Y-%m} | {made.made} | {seconds[-1]:.1f} |", flush=True)
     started = time.perf_counter()
     again = services.bills_make(datetime.date(args.year, 12, 1), now=MARK)
     print(
@@ -202,6 +206,31 @@ def main() -> None:
         f"{max(times):.1f} ms, {queries} queries; largest branch ({len(book.rows)} rows): "
         f"p50 {statistics.median(largest_times):.1f} ms, p95 "
         f"{percentile(largest_times, 0.95):.1f} ms",
+        flush=True,
+    )
+
+    # The page itself, by URL, as the largest branch's dues officer opens it (the
+    # organisation officer's post, or the secretary's where the branch has none)
+    run.pin_periodic_refreshes()
+    posts = OrgPost.objects.filter(unit_id=largest, ends_on__isnull=True).select_related(
+        "member__user"
+    )
+    keeper = (
+        posts.filter(kind=OrgPost.Kind.ORGANISATION).first()
+        or posts.filter(kind=OrgPost.Kind.SECRETARY).first()
+    )
+    assert keeper is not None, "the largest branch has no dues officer"
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(
+        keeper.member.user, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
+    )
+    url = f"/orgs/dues/branches/{largest}/?month={month:%Y-%m}"
+    page_times, page_sql, page_queries = run.timed_get(client, url, args.requests)
+    print(
+        f"branch month page {url} as its dues officer ({args.requests} GETs): p50 "
+        f"{statistics.median(page_times):.1f} ms, p95 {run.percentile(page_times, 0.95):.1f} "
+        f"ms, max {max(page_times):.1f} ms, SQL p50 {statistics.median(page_sql):.1f} ms, "
+        f"{page_queries} queries",
         flush=True,
     )
 

@@ -3,7 +3,7 @@ whole set of tables for one year, and the page's work (the year and the year bef
 for the comparison), timed with the queries counted.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/grassroots_bench \\
-        .venv/bin/python bench/statistics.py --year 2025 --runs 3
+        .venv/bin/python bench/party_statistics.py --year 2025 --runs 3
 
 The database needs the orgs migrations up to 0007 (leaving and dissolution days). The
 group committee is the root committee: every one of the generated members is in scope.
