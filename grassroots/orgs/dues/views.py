@@ -489,7 +489,9 @@ def dues_year(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "orgs/dues/year.html",
         {
-            "grid": selectors.year_grid(selectors.branches_kept(offices), year=year),
+            "grid": selectors.year_grid(
+                selectors.branches_kept(offices), year=year, root_paths=offices.committee_paths
+            ),
             "year": year,
             "months": range(1, 13),
             "years": [year - 1, year + 1] if year < today.year else [year - 1],

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from grassroots.accounts.tests.clients import client_as, person
 from grassroots.orgs.dues import rules, services
-from grassroots.orgs.dues.models import DuesBase, DuesMonthClose, DuesPayment
+from grassroots.orgs.dues.models import DuesBase, DuesBill, DuesMonthClose, DuesPayment
 from grassroots.orgs.models import OrgPost
 from grassroots.orgs.services import orgpost_assign
 from grassroots.orgs.tests.factories import MemberFactory
@@ -633,3 +633,94 @@ def test_the_year_grid_keeps_its_number_of_queries(dues):
         )
     services.bills_make(THIS)
     assert count() == before
+
+
+def _year_grid_queries(dues):
+    """The year grid of the committee's organisation officer, with the SQL it ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(dues.organiser)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(year_url())
+    assert page.status_code == 200
+    grid = {
+        branch.pk: [cell and (cell.paid, cell.billed) for cell in cells]
+        for branch, cells in page.context["grid"]
+    }
+    return grid, [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_year_grid_reads_only_the_committee_s_branches(dues):
+    from grassroots.orgs.models import OrgUnit
+    from grassroots.orgs.tests.factories import OrgUnitFactory
+
+    pay(dues, [THIS])
+    before, _sql = _year_grid_queries(dues)
+    other = OrgUnitFactory(name="另一党委", code="OC", kind=OrgUnit.Kind.COMMITTEE)
+    branch = OrgUnitFactory(name="丁支部", code="OD", kind=OrgUnit.Kind.BRANCH, parent=other)
+    outsider = MemberFactory(branch=branch)
+    services.base_set(
+        actor=None, member=outsider, kind="employee", amount=Decimal(3000), from_month=THIS
+    )
+    services.bills_make(THIS)
+    services.payment_record(
+        actor=None,
+        member=outsider,
+        months=[THIS],
+        method="cash",
+        paid_on=timezone.localdate(),
+    )
+    after, sql = _year_grid_queries(dues)
+    assert after == before
+    # every read of the bills (and, within it, of the entries) is held to the
+    # committee's subtree by its path, the subquery on the entries included
+    reads = [q for q in sql if "orgs_duesbill" in q]
+    assert len(reads) == 2
+    for query in reads:
+        assert dues.committee.path in query
+    (nested,) = [q for q in reads if "IN (SELECT" in q]
+    assert dues.committee.path in nested.split("IN (SELECT", 1)[1]
+
+
+def test_the_year_grid_counts_a_bill_paid_as_the_branch_page_does(dues):
+    from grassroots.orgs.dues import selectors
+
+    nothing_owed = MemberFactory(branch=dues.branch_b)
+    services.base_set(
+        actor=None, member=nothing_owed, kind="employee", amount=Decimal(0), from_month=THIS
+    )
+    services.bills_make(THIS)
+    grid, _sql = _year_grid_queries(dues)
+    assert grid[dues.branch_b.pk][THIS.month - 1] == (1, 2)  # the 0.00 bill is paid
+    bill_b = DuesBill.objects.get(member=dues.member_b, month=THIS)
+    # a part of member B's bill is paid (an entry of the ledger as an import could leave)
+    DuesPayment.objects.create(
+        kind=DuesPayment.Kind.PAYMENT,
+        member=dues.member_b,
+        branch=dues.branch_b,
+        bill=bill_b,
+        amount=bill_b.amount / 2,
+        method="cash",
+        paid_on=timezone.localdate(),
+    )
+    rows = {row.member.pk: row for row in selectors.branch_month(dues.branch_b, THIS).rows}
+    assert rows[nothing_owed.pk].bill.amount == Decimal("0.00")
+    assert rows[nothing_owed.pk].is_paid  # 0.00 owed: paid on the branch page
+    assert not rows[dues.member_b.pk].is_paid  # half paid: not paid
+    grid, _sql = _year_grid_queries(dues)
+    assert grid[dues.branch_b.pk][THIS.month - 1] == (1, 2)  # the same in the grid
+
+
+def test_the_year_book_reads_only_the_unit_s_entries(dues):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grassroots.orgs.dues import selectors
+
+    pay(dues, [THIS])
+    with CaptureQueriesContext(connection) as queries:
+        book = selectors.year_book(dues.branch_a.path, year=THIS.year)
+    assert dict(book.months)[THIS].paid > 0
+    (nested,) = [q["sql"] for q in queries.captured_queries if "IN (SELECT" in q["sql"]]
+    assert dues.branch_a.path in nested.split("IN (SELECT", 1)[1]
