@@ -454,11 +454,23 @@ def paid_up_to(member: Member) -> datetime.date | None:
     return paid_up_to_many([member.pk]).get(member.pk)
 
 
-def paid_up_to_many(member_ids: list[int]) -> dict[int, datetime.date | None]:
-    """paid_up_to for many members at once (for a list of transfers): two queries."""
+def paid_up_to_in(member: Member, branch: OrgUnit) -> datetime.date | None:
+    """paid_up_to from the bills booked to one branch only (for the letter of a transfer
+    asked before the month was kept on it: what the sending branch's own ledger says,
+    nothing of the receiving branch's). Two queries."""
+    return paid_up_to_many([member.pk], branch=branch).get(member.pk)
+
+
+def paid_up_to_many(
+    member_ids: list[int], *, branch: OrgUnit | None = None
+) -> dict[int, datetime.date | None]:
+    """paid_up_to for many members at once (for a list of transfers): two queries. With
+    a branch: from the bills booked to that branch only."""
     bills = DuesBill.objects.filter(member_id__in=member_ids).order_by("member_id", "month")
+    if branch is not None:
+        bills = bills.filter(branch=branch)
     net: dict[int, Decimal] = dict(
-        DuesPayment.objects.filter(bill__member_id__in=member_ids)
+        DuesPayment.objects.filter(bill__in=bills.values("pk"))
         .values("bill_id")
         .annotate(total=Sum("amount"))
         .values_list("bill_id", "total")
