@@ -343,6 +343,7 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
                         decided_on=data["decided_on"],
                         decided_by=data["decided_by"],
                         today=today,
+                        idempotency_key=data["idempotency_key"] or None,
                     )
                 except ValidationError as error:
                     add_service_errors(quarterly, error)
@@ -407,6 +408,7 @@ def dues_reverse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     payment=entry,
                     reason=form.cleaned_data["reason"],
                     today=today,
+                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -451,6 +453,7 @@ def dues_arrears_reason(request: AuthenticatedRequest, pk: int, member_pk: int) 
                     member=member,
                     reason=form.cleaned_data["reason"],
                     today=today,
+                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

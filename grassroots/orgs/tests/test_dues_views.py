@@ -436,7 +436,8 @@ def test_the_dues_officer_records_quarterly_payment_and_the_quarter_is_paid_ahea
 
     client = client_as(dues.officer_a)
     page = client.get(member_url(dues))
-    assert f"{next_quarter[2]:%Y-%m}" not in page.context["payment"].fields["months"].choices[-1]
+    offered = [value for value, _label in page.context["payment"].fields["months"].choices]
+    assert not {f"{m:%Y-%m}" for m in next_quarter} & set(offered)  # none ahead unapproved
     assert quarterly_post(client, dues, month=next_quarter[0]).status_code == 302
     decision = DuesQuarterly.objects.get()
     assert decision.kind == "approved" and decision.recorded_by == dues.officer_a
@@ -724,3 +725,51 @@ def test_the_year_book_reads_only_the_unit_s_entries(dues):
     assert dict(book.months)[THIS].paid > 0
     (nested,) = [q["sql"] for q in queries.captured_queries if "IN (SELECT" in q["sql"]]
     assert dues.branch_a.path in nested.split("IN (SELECT", 1)[1]
+
+
+def test_a_double_submit_of_the_arrears_reason_records_one_row(six_behind):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(six_behind.officer_a)
+    page = client.get(reason_url(six_behind))
+    key = page.context["form"]["idempotency_key"].value()
+    assert key and f'value="{key}"' in page.content.decode()  # the key is in the form
+    form = {"arrears-reason": "长期病休", "arrears-idempotency_key": key}
+    first = client.post(reason_url(six_behind), form)
+    second = client.post(reason_url(six_behind), form)
+    assert first.status_code == second.status_code == 302
+    assert DuesArrearsReason.objects.count() == 1
+    # the same key sent again with another reason (the browser's Back): refused
+    changed = client.post(reason_url(six_behind), form | {"arrears-reason": "出国"})
+    assert changed.status_code == 400 and changed.context["form"].errors
+    assert DuesArrearsReason.objects.count() == 1
+    # a new form (a new key) records the new reason
+    assert client.post(reason_url(six_behind), {"arrears-reason": "出国"}).status_code == 302
+    assert DuesArrearsReason.objects.count() == 2
+
+
+def test_a_double_submit_of_the_quarterly_decision_lands_on_success(dues, next_quarter):
+    from grassroots.orgs.dues.models import DuesQuarterly
+
+    client = client_as(dues.officer_a)
+    page = client.get(member_url(dues))
+    key = page.context["quarterly"]["idempotency_key"].value()
+    assert key and f'value="{key}"' in page.content.decode()
+    form = {
+        "action": "quarterly",
+        "quarterly-decision": "approve",
+        "quarterly-from_month": f"{next_quarter[0]:%Y-%m}",
+        "quarterly-decided_on": f"{timezone.localdate():%Y-%m-%d}",
+        "quarterly-decided_by": "支部委员会会议",
+        "quarterly-idempotency_key": key,
+    }
+    first = client.post(member_url(dues), form)
+    second = client.post(member_url(dues), form)
+    assert first.status_code == second.status_code == 302  # no "already approved" error
+    assert DuesQuarterly.objects.count() == 1
+    # without the key (or with a new one) the same approval is refused as before
+    again = client.post(member_url(dues), form | {"quarterly-idempotency_key": ""})
+    assert again.status_code == 400 and again.context["quarterly"].errors
+    changed = client.post(member_url(dues), form | {"quarterly-decision": "revoke"})
+    assert changed.status_code == 400 and changed.context["quarterly"].errors
+    assert DuesQuarterly.objects.count() == 1
