@@ -408,7 +408,6 @@ def dues_reverse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     payment=entry,
                     reason=form.cleaned_data["reason"],
                     today=today,
-                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
