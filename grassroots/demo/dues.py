@@ -1,7 +1,8 @@
 """A year of Party dues for the demo: every Party member's base (a few raised during the
 year, the older ones on a pension), the bills of each month made as the scheduler makes
 them, and the payments — most by payroll deduction on the 10th, some in cash; this
-month's are still to record — with a few members behind by three to seven months, one
+month's are still to record — with a few members behind by three to seven months (the one seven behind in the first
+workshop, flagged for its branch to decide), one
 payroll deduction reversed (entered for the wrong month) and paid again in cash, and one
 voluntary payment. The months before last are closed. One new probationary member of the
 first workshop has no base yet: the dues officer's to-do.
@@ -84,9 +85,12 @@ def build_dues(
         and m.user.employee_number not in keep_paid
         and m.user.pk not in {u.pk for u in officers.values()}
     ]
+    # The one furthest behind (flagged at six months for the branch to decide) is in the
+    # first workshop, whose dues officer is a demo login: the journey records a reason.
+    flagged = rng.choice([m for m in candidates if m.branch_id == b03.pk])
+    others = rng.sample([m for m in candidates if m != flagged], len(BEHIND) - 1)
     behind = {
-        m.pk: months_behind
-        for m, months_behind in zip(rng.sample(candidates, 3), BEHIND, strict=True)
+        m.pk: months_behind for m, months_behind in zip([*others, flagged], BEHIND, strict=True)
     }
     for member in members:
         if member == newcomer:

@@ -381,6 +381,11 @@ class Transfer(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The month the member's Party dues were paid up to when the transfer was asked,
+    # refreshed at confirmation: the letter prints it, not today's (which would show the
+    # receiving branch's record to the old branch). None: no month paid, or a transfer
+    # from before it was kept.
+    dues_paid_up_to = models.DateField(_("Party dues paid up to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("transfer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -169,6 +170,18 @@ def transfer_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("orgs:transfer_list"))
 
 
+def _letter_paid_up_to(transfer: Transfer) -> datetime.date | None:
+    """The month kept on the transfer (asked, refreshed at confirmation), never today's:
+    reprinted later, the letter must not show what the member paid at the receiving
+    branch. A pending transfer's member is still the sending branch's: today's month.
+    A transfer from before the month was kept: the sending branch's own bills only."""
+    if transfer.status == Transfer.Status.PENDING:
+        return dues.paid_up_to(transfer.member)
+    if transfer.dues_paid_up_to is not None:
+        return transfer.dues_paid_up_to
+    return dues.paid_up_to_in(transfer.member, transfer.from_branch)
+
+
 @login_required
 @require_GET
 def transfer_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -189,7 +202,7 @@ def transfer_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "transfer": transfer,
             "member": transfer.member,
-            "dues_paid_up_to": dues.paid_up_to(transfer.member),
+            "dues_paid_up_to": _letter_paid_up_to(transfer),
             "today": timezone.localdate(),
         },
     )

@@ -13,7 +13,7 @@ from grassroots.accounts.models import User
 from grassroots.accounts.scope import scope_for
 from grassroots.demo.dues import build_dues
 from grassroots.demo.enterprise import build_enterprise
-from grassroots.orgs.dues import rules, selectors
+from grassroots.orgs.dues import arrears, rules, selectors
 from grassroots.orgs.dues.models import DuesBill, DuesMonthClose, DuesPayment
 from grassroots.orgs.models import Member, OrgUnit
 
@@ -33,6 +33,9 @@ def test_a_year_of_dues_with_a_few_members_behind(logins):
     )
     late = [months for months in behind if months > 1]
     assert late == [3, 5, 7]
+    # the one seven months behind is flagged in the first workshop (the e2e journey's)
+    flagged = arrears.flagged(today=TODAY, branch_ids=[OrgUnit.objects.get(code="B03").pk])
+    assert [row.months for row in flagged] == [7]
     assert DuesBill.objects.filter(month=rules.month_of(TODAY)).count() >= len(members) - 1
     assert DuesPayment.objects.filter(kind="reversal").count() == 1
     assert DuesPayment.objects.filter(kind="voluntary").count() == 1

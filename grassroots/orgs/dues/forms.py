@@ -120,7 +120,7 @@ class BaseForm(StyledForm):
     from_month = MonthField(label=_("From month (YYYY-MM)"))
 
 
-class QuarterlyForm(StyledForm):
+class QuarterlyForm(KeyedForm):
     """The branch's decision on a member's quarterly payment, as the dues officer
     records it."""
 
@@ -142,7 +142,7 @@ class QuarterlyForm(StyledForm):
     )
 
 
-class ArrearsReasonForm(StyledForm):
+class ArrearsReasonForm(KeyedForm):
     reason = forms.CharField(
         label=_("The proper reason why the member is behind"),
         max_length=500,

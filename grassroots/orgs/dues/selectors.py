@@ -4,14 +4,15 @@ and the month's reconciliation, each in a fixed number of queries."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from grassroots.core.tree import within_any
+from grassroots.core.tree import is_within, outermost, within_any
 from grassroots.orgs.dues import rules
 from grassroots.orgs.dues.models import (
     DuesArrearsReason,
@@ -453,11 +454,23 @@ def paid_up_to(member: Member) -> datetime.date | None:
     return paid_up_to_many([member.pk]).get(member.pk)
 
 
-def paid_up_to_many(member_ids: list[int]) -> dict[int, datetime.date | None]:
-    """paid_up_to for many members at once (for a list of transfers): two queries."""
+def paid_up_to_in(member: Member, branch: OrgUnit) -> datetime.date | None:
+    """paid_up_to from the bills booked to one branch only (for the letter of a transfer
+    asked before the month was kept on it: what the sending branch's own ledger says,
+    nothing of the receiving branch's). Two queries."""
+    return paid_up_to_many([member.pk], branch=branch).get(member.pk)
+
+
+def paid_up_to_many(
+    member_ids: list[int], *, branch: OrgUnit | None = None
+) -> dict[int, datetime.date | None]:
+    """paid_up_to for many members at once (for a list of transfers): two queries. With
+    a branch: from the bills booked to that branch only."""
     bills = DuesBill.objects.filter(member_id__in=member_ids).order_by("member_id", "month")
+    if branch is not None:
+        bills = bills.filter(branch=branch)
     net: dict[int, Decimal] = dict(
-        DuesPayment.objects.filter(bill__member_id__in=member_ids)
+        DuesPayment.objects.filter(bill__in=bills.values("pk"))
         .values("bill_id")
         .annotate(total=Sum("amount"))
         .values_list("bill_id", "total")
@@ -517,8 +530,10 @@ def year_book(root_path: str, *, year: int) -> YearBook:
         .annotate(total=Sum("amount"))
         .values_list("bill__month", "total")
     )
-    with_net = (
-        DuesPayment.objects.filter(bill__isnull=False)
+    with_net = (  # the unit's bills of the year only, not every entry of the ledger
+        DuesPayment.objects.filter(
+            within_any([root_path], "bill__branch__path"), bill__month__year=year
+        )
         .values("bill_id")
         .annotate(net=Sum("amount"))
         .filter(net__gt=0)
@@ -550,32 +565,38 @@ def year_book(root_path: str, *, year: int) -> YearBook:
 @dataclass(frozen=True)
 class GridCell:
     billed: int  # bills of the branch's month
-    paid: int  # of them, those paid (a net payment on the bill)
+    paid: int  # of them, those paid in full (net of reversals ≥ the amount, as is_paid)
 
 
-def year_grid(branches: list[OrgUnit], *, year: int) -> list[tuple[OrgUnit, list[GridCell | None]]]:
+def year_grid(
+    branches: list[OrgUnit], *, year: int, root_paths: Sequence[str] = ()
+) -> list[tuple[OrgUnit, list[GridCell | None]]]:
     """For the committee's organisation officers: each branch's twelve months of a year,
     how many bills were made and how many of them are paid (counts, no names; None: no
-    bill that month). Two grouped queries however many branches and members."""
+    bill that month). A bill counts as paid as MonthRow.is_paid and arrears count it:
+    the net of its entries at least its amount (a 0.00 bill is paid, a part is not).
+    `root_paths` (the committees' paths) lets the queries take the branches below them
+    by one prefix filter each instead of a long list of ids. Two grouped queries however
+    many branches and members, both within these branches only."""
     from django.db.models import Count
 
-    bills = DuesBill.objects.filter(branch__in=branches, month__year=year)
+    paths = outermost(root_paths)
+    loose = [b.pk for b in branches if not any(is_within(b.path, path) for path in paths)]
+    scope = within_any(paths, "branch__path") | Q(branch_id__in=loose)
+    bills = DuesBill.objects.filter(scope, month__year=year)
     billed = {
         (branch_id, month): n
         for branch_id, month, n in bills.values("branch_id", "month")
         .annotate(n=Count("pk"))
         .values_list("branch_id", "month", "n")
     }
-    with_net = (
-        DuesPayment.objects.filter(bill__isnull=False, bill__month__year=year)
-        .values("bill_id")
-        .annotate(net=Sum("amount"))
-        .filter(net__gt=0)
-        .values("bill_id")
+    net = Coalesce(
+        Sum("entries__amount"), Value(rules.ZERO), output_field=DecimalField(max_digits=12)
     )
+    paid_in_full = bills.annotate(net=net).filter(net__gte=F("amount")).values("pk")
     paid = {
         (branch_id, month): n
-        for branch_id, month, n in bills.filter(pk__in=with_net)
+        for branch_id, month, n in DuesBill.objects.filter(pk__in=paid_in_full)
         .values("branch_id", "month")
         .annotate(n=Count("pk"))
         .values_list("branch_id", "month", "n")

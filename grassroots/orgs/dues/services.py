@@ -356,15 +356,29 @@ def quarterly_decide(
     decided_on: datetime.date | None,
     decided_by: str,
     today: datetime.date | None = None,
+    idempotency_key: str | None = None,
 ) -> Any:
     """Record that the branch approved quarterly payment for a member from a month on,
     or revoked it (the caller checks policy.can_keep for the member's branch). A new row
     each time, never an edit. Refused: an approval already in force that month, a
-    revocation of none, a decision in the future, no one named as deciding."""
+    revocation of none, a decision in the future, no one named as deciding. A double
+    submit with the same key records nothing more and returns the first decision."""
     from grassroots.orgs.dues.models import DuesQuarterly
 
     today = today or timezone.localdate()
-    member = locked(member)
+    member = locked(member)  # a double submit waits here, then finds the first decision
+    kind = DuesQuarterly.Kind.APPROVED if approve else DuesQuarterly.Kind.REVOKED
+    if idempotency_key:
+        earlier = DuesQuarterly.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            same = (earlier.member_id, earlier.kind, earlier.from_month) == (
+                member.pk,
+                kind,
+                rules.month_of(from_month) if from_month else None,
+            )
+            if not same:  # a form sent again after being changed (the browser's Back)
+                raise ValidationError(_("This form was already used: open the page again."))
+            return earlier
     errors: dict[str, str] = {}
     if from_month is None:
         errors["from_month"] = _("Give the month it applies from.")
@@ -387,11 +401,12 @@ def quarterly_decide(
     assert from_month is not None and decided_on is not None
     decision = DuesQuarterly.objects.create(
         member=member,
-        kind=DuesQuarterly.Kind.APPROVED if approve else DuesQuarterly.Kind.REVOKED,
+        kind=kind,
         from_month=rules.month_of(from_month),
         decided_on=decided_on,
         decided_by=decided_by.strip(),
         recorded_by=actor,
+        idempotency_key=idempotency_key or None,
     )
     audit_record(
         actor=actor,
@@ -534,17 +549,29 @@ def month_close(
 
 @transaction.atomic
 def arrears_reason_record(
-    *, actor: Any, member: Member, reason: str, today: datetime.date | None = None
+    *,
+    actor: Any,
+    member: Member,
+    reason: str,
+    today: datetime.date | None = None,
+    idempotency_key: str | None = None,
 ) -> Any:
     """The dues officer records a proper reason why the member is behind (the caller
     checks policy.can_keep for the member's branch): it silences the six-month flag for
     this run of arrears (the flag's to-do), not the warnings. Refused for a member who
-    owes nothing past, or without a reason."""
+    owes nothing past, or without a reason. A double submit with the same key records
+    nothing more and returns the first row."""
     from grassroots.orgs.dues import arrears
     from grassroots.orgs.dues.models import DuesArrearsReason
 
     today = today or timezone.localdate()
-    member = locked(member)
+    member = locked(member)  # a double submit waits here, then finds the first row
+    if idempotency_key:
+        earlier = DuesArrearsReason.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            if (earlier.member_id, earlier.reason) != (member.pk, reason.strip()):
+                raise ValidationError(_("This form was already used: open the page again."))
+            return earlier
     errors: dict[str, str] = {}
     behind = arrears.in_arrears(today=today, branch_ids=[member.branch_id])
     found = next((row for row in behind if row.member_id == member.pk), None)
@@ -558,7 +585,11 @@ def arrears_reason_record(
         raise ValidationError(errors)
     assert found is not None
     recorded = DuesArrearsReason.objects.create(
-        member=member, oldest=found.oldest, reason=reason.strip(), recorded_by=actor
+        member=member,
+        oldest=found.oldest,
+        reason=reason.strip(),
+        recorded_by=actor,
+        idempotency_key=idempotency_key or None,
     )
     audit_record(
         actor=actor,

@@ -343,6 +343,7 @@ def dues_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
                         decided_on=data["decided_on"],
                         decided_by=data["decided_by"],
                         today=today,
+                        idempotency_key=data["idempotency_key"] or None,
                     )
                 except ValidationError as error:
                     add_service_errors(quarterly, error)
@@ -451,6 +452,7 @@ def dues_arrears_reason(request: AuthenticatedRequest, pk: int, member_pk: int) 
                     member=member,
                     reason=form.cleaned_data["reason"],
                     today=today,
+                    idempotency_key=form.cleaned_data["idempotency_key"] or None,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -489,7 +491,9 @@ def dues_year(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "orgs/dues/year.html",
         {
-            "grid": selectors.year_grid(selectors.branches_kept(offices), year=year),
+            "grid": selectors.year_grid(
+                selectors.branches_kept(offices), year=year, root_paths=offices.committee_paths
+            ),
             "year": year,
             "months": range(1, 13),
             "years": [year - 1, year + 1] if year < today.year else [year - 1],

@@ -17,6 +17,7 @@ from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.core.notices import send
 from grassroots.orgs import notices
+from grassroots.orgs.dues import selectors as dues
 from grassroots.orgs.models import Member, OrgPost, OrgUnit, Transfer
 from grassroots.orgs.services.members import member_update
 from grassroots.orgs.services.posts import orgpost_end
@@ -68,6 +69,7 @@ def transfer_request(
         effective_on=effective_on,
         reason=reason.strip(),
         requested_by=actor,
+        dues_paid_up_to=dues.paid_up_to(member),  # travels with the member (the letter)
     )
     send(
         recipients=_transfer_officers(to_branch),
@@ -110,7 +112,11 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
     transfer.answer = answer.strip()
     transfer.decided_by = actor
     transfer.decided_at = timezone.now()
-    transfer.save(update_fields=["status", "answer", "decided_by", "decided_at"])
+    fields = ["status", "answer", "decided_by", "decided_at"]
+    if confirm:  # the month paid up to as the member leaves: the letter keeps this one
+        transfer.dues_paid_up_to = dues.paid_up_to(member)
+        fields.append("dues_paid_up_to")
+    transfer.save(update_fields=fields)
     if confirm:
         # Posts held in the old branch (and the roles they give) end with the move.
         for post in OrgPost.objects.filter(

@@ -2,11 +2,14 @@
 ahead where the branch approved it, its bills made on paying), reversals, transfers and
 month closes, each branch's month reconciles — billed = paid +
 outstanding, each figure read from the ledger by its own query — no bill is paid twice
-or in part, and nothing is booked in a month after it was closed."""
+or in part, and nothing is booked in a month after it was closed. A bill of a month
+after this one is made only on paying ahead: for a member whose quarterly payment the
+branch approved for that month, and within this quarter (a month past it is refused)."""
 
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -18,11 +21,14 @@ from grassroots.orgs.models import Member
 
 TODAY = datetime.date(2026, 8, 15)  # September is this quarter's month to pay ahead
 MONTHS = [datetime.date(2026, month, 1) for month in range(1, 10)]
+THIS = rules.month_of(TODAY)
+PAST_THE_QUARTER = datetime.date(2026, 10, 1)
 METHODS = ["cash", "transfer", "payroll"]
 
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("bill"), st.integers(0, len(MONTHS) - 1)),
+        # the monthly job, run on the 1st: never for a month after this one
+        st.tuples(st.just("bill"), st.integers(0, MONTHS.index(THIS))),
         st.tuples(
             st.just("pay"),
             st.integers(0, 3),
@@ -33,7 +39,8 @@ operations = st.lists(
         st.tuples(st.just("transfer"), st.integers(0, 3)),
         st.tuples(st.just("close"), st.integers(0, 1), st.integers(0, len(MONTHS) - 2)),
         st.tuples(st.just("quarterly"), st.integers(0, 3), st.booleans()),
-        st.tuples(st.just("ahead"), st.integers(0, 3)),  # the rest of the quarter at once
+        # the rest of the quarter at once; or past the quarter too (always refused)
+        st.tuples(st.just("ahead"), st.integers(0, 3), st.booleans()),
     ),
     max_size=25,
 )
@@ -62,6 +69,7 @@ def test_every_branch_month_reconciles_whatever_happens(world, ops):
     with transaction.atomic():
         members = _people(world)
         branches = [world.branch_a, world.branch_b]
+        ahead_seen: set[int] = set()
         for op in ops:
             try:
                 if op[0] == "bill":
@@ -93,6 +101,18 @@ def test_every_branch_month_reconciles_whatever_happens(world, ops):
                     services.month_close(
                         actor=None, branch=branches[op[1]], month=MONTHS[op[2]], today=TODAY
                     )
+                elif op[0] == "ahead" and op[2]:
+                    entries = DuesPayment.objects.count()
+                    with pytest.raises(ValidationError):
+                        services.payment_record(
+                            actor=None,
+                            member=Member.objects.get(pk=members[op[1]].pk),
+                            months=[*MONTHS[7:], PAST_THE_QUARTER],
+                            method="cash",
+                            paid_on=TODAY,
+                            today=TODAY,
+                        )
+                    assert DuesPayment.objects.count() == entries  # refused as a whole
                 elif op[0] == "ahead":
                     services.payment_record(
                         actor=None,
@@ -114,6 +134,13 @@ def test_every_branch_month_reconciles_whatever_happens(world, ops):
                     )
             except ValidationError:
                 pass  # refused as a whole: the checks below show nothing was half-saved
+            # a bill of a month after this one, made by this step: the member's quarterly
+            # payment was approved for that month when it was made, and it is this quarter's
+            for bill in DuesBill.objects.filter(month__gt=THIS).exclude(pk__in=ahead_seen):
+                ahead_seen.add(bill.pk)
+                assert bill.month in rules.quarter_months(THIS), (op, bill.month)
+                member = Member.objects.get(pk=bill.member_id)
+                assert services.quarterly_in_force(member, bill.month), (op, bill.month)
         for bill in DuesBill.objects.all():
             net = sum((e.amount for e in DuesPayment.objects.filter(bill=bill)), Decimal(0))
             assert net in (Decimal(0), bill.amount), (bill, net)

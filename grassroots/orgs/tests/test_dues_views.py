@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from grassroots.accounts.tests.clients import client_as, person
 from grassroots.orgs.dues import rules, services
-from grassroots.orgs.dues.models import DuesBase, DuesMonthClose, DuesPayment
+from grassroots.orgs.dues.models import DuesBase, DuesBill, DuesMonthClose, DuesPayment
 from grassroots.orgs.models import OrgPost
 from grassroots.orgs.services import orgpost_assign
 from grassroots.orgs.tests.factories import MemberFactory
@@ -436,7 +436,8 @@ def test_the_dues_officer_records_quarterly_payment_and_the_quarter_is_paid_ahea
 
     client = client_as(dues.officer_a)
     page = client.get(member_url(dues))
-    assert f"{next_quarter[2]:%Y-%m}" not in page.context["payment"].fields["months"].choices[-1]
+    offered = [value for value, _label in page.context["payment"].fields["months"].choices]
+    assert not {f"{m:%Y-%m}" for m in next_quarter} & set(offered)  # none ahead unapproved
     assert quarterly_post(client, dues, month=next_quarter[0]).status_code == 302
     decision = DuesQuarterly.objects.get()
     assert decision.kind == "approved" and decision.recorded_by == dues.officer_a
@@ -633,3 +634,142 @@ def test_the_year_grid_keeps_its_number_of_queries(dues):
         )
     services.bills_make(THIS)
     assert count() == before
+
+
+def _year_grid_queries(dues):
+    """The year grid of the committee's organisation officer, with the SQL it ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(dues.organiser)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(year_url())
+    assert page.status_code == 200
+    grid = {
+        branch.pk: [cell and (cell.paid, cell.billed) for cell in cells]
+        for branch, cells in page.context["grid"]
+    }
+    return grid, [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_year_grid_reads_only_the_committee_s_branches(dues):
+    from grassroots.orgs.models import OrgUnit
+    from grassroots.orgs.tests.factories import OrgUnitFactory
+
+    pay(dues, [THIS])
+    before, _sql = _year_grid_queries(dues)
+    other = OrgUnitFactory(name="另一党委", code="OC", kind=OrgUnit.Kind.COMMITTEE)
+    branch = OrgUnitFactory(name="丁支部", code="OD", kind=OrgUnit.Kind.BRANCH, parent=other)
+    outsider = MemberFactory(branch=branch)
+    services.base_set(
+        actor=None, member=outsider, kind="employee", amount=Decimal(3000), from_month=THIS
+    )
+    services.bills_make(THIS)
+    services.payment_record(
+        actor=None,
+        member=outsider,
+        months=[THIS],
+        method="cash",
+        paid_on=timezone.localdate(),
+    )
+    after, sql = _year_grid_queries(dues)
+    assert after == before
+    # every read of the bills (and, within it, of the entries) is held to the
+    # committee's subtree by its path, the subquery on the entries included
+    reads = [q for q in sql if "orgs_duesbill" in q]
+    assert len(reads) == 2
+    for query in reads:
+        assert dues.committee.path in query
+    (nested,) = [q for q in reads if "IN (SELECT" in q]
+    assert dues.committee.path in nested.split("IN (SELECT", 1)[1]
+
+
+def test_the_year_grid_counts_a_bill_paid_as_the_branch_page_does(dues):
+    from grassroots.orgs.dues import selectors
+
+    nothing_owed = MemberFactory(branch=dues.branch_b)
+    services.base_set(
+        actor=None, member=nothing_owed, kind="employee", amount=Decimal(0), from_month=THIS
+    )
+    services.bills_make(THIS)
+    grid, _sql = _year_grid_queries(dues)
+    assert grid[dues.branch_b.pk][THIS.month - 1] == (1, 2)  # the 0.00 bill is paid
+    bill_b = DuesBill.objects.get(member=dues.member_b, month=THIS)
+    # a part of member B's bill is paid (an entry of the ledger as an import could leave)
+    DuesPayment.objects.create(
+        kind=DuesPayment.Kind.PAYMENT,
+        member=dues.member_b,
+        branch=dues.branch_b,
+        bill=bill_b,
+        amount=bill_b.amount / 2,
+        method="cash",
+        paid_on=timezone.localdate(),
+    )
+    rows = {row.member.pk: row for row in selectors.branch_month(dues.branch_b, THIS).rows}
+    assert rows[nothing_owed.pk].bill.amount == Decimal("0.00")
+    assert rows[nothing_owed.pk].is_paid  # 0.00 owed: paid on the branch page
+    assert not rows[dues.member_b.pk].is_paid  # half paid: not paid
+    grid, _sql = _year_grid_queries(dues)
+    assert grid[dues.branch_b.pk][THIS.month - 1] == (1, 2)  # the same in the grid
+
+
+def test_the_year_book_reads_only_the_unit_s_entries(dues):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grassroots.orgs.dues import selectors
+
+    pay(dues, [THIS])
+    with CaptureQueriesContext(connection) as queries:
+        book = selectors.year_book(dues.branch_a.path, year=THIS.year)
+    assert dict(book.months)[THIS].paid > 0
+    (nested,) = [q["sql"] for q in queries.captured_queries if "IN (SELECT" in q["sql"]]
+    assert dues.branch_a.path in nested.split("IN (SELECT", 1)[1]
+
+
+def test_a_double_submit_of_the_arrears_reason_records_one_row(six_behind):
+    from grassroots.orgs.dues.models import DuesArrearsReason
+
+    client = client_as(six_behind.officer_a)
+    page = client.get(reason_url(six_behind))
+    key = page.context["form"]["idempotency_key"].value()
+    assert key and f'value="{key}"' in page.content.decode()  # the key is in the form
+    form = {"arrears-reason": "长期病休", "arrears-idempotency_key": key}
+    first = client.post(reason_url(six_behind), form)
+    second = client.post(reason_url(six_behind), form)
+    assert first.status_code == second.status_code == 302
+    assert DuesArrearsReason.objects.count() == 1
+    # the same key sent again with another reason (the browser's Back): refused
+    changed = client.post(reason_url(six_behind), form | {"arrears-reason": "出国"})
+    assert changed.status_code == 400 and changed.context["form"].errors
+    assert DuesArrearsReason.objects.count() == 1
+    # a new form (a new key) records the new reason
+    assert client.post(reason_url(six_behind), {"arrears-reason": "出国"}).status_code == 302
+    assert DuesArrearsReason.objects.count() == 2
+
+
+def test_a_double_submit_of_the_quarterly_decision_lands_on_success(dues, next_quarter):
+    from grassroots.orgs.dues.models import DuesQuarterly
+
+    client = client_as(dues.officer_a)
+    page = client.get(member_url(dues))
+    key = page.context["quarterly"]["idempotency_key"].value()
+    assert key and f'value="{key}"' in page.content.decode()
+    form = {
+        "action": "quarterly",
+        "quarterly-decision": "approve",
+        "quarterly-from_month": f"{next_quarter[0]:%Y-%m}",
+        "quarterly-decided_on": f"{timezone.localdate():%Y-%m-%d}",
+        "quarterly-decided_by": "支部委员会会议",
+        "quarterly-idempotency_key": key,
+    }
+    first = client.post(member_url(dues), form)
+    second = client.post(member_url(dues), form)
+    assert first.status_code == second.status_code == 302  # no "already approved" error
+    assert DuesQuarterly.objects.count() == 1
+    # without the key (or with a new one) the same approval is refused as before
+    again = client.post(member_url(dues), form | {"quarterly-idempotency_key": ""})
+    assert again.status_code == 400 and again.context["quarterly"].errors
+    changed = client.post(member_url(dues), form | {"quarterly-decision": "revoke"})
+    assert changed.status_code == 400 and changed.context["quarterly"].errors
+    assert DuesQuarterly.objects.count() == 1

@@ -199,3 +199,79 @@ def test_no_letter_for_a_withdrawn_transfer_nor_for_anonymous_visitors(world):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     services.transfer_withdraw(actor=world.officer_a, transfer=transfer)
     assert client_as(world.officer_a).get(url).status_code == 404
+
+
+def _dues_from_two_months_back(world):
+    """Member A's base from two months back and the bills of those two months, booked
+    to branch A; the month before last is paid."""
+    from decimal import Decimal
+
+    from grassroots.orgs.dues import rules
+    from grassroots.orgs.dues import services as dues
+
+    this = rules.month_of(timezone.localdate())
+    before_last, last = rules.add_months(this, -2), rules.add_months(this, -1)
+    dues.base_set(
+        actor=None,
+        member=world.member_a,
+        kind="employee",
+        amount=Decimal(4000),
+        from_month=before_last,
+    )
+    dues.bills_make(before_last)
+    dues.bills_make(last)
+    dues.payment_record(
+        actor=None,
+        member=world.member_a,
+        months=[before_last],
+        method="cash",
+        paid_on=timezone.localdate(),
+    )
+    return before_last, last, this
+
+
+def _pay(member, month):
+    from grassroots.orgs.dues import services as dues
+
+    dues.payment_record(
+        actor=None, member=member, months=[month], method="cash", paid_on=timezone.localdate()
+    )
+
+
+def test_the_letter_keeps_the_paid_up_month_of_the_confirmation(world):
+    from grassroots.orgs.dues import selectors as dues_selectors
+    from grassroots.orgs.dues import services as dues
+
+    before_last, last, this = _dues_from_two_months_back(world)
+    transfer = ask(world)
+    assert transfer.dues_paid_up_to == before_last  # kept when asked
+    _pay(world.member_a, last)  # paid at the old branch while the transfer waits
+    url = reverse("orgs:transfer_letter", args=[transfer.pk])
+    assert client_as(world.officer_a).get(url).context["dues_paid_up_to"] == last
+    services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=True)
+    transfer.refresh_from_db()
+    assert transfer.dues_paid_up_to == last  # refreshed at confirmation
+    # the member pays this month's bill at the new branch
+    dues.bills_make(this)
+    world.member_a.refresh_from_db()
+    _pay(world.member_a, this)
+    assert dues_selectors.paid_up_to(world.member_a) == this
+    page = client_as(world.officer_a).get(url)
+    assert page.status_code == 200
+    assert page.context["dues_paid_up_to"] == last  # not the new branch's record
+    assert f"{this:%Y-%m}" not in page.content.decode().split('id="letter-dues"', 1)[1][:40]
+
+
+def test_an_older_transfer_s_letter_reads_the_sending_branch_s_bills_only(world):
+    from grassroots.orgs.dues import services as dues
+
+    _before_last, last, this = _dues_from_two_months_back(world)
+    _pay(world.member_a, last)
+    transfer = ask(world)
+    services.transfer_decide(actor=world.officer_b, transfer=transfer, confirm=True)
+    Transfer.objects.filter(pk=transfer.pk).update(dues_paid_up_to=None)  # kept by none
+    dues.bills_make(this)
+    world.member_a.refresh_from_db()
+    _pay(world.member_a, this)
+    page = client_as(world.officer_a).get(reverse("orgs:transfer_letter", args=[transfer.pk]))
+    assert page.context["dues_paid_up_to"] == last
