@@ -573,8 +573,7 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
         for key in ("is_mobile", "is_lost_contact"):
             record[key] = bool(record.get(key, False))
         member_fill_from_id_card(record)
-        if member is not None:
-            member_date_leaving(member, record, today=today)
+        member_date_leaving(member, record, today=today)
         if member is not None and all(record[k] == getattr(member, k) for k in MEMBER_FIELDS):
             continue  # an unchanged row (a re-imported export) needs no permission
         if member is not None and not policy.can_edit_member(scope, member):

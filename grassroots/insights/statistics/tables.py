@@ -367,6 +367,13 @@ def statistics_for_year(unit: Any, year: int) -> YearStatistics:
                 for reason in LeavingReason
                 if reason != LeavingReason.DEATH
             ],
+            # Leavers whose reason was never recorded (older records, imports): counted
+            # in "left", so they need a row for the printed rows to add up.
+            *(
+                [Row("unknown", _("Not recorded"), leaving[""], None)]
+                if leaving.get("")
+                else []
+            ),
             Row("end", _("Party members on 31 December"), party, None),
         ],
     )

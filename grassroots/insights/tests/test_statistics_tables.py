@@ -201,6 +201,32 @@ def test_the_balance_check_fails_when_the_records_disagree(world):
     assert balance.expected == statistics.party_members
 
 
+def test_leavers_without_a_reason_have_a_row_of_their_own(world):
+    # given: a member who left in 2024 with no reason recorded (an older record)
+    Member.objects.filter(pk=world.member_b.pk).update(
+        status=Member.Status.LEFT, left_on=datetime.date(2024, 5, 1), leaving_reason=""
+    )
+    # when
+    changes = statistics_for_year(world.committee, 2024).table("changes")
+    # then: the printed rows add up (start − every leaving row = end)
+    assert changes.count("unknown") == 1
+    leaving_rows = sum(
+        row.count for row in changes.rows if row.key not in ("start", "admitted", "end")
+    )
+    assert changes.count("start") - leaving_rows == changes.count("end")
+
+
+def test_an_organisation_founded_without_a_day_counts_in_past_years(world):
+    # given: a branch recorded today without a founding day
+    services.orgunit_create(
+        actor=None, code="X9", name="新支部", kind=OrgUnit.Kind.BRANCH, parent=world.committee
+    )
+    # when
+    units = statistics_for_year(world.committee, 2024).table("units")
+    # then: A, B and the new one
+    assert units.count("branch") == 3
+
+
 def test_the_number_of_queries_does_not_grow_with_the_records(world):
     # given
     with CaptureQueriesContext(connection) as small:

@@ -124,15 +124,20 @@ def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, 
     return errors
 
 
-def member_date_leaving(member: Member, values: dict[str, Any], *, today: datetime.date) -> None:
+def member_date_leaving(
+    member: Member | None, values: dict[str, Any], *, today: datetime.date
+) -> None:
     """A record whose status stops being active left today unless a day is given; one
-    made active again has no leaving day or reason. Tables as of a past day count the
-    member while that day is before the leaving day."""
+    made active again has no leaving day or reason. A new record (`member` None) is
+    treated as one that was active: opened with an inactive status, it left today unless
+    a day is given. Tables as of a past day count the member while that day is before
+    the leaving day."""
     active_values = Member.Status.active_values()
     now_active = values["status"] in active_values
-    if not now_active and member.status in active_values:
-        values["left_on"] = values["left_on"] or today
-        values["leaving_reason"] = values["leaving_reason"] or (
+    was_active = member is None or member.status in active_values
+    if not now_active and was_active:
+        values["left_on"] = values.get("left_on") or today
+        values["leaving_reason"] = values.get("leaving_reason") or (
             Member.LeavingReason.SUSPENDED
             if values["status"] == Member.Status.SUSPENDED
             else Member.LeavingReason.OTHER
@@ -163,6 +168,7 @@ def member_create(*, actor: Any, user: User, **values: Any) -> Member:
     values.setdefault("status", Member.Status.NORMAL)
     values["id_card_number"] = (values.get("id_card_number") or "").strip().upper()
     member_fill_from_id_card(values)
+    member_date_leaving(None, values, today=timezone.localdate())
     errors = member_errors(values, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
@@ -220,8 +226,12 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
 
 
 def _end_posts_of(member: Member, *, actor: Any) -> None:
-    """Posts need a Party member in good standing; a record that stops being one ends them."""
+    """Posts need a Party member in good standing; a record that stops being one ends
+    them on the leaving day when one is recorded (never after today, never before the
+    post began), so that the committee in office on a past day reads true."""
     if member.is_party_member:
         return
+    today = timezone.localdate()
+    last_day = min(member.left_on or today, today)
     for post in OrgPost.objects.filter(member=member, ends_on__isnull=True).select_related("unit"):
-        orgpost_end(actor=actor, post=post, ends_on=timezone.localdate())
+        orgpost_end(actor=actor, post=post, ends_on=max(post.starts_on, last_day))
