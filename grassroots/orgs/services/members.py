@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.orgs import rules
-from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.models import Member, OrgPost, OrgUnit, Transfer
 from grassroots.orgs.services.posts import orgpost_end
 
 if TYPE_CHECKING:
@@ -49,6 +49,11 @@ STAGE_DATE_LABELS = {
     for name in STAGE_DATE_FIELDS
 }
 MIN_APPLICATION_AGE = 18
+
+
+def move_on_record_reason() -> str:
+    """The reason written on a transfer recorded for a branch changed on the record."""
+    return _("Branch changed on the member record")
 
 
 def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, str]:
@@ -184,8 +189,15 @@ def member_create(*, actor: Any, user: User, **values: Any) -> Member:
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
-    """Change a member record; the same checks as on creation apply to the result."""
+def member_update(
+    *, actor: Any, member: Member, record_move: bool = True, **changes: Any
+) -> Member:
+    """Change a member record; the same checks as on creation apply to the result.
+
+    A change of branch here (the member form, another app) is recorded as a transfer
+    confirmed and effective today, so that tables as of an earlier day keep the member
+    where they were. transfer_decide, which keeps its own transfer, passes
+    record_move=False."""
     member = locked(member, related=("branch", "group"))
     before = snapshot(member, MEMBER_FIELDS)
     if "id_card_number" in changes:
@@ -206,6 +218,7 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
         raise ValidationError(errors)
     changed = [name for name in MEMBER_FIELDS if values[name] != getattr(member, name)]
     old_branch_path = member.branch.path
+    old_branch, old_group = member.branch, member.group
     for name in changed:
         setattr(member, name, values[name])
     if changed:
@@ -213,6 +226,15 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
         # from the new branch's path (MemberListKeyField.pre_save).
         keyed = ["list_key"] if "branch" in changed else []
         member.save(update_fields=[*changed, *keyed, "updated_at"])
+    if "branch" in changed and record_move:
+        Transfer.recorded_move(
+            member=member,
+            from_branch=old_branch,
+            from_group=old_group,
+            actor=actor,
+            on=timezone.localdate(),
+            reason=move_on_record_reason(),
+        ).save()
     audit_record(
         actor=actor,
         action="member.update",
