@@ -292,7 +292,7 @@ def statistics_for_year(unit: Any, year: int) -> YearStatistics:
     totals = orgs.pipeline_steps_between(path, after=start, on=on)
     at_start: dict[str, int] = dict(
         orgs.members_on(path, on=start)
-        .values_list("stage_then")
+        .values_list("stage_then")  # type: ignore[misc]
         .annotate(people=Count("pk"))
         .order_by()
     )
