@@ -32,7 +32,7 @@ from grassroots.core.audit import audit_entry, audit_record, snapshot
 from grassroots.core.models import AuditEntry
 from grassroots.orgs import member_order, policy
 from grassroots.orgs.ethnic_groups import ETHNIC_GROUPS
-from grassroots.orgs.models import Department, ImportBatch, Member, OrgUnit
+from grassroots.orgs.models import Department, ImportBatch, Member, OrgUnit, Transfer
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
@@ -42,6 +42,7 @@ from grassroots.orgs.services import (
     member_date_leaving,
     member_errors,
     member_fill_from_id_card,
+    move_on_record_reason,
 )
 from grassroots.orgs.spreadsheet import (
     CellError,
@@ -573,8 +574,7 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
         for key in ("is_mobile", "is_lost_contact"):
             record[key] = bool(record.get(key, False))
         member_fill_from_id_card(record)
-        if member is not None:
-            member_date_leaving(member, record, today=today)
+        member_date_leaving(member, record, today=today)
         if member is not None and all(record[k] == getattr(member, k) for k in MEMBER_FIELDS):
             continue  # an unchanged row (a re-imported export) needs no permission
         if member is not None and not policy.can_edit_member(scope, member):
@@ -603,16 +603,32 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
         new: list[Member] = []
         changed: list[Member] = []
         branch_before: dict[int, int] = {}
+        moves: list[Transfer] = []
         audit: list[AuditEntry] = []
+        today = timezone.localdate()
         for _number, user, member, record in rows:
             if member is None:
                 new.append(Member(user=user, **record))
                 continue
             before = snapshot(member, MEMBER_FIELDS)
             branch_before[member.pk] = member.branch_id
+            old_branch, old_group = member.branch, member.group
             for key, value in record.items():
                 setattr(member, key, value)
             after = snapshot(member, MEMBER_FIELDS)
+            if member.branch_id != old_branch.pk:
+                # As member_update does: a move on the record is a confirmed transfer
+                # effective today, so that earlier years keep the old branch.
+                moves.append(
+                    Transfer.recorded_move(
+                        member=member,
+                        from_branch=old_branch,
+                        from_group=old_group,
+                        actor=actor,
+                        on=today,
+                        reason=move_on_record_reason(),
+                    )
+                )
             if before != after:
                 changed.append(member)
                 audit.append(
@@ -654,6 +670,7 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
                 )
                 for member in new
             )
+        Transfer.objects.bulk_create(moves, batch_size=CHUNK)
         AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
         return len(new), len(changed)
 

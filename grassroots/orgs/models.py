@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -404,3 +405,33 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.from_branch_id} → {self.to_branch_id}"
+
+    @classmethod
+    def recorded_move(
+        cls,
+        *,
+        member: Member,
+        from_branch: OrgUnit,
+        from_group: OrgUnit | None,
+        actor: Any,
+        on: datetime.date,
+        reason: str,
+    ) -> Transfer:
+        """An unsaved, already confirmed transfer for a branch changed on the record
+        itself (the member form, the import) rather than asked and answered: the
+        annual statistics read a member's past branch from the confirmed transfers, so
+        without it the move would rewrite the years before. The member's new branch and
+        group are read from `member`."""
+        return cls(
+            member=member,
+            from_branch=from_branch,
+            from_group=from_group,
+            to_branch_id=member.branch_id,
+            to_group_id=member.group_id,
+            effective_on=on,
+            reason=reason[:500],
+            status=cls.Status.CONFIRMED,
+            requested_by=actor,
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )

@@ -915,7 +915,8 @@ def _day(day: datetime.date | str) -> Any:
 
 def branch_path_on(day: datetime.date | str) -> Coalesce:
     """SQL: the path of the member's branch on `day` — the branch they moved away from
-    by the first confirmed transfer effective after that day, else their branch now.
+    by the first confirmed transfer effective after that day (the lower pk first on
+    the same day, as in _within_on), else their branch now.
     `day` is a date or the name of one of the member's date fields ("admitted_on")."""
     moved_later = (
         Transfer.objects.filter(
@@ -984,8 +985,12 @@ def _within_on(path: str, day: datetime.date | str) -> QuerySet[Member]:
     # they are now; of those who have, the branch they left by their first move after
     # the day is the one they were in.
     later = _confirmed_after(day)
+    # Ties on the same effective day are broken by pk, as in branch_path_on.
+    earlier_than_this = Q(effective_on__lt=OuterRef("effective_on")) | Q(
+        effective_on=OuterRef("effective_on"), pk__lt=OuterRef("pk")
+    )
     first_later = later.filter(within(path, "from_branch__path")).exclude(
-        Exists(later.filter(member=OuterRef("member"), effective_on__lt=OuterRef("effective_on")))
+        Exists(later.filter(earlier_than_this, member=OuterRef("member")))
     )
     return Member.objects.filter(
         (within(path, "branch__path") & ~Q(pk__in=later.values("member_id")))
@@ -1004,12 +1009,76 @@ def members_on(path: str, *, on: datetime.date) -> QuerySet[Member]:
     )
 
 
+def party_members_by_branch_on(path: str, *, on: datetime.date) -> dict[str, int]:
+    """Party members on the day per branch (by its path) of the subtree at `path`,
+    each placed by branch_path_on rather than by members_on's set logic: the annual
+    statistics check one against the other. One query; the branch on the day is looked
+    up per record of the subtree (now, or moved out of it at some time)."""
+    moved_out = Transfer.objects.filter(
+        within(path, "from_branch__path"), status=TransferStatus.CONFIRMED
+    ).values("member_id")
+    return dict(
+        Member.objects.filter(within(path, "branch__path") | Q(pk__in=moved_out))
+        .annotate(stage_then=stage_on(on), branch_then=branch_path_on(on))
+        .filter(
+            active_on(on),
+            within(path, "branch_then"),
+            stage_then__in=MemberStage.party_member_values(),
+        )
+        .values_list("branch_then")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+
+
 def members_admitted_between(
     path: str, *, after: datetime.date, on: datetime.date
 ) -> QuerySet[Member]:
     """Records admitted as probationary members in (after, on], in the subtree on the
     day of admission, whatever became of them since."""
     return _within_on(path, "admitted_on").filter(admitted_on__gt=after, admitted_on__lte=on)
+
+
+PIPELINE_STEPS = {
+    "applied": "applied_on",
+    "activists_named": "activist_on",
+    "candidates_named": "candidate_on",
+    "made_full": "full_on",
+}
+
+
+def pipeline_steps_between(path: str, *, after: datetime.date, on: datetime.date) -> dict[str, int]:
+    """The steps of the development pipeline taken in (after, on] in the subtree: per
+    step (`PIPELINE_STEPS`), the records whose day of that step lies in the period and
+    whose branch on that day lay within `path` — whatever became of them by the end
+    (left, moved, gone on). One query; the branch is looked up per row only for the
+    few records with a step in the period."""
+
+    def during(field_name: str) -> Q:
+        return Q(**{f"{field_name}__gt": after, f"{field_name}__lte": on})
+
+    moved_out = Transfer.objects.filter(
+        within(path, "from_branch__path"), status=TransferStatus.CONFIRMED
+    ).values("member_id")
+    any_step = Q()
+    for field_name in PIPELINE_STEPS.values():
+        any_step |= during(field_name)
+    return (
+        Member.objects.filter(within(path, "branch__path") | Q(pk__in=moved_out))
+        .filter(any_step)
+        .annotate(
+            **{
+                f"branch_{key}": branch_path_on(field_name)
+                for key, field_name in PIPELINE_STEPS.items()
+            }
+        )
+        .aggregate(
+            **{
+                key: Count("pk", filter=during(field_name) & within(path, f"branch_{key}"))
+                for key, field_name in PIPELINE_STEPS.items()
+            }
+        )
+    )
 
 
 def party_members_leaving_between(

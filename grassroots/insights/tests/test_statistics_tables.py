@@ -5,11 +5,15 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from grassroots.insights.statistics.tables import statistics_for_year
+from grassroots.accounts.scope import scope_for
+from grassroots.insights.statistics.tables import cross_checks, statistics_for_year
 from grassroots.orgs import services
-from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.importing import import_spreadsheet
+from grassroots.orgs.models import Member, OrgPost, OrgUnit, Transfer
 from grassroots.orgs.tests.factories import MemberFactory, OrgUnitFactory
+from grassroots.orgs.tests.test_importing import xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +178,36 @@ def test_a_record_made_inactive_today_is_gone_from_today_only(world):
     assert (member.left_on, member.leaving_reason) == (None, "")
 
 
+def test_the_subtree_total_is_checked_against_the_branches_counted_apart(world):
+    # given: the 2024 set, whose branches agree
+    statistics = statistics_for_year(world.committee, 2024)
+    per_branch = {world.branch_a.path: 3, world.branch_b.path: 2}
+    checks = cross_checks(statistics, left=0, per_branch=per_branch, probationary_at_start=0)
+    assert checks[-3].passed and statistics.checks[-3].passed
+    # when: the separate count per branch misses a member (as a branch placed by a
+    # different reading of the transfers would)
+    per_branch[world.branch_b.path] = 1
+    checks = cross_checks(statistics, left=0, per_branch=per_branch, probationary_at_start=0)
+    # then
+    branches = checks[-3]
+    assert not branches.passed
+    assert (branches.expected, branches.actual) == (5, 4)
+
+
+def test_more_made_full_than_could_be_fails_the_check(world):
+    # given: a record made full in 2024 with no admission day (an incomplete import):
+    # nobody was probationary at the start, admitted or transferred in
+    member = MemberFactory(branch=world.branch_a, admitted_on=None)
+    Member.objects.filter(pk=member.pk).update(full_on=datetime.date(2024, 5, 1))
+    # when
+    statistics = statistics_for_year(world.committee, 2024)
+    # then
+    made_full = statistics.checks[-2]
+    assert not made_full.passed
+    assert (made_full.expected, made_full.actual) == (1, 0)
+    assert statistics_for_year(world.committee, 2023).checks[-2].passed
+
+
 def test_a_value_outside_the_tables_fails_the_cross_check(world):
     # given: a gender the tables do not list (written past the services)
     Member.objects.filter(pk=world.member_b.pk).update(gender="x")
@@ -201,6 +235,32 @@ def test_the_balance_check_fails_when_the_records_disagree(world):
     assert balance.expected == statistics.party_members
 
 
+def test_leavers_without_a_reason_have_a_row_of_their_own(world):
+    # given: a member who left in 2024 with no reason recorded (an older record)
+    Member.objects.filter(pk=world.member_b.pk).update(
+        status=Member.Status.LEFT, left_on=datetime.date(2024, 5, 1), leaving_reason=""
+    )
+    # when
+    changes = statistics_for_year(world.committee, 2024).table("changes")
+    # then: the printed rows add up (start − every leaving row = end)
+    assert changes.count("unknown") == 1
+    leaving_rows = sum(
+        row.count for row in changes.rows if row.key not in ("start", "admitted", "end")
+    )
+    assert changes.count("start") - leaving_rows == changes.count("end")
+
+
+def test_an_organisation_founded_without_a_day_counts_in_past_years(world):
+    # given: a branch recorded today without a founding day
+    services.orgunit_create(
+        actor=None, code="X9", name="新支部", kind=OrgUnit.Kind.BRANCH, parent=world.committee
+    )
+    # when
+    units = statistics_for_year(world.committee, 2024).table("units")
+    # then: A, B and the new one
+    assert units.count("branch") == 3
+
+
 def test_the_number_of_queries_does_not_grow_with_the_records(world):
     # given
     with CaptureQueriesContext(connection) as small:
@@ -216,4 +276,114 @@ def test_the_number_of_queries_does_not_grow_with_the_records(world):
     with CaptureQueriesContext(connection) as large:
         statistics_for_year(world.committee, 2024)
     # then
-    assert len(large.captured_queries) == len(small.captured_queries) == 7
+    assert len(large.captured_queries) == len(small.captured_queries) == 8
+
+
+def _branch_figures(world, year):
+    return {
+        unit.pk: _figures(statistics_for_year(unit, year))
+        for unit in (world.branch_a, world.branch_b)
+    }
+
+
+def test_a_branch_edited_on_the_record_leaves_the_past_years_unchanged(world):
+    # given: 2025's tables of both branches
+    before = _branch_figures(world, 2025)
+    # when: in 2026 (today) member_b's branch is changed on the member form
+    services.member_update(
+        actor=world.committee_officer, member=world.member_b, branch=world.branch_a
+    )
+    # then: 2025 is as it was, and the move is a confirmed transfer effective today
+    assert _branch_figures(world, 2025) == before
+    move = Transfer.objects.get(member=world.member_b)
+    assert (move.status, move.from_branch, move.to_branch) == (
+        Transfer.Status.CONFIRMED,
+        world.branch_b,
+        world.branch_a,
+    )
+    assert move.effective_on == timezone.localdate()
+
+
+def test_a_branch_changed_by_the_import_leaves_the_past_years_unchanged(world):
+    # given
+    before = _branch_figures(world, 2025)
+    member = world.member_b
+    # when: the import puts member_b in branch A (支部编码)
+    batch = import_spreadsheet(
+        actor=world.committee_officer,
+        scope=scope_for(world.committee_officer),
+        kind="members",
+        data=xlsx(
+            [
+                ["工号", "姓名", "发展阶段", "支部编码"],
+                [member.user.employee_number, member.user.name, "正式党员", "A"],
+            ]
+        ),
+        filename="move.xlsx",
+        max_rows=10,
+    )
+    # then
+    assert batch.outcome == "applied", batch.errors
+    member.refresh_from_db()
+    assert member.branch == world.branch_a
+    assert _branch_figures(world, 2025) == before
+    assert Transfer.objects.filter(member=member, status=Transfer.Status.CONFIRMED).count() == 1
+
+
+def test_two_transfers_on_the_same_day_count_the_member_once(world):
+    # given: 2024's tables
+    before = _branch_figures(world, 2024)
+    # when: member_b moves B → A and back A → B, both effective on 2025-03-01
+    for to_branch, decider in (
+        (world.branch_a, world.officer_a),
+        (world.branch_b, world.officer_b),
+    ):
+        transfer = services.transfer_request(
+            actor=None,
+            member=world.member_b,
+            to_branch=to_branch,
+            to_group=None,
+            effective_on=datetime.date(2025, 3, 1),
+            reason="调动",
+        )
+        services.transfer_decide(actor=decider, transfer=transfer, confirm=True)
+        world.member_b.refresh_from_db()
+    # then: on 31 December 2024 they were in B only
+    assert _branch_figures(world, 2024) == before
+
+
+def _applicant(branch, applied_on):
+    return MemberFactory(
+        branch=branch,
+        stage=Member.Stage.APPLICANT,
+        applied_on=applied_on,
+        activist_on=None,
+        candidate_on=None,
+        admitted_on=None,
+        full_on=None,
+    )
+
+
+def test_the_years_steps_count_where_they_were_taken_even_of_those_gone_since(world):
+    # given: in 2024 one applied in branch A and moved to B in September; another
+    # applied in A and withdrew in June
+    mover = _applicant(world.branch_a, datetime.date(2024, 3, 1))
+    Transfer.objects.create(
+        member=mover,
+        from_branch=world.branch_a,
+        to_branch=world.branch_b,
+        effective_on=datetime.date(2024, 9, 1),
+        reason="调动",
+        status=Transfer.Status.CONFIRMED,
+    )
+    Member.objects.filter(pk=mover.pk).update(branch=world.branch_b)
+    gone = _applicant(world.branch_a, datetime.date(2024, 4, 1))
+    services.member_update(
+        actor=None, member=gone, status=Member.Status.LEFT, left_on=datetime.date(2024, 6, 1)
+    )
+    # when
+    flows_a = statistics_for_year(world.branch_a, 2024).table("pipeline_in_year")
+    flows_b = statistics_for_year(world.branch_b, 2024).table("pipeline_in_year")
+    # then: both applications belong to branch A's year, none to B's
+    assert flows_a.count("applied") == 2
+    assert flows_b.count("applied") == 0

@@ -11,6 +11,7 @@ from grassroots.orgs.services.members import (
     member_errors,
     member_fill_from_id_card,
     member_update,
+    move_on_record_reason,
 )
 from grassroots.orgs.services.posts import orgpost_assign, orgpost_end, roles_for_post
 from grassroots.orgs.services.transfers import (
@@ -40,6 +41,7 @@ __all__ = [
     "member_errors",
     "member_fill_from_id_card",
     "member_update",
+    "move_on_record_reason",
     "notice_publish",
     "orgpost_assign",
     "orgpost_end",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from grassroots.core.audit import audit_record, snapshot
 from grassroots.core.locking import locked
 from grassroots.orgs import rules
-from grassroots.orgs.models import Member, OrgPost, OrgUnit
+from grassroots.orgs.models import Member, OrgPost, OrgUnit, Transfer
 from grassroots.orgs.services.posts import orgpost_end
 
 if TYPE_CHECKING:
@@ -49,6 +49,11 @@ STAGE_DATE_LABELS = {
     for name in STAGE_DATE_FIELDS
 }
 MIN_APPLICATION_AGE = 18
+
+
+def move_on_record_reason() -> str:
+    """The reason written on a transfer recorded for a branch changed on the record."""
+    return _("Branch changed on the member record")
 
 
 def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, str]:
@@ -124,15 +129,20 @@ def member_errors(values: dict[str, Any], *, today: datetime.date) -> dict[str, 
     return errors
 
 
-def member_date_leaving(member: Member, values: dict[str, Any], *, today: datetime.date) -> None:
+def member_date_leaving(
+    member: Member | None, values: dict[str, Any], *, today: datetime.date
+) -> None:
     """A record whose status stops being active left today unless a day is given; one
-    made active again has no leaving day or reason. Tables as of a past day count the
-    member while that day is before the leaving day."""
+    made active again has no leaving day or reason. A new record (`member` None) is
+    treated as one that was active: opened with an inactive status, it left today unless
+    a day is given. Tables as of a past day count the member while that day is before
+    the leaving day."""
     active_values = Member.Status.active_values()
     now_active = values["status"] in active_values
-    if not now_active and member.status in active_values:
-        values["left_on"] = values["left_on"] or today
-        values["leaving_reason"] = values["leaving_reason"] or (
+    was_active = member is None or member.status in active_values
+    if not now_active and was_active:
+        values["left_on"] = values.get("left_on") or today
+        values["leaving_reason"] = values.get("leaving_reason") or (
             Member.LeavingReason.SUSPENDED
             if values["status"] == Member.Status.SUSPENDED
             else Member.LeavingReason.OTHER
@@ -163,6 +173,7 @@ def member_create(*, actor: Any, user: User, **values: Any) -> Member:
     values.setdefault("status", Member.Status.NORMAL)
     values["id_card_number"] = (values.get("id_card_number") or "").strip().upper()
     member_fill_from_id_card(values)
+    member_date_leaving(None, values, today=timezone.localdate())
     errors = member_errors(values, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
@@ -178,8 +189,15 @@ def member_create(*, actor: Any, user: User, **values: Any) -> Member:
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
-    """Change a member record; the same checks as on creation apply to the result."""
+def member_update(
+    *, actor: Any, member: Member, record_move: bool = True, **changes: Any
+) -> Member:
+    """Change a member record; the same checks as on creation apply to the result.
+
+    A change of branch here (the member form, another app) is recorded as a transfer
+    confirmed and effective today, so that tables as of an earlier day keep the member
+    where they were. transfer_decide, which keeps its own transfer, passes
+    record_move=False."""
     member = locked(member, related=("branch", "group"))
     before = snapshot(member, MEMBER_FIELDS)
     if "id_card_number" in changes:
@@ -200,6 +218,7 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
         raise ValidationError(errors)
     changed = [name for name in MEMBER_FIELDS if values[name] != getattr(member, name)]
     old_branch_path = member.branch.path
+    old_branch, old_group = member.branch, member.group
     for name in changed:
         setattr(member, name, values[name])
     if changed:
@@ -207,6 +226,15 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
         # from the new branch's path (MemberListKeyField.pre_save).
         keyed = ["list_key"] if "branch" in changed else []
         member.save(update_fields=[*changed, *keyed, "updated_at"])
+    if "branch" in changed and record_move:
+        Transfer.recorded_move(
+            member=member,
+            from_branch=old_branch,
+            from_group=old_group,
+            actor=actor,
+            on=timezone.localdate(),
+            reason=move_on_record_reason(),
+        ).save()
     audit_record(
         actor=actor,
         action="member.update",
@@ -220,8 +248,12 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
 
 
 def _end_posts_of(member: Member, *, actor: Any) -> None:
-    """Posts need a Party member in good standing; a record that stops being one ends them."""
+    """Posts need a Party member in good standing; a record that stops being one ends
+    them on the leaving day when one is recorded (never after today, never before the
+    post began), so that the committee in office on a past day reads true."""
     if member.is_party_member:
         return
+    today = timezone.localdate()
+    last_day = min(member.left_on or today, today)
     for post in OrgPost.objects.filter(member=member, ends_on__isnull=True).select_related("unit"):
-        orgpost_end(actor=actor, post=post, ends_on=timezone.localdate())
+        orgpost_end(actor=actor, post=post, ends_on=max(post.starts_on, last_day))

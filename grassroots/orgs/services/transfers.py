@@ -56,6 +56,19 @@ def transfer_request(
         }
     if not reason.strip():
         errors["reason"] = _("Say why the member moves.")
+    last_move = (
+        Transfer.objects.filter(member=member, status=Transfer.Status.CONFIRMED)
+        .order_by("-effective_on", "-pk")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+    if last_move is not None and effective_on < last_move:
+        # The branch on a past day is read from the transfers in effective order: an
+        # earlier day than the last move would put this one before it.
+        errors["effective_on"] = _(
+            "The member's last transfer took effect on %(day)s: this one cannot take "
+            "effect earlier."
+        ) % {"day": last_move.isoformat()}
     if Transfer.objects.filter(member=member, status=Transfer.Status.PENDING).exists():
         errors["to_branch"] = _("A transfer of this member is already waiting for an answer.")
     if errors:
@@ -124,7 +137,11 @@ def transfer_decide(*, actor: Any, transfer: Transfer, confirm: bool, answer: st
         ):
             orgpost_end(actor=actor, post=post, ends_on=max(post.starts_on, timezone.localdate()))
         member_update(
-            actor=actor, member=member, branch=transfer.to_branch, group=transfer.to_group
+            actor=actor,
+            member=member,
+            record_move=False,
+            branch=transfer.to_branch,
+            group=transfer.to_group,
         )
     title = (
         _("%(name)s has moved to %(to)s")

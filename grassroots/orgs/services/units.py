@@ -116,12 +116,11 @@ def orgunit_create(
     is_temporary: bool = False,
 ) -> OrgUnit:
     """Found a Party organisation under a parent of a fitting kind. Without a founding
-    day it is founded today: the annual statistics of earlier years leave it out."""
+    day none is recorded: the annual statistics then count it on every day (as they do
+    older records), rather than guess that it was founded on the day it was entered."""
     _check_parent(kind, parent)
     today = timezone.localdate()
-    if founded_on is None:
-        founded_on = today
-    elif founded_on > today:
+    if founded_on is not None and founded_on > today:
         raise ValidationError({"founded_on": _("This date is in the future.")})
     code = code.strip()
     if OrgUnit.objects.filter(code=code).exists():

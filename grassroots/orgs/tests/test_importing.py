@@ -388,3 +388,22 @@ def test_a_member_imported_as_gone_left_today_for_the_statistics(world):
     assert member.status == Member.Status.LEFT
     assert member.left_on == timezone.localdate()
     assert member.leaving_reason == Member.LeavingReason.OTHER
+
+
+def test_a_new_record_imported_as_gone_left_today_for_the_statistics(world):
+    # given: an employee without a member record
+    employee = world.employee
+    # when: the import opens their record as gone
+    batch = run_import(
+        world.officer_a,
+        "members",
+        [
+            ["工号", "姓名", "发展阶段", "党籍状态", "支部编码", "转正日期"],
+            [employee.employee_number, employee.name, "正式党员", "出党", "A", "2010-01-01"],
+        ],
+    )
+    # then: the same leaving day and reason as for an existing record
+    assert batch.outcome == "applied", batch.errors
+    member = Member.objects.get(user=employee)
+    assert member.left_on == timezone.localdate()
+    assert member.leaving_reason == Member.LeavingReason.OTHER

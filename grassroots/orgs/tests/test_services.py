@@ -35,6 +35,31 @@ def test_creating_a_member_records_who_did_it(world):
     assert entry.changes["stage"] == [None, "applicant"]
 
 
+def test_a_record_opened_as_gone_left_today_and_an_active_one_has_no_leaving_day(world):
+    # when: one record is opened as suspended, one active with a stray leaving day
+    gone = services.member_create(
+        actor=None,
+        user=UserFactory(),
+        stage=Member.Stage.FULL,
+        status=Member.Status.SUSPENDED,
+        branch=world.branch_a,
+        full_on=datetime.date(2010, 1, 1),
+    )
+    active = services.member_create(
+        actor=None,
+        user=UserFactory(),
+        stage=Member.Stage.FULL,
+        branch=world.branch_a,
+        full_on=datetime.date(2010, 1, 1),
+        left_on=datetime.date(2020, 1, 1),
+        leaving_reason=Member.LeavingReason.DEATH,
+    )
+    # then: the same rule as when a record is changed
+    assert gone.left_on == timezone.localdate()
+    assert gone.leaving_reason == Member.LeavingReason.SUSPENDED
+    assert (active.left_on, active.leaving_reason) == (None, "")
+
+
 def test_date_of_birth_and_gender_come_from_the_id_number(world):
     member = services.member_create(
         actor=None,
@@ -156,6 +181,24 @@ def test_a_member_who_leaves_the_party_loses_their_posts(world):
     assert not RoleAssignment.objects.current().filter(user=world.officer_a).exists()
 
 
+def test_posts_end_on_the_leaving_day_not_the_day_of_the_edit(world):
+    # given: the secretary's post began before the leaving day
+    secretary = world.officer_a.member
+    post = OrgPost.objects.get(member=secretary, ends_on__isnull=True)
+    left_on = post.starts_on + datetime.timedelta(days=10)
+    # when: the record says they left on that day
+    services.member_update(
+        actor=world.committee_officer,
+        member=secretary,
+        status=Member.Status.LEFT,
+        left_on=left_on,
+        leaving_reason=Member.LeavingReason.DEATH,
+    )
+    # then
+    post.refresh_from_db()
+    assert post.ends_on == left_on
+
+
 def test_a_group_cannot_sit_directly_under_a_committee(world):
     with pytest.raises(ValidationError) as error:
         services.orgunit_create(
@@ -178,11 +221,11 @@ def test_department_codes_are_unique(world):
 
 
 def test_an_organisation_is_founded_and_dissolved_on_a_recorded_day(world):
-    # given: a branch founded without a day
+    # given: a branch founded without a day: none is recorded (counted on every day)
     branch = services.orgunit_create(
         actor=None, code="X2", name="新支部", kind=OrgUnit.Kind.BRANCH, parent=world.committee
     )
-    assert branch.founded_on == timezone.localdate()
+    assert branch.founded_on is None
     # when: made inactive without a day
     services.orgunit_update(actor=None, unit=branch, is_active=False)
     branch.refresh_from_db()

@@ -275,3 +275,28 @@ def test_an_older_transfer_s_letter_reads_the_sending_branch_s_bills_only(world)
     _pay(world.member_a, this)
     page = client_as(world.officer_a).get(reverse("orgs:transfer_letter", args=[transfer.pk]))
     assert page.context["dues_paid_up_to"] == last
+
+
+def test_a_transfer_cannot_take_effect_before_the_last_confirmed_one(world):
+    # given: member_a moved to branch B with effect from 2025-03-01
+    first = ask(world, effective_on=datetime.date(2025, 3, 1))
+    services.transfer_decide(actor=world.officer_b, transfer=first, confirm=True)
+    world.member_a.refresh_from_db()
+    url = reverse("orgs:transfer_new", args=[world.member_a.pk])
+    # when: branch B asks to send them back with effect from an earlier day
+    response = client_as(world.officer_b).post(
+        url,
+        {"to_branch": world.branch_a.pk, "effective_on": "2025-02-01", "reason": "调回"},
+    )
+    # then: the form says so on the day's field, and nothing is asked
+    assert response.status_code == 200
+    assert "effective_on" in response.context["form"].errors
+    assert Transfer.objects.count() == 1
+    # and the same day is allowed
+    ask(
+        world,
+        actor=world.officer_b,
+        to_branch=world.branch_a,
+        effective_on=datetime.date(2025, 3, 1),
+    )
+    assert Transfer.objects.count() == 2
