@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from grassroots.appeals.models import Appeal
+from grassroots.appeals.tests.factories import category, raise_appeal
 from grassroots.insights.tests.topic_factories import PHONE, month_appeals
 from grassroots.insights.topics import services
 from grassroots.insights.topics.models import HotTopic, TopicRun
@@ -15,6 +17,8 @@ from grassroots.service.models import Deed
 pytestmark = pytest.mark.django_db
 
 OCTOBER, NOVEMBER = datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)
+SECRET = "匿名暗记"  # said only by anonymous appeals: must never be quoted
+CONDUCT = "作风粗暴"
 
 
 def _run(world, month, django_capture_on_commit_callbacks):
@@ -42,12 +46,56 @@ def test_a_run_groups_the_months_appeals_into_topics(world, django_capture_on_co
 def test_examples_are_de_identified_and_anonymous_senders_never_named(
     world, django_capture_on_commit_callbacks
 ):
-    month_appeals(world, OCTOBER, categories=("canteen", "bus"))
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"), anonymous_marker=SECRET)
     run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
     examples = [text for t in run.topics.all() for text in t.examples]
     assert examples
     assert all(PHONE not in text and world.employee.name not in text for text in examples)
+    assert all(SECRET not in text for text in examples)
     assert all(len(set(t.examples)) == len(t.examples) <= 3 for t in run.topics.all())
+
+
+def test_an_anonymous_appeal_taken_off_the_wall_is_not_quoted(
+    world, django_capture_on_commit_callbacks
+):
+    # given anonymous appeals whose summaries stay after they were taken off the wall
+    # (appeal_unpublish clears the day of publication only)
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"))
+    for appeal in Appeal.objects.filter(is_anonymous=True):
+        appeal.public_summary = f"{appeal.title}{SECRET}"
+        appeal.published_at = None
+        appeal.save(update_fields=["public_summary", "published_at"])
+    # when the month is grouped
+    run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    # then they count, but nothing of theirs is quoted
+    assert run.appeals == 12
+    examples = [text for t in run.topics.all() for text in t.examples]
+    assert examples and all(SECRET not in text for text in examples)
+
+
+def test_conduct_complaints_are_neither_counted_nor_quoted(
+    world, django_capture_on_commit_callbacks
+):
+    # given canteen and bus appeals, and named conduct complaints (作风问题) of October,
+    # which only discipline officers see
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"))
+    at = timezone.make_aware(datetime.datetime(2026, 10, 20, 9))
+    for index in range(6):
+        raise_appeal(
+            world,
+            category=category("conduct"),
+            title=f"支部书记{CONDUCT}问题{index}",
+            description=f"支部书记{CONDUCT}，上班时间打牌喝酒，群众意见很大，第{index}次反映。",
+            at=at + datetime.timedelta(hours=index),
+        )
+    # when the month is grouped
+    run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    # then they are not among the texts, nor in any topic's words or examples
+    assert (run.appeals, run.texts) == (12, 12)
+    assert sum(t.size for t in run.topics.all()) == 12
+    for topic in run.topics.all():
+        assert all(CONDUCT not in text and "打牌" not in text for text in topic.examples)
+        assert "打牌" not in topic.keywords
 
 
 def test_the_change_from_last_month_is_shown(world, django_capture_on_commit_callbacks):
