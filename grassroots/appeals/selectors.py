@@ -728,6 +728,15 @@ def words_of(text: str) -> str:
     return similarity.tokenize(text)
 
 
+def words_without_names(texts: Sequence[str]) -> list[str]:
+    """The texts (space-separated words, as `words_of` gives them) without the words
+    jieba tags as personal names, nor the given names cut out of them: for other apps
+    that show the words of many texts (deidentify.words_without_names)."""
+    from grassroots.appeals import deidentify
+
+    return deidentify.words_without_names(texts)
+
+
 def appeal_words_in_period(path: str, period: Period) -> list[tuple[int, str, bool]]:
     """(id, stored words, quotable) of the appeals handled at or under `path` and
     submitted in the period, withdrawn and merged ones left out, oldest first: one query,

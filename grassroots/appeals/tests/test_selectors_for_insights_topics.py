@@ -20,7 +20,10 @@ AT = timezone.make_aware(datetime.datetime(2026, 10, 5, 10))
 
 
 def _rows(world) -> dict[int, bool]:
-    return {pk: quotable for pk, _w, quotable in selectors.appeal_words_in_period(world.committee.path, OCTOBER)}
+    return {
+        pk: quotable
+        for pk, _w, quotable in selectors.appeal_words_in_period(world.committee.path, OCTOBER)
+    }
 
 
 def test_conduct_complaints_are_neither_counted_nor_quoted(world):

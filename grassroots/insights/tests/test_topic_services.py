@@ -98,6 +98,20 @@ def test_conduct_complaints_are_neither_counted_nor_quoted(
         assert "打牌" not in topic.keywords
 
 
+def test_a_persons_name_in_several_texts_is_never_a_keyword(
+    world, django_capture_on_commit_callbacks
+):
+    # given canteen appeals that all name the canteen's manager, bus ones its driver
+    names = {"canteen": "食堂管理员孙志强态度不好。", "bus": "司机王建国开车太快。"}
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"), says=names)
+    # when the month is grouped
+    run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    # then the topics are there, but neither name, nor its given name, is a keyword
+    words = {w for t in run.topics.all() for w in t.keywords}
+    assert "食堂" in words and "班车" in words
+    assert not words & {"孙志强", "志强", "王建国", "建国"}
+
+
 def test_the_change_from_last_month_is_shown(world, django_capture_on_commit_callbacks):
     # given October with canteen appeals, November with canteen and dormitory ones
     month_appeals(world, OCTOBER, categories=("canteen", "bus"), each=6)
@@ -148,6 +162,26 @@ def test_adopting_a_topic_plans_a_themed_party_day(world, django_capture_on_comm
     assert topic.adopted_as == "themed_day" and topic.adopted_url.endswith(f"/{meeting.pk}/")
 
 
+def test_what_a_topic_becomes_says_the_edited_title_not_the_keywords(
+    world, django_capture_on_commit_callbacks
+):
+    # given a topic adopted as a themed day under a title the officer wrote
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    title = "改善就餐条件"
+    services.topic_adopt_as_themed_day(
+        actor=world.committee_officer,
+        topic=topic,
+        branch=world.branch_a,
+        title=title,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        place="党员活动室",
+    )
+    # then its agenda gives that title and the way back, none of the keywords
+    agenda = Meeting.objects.get().agenda
+    assert title in agenda and "/insights/topics/?unit=" in agenda
+    assert not [k for k in topic.keywords if k not in title and k in agenda]
+
+
 def test_adopting_a_topic_as_a_deed_links_back(world, django_capture_on_commit_callbacks):
     topic = _topic(world, django_capture_on_commit_callbacks)
     topic = services.topic_adopt_as_deed(
@@ -160,6 +194,8 @@ def test_adopting_a_topic_as_a_deed_links_back(world, django_capture_on_commit_c
     deed = Deed.objects.get()
     assert deed.unit == world.committee and deed.owner == world.committee_officer
     assert "/insights/topics/" in deed.origin_url
+    assert "改善职工就餐" in deed.description
+    assert not [k for k in topic.keywords if k not in "改善职工就餐" and k in deed.description]
     assert topic.adopted_as == "deed" and topic.adopted_title == "改善职工就餐"
 
 

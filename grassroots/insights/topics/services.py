@@ -100,7 +100,10 @@ def _perform(run: TopicRun) -> None:
     appeal_rows = appeals.appeal_words_in_period(path, period)
     comment_words = openness.comment_words_in_period(path, period)
     visit_words = pairings.visit_note_words_in_period(path, period)
-    words = [w for _pk, w, _q in appeal_rows] + comment_words + visit_words
+    # topics are about matters, not people: names are no keywords, nor group texts
+    words = appeals.words_without_names(
+        [w for _pk, w, _q in appeal_rows] + comment_words + visit_words
+    )
     grouping = clustering.group_texts(words, examples=len(words))
     # Examples are appeals only, de-identified as on the outcome wall: comments and
     # visit notes (often about illness or hardship) count towards a topic, never quoted;
@@ -220,13 +223,19 @@ def _locked_topic(topic: HotTopic) -> HotTopic:
     return fresh
 
 
-def _agenda(topic: HotTopic) -> str:
+def _back(topic: HotTopic) -> str:
+    """The month's topics page, from what a topic became."""
+    return f"{reverse('insights:topics')}?unit={topic.run.unit_id}&month={topic.run.month:%Y-%m}"
+
+
+def _agenda(topic: HotTopic, title: str) -> str:
+    """What the themed day's agenda or the deed's description says: the title the
+    officer gave and the way back, never the keywords (read by whoever the meeting or
+    deed is shown to, they were checked by nobody)."""
     lines = [
-        _("The month's theme (每月一题), from the hot topics of %(month)s.")
-        % {"month": f"{topic.run.month:%Y-%m}"},
-        _("Keywords: %(words)s") % {"words": "、".join(topic.keywords)},
-        _("Raised %(size)s times out of %(total)s texts this month.")
-        % {"size": topic.size, "total": topic.run.texts},
+        _("The month's theme (每月一题): %(title)s") % {"title": title},
+        _("From the hot topics of %(month)s: %(url)s")
+        % {"month": f"{topic.run.month:%Y-%m}", "url": _back(topic)},
     ]
     return "\n".join(lines)
 
@@ -277,7 +286,7 @@ def topic_adopt_as_themed_day(
         topic=title[:200],
         starts_at=starts_at,
         place=place,
-        agenda=_agenda(topic),
+        agenda=_agenda(topic, title[:200]),
     )
     url = reverse("orglife:meeting", args=[meeting.pk])
     return _adopted(
@@ -306,16 +315,15 @@ def topic_adopt_as_deed(
     topic = _locked_topic(topic)
     unit = topic.run.unit
     title = title.strip() or topic_title(topic)
-    back = f"{reverse('insights:topics')}?unit={unit.pk}&month={topic.run.month:%Y-%m}"
     deed = deed_create(
         actor=actor,
         unit=unit,
         title=title,
-        description=_agenda(topic),
+        description=_agenda(topic, title),
         owner=actor,
         services=services,
         due_on=due_on,  # type: ignore[arg-type]  # deed_create says when it is missing
-        origin=(_("The month's hot topics (每月一题)"), back),
+        origin=(_("The month's hot topics (每月一题)"), _back(topic)),
     )
     return _adopted(
         actor=actor,
