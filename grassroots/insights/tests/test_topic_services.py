@@ -135,6 +135,42 @@ def test_the_monthly_job_groups_last_month_once_per_committee(world):
     assert (run.unit, run.month, run.status) == (world.committee, OCTOBER, "done")
 
 
+def test_a_run_asked_for_before_the_month_ended_is_not_the_months_result(
+    world, django_capture_on_commit_callbacks
+):
+    # given October's appeals so far grouped on demand in mid-October
+    month_appeals(world, OCTOBER, categories=("canteen", "bus"), each=6)
+    early = _run(world, OCTOBER, django_capture_on_commit_callbacks)
+    TopicRun.objects.filter(pk=early.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2026, 10, 15, 9))
+    )
+    # when the nightly job runs after October ended
+    assert services.monthly_runs(today=datetime.date(2026, 11, 3)) == 1
+    # then October is grouped again, once
+    assert services.monthly_runs(today=datetime.date(2026, 11, 4)) == 0
+    assert TopicRun.objects.filter(month=OCTOBER, status="done").count() == 2
+
+
+def test_the_nightly_job_leaves_a_month_whose_theme_was_chosen(
+    world, django_capture_on_commit_callbacks
+):
+    # given a mid-October run one of whose topics was adopted as the month's theme
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    TopicRun.objects.filter(pk=topic.run_id).update(
+        created_at=timezone.make_aware(datetime.datetime(2026, 10, 15, 9))
+    )
+    services.topic_adopt_as_deed(
+        actor=world.committee_officer,
+        topic=topic,
+        title="",
+        services=["masses"],
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    # then the nightly job does not group October again
+    assert services.monthly_runs(today=datetime.date(2026, 11, 3)) == 0
+    assert TopicRun.objects.count() == 1
+
+
 def test_a_quiet_month_has_no_topics(world, django_capture_on_commit_callbacks):
     run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
     assert run.status == TopicRun.Status.DONE and run.texts == 0 and not run.topics.exists()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,12 +167,17 @@ def _previous_size(keywords: Sequence[str], before: list[tuple[list[str], int]])
 
 def monthly_runs(*, today: datetime.date) -> int:
     """Group last month's texts for every active committee that has no finished run of
-    that month yet (a missed day catches up the next). Returns the runs performed."""
+    that month made after it ended yet (a missed day catches up the next; a run asked
+    for while the month was still going grouped only part of it), unless a topic of the
+    month has been adopted. Returns the runs performed."""
     month = previous_month(month_start(today))
+    ended = Period.month(month.year, month.month).ends
     done = set(
-        TopicRun.objects.filter(month=month, status=TopicRun.Status.DONE).values_list(
-            "unit_id", flat=True
-        )
+        TopicRun.objects.filter(
+            Q(status=TopicRun.Status.DONE, created_at__gte=ended)
+            | Q(topics__adopted_at__isnull=False),
+            month=month,
+        ).values_list("unit_id", flat=True)
     )
     performed = 0
     for unit in _committees():
