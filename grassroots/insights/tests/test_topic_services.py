@@ -171,6 +171,31 @@ def test_the_nightly_job_leaves_a_month_whose_theme_was_chosen(
     assert TopicRun.objects.count() == 1
 
 
+def test_one_committee_failing_does_not_stop_the_nightly_job(world, monkeypatch, caplog):
+    from grassroots.insights.tests.topic_factories import other_committee
+
+    # given two committees, the first of which cannot be grouped
+    other_committee()
+    read = services.appeals.appeal_words_in_period
+    calls: list[str] = []
+
+    def failing_first(path, period):
+        calls.append(path)
+        if len(calls) == 1:
+            raise RuntimeError("statement timeout")
+        return read(path, period)
+
+    monkeypatch.setattr(services.appeals, "appeal_words_in_period", failing_first)
+    # when the nightly job runs
+    performed = services.monthly_runs(today=datetime.date(2026, 11, 3))
+    # then the first's run is recorded as failed and logged, the second is grouped
+    assert performed == 1 and len(calls) == 2
+    failed, done = (TopicRun.objects.get(unit__path=path) for path in calls)
+    assert (failed.status, done.status) == ("failed", "done")
+    assert "statement timeout" in failed.error
+    assert "statement timeout" in caplog.text
+
+
 def test_a_quiet_month_has_no_topics(world, django_capture_on_commit_callbacks):
     run = _run(world, OCTOBER, django_capture_on_commit_callbacks)
     assert run.status == TopicRun.Status.DONE and run.texts == 0 and not run.topics.exists()

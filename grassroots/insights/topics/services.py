@@ -8,6 +8,7 @@ adoption's own transaction (a refusal there saves nothing here either)."""
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
     from grassroots.accounts.models import User
     from grassroots.orgs.models import OrgUnit
+
+logger = logging.getLogger(__name__)
 
 EXAMPLES = 3
 STALE_AFTER = datetime.timedelta(hours=1)
@@ -169,7 +172,8 @@ def monthly_runs(*, today: datetime.date) -> int:
     """Group last month's texts for every active committee that has no finished run of
     that month made after it ended yet (a missed day catches up the next; a run asked
     for while the month was still going grouped only part of it), unless a topic of the
-    month has been adopted. Returns the runs performed."""
+    month has been adopted. A committee that fails is logged, its run recorded as failed
+    (and tried again the next night), and the others go on. Returns the runs performed."""
     month = previous_month(month_start(today))
     ended = Period.month(month.year, month.month).ends
     done = set(
@@ -183,8 +187,12 @@ def monthly_runs(*, today: datetime.date) -> int:
     for unit in _committees():
         if unit.pk in done:
             continue
-        run_perform(run=TopicRun.objects.create(unit=unit, month=month))
-        performed += 1
+        try:
+            run_perform(run=TopicRun.objects.create(unit=unit, month=month))
+        except Exception:  # recorded as failed on the run; not the other committees' problem
+            logger.exception("hot topics of %s for %s could not be grouped", month, unit.pk)
+        else:
+            performed += 1
     return performed
 
 
