@@ -276,6 +276,52 @@ def test_one_theme_a_month_and_its_topics_kept(world, django_capture_on_commit_c
     assert Deed.objects.count() == 1
 
 
+def test_requests_and_adoptions_lock_the_committee(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    lock = services.orgunit_lock
+    locked: list[tuple[int, bool]] = []
+
+    def spy(unit):
+        locked.append((unit.pk, transaction.get_connection().in_atomic_block))
+        return lock(unit)
+
+    monkeypatch.setattr(services, "orgunit_lock", spy)
+    services.run_request(actor=world.committee_officer, unit=world.committee, month=NOVEMBER)
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    services.topic_adopt_as_deed(
+        actor=world.committee_officer, topic=topic, title="", services=["masses"], due_on=due
+    )
+    assert locked == [(world.committee.pk, True), (world.committee.pk, True)]
+
+
+def test_a_topic_of_another_run_of_the_month_is_refused_once_one_is_adopted(
+    world, django_capture_on_commit_callbacks
+):
+    # given two finished runs of the committee's October
+    topic = _topic(world, django_capture_on_commit_callbacks)
+    other = _run(world, OCTOBER, django_capture_on_commit_callbacks).topics.first()
+    assert other.run_id != topic.run_id
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    services.topic_adopt_as_deed(
+        actor=world.committee_officer, topic=topic, title="", services=["masses"], due_on=due
+    )
+    # then a topic of the other run can no longer be adopted
+    with pytest.raises(ValidationError):
+        services.topic_adopt_as_themed_day(
+            actor=world.committee_officer,
+            topic=other,
+            branch=world.branch_a,
+            title="",
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+            place="会议室",
+        )
+    assert Deed.objects.count() == 1 and not Meeting.objects.exists()
+
+
 def test_a_refused_deed_saves_nothing(world, django_capture_on_commit_callbacks):
     topic = _topic(world, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError) as refused:

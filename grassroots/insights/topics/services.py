@@ -27,6 +27,7 @@ from grassroots.openness import selectors as openness
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife.services import meeting_plan
 from grassroots.orgs import selectors as orgs
+from grassroots.orgs.services import orgunit_lock
 from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.deeds.services import deed_create
 from grassroots.service.pairings import selectors as pairings
@@ -60,6 +61,7 @@ def run_request(*, actor: User | None, unit: OrgUnit, month: datetime.date) -> T
 
     month = month_start(month)
     with transaction.atomic():
+        orgunit_lock(unit)  # one committee's requests and adoptions queue here
         _refuse_if_adopted(unit, month)
         # a run started over STALE_AFTER ago died with its worker: a new one may be asked
         active = TopicRun.objects.filter(
@@ -228,8 +230,11 @@ def topic_title(topic: HotTopic) -> str:
 
 
 def _locked_topic(topic: HotTopic) -> HotTopic:
-    """The topic, its run locked: adoptions of one committee's month queue here."""
-    TopicRun.objects.select_for_update().filter(pk=topic.run_id).first()
+    """The topic, its committee's row locked: adoptions of the committee's topics (of
+    any run of the month) and its requests for runs queue here, so one theme a month
+    holds."""
+    unit = TopicRun.objects.select_related("unit").get(pk=topic.run_id).unit
+    orgunit_lock(unit)
     fresh = HotTopic.objects.select_related("run__unit").get(pk=topic.pk)
     if fresh.adopted_as:
         raise ValidationError(_("This topic has been adopted already."))
