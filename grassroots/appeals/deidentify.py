@@ -38,3 +38,36 @@ def _scrub_tagged_names(text: str) -> str:
     for word, flag in jieba.posseg.cut(text):
         pieces.append("某某" if flag == "nr" and len(word) >= 2 else word)
     return "".join(pieces)
+
+
+# jieba's tags of personal names: names, transliterated names, names of famous people
+NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
+
+
+def is_name(word: str) -> bool:
+    """Whether jieba, given the word alone, tags it as a personal name (two characters or
+    more). Its dictionary also tags a few common words so (宿舍楼, 安全带): losing them is
+    the price of never showing a name."""
+    import jieba.posseg
+
+    from grassroots.appeals.similarity import _tokenizer
+
+    if len(word) < 2:
+        return False
+    _tokenizer()  # jieba initialised with our cache folder
+    pieces = list(jieba.posseg.cut(word))
+    return len(pieces) == 1 and pieces[0].flag in NAME_TAGS
+
+
+def words_without_names(texts: Iterable[str]) -> list[str]:
+    """Each text's space-separated words without those jieba tags as personal names,
+    nor, in the same text, the given names jieba's search mode also cut out of them
+    (王建国 → 建国): every distinct word is tagged once, alone."""
+    split = [text.split() for text in texts]
+    names = {word for word in {w for words in split for w in words} if is_name(word)}
+    result = []
+    for words in split:
+        here = {w for w in words if w in names}
+        dropped = here | {name[cut:] for name in here if len(name) >= 3 for cut in (1, 2)}
+        result.append(" ".join(w for w in words if w not in dropped) if here else " ".join(words))
+    return result

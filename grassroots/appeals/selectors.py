@@ -728,18 +728,31 @@ def words_of(text: str) -> str:
     return similarity.tokenize(text)
 
 
+def words_without_names(texts: Sequence[str]) -> list[str]:
+    """The texts (space-separated words, as `words_of` gives them) without the words
+    jieba tags as personal names, nor the given names cut out of them: for other apps
+    that show the words of many texts (deidentify.words_without_names)."""
+    from grassroots.appeals import deidentify
+
+    return deidentify.words_without_names(texts)
+
+
 def appeal_words_in_period(path: str, period: Period) -> list[tuple[int, str, bool]]:
     """(id, stored words, quotable) of the appeals handled at or under `path` and
     submitted in the period, withdrawn and merged ones left out, oldest first: one query,
-    no names. Quotable: named, or published on the outcome wall with a summary a handler
-    wrote — an anonymous appeal's own text may name its sender, and no scrubbing knows
-    whom to look for, so it is never quoted unread."""
-    quotable = Q(is_anonymous=False) | ~Q(public_summary="")
+    no names. Conduct complaints (作风问题, categories sent to the discipline officers)
+    are left out entirely: only discipline officers see them, and the topics are read by
+    every officer of the committee. Quotable: named, or on the outcome wall now with a
+    summary a handler wrote — an anonymous appeal's own text may name its sender, and no
+    scrubbing knows whom to look for, so it is never quoted unread (nor once it is taken
+    off the wall: unpublishing keeps the summary)."""
+    quotable = Q(is_anonymous=False) | (Q(published_at__isnull=False) & ~Q(public_summary=""))
     return list(
         Appeal.objects.filter(
             within(path, field="unit__path"),
             created_at__gte=period.starts,
             created_at__lt=period.ends,
+            category__in=Category.objects.filter(to_discipline=False).values("pk"),
         )
         .exclude(status__in=[Appeal.Status.WITHDRAWN, Appeal.Status.MERGED])
         .exclude(tokens="")
@@ -751,7 +764,7 @@ def appeal_words_in_period(path: str, period: Period) -> list[tuple[int, str, bo
 
 def deidentified_texts(ids: Sequence[int]) -> dict[int, str]:
     """The appeals' texts de-identified as the outcome wall shows them: the handler's
-    public summary when there is one, else title and description scrubbed of phone, ID
+    public summary while it is on the wall, else title and description scrubbed of phone, ID
     and employee numbers, the names of the people on the appeal and words tagged as
     names. An anonymous appeal has no person on it to name. One query."""
     from grassroots.appeals import deidentify
@@ -761,7 +774,7 @@ def deidentified_texts(ids: Sequence[int]) -> dict[int, str]:
     )
     texts: dict[int, str] = {}
     for appeal in appeals:
-        if appeal.public_summary:
+        if appeal.public_summary and appeal.published_at is not None:
             texts[appeal.pk] = appeal.public_summary
             continue
         people = [p for p in (appeal.submitter, appeal.assignee, appeal.recorded_by) if p]

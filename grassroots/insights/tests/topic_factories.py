@@ -17,10 +17,18 @@ PHONE = "13812345678"
 
 
 def month_appeals(
-    world: Any, month: datetime.date, *, categories: tuple[str, ...], each: int = 6
+    world: Any,
+    month: datetime.date,
+    *,
+    categories: tuple[str, ...],
+    each: int = 6,
+    anonymous_marker: str = "",
+    says: dict[str, str] | None = None,
 ) -> None:
     """`each` appeals of each category in the month, half of them anonymous, every one
-    naming its sender and a phone number in the text (for the de-identification)."""
+    naming its sender and a phone number in the text (for the de-identification); the
+    anonymous ones also say `anonymous_marker`, if given, and those of a category of
+    `says` what it gives for it."""
     rows = [(c, t) for c, t in labelled_texts(40, seed=month.month) if c in categories]
     taken: dict[str, int] = {}
     at = timezone.make_aware(datetime.datetime.combine(month, datetime.time(10)))
@@ -32,7 +40,9 @@ def month_appeals(
         raise_appeal(
             world,
             title=text[:30],
-            description=f"{text}。我是{world.employee.name}，电话{PHONE}。",
+            description=f"{text}。我是{world.employee.name}，电话{PHONE}。"
+            + (anonymous_marker if anonymous else "")
+            + (says or {}).get(category, ""),
             anonymous=anonymous,
             submitter=None if anonymous else world.employee,
             at=at + datetime.timedelta(hours=index),

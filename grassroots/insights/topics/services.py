@@ -8,10 +8,12 @@ adoption's own transaction (a refusal there saves nothing here either)."""
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ from grassroots.openness import selectors as openness
 from grassroots.orglife import rules as orglife_rules
 from grassroots.orglife.services import meeting_plan
 from grassroots.orgs import selectors as orgs
+from grassroots.orgs.services import orgunit_lock
 from grassroots.orgs.vocabulary import UnitKind
 from grassroots.service.deeds.services import deed_create
 from grassroots.service.pairings import selectors as pairings
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
 
     from grassroots.accounts.models import User
     from grassroots.orgs.models import OrgUnit
+
+logger = logging.getLogger(__name__)
 
 EXAMPLES = 3
 STALE_AFTER = datetime.timedelta(hours=1)
@@ -56,6 +61,7 @@ def run_request(*, actor: User | None, unit: OrgUnit, month: datetime.date) -> T
 
     month = month_start(month)
     with transaction.atomic():
+        orgunit_lock(unit)  # one committee's requests and adoptions queue here
         _refuse_if_adopted(unit, month)
         # a run started over STALE_AFTER ago died with its worker: a new one may be asked
         active = TopicRun.objects.filter(
@@ -100,7 +106,10 @@ def _perform(run: TopicRun) -> None:
     appeal_rows = appeals.appeal_words_in_period(path, period)
     comment_words = openness.comment_words_in_period(path, period)
     visit_words = pairings.visit_note_words_in_period(path, period)
-    words = [w for _pk, w, _q in appeal_rows] + comment_words + visit_words
+    # topics are about matters, not people: names are no keywords, nor group texts
+    words = appeals.words_without_names(
+        [w for _pk, w, _q in appeal_rows] + comment_words + visit_words
+    )
     grouping = clustering.group_texts(words, examples=len(words))
     # Examples are appeals only, de-identified as on the outcome wall: comments and
     # visit notes (often about illness or hardship) count towards a topic, never quoted;
@@ -163,19 +172,29 @@ def _previous_size(keywords: Sequence[str], before: list[tuple[list[str], int]])
 
 def monthly_runs(*, today: datetime.date) -> int:
     """Group last month's texts for every active committee that has no finished run of
-    that month yet (a missed day catches up the next). Returns the runs performed."""
+    that month made after it ended yet (a missed day catches up the next; a run asked
+    for while the month was still going grouped only part of it), unless a topic of the
+    month has been adopted. A committee that fails is logged, its run recorded as failed
+    (and tried again the next night), and the others go on. Returns the runs performed."""
     month = previous_month(month_start(today))
+    ended = Period.month(month.year, month.month).ends
     done = set(
-        TopicRun.objects.filter(month=month, status=TopicRun.Status.DONE).values_list(
-            "unit_id", flat=True
-        )
+        TopicRun.objects.filter(
+            Q(status=TopicRun.Status.DONE, created_at__gte=ended)
+            | Q(topics__adopted_at__isnull=False),
+            month=month,
+        ).values_list("unit_id", flat=True)
     )
     performed = 0
     for unit in _committees():
         if unit.pk in done:
             continue
-        run_perform(run=TopicRun.objects.create(unit=unit, month=month))
-        performed += 1
+        try:
+            run_perform(run=TopicRun.objects.create(unit=unit, month=month))
+        except Exception:  # recorded as failed on the run; not the other committees' problem
+            logger.exception("hot topics of %s for %s could not be grouped", month, unit.pk)
+        else:
+            performed += 1
     return performed
 
 
@@ -211,8 +230,11 @@ def topic_title(topic: HotTopic) -> str:
 
 
 def _locked_topic(topic: HotTopic) -> HotTopic:
-    """The topic, its run locked: adoptions of one committee's month queue here."""
-    TopicRun.objects.select_for_update().filter(pk=topic.run_id).first()
+    """The topic, its committee's row locked: adoptions of the committee's topics (of
+    any run of the month) and its requests for runs queue here, so one theme a month
+    holds."""
+    unit = TopicRun.objects.select_related("unit").get(pk=topic.run_id).unit
+    orgunit_lock(unit)
     fresh = HotTopic.objects.select_related("run__unit").get(pk=topic.pk)
     if fresh.adopted_as:
         raise ValidationError(_("This topic has been adopted already."))
@@ -220,13 +242,19 @@ def _locked_topic(topic: HotTopic) -> HotTopic:
     return fresh
 
 
-def _agenda(topic: HotTopic) -> str:
+def _back(topic: HotTopic) -> str:
+    """The month's topics page, from what a topic became."""
+    return f"{reverse('insights:topics')}?unit={topic.run.unit_id}&month={topic.run.month:%Y-%m}"
+
+
+def _agenda(topic: HotTopic, title: str) -> str:
+    """What the themed day's agenda or the deed's description says: the title the
+    officer gave and the way back, never the keywords (read by whoever the meeting or
+    deed is shown to, they were checked by nobody)."""
     lines = [
-        _("The month's theme (每月一题), from the hot topics of %(month)s.")
-        % {"month": f"{topic.run.month:%Y-%m}"},
-        _("Keywords: %(words)s") % {"words": "、".join(topic.keywords)},
-        _("Raised %(size)s times out of %(total)s texts this month.")
-        % {"size": topic.size, "total": topic.run.texts},
+        _("The month's theme (每月一题): %(title)s") % {"title": title},
+        _("From the hot topics of %(month)s: %(url)s")
+        % {"month": f"{topic.run.month:%Y-%m}", "url": _back(topic)},
     ]
     return "\n".join(lines)
 
@@ -277,7 +305,7 @@ def topic_adopt_as_themed_day(
         topic=title[:200],
         starts_at=starts_at,
         place=place,
-        agenda=_agenda(topic),
+        agenda=_agenda(topic, title[:200]),
     )
     url = reverse("orglife:meeting", args=[meeting.pk])
     return _adopted(
@@ -306,16 +334,15 @@ def topic_adopt_as_deed(
     topic = _locked_topic(topic)
     unit = topic.run.unit
     title = title.strip() or topic_title(topic)
-    back = f"{reverse('insights:topics')}?unit={unit.pk}&month={topic.run.month:%Y-%m}"
     deed = deed_create(
         actor=actor,
         unit=unit,
         title=title,
-        description=_agenda(topic),
+        description=_agenda(topic, title),
         owner=actor,
         services=services,
         due_on=due_on,  # type: ignore[arg-type]  # deed_create says when it is missing
-        origin=(_("The month's hot topics (每月一题)"), back),
+        origin=(_("The month's hot topics (每月一题)"), _back(topic)),
     )
     return _adopted(
         actor=actor,

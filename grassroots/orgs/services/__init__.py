@@ -25,6 +25,7 @@ from grassroots.orgs.services.units import (
     department_create,
     department_update,
     orgunit_create,
+    orgunit_lock,
     orgunit_update,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "orgpost_assign",
     "orgpost_end",
     "orgunit_create",
+    "orgunit_lock",
     "orgunit_update",
     "roles_for_post",
     "transfer_decide",

@@ -164,6 +164,15 @@ def _date_dissolution(unit: OrgUnit, changes: dict[str, Any], *, today: datetime
         raise ValidationError({"dissolved_on": _("This date is in the future.")})
 
 
+def orgunit_lock(unit: OrgUnit) -> OrgUnit:
+    """The organisation's row locked until the caller's transaction ends (call it inside
+    one): for another app's writes that must be one at a time per organisation, e.g.
+    one theme a month per committee (insights' hot topics). Changes nothing."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("orgunit_lock outside a transaction would hold nothing")
+    return locked(unit)
+
+
 @transaction.atomic
 def orgunit_update(
     *,
