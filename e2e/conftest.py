@@ -75,7 +75,11 @@ def _postgres_database(base_url: str) -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
-@pytest.fixture(scope="session")
+# Package scope: both end with the last browser test, not with the session. Under xdist
+# the browser tests run first on their worker, and Playwright's sync API keeps an event
+# loop running while it is open, which makes Django refuse the database work of the
+# transactional tests that follow on that worker (SynchronousOnlyOperation).
+@pytest.fixture(scope="package")
 def server() -> Iterator[dict[str, Any]]:
     data_dir = Path(tempfile.mkdtemp(prefix="grassroots-e2e-"))
     env = {
@@ -160,7 +164,7 @@ def server() -> Iterator[dict[str, Any]]:
             drop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
