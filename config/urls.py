@@ -24,6 +24,7 @@ urlpatterns = [
     path("openness/", include("grassroots.openness.urls")),
     path("plans/", include("grassroots.plans.urls")),
     path("resources/", include("grassroots.resources.urls")),
+    path("", include("grassroots.integrations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "grassroots.resources",
     "grassroots.openness",
     "grassroots.plans",
+    "grassroots.integrations",
     "grassroots.insights",
     "grassroots.demo",
 ]

@@ -1,0 +1,1 @@
+"""Sign-in, contacts and messages through WeCom, DingTalk and Feishu."""
