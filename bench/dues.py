@@ -6,10 +6,12 @@ the reconciliation of the whole enterprise for the year (selectors.year_book), t
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/grassroots_bench \\
         .venv/bin/python bench/dues.py [--year 2026] [--requests 50] [--keep]
+        .venv/bin/python bench/dues.py --reads-only   # after a --keep run: reads timed
 
 Only this script's rows are written and removed: every base, bill and payment it makes
 carries the MARK moment (entered_at / created_at / recorded_at); they are deleted at the
-end unless --keep (and before a run, when a previous run kept them).
+end unless --keep (and before a run, when a previous run kept them); --reads-only times
+the reads again on the rows a --keep run left, at a quieter moment, and leaves them.
 """
 
 from __future__ import annotations
@@ -136,14 +138,33 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--keep", action="store_true", help="leave this run's rows in place")
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="time the reads on the rows a previous --keep run left (writes and removes none)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     print(f"database: {connection.vendor}; load before: {os.getloadavg()}", flush=True)
-    if (
+    kept = (
         DuesBill.objects.filter(created_at=MARK).exists()
         or DuesBase.objects.filter(entered_at=MARK).exists()
-    ):
+    )
+    if args.reads_only:
+        if not kept:
+            sys.exit("--reads-only needs the rows of an earlier run with --keep")
+    else:
+        if kept:
+            cleanup()
+        writes(args, rng)
+    reads(args, rng)
+    print(f"load after: {os.getloadavg()}", flush=True)
+    if not (args.keep or args.reads_only):
         cleanup()
+
+
+def writes(args: argparse.Namespace, rng: random.Random) -> None:
+    """The bases, the year's bills month by month, the payments (each timed)."""
 
     started = time.perf_counter()
     count = bases_make(args.year, rng)
@@ -173,6 +194,11 @@ def main() -> None:
         with connection.cursor() as cursor:
             for table in ("orgs_duesbase", "orgs_duesbill", "orgs_duespayment"):
                 cursor.execute(f"ANALYZE {table}")
+
+
+def reads(args: argparse.Namespace, rng: random.Random) -> None:
+    """A branch's month (the selector, then the page by URL), the year's book, the
+    evaluation source."""
 
     # A branch's month: the largest branch, and a sample of others
     sizes = (
@@ -261,9 +287,6 @@ def main() -> None:
         f"{len(on_time)} branches in {time.perf_counter() - started:.2f} s",
         flush=True,
     )
-    print(f"load after: {os.getloadavg()}", flush=True)
-    if not args.keep:
-        cleanup()
 
 
 if __name__ == "__main__":
