@@ -132,6 +132,16 @@ def payments_make(year: int, rng: random.Random) -> int:
     return made + len(rows)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc; 0 where there is none): the
+    database backend's share of a page, which the wall time hides on a loaded machine."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not pid or not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--year", type=int, default=timezone.localdate().year)
@@ -193,7 +203,7 @@ def writes(args: argparse.Namespace, rng: random.Random) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("orgs_duesbase", "orgs_duesbill", "orgs_duespayment"):
-                cursor.execute(f"ANALYZE {table}")
+                cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def reads(args: argparse.Namespace, rng: random.Random) -> None:
@@ -251,12 +261,22 @@ def reads(args: argparse.Namespace, rng: random.Random) -> None:
         keeper.member.user, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
     )
     url = f"/orgs/dues/branches/{largest}/?month={month:%Y-%m}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT 0"
+        )
+        backend = cursor.fetchone()[0]
+    python_cpu, database_cpu = time.process_time(), cpu_seconds(backend)
     page_times, page_sql, page_queries = run.timed_get(client, url, args.requests)
+    gets = args.requests + 3  # timed_get's warm-up
+    python_cpu = (time.process_time() - python_cpu) * 1000 / gets
+    database_cpu = (cpu_seconds(backend) - database_cpu) * 1000 / gets
     print(
         f"branch month page {url} as its dues officer ({args.requests} GETs): p50 "
         f"{statistics.median(page_times):.1f} ms, p95 {run.percentile(page_times, 0.95):.1f} "
         f"ms, max {max(page_times):.1f} ms, SQL p50 {statistics.median(page_sql):.1f} ms, "
-        f"{page_queries} queries",
+        f"{page_queries} queries; CPU a page: Python {python_cpu:.1f} ms, the database's "
+        f"backend {database_cpu:.1f} ms",
         flush=True,
     )
 
