@@ -131,6 +131,30 @@ def get_handled_appeal(scope: Scope, public_id: str) -> Appeal:
     return appeal
 
 
+def readable_appeals(scope: Scope) -> QuerySet[Appeal]:
+    """Every appeal this person may read outside the pages (the Open311 interface), newest
+    first: their own named appeals and those they handle, as `policy.handling_filter`
+    draws them (officers, discipline officers, the assignee, liaisons); everything for an
+    administrator. An anonymous appeal is read only by its handlers: nobody is its
+    submitter. Keeps the single-appeal checks of the JSON API for lists."""
+    if scope.is_admin:
+        appeals = Appeal.objects.all()
+    else:
+        own = (
+            Q(submitter_id=scope.user_id, is_anonymous=False)
+            if scope.user_id is not None
+            else Q(pk__in=[])
+        )
+        appeals = Appeal.objects.filter(own | policy.handling_filter(scope))
+    return appeals.select_related("category", "unit", "department").order_by("-created_at", "-id")
+
+
+def open_statuses() -> tuple[str, ...]:
+    """The statuses of an appeal still being worked on (an answered one waits for its
+    call-back and is no longer open; a reopened one is open again)."""
+    return tuple(str(status) for status in OPEN_STATUSES)
+
+
 @dataclass(frozen=True)
 class MovedAppeal:
     """What someone told of an appeal may still learn once it is no longer theirs to
