@@ -12,6 +12,7 @@ OPEN = "open"
 CLOSED = "closed"
 MAX_WINDOW = datetime.timedelta(days=90)  # the specification's longest date range
 TITLE_LENGTH = 30  # a title made from the description's first words (the form's size)
+WHOLE = re.compile(r"[0-9]{1,9}\Z")
 CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}\Z")
 
 
@@ -90,7 +91,8 @@ def bounded_int(raw: str, name: str, *, default: int, low: int, high: int) -> in
     raw = raw.strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # Not str.isdigit: "²" is a digit to it, and int() refuses it (and 5,000 nines).
+    if not WHOLE.match(raw) or not low <= int(raw) <= high:
         raise ParameterError(f"{name}: a whole number from {low} to {high}")
     return int(raw)
 

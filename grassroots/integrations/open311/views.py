@@ -265,7 +265,7 @@ def _notice(result: services.Submitted) -> str:
             "Your anonymous appeal was received. Tracking code %(code)s, PIN %(pin)s: keep "
             "them, they are shown only once and are the only way to follow it."
         ) % {"code": result.tracking_code, "pin": result.pin}
-    return _("Your appeal %(number)s has been received.") % {"number": appeal.number}
+    return _("Your appeal %(number)s has been received") % {"number": appeal.number}
 
 
 def _draft(

@@ -400,3 +400,24 @@ def test_methods_other_than_the_specifications_are_405(world, client):
     response = client.delete(f"{BASE}/requests.json")
     assert response.status_code == 405 and response["Allow"] == "GET, POST"
     assert client.post(f"{BASE}/services.json").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "value", ["²", "-1", "9" * 10_000, "<script>alert(1)</script>", "open,,closed,", " "]
+)
+def test_hostile_parameters_never_reach_a_server_error(world, client, value):
+    key = key_of(world.officer_a)
+    for name in (
+        "service_request_id",
+        "service_code",
+        "start_date",
+        "end_date",
+        "status",
+        "page",
+        "page_size",
+        "jurisdiction_id",
+    ):
+        response = client.get(f"{BASE}/requests.json", {"api_key": key, name: value})
+        assert response.status_code in {200, 400, 404}, (name, value[:20])
+        if response.status_code != 200:
+            error_of(response)

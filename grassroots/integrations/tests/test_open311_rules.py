@@ -91,7 +91,7 @@ def test_lists_drop_blanks_and_repeats_and_have_a_limit():
 def test_page_numbers_are_bounded_whole_numbers():
     assert rules.bounded_int("", "page", default=1, low=1, high=9) == 1
     assert rules.bounded_int("9", "page", default=1, low=1, high=9) == 9
-    for bad in ("0", "10", "-1", "1.5", "99999999999999999999"):
+    for bad in ("0", "10", "-1", "1.5", "²", "9" * 10_000, "99999999999999999999"):
         with pytest.raises(rules.ParameterError, match="page"):
             rules.bounded_int(bad, "page", default=1, low=1, high=9)
 
