@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 from xml.etree import ElementTree
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from grassroots.accounts.models import ApiToken
@@ -421,3 +424,27 @@ def test_hostile_parameters_never_reach_a_server_error(world, client, value):
         assert response.status_code in {200, 400, 404}, (name, value[:20])
         if response.status_code != 200:
             error_of(response)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_posts_with_one_key_at_the_same_moment_make_one_appeal(world):
+    # given a client that sends the same request twice at once (a retry racing the first)
+    key = key_of(world.employee)
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            answers.append(post(Client(), key, idempotency_key="race-1").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then one appeal is made, and both are told about it
+    assert sorted(answers) == [200, 201]
+    assert Appeal.objects.filter(idempotency_key="race-1").count() == 1

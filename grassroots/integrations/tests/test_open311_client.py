@@ -14,7 +14,7 @@ from georeport import GeoReport
 from grassroots.accounts.tokens import token_create
 from grassroots.appeals.models import Appeal
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 PLAIN_GET = requests.get
