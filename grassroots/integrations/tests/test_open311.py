@@ -448,3 +448,28 @@ def test_two_posts_with_one_key_at_the_same_moment_make_one_appeal(world):
     # then one appeal is made, and both are told about it
     assert sorted(answers) == [200, 201]
     assert Appeal.objects.filter(idempotency_key="race-1").count() == 1
+
+
+def test_the_assignee_and_a_co_handling_liaison_read_the_request_too(world, client):
+    from grassroots.accounts.models import RoleAssignment
+    from grassroots.accounts.roles import Role
+    from grassroots.accounts.tests.factories import UserFactory
+
+    # given an appeal of branch A, assigned to a member and co-handled by department B
+    appeal = raise_appeal(world)
+    services.appeal_accept(appeal=appeal, actor=world.officer_a)
+    services.appeal_assign(appeal=appeal, actor=world.officer_a, assignee=world.member_a.user)
+    services.cohandling_open(
+        appeal=appeal, actor=world.officer_a, department=world.department_b, request="请核实"
+    )
+    liaison = UserFactory(department=world.department_b)
+    RoleAssignment.objects.create(
+        user=liaison, role=Role.DEPARTMENT_LIAISON, department=world.department_b
+    )
+    # then both read it, in the list and by id; branch B's officer still does not
+    for user in (world.member_a.user, liaison):
+        key = key_of(user)
+        assert [r["service_request_id"] for r in listed(client, key)] == [appeal.public_id]
+        url = f"{BASE}/requests/{appeal.public_id}.json"
+        assert client.get(url, {"api_key": key}).status_code == 200
+    assert listed(client, key_of(world.officer_b)) == []
