@@ -473,3 +473,15 @@ def test_the_assignee_and_a_co_handling_liaison_read_the_request_too(world, clie
         url = f"{BASE}/requests/{appeal.public_id}.json"
         assert client.get(url, {"api_key": key}).status_code == 200
     assert listed(client, key_of(world.officer_b)) == []
+
+
+def test_an_anonymous_request_is_never_found_through_its_token(world, client):
+    key = key_of(world.employee)
+    made = post(client, key, idempotency_key="anon-1", **{"attribute[anonymous]": "true"})
+    assert made.status_code == 201 and made.json()[0]["token"] == "anon-1"
+    response = client.get(f"{BASE}/tokens/anon-1.json", {"api_key": key})
+    assert response.status_code == 404
+    # and sending it again gives the same appeal back, without a new code and PIN
+    again = post(client, key, idempotency_key="anon-1", **{"attribute[anonymous]": "true"})
+    assert again.status_code == 200 and "pin" not in again.json()[0]
+    assert Appeal.objects.filter(is_anonymous=True).count() == 1
