@@ -62,7 +62,8 @@ def definition(category: Category) -> dict[str, Any]:
                 "datatype": "string",
                 "required": False,
                 "datatype_description": _(
-                    "At most 100 characters; the description's first words when left out."
+                    "At most 100 characters. Required for an anonymous request; otherwise "
+                    "the description's first words when left out."
                 ),
                 "order": 1,
                 "description": _("Title"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Collection
 
@@ -14,6 +15,11 @@ MAX_WINDOW = datetime.timedelta(days=90)  # the specification's longest date ran
 TITLE_LENGTH = 30  # a title made from the description's first words (the form's size)
 WHOLE = re.compile(r"[0-9]{1,9}\Z")
 CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}\Z")
+
+
+# An idempotency key: long enough not to be guessed or shared by chance, and without
+# "/" or "." so that tokens/{token}.json can find it again.
+IDEMPOTENCY_KEY = re.compile(r"[^/.\s]{16,64}\Z")
 
 
 class ParameterError(ValueError):
@@ -106,3 +112,13 @@ def title_from(description: str, length: int = TITLE_LENGTH) -> str:
 
 def truthy(raw: str) -> bool:
     return raw.strip().lower() in {"true", "1", "yes", "on"}
+
+
+def stored_key(key: str, owner_pk: int | None) -> str:
+    """The idempotency key as the appeal keeps it. A named request's key is the
+    owner's own (two clients using the same scheme do not collide, and nobody learns
+    whether another used a key); an anonymous request's is nobody's — scoping it by
+    its sender would tie the appeal to them. Either way apart from the web form's keys."""
+    if owner_pk is None:
+        return "o311a:" + hashlib.sha256(key.encode()).hexdigest()[:56]
+    return "o311:" + hashlib.sha256(f"{owner_pk}:{key}".encode()).hexdigest()[:56]

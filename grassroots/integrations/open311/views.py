@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,6 @@ PAGE_SIZE = 50
 MOST_PER_PAGE = 200
 MOST_PAGES = 10_000
 MOST_IDS = 200
-IDEMPOTENCY_KEY_LENGTH = 64
 
 
 def _jurisdiction_refused(
@@ -59,6 +58,20 @@ def _api_key(request: HttpRequest, fields: dict[str, str]) -> str:
 def _caller(request: HttpRequest, fields: dict[str, str], *, touch: bool = True) -> User | None:
     raw = _api_key(request, fields)
     return user_for_token(raw, touch=touch) if raw else None
+
+
+def _touch(request: HttpRequest) -> None:
+    """Note the token's use once a read found something. A read that finds nothing
+    leaves no trace: a client's usual follow-up of an anonymous POST (GET requests/{id}
+    or tokens/{token}, both 404 to its sender) would otherwise mark that minute."""
+    user_for_token(_api_key(request, {}))
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """No such endpoint: the specification's 404, XML when the path ends in .xml."""
+    fmt = formats.XML if request.path.lower().endswith(".xml") else formats.JSON
+    return formats.error(fmt, 404, "no such endpoint (paths end in .json or .xml)")
 
 
 def _refuse_key(fmt: str, request: HttpRequest, fields: dict[str, str]) -> HttpResponse:
@@ -139,8 +152,10 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
     appeals = selectors.readable_appeals(scope_for(user))
     open_statuses = selectors.open_statuses()
     if ids:
-        # The specification: a list of ids overrides every other filter.
+        # The specification: a list of ids overrides every other filter, the page too:
+        # every readable one of the (at most 200) ids comes back.
         appeals = appeals.filter(public_id__in=[i for i in ids if is_public_id(i)])
+        rows = list(appeals)
     else:
         appeals = appeals.filter(created_at__gte=since, created_at__lte=until)
         if codes:
@@ -149,7 +164,7 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
             appeals = appeals.filter(status__in=open_statuses)
         elif wanted == {rules.CLOSED}:
             appeals = appeals.exclude(status__in=open_statuses)
-    rows = appeals[(page - 1) * size : page * size]
+        rows = list(appeals[(page - 1) * size : page * size])
     return formats.render(
         fmt, "service_requests", [representation.request(a, open_statuses) for a in rows]
     )
@@ -164,7 +179,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     refused = _jurisdiction_refused(request, {}, fmt)
     if refused is not None:
         return refused
-    user = _caller(request, {})
+    user = _caller(request, {}, touch=False)
     if user is None:
         return _refuse_key(fmt, request, {})
     appeal = (
@@ -174,6 +189,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     )
     if appeal is None:
         return formats.error(fmt, 404, "service_request_id: no such request")
+    _touch(request)
     return formats.render(
         fmt, "service_requests", [representation.request(appeal, selectors.open_statuses())]
     )
@@ -189,18 +205,23 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     refused = _jurisdiction_refused(request, {}, fmt)
     if refused is not None:
         return refused
-    user = _caller(request, {})
+    user = _caller(request, {}, touch=False)
     if user is None:
         return _refuse_key(fmt, request, {})
     appeal = (
         selectors.readable_appeals(scope_for(user))
-        .filter(idempotency_key=token, is_anonymous=False, submitter_id=user.pk)
+        .filter(
+            idempotency_key=rules.stored_key(token, user.pk),
+            is_anonymous=False,
+            submitter_id=user.pk,
+        )
         .first()
-        if 0 < len(token) <= IDEMPOTENCY_KEY_LENGTH
+        if rules.IDEMPOTENCY_KEY.match(token)
         else None
     )
     if appeal is None:
         return formats.error(fmt, 404, "token: no request was made with this token")
+    _touch(request)
     return formats.render(
         fmt, "service_requests", [{"service_request_id": appeal.public_id, "token": token}]
     )
@@ -209,12 +230,12 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
 def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
     """POST requests: an appeal through the one intake (routing, deadlines, similar-
     appeal tokens, audit), named as the key's owner or anonymous."""
+    # A body over the upload limit never gets here: the middleware that reads bodies
+    # first answers 413 in this format (grassroots.core.middleware).
     try:
         fields = formats.body_fields(request)
     except formats.BodyError as problem:
         return formats.error(fmt, 400, str(problem))
-    except RequestDataTooBig:
-        return formats.error(fmt, 413, "the body is too large")
     refused = _jurisdiction_refused(request, fields, fmt)
     if refused is not None:
         return refused
@@ -226,7 +247,7 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
     draft_or_error = _draft(request, fields, fmt, user, anonymous)
     if isinstance(draft_or_error, HttpResponse):
         return draft_or_error
-    draft = draft_or_error
+    draft, key = draft_or_error
     client = ratelimit.client_key(request)
     limit = parameters.value("appeals.anonymous_per_hour")
     if anonymous and ratelimit.too_many("anonymous-submit", client, limit=limit, count=False):
@@ -238,12 +259,13 @@ def _submit(request: HttpRequest, fmt: str) -> HttpResponse:
     except ValidationError as problem:
         return formats.error(fmt, 400, " ".join(problem.messages))
     answer: dict[str, Any] = {
-        "service_request_id": result.appeal.public_id,
+        # An anonymous repeat names no appeal: its key may have come from someone else.
+        "service_request_id": None if anonymous and result.repeated else result.appeal.public_id,
         "service_notice": _notice(result),
         "account_id": None,
     }
-    if draft.idempotency_key:
-        answer["token"] = draft.idempotency_key
+    if key:
+        answer["token"] = key
     if anonymous and not result.repeated:
         ratelimit.too_many("anonymous-submit", client, limit=limit)
         answer["tracking_code"] = result.tracking_code
@@ -270,7 +292,8 @@ def _notice(result: services.Submitted) -> str:
 
 def _draft(
     request: HttpRequest, fields: dict[str, str], fmt: str, user: User, anonymous: bool
-) -> AppealDraft | HttpResponse:
+) -> tuple[AppealDraft, str] | HttpResponse:
+    """The appeal to raise and the idempotency key as sent, or the error answer."""
     code = fields.get("service_code", "").strip()
     category = selectors.categories().filter(code=code).first() if code else None
     if category is None:
@@ -278,7 +301,12 @@ def _draft(
             fmt, 400, "service_code: required, one of the codes GET services lists"
         )
     description = fields.get("description", "")
-    title = fields.get("attribute[title]", "").strip() or rules.title_from(description)
+    title = fields.get("attribute[title]", "").strip()
+    if not title and anonymous:
+        # A title cut from the description would mark the appeal as Open311's (the
+        # anonymous form has its title typed): the sender types it here too.
+        return formats.error(fmt, 400, "attribute[title]: required for an anonymous request")
+    title = title or rules.title_from(description)
     urgency = fields.get("attribute[urgency]", "").strip() or Urgency.NORMAL
     if urgency not in Urgency.values:
         return formats.error(fmt, 400, f"attribute[urgency]: one of {', '.join(Urgency.values)}")
@@ -296,15 +324,19 @@ def _draft(
             return formats.error(fmt, 400, "lat, long: give both, as decimal degrees")
         if not (-90 <= lat <= 90 and -180 <= long <= 180):
             return formats.error(fmt, 400, "lat, long: out of range")
-        place = f"{lat:.6f}, {long:.6f}"
+        # An anonymous request's position is not kept: six decimals are the sender's
+        # desk, and a place in coordinates marks the appeal as Open311's.
+        place = "" if anonymous else f"{lat:.6f}, {long:.6f}"
     if len(place) > 100:
         return formats.error(fmt, 400, _("The place has at most 100 characters."))
     key = (request.headers.get("Idempotency-Key") or fields.get("idempotency_key", "")).strip()
-    if len(key) > IDEMPOTENCY_KEY_LENGTH:
-        return formats.error(fmt, 400, "idempotency_key: at most 64 characters")
+    if key and not rules.IDEMPOTENCY_KEY.match(key):
+        return formats.error(
+            fmt, 400, "idempotency_key: 16 to 64 characters, without spaces, '/' or '.'"
+        )
     # first_name, last_name, email, phone, device_id, account_id and media_url are not
     # kept: the appeal is the key owner's (or nobody's), and no outside file is fetched.
-    return AppealDraft(
+    draft = AppealDraft(
         channel=Channel.ANONYMOUS if anonymous else Channel.API,
         category=category,
         title=title,
@@ -315,5 +347,6 @@ def _draft(
         place=place,
         urgency=urgency,
         consent_publish=rules.truthy(fields.get("attribute[consent_publish]", "")),
-        idempotency_key=key or None,
+        idempotency_key=rules.stored_key(key, None if anonymous else user.pk) if key else None,
     )
+    return draft, key
