@@ -41,7 +41,10 @@ def token_revoke(*, user: User, token: ApiToken) -> None:
     audit_record(actor=user, action="token.revoke", target=token)
 
 
-def user_for_token(raw: str) -> User | None:
+def user_for_token(raw: str, *, touch: bool = True) -> User | None:
+    """The active person the token belongs to, or None. `touch=False` leaves its "last
+    used" time alone: an anonymous appeal raised with a token (Open311) must not leave
+    the minute it came in beside its sender's token."""
     parts = raw.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != "gr":
         return None
@@ -55,7 +58,7 @@ def user_for_token(raw: str) -> User | None:
     if not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+    if touch and (token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5)):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 

@@ -17,9 +17,11 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 
 NUL = "\x00"
 
@@ -33,6 +35,10 @@ def _has_nul(values: Iterable[str]) -> bool:
 _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 API_PREFIX = "/api/"
 API_REFUSAL = "The request contains a NUL character, which cannot be stored."
+# Open311 clients read errors only in the specification's shape (a list of {code,
+# description}, JSON or XML by the path's ending), never an HTML page.
+OPEN311_PREFIX = "/open311/"
+TOO_LARGE = "the body is too large"
 
 
 def _body_has_nul(body: bytes) -> bool:
@@ -44,7 +50,13 @@ class RefuseNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._carries_nul(request):
+        try:
+            carries_nul = self._carries_nul(request)
+        except RequestDataTooBig:
+            if request.path.startswith(OPEN311_PREFIX):
+                return open311_error(request.path, 413, TOO_LARGE)
+            raise
+        if carries_nul:
             return self._refusal(request)
         return self.get_response(request)
 
@@ -72,6 +84,8 @@ class RefuseNullCharactersMiddleware:
     def _refusal(request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"detail": API_REFUSAL}, status=400)
+        if request.path.startswith(OPEN311_PREFIX):
+            return open311_error(request.path, 400, API_REFUSAL)
         # The person's language preference lives with their account, which is not loaded
         # yet; the language cookie (set for visitors too) is the best guess.
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
@@ -83,3 +97,21 @@ class RefuseNullCharactersMiddleware:
                 {"site_name": settings.GRASSROOTS_SITE_NAME, "LANGUAGE_CODE": language},
             )
         return HttpResponseBadRequest(page)
+
+
+def open311_error(path: str, status: int, description: str) -> HttpResponse:
+    """An error as Open311 GeoReport v2 gives it, XML when the path ends in .xml
+    (whatever its case), JSON otherwise. Here because it answers before any view runs."""
+    if path.lower().endswith(".xml"):
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><errors><error>'
+            f"<code>{status}</code><description>{escape(description)}</description>"
+            "</error></errors>"
+        )
+        return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+    return JsonResponse(
+        [{"code": status, "description": description}],
+        status=status,
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
+    )
