@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from grassroots.accounts.scope import Scope
@@ -141,6 +142,32 @@ def paper_roll(campaign: Campaign, *, limit: int = 2000) -> list[Elector]:
 
 def questionnaire(campaign: Campaign) -> tuple[list[CampaignSubject], list[CampaignItem]]:
     return list(campaign.subjects.all()), list(campaign.items.all())
+
+
+FROZEN_KEPT = 24 * 3600  # seconds
+
+
+def frozen_key(campaign: Campaign, what: str) -> str:
+    """A cache key for something drawn from an open or closed campaign's questions (which
+    never change once it opens). The creation time makes it name this campaign only,
+    even should an id be used again (a database restored, a test's rolled-back rows)."""
+    return f"evaluation:{what}:{campaign.pk}:{campaign.created_at.timestamp()}"
+
+
+def voting_questionnaire(
+    campaign: Campaign,
+) -> tuple[list[CampaignSubject], list[CampaignItem]]:
+    """The questionnaire of the voting page: read once, then from the cache, shared by
+    the web processes (two queries fewer for every ballot). Only for campaigns that are
+    open or closed: a draft's questions are still being changed."""
+    if campaign.status == Campaign.Status.DRAFT:
+        return questionnaire(campaign)
+    key = frozen_key(campaign, "questionnaire")
+    kept = cache.get(key)
+    if kept is None:
+        kept = questionnaire(campaign)
+        cache.set(key, kept, FROZEN_KEPT)
+    return kept
 
 
 def receipts(campaign: Campaign) -> list[str]:
