@@ -461,13 +461,16 @@ def test_a_vote_keeps_its_queries(world, client, django_assert_num_queries):
     assert len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]) == 13
 
 
-def test_a_vote_after_the_page_reads_no_questions(world, client, django_assert_num_queries):
+def test_a_vote_after_the_page_reads_no_questions(world, client):
     """As a voter votes: the page first (its session's time refreshed there), then the
     ballot. The questions were read for the first voter's page and are kept (they never
     change once the campaign opens), so the ballot reads neither subjects nor questions
     and writes no session: the session and the person, the roll's row with the campaign,
     the campaign under its share lock, the claim, the ballot, its answers, the header's
     unread count, roles and membership. One query more here fails the test."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     # given
     crowd = people(world, per_group=1)
     made = opened(world)
@@ -477,8 +480,9 @@ def test_a_vote_after_the_page_reads_no_questions(world, client, django_assert_n
     client.get(url)
     _login(client, crowd.full[0])
     client.get(url)
-    # when
-    with django_assert_num_queries(14) as captured:
+    # when (savepoints left out of the count: how many the test's transaction adds
+    # depends on what ran before in the process)
+    with CaptureQueriesContext(connection) as captured:
         done = client.post(url, data)
     # then
     assert done.status_code == 200
