@@ -4,6 +4,7 @@ queries however many ballots there are."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from grassroots.evaluation.campaigns.models import (
     Rectification,
     Remark,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- Lists --------------------------------------------------------------------------------
 
@@ -163,11 +166,30 @@ def voting_questionnaire(
     if campaign.status == Campaign.Status.DRAFT:
         return questionnaire(campaign)
     key = frozen_key(campaign, "questionnaire")
-    kept = cache.get(key)
-    if kept is None:
+    kept = cache_read(key)
+    if not isinstance(kept, tuple):
         kept = questionnaire(campaign)
-        cache.set(key, kept, FROZEN_KEPT)
+        cache_write(key, kept)
     return kept
+
+
+def cache_read(key: str) -> Any:
+    """What the cache keeps under `key`, or None when it keeps nothing or cannot be read
+    (a Redis gone away, a full disk): the voting page then reads the database and draws
+    the questions itself, as if nothing had been kept — a vote never waits on the cache."""
+    try:
+        return cache.get(key)
+    except Exception:  # any cache backend's error
+        logger.warning("evaluation: the cache could not be read (%s)", key)
+        return None
+
+
+def cache_write(key: str, value: Any) -> None:
+    """Keep `value` for `FROZEN_KEPT`; a cache that cannot be written is only logged."""
+    try:
+        cache.set(key, value, FROZEN_KEPT)
+    except Exception:  # any cache backend's error
+        logger.warning("evaluation: the cache could not be written (%s)", key)
 
 
 def receipts(campaign: Campaign) -> list[str]:

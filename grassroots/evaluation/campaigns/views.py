@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -355,12 +354,12 @@ def _drawn_questions(campaign: Campaign, form: VoteForm | None) -> str:
     if form is not None:
         return render_to_string(QUESTIONS_TEMPLATE, {"form": form})
     key = f"{selectors.frozen_key(campaign, 'vote-questions')}:{translation.get_language()}"
-    drawn = cache.get(key)
-    if drawn is None:
+    drawn = selectors.cache_read(key)
+    if not isinstance(drawn, str):
         subjects, items = selectors.voting_questionnaire(campaign)
         blank = VoteForm(subjects=subjects, items=items, scale=campaign.scale)
         drawn = str(render_to_string(QUESTIONS_TEMPLATE, {"form": blank}))
-        cache.set(key, drawn, selectors.FROZEN_KEPT)
+        selectors.cache_write(key, drawn)
     return mark_safe(drawn)  # noqa: S308  (our own template's output, escaped when drawn)
 
 

@@ -606,3 +606,33 @@ def test_the_kept_questions_are_kept_per_language_and_never_with_answers(world, 
     assert 'type="radio"' in blank_questions
     assert " checked>" not in blank_questions and 'aria-invalid="true"' not in blank
     assert 'id="vote-errors"' not in blank
+
+
+def test_a_cache_that_cannot_be_reached_neither_hides_the_questions_nor_refuses_a_ballot(
+    world, client, monkeypatch
+):
+    """The cache only saves work: with it down (Redis gone, a full disk) the voting page
+    reads the questions from the database and draws them, and the ballot is counted."""
+    from django.core.cache import cache
+
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for name in ("get", "set", "add", "get_many", "set_many"):
+        monkeypatch.setattr(cache, name, down)
+    _login(client, crowd.full[0])
+    # when
+    page = client.get(url)
+    done = client.post(url, {f"s{s}_i{i}": "5" for (s, i) in answers(made)})
+    # then
+    assert page.status_code == 200
+    radios = [part for part in _fieldsets(page.content.decode()) if 'type="radio"' in part]
+    assert len(radios) == len(answers(made))
+    assert done.status_code == 200
+    assert 'id="receipt-code"' in done.content.decode()
+    assert Ballot.objects.filter(campaign=made).count() == 1
