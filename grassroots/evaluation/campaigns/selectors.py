@@ -4,11 +4,14 @@ queries however many ballots there are."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
@@ -20,6 +23,7 @@ from grassroots.appeals.similarity import tokenize
 from grassroots.core import parameters
 from grassroots.core.periods import Period
 from grassroots.evaluation import rules as evaluation_rules
+from grassroots.evaluation.campaigns import models as models_module
 from grassroots.evaluation.campaigns import policy, rule_parameters, rules
 from grassroots.evaluation.campaigns.models import (
     Ballot,
@@ -148,13 +152,35 @@ def questionnaire(campaign: Campaign) -> tuple[list[CampaignSubject], list[Campa
 
 
 FROZEN_KEPT = 24 * 3600  # seconds
+# Bumped when what is kept changes in a way the fingerprint below cannot see.
+FROZEN_VERSION = 1
 
 
-def frozen_key(campaign: Campaign, what: str) -> str:
+@functools.cache
+def fingerprint(*files: str) -> str:
+    """A short hash of the source files that shape something kept in the cache (the
+    models pickled, the form whose fields a ballot posts, the template drawn), read once
+    per process: a release that changes any of them names new keys, so a file or Redis
+    cache that outlives an upgrade is never read as this release's."""
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(Path(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def frozen_key(campaign: Campaign, what: str, *, shaped_by: Iterable[str] = ()) -> str | None:
     """A cache key for something drawn from an open or closed campaign's questions (which
-    never change once it opens). The creation time makes it name this campaign only,
-    even should an id be used again (a database restored, a test's rolled-back rows)."""
-    return f"evaluation:{what}:{campaign.pk}:{campaign.created_at.timestamp()}"
+    never change while it is open), or None for a campaign never opened (nothing of it is
+    kept). Named by the time it opened, written anew at each opening, so the key names
+    this opening only: an id used again, or a campaign restored from a backup, set back
+    to draft, changed and opened again, never finds what was kept before; and by the
+    version and the fingerprint of the code that shaped it (this module's models and
+    `shaped_by`)."""
+    if campaign.opened_at is None:
+        return None
+    code = fingerprint(models_module.__file__ or "", *shaped_by)
+    opened = campaign.opened_at.timestamp()
+    return f"evaluation:{FROZEN_VERSION}:{code}:{what}:{campaign.pk}:{opened}"
 
 
 def voting_questionnaire(
@@ -173,10 +199,12 @@ def voting_questionnaire(
     return kept
 
 
-def cache_read(key: str) -> Any:
+def cache_read(key: str | None) -> Any:
     """What the cache keeps under `key`, or None when it keeps nothing or cannot be read
     (a Redis gone away, a full disk): the voting page then reads the database and draws
     the questions itself, as if nothing had been kept — a vote never waits on the cache."""
+    if key is None:
+        return None
     try:
         return cache.get(key)
     except Exception:  # any cache backend's error
@@ -184,8 +212,10 @@ def cache_read(key: str) -> Any:
         return None
 
 
-def cache_write(key: str, value: Any) -> None:
+def cache_write(key: str | None, value: Any) -> None:
     """Keep `value` for `FROZEN_KEPT`; a cache that cannot be written is only logged."""
+    if key is None:
+        return
     try:
         cache.set(key, value, FROZEN_KEPT)
     except Exception:  # any cache backend's error

@@ -4,6 +4,7 @@ rectification plan."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -25,6 +26,7 @@ from grassroots.appeals.selectors import appeals_of_units_in_period, categories
 from grassroots.core.forms import add_service_errors
 from grassroots.core.periods import Period
 from grassroots.evaluation import todos
+from grassroots.evaluation.campaigns import forms as vote_forms
 from grassroots.evaluation.campaigns import policy, rules, selectors, services
 from grassroots.evaluation.campaigns.forms import (
     CampaignForm,
@@ -343,6 +345,20 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 QUESTIONS_TEMPLATE = "evaluation/campaigns/vote_questions.html"
 
 
+@functools.cache
+def _questions_drawn_by() -> tuple[str, ...]:
+    """The files that shape the kept questions (the template, and the form whose field
+    names a ballot posts back): a change to either names new cache keys."""
+    template: Any = get_template(QUESTIONS_TEMPLATE)
+    return (template.origin.name, vote_forms.__file__ or "")
+
+
+def questions_key(campaign: Campaign) -> str | None:
+    """Where the blank questions are kept, in the current language (None: not kept)."""
+    key = selectors.frozen_key(campaign, "vote-questions", shaped_by=_questions_drawn_by())
+    return None if key is None else f"{key}:{translation.get_language()}"
+
+
 def _drawn_questions(campaign: Campaign, form: VoteForm | None) -> str:
     """The voting page's questions, as HTML: with the answers and errors of `form` (an
     incomplete ballot), or blank. The blank ones are the same for everyone in a language
@@ -353,7 +369,7 @@ def _drawn_questions(campaign: Campaign, form: VoteForm | None) -> str:
     session) gets into what is kept."""
     if form is not None:
         return render_to_string(QUESTIONS_TEMPLATE, {"form": form})
-    key = f"{selectors.frozen_key(campaign, 'vote-questions')}:{translation.get_language()}"
+    key = questions_key(campaign)
     drawn = selectors.cache_read(key)
     if not isinstance(drawn, str):
         subjects, items = selectors.voting_questionnaire(campaign)

@@ -571,9 +571,12 @@ def test_the_blank_questions_are_drawn_once_and_then_taken_from_the_cache(world,
 
 
 def _questions_key(made, language):
-    from grassroots.evaluation.campaigns.selectors import frozen_key
+    from django.utils import translation
 
-    return f"{frozen_key(made, 'vote-questions')}:{language}"
+    from grassroots.evaluation.campaigns.views import questions_key
+
+    with translation.override(language):
+        return questions_key(made)
 
 
 def test_the_kept_questions_are_kept_per_language_and_never_with_answers(world, client):
@@ -636,3 +639,58 @@ def test_a_cache_that_cannot_be_reached_neither_hides_the_questions_nor_refuses_
     assert done.status_code == 200
     assert 'id="receipt-code"' in done.content.decode()
     assert Ballot.objects.filter(campaign=made).count() == 1
+
+
+def test_a_campaign_restored_set_back_to_draft_changed_and_opened_again_shows_its_new_questions(
+    world, client
+):
+    """A database restored from a backup keeps a campaign's id and creation time; should
+    it come back as a draft, be changed and opened again, what was kept for its earlier
+    opening (same id) must not be shown: the key names the opening, written anew."""
+    from grassroots.evaluation.campaigns.models import CampaignItem
+
+    # given: the campaign is open and its questions are kept
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    _login(client, crowd.full[0])
+    assert client.get(url).status_code == 200
+    # ... then restored as a draft (no roll yet), its questions replaced, opened again
+    Campaign.objects.filter(pk=made.pk).update(status=Campaign.Status.DRAFT, opened_at=None)
+    Elector.objects.filter(campaign=made).delete()
+    made.items.all().delete()
+    CampaignItem.objects.create(campaign=made, position=1, text="Answers the phone")
+    made.refresh_from_db()
+    services.campaign_open(actor=world.committee_officer, campaign=made, today=timezone.localdate())
+    # when
+    page = client.get(url).content.decode()
+    done = client.post(url, {f"s{s}_i{i}": "5" for (s, i) in answers(made)})
+    # then
+    radios = [part for part in _fieldsets(page) if 'type="radio"' in part]
+    assert len(radios) == len(answers(made)) == made.subjects.count()
+    assert all("Answers the phone" in part for part in radios)
+    assert done.status_code == 200
+    assert Ballot.objects.filter(campaign=made).count() == 1
+
+
+def test_the_kept_questions_are_named_by_the_code_that_drew_them(tmp_path, monkeypatch, world):
+    """What a release kept (a file or Redis cache outlives an upgrade) is not read by the
+    next: a change to a file that shapes it, or to the version, names another key."""
+    from grassroots.evaluation.campaigns import selectors
+
+    # given
+    people(world, per_group=1)
+    made = opened(world)
+    shaping = tmp_path / "vote_questions.html"
+    shaping.write_text("<fieldset>")
+    before = selectors.frozen_key(made, "vote-questions", shaped_by=[str(shaping)])
+    # when
+    shaping.write_text("<fieldset class='renamed'>")
+    selectors.fingerprint.cache_clear()
+    changed = selectors.frozen_key(made, "vote-questions", shaped_by=[str(shaping)])
+    monkeypatch.setattr(selectors, "FROZEN_VERSION", selectors.FROZEN_VERSION + 1)
+    bumped = selectors.frozen_key(made, "vote-questions", shaped_by=[str(shaping)])
+    # then
+    assert before is not None and changed is not None and bumped is not None
+    assert len({before, changed, bumped}) == 3
+    assert str(made.pk) in before
