@@ -26,6 +26,7 @@ import math
 import os
 import queue
 import random
+import re
 import sys
 import tempfile
 import threading
@@ -120,64 +121,217 @@ def build(run_id: str, voters: int):
     return campaign, users, on_roll
 
 
-def http_poster(base: str):
-    """POST a voter's ballot to a running server: a session made for the voter here (the
-    server shares the database), the CSRF token from a GET of the page (not timed), then
-    the timed POST. Returns (status, body, milliseconds)."""
+def http_session(base: str, user):
+    """An opener signed in as the voter on a running server: a session made for the voter
+    here (the server shares the database), its cookie in the opener's jar."""
     import http.cookiejar
-    import re
-    import urllib.error
     import urllib.parse
     import urllib.request
 
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
 
-    token_pattern = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]  # not the axes check
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    host = urllib.parse.urlparse(base).hostname or "127.0.0.1"
+    jar.set_cookie(
+        http.cookiejar.Cookie(
+            0,
+            settings.SESSION_COOKIE_NAME,
+            session.session_key,
+            None,
+            False,
+            host,
+            False,
+            False,
+            "/",
+            True,
+            False,
+            None,
+            False,
+            None,
+            None,
+            {},
+        )
+    )
+    return opener
+
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def http_request(opener, url: str, body: bytes | None = None) -> tuple[int, bytes, float]:
+    """One timed request (GET, or POST when there is a body): (status, body, ms)."""
+    import urllib.error
+
+    begin = time.perf_counter()
+    try:
+        with opener.open(url, data=body, timeout=120) as response:
+            status, content = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, content = error.code, error.read()
+    return status, content, (time.perf_counter() - begin) * 1000
+
+
+def http_poster(base: str):
+    """POST a voter's ballot to a running server: the CSRF token from a GET of the page
+    (not timed), then the timed POST. Returns (status, body, milliseconds)."""
+    import urllib.parse
 
     def post(user, url: str, data: dict) -> tuple[int, bytes, float]:
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]  # not the axes check
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        host = urllib.parse.urlparse(base).hostname or "127.0.0.1"
-        jar.set_cookie(
-            http.cookiejar.Cookie(
-                0,
-                settings.SESSION_COOKIE_NAME,
-                session.session_key,
-                None,
-                False,
-                host,
-                False,
-                False,
-                "/",
-                True,
-                False,
-                None,
-                False,
-                None,
-                None,
-                {},
-            )
-        )
-        with opener.open(base + url, timeout=60) as page:
-            match = token_pattern.search(page.read())
+        opener = http_session(base, user)
+        _status, page, _elapsed = http_request(opener, base + url)
+        match = TOKEN.search(page)
         body = urllib.parse.urlencode(
             data | {"csrfmiddlewaretoken": match.group(1).decode() if match else ""}
         ).encode()
-        begin = time.perf_counter()
-        try:
-            with opener.open(base + url, data=body, timeout=60) as response:
-                status, content = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, content = error.code, error.read()
-        return status, content, (time.perf_counter() - begin) * 1000
+        return http_request(opener, base + url, body)
 
     return post
+
+
+def ballot_data(user, subjects, items) -> dict[str, str]:
+    """Every answer (varied by person), and a comment from one voter in seven."""
+    data = {
+        f"s{s.pk}_i{i.pk}": str(1 + (user.pk + i.pk + s.pk) % 5) for s in subjects for i in items
+    }
+    return data | ({f"c{subjects[0].pk}": "食堂排队太久"} if user.pk % 7 == 0 else {})
+
+
+def server_cpu(master: int) -> float:
+    """Seconds of CPU used so far by the worker processes of a server (the children of
+    process `master`, e.g. gunicorn's), from /proc: what the voters cost the server,
+    whatever else the machine was doing."""
+    if not master:
+        return 0.0
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for child in children:
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run_burst(
+    args, users, url: str, subjects, items, record, accepted
+) -> tuple[int, list[float], list[float]]:
+    """--burst rounds: each round's voters (and their twins) are signed in first, then
+    released together; each GETs the voting page and POSTs its ballot. `record(status,
+    content, ms)` files each POST (the accepted ones' times in `accepted`); returns
+    (twins, the GETs' times, the accepted POSTs' times), the warm-up rounds left out."""
+    import urllib.parse
+
+    from django.db import connection
+    from django.test import Client
+
+    pages: list[float] = []
+    errors_lock = threading.Lock()
+    twins = 0
+    timed_voters = 0
+    timed_pages: list[float] = []
+    timed_ballots: list[float] = []
+    cpu_before = 0.0
+    for number in range(args.warmup + args.burst):
+        if number == args.warmup:
+            cpu_before = server_cpu(args.server_pid)
+        voters = users[number * args.threads : (number + 1) * args.threads]
+        people = voters + voters[::10]
+        twins += len(voters[::10])
+        barrier = threading.Barrier(len(people))
+
+        def visit(user, barrier: threading.Barrier) -> None:
+            try:
+                if args.server:
+                    opener = http_session(args.server, user)
+                else:
+                    client = Client()
+                    client.force_login(user)
+                data = ballot_data(user, subjects, items)
+                barrier.wait()
+                if args.server:
+                    status, page, elapsed = http_request(opener, args.server + url)
+                    with errors_lock:
+                        pages.append(elapsed)
+                    if status != 200:  # one error: the page did not load, no ballot sent
+                        record(status, b"", elapsed)
+                        return
+                    match = TOKEN.search(page)
+                    token = match.group(1).decode() if match else ""
+                    body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": token})
+                    record(*http_request(opener, args.server + url, body.encode()))
+                else:
+                    begin = time.perf_counter()
+                    status = client.get(url).status_code
+                    elapsed = (time.perf_counter() - begin) * 1000
+                    with errors_lock:
+                        pages.append(elapsed)
+                    if status != 200:  # one error: the page did not load, no ballot sent
+                        record(status, b"", elapsed)
+                        return
+                    begin = time.perf_counter()
+                    response = client.post(url, data)
+                    elapsed = (time.perf_counter() - begin) * 1000
+                    record(response.status_code, response.content, elapsed)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=visit, args=(user, barrier)) for user in people]
+        pages_before, accepted_before = len(pages), len(accepted)
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        these_pages, these_ballots = pages[pages_before:], accepted[accepted_before:]
+        if number >= args.warmup:
+            timed_voters += len(voters)
+            timed_pages += these_pages
+            timed_ballots += these_ballots
+        print(
+            f"  {'warm-up ' if number < args.warmup else ''}round {number + 1}: "
+            f"{len(voters)} voters and {len(people) - len(voters)} twins;"
+            f" page p50 / p95 {percentile(these_pages, 0.5):.0f} / "
+            f"{percentile(these_pages, 0.95):.0f} ms, ballot p50 / p95 "
+            f"{percentile(these_ballots, 0.5):.0f} / {percentile(these_ballots, 0.95):.0f} ms; "
+            f"load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        time.sleep(args.pause)
+    if args.server_pid:
+        spent = server_cpu(args.server_pid) - cpu_before
+        print(
+            f"- the server's workers: {spent:.1f} s of CPU for the timed rounds, "
+            f"{spent * 1000 / max(1, timed_voters):.0f} ms a voter (page and ballot; "
+            f"{spent * 1000 / max(1, len(timed_pages)):.0f} ms a visit, the twins' "
+            "second visits, refused, among them)"
+        )
+    return twins, timed_pages, timed_ballots
+
+
+def run_cost(users, url: str, subjects, items, record) -> dict[str, list[float]]:
+    """--cost: one voter at a time, in this process, each loading the page then voting;
+    the CPU time of this thread (time.thread_time: the interpreter's own work, which is
+    what 50 voters queue for) and the wall time of each request."""
+    from django.test import Client
+
+    times: dict[str, list[float]] = {"page cpu": [], "page wall": [], "ballot cpu": []}
+    times["ballot wall"] = []
+    client = Client()
+    for user in users:
+        client.force_login(user)
+        data = ballot_data(user, subjects, items)
+        for kind, body in (("page", None), ("ballot", data)):
+            cpu, wall = time.thread_time(), time.perf_counter()
+            response = client.get(url) if body is None else client.post(url, body)
+            times[f"{kind} cpu"].append((time.thread_time() - cpu) * 1000)
+            times[f"{kind} wall"].append((time.perf_counter() - wall) * 1000)
+            if kind == "ballot":
+                record(response.status_code, response.content, times["ballot wall"][-1])
+    return times
 
 
 def main() -> None:
@@ -197,7 +351,41 @@ def main() -> None:
         help="seconds each voter spends on the questionnaire before submitting (random "
         "between 0 and twice this); 0: submit back to back, the worst case",
     )
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=0,
+        help="rounds of a burst: in each, --threads fresh voters (and one in ten of them a "
+        "second time, on another device) are released together by a barrier, each loads "
+        "the voting page then casts one ballot; both requests timed. 0: the queue instead",
+    )
+    parser.add_argument(
+        "--pause", type=float, default=2.0, help="seconds between the rounds of a burst"
+    )
+    parser.add_argument(
+        "--cost",
+        action="store_true",
+        help="one voter at a time in this process (--voters of them), each loading the page "
+        "then voting: the CPU time and the wall time of each request",
+    )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        default=0,
+        help="with --server and --burst: the process id of the server's master (gunicorn), "
+        "to report the CPU time its workers spent on the timed rounds",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="first rounds of a burst left out of the times (a fresh server's processes "
+        "load their templates and code on their first requests); their ballots are counted "
+        "in the proof",
+    )
     args = parser.parse_args()
+    if args.burst:
+        args.voters = (args.warmup + args.burst) * args.threads
 
     import django
 
@@ -226,17 +414,30 @@ def main() -> None:
         url = reverse("evaluation:campaign_vote", args=[campaign.pk])
         subjects = list(campaign.subjects.all())
         items = list(campaign.items.all())
-        tasks: queue.Queue = queue.Queue()
-        duplicates = 0
-        for n, user in enumerate(users):
-            tasks.put(user)
-            if n % 10 == 0:
-                tasks.put(user)  # the same person again, at once
-                duplicates += 1
         accepted: list[float] = []
         refused: list[float] = []
+        pages: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
+
+        def record(status: int, content: bytes, elapsed: float) -> None:
+            with lock:
+                if status == 200 and b"receipt-code" in content:
+                    accepted.append(elapsed)
+                elif status == 409:
+                    refused.append(elapsed)
+                else:
+                    errors.append(str(status))
+
+        timed = accepted  # the times reported (a burst leaves its warm-up rounds out)
+        tasks: queue.Queue = queue.Queue()
+        duplicates = 0
+        if not args.burst and not args.cost:
+            for n, user in enumerate(users):
+                tasks.put(user)
+                if n % 10 == 0:
+                    tasks.put(user)  # the same person again, at once
+                    duplicates += 1
 
         post = http_poster(args.server) if args.server else None
 
@@ -251,38 +452,39 @@ def main() -> None:
                         return
                     if post is None:
                         client.force_login(user)
-                    data = {
-                        f"s{s.pk}_i{i.pk}": str(1 + (user.pk + i.pk + s.pk) % 5)
-                        for s in subjects
-                        for i in items
-                    }
-                    data |= {f"c{subjects[0].pk}": "食堂排队太久"} if user.pk % 7 == 0 else {}
+                    data = ballot_data(user, subjects, items)
                     if args.think:
                         time.sleep(rng.uniform(0, 2 * args.think))
                     if post is not None:
-                        status, content, elapsed = post(user, url, data)
+                        record(*post(user, url, data))
                     else:
                         begin = time.perf_counter()
                         response = client.post(url, data)
                         elapsed = (time.perf_counter() - begin) * 1000
-                        status, content = response.status_code, response.content
-                    with lock:
-                        if status == 200 and b"receipt-code" in content:
-                            accepted.append(elapsed)
-                        elif status == 409:
-                            refused.append(elapsed)
-                        else:
-                            errors.append(f"{user.employee_number}: {status}")
+                        record(response.status_code, response.content, elapsed)
             finally:
                 connection.close()
 
         load_before = os.getloadavg()
         started = time.perf_counter()
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.threads)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        if args.cost:
+            costs = run_cost(users, url, subjects, items, record)
+            for kind, values in costs.items():
+                print(  # the first voter's page draws the kept questions: also without it
+                    f"- {kind}: p50 {percentile(values, 0.5):.1f} ms, "
+                    f"p95 {percentile(values, 0.95):.1f} ms "
+                    f"(first left out: {percentile(values[1:], 0.5):.1f} ms p50)"
+                )
+        elif args.burst:
+            duplicates, pages, timed = run_burst(
+                args, users, url, subjects, items, record, accepted
+            )
+        else:
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.threads)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
         wall = time.perf_counter() - started
         load_after = os.getloadavg()
         ballots = Ballot.objects.filter(campaign=campaign).count()
@@ -292,16 +494,30 @@ def main() -> None:
         closing = time.perf_counter() - started
         where = f"HTTP to {args.server}" if args.server else "the in-process test client"
         print(f"- requests through {where}")
-        print(
-            f"- database: {connection.vendor}; {args.threads} threads, think time "
-            f"{args.think} s; {len(users)} voters, "
-            f"{duplicates} of them submitting twice at once; 30 answers a ballot"
-        )
+        if args.burst:
+            print(
+                f"- database: {connection.vendor}; burst: {args.burst} rounds of "
+                f"{args.threads} voters released together (and {duplicates} twins in all, "
+                f"each a voter's second device), each loading the page then voting; "
+                f"30 answers a ballot"
+            )
+        else:
+            print(
+                f"- database: {connection.vendor}; {args.threads} threads, think time "
+                f"{args.think} s; {len(users)} voters, "
+                f"{duplicates} of them submitting twice at once; 30 answers a ballot"
+            )
         print(f"- load average before / after: {load_before[0]:.2f} / {load_after[0]:.2f}")
         print(f"- wall time {wall:.1f} s, {len(accepted) / wall:.0f} ballots/s")
+        if pages:
+            print(
+                f"- voting page GETs: {len(pages)}; p50 {percentile(pages, 0.5):.0f} ms, "
+                f"p95 {percentile(pages, 0.95):.0f} ms, max {max(pages):.0f} ms"
+            )
         print(
-            f"- accepted ballots: {len(accepted)}; p50 {percentile(accepted, 0.5):.0f} ms, "
-            f"p95 {percentile(accepted, 0.95):.0f} ms, max {max(accepted):.0f} ms"
+            f"- accepted ballots: {len(accepted)} (timed: {len(timed)}); p50 "
+            f"{percentile(timed, 0.5):.0f} ms, p95 {percentile(timed, 0.95):.0f} ms, "
+            f"max {max(timed):.0f} ms"
         )
         if refused:
             print(

@@ -87,6 +87,9 @@ class Campaign(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Written anew each time the campaign opens: what the voting page keeps in the cache
+    # is named by it, so an opening after a restore never finds an older one's questions.
+    opened_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("evaluation campaign")

@@ -44,6 +44,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.accounts.selectors import active_user_ids_in_departments, users_by_ids
@@ -272,7 +273,8 @@ def campaign_open(*, actor: Any, campaign: Campaign, today: datetime.date) -> in
         batch_size=2000,
     )
     campaign.status = Campaign.Status.OPEN
-    campaign.save(update_fields=["status"])
+    campaign.opened_at = timezone.now()
+    campaign.save(update_fields=["status", "opened_at"])
     audit_record(
         actor=actor,
         action="evaluation.campaign_open",

@@ -461,6 +461,38 @@ def test_a_vote_keeps_its_queries(world, client, django_assert_num_queries):
     assert len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]) == 13
 
 
+def test_a_vote_after_the_page_reads_no_questions(world, client):
+    """As a voter votes: the page first (its session's time refreshed there), then the
+    ballot. The questions were read for the first voter's page and are kept (they never
+    change once the campaign opens), so the ballot reads neither subjects nor questions
+    and writes no session: the session and the person, the roll's row with the campaign,
+    the campaign under its share lock, the claim, the ballot, its answers, the header's
+    unread count, roles and membership. One query more here fails the test."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
+    _login(client, crowd.employees[0])
+    client.get(url)
+    _login(client, crowd.full[0])
+    client.get(url)
+    # when (savepoints left out of the count: how many the test's transaction adds
+    # depends on what ran before in the process)
+    with CaptureQueriesContext(connection) as captured:
+        done = client.post(url, data)
+    # then
+    assert done.status_code == 200
+    assert 'id="receipt-code"' in done.content.decode()
+    assert Ballot.objects.filter(campaign=made).count() == 1
+    sql = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sql) == 10
+    assert not any('FROM "evaluation_campaignitem"' in query for query in sql)
+
+
 def _fieldsets(html: str) -> list[str]:
     import re
 
@@ -499,3 +531,166 @@ def test_the_voting_page_draws_each_question_as_the_shared_field_template_does(
     assert f'name="{first}" value="2" id="id_{first}_' in drawn[0]
     assert drawn[0].count(" checked>") == 1
     assert "checked" not in drawn[1]
+
+
+def test_the_blank_questions_are_drawn_once_and_then_taken_from_the_cache(world, client):
+    """The voting page's blank questions are the same for every voter: the second voter's
+    page reads neither the subjects nor the questions (two queries fewer), yet shows the
+    same questions — and each page still has its own CSRF token, outside what is kept."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    first, second = crowd.full[0], crowd.employees[0]
+    _login(client, first)
+    with CaptureQueriesContext(connection) as drawing:
+        page = client.get(url).content.decode()
+    # when
+    _login(client, second)
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url).content.decode()
+    # then
+    questionnaire = ('FROM "evaluation_campaignsubject"', 'FROM "evaluation_campaignitem"')
+    read = [q["sql"] for q in drawing.captured_queries if "SAVEPOINT" not in q["sql"]]
+    read_again = [q["sql"] for q in kept.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert all(any(table in sql for sql in read) for table in questionnaire)
+    assert not any(table in sql for sql in read_again for table in questionnaire)
+    assert len(read_again) == len(read) - 2
+    radios = [part for part in _fieldsets(again) if 'type="radio"' in part]
+    assert radios == [part for part in _fieldsets(page) if 'type="radio"' in part]
+    assert len(radios) == len(answers(made))
+    assert 'novalidate><input type="hidden" name="csrfmiddlewaretoken" value="' in again
+    kept_html = cache.get(_questions_key(made, "zh-hans"))
+    assert kept_html is not None and 'type="radio"' in kept_html
+    assert "csrfmiddlewaretoken" not in kept_html
+    assert first.name not in kept_html and second.name not in kept_html
+
+
+def _questions_key(made, language):
+    from django.utils import translation
+
+    from grassroots.evaluation.campaigns.views import questions_key
+
+    with translation.override(language):
+        return questions_key(made)
+
+
+def test_the_kept_questions_are_kept_per_language_and_never_with_answers(world, client):
+    """A voter reading in English gets the questions drawn in English, not the Chinese
+    ones kept for the voter before; an incomplete ballot's answers and errors are drawn
+    for that voter only, and the next voter's page is blank."""
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    chinese, english, hasty = crowd.full[0], crowd.employees[0], crowd.activists[0]
+    english.language = "en"
+    english.save(update_fields=["language"])
+    _login(client, chinese)
+    assert "（必填）" in client.get(url).content.decode()
+    # when
+    _login(client, english)
+    in_english = client.get(url).content.decode()
+    _login(client, hasty)
+    (subject, item), *_rest = answers(made)
+    incomplete = client.post(url, {f"s{subject}_i{item}": "2"})
+    _login(client, chinese)
+    blank = client.get(url).content.decode()
+    # then
+    assert "（required）" in in_english and "（必填）" not in in_english
+    assert incomplete.status_code == 400
+    kept_answer = "".join(_fieldsets(incomplete.content.decode()))
+    assert " checked>" in kept_answer and 'aria-invalid="true"' in kept_answer
+    blank_questions = "".join(_fieldsets(blank))
+    assert 'type="radio"' in blank_questions
+    assert " checked>" not in blank_questions and 'aria-invalid="true"' not in blank
+    assert 'id="vote-errors"' not in blank
+
+
+def test_a_cache_that_cannot_be_reached_neither_hides_the_questions_nor_refuses_a_ballot(
+    world, client, monkeypatch
+):
+    """The cache only saves work: with it down (Redis gone, a full disk) the voting page
+    reads the questions from the database and draws them, and the ballot is counted."""
+    from django.core.cache import cache
+
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for name in ("get", "set", "add", "get_many", "set_many"):
+        monkeypatch.setattr(cache, name, down)
+    _login(client, crowd.full[0])
+    # when
+    page = client.get(url)
+    done = client.post(url, {f"s{s}_i{i}": "5" for (s, i) in answers(made)})
+    # then
+    assert page.status_code == 200
+    radios = [part for part in _fieldsets(page.content.decode()) if 'type="radio"' in part]
+    assert len(radios) == len(answers(made))
+    assert done.status_code == 200
+    assert 'id="receipt-code"' in done.content.decode()
+    assert Ballot.objects.filter(campaign=made).count() == 1
+
+
+def test_a_campaign_restored_set_back_to_draft_changed_and_opened_again_shows_its_new_questions(
+    world, client
+):
+    """A database restored from a backup keeps a campaign's id and creation time; should
+    it come back as a draft, be changed and opened again, what was kept for its earlier
+    opening (same id) must not be shown: the key names the opening, written anew."""
+    from grassroots.evaluation.campaigns.models import CampaignItem
+
+    # given: the campaign is open and its questions are kept
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    _login(client, crowd.full[0])
+    assert client.get(url).status_code == 200
+    # ... then restored as a draft (no roll yet), its questions replaced, opened again
+    Campaign.objects.filter(pk=made.pk).update(status=Campaign.Status.DRAFT, opened_at=None)
+    Elector.objects.filter(campaign=made).delete()
+    made.items.all().delete()
+    CampaignItem.objects.create(campaign=made, position=1, text="Answers the phone")
+    made.refresh_from_db()
+    services.campaign_open(actor=world.committee_officer, campaign=made, today=timezone.localdate())
+    # when
+    page = client.get(url).content.decode()
+    done = client.post(url, {f"s{s}_i{i}": "5" for (s, i) in answers(made)})
+    # then
+    radios = [part for part in _fieldsets(page) if 'type="radio"' in part]
+    assert len(radios) == len(answers(made)) == made.subjects.count()
+    assert all("Answers the phone" in part for part in radios)
+    assert done.status_code == 200
+    assert Ballot.objects.filter(campaign=made).count() == 1
+
+
+def test_the_kept_questions_are_named_by_the_code_that_drew_them(tmp_path, monkeypatch, world):
+    """What a release kept (a file or Redis cache outlives an upgrade) is not read by the
+    next: a change to a file that shapes it, or to the version, names another key."""
+    from grassroots.evaluation.campaigns import selectors
+
+    # given
+    people(world, per_group=1)
+    made = opened(world)
+    shaping = tmp_path / "vote_questions.html"
+    shaping.write_text("<fieldset>")
+    before = selectors.frozen_key(made, "vote-questions", shaped_by=[str(shaping)])
+    # when
+    shaping.write_text("<fieldset class='renamed'>")
+    selectors.fingerprint.cache_clear()
+    changed = selectors.frozen_key(made, "vote-questions", shaped_by=[str(shaping)])
+    monkeypatch.setattr(selectors, "FROZEN_VERSION", selectors.FROZEN_VERSION + 1)
+    bumped = selectors.frozen_key(made, "vote-questions", shaped_by=[str(shaping)])
+    # then
+    assert before is not None and changed is not None and bumped is not None
+    assert len({before, changed, bumped}) == 3
+    assert str(made.pk) in before
