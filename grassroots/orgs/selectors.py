@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,7 +35,14 @@ from grassroots.core.published import Published
 from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
 from grassroots.orgs import health, member_order, policy
-from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit, Transfer
+from grassroots.orgs.models import (
+    Department,
+    Member,
+    MemberStatusChange,
+    OrgPost,
+    OrgUnit,
+    Transfer,
+)
 from grassroots.orgs.publicity import selectors as publicity
 from grassroots.orgs.publicity.selectors import NoticeState as NoticeState
 from grassroots.orgs.vocabulary import (
@@ -954,12 +962,31 @@ def stage_on(day: datetime.date) -> Case:
     )
 
 
-def active_on(day: datetime.date | str) -> Q:
-    """Records in good standing on `day`: not yet left then (a record made inactive
-    without a leaving day counts as gone on every day)."""
-    return Q(left_on__gt=_day(day) if isinstance(day, str) else day) | Q(
-        left_on__isnull=True, status__in=MemberStatus.active_values()
+def status_then(day: datetime.date) -> Coalesce:
+    """SQL: the member's membership status on `day` — the last row of their status
+    history on or before the day (rows put right by a correction skipped; of two on the
+    same day the one recorded later), else what the record says: in good standing while
+    its leaving day is after the day, or with no leaving day its status now (a record
+    made inactive without a leaving day counts as gone on every day)."""
+    in_force = (
+        MemberStatusChange.objects.filter(
+            member=OuterRef("pk"), on__lte=day, corrections__isnull=True
+        )
+        .order_by("-on", "-pk")
+        .values("to_status")[:1]
     )
+    from_record = Case(
+        When(left_on__gt=day, then=Value(MemberStatus.NORMAL.value)),
+        When(left_on__isnull=True, then=F("status")),
+        default=Value(MemberStatus.LEFT.value),
+        output_field=CharField(),
+    )
+    return Coalesce(Subquery(in_force), from_record, output_field=CharField())
+
+
+def active_on(day: datetime.date) -> Q:
+    """Records in good standing on `day` (status_then, one subquery per record)."""
+    return Q(In(status_then(day), MemberStatus.active_values()))
 
 
 def _confirmed_after(day: datetime.date) -> QuerySet[Transfer]:
@@ -1081,16 +1108,111 @@ def pipeline_steps_between(path: str, *, after: datetime.date, on: datetime.date
     )
 
 
-def party_members_leaving_between(
+STATUS_LEFT = "left"
+STATUS_RESTORED = "restored"
+UNDATED = "undated"
+
+
+def _undated_records(path: str) -> list[QuerySet[Any, Any]]:
+    """(UNDATED, "members" | "units", count): records of the subtree out of good
+    standing with no leaving day, organisations inactive with no dissolution day. The
+    statistics count them as gone on every day until an officer fills the day in."""
+    members = (
+        Member.objects.filter(within(path, "branch__path"), left_on__isnull=True)
+        .exclude(status__in=MemberStatus.active_values())
+        .annotate(
+            record_kind=Value(UNDATED, output_field=CharField()),
+            records_of=Value("members", output_field=CharField()),
+        )
+        .values_list("record_kind", "records_of")
+        .annotate(records=Count("pk"))
+        .order_by()
+    )
+    units = (
+        OrgUnit.objects.filter(within(path), is_active=False, dissolved_on__isnull=True)
+        .annotate(
+            record_kind=Value(UNDATED, output_field=CharField()),
+            records_of=Value("units", output_field=CharField()),
+        )
+        .values_list("record_kind", "records_of")
+        .annotate(records=Count("pk"))
+        .order_by()
+    )
+    return [members, units]
+
+
+def party_status_changes_between(
     path: str, *, after: datetime.date, on: datetime.date
-) -> QuerySet[Member]:
-    """Party members whose record stopped being active in (after, on] (left_on), in the
-    subtree on that day."""
-    return (
+) -> dict[tuple[str, str], int]:
+    """Party members (admitted by then) of the subtree who stopped being in good
+    standing (STATUS_LEFT, by reason) or were restored to it (STATUS_RESTORED) in
+    (after, on], each counted on the day of the change in the subtree they were in that
+    day: from the status history, and for records without one from the leaving day.
+    With them, in the same query (the statistics page holds a fixed number), the
+    records that lack the day they left or were dissolved: (UNDATED, "members") and
+    (UNDATED, "units")."""
+    active = MemberStatus.active_values()
+    moved_out = Transfer.objects.filter(
+        within(path, "from_branch__path"), status=TransferStatus.CONFIRMED
+    ).values("member_id")
+    moved_later = (
+        Transfer.objects.filter(
+            member=OuterRef("member"),
+            status=TransferStatus.CONFIRMED,
+            effective_on__gt=OuterRef("on"),
+        )
+        .order_by("effective_on", "pk")
+        .values("from_branch__path")[:1]
+    )
+    changes = (
+        MemberStatusChange.objects.filter(
+            on__gt=after,
+            on__lte=on,
+            corrections__isnull=True,
+        )
+        .filter(
+            Q(member__in=Member.objects.filter(within(path, "branch__path")))
+            | Q(member__in=moved_out)
+        )
+        .alias(
+            admission=Coalesce("member__admitted_on", "member__full_on"),
+            branch_then=Coalesce(Subquery(moved_later), F("member__branch__path")),
+        )
+        .filter(within(path, "branch_then"), admission__lte=F("on"))
+        .annotate(
+            kind=Case(
+                When(
+                    Q(from_status__in=active) & ~Q(to_status__in=active),
+                    then=Value(STATUS_LEFT),
+                ),
+                When(
+                    ~Q(from_status__in=[*active, ""]) & Q(to_status__in=active),
+                    then=Value(STATUS_RESTORED),
+                ),
+                default=None,
+                output_field=CharField(),
+            )
+        )
+        .filter(kind__isnull=False)
+        .values_list("kind", "reason")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    without_history = (
         _within_on(path, "left_on")
         .alias(admission=Coalesce("admitted_on", "full_on"))
         .filter(left_on__gt=after, left_on__lte=on, admission__lte=F("left_on"))
+        .exclude(Exists(MemberStatusChange.objects.filter(member=OuterRef("pk"))))
+        .annotate(kind=Value(STATUS_LEFT, output_field=CharField()))
+        .values_list("kind", "leaving_reason")
+        .annotate(people=Count("pk"))
+        .order_by()
     )
+    counts: dict[tuple[str, str], int] = {(UNDATED, "members"): 0, (UNDATED, "units"): 0}
+    figures = changes.union(without_history, *_undated_records(path), all=True).order_by()
+    for kind, reason, people in figures:
+        counts[(kind, reason)] = counts.get((kind, reason), 0) + people
+    return counts
 
 
 def party_transfers_between(
