@@ -92,8 +92,9 @@ def member_history(member: Any, entries: list[Any], today: datetime.date) -> lis
         add(old, new, day, reason=_reason(new, reason), **more)
 
     if not rows:
-        opening(member.status, member.left_on, member.leaving_reason, source="record")
-        return rows
+        if member.status in ACTIVE or member.left_on is not None:
+            opening(member.status, member.left_on, member.leaving_reason, source="record")
+        return rows  # gone with no day and no entry: nobody knows since when
     last = rows[-1]
     if last["to_status"] != member.status:
         # Changed past the services: the status now, from its leaving day or today.
