@@ -213,20 +213,22 @@ def history_rows(
 def history_errors(
     rows: list[MemberStatusChange], latest: MemberStatusChange | None
 ) -> dict[str, str]:
-    """A change cannot take effect before the change in force: the history would no
-    longer say which came first. Keyed by the form field that gives the day."""
-    if latest is None:
-        return {}
+    """A change cannot take effect before the change in force (`latest`, or the row
+    before it among `rows`, which may begin with what the record said): the history
+    would no longer say which came first. Keyed by the form field that gives the day."""
+    previous = latest
     for row in rows:
-        if row.corrects is None and row.on < latest.on:
+        recorded = row.source == MemberStatusChange.Source.RECORDED and row.corrects is None
+        if recorded and previous is not None and row.on < previous.on:
             field = "status_on" if row.to_status in MemberStatus.active_values() else "left_on"
             return {
                 field: _(
                     "The status last changed on %(day)s; a later change cannot take effect "
                     "before that day."
                 )
-                % {"day": date_format(latest.on, "Y-m-d")}
+                % {"day": date_format(previous.on, "Y-m-d")}
             }
+        previous = row
     return {}
 
 

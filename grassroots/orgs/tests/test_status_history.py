@@ -223,3 +223,21 @@ def test_an_active_organisation_is_not_offered_a_dissolution_day(world, client_f
         reverse("orgs:unit_edit", args=[world.branch_b.pk])
     )
     assert "dissolved_on" not in response.context["form"].fields
+
+
+def test_a_restoration_before_the_leaving_day_the_record_gives_is_refused(world):
+    # given: a record without history, suspended since 2024-03-01 (written past the
+    # services, as older records were)
+    Member.objects.filter(pk=world.member_b.pk).update(
+        status=Member.Status.SUSPENDED, left_on=datetime.date(2024, 3, 1)
+    )
+    # when / then
+    with pytest.raises(ValidationError) as error:
+        services.member_update(
+            actor=None,
+            member=world.member_b,
+            status=Member.Status.RESTORED,
+            status_on=datetime.date(2023, 1, 1),
+        )
+    assert "status_on" in error.value.message_dict
+    assert not MemberStatusChange.objects.filter(member=world.member_b).exists()
