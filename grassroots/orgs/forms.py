@@ -156,9 +156,10 @@ class MemberForm(StyledForm):
         required=False,
         widget=DateInput(),
         help_text=_(
-            "When you change the status to one in good standing (for example restored): "
-            "the day it took effect (today when left empty). The annual statistics count "
-            "the member again from then."
+            "When you change the status to one in good standing (for example restored), "
+            "or from one out of good standing to another: the day it took effect (today "
+            "when left empty). The annual statistics count the member again from a "
+            "restoration. The leaving day stays the day good standing ended."
         ),
     )
     branch = UnitChoiceField(label=_("Branch"), queryset=OrgUnit.objects.none())

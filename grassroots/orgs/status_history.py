@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -142,6 +143,62 @@ def latest_changes(member_ids: list[int]) -> dict[int, MemberStatusChange]:
     return latest
 
 
+def row_before(row: MemberStatusChange) -> MemberStatusChange | None:
+    """The row in force just before `row` (corrected rows aside), None for the first."""
+    return (
+        MemberStatusChange.objects.filter(member_id=row.member_id, corrections__isnull=True)
+        .filter(Q(on__lt=row.on) | Q(on=row.on, pk__lt=row.pk))
+        .exclude(pk=row.pk)
+        .order_by("-on", "-pk")
+        .first()
+    )
+
+
+def row_after(row: MemberStatusChange) -> MemberStatusChange | None:
+    """The row in force just after `row` (corrected rows aside), None for the last."""
+    return (
+        MemberStatusChange.objects.filter(member_id=row.member_id, corrections__isnull=True)
+        .filter(Q(on__gt=row.on) | Q(on=row.on, pk__gt=row.pk))
+        .exclude(pk=row.pk)
+        .order_by("on", "pk")
+        .first()
+    )
+
+
+def spell_start(latest: MemberStatusChange) -> MemberStatusChange:
+    """Of a record out of good standing, the row that took it out (the one the record's
+    leaving day tells): `latest`, or before it when it went on from one status out of
+    good standing to another (停止党籍 then 死亡)."""
+    active = MemberStatus.active_values()
+    row = latest
+    while row.from_status and row.from_status not in active:
+        before = row_before(row)
+        if before is None:
+            break
+        row = before
+    return row
+
+
+def change_errors(before: StatusState, after: StatusState) -> dict[str, str]:
+    """What a change of the record cannot be, whatever its history: the leaving day is
+    the day the member stopped being in good standing, so a change from one status out
+    of it to another (停止党籍 → 出党) takes effect on the status change day and keeps
+    it, and a record out of good standing that has one cannot lose it."""
+    if after.active or before.active:
+        return {}
+    if after.status != before.status and after.left_on != before.left_on:
+        return {
+            "left_on": _(
+                "The leaving day is the day the member stopped being in good standing. "
+                "Give the day of this change of status under Status changed on, and put "
+                "the leaving day right in another edit."
+            )
+        }
+    if before.left_on is not None and after.left_on is None:
+        return {"left_on": _("A member out of good standing needs the day they left it.")}
+    return {}
+
+
 def history_rows(
     member: Member,
     before: StatusState | None,
@@ -152,8 +209,8 @@ def history_rows(
 ) -> list[MemberStatusChange]:
     """The rows to append for a record now as `member` and before as `before` (None: a
     record being opened). `latest` is the record's row in force (None: no history yet);
-    `status_on` is the day a change to a status in good standing took effect (a change
-    away from one takes effect on the record's leaving day). Unsaved."""
+    `status_on` is the day a change took effect unless it takes the record out of good
+    standing (that one takes effect on the record's leaving day). Unsaved."""
     after = StatusState.of(member)
     recorded = MemberStatusChange.Source.RECORDED
     if before is None:
@@ -186,28 +243,43 @@ def history_rows(
                 reason=after.leaving_reason,
             )
         )
-    elif (
-        not after.active
-        and latest is not None
-        and latest.to_status == after.status
-        and after.left_on is not None
-        and (after.left_on, after.leaving_reason) != (latest.on, latest.reason)
-    ):
-        # The leaving day or reason of the current spell put right: a row that
-        # corrects the one that began it (the rows themselves are never changed).
-        rows.append(
-            _row(
-                member,
-                latest.from_status,
-                latest.to_status,
-                after.left_on,
-                actor=actor,
-                source=recorded,
-                reason=after.leaving_reason,
-                corrects=latest,
+    elif not after.active and latest is not None and latest.to_status == after.status:
+        # The leaving day or reason of the current spell put right: rows that correct
+        # the ones concerned (the rows themselves are never changed). The leaving day
+        # is the day of the row that took the record out of good standing, the reason
+        # that of the change in force.
+        start = spell_start(latest)
+        if after.left_on is not None and after.left_on != start.on:
+            rows.append(
+                _row(
+                    member,
+                    start.from_status,
+                    start.to_status,
+                    after.left_on,
+                    actor=actor,
+                    source=recorded,
+                    reason=after.leaving_reason if start == latest else start.reason,
+                    corrects=start,
+                )
             )
-        )
+        if after.leaving_reason != latest.reason and not (rows and start == latest):
+            rows.append(
+                _row(
+                    member,
+                    latest.from_status,
+                    latest.to_status,
+                    latest.on,
+                    actor=actor,
+                    source=recorded,
+                    reason=after.leaving_reason,
+                    corrects=latest,
+                )
+            )
     return rows
+
+
+def _changed_on(day: datetime.date, message: str) -> str:
+    return message % {"day": date_format(day, "Y-m-d")}
 
 
 def history_errors(
@@ -215,18 +287,49 @@ def history_errors(
 ) -> dict[str, str]:
     """A change cannot take effect before the change in force (`latest`, or the row
     before it among `rows`, which may begin with what the record said): the history
-    would no longer say which came first. Keyed by the form field that gives the day."""
+    would no longer say which came first. A correction must keep its row's place: on or
+    after the row in force before the one it corrects, and before the row after it.
+    Keyed by the form field that gives the day."""
+    active = MemberStatus.active_values()
     previous = latest
     for row in rows:
-        recorded = row.source == MemberStatusChange.Source.RECORDED and row.corrects is None
-        if recorded and previous is not None and row.on < previous.on:
-            field = "status_on" if row.to_status in MemberStatus.active_values() else "left_on"
+        if row.source != MemberStatusChange.Source.RECORDED:
+            previous = row
+            continue
+        leaving = row.from_status in [*active, ""] and row.to_status not in active
+        field = "left_on" if leaving else "status_on"
+        if row.corrects is not None:
+            before, after = row_before(row.corrects), row_after(row.corrects)
+            if before is not None and row.on < before.on:
+                return {
+                    field: _changed_on(
+                        before.on,
+                        _(
+                            "The status changed on %(day)s before this; the day put "
+                            "right cannot be before that day."
+                        ),
+                    )
+                }
+            if after is not None and row.on >= after.on:
+                return {
+                    field: _changed_on(
+                        after.on,
+                        _(
+                            "The status changed again on %(day)s; the day put right "
+                            "must be before that day."
+                        ),
+                    )
+                }
+            continue
+        if previous is not None and row.on < previous.on:
             return {
-                field: _(
-                    "The status last changed on %(day)s; a later change cannot take effect "
-                    "before that day."
+                field: _changed_on(
+                    previous.on,
+                    _(
+                        "The status last changed on %(day)s; a later change cannot take "
+                        "effect before that day."
+                    ),
                 )
-                % {"day": date_format(previous.on, "Y-m-d")}
             }
         previous = row
     return {}

@@ -21,6 +21,7 @@ from grassroots.orgs.models import Member, OrgPost, OrgUnit, Transfer
 from grassroots.orgs.services.posts import orgpost_end
 from grassroots.orgs.status_history import (
     StatusState,
+    change_errors,
     history_rows,
     latest_change,
     raise_history_errors,
@@ -209,7 +210,9 @@ def member_update(
 
     A change of status is appended to the record's status history, effective on the
     leaving day when the record stops being in good standing, else on `status_on`
-    (today when None): a member restored keeps the years they were suspended.
+    (today when None): a member restored keeps the years they were suspended. The
+    leaving day stays the day the record stopped being in good standing: a change from
+    one status out of it to another cannot move it, and it cannot be cleared.
 
     A change of branch here (the member form, another app) is recorded as a transfer
     confirmed and effective today, so that tables as of an earlier day keep the member
@@ -234,6 +237,11 @@ def member_update(
     errors = member_errors(values, today=today)
     if status_on is not None and status_on > today:
         errors.setdefault("status_on", _("This date is in the future."))
+    for field, message in change_errors(
+        StatusState.of(member),
+        StatusState(values["status"], values["left_on"], values["leaving_reason"]),
+    ).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
     state_before = StatusState.of(member)

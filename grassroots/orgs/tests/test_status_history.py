@@ -241,3 +241,152 @@ def test_a_restoration_before_the_leaving_day_the_record_gives_is_refused(world)
         )
     assert "status_on" in error.value.message_dict
     assert not MemberStatusChange.objects.filter(member=world.member_b).exists()
+
+
+def _suspend_restore_suspend(world):
+    member = world.member_b
+    services.member_update(
+        actor=None, member=member, status=Member.Status.SUSPENDED, left_on=D(2023, 3, 1)
+    )
+    services.member_update(
+        actor=None, member=member, status=Member.Status.RESTORED, status_on=D(2025, 6, 1)
+    )
+    services.member_update(
+        actor=None, member=member, status=Member.Status.SUSPENDED, left_on=D(2025, 9, 1)
+    )
+    member.refresh_from_db()
+    return member
+
+
+D = datetime.date
+
+
+def test_a_leaving_day_put_right_cannot_go_before_the_change_in_force_before_it(world):
+    # given: suspended, restored on 2025-06-01, suspended again on 2025-09-01
+    member = _suspend_restore_suspend(world)
+    rows = _history(member)
+    # when: the second suspension's day is put right to before the restoration
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(actor=None, member=member, left_on=D(2024, 1, 1))
+    # then: refused on the leaving day, nothing written
+    assert "left_on" in refused.value.message_dict
+    assert _history(member) == rows
+    member.refresh_from_db()
+    assert member.left_on == D(2025, 9, 1)
+    # a day after the restoration is put right
+    services.member_update(actor=None, member=member, left_on=D(2025, 7, 1))
+    right = MemberStatusChange.objects.get(member=member, corrects__isnull=False)
+    assert (right.from_status, right.to_status, right.on) == (
+        "restored",
+        "suspended",
+        D(2025, 7, 1),
+    )
+
+
+def test_a_leaving_day_put_right_cannot_go_before_the_record_opened(world):
+    # given: a member in good standing since their first day, suspended in 2023
+    member = world.member_b
+    services.member_update(
+        actor=None, member=member, status=Member.Status.SUSPENDED, left_on=D(2023, 3, 1)
+    )
+    member.refresh_from_db()
+    first = _history(member)[0][2]
+    # when / then: a leaving day before the opening row is refused
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(actor=None, member=member, left_on=first - datetime.timedelta(1))
+    assert "left_on" in refused.value.message_dict
+    services.member_update(actor=None, member=member, left_on=first)
+    assert MemberStatusChange.objects.get(member=member, corrects__isnull=False).on == first
+
+
+def test_a_change_between_statuses_out_of_good_standing_takes_its_day_from_status_on(world):
+    # given: suspended on 2023-03-01
+    member = world.member_b
+    services.member_update(
+        actor=None, member=member, status=Member.Status.SUSPENDED, left_on=D(2023, 3, 1)
+    )
+    member.refresh_from_db()
+    # when: a new leaving day with the change to left is refused ...
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(
+            actor=None,
+            member=member,
+            status=Member.Status.LEFT,
+            left_on=D(2024, 5, 1),
+            leaving_reason=Member.LeavingReason.DEATH,
+        )
+    assert "left_on" in refused.value.message_dict
+    # ... and the day of the change is given as status_on
+    services.member_update(
+        actor=None,
+        member=member,
+        status=Member.Status.LEFT,
+        leaving_reason=Member.LeavingReason.DEATH,
+        status_on=D(2024, 5, 1),
+    )
+    # then: the record keeps the day it left good standing, the row has the day of death
+    member.refresh_from_db()
+    assert (member.left_on, member.leaving_reason) == (D(2023, 3, 1), "death")
+    assert _history(member)[-2:] == [
+        ("normal", "suspended", D(2023, 3, 1), "suspended", Source.RECORDED, None),
+        ("suspended", "left", D(2024, 5, 1), "death", Source.RECORDED, None),
+    ]
+
+
+def test_a_leaving_day_put_right_after_a_second_change_corrects_the_first(world):
+    # given: suspended on 2023-03-01, died on 2024-05-01
+    member = world.member_b
+    services.member_update(
+        actor=None, member=member, status=Member.Status.SUSPENDED, left_on=D(2023, 3, 1)
+    )
+    services.member_update(
+        actor=None,
+        member=member,
+        status=Member.Status.LEFT,
+        leaving_reason=Member.LeavingReason.DEATH,
+        status_on=D(2024, 5, 1),
+    )
+    member.refresh_from_db()
+    suspension = MemberStatusChange.objects.get(member=member, to_status="suspended")
+    death = MemberStatusChange.objects.get(member=member, to_status="left")
+    # when: a leaving day on or after the death is refused, one before the suspension
+    # is put right
+    with pytest.raises(ValidationError):
+        services.member_update(actor=None, member=member, left_on=D(2024, 6, 1))
+    services.member_update(actor=None, member=member, left_on=D(2023, 2, 1))
+    # then: the suspension row is corrected, the death row stays in force
+    correction = MemberStatusChange.objects.get(corrects__isnull=False)
+    assert correction.corrects == suspension
+    assert (correction.from_status, correction.to_status, correction.on) == (
+        "normal",
+        "suspended",
+        D(2023, 2, 1),
+    )
+    assert correction.reason == "suspended"
+    assert not death.corrections.exists()
+
+
+def test_a_change_between_statuses_out_of_good_standing_before_the_last_is_refused(world):
+    member = world.member_b
+    services.member_update(
+        actor=None, member=member, status=Member.Status.SUSPENDED, left_on=D(2023, 3, 1)
+    )
+    member.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(
+            actor=None, member=member, status=Member.Status.LEFT, status_on=D(2023, 1, 1)
+        )
+    assert "status_on" in refused.value.message_dict
+
+
+def test_the_leaving_day_of_a_member_out_of_good_standing_cannot_be_cleared(world):
+    member = world.member_b
+    services.member_update(
+        actor=None, member=member, status=Member.Status.SUSPENDED, left_on=D(2023, 3, 1)
+    )
+    member.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(actor=None, member=member, left_on=None)
+    assert "left_on" in refused.value.message_dict
+    member.refresh_from_db()
+    assert member.left_on == D(2023, 3, 1)
