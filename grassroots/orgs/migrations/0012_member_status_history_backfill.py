@@ -12,7 +12,8 @@ entry or the record gives; a restoration (恢复党籍) recorded before the hist
 takes effect on the day it was recorded, since the record kept no day for it. What it
 cannot: a change written past the services (no audit entry) — the record's status now
 is then appended after the last known change, on the leaving day or the day of this
-migration; and a record out of good standing with no leaving day and no entry gets no
+migration; entries naming no change (the same status twice) or a status that does not
+exist are skipped; and a record out of good standing with no leaving day and no entry gets no
 history (the statistics count it as gone on every day, and the cross-checks name it).
 """
 
@@ -25,6 +26,7 @@ from django.db import migrations
 from django.utils import timezone
 
 ACTIVE = ("normal", "retained", "restored")
+STATUSES = (*ACTIVE, "suspended", "left")
 STAGE_DAYS = ("applied_on", "activist_on", "candidate_on", "admitted_on", "full_on")
 CHUNK = 500
 
@@ -79,6 +81,8 @@ def member_history(member: Any, entries: list[Any], today: datetime.date) -> lis
         if not (isinstance(pair, list) and len(pair) == 2) or pair[1] is None:
             continue
         old, new = pair
+        if new not in STATUSES or old == new or (old is not None and old not in STATUSES):
+            continue  # not a change of status this history can hold
         more = {"source": "audit_log", "recorded_by_id": entry.actor_id, "recorded_at": entry.at}
         left_on = _day(_new(changes, "left_on"))
         reason = _new(changes, "leaving_reason") or ""

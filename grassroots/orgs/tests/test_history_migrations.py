@@ -10,8 +10,10 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from grassroots.core.models import AuditEntry
 from grassroots.orgs import services
 from grassroots.orgs.models import Member, MemberStatusChange, OrgUnit
 from grassroots.orgs.tests.factories import OrgUnitFactory
@@ -103,3 +105,26 @@ def test_without_audit_entries_the_history_is_what_the_record_says(world):
     count = MemberStatusChange.objects.count()
     backfill(apps, None)
     assert MemberStatusChange.objects.count() == count
+
+
+def test_audit_entries_that_name_no_change_of_status_are_skipped(world):
+    # given: an entry with a status that does not exist and one with the same twice
+    member_type = ContentType.objects.get_for_model(Member)
+    for member, changes in [
+        (world.member_a, {"status": ["normal", "bogus"]}),
+        (world.member_b, {"status": ["left", "left"]}),
+    ]:
+        AuditEntry.objects.create(
+            at=timezone.now(),
+            action="member.update",
+            target_type=member_type,
+            target_id=str(member.pk),
+            target_label="x",
+            changes=changes,
+        )
+    MemberStatusChange.objects.all().delete()
+    # when
+    backfill(apps, None)
+    # then: each record has only what the record says, with statuses that exist
+    for member in (world.member_a, world.member_b):
+        assert _history(member) == [("", "normal", datetime.date(2000, 3, 1), "", "record")]
