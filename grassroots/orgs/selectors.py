@@ -23,7 +23,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
@@ -962,31 +961,38 @@ def stage_on(day: datetime.date) -> Case:
     )
 
 
-def status_then(day: datetime.date) -> Coalesce:
-    """SQL: the member's membership status on `day` — the last row of their status
-    history on or before the day (rows put right by a correction skipped; of two on the
-    same day the one recorded later), else what the record says: in good standing while
-    its leaving day is after the day, or with no leaving day its status now (a record
-    made inactive without a leaving day counts as gone on every day)."""
-    in_force = (
-        MemberStatusChange.objects.filter(
-            member=OuterRef("pk"), on__lte=day, corrections__isnull=True
-        )
-        .order_by("-on", "-pk")
-        .values("to_status")[:1]
+def _history_rows_then(day: datetime.date) -> QuerySet[MemberStatusChange]:
+    """Status history rows on or before `day`, corrected rows aside."""
+    return MemberStatusChange.objects.filter(on__lte=day).exclude(
+        Exists(MemberStatusChange.objects.filter(corrects=OuterRef("pk")))
     )
-    from_record = Case(
-        When(left_on__gt=day, then=Value(MemberStatus.NORMAL.value)),
-        When(left_on__isnull=True, then=F("status")),
-        default=Value(MemberStatus.LEFT.value),
-        output_field=CharField(),
+
+
+def status_rows_in_force(day: datetime.date) -> QuerySet[MemberStatusChange]:
+    """Each member's row of the status history in force on `day`: the last on or before
+    it (corrected rows skipped; of two on the same day the one recorded later). Read as
+    a set — rows with no later row of the same member — so that the statistics join it
+    once rather than look it up per member."""
+    then = _history_rows_then(day)
+    later = then.filter(member=OuterRef("member")).filter(
+        Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk"))
     )
-    return Coalesce(Subquery(in_force), from_record, output_field=CharField())
+    return then.exclude(Exists(later))
 
 
 def active_on(day: datetime.date) -> Q:
-    """Records in good standing on `day` (status_then, one subquery per record)."""
-    return Q(In(status_then(day), MemberStatus.active_values()))
+    """Records in good standing on `day`: by the status history's row in force then,
+    else (no row on or before the day) by what the record says — in good standing while
+    its leaving day is after the day, or with no leaving day when its status now is (a
+    record made inactive without a leaving day counts as gone on every day). Two
+    semi-joins, no lookup per record."""
+    active = MemberStatus.active_values()
+    in_good_standing = status_rows_in_force(day).filter(to_status__in=active)
+    with_history = _history_rows_then(day)
+    from_record = Q(left_on__gt=day) | Q(left_on__isnull=True, status__in=active)
+    return Q(pk__in=in_good_standing.values("member_id")) | (
+        ~Q(pk__in=with_history.values("member_id")) & from_record
+    )
 
 
 def _confirmed_after(day: datetime.date) -> QuerySet[Transfer]:
