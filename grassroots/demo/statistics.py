@@ -1,6 +1,7 @@
 """History for the annual Party statistics (党内统计): last year's changes that the
 current records alone would not show — members who died or left during the year, one
-who moved between branches and left this year — so the year's changes table and the
+who moved between branches and left this year, one suspended (停止党籍) the year before
+last and restored (恢复党籍) last year — so the year's changes table and the
 year-on-year comparison have figures. Added last, so the other builders' draws stay as
 they were; the people added are no longer active, so today's counts are unchanged."""
 
@@ -41,7 +42,7 @@ def build_statistics(*, today: datetime.date, seed: int, keep_out: list[str]) ->
     free = list(
         User.objects.filter(member__isnull=True, is_superuser=False)
         .exclude(employee_number__in=keep_out)
-        .order_by("-employee_number")[:3]
+        .order_by("-employee_number")[:4]
     )
     b03 = OrgUnit.objects.get(code="B03")
     b04 = OrgUnit.objects.get(code="B04")
@@ -77,6 +78,28 @@ def build_statistics(*, today: datetime.date, seed: int, keep_out: list[str]) ->
     services.member_update(
         actor=None,
         member=moved,
+        status=Member.Status.LEFT,
+        left_on=min(today, datetime.date(today.year, 1, 20)),
+        leaving_reason=Member.LeavingReason.DEATH,
+    )
+    # suspended the year before last, restored in May last year, died this January: in
+    # the changes of both years, and (gone since) not in today's counts
+    restored = _former_member(rng, free[3], b01, datetime.date(1998, 7, 1))
+    services.member_update(
+        actor=None,
+        member=restored,
+        status=Member.Status.SUSPENDED,
+        left_on=datetime.date(last_year - 1, 4, 10),
+    )
+    services.member_update(
+        actor=None,
+        member=restored,
+        status=Member.Status.RESTORED,
+        status_on=datetime.date(last_year, 5, 8),
+    )
+    services.member_update(
+        actor=None,
+        member=restored,
         status=Member.Status.LEFT,
         left_on=min(today, datetime.date(today.year, 1, 20)),
         leaving_reason=Member.LeavingReason.DEATH,

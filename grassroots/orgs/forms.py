@@ -151,6 +151,17 @@ class MemberForm(StyledForm):
         choices=[("", _("Not recorded")), *Member.LeavingReason.choices],
         required=False,
     )
+    status_on = forms.DateField(
+        label=_("Status changed on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "When you change the status to one in good standing (for example restored), "
+            "or from one out of good standing to another: the day it took effect (today "
+            "when left empty). The annual statistics count the member again from a "
+            "restoration. The leaving day stays the day good standing ended."
+        ),
+    )
     branch = UnitChoiceField(label=_("Branch"), queryset=OrgUnit.objects.none())
     group = UnitChoiceField(
         label=_("Party group"),
@@ -199,6 +210,8 @@ class MemberForm(StyledForm):
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
         if editing:
             del self.fields["employee_number"]
+        else:
+            del self.fields["status_on"]  # a new record's status holds from its first day
 
     def clean_id_card_number(self) -> str:
         return self.cleaned_data["id_card_number"].strip().upper()
@@ -226,9 +239,20 @@ class UnitForm(StyledForm):
     )
     is_joint = forms.BooleanField(label=_("Joint branch"), required=False)
     is_temporary = forms.BooleanField(label=_("Temporary branch"), required=False)
+    dissolved_on = forms.DateField(
+        label=_("Dissolved on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The day the organisation stopped existing. The annual statistics count it "
+            "on 31 December of the years before; without a day, in none."
+        ),
+    )
 
     def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if unit.is_active:
+            del self.fields["dissolved_on"]  # offered for dissolved organisations only
         if not unit.has_term:
             del self.fields["term_ends_on"]
         if unit.kind != OrgUnit.Kind.BRANCH:

@@ -32,7 +32,14 @@ from grassroots.core.audit import audit_entry, audit_record, snapshot
 from grassroots.core.models import AuditEntry
 from grassroots.orgs import member_order, policy
 from grassroots.orgs.ethnic_groups import ETHNIC_GROUPS
-from grassroots.orgs.models import Department, ImportBatch, Member, OrgUnit, Transfer
+from grassroots.orgs.models import (
+    Department,
+    ImportBatch,
+    Member,
+    MemberStatusChange,
+    OrgUnit,
+    Transfer,
+)
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
@@ -56,6 +63,7 @@ from grassroots.orgs.spreadsheet import (
     text,
     yes_no,
 )
+from grassroots.orgs.status_history import StatusState, history_rows, latest_changes
 
 CHUNK = 2000
 
@@ -603,6 +611,7 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
         new: list[Member] = []
         changed: list[Member] = []
         branch_before: dict[int, int] = {}
+        status_before: dict[int, StatusState] = {}
         moves: list[Transfer] = []
         audit: list[AuditEntry] = []
         today = timezone.localdate()
@@ -612,6 +621,7 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
                 continue
             before = snapshot(member, MEMBER_FIELDS)
             branch_before[member.pk] = member.branch_id
+            status_before[member.pk] = StatusState.of(member)
             old_branch, old_group = member.branch, member.group
             for key, value in record.items():
                 setattr(member, key, value)
@@ -670,6 +680,25 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
                 )
                 for member in new
             )
+        # As member_update and member_create do: a status changed (or a record opened)
+        # by the import is appended to the status history, effective on the leaving
+        # day, or today for a change to a status in good standing.
+        history: list[MemberStatusChange] = []
+        restated = [m for m in changed if StatusState.of(m) != status_before[m.pk]]
+        for start in range(0, len(restated), CHUNK):
+            part = restated[start : start + CHUNK]
+            latest = latest_changes([m.pk for m in part])
+            for member in part:
+                history += history_rows(
+                    member,
+                    status_before[member.pk],
+                    latest=latest.get(member.pk),
+                    actor=actor,
+                    status_on=today,
+                )
+        for member in new:
+            history += history_rows(member, None, latest=None, actor=actor, status_on=today)
+        MemberStatusChange.objects.bulk_create(history, batch_size=CHUNK)
         Transfer.objects.bulk_create(moves, batch_size=CHUNK)
         AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
         return len(new), len(changed)

@@ -256,6 +256,72 @@ class Member(models.Model):
         return self.stage in Member.Stage.party_member_values() and self.status_is_active
 
 
+class StatusChangeSource(models.TextChoices):
+    RECORDED = "recorded", _("Recorded when it was made")
+    AUDIT_LOG = "audit_log", _("Rebuilt from the audit log")
+    RECORD = "record", _("Inferred from the member record")
+
+
+class MemberStatusChange(models.Model):
+    """One change of a member's membership status (停止党籍, 恢复党籍 …), with the day it
+    took effect: the annual statistics read the status on a past day from these rows
+    (the last one on or before the day). Append-only: a wrong day is put right by a new
+    row that `corrects` it, and readers skip corrected rows. Written by one function,
+    grassroots.orgs.status_history, for every service that changes a status."""
+
+    Source = StatusChangeSource
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("member")
+    )
+    # "" for the row that opens the history (the record was opened with `to_status`).
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=MemberStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=MemberStatus.choices)
+    on = models.DateField(_("effective from"))
+    # Why a member stopped being in good standing; empty for other changes.
+    reason = models.CharField(_("reason"), max_length=16, choices=LeavingReason.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.RECORDED
+    )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+
+    class Meta:
+        verbose_name = _("membership status change")
+        verbose_name_plural = _("membership status changes")
+        ordering = ["member", "on", "pk"]
+        indexes = [
+            models.Index(fields=["member", "on"], name="status_change_member_on_idx"),
+            models.Index(fields=["on"], name="status_change_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="status_change_changes_or_corrects",
+                condition=~Q(from_status=models.F("to_status")) | Q(corrects__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_status or '—'} → {self.to_status} ({self.on})"
+
+
 class OrgPost(models.Model):
     """A post held in a Party organisation (书记, 副书记, 委员, 党小组组长) with its term."""
 

@@ -34,7 +34,14 @@ from grassroots.core.published import Published
 from grassroots.core.request_values import object_id
 from grassroots.core.tree import parent_path, within
 from grassroots.orgs import health, member_order, policy
-from grassroots.orgs.models import Department, Member, OrgPost, OrgUnit, Transfer
+from grassroots.orgs.models import (
+    Department,
+    Member,
+    MemberStatusChange,
+    OrgPost,
+    OrgUnit,
+    Transfer,
+)
 from grassroots.orgs.publicity import selectors as publicity
 from grassroots.orgs.publicity.selectors import NoticeState as NoticeState
 from grassroots.orgs.vocabulary import (
@@ -954,11 +961,37 @@ def stage_on(day: datetime.date) -> Case:
     )
 
 
-def active_on(day: datetime.date | str) -> Q:
-    """Records in good standing on `day`: not yet left then (a record made inactive
-    without a leaving day counts as gone on every day)."""
-    return Q(left_on__gt=_day(day) if isinstance(day, str) else day) | Q(
-        left_on__isnull=True, status__in=MemberStatus.active_values()
+def _history_rows_then(day: datetime.date) -> QuerySet[MemberStatusChange]:
+    """Status history rows on or before `day`, corrected rows aside."""
+    return MemberStatusChange.objects.filter(on__lte=day).exclude(
+        Exists(MemberStatusChange.objects.filter(corrects=OuterRef("pk")))
+    )
+
+
+def status_rows_in_force(day: datetime.date) -> QuerySet[MemberStatusChange]:
+    """Each member's row of the status history in force on `day`: the last on or before
+    it (corrected rows skipped; of two on the same day the one recorded later). Read as
+    a set — rows with no later row of the same member — so that the statistics join it
+    once rather than look it up per member."""
+    then = _history_rows_then(day)
+    later = then.filter(member=OuterRef("member")).filter(
+        Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk"))
+    )
+    return then.exclude(Exists(later))
+
+
+def active_on(day: datetime.date) -> Q:
+    """Records in good standing on `day`: by the status history's row in force then,
+    else (no row on or before the day) by what the record says — in good standing while
+    its leaving day is after the day, or with no leaving day when its status now is (a
+    record made inactive without a leaving day counts as gone on every day). Two
+    semi-joins, no lookup per record."""
+    active = MemberStatus.active_values()
+    in_good_standing = status_rows_in_force(day).filter(to_status__in=active)
+    with_history = _history_rows_then(day)
+    from_record = Q(left_on__gt=day) | Q(left_on__isnull=True, status__in=active)
+    return Q(pk__in=in_good_standing.values("member_id")) | (
+        ~Q(pk__in=with_history.values("member_id")) & from_record
     )
 
 
@@ -1081,16 +1114,111 @@ def pipeline_steps_between(path: str, *, after: datetime.date, on: datetime.date
     )
 
 
-def party_members_leaving_between(
+STATUS_LEFT = "left"
+STATUS_RESTORED = "restored"
+UNDATED = "undated"
+
+
+def _undated_records(path: str) -> list[QuerySet[Any, Any]]:
+    """(UNDATED, "members" | "units", count): records of the subtree out of good
+    standing with no leaving day, organisations inactive with no dissolution day. The
+    statistics count them as gone on every day until an officer fills the day in."""
+    members = (
+        Member.objects.filter(within(path, "branch__path"), left_on__isnull=True)
+        .exclude(status__in=MemberStatus.active_values())
+        .annotate(
+            record_kind=Value(UNDATED, output_field=CharField()),
+            records_of=Value("members", output_field=CharField()),
+        )
+        .values_list("record_kind", "records_of")
+        .annotate(records=Count("pk"))
+        .order_by()
+    )
+    units = (
+        OrgUnit.objects.filter(within(path), is_active=False, dissolved_on__isnull=True)
+        .annotate(
+            record_kind=Value(UNDATED, output_field=CharField()),
+            records_of=Value("units", output_field=CharField()),
+        )
+        .values_list("record_kind", "records_of")
+        .annotate(records=Count("pk"))
+        .order_by()
+    )
+    return [members, units]
+
+
+def party_status_changes_between(
     path: str, *, after: datetime.date, on: datetime.date
-) -> QuerySet[Member]:
-    """Party members whose record stopped being active in (after, on] (left_on), in the
-    subtree on that day."""
-    return (
+) -> dict[tuple[str, str], int]:
+    """Party members (admitted by then) of the subtree who stopped being in good
+    standing (STATUS_LEFT, by reason) or were restored to it (STATUS_RESTORED) in
+    (after, on], each counted on the day of the change in the subtree they were in that
+    day: from the status history, and for records without one from the leaving day.
+    With them, in the same query (the statistics page holds a fixed number), the
+    records that lack the day they left or were dissolved: (UNDATED, "members") and
+    (UNDATED, "units")."""
+    active = MemberStatus.active_values()
+    moved_out = Transfer.objects.filter(
+        within(path, "from_branch__path"), status=TransferStatus.CONFIRMED
+    ).values("member_id")
+    moved_later = (
+        Transfer.objects.filter(
+            member=OuterRef("member"),
+            status=TransferStatus.CONFIRMED,
+            effective_on__gt=OuterRef("on"),
+        )
+        .order_by("effective_on", "pk")
+        .values("from_branch__path")[:1]
+    )
+    changes = (
+        MemberStatusChange.objects.filter(
+            on__gt=after,
+            on__lte=on,
+            corrections__isnull=True,
+        )
+        .filter(
+            Q(member__in=Member.objects.filter(within(path, "branch__path")))
+            | Q(member__in=moved_out)
+        )
+        .alias(
+            admission=Coalesce("member__admitted_on", "member__full_on"),
+            branch_then=Coalesce(Subquery(moved_later), F("member__branch__path")),
+        )
+        .filter(within(path, "branch_then"), admission__lte=F("on"))
+        .annotate(
+            kind=Case(
+                When(
+                    Q(from_status__in=active) & ~Q(to_status__in=active),
+                    then=Value(STATUS_LEFT),
+                ),
+                When(
+                    ~Q(from_status__in=[*active, ""]) & Q(to_status__in=active),
+                    then=Value(STATUS_RESTORED),
+                ),
+                default=None,
+                output_field=CharField(),
+            )
+        )
+        .filter(kind__isnull=False)
+        .values_list("kind", "reason")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    without_history = (
         _within_on(path, "left_on")
         .alias(admission=Coalesce("admitted_on", "full_on"))
         .filter(left_on__gt=after, left_on__lte=on, admission__lte=F("left_on"))
+        .exclude(Exists(MemberStatusChange.objects.filter(member=OuterRef("pk"))))
+        .annotate(kind=Value(STATUS_LEFT, output_field=CharField()))
+        .values_list("kind", "leaving_reason")
+        .annotate(people=Count("pk"))
+        .order_by()
     )
+    counts: dict[tuple[str, str], int] = {(UNDATED, "members"): 0, (UNDATED, "units"): 0}
+    figures = changes.union(without_history, *_undated_records(path), all=True).order_by()
+    for kind, reason, people in figures:
+        counts[(kind, reason)] = counts.get((kind, reason), 0) + people
+    return counts
 
 
 def party_transfers_between(

@@ -104,6 +104,7 @@ def unit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "departments": list(unit.departments.all()),
         "is_joint": unit.is_joint,
         "is_temporary": unit.is_temporary,
+        "dissolved_on": unit.dissolved_on,
     }
     form = UnitForm(request.POST or None, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -301,11 +301,14 @@ def statistics_for_year(unit: Any, year: int) -> YearStatistics:
     admitted = orgs.members_admitted_between(path, after=start, on=on)
     developed_tallies = _tallies(admitted, Value("developed"), on)
     developed = sum(t.people for t in developed_tallies)
-    leaving = dict(
-        orgs.party_members_leaving_between(path, after=start, on=on)
-        .values_list("leaving_reason")
-        .annotate(n=Count("pk"))
-        .order_by()
+    status_changes = orgs.party_status_changes_between(path, after=start, on=on)
+    leaving = {
+        reason: people
+        for (kind, reason), people in status_changes.items()
+        if kind == orgs.STATUS_LEFT
+    }
+    restored = sum(
+        people for (kind, _reason), people in status_changes.items() if kind == orgs.STATUS_RESTORED
     )
     transfers = orgs.party_transfers_between(path, after=start, on=on)
     unit_rows = list(
@@ -361,6 +364,9 @@ def statistics_for_year(unit: Any, year: int) -> YearStatistics:
             Row("admitted", _("Admitted (developed) in the year"), developed, None),
             Row("moved_in", _("Transferred in"), transfers["moved_in"], None),
             Row("moved_out", _("Transferred out"), transfers["moved_out"], None),
+            # Suspended (停止党籍) or otherwise out of good standing, and restored in
+            # the year (恢复党籍): back in the count without being admitted again.
+            Row("restored", _("Restored to good standing"), restored, None),
             Row("died", _("Died"), died, None),
             *[
                 Row(reason.value, str(reason.label), leaving.get(reason.value, 0), None)
@@ -380,6 +386,10 @@ def statistics_for_year(unit: Any, year: int) -> YearStatistics:
         left=left,
         per_branch=per_branch,
         probationary_at_start=at_start.get(MemberStage.PROBATIONARY.value, 0),
+        undated={
+            "members": status_changes[(orgs.UNDATED, "members")],
+            "units": status_changes[(orgs.UNDATED, "units")],
+        },
     )
     return result
 
@@ -421,6 +431,7 @@ def cross_checks(
     left: int,
     per_branch: dict[str, int],
     probationary_at_start: int,
+    undated: dict[str, int] | None = None,
 ) -> list[Check]:
     """Totals that must agree across the tables, and the year's balance.
 
@@ -485,20 +496,41 @@ def cross_checks(
             min(made_full, within_reach),
         )
     )
+    if undated is not None:
+        # Not a sum that must agree but records to complete: each is counted as gone on
+        # every day, which the officer can put right on the record.
+        missing = undated["members"] + undated["units"]
+        checks.insert(
+            0,
+            Check(
+                _(
+                    "Every record out of good standing has its day (fill in “Left on” on "
+                    "the member record, “Dissolved on” on the organisation's page)"
+                ),
+                [
+                    (_("Member records without a leaving day"), undated["members"]),
+                    (_("Organisations without a dissolution day"), undated["units"]),
+                ],
+                0,
+                missing,
+            ),
+        )
     balance = (
         changes.count("start")
         + changes.count("admitted")
         + changes.count("moved_in")
+        + changes.count("restored")
         - changes.count("moved_out")
         - left
     )
     checks.append(
         Check(
-            _("Start + admitted + transferred in − transferred out − left = end"),
+            _("Start + admitted + transferred in + restored − transferred out − left = end"),
             [
                 (_("Start"), changes.count("start")),
                 (_("Admitted"), changes.count("admitted")),
                 (_("Transferred in"), changes.count("moved_in")),
+                (_("Restored"), changes.count("restored")),
                 (_("Transferred out"), changes.count("moved_out")),
                 (_("Left (all reasons)"), left),
                 (pgettext("statistics", "End"), changes.count("end")),

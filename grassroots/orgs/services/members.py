@@ -19,6 +19,13 @@ from grassroots.core.locking import locked
 from grassroots.orgs import rules
 from grassroots.orgs.models import Member, OrgPost, OrgUnit, Transfer
 from grassroots.orgs.services.posts import orgpost_end
+from grassroots.orgs.status_history import (
+    StatusState,
+    change_errors,
+    history_rows,
+    latest_change,
+    raise_history_errors,
+)
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
@@ -178,6 +185,8 @@ def member_create(*, actor: Any, user: User, **values: Any) -> Member:
     if errors:
         raise ValidationError(errors)
     member = Member.objects.create(user=user, **values)
+    for row in history_rows(member, None, latest=None, actor=actor, status_on=timezone.localdate()):
+        row.save()
     audit_record(
         actor=actor,
         action="member.create",
@@ -190,9 +199,20 @@ def member_create(*, actor: Any, user: User, **values: Any) -> Member:
 
 @transaction.atomic
 def member_update(
-    *, actor: Any, member: Member, record_move: bool = True, **changes: Any
+    *,
+    actor: Any,
+    member: Member,
+    record_move: bool = True,
+    status_on: datetime.date | None = None,
+    **changes: Any,
 ) -> Member:
     """Change a member record; the same checks as on creation apply to the result.
+
+    A change of status is appended to the record's status history, effective on the
+    leaving day when the record stops being in good standing, else on `status_on`
+    (today when None): a member restored keeps the years they were suspended. The
+    leaving day stays the day the record stopped being in good standing: a change from
+    one status out of it to another cannot move it, and it cannot be cleared.
 
     A change of branch here (the member form, another app) is recorded as a transfer
     confirmed and effective today, so that tables as of an earlier day keep the member
@@ -213,19 +233,37 @@ def member_update(
         values["group"] = None  # a move to another branch leaves the old branch's group
     member_fill_from_id_card(values)
     member_date_leaving(member, values, today=timezone.localdate())
-    errors = member_errors(values, today=timezone.localdate())
+    today = timezone.localdate()
+    errors = member_errors(values, today=today)
+    if status_on is not None and status_on > today:
+        errors.setdefault("status_on", _("This date is in the future."))
+    for field, message in change_errors(
+        StatusState.of(member),
+        StatusState(values["status"], values["left_on"], values["leaving_reason"]),
+    ).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
+    state_before = StatusState.of(member)
     changed = [name for name in MEMBER_FIELDS if values[name] != getattr(member, name)]
     old_branch_path = member.branch.path
     old_branch, old_group = member.branch, member.group
     for name in changed:
         setattr(member, name, values[name])
+    history: list[Any] = []
+    if StatusState.of(member) != state_before:
+        latest = latest_change(member)
+        history = history_rows(
+            member, state_before, latest=latest, actor=actor, status_on=status_on or today
+        )
+        raise_history_errors(history, latest)
     if changed:
         # A new branch moves the record in the member list's order: the key is written
         # from the new branch's path (MemberListKeyField.pre_save).
         keyed = ["list_key"] if "branch" in changed else []
         member.save(update_fields=[*changed, *keyed, "updated_at"])
+    for row in history:
+        row.save()
     if "branch" in changed and record_move:
         Transfer.recorded_move(
             member=member,

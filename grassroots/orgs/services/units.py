@@ -162,6 +162,11 @@ def _date_dissolution(unit: OrgUnit, changes: dict[str, Any], *, today: datetime
     dissolved_on = changes.get("dissolved_on")
     if dissolved_on is not None and dissolved_on > today:
         raise ValidationError({"dissolved_on": _("This date is in the future.")})
+    founded_on = changes.get("founded_on", unit.founded_on)
+    if dissolved_on is not None and founded_on is not None and dissolved_on < founded_on:
+        raise ValidationError(
+            {"dissolved_on": _("An organisation cannot be dissolved before it was founded.")}
+        )
 
 
 def orgunit_lock(unit: OrgUnit) -> OrgUnit:
