@@ -24,10 +24,11 @@ second, the transaction's p50 / p95 / max by nearest rank, each step's p50, and 
 server's CPU per transaction (user + system time of the gunicorn master and workers,
 from /proc) — the figure throughput follows once the machine is saturated — and
 PostgreSQL's: user + system time of the database's client backends (their pids from
-pg_stat_activity at the start and the end of each run, read from /proc; the server must
-run on this machine, else the column is empty). With persistent connections the same
-backends serve the whole run; a backend that ends during a run is not counted, and
-PostgreSQL's shared processes (WAL writer, checkpointer) are left out for both. What the
+pg_stat_activity, sampled every quarter second through each run and read from /proc, so
+that a backend closed during the run — persistent connections are renewed once they
+are older than CONN_MAX_AGE — counts up to its last sample; the server must run on this
+machine, else the column is empty). PostgreSQL's shared processes (WAL writer,
+checkpointer) are left out for both. What the
 runs submitted is deleted afterwards (appeals by their idempotency key, tickets above
 the highest id before the run), so every run sees the same data.
 
@@ -178,13 +179,37 @@ def backend_ticks(database: str) -> dict[int, int]:
     return {pid: ticks for pid, ticks in found.items() if ticks is not None}
 
 
-def database_cpu(before: dict[int, int], after: dict[int, int]) -> float | None:
-    """Seconds of CPU the database's backends used between two snapshots: a backend
-    started during the run counts whole (it began after the first snapshot)."""
-    if not after:
-        return None
-    ticks = sum(now - before.get(pid, 0) for pid, now in after.items())
-    return ticks / os.sysconf("SC_CLK_TCK")
+class BackendSampler(threading.Thread):
+    """The CPU of a database's client backends over a run, from snapshots every
+    `interval` seconds: each backend's last reading less its first (0 for one that
+    started after the first snapshot, which it then counts whole)."""
+
+    def __init__(self, database: str, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.database = database
+        self.interval = interval
+        self.first = backend_ticks(database)
+        self.last = dict(self.first)
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.done.wait(self.interval):
+                self.last.update(backend_ticks(self.database))
+        finally:
+            connection.close()  # this thread's own (its backend is never counted)
+
+    def stop(self) -> float | None:
+        """Seconds of CPU used since the first snapshot (None when not measurable)."""
+        self.done.set()
+        self.join()
+        self.last.update(backend_ticks(self.database))
+        if not self.last:
+            return None
+        ticks = sum(now - self.first.get(pid, 0) for pid, now in self.last.items())
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def database_name(url: str) -> str:
@@ -497,7 +522,9 @@ def get_loop(
 def drive(server: Server, users: list[User], seconds: float, loop: Any, *loop_args: Any) -> Result:
     result, lock = Result(), threading.Lock()
     browsers = [Browser(server.port, user) for user in users]
-    database_before = backend_ticks(server.database)
+    sampler = BackendSampler(server.database) if server.database else None
+    if sampler is not None:
+        sampler.start()
     cpu_before, began = server.cpu_seconds(), time.monotonic()
     until = began + seconds
     threads = [
@@ -510,7 +537,7 @@ def drive(server: Server, users: list[User], seconds: float, loop: Any, *loop_ar
         thread.join()
     result.seconds = time.monotonic() - began
     result.cpu = server.cpu_seconds() - cpu_before
-    result.database_cpu = database_cpu(database_before, backend_ticks(server.database))
+    result.database_cpu = sampler.stop() if sampler is not None else None
     for browser in browsers:
         browser.connection.close()
     return result
