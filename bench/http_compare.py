@@ -28,7 +28,9 @@ pg_stat_activity, sampled every quarter second through each run and read from /p
 that a backend closed during the run — persistent connections are renewed once they
 are older than CONN_MAX_AGE — counts up to its last sample; the server must run on this
 machine, else the column is empty). PostgreSQL's shared processes (WAL writer,
-checkpointer) are left out for both. What the
+checkpointer) are left out for both. The same samples count the backends waiting for a
+lock (pg_stat_activity.wait_event_type 'Lock', e.g. on a row another transaction holds):
+the mean over the run is the queue that serialised writes make. What the
 runs submitted is deleted afterwards (appeals by their idempotency key, tickets above
 the highest id before the run), so every run sees the same data.
 
@@ -191,6 +193,8 @@ class BackendSampler(threading.Thread):
         self.first = backend_ticks(database)
         self.last = dict(self.first)
         self.done = threading.Event()
+        self.samples = 0
+        self.waiting = 0  # backends found waiting for a lock, summed over the samples
 
     def run(self) -> None:
         from django.db import connection
@@ -198,6 +202,14 @@ class BackendSampler(threading.Thread):
         try:
             while not self.done.wait(self.interval):
                 self.last.update(backend_ticks(self.database))
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                        " AND backend_type = 'client backend' AND wait_event_type = 'Lock'",
+                        [self.database],
+                    )
+                    self.waiting += cursor.fetchone()[0]
+                self.samples += 1
         finally:
             connection.close()  # this thread's own (its backend is never counted)
 
@@ -483,6 +495,7 @@ class Result:
     seconds: float = 0.0
     cpu: float = 0.0
     database_cpu: float | None = None  # None: not measured
+    lock_waits: float | None = None  # backends waiting for a lock, mean over the samples
 
 
 def submit_loop(
@@ -566,7 +579,9 @@ def drive(server: Server, users: list[User], seconds: float, loop: Any, *loop_ar
         thread.join()
     result.seconds = time.monotonic() - began
     result.cpu = server.cpu_seconds() - cpu_before
-    result.database_cpu = sampler.stop() if sampler is not None else None
+    if sampler is not None:
+        result.database_cpu = sampler.stop()
+        result.lock_waits = sampler.waiting / sampler.samples if sampler.samples else None
     for browser in browsers:
         browser.connection.close()
     return result
@@ -594,6 +609,7 @@ def line(label: str, users: int, result: Result, per: str = "transaction") -> st
         database = f"{database_each:.1f} | {cpu + database_each:.1f}"
     else:
         database = "– | –"
+    waits = f"{result.lock_waits:.2f}" if result.lock_waits is not None else "–"
     steps = ""
     if result.steps:
         steps = " / ".join(
@@ -602,7 +618,7 @@ def line(label: str, users: int, result: Result, per: str = "transaction") -> st
     return (
         f"| {label} | {users} | {rate:.1f} | {statistics.median(times) if times else float('nan'):.0f} "
         f"| {percentile(times, 0.95):.0f} | {max(times) if times else float('nan'):.0f} | {steps or '–'} "
-        f"| {cpu:.1f} | {database} | {len(result.errors)} |"
+        f"| {cpu:.1f} | {database} | {waits} | {len(result.errors)} |"
     )
 
 
@@ -664,8 +680,9 @@ def main() -> None:
         f"Command: `{' '.join(shlex.quote(a) for a in sys.argv)}`",
         "",
         "| run | users | per second | p50 ms | p95 ms | max ms | form / POST / page p50 ms "
-        "| server CPU ms each | PostgreSQL CPU ms each | both ms each | errors |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| server CPU ms each | PostgreSQL CPU ms each | both ms each "
+        "| backends waiting for a lock | errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     lines = list(header)
     print("\n".join(lines), flush=True)
