@@ -99,6 +99,13 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
     audit entry and the notices — three statements (docs/architecture.md, "Numbers")."""
     at = moment(at)
     _check_draft(draft)
+    if draft.idempotency_key:
+        # The same form sent again is looked up by its indexed key, before any write or
+        # lock: a repeat must not run an INSERT that fails, since PostgreSQL writes a
+        # failing statement whole (the appeal's text too, anonymous or not) into its log.
+        earlier = _repeated(draft)
+        if earlier is not None:
+            return earlier
     category = draft.category
     assert category is not None  # _check_draft refused a draft without one
     anonymous = draft.anonymous
@@ -140,8 +147,9 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
     handlers = selectors.handlers_of(appeal)  # read before any lock is taken
     try:
         with transaction.atomic():
-            # A repeated idempotency key fails here, on the first write: the unique
-            # constraint is the check (no look-up first), and _repeated says what it was.
+            # Two sends of one form at once both pass the look-up above; the second
+            # fails here, on the first write, by the key's unique constraint, and
+            # _repeated says what it was.
             appeal.save(force_insert=True)
             event = event_add(
                 appeal,
@@ -160,8 +168,8 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
             audit(person, "submit", appeal, at=shown_at, channel=draft.channel)
             tell_new_appeal(appeal, handlers, shown_at, not_before=clock_at if anonymous else None)
     except IntegrityError:
-        # The same form sent twice: its first appeal comes back (or a refusal, when the
-        # key is someone else's); any other clash is a fault.
+        # The same form sent twice at once: its first appeal comes back (or a refusal,
+        # when the key is someone else's); any other clash is a fault.
         earlier = _repeated(draft) if draft.idempotency_key else None
         if earlier is None:
             raise

@@ -33,11 +33,12 @@ AT = datetime.datetime(2026, 3, 10, 10, tzinfo=ZONE)
 
 # The page's POST of a named appeal: the session, the user and their department; the
 # form's category and department; the similar check (the category's candidates, read
-# again since the last appeal changed them, and the similar ones found); routing, the
-# category's deadlines and the handlers to tell; then in one transaction the appeal,
-# its event, its warnings, its number, the audit entry and the notices. SQLite takes
-# the number in two statements, PostgreSQL in one.
-POST_QUERIES = {"postgresql": 18, "sqlite": 19}
+# again since the last appeal changed them, and the similar ones found); the form's
+# idempotency key (an earlier appeal with it?); routing, the category's deadlines and
+# the handlers to tell; then in one transaction the appeal, its event, its warnings,
+# its number, the audit entry and the notices. SQLite takes the number in two
+# statements, PostgreSQL in one.
+POST_QUERIES = {"postgresql": 19, "sqlite": 20}
 
 
 def _form(world: Any, **extra: Any) -> dict[str, Any]:
@@ -170,6 +171,31 @@ def test_a_repeated_form_gives_back_its_appeal_and_takes_no_number(world):
             draft=AppealDraft(**{**draft.__dict__, "submitter": world.member_a.user}), at=AT
         )
     assert NumberCounter.objects.get(year=2026).last == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_repeated_form_runs_no_insert_that_fails(world, anonymous):
+    # given a form already sent (PostgreSQL writes a failing statement whole, the
+    # appeal's text included, into its server log: a repeat must not run one)
+    draft = AppealDraft(
+        category=category(),
+        title="宿舍热水",
+        description="宿舍晚上没有热水",
+        channel=Appeal.Channel.ANONYMOUS if anonymous else Appeal.Channel.WEB,
+        submitter=None if anonymous else world.employee,
+        anonymous=anonymous,
+        department=world.department_a,
+        idempotency_key="form-log",
+    )
+    services.appeal_submit(draft=draft, at=AT)
+    # when it is sent again
+    with CaptureQueriesContext(connection) as captured:
+        again = services.appeal_submit(draft=draft, at=AT)
+    # then the first appeal comes back from a look-up, with nothing written or tried
+    assert again.repeated
+    statements = [_tables(query["sql"]) for query in captured.captured_queries]
+    assert statements == ["SELECT appeals_appeal"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks of PostgreSQL")
