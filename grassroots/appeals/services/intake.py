@@ -96,7 +96,9 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
     deadlines, the handlers to tell, the appeal, its first event, files and warnings);
     a named appeal's number then takes the year's counter row, locked until the commit,
     and only what shows the number is written under that lock: the number itself, the
-    audit entry and the notices — three statements (docs/architecture.md, "Numbers")."""
+    audit entry and the notices — three statements, six when anyone told has an e-mail
+    address (notify_many then reads their e-mail choices and settings and queues the
+    e-mails; docs/architecture.md, "Numbers")."""
     at = moment(at)
     _check_draft(draft)
     if draft.idempotency_key:

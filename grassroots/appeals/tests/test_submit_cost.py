@@ -20,13 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.accounts.models import User
 from grassroots.appeals import services
 from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, NumberCounter
 from grassroots.appeals.services.intake import named_number
 from grassroots.appeals.tests.factories import category, raise_appeal
 from grassroots.core.models import AuditEntry, Deadline
-from grassroots.notifications.models import Notification
+from grassroots.notifications.models import Delivery, Notification
 
 ZONE = ZoneInfo("Asia/Shanghai")
 AT = datetime.datetime(2026, 3, 10, 10, tzinfo=ZONE)
@@ -126,6 +127,39 @@ def test_only_what_shows_the_number_is_written_after_the_counter_is_taken(world)
     assert appeal.number == f"SQ{timezone.localdate().year}000001"
     assert AuditEntry.objects.get(action="appeal.submit").target_label.startswith(appeal.number)
     assert appeal.number in Notification.objects.get(recipient=world.employee).title
+
+
+@pytest.mark.django_db
+def test_e_mail_addresses_add_three_statements_under_the_counter(world, client_for):
+    # given the handlers and the employee all with an e-mail address (the other tests'
+    # people have none), and an appeal like the next one already raised, as above
+    for index, person in enumerate(User.objects.all()):
+        person.email = f"person{index}@example.com"
+        person.save(update_fields=["email"])
+    client = client_for(world.employee)
+    assert client.post(reverse("appeals:new"), _form(world)).status_code == 302
+    # when the employee raises an appeal through the page
+    form = _form(world)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("appeals:new"), form)
+    assert response.status_code == 302
+    statements = [_tables(query["sql"]) for query in captured.captured_queries]
+    # then the POST runs three queries more than without addresses, all of them after the
+    # counter is taken: the e-mail choices and settings of those told, their e-mails
+    assert len(statements) == POST_QUERIES[connection.vendor] + 3, "\n".join(statements)
+    taken = next(i for i, s in enumerate(captured.captured_queries) if "numbercounter" in s["sql"])
+    after = statements[taken + 1 :]
+    if connection.vendor != "postgresql":
+        after = after[1:]  # SQLite: the appeal's own UPDATE of the number
+    assert after[:-1] == [
+        "INSERT core_auditentry",
+        "INSERT notifications_notification",
+        "SELECT notifications_kindpreference",
+        "SELECT notifications_notificationsettings",
+        "INSERT notifications_delivery",
+    ]
+    assert after[-1].split()[0] in {"RELEASE", "COMMIT"}
+    assert Delivery.objects.filter(channel=Delivery.Channel.EMAIL).exists()
 
 
 @pytest.mark.django_db
