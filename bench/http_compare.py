@@ -22,12 +22,20 @@ http.client with keep-alive, one connection per user, in threads of this process
 Reported per product and concurrency: transactions (form + POST + redirect page) per
 second, the transaction's p50 / p95 / max by nearest rank, each step's p50, and the
 server's CPU per transaction (user + system time of the gunicorn master and workers,
-from /proc) — the figure throughput follows once the machine is saturated. What the
+from /proc) — the figure throughput follows once the machine is saturated — and
+PostgreSQL's: user + system time of the database's client backends (their pids from
+pg_stat_activity, sampled every quarter second through each run and read from /proc, so
+that a backend closed during the run — persistent connections are renewed once they
+are older than CONN_MAX_AGE — counts up to its last sample; the server must run on this
+machine, else the column is empty). PostgreSQL's shared processes (WAL writer,
+checkpointer) are left out for both. The same samples count the backends waiting for a
+lock (pg_stat_activity.wait_event_type 'Lock', e.g. on a row another transaction holds):
+the mean over the run is the queue that serialised writes make. What the
 runs submitted is deleted afterwards (appeals by their idempotency key, tickets above
 the highest id before the run), so every run sees the same data.
 
-What the server CPU leaves out, for both products alike: PostgreSQL's own CPU, and work
-done outside the web processes — here the e-mail deliveries Grassroots queues for its
+What the two CPU figures leave out, for both products alike: work done outside the web
+processes and the database — here the e-mail deliveries Grassroots queues for its
 worker (no worker runs during the bench; the queued tasks stay behind), where
 django-helpdesk builds its two e-mails inline (locmem backend) and so pays for them.
 """
@@ -98,6 +106,7 @@ class Server:
     command: list[str]
     env: dict[str, str]
     cwd: Path
+    database: str = ""  # the PostgreSQL database its backends serve ("" for none)
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -145,6 +154,80 @@ class Server:
         return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _ticks(pid: int) -> int | None:
+    """User + system clock ticks of a process so far (None once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, PermissionError):
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def backend_ticks(database: str) -> dict[int, int]:
+    """CPU ticks so far of each PostgreSQL client backend connected to `database`, by pid
+    (empty when the server runs elsewhere: its pids are not in this machine's /proc)."""
+    if not database:
+        return {}
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+            [database],
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    found = {pid: _ticks(pid) for pid in pids}
+    return {pid: ticks for pid, ticks in found.items() if ticks is not None}
+
+
+class BackendSampler(threading.Thread):
+    """The CPU of a database's client backends over a run, from snapshots every
+    `interval` seconds: each backend's last reading less its first (0 for one that
+    started after the first snapshot, which it then counts whole)."""
+
+    def __init__(self, database: str, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.database = database
+        self.interval = interval
+        self.first = backend_ticks(database)
+        self.last = dict(self.first)
+        self.done = threading.Event()
+        self.samples = 0
+        self.waiting = 0  # backends found waiting for a lock, summed over the samples
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.done.wait(self.interval):
+                self.last.update(backend_ticks(self.database))
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                        " AND backend_type = 'client backend' AND wait_event_type = 'Lock'",
+                        [self.database],
+                    )
+                    self.waiting += cursor.fetchone()[0]
+                self.samples += 1
+        finally:
+            connection.close()  # this thread's own (its backend is never counted)
+
+    def stop(self) -> float | None:
+        """Seconds of CPU used since the first snapshot (None when not measurable)."""
+        self.done.set()
+        self.join()
+        self.last.update(backend_ticks(self.database))
+        if not self.last:
+            return None
+        ticks = sum(now - self.first.get(pid, 0) for pid, now in self.last.items())
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -184,30 +267,32 @@ def servers(args: argparse.Namespace) -> dict[str, Server]:
     return {
         "grassroots": Server(
             "grassroots",
-            8201,
-            gunicorn(args, venv, "config.wsgi:application", 8201),
+            args.port,
+            gunicorn(args, venv, "config.wsgi:application", args.port),
             {
                 "DJANGO_SETTINGS_MODULE": "config.settings.local",
                 "DJANGO_DEBUG": "0",
                 "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
             },
             ROOT,
+            database_name(os.environ["DATABASE_URL"]),
         ),
         "helpdesk": Server(
             "helpdesk",
-            8202,
-            gunicorn(args, helpdesk_venv, "hdproject.wsgi:application", 8202),
+            args.helpdesk_port,
+            gunicorn(args, helpdesk_venv, "hdproject.wsgi:application", args.helpdesk_port),
             {
                 "DJANGO_SETTINGS_MODULE": "hdproject.settings",
                 "HELPDESK_DATABASE_URL": HELPDESK_DATABASE,
                 "HELPDESK_CONN_MAX_AGE": str(args.conn_max_age),
             },
             HELPDESK_DIR / "project",
+            database_name(HELPDESK_DATABASE),
         ),
         "ceiling": Server(
             "ceiling",
-            8203,
-            gunicorn(args, venv, "ceiling_wsgi:application", 8203),
+            args.ceiling_port,
+            gunicorn(args, venv, "ceiling_wsgi:application", args.ceiling_port),
             {},
             ROOT / "bench",
         ),
@@ -279,6 +364,35 @@ django.setup()
 from helpdesk.models import Ticket
 print(Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
 """
+
+HELPDESK_VACUUM = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("VACUUM ANALYZE helpdesk_ticket, helpdesk_followup")
+"""
+
+# What the runs write in Grassroots (and delete at the end): vacuumed before the first
+# run, so that the rows an earlier invocation left dead do not slow a later one (the
+# similar check's candidates are read through the appeals' index, dead rows included)
+GRASSROOTS_TABLES = (
+    "appeals_appeal",
+    "appeals_appealevent",
+    "core_deadline",
+    "core_auditentry",
+    "notifications_notification",
+)
+
+
+def vacuum() -> None:
+    """VACUUM ANALYZE the tables the runs write, in both databases."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {', '.join(GRASSROOTS_TABLES)}")
+    helpdesk_python(HELPDESK_VACUUM)
+
 
 HELPDESK_REMOVE = """
 import sys
@@ -380,6 +494,8 @@ class Result:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cpu: float = 0.0
+    database_cpu: float | None = None  # None: not measured
+    lock_waits: float | None = None  # backends waiting for a lock, mean over the samples
 
 
 def submit_loop(
@@ -448,6 +564,9 @@ def get_loop(
 def drive(server: Server, users: list[User], seconds: float, loop: Any, *loop_args: Any) -> Result:
     result, lock = Result(), threading.Lock()
     browsers = [Browser(server.port, user) for user in users]
+    sampler = BackendSampler(server.database) if server.database else None
+    if sampler is not None:
+        sampler.start()
     cpu_before, began = server.cpu_seconds(), time.monotonic()
     until = began + seconds
     threads = [
@@ -460,6 +579,9 @@ def drive(server: Server, users: list[User], seconds: float, loop: Any, *loop_ar
         thread.join()
     result.seconds = time.monotonic() - began
     result.cpu = server.cpu_seconds() - cpu_before
+    if sampler is not None:
+        result.database_cpu = sampler.stop()
+        result.lock_waits = sampler.waiting / sampler.samples if sampler.samples else None
     for browser in browsers:
         browser.connection.close()
     return result
@@ -482,6 +604,12 @@ def line(label: str, users: int, result: Result, per: str = "transaction") -> st
     count = len(times)
     rate = count / result.seconds if result.seconds else 0
     cpu = result.cpu / count * 1000 if count else float("nan")
+    if result.database_cpu is not None and count:
+        database_each = result.database_cpu / count * 1000
+        database = f"{database_each:.1f} | {cpu + database_each:.1f}"
+    else:
+        database = "– | –"
+    waits = f"{result.lock_waits:.2f}" if result.lock_waits is not None else "–"
     steps = ""
     if result.steps:
         steps = " / ".join(
@@ -490,7 +618,7 @@ def line(label: str, users: int, result: Result, per: str = "transaction") -> st
     return (
         f"| {label} | {users} | {rate:.1f} | {statistics.median(times) if times else float('nan'):.0f} "
         f"| {percentile(times, 0.95):.0f} | {max(times) if times else float('nan'):.0f} | {steps or '–'} "
-        f"| {cpu:.1f} | {len(result.errors)} |"
+        f"| {cpu:.1f} | {database} | {waits} | {len(result.errors)} |"
     )
 
 
@@ -513,9 +641,25 @@ def main() -> None:
         help="persistent database connections for both products (docs/operations.md "
         "recommends 60 s in production; Django's default is 0, a connection per request)",
     )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8201,
+        help="this product's port (django-helpdesk's and the ceiling's default to the next two)",
+    )
+    parser.add_argument("--helpdesk-port", type=int)
+    parser.add_argument("--ceiling-port", type=int)
+    parser.add_argument(
+        "--vacuum",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="VACUUM ANALYZE the tables the runs write (both products) before the first run",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     levels = [int(n) for n in args.users.split(",")]
+    args.helpdesk_port = args.helpdesk_port or args.port + 1
+    args.ceiling_port = args.ceiling_port or args.port + 2
 
     grassroots_people = grassroots_users(max(levels))
     helpdesk_people = helpdesk_users(max(levels))
@@ -536,12 +680,15 @@ def main() -> None:
         f"Command: `{' '.join(shlex.quote(a) for a in sys.argv)}`",
         "",
         "| run | users | per second | p50 ms | p95 ms | max ms | form / POST / page p50 ms "
-        "| server CPU ms each | errors |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| server CPU ms each | PostgreSQL CPU ms each | both ms each "
+        "| backends waiting for a lock | errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     lines = list(header)
     print("\n".join(lines), flush=True)
     try:
+        if args.vacuum:
+            vacuum()
         for server in running.values():
             server.start()
         for name in ("grassroots", "helpdesk"):

@@ -36,9 +36,13 @@ def _shares() -> tuple[float, ...]:
         return (0.5, 0.8, 1.0)
 
 
-def warnings_set(appeal: Appeal, stage: str, start: datetime.datetime, minutes: int) -> None:
-    """Deadlines at each warning share of the time allowed; 100 % escalates."""
-    _replace(appeal, stage, {share: max(1, round(minutes * share)) for share in _shares()}, start)
+def warnings_set(
+    appeal: Appeal, stage: str, start: datetime.datetime, minutes: int, *, first: bool = False
+) -> None:
+    """Deadlines at each warning share of the time allowed; 100 % escalates. `first`:
+    the appeal was created in this transaction, so it has no warnings to cancel."""
+    minutes_by_share = {share: max(1, round(minutes * share)) for share in _shares()}
+    _replace(appeal, stage, minutes_by_share, start, cancel=not first)
 
 
 def warnings_set_until(
@@ -50,10 +54,16 @@ def warnings_set_until(
 
 
 def _replace(
-    appeal: Appeal, stage: str, minutes_by_share: dict[float, int], start: datetime.datetime
+    appeal: Appeal,
+    stage: str,
+    minutes_by_share: dict[float, int],
+    start: datetime.datetime,
+    *,
+    cancel: bool = True,
 ) -> None:
-    """The stage's warning deadlines, replaced in two statements."""
-    warnings_cancel(appeal, stage)
+    """The stage's warning deadlines, replaced in two statements (one for a new appeal)."""
+    if cancel:
+        warnings_cancel(appeal, stage)
     subject_type = ContentType.objects.get_for_model(Appeal)
     Deadline.objects.bulk_create(
         [

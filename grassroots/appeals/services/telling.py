@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grassroots.appeals import selectors
 from grassroots.appeals.models import Appeal
 from grassroots.notifications import kinds
-from grassroots.notifications.services import notify
+from grassroots.notifications.services import Event, notify, notify_many
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
@@ -79,3 +80,37 @@ def tell_handlers(
         not_before=not_before,
         urgent=urgent,
     )
+
+
+def tell_new_appeal(
+    appeal: Appeal,
+    handlers: Iterable[User],
+    at: datetime.datetime,
+    not_before: datetime.datetime | None = None,
+) -> None:
+    """A new appeal: its handlers (selectors.handlers_of, read before the caller took
+    the numbering lock) are told, and a named submitter that it was received — the same
+    notices as tell_handlers and tell_submitter, written in one statement: the keys name
+    the appeal's new public id, so no earlier notice can have them."""
+    events = [
+        Event(
+            recipients=list(handlers),
+            kind=NEW_APPEAL.key,
+            title=_("New appeal %(number)s: %(title)s")
+            % {"number": appeal.number, "title": appeal.title},
+            event_key=f"appeal:{appeal.public_id}:new",
+            url=reverse("appeals:handle_detail", args=[appeal.public_id]),
+            not_before=not_before,
+        )
+    ]
+    if appeal.submitter is not None:
+        events.append(
+            Event(
+                recipients=[appeal.submitter],
+                kind=APPEAL_UPDATE.key,
+                title=_("Your appeal %(number)s has been received") % {"number": appeal.number},
+                event_key=f"appeal:{appeal.public_id}:received",
+                url=reverse("appeals:mine_detail", args=[appeal.public_id]),
+            )
+        )
+    notify_many(events, now=at, new_keys=True)

@@ -82,7 +82,13 @@ def _department_from_query(request: HttpRequest) -> Department | None:
 
 def _similar(form: AppealForm) -> list[Appeal]:
     data = form.data
-    category = selectors.active_category(object_id(data.get("category")))
+    cleaned = getattr(form, "cleaned_data", {})
+    # a validated form has read its category already (the same active ones): no second query
+    category = (
+        cleaned["category"]
+        if "category" in cleaned
+        else selectors.active_category(object_id(data.get("category")))
+    )
     text = f"{data.get('title', '')} {data.get('description', '')}"[:5100]
     return selectors.similar_open(category=category, text=text)
 
@@ -114,10 +120,10 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     )
     similar: list[Appeal] = []
     if request.method == "POST":
+        valid = form.is_valid()
         similar = _similar(form)
-        if "check" in request.POST:
-            form.is_valid()  # show the similar ones and any problems, submit nothing
-        elif form.is_valid():
+        # "check": show the similar ones and any problems, submit nothing
+        if valid and "check" not in request.POST:
             channel = Appeal.Channel.QR if request.POST.get("from_qr") else Appeal.Channel.WEB
             result = _submit(form, channel=channel, submitter=request.user)
             if result is not None:
