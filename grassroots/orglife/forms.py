@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -107,7 +108,12 @@ class MeetingForm(StyledForm):
 class AttendanceForm(forms.Form):
     """One row per person expected: present, on leave (with the reason) or absent."""
 
+    # The form's one-time key: the same form sent twice (or from the offline queue)
+    # is recorded once.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args: Any, attendances: list[Attendance], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("key", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
         self.rows = []
         choices = [

@@ -253,6 +253,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 statuses=attendance_form.statuses(),
                 rest_present="all_present" in request.POST,
+                idempotency_key=attendance_form.cleaned_data["key"] or None,
             )
             messages.success(request, _("Attendance recorded."))
             return HttpResponseRedirect(here + "#attendance")

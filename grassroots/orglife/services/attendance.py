@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from grassroots.core.audit import audit_record
 from grassroots.core.locking import locked
 from grassroots.notifications.services import notify
 from grassroots.orglife import rules
-from grassroots.orglife.models import Attendance, DevelopmentRecord, Meeting
+from grassroots.orglife.models import Attendance, AttendanceMark, DevelopmentRecord, Meeting
 from grassroots.orglife.selectors import expected_attendees, quorum
 from grassroots.orglife.services.counts import sync_counts
 from grassroots.orglife.services.notices import MEETING_PLANNED
@@ -99,10 +99,23 @@ def attendance_record(
     meeting: Meeting,
     statuses: Mapping[int, tuple[str, str]],
     rest_present: bool = False,
+    idempotency_key: str | None = None,
 ) -> Meeting:
     """Record who came: member id → (status, reason); with `rest_present`, everyone
-    expected and not given a status came. Members not expected are refused."""
+    expected and not given a status came. Members not expected are refused.
+
+    The same form sent again (`idempotency_key`: a retry, a double tap, the offline
+    queue, a second tab) changes nothing the second time, so it cannot undo a correction
+    made in between."""
     meeting = locked(meeting, related=("unit",))
+    if idempotency_key:
+        sent = AttendanceMark.objects.filter(actor=actor, key=idempotency_key).first()
+        if sent is not None:
+            if sent.meeting_id != meeting.pk:
+                raise ValidationError(
+                    _("This form was already used. Reload the page and try again.")
+                )
+            return meeting
     if rest_present:
         marked = dict(statuses)
         for member_id in Attendance.objects.filter(meeting=meeting).values_list(
@@ -126,6 +139,15 @@ def attendance_record(
             raise ValidationError(_("Unknown attendance status."))
         rows[member_id].status = status
         rows[member_id].reason = reason.strip() if status == Attendance.Status.LEAVE else ""
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                AttendanceMark.objects.create(meeting=meeting, actor=actor, key=idempotency_key)
+        except IntegrityError:
+            # The same key on another meeting's form, sent at this very moment.
+            raise ValidationError(
+                _("This form was already used. Reload the page and try again.")
+            ) from None
     Attendance.objects.bulk_update([rows[pk] for pk in statuses], ["status", "reason"])
     if meeting.status == Meeting.Status.HELD:
         settle_quorum(meeting)
