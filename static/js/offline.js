@@ -1,0 +1,222 @@
+// Grassroots offline: registers the service worker, says when there is no connection,
+// keeps three forms (raise an appeal, record a visit, mark attendance) on the device
+// while offline and sends them when the connection returns (docs/architecture.md,
+// "Offline"). Every page and form works without this file.
+(function () {
+  "use strict";
+
+  var Queue = window.GrassrootsQueue;
+  var PAGES_CACHE = "grassroots-pages";
+  var OWNER_KEY = "grassroots-owner";
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16)); // plain http on an intranet
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function formToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (error) {
+      return "";
+    }
+  }
+
+  // Kept pages belong to the person who opened them: forget them when that changes.
+  function forgetPages() {
+    var done = window.caches ? caches.delete(PAGES_CACHE) : Promise.resolve();
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("forget-pages");
+    }
+    return done;
+  }
+
+  ready(function () {
+    var body = document.body;
+    var owner = body.getAttribute("data-owner") || "";
+    var status = document.getElementById("offline-status");
+    if (!status || !Queue || !window.indexedDB) return;
+    var text = function (name) { return status.getAttribute("data-" + name) || ""; };
+
+    var changedHands = false;
+    try {
+      changedHands = window.localStorage.getItem(OWNER_KEY) !== owner;
+      window.localStorage.setItem(OWNER_KEY, owner);
+    } catch (error) {
+      changedHands = true; // no storage: keep nothing
+    }
+    var forgotten = changedHands ? forgetPages() : Promise.resolve();
+
+    if ("serviceWorker" in navigator && body.getAttribute("data-service-worker")) {
+      // Registered only once the old person's pages are gone, so nothing is kept twice.
+      forgotten.then(function () {
+        return navigator.serviceWorker.register(body.getAttribute("data-service-worker"), { scope: "/" });
+      }).catch(function () { /* no worker (plain http): the page works as before */ });
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data === "send-queue") sendQueue();
+      });
+    }
+
+    // Signing out forgets the kept pages before the form leaves.
+    document.querySelectorAll("form[action$='/accounts/logout/']").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.dataset.forgotten) return;
+        event.preventDefault();
+        forgetPages().finally(function () {
+          form.dataset.forgotten = "1";
+          try { window.localStorage.setItem(OWNER_KEY, ""); } catch (error) { /* none */ }
+          form.submit();
+        });
+      });
+    });
+
+    // --- What the status line says ------------------------------------------------
+    var banner = document.createElement("p");
+    banner.className = "alert alert-warning offline-banner mb-2";
+    banner.textContent = text("offline");
+    var waiting = document.createElement("p");
+    waiting.className = "alert alert-info offline-waiting mb-2";
+    var results = document.createElement("div");
+
+    function showOnline() {
+      if (navigator.onLine) banner.remove();
+      else if (!banner.isConnected) status.prepend(banner);
+    }
+
+    function note(kind, message, entry) {
+      var item = document.createElement("div");
+      item.className = "alert mb-2 " + (kind === "sent" ? "alert-success" : "alert-danger");
+      item.textContent = message;
+      if (kind === "failed" && entry) {
+        var discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "btn btn-outline-secondary btn-sm ms-2";
+        discard.textContent = text("discard");
+        discard.addEventListener("click", function () {
+          Queue.remove(entry.key).then(function () { item.remove(); });
+        });
+        item.appendChild(discard);
+      }
+      results.appendChild(item);
+    }
+
+    function showCount() {
+      return Queue.mine(owner).then(function (entries) {
+        var count = entries.filter(function (entry) { return entry.state !== "failed"; }).length;
+        if (count) {
+          waiting.textContent = text("waiting").replace("%s", count);
+          if (!waiting.isConnected) status.appendChild(waiting);
+        } else {
+          waiting.remove();
+        }
+        entries.filter(function (entry) { return entry.state === "failed"; }).forEach(function (entry) {
+          if (!results.querySelector("[data-key='" + entry.key + "']")) {
+            note("failed", text("failed").replace("%s", entry.label), entry);
+            results.lastChild.setAttribute("data-key", entry.key);
+          }
+        });
+      });
+    }
+
+    status.appendChild(results);
+    showOnline();
+    window.addEventListener("offline", showOnline);
+
+    // --- The three forms: a fresh key on every page, kept while offline -------------
+    var forms = document.querySelectorAll("form[data-offline]");
+    function keyInput(form) {
+      return form.querySelector("input[type=hidden][name$='key']");
+    }
+    forms.forEach(function (form) {
+      var input = keyInput(form);
+      // A page kept from an earlier visit carries an old key: never send it twice.
+      if (input) input.value = newKey();
+      form.addEventListener("submit", function (event) {
+        if (navigator.onLine || !input) return; // online: the form goes as it always did
+        event.preventDefault();
+        var submitter = event.submitter || null;
+        if (submitter && submitter.name === "check") {
+          note("failed", text("needs-network"));
+          return;
+        }
+        var data = new FormData(form, submitter);
+        var fields = [];
+        data.forEach(function (value, name) {
+          if (value instanceof File && !value.name && !value.size) return; // no file chosen
+          fields.push([name, value]);
+        });
+        var anonymous = form.hasAttribute("data-offline-anonymous");
+        var entry = {
+          key: input.value,
+          kind: form.getAttribute("data-offline"),
+          label: form.getAttribute("data-offline-label") || "",
+          action: new URL(form.getAttribute("action") || "", window.location.href).href.split("#")[0],
+          fields: fields,
+          anonymous: anonymous,
+          owner: anonymous ? "" : owner,
+          queuedAt: Date.now(),
+          state: "waiting",
+        };
+        Queue.add(entry).then(function () {
+          if (form.getAttribute("data-offline") !== "attendance") form.reset();
+          input.value = newKey();
+          window.setTimeout(function () {
+            form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = false; });
+          }, 10);
+          note("sent", text("kept"));
+          showCount();
+          if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+            navigator.serviceWorker.ready.then(function (registration) {
+              if (registration.sync) return registration.sync.register(Queue.SYNC_TAG);
+              return null;
+            }).catch(function () { /* no Background Sync: sent on the next page or "online" */ });
+          }
+        });
+      });
+    });
+
+    // --- Sending ---------------------------------------------------------------------
+    var sending = false;
+    function sendQueue() {
+      if (sending || !navigator.onLine) return;
+      sending = true;
+      Queue.sendAll({
+        token: formToken(),
+        owner: owner,
+        onResult: function (entry, result) {
+          if (result.status === "failed") return; // shown by showCount with its Discard
+          note("sent", text("sent").replace("%s", entry.label));
+          if (entry.anonymous && result.html) showReceipt(result.html);
+        },
+      }).finally(function () {
+        sending = false;
+        showCount();
+      });
+    }
+
+    // An anonymous appeal's tracking code and PIN exist only on the page that answers
+    // it: show that page's content here, and keep it nowhere.
+    function showReceipt(html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var answer = page.querySelector("main");
+      var main = document.getElementById("main");
+      if (!answer || !main) return;
+      main.replaceChildren.apply(main, Array.prototype.slice.call(answer.childNodes).map(function (node) {
+        return document.importNode(node, true);
+      }));
+      main.focus();
+    }
+
+    window.addEventListener("online", function () {
+      showOnline();
+      sendQueue();
+    });
+    showCount().then(sendQueue);
+  });
+})();
