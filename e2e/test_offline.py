@@ -143,11 +143,21 @@ def test_forms_filled_offline_are_sent_once_when_the_connection_returns(new_page
     page.wait_for_timeout(1000)
     assert _records(server, marker) == {"appeals": 2, "visits": 1}
 
+    # Signing out forgets the kept pages: the next person cannot open them offline.
+    assert page.evaluate("async () => await caches.has('grassroots-pages')")
+    with page.expect_navigation():
+        page.locator("header form[action$='/accounts/logout/'] button").click()
+    assert not page.evaluate("async () => await caches.has('grassroots-pages')")
+
 
 def test_an_anonymous_appeal_queued_offline_shows_its_receipt_and_keeps_no_owner(new_page, server):
     marker = uuid.uuid4().hex[:6]
     page = new_page(None)
     page.set_default_timeout(60_000)
+    page.goto("/offline/")  # what a page never opened shows offline
+    assert page.locator("h1").count() == 1
+    violations = axe_violations(page)
+    assert not violations, violations
     page.goto("/appeals/anonymous/")
     _controlled(page)
     page.context.set_offline(True)

@@ -160,7 +160,8 @@
           fields: fields,
           anonymous: anonymous,
           owner: anonymous ? "" : owner,
-          queuedAt: Date.now(),
+          // An anonymous appeal's moment is kept to the hour, as the server keeps it.
+          queuedAt: anonymous ? Math.floor(Date.now() / 3600000) * 3600000 : Date.now(),
           state: "waiting",
         };
         Queue.add(entry).then(function () {
