@@ -43,6 +43,16 @@ def _records(server: dict[str, Any], marker: str) -> dict[str, int]:
     return json.loads(found.stdout.decode().strip().splitlines()[-1])
 
 
+_QUEUED = """() => new Promise(resolve => {
+  const open = indexedDB.open('grassroots-offline');
+  open.onupgradeneeded = () => open.result.createObjectStore('queue', {keyPath: 'key'});
+  open.onsuccess = () => {
+    const all = open.result.transaction('queue').objectStore('queue').getAll();
+    all.onsuccess = () => { open.result.close(); resolve(all.result); };
+  };
+})"""
+
+
 def _controlled(page: Any) -> None:
     """Wait until the service worker runs and controls the page."""
     page.evaluate("() => navigator.serviceWorker.ready")
@@ -166,28 +176,173 @@ def test_an_anonymous_appeal_queued_offline_shows_its_receipt_and_keeps_no_owner
     page.wait_for_function(
         "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
     )
-    kept = page.evaluate(
-        """() => new Promise(resolve => {
-             const open = indexedDB.open('grassroots-offline');
-             open.onsuccess = () => {
-               const all = open.result.transaction('queue').objectStore('queue').getAll();
-               all.onsuccess = () => resolve(all.result.map(e => ({owner: e.owner,
-                 anonymous: e.anonymous, names: e.fields.map(f => f[0])})));
-             };
-           })"""
+    kept = page.evaluate(_QUEUED)
+    assert len(kept) == 1
+    entry = kept[0]
+    # Exactly these, and nothing else: what was typed, the key, where it goes, and the
+    # random id of the tab that queued it; no owner, no form token.
+    assert set(entry) == {
+        "key",
+        "kind",
+        "label",
+        "action",
+        "fields",
+        "anonymous",
+        "owner",
+        "tab",
+        "queuedAt",
+        "state",
+    }
+    assert entry["owner"] == "" and entry["anonymous"] is True and entry["kind"] == "appeal"
+    assert entry["tab"] == page.evaluate("() => sessionStorage.getItem('grassroots-tab')")
+    assert entry["queuedAt"] % 3_600_000 == 0  # to the hour
+    names = {name for name, _value in entry["fields"]}
+    form_names = set(
+        page.locator("main form[data-offline] [name]").evaluate_all("els => els.map(e => e.name)")
     )
-    assert (
-        kept == [{"owner": "", "anonymous": True, "names": kept[0]["names"]}]
-        and "title" in kept[0]["names"]
-    )
+    assert "title" in names and names <= form_names
+    assert "csrfmiddlewaretoken" not in names
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     # The tracking code and PIN are shown in the page, never written to the device.
     page.wait_for_function("() => /[0-9]{6}/.test(document.querySelector('main').textContent)")
     assert _records(server, marker)["appeals"] == 1
-    names = page.evaluate("async () => (await caches.keys())")
-    for name in names:
-        urls = page.evaluate(
-            "async n => (await (await caches.open(n)).keys()).map(r => r.url)", name
-        )
-        assert not any("anonymous" in url and "receipt" in url for url in urls)
+    code, pin = page.locator("main .receipt-codes .code").all_inner_texts()
+    assert re.fullmatch(r"[0-9]{6}", pin) and code
+    # Neither is kept anywhere on the device: no cache holds a body with them.
+    bodies = page.evaluate(
+        """async () => {
+             const found = [];
+             for (const name of await caches.keys()) {
+               const cache = await caches.open(name);
+               for (const request of await cache.keys()) {
+                 found.push([name, await (await cache.match(request)).text()]);
+               }
+             }
+             return found;
+           }"""
+    )
+    assert bodies  # the worker keeps pages and static files: the check looks at them
+    assert not any(code in body for _name, body in bodies)
+    # (a six-digit PIN may turn up in a minified static file by chance: pages only)
+    pages = [body for name, body in bodies if not name.startswith("grassroots-static")]
+    assert not any(pin in body for body in pages)
+    assert page.evaluate(_QUEUED) == []
+
+
+_AGE_KEPT_PAGES = """seconds => caches.open('grassroots-pages').then(async cache => {
+  for (const request of await cache.keys()) {
+    const kept = await cache.match(request);
+    const headers = new Headers(kept.headers);
+    headers.set('X-Grassroots-Kept-At', String(Date.now() - seconds * 1000));
+    await cache.put(request, new Response(await kept.blob(), {status: 200, headers}));
+  }
+})"""
+
+
+def test_a_kept_page_is_not_shown_once_its_session_has_surely_ended(new_page, server):
+    page = new_page("employee")
+    name = server["logins"]["employee"]["name"]
+    page.goto("/")
+    _controlled(page)
+    page.goto("/appeals/mine/")
+    max_age = int(page.locator("#offline-status").get_attribute("data-max-age"))
+    assert max_age > 0
+    page.wait_for_function(
+        "async () => (await (await caches.open('grassroots-pages')).keys()).length >= 2"
+    )
+    # Kept a moment ago: the person's own page opens offline.
+    page.context.set_offline(True)
+    page.goto("/appeals/mine/")
+    assert name in page.locator("body").inner_text()
+    # Kept longer ago than a session lasts without a request: it is not shown.
+    page.evaluate(_AGE_KEPT_PAGES, max_age + 5)
+    for path in ("/appeals/mine/", "/"):
+        page.goto(path)
+        assert name not in page.content()
+        assert page.locator("h1").inner_text() in ("没有网络连接", "No connection")
+    page.context.set_offline(False)
+
+
+def test_a_named_form_on_a_page_older_than_a_session_is_not_kept(new_page, server):
+    page = new_page("employee")
+    page.goto("/appeals/new/")
+    _controlled(page)
+    max_age = int(page.locator("#offline-status").get_attribute("data-max-age"))
+    page.context.set_offline(True)
+    # The page stayed open longer than a session lasts: whoever fills it in now may be
+    # another person, and the form would go in the first one's name.
+    page.evaluate("ms => { const now = Date.now; Date.now = () => now() + ms; }", max_age * 1000)
+    _raise_appeal(page, "太久之前打开的页面")
+    note = page.locator("#offline-status .alert-danger")
+    assert note.inner_text() == page.locator("#offline-status").get_attribute("data-too-old")
+    assert page.evaluate(_QUEUED) == []
+    page.context.set_offline(False)
+
+
+def test_an_anonymous_appeal_is_sent_and_shown_only_in_the_tab_that_queued_it(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    first = new_page(None)
+    first.set_default_timeout(60_000)
+    first.goto("/appeals/anonymous/")
+    _controlled(first)
+    first.context.set_offline(True)
+    first.goto("/appeals/anonymous/")
+    _raise_appeal(first, f"匿名 {marker} 一")
+    kept_note = first.locator("#offline-status").get_attribute("data-kept-anonymous")
+    assert first.locator("#offline-status .alert-success").inner_text() == kept_note
+    # Another tab on the device, online: it neither sends the appeal nor shows its receipt.
+    first.context.set_offline(False)
+    other = first.context.new_page()
+    other.goto("/")
+    other.wait_for_timeout(1500)
+    assert not other.locator("main .receipt-codes").count()
+    assert not other.locator("#offline-status .offline-waiting").count()
+    assert _records(server, marker)["appeals"] == 0
+    assert len(other.evaluate(_QUEUED)) == 1  # its tab is open: it waits for it
+    # The tab that queued it sends it and shows the receipt there.
+    first.evaluate("() => window.dispatchEvent(new Event('online'))")
+    first.locator("main .receipt-codes").wait_for()
+    assert _records(server, marker)["appeals"] == 1
+
+    # Queued, then the tab is closed: the next page opened on the device drops it unseen.
+    first.context.set_offline(True)
+    first.goto("/appeals/anonymous/")
+    _raise_appeal(first, f"匿名 {marker} 二")
+    first.wait_for_function(
+        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    first.close()
+    other.context.set_offline(False)
+    other.goto("/")
+    other.wait_for_function("async () => (await (" + _QUEUED + ")()).length === 0")
+    other.wait_for_timeout(1000)
+    assert not other.locator("main .receipt-codes").count()
+    assert _records(server, marker)["appeals"] == 1
+
+
+def test_a_form_sent_while_the_server_cannot_be_reached_is_kept(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page("employee")
+    page.set_default_timeout(60_000)
+    page.goto("/appeals/new/")
+    _controlled(page)
+
+    # The browser says it is online; the server does not answer.
+    def unreachable(route: Any) -> None:
+        if route.request.method == "POST":
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    page.context.route(re.compile(r".*/appeals/new/$"), unreachable)
+    assert page.evaluate("() => navigator.onLine")
+    _raise_appeal(page, f"断网 {marker}")
+    page.wait_for_function(
+        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    assert _records(server, marker)["appeals"] == 0
+    page.context.unroute_all()
+    page.reload()
+    page.wait_for_function("() => !document.querySelector('#offline-status .offline-waiting')")
+    assert _records(server, marker)["appeals"] == 1

@@ -83,6 +83,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "offline": reverse("core:offline"),
         "precache": [static(path) for path in PRECACHED],
         "neverCached": NEVER_CACHED,
+        # A kept page is not shown once the session that showed it has surely ended.
+        "pageMaxAge": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
     }
     body = render_to_string(
         "webapp/sw.js",

@@ -7,7 +7,8 @@
 // An entry holds what the form holds (the fields the person filled in, its key, the
 // address it is sent to, a label such as "Visit: <name>") and, for a named form, the
 // page's opaque owner value, so that it is sent only while that person is signed in.
-// An anonymous appeal's entry holds no owner: nothing but what was typed.
+// An anonymous appeal's entry holds no owner, only the random id of the browser tab that
+// queued it: it is sent, and its receipt shown, in that tab alone.
 (function (scope) {
   "use strict";
 
@@ -52,11 +53,18 @@
     return withStore("readonly", function (store) { return store.getAll(); });
   }
 
-  // The entries this person may see and send: their own and the anonymous ones.
-  function mine(owner) {
+  // Whether this page may see, send and discard an entry: a named one, while its person
+  // is signed in; an anonymous one, only in the tab that queued it.
+  function belongs(entry, owner, tab) {
+    if (entry.anonymous) return Boolean(tab) && entry.tab === tab;
+    return Boolean(owner) && entry.owner === owner;
+  }
+
+  // The entries this page may see and send.
+  function mine(owner, tab) {
     return all().then(function (entries) {
       return entries
-        .filter(function (entry) { return entry.anonymous || entry.owner === owner; })
+        .filter(function (entry) { return belongs(entry, owner, tab); })
         .sort(function (a, b) { return a.queuedAt - b.queuedAt; });
     });
   }
@@ -64,15 +72,16 @@
   function body(entry, token) {
     var data = new FormData();
     entry.fields.forEach(function (pair) {
-      if (pair[0] === "csrfmiddlewaretoken") data.append(pair[0], token || pair[1]);
-      else data.append(pair[0], pair[1]);
+      if (pair[0] !== "csrfmiddlewaretoken") data.append(pair[0], pair[1]);
     });
+    if (token) data.append("csrfmiddlewaretoken", token);
     return data;
   }
 
-  // One entry sent: "sent" (with the answer's page), "failed" (the server refused it:
-  // the page says why), or "wait" (no connection, signed out, a stale form token, the
-  // server busy): it stays and is sent later.
+  // One entry sent: "sent" (with the answer's page), "failed" (the server refused it,
+  // 403 included: the page says why), or "wait" (no connection, signed out, the server
+  // busy): it stays and is sent later. The page's own form token goes with it; none is
+  // kept in the entry.
   function send(entry, token) {
     return fetch(entry.action, {
       method: "POST",
@@ -85,7 +94,7 @@
         if (response.redirected && new URL(response.url).pathname.indexOf("/accounts/login") === 0) {
           return { status: "wait", why: "signed-out" };
         }
-        if (response.status === 403 || response.status === 429 || response.status >= 500) {
+        if (response.status === 429 || response.status >= 500) {
           return { status: "wait", why: "refused-for-now" };
         }
         return response.text().then(function (html) {
@@ -109,9 +118,10 @@
     return work();
   }
 
-  // Send what waits, oldest first. options: token (the page's form token), owner (the
-  // page's owner value), skipAnonymous (the worker: an anonymous receipt needs a page),
-  // onResult(entry, result) for each one sent or refused.
+  // Send what waits, oldest first, of what belongs to the page. options: token (the
+  // page's form token), owner (the page's owner value), tab (the page's tab id),
+  // onResult(entry, result) for each one sent or refused (waited for if it returns a
+  // promise).
   function sendAll(options) {
     options = options || {};
     return locked(function () {
@@ -121,9 +131,7 @@
         entries
           .sort(function (a, b) { return a.queuedAt - b.queuedAt; })
           .filter(function (entry) {
-            if (entry.state === "failed") return false;
-            if (entry.anonymous) return !options.skipAnonymous;
-            return options.owner === undefined || entry.owner === options.owner;
+            return entry.state !== "failed" && belongs(entry, options.owner, options.tab);
           })
           .forEach(function (entry) {
             chain = chain.then(function () {
@@ -138,7 +146,7 @@
                 );
                 return done.then(function () {
                   outcome[result.status] += 1;
-                  if (options.onResult) options.onResult(entry, result);
+                  return options.onResult ? options.onResult(entry, result) : null;
                 });
               });
             });
@@ -152,6 +160,7 @@
     SYNC_TAG: SYNC_TAG,
     add: add,
     remove: remove,
+    all: all,
     mine: mine,
     send: send,
     sendAll: sendAll,

@@ -8,6 +8,42 @@
   var Queue = window.GrassrootsQueue;
   var PAGES_CACHE = "grassroots-pages";
   var OWNER_KEY = "grassroots-owner";
+  var TAB_KEY = "grassroots-tab";
+
+  // This tab's own id (sessionStorage: kept across the tab's pages, gone with the tab).
+  // An anonymous appeal is sent, shown and discarded only by the tab that queued it, so
+  // that its tracking code and PIN reach nobody else who opens a page on this device.
+  function tabId() {
+    try {
+      var id = window.sessionStorage.getItem(TAB_KEY);
+      if (!id) {
+        id = newKey();
+        window.sessionStorage.setItem(TAB_KEY, id);
+      }
+      return id;
+    } catch (error) {
+      return ""; // no storage: anonymous appeals are not kept
+    }
+  }
+
+  // While this tab is open it holds a lock named after it, so that another tab can tell
+  // an anonymous appeal whose tab has closed (it is then dropped: nobody may see it).
+  function holdTabLock(tab) {
+    if (!tab || !navigator.locks) return;
+    navigator.locks.request("grassroots-tab-" + tab, function () {
+      return new Promise(function () { /* held until the tab goes */ });
+    });
+  }
+
+  function dropOrphans(tab) {
+    if (!navigator.locks || !navigator.locks.query) return Promise.resolve();
+    return Promise.all([Queue.all(), navigator.locks.query()]).then(function (found) {
+      var held = (found[1].held || []).map(function (lock) { return lock.name; });
+      return Promise.all(found[0].filter(function (entry) {
+        return entry.anonymous && entry.tab !== tab && held.indexOf("grassroots-tab-" + entry.tab) < 0;
+      }).map(function (entry) { return Queue.remove(entry.key); }));
+    });
+  }
 
   function ready(fn) {
     if (document.readyState !== "loading") fn();
@@ -43,6 +79,16 @@
     var status = document.getElementById("offline-status");
     if (!status || !Queue || !window.indexedDB) return;
     var text = function (name) { return status.getAttribute("data-" + name) || ""; };
+    var tab = tabId();
+    holdTabLock(tab);
+    // When this page was shown by the server: now, or, for a copy kept by the worker, when
+    // it was kept. A named form on a page older than a session lasts is not kept: the
+    // session that showed it has ended, and whoever holds the device now may be another.
+    var pageTime = Number(body.getAttribute("data-kept-at")) || Date.now();
+    var maxAge = Number(status.getAttribute("data-max-age")) * 1000;
+    function tooOld() {
+      return !(maxAge > 0) || Date.now() - pageTime >= maxAge;
+    }
 
     var changedHands = false;
     try {
@@ -94,12 +140,29 @@
       item.className = "alert mb-2 " + (kind === "sent" ? "alert-success" : "alert-danger");
       item.textContent = message;
       if (kind === "failed" && entry) {
+        if (entry.error) {
+          var why = document.createElement("span");
+          why.className = "d-block";
+          why.textContent = entry.error;
+          item.appendChild(why);
+        }
+        // Named after its form, so that a list of them can be told apart by ear.
         var discard = document.createElement("button");
         discard.type = "button";
         discard.className = "btn btn-outline-secondary btn-sm ms-2";
-        discard.textContent = text("discard");
+        discard.textContent = text("discard") + "：" + entry.label;
         discard.addEventListener("click", function () {
-          Queue.remove(entry.key).then(function () { item.remove(); });
+          Queue.remove(entry.key).then(function () {
+            // Focus goes to the next note's button, else to the status line.
+            var next = item.nextElementSibling || item.previousElementSibling;
+            item.remove();
+            var target = next && next.querySelector("button");
+            if (target) target.focus();
+            else {
+              status.setAttribute("tabindex", "-1");
+              status.focus();
+            }
+          });
         });
         item.appendChild(discard);
       }
@@ -107,7 +170,7 @@
     }
 
     function showCount() {
-      return Queue.mine(owner).then(function (entries) {
+      return Queue.mine(owner, tab).then(function (entries) {
         var count = entries.filter(function (entry) { return entry.state !== "failed"; }).length;
         if (count) {
           waiting.textContent = text("waiting").replace("%s", count);
@@ -138,10 +201,57 @@
       // A page kept from an earlier visit carries an old key: never send it twice.
       if (input) input.value = newKey();
       form.addEventListener("submit", function (event) {
-        if (navigator.onLine || !input) return; // online: the form goes as it always did
-        event.preventDefault();
         var submitter = event.submitter || null;
+        if (!input || form.dataset.sendNatively) return;
+        if (navigator.onLine && submitter && submitter.name === "check") return; // not a send
+        event.preventDefault();
+        if (navigator.onLine) {
+          sendNow(form, submitter);
+          return;
+        }
+        keep(form, submitter);
+      });
+    });
+
+    // Online, the form is sent with fetch, so that a server that cannot be reached (the
+    // browser says online, the network does not answer) keeps it instead of losing it.
+    // A redirect is followed as a page; any other answer (the form with its errors, an
+    // anonymous receipt) is the form sent again as a page: its one-time key keeps it one
+    // record, and nothing of the first answer was shown.
+    function sendNow(form, submitter) {
+      var data = new FormData(form, submitter || undefined);
+      fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "follow" }).then(
+        function (response) {
+          if (response.redirected && response.ok) {
+            window.location.assign(response.url);
+            return;
+          }
+          form.dataset.sendNatively = "1";
+          if (submitter && submitter.name) {
+            var pressed = document.createElement("input");
+            pressed.type = "hidden";
+            pressed.name = submitter.name;
+            pressed.value = submitter.value;
+            form.appendChild(pressed);
+          }
+          form.submit(); // the buttons are disabled by now (grassroots.js): no second tap
+        },
+        function () { keep(form, submitter); }
+      );
+    }
+
+    function keep(form, submitter) {
+        var input = keyInput(form);
         if (submitter && submitter.name === "check") {
+          note("failed", text("needs-network"));
+          return;
+        }
+        var anonymous = form.hasAttribute("data-offline-anonymous");
+        if (!anonymous && tooOld()) {
+          note("failed", text("too-old"));
+          return;
+        }
+        if (anonymous && !tab) {
           note("failed", text("needs-network"));
           return;
         }
@@ -149,9 +259,9 @@
         var fields = [];
         data.forEach(function (value, name) {
           if (value instanceof File && !value.name && !value.size) return; // no file chosen
+          if (name === "csrfmiddlewaretoken") return; // the sending page gives its own
           fields.push([name, value]);
         });
-        var anonymous = form.hasAttribute("data-offline-anonymous");
         var entry = {
           key: input.value,
           kind: form.getAttribute("data-offline"),
@@ -160,6 +270,8 @@
           fields: fields,
           anonymous: anonymous,
           owner: anonymous ? "" : owner,
+          // An anonymous appeal belongs to this tab alone (see tabId).
+          tab: anonymous ? tab : "",
           // An anonymous appeal's moment is kept to the hour, as the server keeps it.
           queuedAt: anonymous ? Math.floor(Date.now() / 3600000) * 3600000 : Date.now(),
           state: "waiting",
@@ -170,7 +282,7 @@
           window.setTimeout(function () {
             form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = false; });
           }, 10);
-          note("sent", text("kept"));
+          note("sent", text(anonymous ? "kept-anonymous" : "kept"));
           showCount();
           if (navigator.serviceWorker && navigator.serviceWorker.ready) {
             navigator.serviceWorker.ready.then(function (registration) {
@@ -179,8 +291,7 @@
             }).catch(function () { /* no Background Sync: sent on the next page or "online" */ });
           }
         });
-      });
-    });
+    }
 
     // --- Sending ---------------------------------------------------------------------
     var sending = false;
@@ -190,8 +301,9 @@
       Queue.sendAll({
         token: formToken(),
         owner: owner,
+        tab: tab,
         onResult: function (entry, result) {
-          if (result.status === "failed") return; // shown by showCount with its Discard
+          if (result.status === "failed") return whyRefused(entry, result.html); // shown by showCount
           note("sent", text("sent").replace("%s", entry.label));
           if (entry.anonymous && result.html) showReceipt(result.html);
         },
@@ -199,6 +311,15 @@
         sending = false;
         showCount();
       });
+    }
+
+    // What the server said about a form it refused (its error summary), kept with the
+    // entry so that the note can say why.
+    function whyRefused(entry, html) {
+      var page = new DOMParser().parseFromString(html || "", "text/html");
+      var summary = page.querySelector("main .error-summary, main .alert-danger");
+      var why = summary ? summary.textContent.replace(/\s+/g, " ").trim().slice(0, 500) : "";
+      return Queue.add(Object.assign({}, entry, { state: "failed", error: why }));
     }
 
     // An anonymous appeal's tracking code and PIN exist only on the page that answers
@@ -218,6 +339,6 @@
       showOnline();
       sendQueue();
     });
-    showCount().then(sendQueue);
+    dropOrphans(tab).catch(function () { /* kept: sent by nobody */ }).then(showCount).then(sendQueue);
   });
 })();

@@ -7,7 +7,8 @@
 // - Nothing else is kept: no POST answers, no files to download, no API, no admin, no
 //   page that says no-store. The pages' cache is emptied by the page script when the
 //   person signs out or another signs in (static/js/offline.js).
-// - Forms queued offline (static/js/offline-queue.js) are sent on Background Sync.
+// - Forms queued offline (static/js/offline-queue.js): on Background Sync the open pages
+//   are told to send them; the worker sends nothing itself.
 "use strict";
 
 const CONFIG = {{ config|safe }};
@@ -58,16 +59,40 @@ function keepable(response) {
   );
 }
 
+// A kept page carries the moment it was kept (this device's clock). It is shown for no
+// longer than a session lasts without a request (SESSION_IDLE_TIMEOUT): after that the
+// session that showed it has ended, and the next person must not see it.
+const KEPT_AT = "X-Grassroots-Kept-At";
+
+async function keep(url, response) {
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_AT, String(Date.now()));
+  const body = await response.blob();
+  const cache = await caches.open(PAGES_CACHE);
+  await cache.put(url, new Response(body, { status: response.status, headers: headers }));
+}
+
+async function freshKept(url) {
+  const cache = await caches.open(PAGES_CACHE);
+  const kept = await cache.match(url, { ignoreVary: true });
+  if (!kept) return null;
+  const keptAt = Number(kept.headers.get(KEPT_AT) || 0);
+  if (!(Date.now() - keptAt < CONFIG.pageMaxAge * 1000)) {
+    await cache.delete(url, { ignoreVary: true });
+    return null;
+  }
+  // The page learns how old it is, so that a form on it is not kept once it is too old.
+  const html = (await kept.text()).replace("<body ", `<body data-kept-at="${keptAt}" `);
+  return new Response(html, { status: kept.status, headers: kept.headers });
+}
+
 async function page(request) {
   try {
     const response = await fetch(request);
-    if (keepable(response)) {
-      const copy = response.clone();
-      caches.open(PAGES_CACHE).then((cache) => cache.put(request.url, copy));
-    }
+    if (keepable(response)) keep(request.url, response.clone());
     return response;
   } catch (error) {
-    const kept = await caches.match(request.url, { cacheName: PAGES_CACHE, ignoreVary: true });
+    const kept = await freshKept(request.url);
     if (kept) return kept;
     const fallback = await caches.match(CONFIG.offline, { cacheName: OFFLINE_CACHE });
     return fallback || Response.error();
@@ -116,21 +141,16 @@ self.addEventListener("message", (event) => {
   if (event.data === "forget-pages") event.waitUntil(caches.delete(PAGES_CACHE));
 });
 
-// Background Sync: the connection is back. An open page sends the queue itself (it has
-// a fresh form token and shows the results); with no page open, the worker sends the
-// named forms. An anonymous appeal waits for a page, which shows its tracking code and
-// PIN: they are never written to this device.
+// Background Sync: the connection is back. Only an open page sends the queue: it knows
+// who is signed in now (a named form goes only in its own person's name, with the page's
+// fresh form token) and which tab an anonymous appeal belongs to, and it shows the
+// results. With no page open, nothing is sent; the next page sends it.
 self.addEventListener("sync", (event) => {
   if (event.tag !== GrassrootsQueue.SYNC_TAG) return;
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: "window" });
-      if (windows.length) {
-        windows.forEach((client) => client.postMessage("send-queue"));
-        return;
-      }
-      const outcome = await GrassrootsQueue.sendAll({ skipAnonymous: true });
-      if (outcome.offline) throw new Error("still offline"); // the browser tries again later
+      windows.forEach((client) => client.postMessage("send-queue"));
     })()
   );
 });

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
@@ -72,3 +73,11 @@ def device_owner(context: template.Context) -> str:
     if user is None or not user.is_authenticated:
         return ""
     return salted_hmac("grassroots.webapp.owner", str(user.pk), algorithm="sha256").hexdigest()[:24]
+
+
+@register.simple_tag
+def page_max_age() -> int:
+    """How long, in seconds, a page may serve offline: as long as a session lasts without
+    a request. A kept page older than this is not shown, and a form on a page older than
+    this is not kept for sending (its session has ended; the next person may hold it)."""
+    return int(settings.SESSION_IDLE_TIMEOUT.total_seconds())
