@@ -100,9 +100,15 @@ def attendance_record(
     statuses: Mapping[int, tuple[str, str]],
     rest_present: bool = False,
     idempotency_key: str | None = None,
-) -> Meeting:
+    shown: Mapping[int, str] | None = None,
+) -> list[int]:
     """Record who came: member id → (status, reason); with `rest_present`, everyone
     expected and not given a status came. Members not expected are refused.
+
+    `shown`: member id → the status the form showed when it was filled in. A row whose
+    status has changed since (someone corrected it, in another tab or before a form kept
+    offline was sent) is left as it is now: the ids of those rows are returned, for the
+    page to say so, instead of undoing the correction.
 
     The same form sent again (`idempotency_key`: a retry, a double tap, the offline
     queue, a second tab) changes nothing the second time, so it cannot undo a correction
@@ -115,12 +121,13 @@ def attendance_record(
                 raise ValidationError(
                     _("This form was already used. Reload the page and try again.")
                 )
-            return meeting
+            return []
     if rest_present:
         marked = dict(statuses)
-        for member_id in Attendance.objects.filter(meeting=meeting).values_list(
-            "member_id", flat=True
-        ):
+        # Everyone not marked yet: a row the form left as it was keeps its status.
+        for member_id in Attendance.objects.filter(
+            meeting=meeting, status=Attendance.Status.EXPECTED
+        ).values_list("member_id", flat=True):
             marked.setdefault(member_id, (Attendance.Status.PRESENT, ""))
         statuses = marked
     if meeting.status == Meeting.Status.CANCELLED:
@@ -133,6 +140,9 @@ def attendance_record(
     unknown = set(statuses) - set(rows)
     if unknown:
         raise ValidationError(_("Some of these people are not expected at this meeting."))
+    shown = shown or {}
+    changed_since = sorted(pk for pk in statuses if pk in shown and shown[pk] != rows[pk].status)
+    statuses = {pk: value for pk, value in statuses.items() if pk not in changed_since}
     before = {str(pk): rows[pk].status for pk in statuses}
     for member_id, (status, reason) in statuses.items():
         if status not in Attendance.Status.values:
@@ -161,7 +171,7 @@ def attendance_record(
         after={str(pk): status for pk, (status, _reason) in statuses.items()},
         org_path=meeting.unit.path,
     )
-    return meeting
+    return changed_since
 
 
 def decided_development(meeting: Meeting) -> bool:

@@ -5,6 +5,7 @@ between."""
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -141,3 +142,53 @@ def test_two_threads_with_the_same_key_record_once(world):
         AuditEntry.objects.filter(action="meeting.attendance", target_id=str(meeting.pk)).count()
         == 1
     )
+
+
+def _kept_form(client, url):
+    """The form as the page shows it: every row's checked status and what it showed."""
+    html = client.get(url).content.decode()
+    data = {"action": "attendance"}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="(att-m\d+(?:_was)?)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and value and ("_was" in name.group(1) or " checked" in tag):
+            data[name.group(1)] = value.group(1)
+    return data
+
+
+@pytest.mark.django_db
+def test_a_form_kept_from_before_a_correction_leaves_the_correction_alone(world):
+    meeting = plan(world)
+    mark(world, meeting, "absent", "form-1")
+    client = Client()
+    client.force_login(world.officer_a, backend=BACKEND)
+    url = reverse("orglife:meeting", args=[meeting.pk])
+    kept = _kept_form(client, url)  # the page kept on the device: shown absent
+    field = f"att-m{world.member_a.pk}"
+    assert kept[field] == "absent" and kept[f"{field}_was"] == "absent"
+    mark(world, meeting, "present", "form-2")  # corrected on another page
+
+    # The kept form sent later, its row untouched: the correction stays.
+    response = client.post(url, {**kept, "att-key": "kept-1"}, follow=True)
+    assert status_of(meeting, world.member_a) == "present"
+    assert response.status_code == 200
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+
+    # The row changed on the kept form too: not overwritten, and the page says whose.
+    response = client.post(url, {**kept, field: "leave", "att-key": "kept-2"}, follow=True)
+    assert status_of(meeting, world.member_a) == "present"
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and world.member_a.user.name in warnings[0]
+
+
+@pytest.mark.django_db
+def test_a_form_changes_the_rows_the_person_changed(world):
+    meeting = plan(world)
+    client = Client()
+    client.force_login(world.officer_a, backend=BACKEND)
+    url = reverse("orglife:meeting", args=[meeting.pk])
+    kept = _kept_form(client, url)
+    field = f"att-m{world.member_a.pk}"
+    assert kept[f"{field}_was"] == "expected"
+    client.post(url, {**kept, field: "leave", f"{field}_reason": "出差", "att-key": "k-1"})
+    assert status_of(meeting, world.member_a) == "leave"
