@@ -346,3 +346,63 @@ def test_a_form_sent_while_the_server_cannot_be_reached_is_kept(new_page, server
     page.reload()
     page.wait_for_function("() => !document.querySelector('#offline-status .offline-waiting')")
     assert _records(server, marker)["appeals"] == 1
+
+
+def test_a_form_that_could_not_be_sent_says_why_and_opens_again_filled_in(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page("employee")
+    page.set_default_timeout(60_000)
+    page.goto("/appeals/new/")
+    _controlled(page)
+    page.context.set_offline(True)
+    page.goto("/appeals/new/")
+    _raise_appeal(page, f"退回 {marker} 一")
+    _raise_appeal(page, f"退回 {marker} 二")
+    page.wait_for_function(
+        "() => /2/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    # The server refuses both: the form comes back with its error summary.
+    refused = (
+        '<!doctype html><html><body><main><div class="error-summary" tabindex="-1">'
+        f"标题不合适 {marker}</div><form></form></main></body></html>"
+    )
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: (
+            route.fulfill(status=200, content_type="text/html", body=refused)
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    notes = page.locator("#offline-status .alert-danger")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#offline-status .alert-danger').length === 2"
+    )
+    page.context.unroute_all()
+    status = page.locator("#offline-status")
+    label = page.locator("main form[data-offline]").get_attribute("data-offline-label")
+    for index in range(2):
+        assert f"标题不合适 {marker}" in notes.nth(index).inner_text()
+        names = notes.nth(index).locator("button").all_inner_texts()
+        assert names == [
+            f"{status.get_attribute('data-discard')}：{label}",
+            f"{status.get_attribute('data-open-again')}：{label}",
+        ]
+    # Discarded: focus goes to the next note, not lost to the page.
+    notes.nth(0).locator("button").nth(0).click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#offline-status .alert-danger').length === 1"
+    )
+    assert page.evaluate("() => document.activeElement.closest('.alert-danger') !== null")
+    # Opened again: the form holds what was typed, and the note is gone.
+    notes.nth(0).locator("button").nth(1).click()
+    page.wait_for_function(f"() => document.querySelector('#id_title').value.includes('{marker}')")
+    assert page.locator("#id_title").input_value() == f"退回 {marker} 二"
+    assert page.locator("#id_description").input_value().startswith("井下三号巷道")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#offline-status .alert-danger').length === 0"
+    )
+    assert page.evaluate(_QUEUED) == []
+    assert _records(server, marker)["appeals"] == 0

@@ -9,6 +9,7 @@
   var PAGES_CACHE = "grassroots-pages";
   var OWNER_KEY = "grassroots-owner";
   var TAB_KEY = "grassroots-tab";
+  var REFILL_KEY = "grassroots-refill";
 
   // This tab's own id (sessionStorage: kept across the tab's pages, gone with the tab).
   // An anonymous appeal is sent, shown and discarded only by the tab that queued it, so
@@ -165,6 +166,17 @@
           });
         });
         item.appendChild(discard);
+        // What was typed is not lost: the form opens again, filled in from the entry.
+        var again = document.createElement("button");
+        again.type = "button";
+        again.className = "btn btn-outline-primary btn-sm ms-2";
+        again.textContent = text("open-again") + "：" + entry.label;
+        again.addEventListener("click", function () {
+          try { window.sessionStorage.setItem(REFILL_KEY, entry.key); } catch (error) { return; }
+          if (entry.action === window.location.href.split("#")[0]) refill();
+          else window.location.assign(entry.action);
+        });
+        item.appendChild(again);
       }
       results.appendChild(item);
     }
@@ -293,6 +305,38 @@
         });
     }
 
+    // --- A form that could not be sent, opened again ---------------------------------
+    // The entry named in sessionStorage fills in the form on this page that sends to the
+    // same address; the entry is then deleted (what it held is in the form now).
+    function refill() {
+      var wanted;
+      try { wanted = window.sessionStorage.getItem(REFILL_KEY); } catch (error) { return; }
+      if (!wanted) return;
+      var here = Array.prototype.slice.call(forms);
+      Queue.mine(owner, tab).then(function (entries) {
+        var entry = entries.filter(function (e) { return e.key === wanted; })[0];
+        if (!entry) return;
+        var form = here.filter(function (f) {
+          return new URL(f.getAttribute("action") || "", window.location.href).href.split("#")[0] === entry.action;
+        })[0];
+        if (!form) return;
+        window.sessionStorage.removeItem(REFILL_KEY);
+        entry.fields.forEach(function (pair) {
+          var name = pair[0], value = pair[1];
+          if (typeof value !== "string" || /key$/.test(name)) return;
+          form.querySelectorAll("[name='" + name.replace(/'/g, "") + "']").forEach(function (field) {
+            if (field.type === "radio" || field.type === "checkbox") field.checked = field.value === value;
+            else if (field.type !== "file" && field.type !== "submit") field.value = value;
+          });
+        });
+        return Queue.remove(entry.key).then(function () {
+          results.querySelectorAll("[data-key='" + entry.key + "']").forEach(function (n) { n.remove(); });
+          var first = form.querySelector("input:not([type=hidden]), select, textarea");
+          if (first) first.focus();
+        });
+      });
+    }
+
     // --- Sending ---------------------------------------------------------------------
     var sending = false;
     function sendQueue() {
@@ -339,6 +383,7 @@
       showOnline();
       sendQueue();
     });
+    refill();
     dropOrphans(tab).catch(function () { /* kept: sent by nobody */ }).then(showCount).then(sendQueue);
   });
 })();
