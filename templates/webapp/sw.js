@@ -67,6 +67,7 @@ const KEPT_AT = "X-Grassroots-Kept-At";
 async function keep(url, response) {
   const headers = new Headers(response.headers);
   headers.set(KEPT_AT, String(Date.now()));
+  headers.delete("Set-Cookie"); // never on a page that could be kept, and never kept
   const body = await response.blob();
   const cache = await caches.open(PAGES_CACHE);
   await cache.put(url, new Response(body, { status: response.status, headers: headers }));
@@ -83,7 +84,10 @@ async function freshKept(url) {
   }
   // The page learns how old it is, so that a form on it is not kept once it is too old.
   const html = (await kept.text()).replace("<body ", `<body data-kept-at="${keptAt}" `);
-  return new Response(html, { status: kept.status, headers: kept.headers });
+  const headers = new Headers(kept.headers);
+  headers.delete("Content-Length"); // the body is longer now, and no longer encoded
+  headers.delete("Content-Encoding");
+  return new Response(html, { status: kept.status, headers: headers });
 }
 
 async function page(request) {
