@@ -292,6 +292,15 @@ def test_an_anonymous_appeal_is_sent_and_shown_only_in_the_tab_that_queued_it(ne
     kept_note = first.locator("#offline-status").get_attribute("data-kept-anonymous")
     assert first.locator("#offline-status .alert-success").inner_text() == kept_note
     # Another tab on the device, online: it neither sends the appeal nor shows its receipt.
+    # (The first tab's own sends are held back meanwhile, so that only the other could.)
+    first.route(
+        re.compile(r".*/appeals/anonymous/$"),
+        lambda route: (
+            route.abort("internetdisconnected")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
     first.context.set_offline(False)
     other = first.context.new_page()
     other.goto("/")
@@ -301,6 +310,7 @@ def test_an_anonymous_appeal_is_sent_and_shown_only_in_the_tab_that_queued_it(ne
     assert _records(server, marker)["appeals"] == 0
     assert len(other.evaluate(_QUEUED)) == 1  # its tab is open: it waits for it
     # The tab that queued it sends it and shows the receipt there.
+    first.unroute_all()
     first.evaluate("() => window.dispatchEvent(new Event('online'))")
     first.locator("main .receipt-codes").wait_for()
     assert _records(server, marker)["appeals"] == 1

@@ -3,13 +3,14 @@ base layout links them and says whose pages these are without naming anyone."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from grassroots.core import webapp
@@ -98,3 +99,15 @@ def test_the_owner_value_differs_by_person_names_nobody_and_is_empty_for_a_visit
 def test_the_content_security_policy_allows_our_own_worker_and_manifest_only():
     assert settings.SECURE_CSP["worker-src"] == ["'self'"]
     assert settings.SECURE_CSP["manifest-src"] == ["'self'"]
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_IDLE_TIMEOUT=datetime.timedelta(minutes=7))
+def test_kept_pages_and_forms_on_them_last_no_longer_than_a_session_without_a_request(
+    world, client
+):
+    body = client.get("/sw.js").content.decode()
+    config = json.loads(re.search(r"const CONFIG = (\{.*\});", body).group(1))
+    assert config["pageMaxAge"] == 7 * 60
+    page = signed_in(world.employee).get(reverse("home")).content.decode()
+    assert 'data-max-age="420"' in page
