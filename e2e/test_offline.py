@@ -340,12 +340,12 @@ def test_a_form_sent_while_the_server_cannot_be_reached_is_kept(new_page, server
 
     # The browser says it is online; the server does not answer.
     def unreachable(route: Any) -> None:
-        if route.request.method == "POST":
+        if route.request.method == "POST" or "/healthz" in route.request.url:
             route.abort("connectionrefused")
         else:
             route.continue_()
 
-    page.context.route(re.compile(r".*/appeals/new/$"), unreachable)
+    page.context.route(re.compile(r".*/(appeals/new/|healthz/live)$"), unreachable)
     assert page.evaluate("() => navigator.onLine")
     _raise_appeal(page, f"断网 {marker}")
     page.wait_for_function(

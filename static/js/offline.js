@@ -10,6 +10,7 @@
   var OWNER_KEY = "grassroots-owner";
   var TAB_KEY = "grassroots-tab";
   var REFILL_KEY = "grassroots-refill";
+  var PROBE_MS = 8000;
 
   // This tab's own id (sessionStorage: kept across the tab's pages, gone with the tab).
   // An anonymous appeal is sent, shown and discarded only by the tab that queued it, so
@@ -225,17 +226,23 @@
       });
     });
 
-    // Online, the form is sent with fetch, so that a server that cannot be reached (the
-    // browser says online, the network does not answer) keeps it instead of losing it.
-    // A redirect is followed as a page; any other answer (the form with its errors, an
-    // anonymous receipt) is the form sent again as a page: its one-time key keeps it one
-    // record, and nothing of the first answer was shown.
+    // Online, the browser may still not reach the server (it says online; the network
+    // does not answer, or the server is away). Before the form leaves, a small request
+    // (/healthz, never kept by the worker) asks; if it gets no good answer within a few
+    // seconds the form is kept in the queue instead of being lost to an error page.
+    // Otherwise the form is sent as it always was, as a page.
     function sendNow(form, submitter) {
-      var data = new FormData(form, submitter || undefined);
-      fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "follow" }).then(
+      var control = window.AbortController ? new AbortController() : null;
+      var timer = control ? window.setTimeout(function () { control.abort(); }, PROBE_MS) : 0;
+      fetch(status.getAttribute("data-probe") || "/healthz", {
+        cache: "no-store",
+        credentials: "omit",
+        signal: control ? control.signal : undefined,
+      }).then(
         function (response) {
-          if (response.redirected && response.ok) {
-            window.location.assign(response.url);
+          window.clearTimeout(timer);
+          if (!response.ok) {
+            keep(form, submitter);
             return;
           }
           form.dataset.sendNatively = "1";
@@ -248,7 +255,10 @@
           }
           form.submit(); // the buttons are disabled by now (grassroots.js): no second tap
         },
-        function () { keep(form, submitter); }
+        function () {
+          window.clearTimeout(timer);
+          keep(form, submitter);
+        }
       );
     }
 
