@@ -331,33 +331,6 @@ def test_an_anonymous_appeal_is_sent_and_shown_only_in_the_tab_that_queued_it(ne
     assert _records(server, marker)["appeals"] == 1
 
 
-def test_a_form_sent_while_the_server_cannot_be_reached_is_kept(new_page, server):
-    marker = uuid.uuid4().hex[:6]
-    page = new_page("employee")
-    page.set_default_timeout(60_000)
-    page.goto("/appeals/new/")
-    _controlled(page)
-
-    # The browser says it is online; the server does not answer.
-    def unreachable(route: Any) -> None:
-        if route.request.method == "POST" or "/healthz" in route.request.url:
-            route.abort("connectionrefused")
-        else:
-            route.continue_()
-
-    page.context.route(re.compile(r".*/(appeals/new/|healthz/live)$"), unreachable)
-    assert page.evaluate("() => navigator.onLine")
-    _raise_appeal(page, f"断网 {marker}")
-    page.wait_for_function(
-        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
-    )
-    assert _records(server, marker)["appeals"] == 0
-    page.context.unroute_all()
-    page.reload()
-    page.wait_for_function("() => !document.querySelector('#offline-status .offline-waiting')")
-    assert _records(server, marker)["appeals"] == 1
-
-
 def test_a_form_that_could_not_be_sent_says_why_and_opens_again_filled_in(new_page, server):
     marker = uuid.uuid4().hex[:6]
     page = new_page("employee")

@@ -10,7 +10,6 @@
   var OWNER_KEY = "grassroots-owner";
   var TAB_KEY = "grassroots-tab";
   var REFILL_KEY = "grassroots-refill";
-  var PROBE_MS = 8000;
 
   // This tab's own id (sessionStorage: kept across the tab's pages, gone with the tab).
   // An anonymous appeal is sent, shown and discarded only by the tab that queued it, so
@@ -214,53 +213,11 @@
       // A page kept from an earlier visit carries an old key: never send it twice.
       if (input) input.value = newKey();
       form.addEventListener("submit", function (event) {
-        var submitter = event.submitter || null;
-        if (!input || form.dataset.sendNatively) return;
-        if (navigator.onLine && submitter && submitter.name === "check") return; // not a send
+        if (navigator.onLine || !input) return; // online: the form goes as it always did
         event.preventDefault();
-        if (navigator.onLine) {
-          sendNow(form, submitter);
-          return;
-        }
-        keep(form, submitter);
+        keep(form, event.submitter || null);
       });
     });
-
-    // Online, the browser may still not reach the server (it says online; the network
-    // does not answer, or the server is away). Before the form leaves, a small request
-    // (/healthz, never kept by the worker) asks; if it gets no good answer within a few
-    // seconds the form is kept in the queue instead of being lost to an error page.
-    // Otherwise the form is sent as it always was, as a page.
-    function sendNow(form, submitter) {
-      var control = window.AbortController ? new AbortController() : null;
-      var timer = control ? window.setTimeout(function () { control.abort(); }, PROBE_MS) : 0;
-      fetch(status.getAttribute("data-probe") || "/healthz", {
-        cache: "no-store",
-        credentials: "omit",
-        signal: control ? control.signal : undefined,
-      }).then(
-        function (response) {
-          window.clearTimeout(timer);
-          if (!response.ok) {
-            keep(form, submitter);
-            return;
-          }
-          form.dataset.sendNatively = "1";
-          if (submitter && submitter.name) {
-            var pressed = document.createElement("input");
-            pressed.type = "hidden";
-            pressed.name = submitter.name;
-            pressed.value = submitter.value;
-            form.appendChild(pressed);
-          }
-          form.submit(); // the buttons are disabled by now (grassroots.js): no second tap
-        },
-        function () {
-          window.clearTimeout(timer);
-          keep(form, submitter);
-        }
-      );
-    }
 
     function keep(form, submitter) {
         var input = keyInput(form);
