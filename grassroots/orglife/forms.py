@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -107,9 +108,15 @@ class MeetingForm(StyledForm):
 class AttendanceForm(forms.Form):
     """One row per person expected: present, on leave (with the reason) or absent."""
 
+    # The form's one-time key: the same form sent twice (or from the offline queue)
+    # is recorded once.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args: Any, attendances: list[Attendance], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("key", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
         self.rows = []
+        self.was_fields: list[forms.BoundField] = []
         choices = [
             (value, label)
             for value, label in Attendance.Status.choices
@@ -132,14 +139,37 @@ class AttendanceForm(forms.Form):
                 required=False,
                 initial=attendance.reason,
             )
+            # What the row showed when the page was made: a form sent later (kept offline,
+            # or left open) changes only the rows the person changed, and a row someone
+            # else changed since is reported, not overwritten.
+            self.fields[f"{name}_was"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=attendance.status
+            )
             self.rows.append((attendance, self[name], self[f"{name}_reason"]))
+            self.was_fields.append(self[f"{name}_was"])
 
     def statuses(self) -> dict[int, tuple[str, str]]:
+        """The rows the person changed from what the page showed (every marked row of a
+        form that does not say what it showed)."""
         result = {}
         for attendance, field, reason in self.rows:
             value = self.cleaned_data.get(field.name)
-            if value:
-                result[attendance.member_id] = (value, self.cleaned_data.get(reason.name, ""))
+            text = self.cleaned_data.get(reason.name, "")
+            was = self.cleaned_data.get(f"{field.name}_was")
+            untouched = value == was and (
+                value != Attendance.Status.LEAVE or text.strip() == attendance.reason
+            )
+            if value and not untouched:
+                result[attendance.member_id] = (value, text)
+        return result
+
+    def shown(self) -> dict[int, str]:
+        """Member id → the status the page showed, for the rows it says so."""
+        result = {}
+        for attendance, field, _reason in self.rows:
+            was = self.cleaned_data.get(f"{field.name}_was")
+            if was in Attendance.Status.values:
+                result[attendance.member_id] = was
         return result
 
 

@@ -172,6 +172,26 @@ class Attendance(models.Model):
         return f"{self.member_id} @ {self.meeting_id}: {self.status}"
 
 
+class AttendanceMark(models.Model):
+    """One sending of the attendance form, by its one-time key: the same form sent again
+    (a retry, a double tap, the offline queue, a second tab) changes nothing the second
+    time, even if someone corrected the attendance in between."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance form sent")
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "key"], name="attendance_mark_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} @ {self.meeting_id}: {self.key}"
+
+
 class DevelopmentStep(models.Model):
     """The wording of one of the 25 development steps, as the enterprise uses it. The
     order and the checks are fixed by the rules (development/rules.py); administrators

@@ -248,13 +248,25 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     here = reverse("orglife:meeting", args=[meeting.pk])
     try:
         if action == "attendance" and attendance_form.is_valid():
-            services.attendance_record(
+            changed_since = services.attendance_record(
                 actor=request.user,
                 meeting=meeting,
                 statuses=attendance_form.statuses(),
                 rest_present="all_present" in request.POST,
+                idempotency_key=attendance_form.cleaned_data["key"] or None,
+                shown=attendance_form.shown(),
             )
             messages.success(request, _("Attendance recorded."))
+            if changed_since:
+                names = {a.member_id: a.member.user.name for a in attendances}
+                messages.warning(
+                    request,
+                    _(
+                        "Not changed, because someone changed them after this form was "
+                        "opened: %(names)s. Check them and correct them if needed."
+                    )
+                    % {"names": "、".join(names.get(pk, str(pk)) for pk in changed_since)},
+                )
             return HttpResponseRedirect(here + "#attendance")
         if action == "hold" and hold_form.is_valid():
             meeting = services.meeting_hold(

@@ -372,10 +372,18 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The form's one-time key (a page or the offline queue may send it again): one visit
+    # per key and person who recorded it.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - NULL: no key, never "the same key"
 
     class Meta:
         verbose_name = _("visit")
         ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recorded_by", "idempotency_key"], name="visit_key_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pairing_id} @ {self.date}"

@@ -40,6 +40,7 @@ from grassroots.appeals.services.intake import (
     tracking_code_normalise,
 )
 from grassroots.appeals.services.publishing import appeal_publish, appeal_unpublish
+from grassroots.appeals.services.receipt import anonymous_receipt_again
 from grassroots.appeals.services.supervision import appeal_escalate, appeal_warn
 from grassroots.appeals.services.telling import (
     APPEAL_ASSIGNED,
@@ -66,6 +67,7 @@ __all__ = [
     "AppealDraft",
     "Submitted",
     "anonymous_find",
+    "anonymous_receipt_again",
     "appeal_accept",
     "appeal_answer",
     "appeal_assign",

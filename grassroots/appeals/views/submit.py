@@ -189,10 +189,16 @@ def anonymous(request: HttpRequest) -> HttpResponse:
             result = _submit(form, channel=Appeal.Channel.ANONYMOUS, anonymous=True)
             if result is not None:
                 if result.repeated:
-                    return render(
-                        request, "appeals/anonymous_repeated.html", {"appeal": result.appeal}
-                    )
-                ratelimit.too_many("anonymous-submit", client, limit=limit)
+                    # The first answer may have been lost on its way (the device sent the
+                    # form again with its one-time key): nobody saw that PIN, give a new one.
+                    again = services.anonymous_receipt_again(appeal=result.appeal)
+                    if again is None:
+                        return render(
+                            request, "appeals/anonymous_repeated.html", {"appeal": result.appeal}
+                        )
+                    result = again
+                if not result.repeated:
+                    ratelimit.too_many("anonymous-submit", client, limit=limit)
                 response = render(request, "appeals/anonymous_receipt.html", {"result": result})
                 response["Cache-Control"] = "no-store"
                 return response

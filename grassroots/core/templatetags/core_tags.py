@@ -4,6 +4,8 @@ import re
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -58,3 +60,24 @@ def links(text: str, autoescape: bool = True) -> SafeString:
         last = end
     pieces.append(str(escape(text[last:])))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def device_owner(context: template.Context) -> str:
+    """Who the open page belongs to, as the offline script needs it: an opaque value, the
+    same for one person on every page, "" for a visitor. The script forgets the kept
+    pages when it changes (another person signed in, or nobody), and sends a queued form
+    only for the person who filled it in. Keyed with the server's secret, so it says
+    nothing about the person to anyone reading the device."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return salted_hmac("grassroots.webapp.owner", str(user.pk), algorithm="sha256").hexdigest()[:24]
+
+
+@register.simple_tag
+def page_max_age() -> int:
+    """How long, in seconds, a page may serve offline: as long as a session lasts without
+    a request. A kept page older than this is not shown, and a form on a page older than
+    this is not kept for sending (its session has ended; the next person may hold it)."""
+    return int(settings.SESSION_IDLE_TIMEOUT.total_seconds())

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from grassroots.core.audit import audit_record
 from grassroots.core.locking import locked
 from grassroots.notifications.services import notify
 from grassroots.orglife import rules
-from grassroots.orglife.models import Attendance, DevelopmentRecord, Meeting
+from grassroots.orglife.models import Attendance, AttendanceMark, DevelopmentRecord, Meeting
 from grassroots.orglife.selectors import expected_attendees, quorum
 from grassroots.orglife.services.counts import sync_counts
 from grassroots.orglife.services.notices import MEETING_PLANNED
@@ -99,15 +99,35 @@ def attendance_record(
     meeting: Meeting,
     statuses: Mapping[int, tuple[str, str]],
     rest_present: bool = False,
-) -> Meeting:
+    idempotency_key: str | None = None,
+    shown: Mapping[int, str] | None = None,
+) -> list[int]:
     """Record who came: member id → (status, reason); with `rest_present`, everyone
-    expected and not given a status came. Members not expected are refused."""
+    expected and not given a status came. Members not expected are refused.
+
+    `shown`: member id → the status the form showed when it was filled in. A row whose
+    status has changed since (someone corrected it, in another tab or before a form kept
+    offline was sent) is left as it is now: the ids of those rows are returned, for the
+    page to say so, instead of undoing the correction.
+
+    The same form sent again (`idempotency_key`: a retry, a double tap, the offline
+    queue, a second tab) changes nothing the second time, so it cannot undo a correction
+    made in between."""
     meeting = locked(meeting, related=("unit",))
+    if idempotency_key:
+        sent = AttendanceMark.objects.filter(actor=actor, key=idempotency_key).first()
+        if sent is not None:
+            if sent.meeting_id != meeting.pk:
+                raise ValidationError(
+                    _("This form was already used. Reload the page and try again.")
+                )
+            return []
     if rest_present:
         marked = dict(statuses)
-        for member_id in Attendance.objects.filter(meeting=meeting).values_list(
-            "member_id", flat=True
-        ):
+        # Everyone not marked yet: a row the form left as it was keeps its status.
+        for member_id in Attendance.objects.filter(
+            meeting=meeting, status=Attendance.Status.EXPECTED
+        ).values_list("member_id", flat=True):
             marked.setdefault(member_id, (Attendance.Status.PRESENT, ""))
         statuses = marked
     if meeting.status == Meeting.Status.CANCELLED:
@@ -120,12 +140,24 @@ def attendance_record(
     unknown = set(statuses) - set(rows)
     if unknown:
         raise ValidationError(_("Some of these people are not expected at this meeting."))
+    shown = shown or {}
+    changed_since = sorted(pk for pk in statuses if pk in shown and shown[pk] != rows[pk].status)
+    statuses = {pk: value for pk, value in statuses.items() if pk not in changed_since}
     before = {str(pk): rows[pk].status for pk in statuses}
     for member_id, (status, reason) in statuses.items():
         if status not in Attendance.Status.values:
             raise ValidationError(_("Unknown attendance status."))
         rows[member_id].status = status
         rows[member_id].reason = reason.strip() if status == Attendance.Status.LEAVE else ""
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                AttendanceMark.objects.create(meeting=meeting, actor=actor, key=idempotency_key)
+        except IntegrityError:
+            # The same key on another meeting's form, sent at this very moment.
+            raise ValidationError(
+                _("This form was already used. Reload the page and try again.")
+            ) from None
     Attendance.objects.bulk_update([rows[pk] for pk in statuses], ["status", "reason"])
     if meeting.status == Meeting.Status.HELD:
         settle_quorum(meeting)
@@ -139,7 +171,7 @@ def attendance_record(
         after={str(pk): status for pk, (status, _reason) in statuses.items()},
         org_path=meeting.unit.path,
     )
-    return meeting
+    return changed_since
 
 
 def decided_development(meeting: Meeting) -> bool:

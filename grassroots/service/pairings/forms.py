@@ -76,6 +76,9 @@ class VisitForm(StyledForm):
         help_text=_("A need can then become an appeal or a practical deed in one step."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The form's one-time key: the same visit sent twice (or from the offline queue) is
+    # recorded once.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

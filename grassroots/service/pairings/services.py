@@ -186,11 +186,22 @@ def visit_record(
     on: datetime.date,
     help_given: str,
     needs_heard: str,
+    idempotency_key: str | None = None,
 ) -> Visit:
     """A visit by the member (or an officer) to the colleague: what help was given and
-    what needs were heard. Keeps the pairing's last visit date."""
+    what needs were heard. Keeps the pairing's last visit date. The same form sent again
+    (`idempotency_key`: a retry, a double tap, the offline queue) gives back the first
+    visit."""
     help_given, needs_heard = help_given.strip(), needs_heard.strip()
     pairing = locked(pairing, related=RELATED)
+    if idempotency_key:
+        sent = Visit.objects.filter(recorded_by=actor, idempotency_key=idempotency_key).first()
+        if sent is not None:
+            if sent.pairing_id != pairing.pk:
+                raise ValidationError(
+                    _("This form was already used. Reload the page and try again.")
+                )
+            return sent
     if pairing.ended_on is not None:
         raise ValidationError(_("This pairing has ended: no more visits are recorded."))
     errors: dict[str, str] = {}
@@ -209,13 +220,21 @@ def visit_record(
     earlier = pairing.visits.filter(date=on, help_given=help_given, needs_heard=needs_heard).first()
     if earlier is not None:
         return earlier  # the same form sent twice (the pairing's lock orders the two)
-    visit = Visit.objects.create(
-        pairing=pairing,
-        date=on,
-        help_given=help_given,
-        needs_heard=needs_heard,
-        recorded_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                pairing=pairing,
+                date=on,
+                help_given=help_given,
+                needs_heard=needs_heard,
+                recorded_by=actor,
+                idempotency_key=idempotency_key or None,
+            )
+    except IntegrityError:
+        # The same key on another pairing's form, sent at this very moment.
+        raise ValidationError(
+            _("This form was already used. Reload the page and try again.")
+        ) from None
     if pairing.last_visit_on is None or on > pairing.last_visit_on:
         pairing.last_visit_on = on
         pairing.save(update_fields=["last_visit_on"])

@@ -126,7 +126,9 @@ def pairing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if action is not None and not allowed.get(action, False):
         raise Http404
     visit_form = VisitForm(
-        request.POST if action == "visit" else None, prefix="visit", initial={"date": today}
+        request.POST if action == "visit" else None,
+        prefix="visit",
+        initial={"date": today, "key": secrets.token_urlsafe(24)},
     )
     end_form = EndForm(
         request.POST if action == "end" else None, prefix="end", initial={"ended_on": today}
@@ -139,6 +141,7 @@ def pairing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 on=visit_form.cleaned_data["date"],
                 help_given=visit_form.cleaned_data["help_given"],
                 needs_heard=visit_form.cleaned_data["needs_heard"],
+                idempotency_key=visit_form.cleaned_data["key"] or None,
             )
             messages.success(request, _("The visit is recorded."))
             return HttpResponseRedirect(here)

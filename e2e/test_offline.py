@@ -1,0 +1,391 @@
+"""Works without signal (issue 19 §3): pages already visited open offline with a clear
+status line; appeals and visits filled in offline are kept on the device and sent when
+the connection returns; a send whose answer is lost is sent again, and the server's
+one-time keys keep it to one record each."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from typing import Any
+
+from e2e.conftest import ROOT, axe_violations
+
+_COUNT = """
+import json, sys, django
+django.setup()
+from grassroots.appeals.models import Appeal
+from grassroots.service.models import Visit
+marker = sys.argv[1]
+print(json.dumps({
+    "appeals": Appeal.objects.filter(title__contains=marker).count(),
+    "visits": Visit.objects.filter(help_given__contains=marker).count(),
+}))
+"""
+
+
+def _records(server: dict[str, Any], marker: str) -> dict[str, int]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "GRASSROOTS_DATA_DIR": str(server["data_dir"]),
+    }
+    env.pop("DATABASE_URL", None)
+    if server["database_url"]:
+        env["DATABASE_URL"] = server["database_url"]
+    found = subprocess.run(
+        [sys.executable, "-c", _COUNT, marker], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return json.loads(found.stdout.decode().strip().splitlines()[-1])
+
+
+_QUEUED = """() => new Promise(resolve => {
+  const open = indexedDB.open('grassroots-offline');
+  open.onupgradeneeded = () => open.result.createObjectStore('queue', {keyPath: 'key'});
+  open.onsuccess = () => {
+    const all = open.result.transaction('queue').objectStore('queue').getAll();
+    all.onsuccess = () => { open.result.close(); resolve(all.result); };
+  };
+})"""
+
+
+def _controlled(page: Any) -> None:
+    """Wait until the service worker runs and controls the page."""
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def _waiting(page: Any) -> str:
+    return page.locator("#offline-status .offline-waiting").inner_text()
+
+
+def _raise_appeal(page: Any, title: str) -> None:
+    page.select_option("#id_category", index=1)
+    page.fill("#id_title", title)
+    page.fill("#id_description", "井下三号巷道照明不足，夜班看不清。")
+    page.locator("main form[data-offline] button[type=submit]:not([name=check])").click()
+
+
+def test_forms_filled_offline_are_sent_once_when_the_connection_returns(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page("branch officer")
+    page.set_default_timeout(60_000)  # the first appeal loads jieba's dictionary
+    page.goto("/")
+    _controlled(page)
+    # Visit the pages once while the connection is there: they are kept.
+    page.goto("/service/pairings/")
+    pairing = page.locator("main a[href^='/service/pairings/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+        ".filter(h => /^\\/service\\/pairings\\/\\d+\\/$/.test(h))"
+    )[0]
+    page.goto(pairing)
+    page.goto("/appeals/new/")
+
+    page.context.set_offline(True)
+    page.goto("/appeals/new/")  # from the device: no network
+    banner = page.locator("#offline-status .offline-banner")
+    assert banner.is_visible()
+    assert banner.inner_text() == page.locator("#offline-status").get_attribute("data-offline")
+    violations = axe_violations(page)
+    assert not violations, violations
+
+    _raise_appeal(page, f"照明 {marker} 一")
+    page.wait_for_function(
+        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    assert page.locator("#id_title").input_value() == ""  # the form is ready for the next
+    _raise_appeal(page, f"照明 {marker} 二")
+    page.wait_for_function(
+        "() => /2/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    page.goto(pairing)
+    assert "2" in _waiting(page)
+    page.fill("#id_visit-help_given", f"送去慰问品 {marker}")
+    page.locator("#visit-form button[type=submit]").click()
+    page.wait_for_function(
+        "() => /3/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    violations = axe_violations(page)
+    assert not violations, violations
+    assert _records(server, marker) == {"appeals": 0, "visits": 0}
+
+    # The connection returns, and drops just as the first answer is on its way back:
+    # the server has the appeal, the device does not know it.
+    lost: list[str] = []
+
+    def lose_the_answer(route: Any) -> None:
+        if not lost:
+            lost.append(route.request.url)
+            route.fetch(timeout=120_000)  # the server saves it
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.context.route(re.compile(r".*/(appeals/new|service/pairings/\d+)/$"), lose_the_answer)
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => document.querySelector('#offline-status .offline-banner') === null"
+    )
+    for _ in range(120):
+        if lost and _records(server, marker)["appeals"] == 1:
+            break
+        page.wait_for_timeout(500)
+    assert lost, "the send after reconnecting did not reach the network"
+    assert _records(server, marker) == {"appeals": 1, "visits": 0}
+    page.wait_for_timeout(1000)
+    assert "3" in _waiting(page)  # the device does not know: all three still wait
+
+    # Next page load: everything is sent, the lost one again, and kept once.
+    page.context.unroute_all()
+    page.reload()
+    page.wait_for_function(
+        "() => !document.querySelector('#offline-status .offline-waiting')"
+        " && document.querySelectorAll('#offline-status .alert-success').length >= 3"
+    )
+    assert _records(server, marker) == {"appeals": 2, "visits": 1}
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert _records(server, marker) == {"appeals": 2, "visits": 1}
+
+    # Signing out forgets the kept pages: the next person cannot open them offline.
+    assert page.evaluate("async () => await caches.has('grassroots-pages')")
+    with page.expect_navigation():
+        page.locator("header form[action$='/accounts/logout/'] button").click()
+    assert not page.evaluate("async () => await caches.has('grassroots-pages')")
+
+
+def test_an_anonymous_appeal_queued_offline_shows_its_receipt_and_keeps_no_owner(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page(None)
+    page.set_default_timeout(60_000)
+    page.goto("/offline/")  # what a page never opened shows offline
+    assert page.locator("h1").count() == 1
+    violations = axe_violations(page)
+    assert not violations, violations
+    page.goto("/appeals/anonymous/")
+    _controlled(page)
+    page.context.set_offline(True)
+    page.goto("/appeals/anonymous/")
+    _raise_appeal(page, f"匿名 {marker}")
+    page.wait_for_function(
+        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    kept = page.evaluate(_QUEUED)
+    assert len(kept) == 1
+    entry = kept[0]
+    # Exactly these, and nothing else: what was typed, the key, where it goes, and the
+    # random id of the tab that queued it; no owner, no form token.
+    assert set(entry) == {
+        "key",
+        "kind",
+        "label",
+        "action",
+        "fields",
+        "anonymous",
+        "owner",
+        "tab",
+        "queuedAt",
+        "state",
+    }
+    assert entry["owner"] == "" and entry["anonymous"] is True and entry["kind"] == "appeal"
+    assert entry["tab"] == page.evaluate("() => sessionStorage.getItem('grassroots-tab')")
+    assert entry["queuedAt"] % 3_600_000 == 0  # to the hour
+    names = {name for name, _value in entry["fields"]}
+    form_names = set(
+        page.locator("main form[data-offline] [name]").evaluate_all("els => els.map(e => e.name)")
+    )
+    assert "title" in names and names <= form_names
+    assert "csrfmiddlewaretoken" not in names
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    # The tracking code and PIN are shown in the page, never written to the device.
+    page.wait_for_function("() => /[0-9]{6}/.test(document.querySelector('main').textContent)")
+    assert _records(server, marker)["appeals"] == 1
+    code, pin = page.locator("main .receipt-codes .code").all_inner_texts()
+    assert re.fullmatch(r"[0-9]{6}", pin) and code
+    # Neither is kept anywhere on the device: no cache holds a body with them.
+    bodies = page.evaluate(
+        """async () => {
+             const found = [];
+             for (const name of await caches.keys()) {
+               const cache = await caches.open(name);
+               for (const request of await cache.keys()) {
+                 found.push([name, await (await cache.match(request)).text()]);
+               }
+             }
+             return found;
+           }"""
+    )
+    assert bodies  # the worker keeps pages and static files: the check looks at them
+    assert not any(code in body for _name, body in bodies)
+    # (a six-digit PIN may turn up in a minified static file by chance: pages only)
+    pages = [body for name, body in bodies if not name.startswith("grassroots-static")]
+    assert not any(pin in body for body in pages)
+    assert page.evaluate(_QUEUED) == []
+
+
+_AGE_KEPT_PAGES = """seconds => caches.open('grassroots-pages').then(async cache => {
+  for (const request of await cache.keys()) {
+    const kept = await cache.match(request);
+    const headers = new Headers(kept.headers);
+    headers.set('X-Grassroots-Kept-At', String(Date.now() - seconds * 1000));
+    await cache.put(request, new Response(await kept.blob(), {status: 200, headers}));
+  }
+})"""
+
+
+def test_a_kept_page_is_not_shown_once_its_session_has_surely_ended(new_page, server):
+    page = new_page("employee")
+    name = server["logins"]["employee"]["name"]
+    page.goto("/")
+    _controlled(page)
+    page.goto("/appeals/mine/")
+    max_age = int(page.locator("#offline-status").get_attribute("data-max-age"))
+    assert max_age > 0
+    page.wait_for_function(
+        "async () => (await (await caches.open('grassroots-pages')).keys()).length >= 2"
+    )
+    # Kept a moment ago: the person's own page opens offline.
+    page.context.set_offline(True)
+    page.goto("/appeals/mine/")
+    assert name in page.locator("body").inner_text()
+    # Kept longer ago than a session lasts without a request: it is not shown.
+    page.evaluate(_AGE_KEPT_PAGES, max_age + 5)
+    for path in ("/appeals/mine/", "/"):
+        page.goto(path)
+        assert name not in page.content()
+        assert page.locator("h1").inner_text() in ("没有网络连接", "No connection")
+    page.context.set_offline(False)
+
+
+def test_a_named_form_on_a_page_older_than_a_session_is_not_kept(new_page, server):
+    page = new_page("employee")
+    page.goto("/appeals/new/")
+    _controlled(page)
+    max_age = int(page.locator("#offline-status").get_attribute("data-max-age"))
+    page.context.set_offline(True)
+    # The page stayed open longer than a session lasts: whoever fills it in now may be
+    # another person, and the form would go in the first one's name.
+    page.evaluate("ms => { const now = Date.now; Date.now = () => now() + ms; }", max_age * 1000)
+    _raise_appeal(page, "太久之前打开的页面")
+    note = page.locator("#offline-status .alert-danger")
+    assert note.inner_text() == page.locator("#offline-status").get_attribute("data-too-old")
+    assert page.evaluate(_QUEUED) == []
+    page.context.set_offline(False)
+
+
+def test_an_anonymous_appeal_is_sent_and_shown_only_in_the_tab_that_queued_it(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    first = new_page(None)
+    first.set_default_timeout(60_000)
+    first.goto("/appeals/anonymous/")
+    _controlled(first)
+    first.context.set_offline(True)
+    first.goto("/appeals/anonymous/")
+    _raise_appeal(first, f"匿名 {marker} 一")
+    kept_note = first.locator("#offline-status").get_attribute("data-kept-anonymous")
+    assert first.locator("#offline-status .alert-success").inner_text() == kept_note
+    # Another tab on the device, online: it neither sends the appeal nor shows its receipt.
+    # (The first tab's own sends are held back meanwhile, so that only the other could.)
+    first.route(
+        re.compile(r".*/appeals/anonymous/$"),
+        lambda route: (
+            route.abort("internetdisconnected")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    first.context.set_offline(False)
+    other = first.context.new_page()
+    other.goto("/")
+    other.wait_for_timeout(1500)
+    assert not other.locator("main .receipt-codes").count()
+    assert not other.locator("#offline-status .offline-waiting").count()
+    assert _records(server, marker)["appeals"] == 0
+    assert len(other.evaluate(_QUEUED)) == 1  # its tab is open: it waits for it
+    # The tab that queued it sends it and shows the receipt there.
+    first.unroute_all()
+    first.evaluate("() => window.dispatchEvent(new Event('online'))")
+    first.locator("main .receipt-codes").wait_for()
+    assert _records(server, marker)["appeals"] == 1
+
+    # Queued, then the tab is closed: the next page opened on the device drops it unseen.
+    first.context.set_offline(True)
+    first.goto("/appeals/anonymous/")
+    _raise_appeal(first, f"匿名 {marker} 二")
+    first.wait_for_function(
+        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    first.close()
+    other.context.set_offline(False)
+    other.goto("/")
+    other.wait_for_function("async () => (await (" + _QUEUED + ")()).length === 0")
+    other.wait_for_timeout(1000)
+    assert not other.locator("main .receipt-codes").count()
+    assert _records(server, marker)["appeals"] == 1
+
+
+def test_a_form_that_could_not_be_sent_says_why_and_opens_again_filled_in(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page("employee")
+    page.set_default_timeout(60_000)
+    page.goto("/appeals/new/")
+    _controlled(page)
+    page.context.set_offline(True)
+    page.goto("/appeals/new/")
+    _raise_appeal(page, f"退回 {marker} 一")
+    _raise_appeal(page, f"退回 {marker} 二")
+    page.wait_for_function(
+        "() => /2/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    # The server refuses both: the form comes back with its error summary.
+    refused = (
+        '<!doctype html><html><body><main><div class="error-summary" tabindex="-1">'
+        f"标题不合适 {marker}</div><form></form></main></body></html>"
+    )
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: (
+            route.fulfill(status=200, content_type="text/html", body=refused)
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    notes = page.locator("#offline-status .alert-danger")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#offline-status .alert-danger').length === 2"
+    )
+    page.context.unroute_all()
+    status = page.locator("#offline-status")
+    label = page.locator("main form[data-offline]").get_attribute("data-offline-label")
+    for index in range(2):
+        assert f"标题不合适 {marker}" in notes.nth(index).inner_text()
+        names = notes.nth(index).locator("button").all_inner_texts()
+        assert names == [
+            f"{status.get_attribute('data-discard')}：{label}",
+            f"{status.get_attribute('data-open-again')}：{label}",
+        ]
+    # Discarded: focus goes to the next note, not lost to the page.
+    notes.nth(0).locator("button").nth(0).click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#offline-status .alert-danger').length === 1"
+    )
+    assert page.evaluate("() => document.activeElement.closest('.alert-danger') !== null")
+    # Opened again: the form holds what was typed, and the note is gone.
+    notes.nth(0).locator("button").nth(1).click()
+    page.wait_for_function(f"() => document.querySelector('#id_title').value.includes('{marker}')")
+    assert page.locator("#id_title").input_value() == f"退回 {marker} 二"
+    assert page.locator("#id_description").input_value().startswith("井下三号巷道")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#offline-status .alert-danger').length === 0"
+    )
+    assert page.evaluate(_QUEUED) == []
+    assert _records(server, marker)["appeals"] == 0

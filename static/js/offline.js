@@ -1,0 +1,356 @@
+// Grassroots offline: registers the service worker, says when there is no connection,
+// keeps three forms (raise an appeal, record a visit, mark attendance) on the device
+// while offline and sends them when the connection returns (docs/architecture.md,
+// "Offline"). Every page and form works without this file.
+(function () {
+  "use strict";
+
+  var Queue = window.GrassrootsQueue;
+  var PAGES_CACHE = "grassroots-pages";
+  var OWNER_KEY = "grassroots-owner";
+  var TAB_KEY = "grassroots-tab";
+  var REFILL_KEY = "grassroots-refill";
+
+  // This tab's own id (sessionStorage: kept across the tab's pages, gone with the tab).
+  // An anonymous appeal is sent, shown and discarded only by the tab that queued it, so
+  // that its tracking code and PIN reach nobody else who opens a page on this device.
+  function tabId() {
+    try {
+      var id = window.sessionStorage.getItem(TAB_KEY);
+      if (!id) {
+        id = newKey();
+        window.sessionStorage.setItem(TAB_KEY, id);
+      }
+      return id;
+    } catch (error) {
+      return ""; // no storage: anonymous appeals are not kept
+    }
+  }
+
+  // While this tab is open it holds a lock named after it, so that another tab can tell
+  // an anonymous appeal whose tab has closed (it is then dropped: nobody may see it).
+  function holdTabLock(tab) {
+    if (!tab || !navigator.locks) return;
+    navigator.locks.request("grassroots-tab-" + tab, function () {
+      return new Promise(function () { /* held until the tab goes */ });
+    });
+  }
+
+  function dropOrphans(tab) {
+    if (!navigator.locks || !navigator.locks.query) return Promise.resolve();
+    return Promise.all([Queue.all(), navigator.locks.query()]).then(function (found) {
+      var held = (found[1].held || []).map(function (lock) { return lock.name; });
+      return Promise.all(found[0].filter(function (entry) {
+        return entry.anonymous && entry.tab !== tab && held.indexOf("grassroots-tab-" + entry.tab) < 0;
+      }).map(function (entry) { return Queue.remove(entry.key); }));
+    });
+  }
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16)); // plain http on an intranet
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function formToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (error) {
+      return "";
+    }
+  }
+
+  // Kept pages belong to the person who opened them: forget them when that changes.
+  function forgetPages() {
+    var done = window.caches ? caches.delete(PAGES_CACHE) : Promise.resolve();
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("forget-pages");
+    }
+    return done;
+  }
+
+  ready(function () {
+    var body = document.body;
+    var owner = body.getAttribute("data-owner") || "";
+    var status = document.getElementById("offline-status");
+    if (!status || !Queue || !window.indexedDB) return;
+    var text = function (name) { return status.getAttribute("data-" + name) || ""; };
+    var tab = tabId();
+    holdTabLock(tab);
+    // When this page was shown by the server: now, or, for a copy kept by the worker, when
+    // it was kept. A named form on a page older than a session lasts is not kept: the
+    // session that showed it has ended, and whoever holds the device now may be another.
+    var pageTime = Number(body.getAttribute("data-kept-at")) || Date.now();
+    var maxAge = Number(status.getAttribute("data-max-age")) * 1000;
+    function tooOld() {
+      return !(maxAge > 0) || Date.now() - pageTime >= maxAge;
+    }
+
+    var changedHands = false;
+    try {
+      changedHands = window.localStorage.getItem(OWNER_KEY) !== owner;
+      window.localStorage.setItem(OWNER_KEY, owner);
+    } catch (error) {
+      changedHands = true; // no storage: keep nothing
+    }
+    var forgotten = changedHands ? forgetPages() : Promise.resolve();
+
+    if ("serviceWorker" in navigator && body.getAttribute("data-service-worker")) {
+      // Registered only once the old person's pages are gone, so nothing is kept twice.
+      forgotten.then(function () {
+        return navigator.serviceWorker.register(body.getAttribute("data-service-worker"), { scope: "/" });
+      }).catch(function () { /* no worker (plain http): the page works as before */ });
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data === "send-queue") sendQueue();
+      });
+    }
+
+    // Signing out forgets the kept pages before the form leaves.
+    document.querySelectorAll("form[action$='/accounts/logout/']").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.dataset.forgotten) return;
+        event.preventDefault();
+        forgetPages().finally(function () {
+          form.dataset.forgotten = "1";
+          try { window.localStorage.setItem(OWNER_KEY, ""); } catch (error) { /* none */ }
+          form.submit();
+        });
+      });
+    });
+
+    // --- What the status line says ------------------------------------------------
+    var banner = document.createElement("p");
+    banner.className = "alert alert-warning offline-banner mb-2";
+    banner.textContent = text("offline");
+    var waiting = document.createElement("p");
+    waiting.className = "alert alert-info offline-waiting mb-2";
+    var results = document.createElement("div");
+
+    function showOnline() {
+      if (navigator.onLine) banner.remove();
+      else if (!banner.isConnected) status.prepend(banner);
+    }
+
+    function note(kind, message, entry) {
+      var item = document.createElement("div");
+      item.className = "alert mb-2 " + (kind === "sent" ? "alert-success" : "alert-danger");
+      item.textContent = message;
+      if (kind === "failed" && entry) {
+        if (entry.error) {
+          var why = document.createElement("span");
+          why.className = "d-block";
+          why.textContent = entry.error;
+          item.appendChild(why);
+        }
+        // Named after its form, so that a list of them can be told apart by ear.
+        var discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "btn btn-outline-secondary btn-sm ms-2";
+        discard.textContent = text("discard") + "：" + entry.label;
+        discard.addEventListener("click", function () {
+          Queue.remove(entry.key).then(function () {
+            // Focus goes to the next note's button, else to the status line.
+            var next = item.nextElementSibling || item.previousElementSibling;
+            item.remove();
+            var target = next && next.querySelector("button");
+            if (target) target.focus();
+            else {
+              status.setAttribute("tabindex", "-1");
+              status.focus();
+            }
+          });
+        });
+        item.appendChild(discard);
+        // What was typed is not lost: the form opens again, filled in from the entry.
+        var again = document.createElement("button");
+        again.type = "button";
+        again.className = "btn btn-outline-primary btn-sm ms-2";
+        again.textContent = text("open-again") + "：" + entry.label;
+        again.addEventListener("click", function () {
+          try { window.sessionStorage.setItem(REFILL_KEY, entry.key); } catch (error) { return; }
+          if (entry.action === window.location.href.split("#")[0]) refill();
+          else window.location.assign(entry.action);
+        });
+        item.appendChild(again);
+      }
+      results.appendChild(item);
+    }
+
+    function showCount() {
+      return Queue.mine(owner, tab).then(function (entries) {
+        var count = entries.filter(function (entry) { return entry.state !== "failed"; }).length;
+        if (count) {
+          waiting.textContent = text("waiting").replace("%s", count);
+          if (!waiting.isConnected) status.appendChild(waiting);
+        } else {
+          waiting.remove();
+        }
+        entries.filter(function (entry) { return entry.state === "failed"; }).forEach(function (entry) {
+          if (!results.querySelector("[data-key='" + entry.key + "']")) {
+            note("failed", text("failed").replace("%s", entry.label), entry);
+            results.lastChild.setAttribute("data-key", entry.key);
+          }
+        });
+      });
+    }
+
+    status.appendChild(results);
+    showOnline();
+    window.addEventListener("offline", showOnline);
+
+    // --- The three forms: a fresh key on every page, kept while offline -------------
+    var forms = document.querySelectorAll("form[data-offline]");
+    function keyInput(form) {
+      return form.querySelector("input[type=hidden][name$='key']");
+    }
+    forms.forEach(function (form) {
+      var input = keyInput(form);
+      // A page kept from an earlier visit carries an old key: never send it twice.
+      if (input) input.value = newKey();
+      form.addEventListener("submit", function (event) {
+        if (navigator.onLine || !input) return; // online: the form goes as it always did
+        event.preventDefault();
+        keep(form, event.submitter || null);
+      });
+    });
+
+    function keep(form, submitter) {
+        var input = keyInput(form);
+        if (submitter && submitter.name === "check") {
+          note("failed", text("needs-network"));
+          return;
+        }
+        var anonymous = form.hasAttribute("data-offline-anonymous");
+        if (!anonymous && tooOld()) {
+          note("failed", text("too-old"));
+          return;
+        }
+        if (anonymous && !tab) {
+          note("failed", text("needs-network"));
+          return;
+        }
+        var data = new FormData(form, submitter);
+        var fields = [];
+        data.forEach(function (value, name) {
+          if (value instanceof File && !value.name && !value.size) return; // no file chosen
+          if (name === "csrfmiddlewaretoken") return; // the sending page gives its own
+          fields.push([name, value]);
+        });
+        var entry = {
+          key: input.value,
+          kind: form.getAttribute("data-offline"),
+          label: form.getAttribute("data-offline-label") || "",
+          action: new URL(form.getAttribute("action") || "", window.location.href).href.split("#")[0],
+          fields: fields,
+          anonymous: anonymous,
+          owner: anonymous ? "" : owner,
+          // An anonymous appeal belongs to this tab alone (see tabId).
+          tab: anonymous ? tab : "",
+          // An anonymous appeal's moment is kept to the hour, as the server keeps it.
+          queuedAt: anonymous ? Math.floor(Date.now() / 3600000) * 3600000 : Date.now(),
+          state: "waiting",
+        };
+        Queue.add(entry).then(function () {
+          if (form.getAttribute("data-offline") !== "attendance") form.reset();
+          input.value = newKey();
+          window.setTimeout(function () {
+            form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = false; });
+          }, 10);
+          note("sent", text(anonymous ? "kept-anonymous" : "kept"));
+          showCount();
+          if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+            navigator.serviceWorker.ready.then(function (registration) {
+              if (registration.sync) return registration.sync.register(Queue.SYNC_TAG);
+              return null;
+            }).catch(function () { /* no Background Sync: sent on the next page or "online" */ });
+          }
+        });
+    }
+
+    // --- A form that could not be sent, opened again ---------------------------------
+    // The entry named in sessionStorage fills in the form on this page that sends to the
+    // same address; the entry is then deleted (what it held is in the form now).
+    function refill() {
+      var wanted;
+      try { wanted = window.sessionStorage.getItem(REFILL_KEY); } catch (error) { return; }
+      if (!wanted) return;
+      var here = Array.prototype.slice.call(forms);
+      Queue.mine(owner, tab).then(function (entries) {
+        var entry = entries.filter(function (e) { return e.key === wanted; })[0];
+        if (!entry) return;
+        var form = here.filter(function (f) {
+          return new URL(f.getAttribute("action") || "", window.location.href).href.split("#")[0] === entry.action;
+        })[0];
+        if (!form) return;
+        window.sessionStorage.removeItem(REFILL_KEY);
+        entry.fields.forEach(function (pair) {
+          var name = pair[0], value = pair[1];
+          if (typeof value !== "string" || /key$/.test(name)) return;
+          form.querySelectorAll("[name='" + name.replace(/'/g, "") + "']").forEach(function (field) {
+            if (field.type === "radio" || field.type === "checkbox") field.checked = field.value === value;
+            else if (field.type !== "file" && field.type !== "submit") field.value = value;
+          });
+        });
+        return Queue.remove(entry.key).then(function () {
+          results.querySelectorAll("[data-key='" + entry.key + "']").forEach(function (n) { n.remove(); });
+          var first = form.querySelector("input:not([type=hidden]), select, textarea");
+          if (first) first.focus();
+        });
+      });
+    }
+
+    // --- Sending ---------------------------------------------------------------------
+    var sending = false;
+    function sendQueue() {
+      if (sending || !navigator.onLine) return;
+      sending = true;
+      Queue.sendAll({
+        token: formToken(),
+        owner: owner,
+        tab: tab,
+        onResult: function (entry, result) {
+          if (result.status === "failed") return whyRefused(entry, result.html); // shown by showCount
+          note("sent", text("sent").replace("%s", entry.label));
+          if (entry.anonymous && result.html) showReceipt(result.html);
+        },
+      }).finally(function () {
+        sending = false;
+        showCount();
+      });
+    }
+
+    // What the server said about a form it refused (its error summary), kept with the
+    // entry so that the note can say why.
+    function whyRefused(entry, html) {
+      var page = new DOMParser().parseFromString(html || "", "text/html");
+      var summary = page.querySelector("main .error-summary, main .alert-danger");
+      var why = summary ? summary.textContent.replace(/\s+/g, " ").trim().slice(0, 500) : "";
+      return Queue.add(Object.assign({}, entry, { state: "failed", error: why }));
+    }
+
+    // An anonymous appeal's tracking code and PIN exist only on the page that answers
+    // it: show that page's content here, and keep it nowhere.
+    function showReceipt(html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var answer = page.querySelector("main");
+      var main = document.getElementById("main");
+      if (!answer || !main) return;
+      main.replaceChildren.apply(main, Array.prototype.slice.call(answer.childNodes).map(function (node) {
+        return document.importNode(node, true);
+      }));
+      main.focus();
+    }
+
+    window.addEventListener("online", function () {
+      showOnline();
+      sendQueue();
+    });
+    refill();
+    dropOrphans(tab).catch(function () { /* kept: sent by nobody */ }).then(showCount).then(sendQueue);
+  });
+})();
