@@ -16,6 +16,9 @@ from grassroots.appeals import services
 from grassroots.appeals.models import Appeal
 from grassroots.appeals.tests.factories import category, raise_appeal
 
+LOST_KEY = "7d3f2a9c-1b4e-4c8a-9f60-2e5d8b7a1c03"  # as the offline queue makes them
+LATE_KEY = "5be0c0e1a7f24d6c8e9b3a1f0d2c4e6a"  # as the page makes them
+
 
 def _form(world, key: str) -> dict[str, object]:
     return {
@@ -31,9 +34,9 @@ def _form(world, key: str) -> dict[str, object]:
 @pytest.mark.django_db
 def test_the_same_anonymous_form_again_soon_gives_a_new_pin_and_the_old_one_stops(world):
     client = Client()
-    first = client.post(reverse("appeals:anonymous"), _form(world, "lost-answer-1"))
+    first = client.post(reverse("appeals:anonymous"), _form(world, LOST_KEY))
     lost = first.context["result"]
-    again = client.post(reverse("appeals:anonymous"), _form(world, "lost-answer-1"))
+    again = client.post(reverse("appeals:anonymous"), _form(world, LOST_KEY))
     assert again.status_code == 200
     assert again["Cache-Control"] == "no-store"
     shown = again.context["result"]
@@ -51,12 +54,12 @@ def test_the_same_anonymous_form_again_soon_gives_a_new_pin_and_the_old_one_stop
 @pytest.mark.django_db
 def test_the_same_anonymous_form_long_after_shows_no_receipt(world):
     client = Client()
-    first = client.post(reverse("appeals:anonymous"), _form(world, "long-after-1"))
+    first = client.post(reverse("appeals:anonymous"), _form(world, LATE_KEY))
     sent = first.context["result"]
     Appeal.objects.filter(pk=sent.appeal.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=3)
     )
-    again = client.post(reverse("appeals:anonymous"), _form(world, "long-after-1"))
+    again = client.post(reverse("appeals:anonymous"), _form(world, LATE_KEY))
     assert again.status_code == 200
     assert "result" not in again.context
     assert sent.pin not in again.content.decode()
@@ -66,3 +69,17 @@ def test_the_same_anonymous_form_long_after_shows_no_receipt(world):
 @pytest.mark.django_db
 def test_a_named_appeal_gets_no_receipt_again(world):
     assert services.anonymous_receipt_again(appeal=raise_appeal(world)) is None
+
+
+@pytest.mark.django_db
+def test_a_guessable_key_sent_again_earns_no_new_pin(world):
+    """Anyone may send any key; one that could be guessed must not hand out a new PIN for
+    somebody's anonymous appeal."""
+    client = Client()
+    first = client.post(reverse("appeals:anonymous"), _form(world, "anon-1"))
+    sent = first.context["result"]
+    again = Client().post(reverse("appeals:anonymous"), _form(world, "anon-1"))
+    assert again.status_code == 200
+    assert Appeal.objects.count() == 1
+    assert "result" not in again.context or again.context["result"] is None
+    assert services.anonymous_find(tracking_code=sent.tracking_code, pin=sent.pin) == sent.appeal

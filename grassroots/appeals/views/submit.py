@@ -3,6 +3,7 @@ add information, rate, withdraw, me-too; the outcome wall."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
 FOLLOW_COOKIE = "followed_appeal"
 FOLLOW_SALT = "grassroots.appeals.follow"
 FOLLOW_SECONDS = 2 * 3600
+
+_UNGUESSABLE_KEY = re.compile(r"[0-9A-Fa-f-]{32,64}")
 
 
 def followed_public_id(request: HttpRequest) -> str | None:
@@ -191,7 +194,14 @@ def anonymous(request: HttpRequest) -> HttpResponse:
                 if result.repeated:
                     # The first answer may have been lost on its way (the device sent the
                     # form again with its one-time key): nobody saw that PIN, give a new one.
-                    again = services.anonymous_receipt_again(appeal=result.appeal)
+                    # Only for a key nobody could guess (the page's own: 32 hex digits, or
+                    # the offline queue's UUID), since the key alone earns the new PIN.
+                    key = form.cleaned_data.get("idempotency_key") or ""
+                    again = (
+                        services.anonymous_receipt_again(appeal=result.appeal)
+                        if _UNGUESSABLE_KEY.fullmatch(key)
+                        else None
+                    )
                     if again is None:
                         return render(
                             request, "appeals/anonymous_repeated.html", {"appeal": result.appeal}
