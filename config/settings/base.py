@@ -165,6 +165,8 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out client before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend",
+    # Sign-in through WeCom / DingTalk / Feishu: the person the messenger vouched for.
+    "grassroots.integrations.messenger.backends.MessengerBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -375,6 +377,9 @@ LOGGING = {
 GRASSROOTS_SITE_NAME = _("Grassroots Party–Masses Service Platform")
 # The address people use, for links in emails and group-chat messages.
 GRASSROOTS_BASE_URL = env("GRASSROOTS_BASE_URL", "http://127.0.0.1:8000")
+# The key messenger app secrets are encrypted with (a Fernet key); empty: derived from
+# DJANGO_SECRET_KEY (docs/operations.md, "Connecting a messenger").
+GRASSROOTS_MESSENGER_KEY = env("GRASSROOTS_MESSENGER_KEY", "")
 # Group robots on this machine's own address are refused, except in tests and demos
 # that run a local receiver.
 GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK", False)

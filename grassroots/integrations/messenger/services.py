@@ -1,0 +1,461 @@
+"""Every write for the messengers: connections, sign-in, contact syncs and messages."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import authenticate, login
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.accounts import selectors as accounts
+from grassroots.accounts.identity import (
+    is_valid_employee_number,
+    is_valid_mobile,
+    normalise_employee_number,
+    normalise_phone,
+)
+from grassroots.accounts.scope import scope_for
+from grassroots.accounts.services import user_update
+from grassroots.core.audit import audit_record, snapshot
+from grassroots.core.locking import locked
+from grassroots.integrations.messenger import rules
+from grassroots.integrations.messenger.backends import Vouched
+from grassroots.integrations.messenger.models import MessengerAccount, MessengerConfig, SyncRun
+from grassroots.integrations.messenger.providers import (
+    Directory,
+    MessengerError,
+    provider_for,
+)
+from grassroots.integrations.messenger.secret_box import seal
+from grassroots.orgs import selectors as orgs
+from grassroots.orgs.importing import import_rows
+
+CONFIG_FIELDS = (
+    "vendor",
+    "name",
+    "corp_id",
+    "agent_id",
+    "api_base",
+    "department_code_prefix",
+    "sign_in_enabled",
+    "messages_enabled",
+    "is_active",
+)
+SESSION_KEY = "messenger_sign_in"
+STATE_SECONDS = 600
+CHUNK = 2000
+DEFAULT_PREFIX = {"wecom": "WX-", "dingtalk": "DD-", "feishu": "FS-"}
+
+
+# --- connections -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def config_save(
+    *, actor: Any, config: MessengerConfig | None, secret: str, **values: Any
+) -> MessengerConfig:
+    """Add or change a connection. An empty `secret` keeps the stored one; the secret is
+    stored encrypted and never read back into a page or the audit log."""
+    creating = config is None
+    row = MessengerConfig() if config is None else locked(config)
+    before = None if creating else snapshot(row, CONFIG_FIELDS)
+    for name, value in values.items():
+        setattr(row, name, value)
+    if not row.department_code_prefix:
+        row.department_code_prefix = DEFAULT_PREFIX[row.vendor]
+    if secret:
+        row.secret_encrypted = seal(secret)
+    if not row.secret_encrypted:
+        raise ValidationError({"secret": _("Give the app's secret.")})
+    duplicate = MessengerConfig.objects.filter(vendor=row.vendor, corp_id=row.corp_id)
+    if duplicate.exclude(pk=row.pk).exists():
+        raise ValidationError({"corp_id": _("This enterprise is connected already.")})
+    row.updated_at = timezone.now()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="messenger.create" if creating else "messenger.update",
+        target=row,
+        before=before,
+        after=snapshot(row, CONFIG_FIELDS),
+        extra={"secret_changed": bool(secret)},
+    )
+    return row
+
+
+# --- sign-in ---------------------------------------------------------------------------
+
+
+def sign_in_start(
+    *, request: HttpRequest, config: MessengerConfig, redirect_uri: str, in_app: bool, next_url: str
+) -> str:
+    """The vendor's address to send the browser to; the state it carries is bound to
+    this session and good once, for ten minutes."""
+    state = secrets.token_urlsafe(24)
+    request.session[SESSION_KEY] = {
+        "state": state,
+        "config": config.pk,
+        "at": time.time(),
+        "next": next_url,
+    }
+    return provider_for(config).authorize_url(redirect_uri=redirect_uri, state=state, in_app=in_app)
+
+
+class SignInRefusedError(Exception):
+    """`reason`: state, unknown, inactive, locked, vendor."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: Any
+    next_url: str
+
+
+def _take_state(request: HttpRequest, config: MessengerConfig, state: str) -> str:
+    """The stored state is removed whatever the outcome: a replayed state finds none."""
+    stored = request.session.pop(SESSION_KEY, None)
+    if (
+        not isinstance(stored, dict)
+        or not state
+        or not secrets.compare_digest(str(stored.get("state", "")), state)
+        or stored.get("config") != config.pk
+        or time.time() - float(stored.get("at", 0)) > STATE_SECONDS
+    ):
+        raise SignInRefusedError("state")
+    return str(stored.get("next") or "")
+
+
+def _match(config: MessengerConfig, user_id: str, mobile: str) -> Any:
+    """The employee a messenger user is: linked before, else the employee number equal
+    to the messenger's user id, else the mobile number on record."""
+    account = (
+        MessengerAccount.objects.filter(config=config, external_user_id=user_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if account is not None:
+        return accounts.users_by_ids([account]).first()
+    number = normalise_employee_number(user_id)
+    if is_valid_employee_number(number):
+        user = accounts.users_with_employee_numbers([number]).first()
+        if user is not None:
+            return user
+    phone = normalise_phone(mobile) if mobile else ""
+    if phone and is_valid_mobile(phone):
+        return accounts.users_with_phones([phone]).first()
+    return None
+
+
+def messenger_sign_in(
+    *, request: HttpRequest, config: MessengerConfig, code: str, state: str
+) -> SignedIn:
+    """Finish the OAuth code flow: check the state, ask the vendor who the code belongs
+    to, find the employee and sign them in through the same backend chain as the
+    password form (lockout, sign-in records, a new session key)."""
+    next_url = _take_state(request, config, state)
+    if not code or len(code) > 512:
+        raise SignInRefusedError("vendor", "bad_code")
+    try:
+        person = provider_for(config).person_for_code(code)
+    except MessengerError as error:
+        raise SignInRefusedError("vendor", error.kind) from error
+    user = _match(config, person.user_id, person.mobile)
+    if user is None:
+        raise SignInRefusedError("unknown")
+    if not user.is_active:
+        raise SignInRefusedError("inactive")
+    signed = authenticate(
+        request, username=user.employee_number, vouched=Vouched(user=user, config_id=config.pk)
+    )
+    if signed is None:
+        raise SignInRefusedError(
+            "locked" if getattr(request, "axes_locked_out", False) else "inactive"
+        )
+    with transaction.atomic():
+        MessengerAccount.objects.get_or_create(
+            config=config, user=signed, defaults={"external_user_id": person.user_id}
+        )
+        login(request, signed)
+        audit_record(
+            actor=signed,
+            action="user.sign_in_messenger",
+            target=signed,
+            extra={"messenger": config.vendor, "config": config.pk},
+        )
+    return SignedIn(user=signed, next_url=next_url)
+
+
+# --- contact sync ----------------------------------------------------------------------
+
+
+def _directory_json(directory: Directory) -> dict[str, Any]:
+    return {
+        "departments": [
+            {"id": d.id, "name": d.name.strip(), "parent": d.parent_id}
+            for d in directory.departments
+        ],
+        "people": [
+            {
+                "user_id": p.user_id,
+                "name": p.name.strip(),
+                "mobile": normalise_phone(p.mobile) if p.mobile else "",
+                "department": p.department_id,
+                "active": p.active,
+            }
+            for p in directory.people
+        ],
+    }
+
+
+def _chunks(values: list[Any]) -> Any:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[str], dict]:
+    """Errors and the difference a directory would make to the records now."""
+    departments, people = directory["departments"], directory["people"]
+    errors = rules.directory_errors(departments, people)
+    prefix = config.department_code_prefix
+    ids = {d["id"] for d in departments}
+    wanted_departments = {
+        prefix + d["id"]: {"name": d["name"], "parent": prefix + d["parent"] if d["parent"] else ""}
+        for d in departments
+    }
+    for code in wanted_departments:
+        if len(code) > 32:
+            errors.append(_("The department code %(code)s is longer than 32.") % {"code": code})
+    existing_departments = {
+        row["code"]: row for row in orgs.department_rows_with_code_prefix(prefix)
+    }
+    links = dict(
+        MessengerAccount.objects.filter(config=config).values_list("external_user_id", "user_id")
+    )
+    linked_users = {}
+    for chunk in _chunks(list(links.values())):
+        linked_users.update(dict(accounts.users_by_ids(chunk).values_list("pk", "employee_number")))
+    wanted_people: dict[str, dict[str, Any]] = {}
+    for person in people:
+        number = linked_users.get(links.get(person["user_id"], 0)) or normalise_employee_number(
+            person["user_id"]
+        )
+        if not is_valid_employee_number(number):
+            errors.append(
+                _(
+                    "Person %(user_id)s: the messenger's user id is not a usable employee "
+                    "number (1 to 32 letters, digits, - or _)."
+                )
+                % person
+            )
+            continue
+        if person["mobile"] and not is_valid_mobile(person["mobile"]):
+            person = {**person, "mobile": ""}
+        wanted_people[number] = {
+            "user_id": person["user_id"],
+            "name": person["name"],
+            "department": prefix + person["department"] if person["department"] in ids else "",
+            "phone": person["mobile"],
+            "active": person["active"],
+        }
+    numbers = sorted(set(wanted_people) | set(linked_users.values()))
+    existing_people: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(numbers):
+        for number, name, department, phone, active in accounts.users_with_employee_numbers(
+            chunk
+        ).values_list("employee_number", "name", "department__code", "phone", "is_active"):
+            existing_people[number] = {
+                "name": name,
+                "department": department or "",
+                "phone": phone or "",
+                "active": active,
+            }
+    diff = {
+        "departments": rules.department_diff(wanted_departments, existing_departments),
+        "people": rules.person_diff(wanted_people, existing_people, set(linked_users.values())),
+    }
+    return errors, diff
+
+
+def sync_plan(*, actor: Any, config: MessengerConfig) -> SyncRun:
+    """Read the directory and record what applying it would change (a dry run). Nothing
+    is written to the department tree or to anyone's record, and nothing is sent to the
+    messenger."""
+    try:
+        directory = _directory_json(provider_for(config).directory())
+    except MessengerError as error:
+        raise ValidationError(vendor_message(error)) from error
+    errors, diff = _compare(config, directory)
+    run = SyncRun.objects.create(
+        config=config,
+        created_by=actor,
+        directory=directory,
+        diff=diff,
+        errors=errors,
+        status=SyncRun.Status.REFUSED if errors else SyncRun.Status.PLANNED,
+    )
+    audit_record(actor=actor, action="messenger.sync_plan", target=run, extra=diff_counts(diff))
+    return run
+
+
+def diff_counts(diff: dict[str, Any]) -> dict[str, int]:
+    return {
+        f"{part}.{change}": len(rows)
+        for part, changes in diff.items()
+        for change, rows in changes.items()
+    }
+
+
+class SyncStaleError(Exception):
+    """The records changed after the dry run: its difference is no longer the truth."""
+
+
+def sync_apply(*, actor: Any, run: SyncRun) -> SyncRun:
+    """Apply a dry run, all or nothing. Refused when the records changed since the dry
+    run (run it again) or when the import rules refuse a row."""
+    with transaction.atomic():
+        run = locked(run, related=("config",))
+        if run.status != SyncRun.Status.PLANNED:
+            raise ValidationError(
+                _("This dry run cannot be applied (it is %(status)s).")
+                % {"status": run.get_status_display()}
+            )
+        errors, diff = _compare(run.config, run.directory)
+        if errors or diff != run.diff:
+            run.status = SyncRun.Status.STALE
+            run.save(update_fields=["status"])
+            stale = True
+        else:
+            stale = False
+    if stale:
+        raise SyncStaleError
+    try:
+        with transaction.atomic():
+            run = locked(run, related=("config",))
+            _apply(actor=actor, run=run)
+            run.status = SyncRun.Status.APPLIED
+            run.applied_at = timezone.now()
+            run.save(update_fields=["status", "applied_at"])
+            audit_record(
+                actor=actor, action="messenger.sync_apply", target=run, extra=diff_counts(run.diff)
+            )
+    except ValidationError:
+        raise
+    return run
+
+
+def _apply(*, actor: Any, run: SyncRun) -> None:
+    config = run.config
+    prefix = config.department_code_prefix
+    scope = scope_for(actor)
+    departments = [
+        {
+            "code": prefix + d["id"],
+            "name": d["name"],
+            "parent": prefix + d["parent"] if d["parent"] else "",
+        }
+        for d in run.directory["departments"]
+    ]
+    errors, _counts = import_rows(actor=actor, scope=scope, kind="departments", rows=departments)
+    if errors:
+        raise ValidationError([f"{e.value}: {e.message}" for e in errors[:20]])
+    left = {row["number"] for row in run.diff["people"]["left"]}
+    ids = {d["id"] for d in run.directory["departments"]}
+    links = dict(
+        MessengerAccount.objects.filter(config=config).values_list("external_user_id", "user_id")
+    )
+    linked_numbers = dict(
+        accounts.users_by_ids(list(links.values())).values_list("pk", "employee_number")
+    )
+    people = []
+    number_of: dict[str, str] = {}
+    for person in run.directory["people"]:
+        number = linked_numbers.get(links.get(person["user_id"], 0)) or normalise_employee_number(
+            person["user_id"]
+        )
+        number_of[person["user_id"]] = number
+        if not person["active"]:
+            continue
+        row = {
+            "employee_number": number,
+            "name": person["name"],
+            "department": prefix + person["department"] if person["department"] in ids else "",
+        }
+        if person["mobile"] and is_valid_mobile(person["mobile"]):
+            row["phone"] = person["mobile"]
+        people.append(row)
+    errors, _counts = import_rows(actor=actor, scope=scope, kind="employees", rows=people)
+    if errors:
+        raise ValidationError([f"{e.value}: {e.message}" for e in errors[:20]])
+    users = {}
+    for chunk in _chunks(sorted(set(number_of.values()))):
+        users.update({u.employee_number: u for u in accounts.users_with_employee_numbers(chunk)})
+    for number in sorted(left):
+        user = users.get(number)
+        if user is not None and user.is_active:
+            user_update(actor=actor, user=user, is_active=False)
+    have = set(MessengerAccount.objects.filter(config=config).values_list("user_id", flat=True))
+    new_links = [
+        MessengerAccount(config=config, external_user_id=user_id, user=users[number])
+        for user_id, number in number_of.items()
+        if number in users and users[number].pk not in have and user_id not in links
+    ]
+    MessengerAccount.objects.bulk_create(new_links, batch_size=CHUNK)
+
+
+# --- messages --------------------------------------------------------------------------
+
+
+def message_send(*, user: Any, title: str, body: str, url: str) -> int:
+    """Send a notice to a person through every messenger app they chose for notices.
+    Returns how many apps took it; raises MessengerError from the first that refused."""
+    sent = 0
+    for account in MessengerAccount.objects.filter(
+        user=user, wants_messages=True, config__is_active=True, config__messages_enabled=True
+    ).select_related("config"):
+        provider_for(account.config).send_text(
+            user_id=account.external_user_id, title=title[:128], body=body[:512], url=url
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def message_preference_set(*, user: Any, config: MessengerConfig, wanted: bool) -> None:
+    account = MessengerAccount.objects.select_for_update().filter(config=config, user=user).first()
+    if account is None:
+        raise ValidationError(_("Sign in through this messenger once to link your account."))
+    account.wants_messages = wanted
+    account.save(update_fields=["wants_messages"])
+    audit_record(
+        actor=user,
+        action="messenger.messages_preference",
+        target=account,
+        after={"wants_messages": wanted},
+    )
+
+
+def vendor_message(error: MessengerError) -> str:
+    return {
+        "token": _("The messenger refused the corp id or the secret; check them and save again."),
+        "expired": _("The messenger kept refusing its access token; try again later."),
+        "rate_limited": _(
+            "The messenger says there were too many requests; try again in a minute."
+        ),
+        "not_found": _("The messenger does not know this person."),
+        "bad_code": _("The messenger did not accept the sign-in code; start the sign-in again."),
+        "network": _("The messenger could not be reached; check the address and the network."),
+    }.get(
+        error.kind, _("The messenger refused the request (%(detail)s).") % {"detail": error.detail}
+    )

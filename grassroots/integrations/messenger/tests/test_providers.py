@@ -1,0 +1,75 @@
+"""Each vendor's client against the fake server: tokens, errors, directory, messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from grassroots.integrations.messenger.providers import MessengerError, provider_for
+
+
+def _directory(fake):
+    fake.state.directory.departments = [("2", "车间", ""), ("3", "班组", "2")]
+    fake.state.directory.people = [
+        {"user_id": "A1", "name": "张三", "mobile": "13800000001", "department": "3"},
+        {"user_id": "A2", "name": "李四", "mobile": "", "department": "2", "active": False},
+    ]
+
+
+def test_it_reads_the_directory(fake, connect):
+    _directory(fake)
+    directory = provider_for(connect(fake)).directory()
+    tree = {(d.id, d.parent_id) for d in directory.departments}
+    assert {("2", ""), ("3", "2")} <= tree
+    people = {p.user_id: p for p in directory.people}
+    assert people["A1"].department_id == "3"
+    assert people["A1"].mobile == "13800000001"
+    assert people["A1"].active and not people["A2"].active
+
+
+def test_it_fetches_the_token_again_once_when_it_expired(fake, connect):
+    _directory(fake)
+    provider = provider_for(connect(fake))
+    provider.directory()
+    fake.state.expire_tokens = True
+    provider.directory()
+    assert fake.state.token_fetches == 2
+
+
+def test_it_reports_the_rate_limit(fake, connect):
+    provider = provider_for(connect(fake))
+    fake.state.rate_limited = 1
+    with pytest.raises(MessengerError) as error:
+        provider.directory()
+    assert error.value.kind == "rate_limited" and error.value.retryable
+
+
+def test_a_wrong_secret_is_reported_as_such(fake, connect, settings):
+    config = connect(fake)
+    fake.state.secret = "changed-at-the-vendor"
+    with pytest.raises(MessengerError) as error:
+        provider_for(config).directory()
+    assert error.value.kind == "token" and not error.value.retryable
+
+
+def test_a_code_is_exchanged_for_the_user_once(fake, connect):
+    provider = provider_for(connect(fake))
+    fake.state.codes["c1"] = "A1"
+    assert provider.person_for_code("c1").user_id == "A1"
+    with pytest.raises(MessengerError) as error:
+        provider.person_for_code("c1")
+    assert error.value.kind == "bad_code"
+
+
+def test_it_sends_an_app_message_and_reports_an_unknown_user(fake, connect):
+    _directory(fake)
+    provider = provider_for(connect(fake))
+    provider.send_text(user_id="A1", title="新诉求", body="请处理", url="https://x/a/1")
+    assert [m["user_id"] for m in fake.state.sent] == ["A1"]
+    with pytest.raises(MessengerError) as error:
+        provider.send_text(user_id="nobody", title="t", body="b", url="")
+    assert error.value.kind == "not_found"
+
+
+def test_the_secret_is_stored_encrypted(wecom, connect):
+    config = connect(wecom)
+    assert config.secret_encrypted and wecom.state.secret not in config.secret_encrypted
