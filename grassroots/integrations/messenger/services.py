@@ -399,7 +399,7 @@ def _apply(*, actor: Any, run: SyncRun) -> None:
     if errors:
         raise ValidationError([f"{e.value}: {e.message}" for e in errors[:20]])
     users = {}
-    for chunk in _chunks(sorted(set(number_of.values()))):
+    for chunk in _chunks(sorted(set(number_of.values()) | left)):
         users.update({u.employee_number: u for u in accounts.users_with_employee_numbers(chunk)})
     for number in sorted(left):
         user = users.get(number)

@@ -1,0 +1,168 @@
+"""Contact sync: a dry run (the difference), then all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from grassroots.accounts.tests.factories import UserFactory
+from grassroots.integrations.messenger import services
+from grassroots.integrations.messenger.models import MessengerAccount, SyncRun
+
+pytestmark = pytest.mark.django_db
+
+
+def _people(fake, *people):
+    fake.state.directory.people = [
+        {"user_id": u, "name": n, "mobile": m, "department": d, "active": a}
+        for u, n, m, d, a in people
+    ]
+
+
+def _apply(actor, config):
+    run = services.sync_plan(actor=actor, config=config)
+    assert run.status == SyncRun.Status.PLANNED, run.errors
+    return services.sync_apply(actor=actor, run=run)
+
+
+def test_a_dry_run_changes_nothing_and_shows_the_difference(fake, connect, world):
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import Department
+
+    config = connect(fake)
+    fake.state.directory.departments = [("2", "一车间", ""), ("3", "一班", "2")]
+    _people(fake, ("E1", "王五", "13900000001", "3", True))
+    users, departments = User.objects.count(), Department.objects.count()
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert [r["code"] for r in run.diff["departments"]["added"]][:2] == [
+        config.department_code_prefix + "2",
+        config.department_code_prefix + "3",
+    ]
+    assert run.diff["people"]["added"] == [
+        {"number": "E1", "name": "王五", "department": config.department_code_prefix + "3"}
+    ]
+    assert (User.objects.count(), Department.objects.count()) == (users, departments)
+
+
+def test_applying_adds_moves_renames_and_deactivates_leavers(wecom, connect, world):
+    from grassroots.accounts.models import User
+
+    config = connect(wecom)
+    p = config.department_code_prefix
+    wecom.state.directory.departments = [
+        ("2", "一车间", ""),
+        ("3", "一班", "2"),
+        ("4", "二班", "2"),
+    ]
+    _people(
+        wecom,
+        ("E1", "王五", "13900000001", "3", True),
+        ("E2", "赵六", "", "3", True),
+    )
+    _apply(world.admin, config)
+    e1 = User.objects.get(employee_number="E1")
+    assert e1.department.code == p + "3" and e1.phone == "13900000001"
+    assert MessengerAccount.objects.filter(config=config).count() == 2
+
+    wecom.state.directory.departments = [
+        ("2", "一车间", ""),
+        ("3", "甲班", "4"),
+        ("4", "二班", "2"),
+    ]
+    _people(wecom, ("E1", "王五一", "13900000001", "4", True), ("E2", "赵六", "", "3", False))
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert [r["to"] for r in run.diff["departments"]["renamed"]] == ["甲班"]
+    assert [r["to"] for r in run.diff["departments"]["moved"]] == [p + "4"]
+    assert [r["number"] for r in run.diff["people"]["moved"]] == ["E1"]
+    assert [r["number"] for r in run.diff["people"]["renamed"]] == ["E1"]
+    assert [r["number"] for r in run.diff["people"]["left"]] == ["E2"]
+    services.sync_apply(actor=world.admin, run=run)
+    e1.refresh_from_db()
+    assert (e1.name, e1.department.code) == ("王五一", p + "4")
+    e2 = User.objects.get(employee_number="E2")
+    assert e2.is_active is False  # deactivated, still there
+
+
+def test_a_person_gone_from_the_directory_is_deactivated(wecom, connect, world):
+    from grassroots.accounts.models import User
+
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True), ("E2", "赵六", "", "", True))
+    _apply(world.admin, config)
+    _people(wecom, ("E1", "王五", "", "", True))
+    _apply(world.admin, config)
+    assert User.objects.get(employee_number="E2").is_active is False
+    assert User.objects.get(employee_number="E1").is_active is True
+
+
+def test_a_cycle_in_the_department_tree_is_refused(wecom, connect, world):
+    from grassroots.orgs.models import Department
+
+    config = connect(wecom)
+    wecom.state.directory.departments = [("2", "甲", "3"), ("3", "乙", "2")]
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert run.status == SyncRun.Status.REFUSED
+    assert any("circle" in e or "循环" in e or "→" in e for e in run.errors)
+    with pytest.raises(ValidationError):
+        services.sync_apply(actor=world.admin, run=run)
+    assert not Department.objects.filter(code__startswith=config.department_code_prefix).exists()
+
+
+def test_nothing_is_half_applied_when_a_row_is_refused(wecom, connect, world):
+    from grassroots.accounts.models import User
+    from grassroots.orgs.models import Department
+
+    config = connect(wecom)
+    UserFactory(employee_number="OTHER", phone="13900000001")
+    wecom.state.directory.departments = [("2", "一车间", "")]
+    # E1's mobile belongs to someone else: the employee import refuses it
+    _people(wecom, ("E1", "王五", "13900000001", "2", True), ("E2", "赵六", "", "2", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    with pytest.raises(ValidationError):
+        services.sync_apply(actor=world.admin, run=run)
+    assert not Department.objects.filter(code__startswith=config.department_code_prefix).exists()
+    assert not User.objects.filter(employee_number__in=["E1", "E2"]).exists()
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.PLANNED
+
+
+def test_a_dry_run_made_stale_by_a_change_is_not_applied(wecom, connect, world):
+    from grassroots.accounts.models import User
+
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    UserFactory(employee_number="E1", name="王五（手工）")
+    with pytest.raises(services.SyncStaleError):
+        services.sync_apply(actor=world.admin, run=run)
+    assert User.objects.get(employee_number="E1").name == "王五（手工）"
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.STALE
+
+
+def test_a_run_is_applied_once(wecom, connect, world):
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True))
+    run = _apply(world.admin, config)
+    with pytest.raises(ValidationError):
+        services.sync_apply(actor=world.admin, run=run)
+
+
+def test_the_sync_sends_nothing_to_the_messenger(wecom, connect, world):
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True))
+    _apply(world.admin, config)
+    assert wecom.state.sent == []
+
+
+def test_messages_reach_only_people_who_chose_them(wecom, connect, world):
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True))
+    _apply(world.admin, config)
+    from grassroots.accounts.models import User
+
+    user = User.objects.get(employee_number="E1")
+    assert services.message_send(user=user, title="t", body="b", url="") == 0
+    services.message_preference_set(user=user, config=config, wanted=True)
+    assert services.message_send(user=user, title="新通知", body="b", url="") == 1
+    assert wecom.state.sent[0]["textcard"]["title"] == "新通知"
