@@ -6,3 +6,15 @@ class IntegrationsConfig(AppConfig):
     name = "grassroots.integrations"
     label = "integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from grassroots.accounts.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                "messenger:configs",
+                _("Messengers"),
+                order=141,
+                shown=lambda scope, user: bool(user.is_superuser),
+            )
+        )
