@@ -160,3 +160,19 @@ def sign_in_done(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"config": config, "message": text}
         return render(request, "messenger/sign_in_refused.html", context, status=status)
     return HttpResponseRedirect(signed.next_url or reverse("home"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_accounts(request: AuthenticatedRequest) -> HttpResponse:
+    """A person's own messenger accounts, and whether notices go to each app."""
+    accounts = list(selectors.accounts_of(request.user))
+    if request.method == "POST":
+        wanted = set(request.POST.getlist("wants"))
+        for account in accounts:
+            services.message_preference_set(
+                user=request.user, config=account.config, wanted=str(account.pk) in wanted
+            )
+        messages.success(request, _("Your choices have been saved."))
+        return HttpResponseRedirect(reverse("messenger:mine"))
+    return render(request, "messenger/mine.html", {"accounts": accounts})

@@ -118,3 +118,23 @@ def test_the_sign_in_choices_are_public(wecom, connect, client_for):
     connect(wecom)
     response = client_for(None).get(reverse("messenger:sign_in"))
     assert response.status_code == 200
+
+
+def test_a_person_chooses_notices_through_their_app(wecom, connect, world, client_for):
+    from grassroots.integrations.messenger.models import MessengerAccount
+
+    config = connect(wecom)
+    account = MessengerAccount.objects.create(
+        config=config, external_user_id="E", user=world.employee
+    )
+    other = MessengerAccount.objects.create(
+        config=config, external_user_id="F", user=world.officer_a
+    )
+    client = client_for(world.employee)
+    assert client.get(reverse("messenger:mine")).status_code == 200
+    client.post(reverse("messenger:mine"), {"wants": [str(account.pk), str(other.pk)]})
+    account.refresh_from_db()
+    other.refresh_from_db()
+    assert account.wants_messages and not other.wants_messages  # only one's own
+    anonymous = client_for(None).get(reverse("messenger:mine"))
+    assert anonymous.status_code == 302
