@@ -165,8 +165,8 @@ def messenger_sign_in(
     to, find the employee and sign them in through the same backend chain as the
     password form (lockout, sign-in records, a new session key)."""
     next_url = _take_state(request, config, state)
-    if not code or len(code) > 512:
-        raise SignInRefusedError("vendor", "bad_code")
+    if not code or len(code) > 512:  # the person declined, or the address was mangled
+        raise SignInRefusedError("no_code")
     try:
         person = provider_for(config).person_for_code(code)
     except MessengerError as error:

@@ -137,6 +137,10 @@ _REFUSALS = {
             "mobile number; no account is made automatically."
         ),
     ),
+    "no_code": (
+        400,
+        _("The messenger sent no sign-in code (was the sign-in declined?). Start it again."),
+    ),
     "inactive": (403, _("This account cannot sign in. Ask the administrator.")),
     "locked": (429, _("Too many failed sign-ins; wait a few minutes and try again.")),
 }

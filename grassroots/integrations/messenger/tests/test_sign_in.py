@@ -131,3 +131,23 @@ def test_a_switched_off_connection_is_not_found(wecom, connect, client):
     config = connect(wecom, sign_in_enabled=False)
     response = client.get(reverse("messenger:sign_in_start", args=[config.pk]))
     assert response.status_code == 404
+
+
+def test_a_locked_out_account_cannot_sign_in_through_the_messenger(
+    wecom, connect, client, settings
+):
+    config = connect(wecom)
+    UserFactory(employee_number="A1")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "a1", "password": "wrong"})
+    wecom.state.codes["c1"] = "A1"
+    state, _ = _start(client, config)
+    response = _done(client, config, "c1", state)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_without_a_code_the_page_says_so(wecom, connect, client):
+    config = connect(wecom)
+    state, _ = _start(client, config)
+    assert _done(client, config, "", state).status_code == 400
