@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from grassroots.integrations.messenger.models import MessengerConfig, Vendor
-from grassroots.integrations.messenger.secret_box import unseal
+from grassroots.integrations.messenger.secret_box import SecretUnreadableError, unseal
 
 TIMEOUT_SECONDS = 10
 
@@ -155,7 +155,11 @@ class _Base:
             cached = _TOKENS.get(key)
         if cached and not fresh and cached[1] > time.time():
             return cached[0]
-        token, lifetime = self._fetch_token(unseal(self.config.secret_encrypted))
+        try:
+            secret = unseal(self.config.secret_encrypted)
+        except SecretUnreadableError:  # the key changed since it was saved
+            raise MessengerError("token", "the stored secret cannot be read") from None
+        token, lifetime = self._fetch_token(secret)
         with _TOKENS_LOCK:
             # a minute's margin: a token about to expire is fetched again
             _TOKENS[key] = (token, time.time() + max(lifetime - 60, 0))

@@ -340,18 +340,15 @@ def sync_apply(*, actor: Any, run: SyncRun) -> SyncRun:
             stale = False
     if stale:
         raise SyncStaleError
-    try:
-        with transaction.atomic():
-            run = locked(run, related=("config",))
-            _apply(actor=actor, run=run)
-            run.status = SyncRun.Status.APPLIED
-            run.applied_at = timezone.now()
-            run.save(update_fields=["status", "applied_at"])
-            audit_record(
-                actor=actor, action="messenger.sync_apply", target=run, extra=diff_counts(run.diff)
-            )
-    except ValidationError:
-        raise
+    with transaction.atomic():  # a refused row rolls everything back
+        run = locked(run, related=("config",))
+        _apply(actor=actor, run=run)
+        run.status = SyncRun.Status.APPLIED
+        run.applied_at = timezone.now()
+        run.save(update_fields=["status", "applied_at"])
+        audit_record(
+            actor=actor, action="messenger.sync_apply", target=run, extra=diff_counts(run.diff)
+        )
     return run
 
 

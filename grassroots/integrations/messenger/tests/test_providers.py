@@ -73,3 +73,13 @@ def test_it_sends_an_app_message_and_reports_an_unknown_user(fake, connect):
 def test_the_secret_is_stored_encrypted(wecom, connect):
     config = connect(wecom)
     assert config.secret_encrypted and wecom.state.secret not in config.secret_encrypted
+
+
+def test_a_secret_saved_under_another_key_is_reported_not_crashed(wecom, connect, settings):
+    from cryptography.fernet import Fernet
+
+    config = connect(wecom)
+    settings.GRASSROOTS_MESSENGER_KEY = Fernet.generate_key().decode()
+    with pytest.raises(MessengerError) as error:
+        provider_for(config).directory()
+    assert error.value.kind == "token"
