@@ -380,6 +380,9 @@ GRASSROOTS_BASE_URL = env("GRASSROOTS_BASE_URL", "http://127.0.0.1:8000")
 # The key messenger app secrets are encrypted with (a Fernet key); empty: derived from
 # DJANGO_SECRET_KEY (docs/operations.md, "Connecting a messenger").
 GRASSROOTS_MESSENGER_KEY = env("GRASSROOTS_MESSENGER_KEY", "")
+# Notices to people's own WeCom / DingTalk / Feishu apps (their text leaves for the
+# vendor's servers): off unless the deployment turns it on.
+GRASSROOTS_MESSENGER_MESSAGES = env_bool("GRASSROOTS_MESSENGER_MESSAGES", False)
 # Group robots on this machine's own address are refused, except in tests and demos
 # that run a local receiver.
 GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK", False)

@@ -9,6 +9,10 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from grassroots.accounts.navigation import NavEntry, register
+        from grassroots.integrations.messenger.notices import MessengerApps
+        from grassroots.notifications.channels import register_personal_apps
+
+        register_personal_apps(MessengerApps())
 
         register(
             NavEntry(

@@ -113,6 +113,7 @@ def notify_many(events: Sequence[Event], *, now: datetime.datetime | None = None
     ]
     Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=2000)
     deliveries = _email_deliveries(fresh, now=now, held=held)
+    deliveries += _app_deliveries(fresh, now=now, held=held)
     units = {
         event.org_unit.pk for event in events if event.org_unit and kinds.KINDS[event.kind].to_group
     }
@@ -222,6 +223,40 @@ def _email_deliveries(
             )
         )
     return deliveries
+
+
+def _app_deliveries(
+    fresh: Sequence[tuple[User, Event]],
+    *,
+    now: datetime.datetime,
+    held: set[tuple[int, str]],
+) -> list[Delivery]:
+    """Messages to people's own messenger apps, for those who chose them (see
+    channels.PersonalApps); sent at once, except what waits for the daily notice. No
+    query unless the deployment sends app messages (GRASSROOTS_MESSENGER_MESSAGES)."""
+    from grassroots.notifications.channels import personal_apps
+
+    source = personal_apps()
+    if source is None or not settings.GRASSROOTS_MESSENGER_MESSAGES or not fresh:
+        return []
+    chosen = source.channels_of(sorted({user.pk for user, _e in fresh}))
+    return [
+        Delivery(
+            channel=channel,
+            kind=event.kind,
+            recipient=user,
+            title=event.title[:200],
+            body=event.body[:2000],
+            url=event.url[:500],
+            urgent=event.urgent,
+            dedupe_key=f"app:{channel}:{user.pk}:{event.event_key}"[:200],
+            next_attempt_at=max(now, event.not_before or now),
+            created_at=now,
+        )
+        for user, event in fresh
+        if (user.pk, event.kind) not in held
+        for channel in chosen.get(user.pk, [])
+    ]
 
 
 def send_soon() -> None:

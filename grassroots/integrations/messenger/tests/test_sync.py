@@ -166,3 +166,39 @@ def test_messages_reach_only_people_who_chose_them(wecom, connect, world):
     services.message_preference_set(user=user, config=config, wanted=True)
     assert services.message_send(user=user, title="新通知", body="b", url="") == 1
     assert wecom.state.sent[0]["textcard"]["title"] == "新通知"
+
+
+def test_a_notice_reaches_the_app_of_a_person_who_chose_it(wecom, connect, world, settings):
+    from grassroots.accounts.models import User
+    from grassroots.notifications.models import Delivery
+    from grassroots.notifications.services import deliveries_send_due, notify
+
+    settings.GRASSROOTS_MESSENGER_MESSAGES = True
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True), ("E2", "赵六", "", "", True))
+    _apply(world.admin, config)
+    e1, e2 = User.objects.get(employee_number="E1"), User.objects.get(employee_number="E2")
+    services.message_preference_set(user=e1, config=config, wanted=True)
+    kind = "orgs.post"
+    notify(recipients=[e1, e2], kind=kind, title="新的诉求", event_key="t:1", url="/appeals/1/")
+    notify(recipients=[e1, e2], kind=kind, title="新的诉求", event_key="t:1", url="/appeals/1/")
+    apps = Delivery.objects.filter(channel="wecom", recipient__isnull=False)
+    assert list(apps.values_list("recipient_id", flat=True)) == [e1.pk]  # once, only E1
+    deliveries_send_due()
+    assert [m["user_id"] for m in wecom.state.sent] == ["E1"]
+    assert wecom.state.sent[0]["textcard"]["url"].endswith("/appeals/1/")
+    assert apps.get().status == Delivery.Status.SENT
+
+
+def test_without_the_deployment_switch_no_app_message_is_made(wecom, connect, world):
+    from grassroots.accounts.models import User
+    from grassroots.notifications.models import Delivery
+    from grassroots.notifications.services import notify
+
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True))
+    _apply(world.admin, config)
+    e1 = User.objects.get(employee_number="E1")
+    services.message_preference_set(user=e1, config=config, wanted=True)
+    notify(recipients=[e1], kind="orgs.post", title="t", event_key="t:2")
+    assert not Delivery.objects.filter(channel="wecom").exists()
