@@ -48,3 +48,19 @@ class ConfigForm(forms.ModelForm):
         if value and not all(c.isalnum() or c in "-_" for c in value):
             raise forms.ValidationError(_("Use letters, digits, - or _ only."))
         return value
+
+
+class LinkForm(forms.Form):
+    """Proving it is you once, to link a messenger account to your account."""
+
+    username = forms.CharField(
+        label=_("Employee number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import authenticate, login
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ CONFIG_FIELDS = (
     "is_active",
 )
 SESSION_KEY = "messenger_sign_in"
+PENDING_KEY = "messenger_link"
 STATE_SECONDS = 600
 CHUNK = 2000
 DEFAULT_PREFIX = {"wecom": "WX-", "dingtalk": "DD-", "feishu": "FS-"}
@@ -109,7 +111,8 @@ def sign_in_start(
 
 
 class SignInRefusedError(Exception):
-    """`reason`: state, unknown, inactive, locked, vendor."""
+    """`reason`: state, no_code, unlinked, inactive, privileged, locked, vendor,
+    password, taken."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
@@ -137,45 +140,31 @@ def _take_state(request: HttpRequest, config: MessengerConfig, state: str) -> st
     return str(stored.get("next") or "")
 
 
-def _match(config: MessengerConfig, user_id: str, mobile: str) -> Any:
-    """The employee a messenger user is: linked before, else the employee number equal
-    to the messenger's user id, else the mobile number on record."""
+def is_privileged(user: Any) -> bool:
+    """The administrator and staff: never linked to a messenger or signed in by one
+    (a messenger vouches for whoever its own administrator says, not for them)."""
+    return bool(user.is_superuser or user.is_staff)
+
+
+def _linked(config: MessengerConfig, user_id: str) -> Any:
+    """The employee linked to this messenger user, or None. Only a link made by the
+    person (password once, see `messenger_link`) or confirmed by the administrator in
+    a contact sync counts: an equal employee number or mobile number never does."""
     account = (
         MessengerAccount.objects.filter(config=config, external_user_id=user_id)
         .values_list("user_id", flat=True)
         .first()
     )
-    if account is not None:
-        return accounts.users_by_ids([account]).first()
-    number = normalise_employee_number(user_id)
-    if is_valid_employee_number(number):
-        user = accounts.users_with_employee_numbers([number]).first()
-        if user is not None:
-            return user
-    phone = normalise_phone(mobile) if mobile else ""
-    if phone and is_valid_mobile(phone):
-        return accounts.users_with_phones([phone]).first()
-    return None
+    if account is None:
+        return None
+    return accounts.users_by_ids([account]).first()
 
 
-def messenger_sign_in(
-    *, request: HttpRequest, config: MessengerConfig, code: str, state: str
-) -> SignedIn:
-    """Finish the OAuth code flow: check the state, ask the vendor who the code belongs
-    to, find the employee and sign them in through the same backend chain as the
-    password form (lockout, sign-in records, a new session key)."""
-    next_url = _take_state(request, config, state)
-    if not code or len(code) > 512:  # the person declined, or the address was mangled
-        raise SignInRefusedError("no_code")
-    try:
-        person = provider_for(config).person_for_code(code)
-    except MessengerError as error:
-        raise SignInRefusedError("vendor", error.kind) from error
-    user = _match(config, person.user_id, person.mobile)
-    if user is None:
-        raise SignInRefusedError("unknown")
+def _sign_in(request: HttpRequest, config: MessengerConfig, user: Any, next_url: str) -> SignedIn:
     if not user.is_active:
         raise SignInRefusedError("inactive")
+    if is_privileged(user):
+        raise SignInRefusedError("privileged")
     signed = authenticate(
         request, username=user.employee_number, vouched=Vouched(user=user, config_id=config.pk)
     )
@@ -184,9 +173,6 @@ def messenger_sign_in(
             "locked" if getattr(request, "axes_locked_out", False) else "inactive"
         )
     with transaction.atomic():
-        MessengerAccount.objects.get_or_create(
-            config=config, user=signed, defaults={"external_user_id": person.user_id}
-        )
         login(request, signed)
         audit_record(
             actor=signed,
@@ -195,6 +181,85 @@ def messenger_sign_in(
             extra={"messenger": config.vendor, "config": config.pk},
         )
     return SignedIn(user=signed, next_url=next_url)
+
+
+def messenger_sign_in(
+    *, request: HttpRequest, config: MessengerConfig, code: str, state: str
+) -> SignedIn:
+    """Finish the OAuth code flow: check the state, ask the vendor who the code belongs
+    to, find the employee linked to that messenger account and sign them in through the
+    same backend chain as the password form (lockout, sign-in records, a new session
+    key). A messenger account linked to nobody is kept in the session for ten minutes
+    and refused as "unlinked": the person may link it by signing in with their password
+    once (`messenger_link`)."""
+    next_url = _take_state(request, config, state)
+    if not code or len(code) > 512:  # the person declined, or the address was mangled
+        raise SignInRefusedError("no_code")
+    try:
+        person = provider_for(config).person_for_code(code)
+    except MessengerError as error:
+        raise SignInRefusedError("vendor", error.kind) from error
+    user = _linked(config, person.user_id)
+    if user is None:
+        request.session[PENDING_KEY] = {
+            "config": config.pk,
+            "user_id": person.user_id,
+            "at": time.time(),
+            "next": next_url,
+        }
+        raise SignInRefusedError("unlinked")
+    return _sign_in(request, config, user, next_url)
+
+
+def pending_link(request: HttpRequest, config: MessengerConfig) -> dict[str, Any] | None:
+    """The messenger account this session was vouched for and may link, if still fresh."""
+    stored = request.session.get(PENDING_KEY)
+    if (
+        not isinstance(stored, dict)
+        or stored.get("config") != config.pk
+        or time.time() - float(stored.get("at", 0)) > STATE_SECONDS
+    ):
+        return None
+    return stored
+
+
+def messenger_link(
+    *, request: HttpRequest, config: MessengerConfig, employee_number: str, password: str
+) -> SignedIn:
+    """Link the messenger account this session was vouched for to the employee who
+    proves it is them with their password (through the password form's backend chain:
+    lockout and sign-in records apply), then sign them in. The administrator and staff
+    are never linked."""
+    pending = pending_link(request, config)
+    if pending is None:
+        raise SignInRefusedError("state")
+    signed = authenticate(request, username=employee_number, password=password)
+    if signed is None:
+        raise SignInRefusedError(
+            "locked" if getattr(request, "axes_locked_out", False) else "password"
+        )
+    if is_privileged(signed):
+        request.session.pop(PENDING_KEY, None)
+        raise SignInRefusedError("privileged")
+    with transaction.atomic():
+        taken = MessengerAccount.objects.select_for_update().filter(
+            Q(config=config, external_user_id=pending["user_id"]) | Q(config=config, user=signed)
+        )
+        if taken.exists():
+            request.session.pop(PENDING_KEY, None)
+            raise SignInRefusedError("taken")
+        account = MessengerAccount.objects.create(
+            config=config, user=signed, external_user_id=pending["user_id"]
+        )
+        request.session.pop(PENDING_KEY, None)
+        login(request, signed)
+        audit_record(
+            actor=signed,
+            action="messenger.link",
+            target=account,
+            extra={"messenger": config.vendor, "config": config.pk},
+        )
+    return SignedIn(user=signed, next_url=str(pending.get("next") or ""))
 
 
 # --- contact sync ----------------------------------------------------------------------

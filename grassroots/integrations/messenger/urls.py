@@ -16,4 +16,5 @@ urlpatterns = [
     path("sign-in/", views.sign_in_choices, name="sign_in"),
     path("sign-in/<int:pk>/", views.sign_in_start, name="sign_in_start"),
     path("sign-in/<int:pk>/done/", views.sign_in_done, name="sign_in_done"),
+    path("sign-in/<int:pk>/link/", views.sign_in_link, name="sign_in_link"),
 ]

@@ -11,11 +11,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.integrations.messenger import selectors, services
-from grassroots.integrations.messenger.forms import ConfigForm
+from grassroots.integrations.messenger.forms import ConfigForm, LinkForm
 from grassroots.integrations.messenger.providers import MessengerError
 
 
@@ -124,26 +125,42 @@ def sign_in_start(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(target)
 
 
+# Lazy: built once at import, translated per request in the visitor's language.
 _REFUSALS = {
     "state": (
         400,
-        _("This sign-in link has been used already or has expired. Start the sign-in again."),
-    ),
-    "unknown": (
-        403,
-        _(
-            "The messenger knows you, but no employee on record matches your messenger "
-            "account or mobile number. Ask the administrator to add you or to correct your "
-            "mobile number; no account is made automatically."
+        gettext_lazy(
+            "This sign-in link has been used already or has expired. Start the sign-in again."
         ),
     ),
     "no_code": (
         400,
-        _("The messenger sent no sign-in code (was the sign-in declined?). Start it again."),
+        gettext_lazy(
+            "The messenger sent no sign-in code (was the sign-in declined?). Start it again."
+        ),
     ),
-    "inactive": (403, _("This account cannot sign in. Ask the administrator.")),
-    "locked": (429, _("Too many failed sign-ins; wait a few minutes and try again.")),
+    "inactive": (403, gettext_lazy("This account cannot sign in. Ask the administrator.")),
+    "privileged": (
+        403,
+        gettext_lazy(
+            "The administrator and staff cannot sign in through a messenger. Sign in with "
+            "your password."
+        ),
+    ),
+    "taken": (
+        403,
+        gettext_lazy(
+            "This messenger account or your account is linked already. Ask the "
+            "administrator to remove the old link."
+        ),
+    ),
+    "locked": (429, gettext_lazy("Too many failed sign-ins; wait a few minutes and try again.")),
 }
+
+
+def _refusal(reason: str) -> tuple[int, str]:
+    status, text = _REFUSALS[reason]
+    return status, str(text)
 
 
 @require_GET
@@ -157,10 +174,14 @@ def sign_in_done(request: HttpRequest, pk: int) -> HttpResponse:
             state=request.GET.get("state", ""),
         )
     except services.SignInRefusedError as refusal:
+        if refusal.reason == "unlinked":
+            return HttpResponseRedirect(reverse("messenger:sign_in_link", args=[pk]))
         if refusal.reason == "vendor":
+            # The state is spent: saved now, as Django keeps no session change on a 5xx.
+            request.session.save()
             status, text = 502, services.vendor_message(MessengerError(refusal.detail))
         else:
-            status, text = _REFUSALS[refusal.reason]
+            status, text = _refusal(refusal.reason)
         context = {"config": config, "message": text}
         return render(request, "messenger/sign_in_refused.html", context, status=status)
     return HttpResponseRedirect(signed.next_url or reverse("home"))
@@ -180,3 +201,39 @@ def my_accounts(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, _("Your choices have been saved."))
         return HttpResponseRedirect(reverse("messenger:mine"))
     return render(request, "messenger/mine.html", {"accounts": accounts})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A messenger account linked to nobody: the person signs in with their password
+    once to link it (never matched by employee number or mobile number)."""
+    config = selectors.get_config_for_sign_in(pk)
+    if services.pending_link(request, config) is None:
+        status, text = _refusal("state")
+        context = {"config": config, "message": text}
+        return render(request, "messenger/sign_in_refused.html", context, status=status)
+    form = LinkForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            signed = services.messenger_link(
+                request=request,
+                config=config,
+                employee_number=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except services.SignInRefusedError as refusal:
+            if refusal.reason == "password":
+                form.add_error(None, _("The employee number or the password is wrong."))
+                status = 400
+            else:
+                status, text = _refusal(refusal.reason)
+                context = {"config": config, "message": text}
+                return render(request, "messenger/sign_in_refused.html", context, status=status)
+        else:
+            return HttpResponseRedirect(signed.next_url or reverse("home"))
+    response = render(
+        request, "messenger/sign_in_link.html", {"config": config, "form": form}, status=status
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -25,20 +25,112 @@ def _done(client, config, code, state):
     return client.get(url, {"code": code, "state": state})
 
 
-def test_a_known_employee_signs_in_and_is_linked(fake, connect, client):
+def _link(config, user, external_id="A1"):
+    return MessengerAccount.objects.create(config=config, user=user, external_user_id=external_id)
+
+
+def test_a_linked_employee_signs_in(fake, connect, client):
     config = connect(fake)
-    user = UserFactory(employee_number="A1")
+    user = UserFactory(employee_number="B7")
+    _link(config, user, "A1")
     fake.state.codes["c1"] = "A1"
     state, _ = _start(client, config)
     response = _done(client, config, "c1", state)
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
-    assert MessengerAccount.objects.filter(config=config, user=user, external_user_id="A1").exists()
+
+
+def test_an_equal_employee_number_is_not_a_link(wecom, connect, client):
+    config = connect(wecom)
+    boss = UserFactory(employee_number="ADMIN", is_superuser=True, is_staff=True)
+    plain = UserFactory(employee_number="A1")
+    wecom.state.codes["c1"] = "admin"
+    wecom.state.codes["c2"] = "A1"
+    for code in ("c1", "c2"):
+        state, _ = _start(client, config)
+        response = _done(client, config, code, state)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("messenger:sign_in_link", args=[config.pk])
+        assert "_auth_user_id" not in client.session
+    assert not MessengerAccount.objects.filter(user__in=[boss, plain]).exists()
+
+
+def test_a_mobile_number_is_not_a_link(connect, client):
+    from grassroots.integrations.messenger.tests.fake_server import FakeMessenger
+
+    with FakeMessenger("feishu") as feishu:  # Feishu gives an unverified mobile
+        config = connect(feishu)
+        UserFactory(phone="13900000001", is_superuser=True, is_staff=True)
+        UserFactory(phone="13800000009")
+        feishu.state.codes["c1"] = "ou_x"
+        feishu.state.mobiles["ou_x"] = "13900000001"
+        feishu.state.codes["c2"] = "ou_y"
+        feishu.state.mobiles["ou_y"] = "13800000009"
+        for code in ("c1", "c2"):
+            state, _ = _start(client, config)
+            _done(client, config, code, state)
+            assert "_auth_user_id" not in client.session
+    assert not MessengerAccount.objects.exists()
+
+
+def test_a_person_links_their_account_with_their_password_once(wecom, connect, client):
+    config = connect(wecom)
+    user = UserFactory(employee_number="B7")
+    user.set_password("right-password-1")
+    user.save()
+    wecom.state.codes["c1"] = "zhangsan"
+    wecom.state.codes["c2"] = "zhangsan"
+    state, _ = _start(client, config)
+    _done(client, config, "c1", state)
+    link = reverse("messenger:sign_in_link", args=[config.pk])
+    wrong = client.post(link, {"username": "B7", "password": "wrong"})
+    assert wrong.status_code == 400
+    assert not MessengerAccount.objects.exists()
+    response = client.post(link, {"username": "B7", "password": "right-password-1"})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert MessengerAccount.objects.get(config=config).user == user
+    client.logout()
+    state, _ = _start(client, config)  # from now on the messenger signs them in
+    assert _done(client, config, "c2", state).status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_the_administrator_is_never_linked_nor_signed_in(wecom, connect, client):
+    config = connect(wecom)
+    boss = UserFactory(employee_number="ADMIN", is_superuser=True, is_staff=True)
+    boss.set_password("right-password-1")
+    boss.save()
+    wecom.state.codes["c1"] = "admin"
+    state, _ = _start(client, config)
+    _done(client, config, "c1", state)
+    link = reverse("messenger:sign_in_link", args=[config.pk])
+    response = client.post(link, {"username": "ADMIN", "password": "right-password-1"})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert not MessengerAccount.objects.exists()
+    _link(config, boss, "admin")  # even a link made some other way
+    wecom.state.codes["c2"] = "admin"
+    state, _ = _start(client, config)
+    assert _done(client, config, "c2", state).status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_link_page_needs_a_vouched_messenger_account(wecom, connect, client):
+    config = connect(wecom)
+    user = UserFactory(employee_number="B7")
+    user.set_password("right-password-1")
+    user.save()
+    link = reverse("messenger:sign_in_link", args=[config.pk])
+    assert client.get(link).status_code == 400
+    assert client.post(link, {"username": "B7", "password": "right-password-1"}).status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert not MessengerAccount.objects.exists()
 
 
 def test_a_replayed_state_is_refused(wecom, connect, client):
     config = connect(wecom)
-    UserFactory(employee_number="A1")
+    _link(config, UserFactory(employee_number="A1"))
     wecom.state.codes["c1"] = "A1"
     wecom.state.codes["c2"] = "A1"
     state, _ = _start(client, config)
@@ -49,11 +141,23 @@ def test_a_replayed_state_is_refused(wecom, connect, client):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_state_refused_once_is_refused_again_in_the_same_session(wecom, connect, client):
+    config = connect(wecom)
+    _link(config, UserFactory(employee_number="A1"))
+    wecom.state.codes["c2"] = "A1"
+    state, _ = _start(client, config)
+    assert _done(client, config, "bad", state).status_code == 502  # the vendor refused
+    response = _done(client, config, "c2", state)  # same session, same state
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert "c2" in wecom.state.codes  # the vendor was never asked
+
+
 def test_a_state_from_another_session_is_refused(wecom, connect, client, django_user_model):
     from django.test import Client
 
     config = connect(wecom)
-    UserFactory(employee_number="A1")
+    _link(config, UserFactory(employee_number="A1"))
     wecom.state.codes["c1"] = "A1"
     state, _ = _start(Client(), config)  # the attacker's own session
     response = _done(client, config, "c1", state)
@@ -69,29 +173,16 @@ def test_an_unknown_person_gets_a_clear_page_and_no_account(wecom, connect, clie
     before = User.objects.count()
     state, _ = _start(client, config)
     response = _done(client, config, "c1", state)
-    assert response.status_code == 403
-    assert "no account is made automatically" in response.content.decode() or (
-        "不会自动" in response.content.decode()
-    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert 'autocomplete="current-password"' in page.content.decode()
     assert User.objects.count() == before
-
-
-def test_a_person_is_matched_by_mobile(connect, client):
-    from grassroots.integrations.messenger.tests.fake_server import FakeMessenger
-
-    with FakeMessenger("feishu") as feishu:  # Feishu gives the mobile with the code
-        config = connect(feishu)
-        user = UserFactory(phone="13800000009")
-        feishu.state.codes["c1"] = "ou_x"
-        feishu.state.mobiles["ou_x"] = "+86 138 0000 0009"
-        state, _ = _start(client, config)
-        assert _done(client, config, "c1", state).status_code == 302
-    assert int(client.session["_auth_user_id"]) == user.pk
 
 
 def test_a_deactivated_employee_cannot_sign_in(wecom, connect, client):
     config = connect(wecom)
-    UserFactory(employee_number="A1", is_active=False)
+    _link(config, UserFactory(employee_number="A1", is_active=False))
     wecom.state.codes["c1"] = "A1"
     state, _ = _start(client, config)
     assert _done(client, config, "c1", state).status_code == 403
@@ -119,7 +210,7 @@ def test_the_sign_in_is_recorded_like_a_password_sign_in(wecom, connect, client)
     from grassroots.core.models import AuditEntry
 
     config = connect(wecom)
-    UserFactory(employee_number="A1")
+    _link(config, UserFactory(employee_number="A1"))
     wecom.state.codes["c1"] = "A1"
     state, _ = _start(client, config)
     _done(client, config, "c1", state)
@@ -137,7 +228,7 @@ def test_a_locked_out_account_cannot_sign_in_through_the_messenger(
     wecom, connect, client, settings
 ):
     config = connect(wecom)
-    UserFactory(employee_number="A1")
+    _link(config, UserFactory(employee_number="A1"))
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "a1", "password": "wrong"})
     wecom.state.codes["c1"] = "A1"
