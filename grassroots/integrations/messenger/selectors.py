@@ -46,6 +46,14 @@ LABELS = {
     ("people", "moved"): _("People moved to another department"),
     ("people", "phone"): _("Mobile numbers changed"),
     ("people", "left"): _("People who left (deactivated, not deleted)"),
+    ("people", "to_confirm"): _(
+        "Employees on record whose number equals a messenger user id, not linked: tick "
+        "those who are the same person to link them (they are updated from the next sync)"
+    ),
+    ("people", "untouched"): _(
+        "The administrator, staff and people linked to another messenger account: never "
+        "changed by a sync"
+    ),
 }
 
 
@@ -53,6 +61,7 @@ def sync_summary(run: SyncRun) -> list[dict[str, Any]]:
     """Each part of the difference with its count and its first rows."""
     return [
         {
+            "key": f"{part}.{change}",
             "label": LABELS.get((part, change), f"{part} {change}"),
             "count": len(rows),
             "rows": rows[:SHOWN_ROWS],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -308,14 +309,35 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
     links = dict(
         MessengerAccount.objects.filter(config=config).values_list("external_user_id", "user_id")
     )
-    linked_users = {}
+    linked_users: dict[int, str] = {}
+    privileged_ids: set[int] = set()
     for chunk in _chunks(list(links.values())):
-        linked_users.update(dict(accounts.users_by_ids(chunk).values_list("pk", "employee_number")))
+        for pk, number, superuser, staff in accounts.users_by_ids(chunk).values_list(
+            "pk", "employee_number", "is_superuser", "is_staff"
+        ):
+            linked_users[pk] = number
+            if superuser or staff:
+                privileged_ids.add(pk)
+    # A person not linked yet whose messenger user id equals an employee number on
+    # record is not taken to be that employee: the administrator confirms the link.
+    unlinked_numbers = sorted(
+        {normalise_employee_number(p["user_id"]) for p in people if p["user_id"] not in links}
+    )
+    holders: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(unlinked_numbers):
+        for pk, number, name, superuser, staff in accounts.users_with_employee_numbers(
+            chunk
+        ).values_list("pk", "employee_number", "name", "is_superuser", "is_staff"):
+            holders[number] = {"pk": pk, "name": name, "privileged": superuser or staff}
     wanted_people: dict[str, dict[str, Any]] = {}
+    to_confirm: list[dict[str, Any]] = []
+    untouched: list[dict[str, Any]] = []
     for person in people:
-        number = linked_users.get(links.get(person["user_id"], 0)) or normalise_employee_number(
-            person["user_id"]
-        )
+        linked_pk = links.get(person["user_id"])
+        if linked_pk in privileged_ids:
+            untouched.append({"number": linked_users[linked_pk], "user_id": person["user_id"]})
+            continue
+        number = linked_users.get(linked_pk or 0) or normalise_employee_number(person["user_id"])
         if not is_valid_employee_number(number):
             errors.append(
                 _(
@@ -324,6 +346,13 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
                 )
                 % person
             )
+            continue
+        holder = holders.get(number) if linked_pk is None else None
+        if holder is not None:
+            row = {"number": number, "name": holder["name"], "user_id": person["user_id"]}
+            # linked to another account of this messenger already: left alone too
+            alone = holder["privileged"] or holder["pk"] in linked_users
+            (untouched if alone else to_confirm).append(row)
             continue
         if person["mobile"] and not is_valid_mobile(person["mobile"]):
             person = {**person, "mobile": ""}
@@ -334,7 +363,8 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
             "phone": person["mobile"],
             "active": person["active"],
         }
-    numbers = sorted(set(wanted_people) | set(linked_users.values()))
+    leavable = {number for pk, number in linked_users.items() if pk not in privileged_ids}
+    numbers = sorted(set(wanted_people) | leavable)
     existing_people: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(numbers):
         for number, name, department, phone, active in accounts.users_with_employee_numbers(
@@ -346,9 +376,12 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
                 "phone": phone or "",
                 "active": active,
             }
+    people_diff = rules.person_diff(wanted_people, existing_people, leavable)
+    people_diff["to_confirm"] = sorted(to_confirm, key=lambda row: row["number"])
+    people_diff["untouched"] = sorted(untouched, key=lambda row: row["number"])
     diff = {
         "departments": rules.department_diff(wanted_departments, existing_departments),
-        "people": rules.person_diff(wanted_people, existing_people, set(linked_users.values())),
+        "people": people_diff,
     }
     return errors, diff
 
@@ -386,16 +419,15 @@ class SyncStaleError(Exception):
     """The records changed after the dry run: its difference is no longer the truth."""
 
 
-def sync_apply(*, actor: Any, run: SyncRun) -> SyncRun:
+def sync_apply(*, actor: Any, run: SyncRun, confirmed: Collection[str] = ()) -> SyncRun:
     """Apply a dry run, all or nothing. Refused when the records changed since the dry
-    run (run it again) or when the import rules refuse a row."""
+    run (run it again) or when the import rules refuse a row. `confirmed`: the
+    messenger user ids among the dry run's "to confirm" that the administrator confirmed
+    are the employees on record with the same number; they are linked (and updated by
+    the next sync), the others are left alone."""
     with transaction.atomic():
         run = locked(run, related=("config",))
-        if run.status != SyncRun.Status.PLANNED:
-            raise ValidationError(
-                _("This dry run cannot be applied (it is %(status)s).")
-                % {"status": run.get_status_display()}
-            )
+        _check_planned(run)
         errors, diff = _compare(run.config, run.directory)
         if errors or diff != run.diff:
             run.status = SyncRun.Status.STALE
@@ -407,17 +439,30 @@ def sync_apply(*, actor: Any, run: SyncRun) -> SyncRun:
         raise SyncStaleError
     with transaction.atomic():  # a refused row rolls everything back
         run = locked(run, related=("config",))
-        _apply(actor=actor, run=run)
+        _check_planned(run)  # a second request may have applied it in between
+        linked = _apply(actor=actor, run=run, confirmed=set(confirmed))
         run.status = SyncRun.Status.APPLIED
         run.applied_at = timezone.now()
         run.save(update_fields=["status", "applied_at"])
         audit_record(
-            actor=actor, action="messenger.sync_apply", target=run, extra=diff_counts(run.diff)
+            actor=actor,
+            action="messenger.sync_apply",
+            target=run,
+            extra={**diff_counts(run.diff), "people.confirmed": linked},
         )
     return run
 
 
-def _apply(*, actor: Any, run: SyncRun) -> None:
+def _check_planned(run: SyncRun) -> None:
+    if run.status != SyncRun.Status.PLANNED:
+        raise ValidationError(
+            _("This dry run cannot be applied (it is %(status)s).")
+            % {"status": run.get_status_display()}
+        )
+
+
+def _apply(*, actor: Any, run: SyncRun, confirmed: set[str]) -> int:
+    """Write the dry run; returns how many confirmed links were made."""
     config = run.config
     prefix = config.department_code_prefix
     scope = scope_for(actor)
@@ -433,6 +478,11 @@ def _apply(*, actor: Any, run: SyncRun) -> None:
     if errors:
         raise ValidationError([f"{e.value}: {e.message}" for e in errors[:20]])
     left = {row["number"] for row in run.diff["people"]["left"]}
+    # Never written: the linked administrator and staff, and people on record not
+    # linked yet (unless confirmed below, and then only linked).
+    skipped = {row["user_id"] for row in run.diff["people"]["to_confirm"]} | {
+        row["user_id"] for row in run.diff["people"]["untouched"]
+    }
     ids = {d["id"] for d in run.directory["departments"]}
     links = dict(
         MessengerAccount.objects.filter(config=config).values_list("external_user_id", "user_id")
@@ -443,6 +493,8 @@ def _apply(*, actor: Any, run: SyncRun) -> None:
     people = []
     number_of: dict[str, str] = {}
     for person in run.directory["people"]:
+        if person["user_id"] in skipped:
+            continue
         number = linked_numbers.get(links.get(person["user_id"], 0)) or normalise_employee_number(
             person["user_id"]
         )
@@ -465,15 +517,25 @@ def _apply(*, actor: Any, run: SyncRun) -> None:
         users.update({u.employee_number: u for u in accounts.users_with_employee_numbers(chunk)})
     for number in sorted(left):
         user = users.get(number)
-        if user is not None and user.is_active:
+        if user is not None and user.is_active and not is_privileged(user):
             user_update(actor=actor, user=user, is_active=False)
-    have = set(MessengerAccount.objects.filter(config=config).values_list("user_id", flat=True))
+    added = {row["number"] for row in run.diff["people"]["added"]}
     new_links = [
         MessengerAccount(config=config, external_user_id=user_id, user=users[number])
         for user_id, number in number_of.items()
-        if number in users and users[number].pk not in have and user_id not in links
+        if number in added and number in users and user_id not in links
     ]
-    MessengerAccount.objects.bulk_create(new_links, batch_size=CHUNK)
+    to_confirm = {row["number"]: row["user_id"] for row in run.diff["people"]["to_confirm"]}
+    chosen = sorted(number for number, user_id in to_confirm.items() if user_id in confirmed)
+    confirmed_links = [
+        MessengerAccount(
+            config=config, external_user_id=to_confirm[user.employee_number], user=user
+        )
+        for user in accounts.users_with_employee_numbers(chosen)
+        if not is_privileged(user)
+    ]
+    MessengerAccount.objects.bulk_create(new_links + confirmed_links, batch_size=CHUNK)
+    return len(confirmed_links)
 
 
 # --- messages --------------------------------------------------------------------------

@@ -80,14 +80,19 @@ def sync_detail(request: AuthenticatedRequest, pk: int, run_pk: int) -> HttpResp
     run = selectors.get_sync_run(config, run_pk)
     if request.method == "POST":
         try:
-            services.sync_apply(actor=request.user, run=run)
+            services.sync_apply(
+                actor=request.user, run=run, confirmed=request.POST.getlist("confirm")
+            )
         except services.SyncStaleError:
             messages.error(
                 request,
                 _("The records changed after this dry run; nothing was applied. Run it again."),
             )
         except ValidationError as error:
-            messages.error(request, _("Nothing was applied: ") + " ".join(error.messages))
+            messages.error(
+                request,
+                _("Nothing was applied: %(reasons)s") % {"reasons": " ".join(error.messages)},
+            )
         else:
             messages.success(request, _("The directory has been applied."))
         return HttpResponseRedirect(reverse("messenger:sync", args=[config.pk, run.pk]))

@@ -202,3 +202,80 @@ def test_without_the_deployment_switch_no_app_message_is_made(wecom, connect, wo
     services.message_preference_set(user=e1, config=config, wanted=True)
     notify(recipients=[e1], kind="orgs.post", title="t", event_key="t:2")
     assert not Delivery.objects.filter(channel="wecom").exists()
+
+
+def test_an_unrelated_person_with_the_same_number_is_not_overwritten(wecom, connect, world):
+    config = connect(wecom)
+    person = UserFactory(employee_number="ZHANGSAN", name="张三丰")
+    wecom.state.directory.departments = [("2", "车间", "")]
+    _people(wecom, ("zhangsan", "张三", "13900000005", "2", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert run.diff["people"]["to_confirm"] == [
+        {"number": "ZHANGSAN", "name": "张三丰", "user_id": "zhangsan"}
+    ]
+    assert run.diff["people"]["renamed"] == [] and run.diff["people"]["added"] == []
+    services.sync_apply(actor=world.admin, run=run)  # not confirmed
+    person.refresh_from_db()
+    assert (person.name, person.department_id, person.phone) != ("张三", None, "13900000005")
+    assert person.name == "张三丰"
+    assert not MessengerAccount.objects.filter(user=person).exists()
+
+
+def test_a_confirmed_person_is_linked_then_updated_by_the_next_sync(wecom, connect, world):
+    config = connect(wecom)
+    person = UserFactory(employee_number="ZHANGSAN", name="张三丰")
+    _people(wecom, ("zhangsan", "张三", "", "", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    services.sync_apply(actor=world.admin, run=run, confirmed=["zhangsan"])
+    assert MessengerAccount.objects.get(config=config, user=person).external_user_id == "zhangsan"
+    person.refresh_from_db()
+    assert person.name == "张三丰"  # only linked
+    _apply(world.admin, config)
+    person.refresh_from_db()
+    assert person.name == "张三"
+
+
+def test_the_administrator_is_never_renamed_moved_or_linked(wecom, connect, world):
+    admin = world.admin
+    before = (admin.name, admin.department_id, admin.is_active)
+    config = connect(wecom)
+    wecom.state.directory.departments = [("2", "车间", "")]
+    _people(wecom, (admin.employee_number.lower(), "某人", "", "2", True))
+    run = services.sync_plan(actor=admin, config=config)
+    assert run.diff["people"]["to_confirm"] == []
+    assert [r["number"] for r in run.diff["people"]["untouched"]] == [admin.employee_number]
+    services.sync_apply(actor=admin, run=run, confirmed=[admin.employee_number.lower()])
+    admin.refresh_from_db()
+    assert (admin.name, admin.department_id, admin.is_active) == before
+    assert not MessengerAccount.objects.filter(user=admin).exists()
+    # linked some other way: still never changed nor deactivated
+    MessengerAccount.objects.create(config=config, user=admin, external_user_id="boss")
+    _people(wecom, ("boss", "某人", "", "2", True))
+    _apply(admin, config)
+    _people(wecom)
+    _apply(admin, config)
+    admin.refresh_from_db()
+    assert (admin.name, admin.department_id, admin.is_active) == before
+
+
+def test_a_run_applied_by_another_request_meanwhile_is_not_applied_again(
+    wecom, connect, world, monkeypatch
+):
+    from grassroots.core.models import AuditEntry
+
+    config = connect(wecom)
+    _people(wecom, ("E9", "孙七", "", "", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    real = services._compare
+
+    def compare(*args, **kwargs):
+        result = real(*args, **kwargs)
+        monkeypatch.setattr(services, "_compare", real)
+        # the other request passes its own check and applies first
+        services.sync_apply(actor=world.admin, run=SyncRun.objects.get(pk=run.pk))
+        return result
+
+    monkeypatch.setattr(services, "_compare", compare)
+    with pytest.raises(ValidationError):
+        services.sync_apply(actor=world.admin, run=run)
+    assert AuditEntry.objects.filter(action="messenger.sync_apply").count() == 1

@@ -99,6 +99,7 @@ def test_bad_input_is_refused_and_nothing_saved(world, client_for):
 
 def test_a_dry_run_from_the_page_then_apply(wecom, connect, world, client_for):
     from grassroots.accounts.models import User
+    from grassroots.core.models import AuditEntry
 
     config = connect(wecom)
     wecom.state.directory.people = [{"user_id": "E9", "name": "孙七", "department": ""}]
@@ -110,8 +111,31 @@ def test_a_dry_run_from_the_page_then_apply(wecom, connect, world, client_for):
     assert not User.objects.filter(employee_number="E9").exists()
     client.post(response["Location"])
     assert User.objects.filter(employee_number="E9").exists()
-    client.post(response["Location"])  # double submit: applied once, said clearly
-    assert User.objects.filter(employee_number="E9").count() == 1
+    again = client.post(response["Location"])  # double submit: refused, not applied again
+    assert again.status_code == 302
+    assert AuditEntry.objects.filter(action="messenger.sync_apply").count() == 1
+
+
+def test_the_administrator_confirms_a_link_on_the_dry_run_page(wecom, connect, world, client_for):
+    from grassroots.accounts.tests.factories import UserFactory
+    from grassroots.integrations.messenger.models import MessengerAccount
+
+    config = connect(wecom)
+    same = UserFactory(employee_number="E9", name="孙七")
+    other = UserFactory(employee_number="E8", name="周八")
+    wecom.state.directory.people = [
+        {"user_id": "E9", "name": "孙七", "department": ""},
+        {"user_id": "E8", "name": "别人", "department": ""},
+    ]
+    client = client_for(world.admin)
+    location = client.post(reverse("messenger:syncs", args=[config.pk]))["Location"]
+    page = client.get(location).content.decode()
+    assert 'name="confirm" value="E9"' in page and 'name="confirm" value="E8"' in page
+    client.post(location, {"confirm": ["E9"]})
+    assert MessengerAccount.objects.filter(config=config, user=same).exists()
+    assert not MessengerAccount.objects.filter(config=config, user=other).exists()
+    other.refresh_from_db()
+    assert other.name == "周八"
 
 
 def test_the_sign_in_choices_are_public(wecom, connect, client_for):
