@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from grassroots.notifications import kinds, rules, selectors
 from grassroots.notifications.models import (
@@ -232,31 +233,64 @@ def _app_deliveries(
     held: set[tuple[int, str]],
 ) -> list[Delivery]:
     """Messages to people's own messenger apps, for those who chose them (see
-    channels.PersonalApps); sent at once, except what waits for the daily notice. No
-    query unless the deployment sends app messages (GRASSROOTS_MESSENGER_MESSAGES)."""
+    channels.PersonalApps). Only "you have a new notice" and the link go to the
+    vendor, never the notice's title or text (Party data does not leave the platform).
+    The email rules apply: a kind switched off for the app (or, with no choice for the
+    app, for email) is not sent; nothing is sent for what waits for the daily notice or
+    the digest; a notice that is not urgent waits for the end of quiet hours. No query
+    unless the deployment sends app messages (GRASSROOTS_MESSENGER_MESSAGES)."""
     from grassroots.notifications.channels import personal_apps
 
     source = personal_apps()
     if source is None or not settings.GRASSROOTS_MESSENGER_MESSAGES or not fresh:
         return []
     chosen = source.channels_of(sorted({user.pk for user, _e in fresh}))
-    return [
-        Delivery(
-            channel=channel,
-            kind=event.kind,
-            recipient=user,
-            title=event.title[:200],
-            body=event.body[:2000],
-            url=event.url[:500],
-            urgent=event.urgent,
-            dedupe_key=f"app:{channel}:{user.pk}:{event.event_key}"[:200],
-            next_attempt_at=max(now, event.not_before or now),
-            created_at=now,
+    users = set(chosen)
+    if not users:
+        return []
+    choices = {
+        (user_id, kind, channel): enabled
+        for user_id, kind, channel, enabled in KindPreference.objects.filter(
+            user_id__in=users
+        ).values_list("user_id", "kind", "channel", "enabled")
+    }
+    settings_of = {
+        row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=users)
+    }
+    zone = ZoneInfo(settings.TIME_ZONE)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("You have a new notice. Open it on the platform.")
+    deliveries = []
+    for user, event in fresh:
+        personal = settings_of.get(user.pk) or NotificationSettings(user=user)
+        if not event.urgent and (personal.daily_digest or (user.pk, event.kind) in held):
+            continue
+        when = now
+        if not event.urgent:
+            when = rules.quiet_hours_end(
+                now.astimezone(zone), personal.quiet_start, personal.quiet_end
+            )
+        email = choices.get(
+            (user.pk, event.kind, Delivery.Channel.EMAIL), kinds.KINDS[event.kind].email
         )
-        for user, event in fresh
-        if (user.pk, event.kind) not in held
-        for channel in chosen.get(user.pk, [])
-    ]
+        for channel in chosen.get(user.pk, []):
+            if not choices.get((user.pk, event.kind, channel), email):
+                continue
+            deliveries.append(
+                Delivery(
+                    channel=channel,
+                    kind=event.kind,
+                    recipient=user,
+                    title=title,
+                    body="",
+                    url=event.url[:500],
+                    urgent=event.urgent,
+                    dedupe_key=f"app:{channel}:{user.pk}:{event.event_key}"[:200],
+                    next_attempt_at=max(when, event.not_before or when),
+                    created_at=now,
+                )
+            )
+    return deliveries
 
 
 def send_soon() -> None:

@@ -56,12 +56,12 @@ def test_applying_adds_moves_renames_and_deactivates_leavers(wecom, connect, wor
     ]
     _people(
         wecom,
-        ("E1", "王五", "13900000001", "3", True),
+        ("E1", "王五", "13700000001", "3", True),
         ("E2", "赵六", "", "3", True),
     )
     _apply(world.admin, config)
     e1 = User.objects.get(employee_number="E1")
-    assert e1.department.code == p + "3" and e1.phone == "13900000001"
+    assert e1.department.code == p + "3" and e1.phone == "13700000001"
     assert MessengerAccount.objects.filter(config=config).count() == 2
 
     wecom.state.directory.departments = [
@@ -69,7 +69,7 @@ def test_applying_adds_moves_renames_and_deactivates_leavers(wecom, connect, wor
         ("3", "甲班", "4"),
         ("4", "二班", "2"),
     ]
-    _people(wecom, ("E1", "王五一", "13900000001", "4", True), ("E2", "赵六", "", "3", False))
+    _people(wecom, ("E1", "王五一", "13700000001", "4", True), ("E2", "赵六", "", "3", False))
     run = services.sync_plan(actor=world.admin, config=config)
     assert [r["to"] for r in run.diff["departments"]["renamed"]] == ["甲班"]
     assert [r["to"] for r in run.diff["departments"]["moved"]] == [p + "4"]
@@ -179,6 +179,7 @@ def test_a_notice_reaches_the_app_of_a_person_who_chose_it(wecom, connect, world
     _apply(world.admin, config)
     e1, e2 = User.objects.get(employee_number="E1"), User.objects.get(employee_number="E2")
     services.message_preference_set(user=e1, config=config, wanted=True)
+    _no_quiet_hours(e1)
     kind = "orgs.post"
     notify(recipients=[e1, e2], kind=kind, title="新的诉求", event_key="t:1", url="/appeals/1/")
     notify(recipients=[e1, e2], kind=kind, title="新的诉求", event_key="t:1", url="/appeals/1/")
@@ -187,6 +188,7 @@ def test_a_notice_reaches_the_app_of_a_person_who_chose_it(wecom, connect, world
     deliveries_send_due()
     assert [m["user_id"] for m in wecom.state.sent] == ["E1"]
     assert wecom.state.sent[0]["textcard"]["url"].endswith("/appeals/1/")
+    assert "新的诉求" not in str(wecom.state.sent)  # the link, never the notice's text
     assert apps.get().status == Delivery.Status.SENT
 
 
@@ -279,3 +281,85 @@ def test_a_run_applied_by_another_request_meanwhile_is_not_applied_again(
     with pytest.raises(ValidationError):
         services.sync_apply(actor=world.admin, run=run)
     assert AuditEntry.objects.filter(action="messenger.sync_apply").count() == 1
+
+
+def _no_quiet_hours(user):
+    import datetime
+
+    from grassroots.notifications.models import NotificationSettings
+
+    NotificationSettings.objects.update_or_create(
+        user=user, defaults={"quiet_start": datetime.time(0), "quiet_end": datetime.time(0)}
+    )
+
+
+def _app_person(wecom, connect, world, settings):
+    from grassroots.accounts.models import User
+
+    settings.GRASSROOTS_MESSENGER_MESSAGES = True
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True))
+    _apply(world.admin, config)
+    user = User.objects.get(employee_number="E1")
+    services.message_preference_set(user=user, config=config, wanted=True)
+    return user
+
+
+def test_no_party_data_reaches_the_messenger(wecom, connect, world, settings):
+    from grassroots.notifications.models import Delivery
+    from grassroots.notifications.services import deliveries_send_due, notify
+
+    user = _app_person(wecom, connect, world, settings)
+    title = "Party dues of 王五 unpaid since 2026-01 (6 months)"
+    notify(
+        recipients=[user],
+        kind="orgs.dues_arrears",
+        title=title,
+        body="党费",
+        event_key="d:1",
+        urgent=True,
+        url="/dues/1/",
+    )
+    deliveries_send_due()
+    assert len(wecom.state.sent) == 1
+    assert "王五" not in str(wecom.state.sent) and "党费" not in str(wecom.state.sent)
+    assert wecom.state.sent[0]["textcard"]["url"].endswith("/dues/1/")
+    row = Delivery.objects.get(channel="wecom", recipient=user)
+    assert "王五" not in row.title and row.body == ""
+
+
+def test_a_kind_switched_off_is_not_sent_to_the_app(wecom, connect, world, settings):
+    from grassroots.notifications.models import Delivery, KindPreference
+    from grassroots.notifications.services import notify
+
+    user = _app_person(wecom, connect, world, settings)
+    KindPreference.objects.create(user=user, kind="orgs.post", channel="wecom", enabled=False)
+    KindPreference.objects.create(
+        user=user, kind="orgs.dues_arrears", channel="email", enabled=False
+    )
+    notify(recipients=[user], kind="orgs.post", title="t", event_key="p:1", urgent=True)
+    notify(recipients=[user], kind="orgs.dues_arrears", title="t", event_key="d:2", urgent=True)
+    assert not Delivery.objects.filter(channel="wecom", recipient=user).exists()
+
+
+def test_quiet_hours_and_the_digest_hold_app_messages_back(wecom, connect, world, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from grassroots.notifications.models import Delivery, NotificationSettings
+    from grassroots.notifications.services import notify
+
+    user = _app_person(wecom, connect, world, settings)
+    local = timezone.localtime()
+    start = (local - datetime.timedelta(hours=1)).time().replace(microsecond=0)
+    end = (local + datetime.timedelta(hours=1)).time().replace(microsecond=0)
+    NotificationSettings.objects.update_or_create(
+        user=user, defaults={"quiet_start": start, "quiet_end": end}
+    )
+    notify(recipients=[user], kind="orgs.post", title="t", event_key="p:2")
+    row = Delivery.objects.get(channel="wecom", recipient=user)
+    assert row.next_attempt_at > timezone.now() + datetime.timedelta(minutes=30)
+    NotificationSettings.objects.filter(user=user).update(daily_digest=True)
+    notify(recipients=[user], kind="orgs.post", title="t", event_key="p:3")
+    assert Delivery.objects.filter(channel="wecom", recipient=user).count() == 1
