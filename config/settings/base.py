@@ -380,9 +380,14 @@ GRASSROOTS_BASE_URL = env("GRASSROOTS_BASE_URL", "http://127.0.0.1:8000")
 # The key messenger app secrets are encrypted with (a Fernet key); empty: derived from
 # DJANGO_SECRET_KEY (docs/operations.md, "Connecting a messenger").
 GRASSROOTS_MESSENGER_KEY = env("GRASSROOTS_MESSENGER_KEY", "")
-# Notices to people's own WeCom / DingTalk / Feishu apps (their text leaves for the
-# vendor's servers): off unless the deployment turns it on.
+# Notices to people's own WeCom / DingTalk / Feishu apps ("you have a new notice" and
+# its link go to the vendor's servers): off unless the deployment turns it on.
 GRASSROOTS_MESSENGER_MESSAGES = env_bool("GRASSROOTS_MESSENGER_MESSAGES", False)
+# A messenger's API address must use https; plain http to this machine's own address
+# only with this on (tests, a local fake vendor) or with DEBUG.
+GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK = env_bool(
+    "GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK", False
+)
 # Group robots on this machine's own address are refused, except in tests and demos
 # that run a local receiver.
 GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK", False)

@@ -20,7 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from django.conf import settings
+
 from grassroots.integrations.messenger.models import MessengerConfig, Vendor
+from grassroots.integrations.messenger.rules import api_address_allowed
 from grassroots.integrations.messenger.secret_box import SecretUnreadableError, unseal
 
 TIMEOUT_SECONDS = 10
@@ -150,6 +153,11 @@ class _Base:
         return str(answer.get("errmsg", ""))[:200]
 
     def _token(self, *, fresh: bool = False) -> str:
+        if not api_address_allowed(
+            self.base,
+            http_loopback=bool(settings.GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK or settings.DEBUG),
+        ):
+            raise MessengerError("refused", "the API address does not use https")
         key = (self.vendor, self.config.corp_id, self.base)
         with _TOKENS_LOCK:
             cached = _TOKENS.get(key)

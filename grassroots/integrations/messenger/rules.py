@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import urllib.parse
 from collections import Counter
 from typing import Any
 
@@ -115,3 +117,21 @@ def person_diff(
         if now is not None and now["active"]:
             diff["left"].append({"number": number, "name": now["name"]})
     return diff
+
+
+def api_address_allowed(address: str, *, http_loopback: bool) -> bool:
+    """Whether the app secret may be sent to this API address: https, or plain http to
+    this machine's own address when `http_loopback` (tests, DEBUG)."""
+    parts = urllib.parse.urlsplit(address)
+    if not parts.hostname:
+        return False
+    if parts.scheme == "https":
+        return True
+    if parts.scheme != "http" or not http_loopback:
+        return False
+    if parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -69,8 +70,21 @@ def config_save(
     creating = config is None
     row = MessengerConfig() if config is None else locked(config)
     before = None if creating else snapshot(row, CONFIG_FIELDS)
+    stored_target = (row.vendor, row.corp_id, row.api_base)
     for name, value in values.items():
         setattr(row, name, value)
+    if row.api_base and not rules.api_address_allowed(row.api_base, http_loopback=http_loopback()):
+        raise ValidationError({"api_base": _("The API address must start with https://.")})
+    if not creating and not secret and (row.vendor, row.corp_id, row.api_base) != stored_target:
+        # the stored secret is never sent to an address, app or vendor it was not given for
+        raise ValidationError(
+            {
+                "secret": _(
+                    "The messenger, the corp id or the API address changed: give the app's "
+                    "secret again."
+                )
+            }
+        )
     if not row.department_code_prefix:
         row.department_code_prefix = DEFAULT_PREFIX[row.vendor]
     if secret:
@@ -91,6 +105,10 @@ def config_save(
         extra={"secret_changed": bool(secret)},
     )
     return row
+
+
+def http_loopback() -> bool:
+    return bool(settings.GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK or settings.DEBUG)
 
 
 # --- sign-in ---------------------------------------------------------------------------

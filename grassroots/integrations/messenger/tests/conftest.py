@@ -32,16 +32,14 @@ def connect(db: Any) -> Any:
 
     def make(server: FakeMessenger, **values: Any) -> Any:
         state = server.state
-        return config_save(
-            actor=None,
-            config=None,
-            secret=state.secret,
-            vendor=state.vendor,
-            name=f"{state.vendor} test",
-            corp_id=state.corp_id,
-            agent_id="1000002",
-            api_base=server.url,
-            **({"messages_enabled": True} | values),
-        )
+        defaults = {
+            "vendor": state.vendor,
+            "name": f"{state.vendor} test",
+            "corp_id": state.corp_id,
+            "agent_id": "1000002",
+            "api_base": server.url,
+            "messages_enabled": True,
+        }
+        return config_save(actor=None, config=None, secret=state.secret, **(defaults | values))
 
     return make

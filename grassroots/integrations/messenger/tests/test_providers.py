@@ -83,3 +83,46 @@ def test_a_secret_saved_under_another_key_is_reported_not_crashed(wecom, connect
     with pytest.raises(MessengerError) as error:
         provider_for(config).directory()
     assert error.value.kind == "token"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"api_base": "https://collector.example.com"},
+        {"corp_id": "other-corp"},
+        {"vendor": "feishu"},
+    ],
+)
+def test_the_stored_secret_is_not_kept_for_another_address_app_or_vendor(wecom, connect, change):
+    from django.core.exceptions import ValidationError
+
+    from grassroots.integrations.messenger.models import MessengerConfig
+    from grassroots.integrations.messenger.services import CONFIG_FIELDS, config_save
+
+    config = connect(wecom)
+    values = {name: getattr(config, name) for name in CONFIG_FIELDS} | change
+    with pytest.raises(ValidationError) as refused:
+        config_save(actor=None, config=config, secret="", **values)
+    assert "secret" in refused.value.message_dict
+    assert MessengerConfig.objects.get(pk=config.pk).api_base == config.api_base
+    saved = config_save(actor=None, config=config, secret="a-new-secret", **values)
+    assert getattr(saved, next(iter(change))) == next(iter(change.values()))
+
+
+def test_the_api_address_must_use_https(wecom, connect, settings):
+    from django.core.exceptions import ValidationError
+
+    from grassroots.integrations.messenger.models import MessengerConfig
+    from grassroots.integrations.messenger.providers import MessengerError, provider_for
+
+    with pytest.raises(ValidationError) as refused:
+        connect(wecom, api_base="http://collector.example.com")
+    assert "api_base" in refused.value.message_dict
+    config = connect(wecom)  # http to this machine: allowed in tests only
+    settings.GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK = False
+    with pytest.raises(ValidationError):
+        connect(wecom, corp_id="another", api_base=wecom.url)
+    stored = MessengerConfig.objects.get(pk=config.pk)  # saved before: not used either
+    with pytest.raises(MessengerError):
+        provider_for(stored).directory()
+    assert wecom.state.token_fetches == 0  # the secret was never sent
