@@ -109,8 +109,9 @@ class _Base:
         query: dict[str, Any] | None = None,
         body: Any = None,
         headers: dict[str, str] | None = None,
+        base: str = "",
     ) -> dict[str, Any]:
-        url = self.base + path
+        url = (base or self.base) + path
         if query:
             url += "?" + urllib.parse.urlencode(query)
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
@@ -152,21 +153,23 @@ class _Base:
     def _message(self, answer: dict[str, Any]) -> str:
         return str(answer.get("errmsg", ""))[:200]
 
-    def _token(self, *, fresh: bool = False) -> str:
-        if not api_address_allowed(
-            self.base,
-            http_loopback=bool(settings.GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK or settings.DEBUG),
-        ):
+    def _secret(self, *bases: str) -> str:
+        """The app secret, only for an address it may be sent to (https)."""
+        loopback = bool(settings.GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK or settings.DEBUG)
+        if not all(api_address_allowed(base, http_loopback=loopback) for base in bases):
             raise MessengerError("refused", "the API address does not use https")
+        try:
+            return unseal(self.config.secret_encrypted)
+        except SecretUnreadableError:  # the key changed since it was saved
+            raise MessengerError("token", "the stored secret cannot be read") from None
+
+    def _token(self, *, fresh: bool = False) -> str:
         key = (self.vendor, self.config.corp_id, self.base)
         with _TOKENS_LOCK:
             cached = _TOKENS.get(key)
         if cached and not fresh and cached[1] > time.time():
             return cached[0]
-        try:
-            secret = unseal(self.config.secret_encrypted)
-        except SecretUnreadableError:  # the key changed since it was saved
-            raise MessengerError("token", "the stored secret cannot be read") from None
+        secret = self._secret(self.base)
         token, lifetime = self._fetch_token(secret)
         with _TOKENS_LOCK:
             # a minute's margin: a token about to expire is fetched again
@@ -332,13 +335,53 @@ class DingTalk(_Base):
         )
         return f"https://login.dingtalk.com/oauth2/auth?{query}"
 
+    # The browser sign-in's user token and "who am I" live on the new API host; an
+    # administrator's API address (a private gateway) serves both.
+    new_default_base = "https://api.dingtalk.com"
+
+    @property
+    def new_base(self) -> str:
+        return self.base if self.config.api_base else self.new_default_base
+
     def person_for_code(self, code: str) -> SignedInPerson:
-        answer = self._call("POST", "/topapi/v2/user/getuserinfo", body={"code": code})
-        result = answer.get("result") or {}
+        """login.dingtalk.com's authCode → the person's user token (v1.0/oauth2/
+        userAccessToken) → their unionId (v1.0/contact/users/me) → their user id in
+        this enterprise (topapi/user/getbyunionid, with the app's token)."""
+        secret = self._secret(self.new_base)
+        answer = self._http(
+            "POST",
+            "/v1.0/oauth2/userAccessToken",
+            base=self.new_base,
+            body={
+                "clientId": self.config.corp_id,
+                "clientSecret": secret,
+                "code": code,
+                "grantType": "authorization_code",
+            },
+        )
+        user_token = str(answer.get("accessToken") or "")
+        if not user_token:
+            kind = "token" if "client" in str(answer.get("code", "")).lower() else "bad_code"
+            raise MessengerError(kind, str(answer.get("message", ""))[:200])
+        me = self._http(
+            "GET",
+            "/v1.0/contact/users/me",
+            base=self.new_base,
+            headers={"x-acs-dingtalk-access-token": user_token},
+        )
+        union_id = str(me.get("unionId") or "")
+        if not union_id:
+            raise MessengerError("refused", str(me.get("message", ""))[:200])
+        result = (
+            self._call("POST", "/topapi/user/getbyunionid", body={"unionid": union_id}).get(
+                "result"
+            )
+            or {}
+        )
         user_id = str(result.get("userid") or "")
         if not user_id:
             raise MessengerError("not_found", "not a member of the enterprise")
-        return SignedInPerson(user_id=user_id)
+        return SignedInPerson(user_id=user_id, mobile=str(me.get("mobile") or ""))
 
     def directory(self) -> Directory:
         departments: list[DirectoryDepartment] = []

@@ -175,7 +175,8 @@ def sign_in_done(request: HttpRequest, pk: int) -> HttpResponse:
         signed = services.messenger_sign_in(
             request=request,
             config=config,
-            code=request.GET.get("code", ""),
+            # DingTalk's browser sign-in answers with authCode, the others with code
+            code=request.GET.get("code") or request.GET.get("authCode", ""),
             state=request.GET.get("state", ""),
         )
     except services.SignInRefusedError as refusal:

@@ -42,6 +42,7 @@ class FakeState:
     rate_limited: int = 0  # this many next calls answer "too many requests"
     sent: list[dict[str, Any]] = field(default_factory=list)
     token_fetches: int = 0
+    user_tokens: dict[str, str] = field(default_factory=dict)  # DingTalk user token → user id
     counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -103,6 +104,8 @@ def _route(
     headers: dict[str, str],
 ) -> dict[str, Any]:
     expired, limited, _missing, _bad_code, wrong_secret = ERRORS[state.vendor]
+    if state.vendor == "dingtalk" and path.startswith("/v1.0/"):
+        return _ding_new_api(state, method, path, body, headers)
     # token endpoints
     if path in (
         "/cgi-bin/gettoken",
@@ -207,9 +210,40 @@ def _wecom_send(state: FakeState, query: dict[str, str], body: dict[str, Any]) -
     return _send(state, body.get("touser", ""), body)
 
 
-def _ding_userinfo(state: FakeState, query: dict[str, str], body: dict[str, Any]) -> Any:
-    user_id, error = _sign_in(state, body.get("code", ""))
-    return error or _ok(state, result={"userid": user_id})
+def _ding_new_api(
+    state: FakeState, method: str, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> dict[str, Any]:
+    """api.dingtalk.com: the browser sign-in's user token and "who am I" (its errors are
+    {code, message}, not errcode)."""
+    if method == "POST" and path == "/v1.0/oauth2/userAccessToken":
+        if body.get("clientId") != state.corp_id or body.get("clientSecret") != state.secret:
+            return {"code": "invalidClientId", "message": "invalid client"}
+        if body.get("grantType") != "authorization_code":
+            return {"code": "invalidGrantType", "message": "grantType"}
+        user_id = state.codes.pop(str(body.get("code", "")), None)
+        if user_id is None:
+            return {"code": "invalidAuthCode", "message": "invalid authCode"}
+        token = f"U{next(state.counter)}"
+        state.user_tokens[token] = user_id
+        return {"accessToken": token, "refreshToken": "r", "expireIn": 7200}
+    if method == "GET" and path == "/v1.0/contact/users/me":
+        lowered = {k.lower(): v for k, v in headers.items()}
+        user_id = state.user_tokens.get(lowered.get("x-acs-dingtalk-access-token", ""))
+        if user_id is None:
+            return {"code": "InvalidAuthentication", "message": "token"}
+        return {
+            "unionId": f"union-{user_id}",
+            "nick": user_id,
+            "mobile": state.mobiles.get(user_id, ""),
+        }
+    return {"code": "NotFound", "message": f"no such endpoint {path}"}
+
+
+def _ding_by_unionid(state: FakeState, query: dict[str, str], body: dict[str, Any]) -> Any:
+    union = str(body.get("unionid", ""))
+    if not union.startswith("union-"):
+        return _error(state, 60121, "no such user")
+    return _ok(state, result={"contact_type": 0, "userid": union.removeprefix("union-")})
 
 
 def _ding_listsub(state: FakeState, query: dict[str, str], body: dict[str, Any]) -> Any:
@@ -306,7 +340,7 @@ _ROUTES = {
     ("wecom", "/cgi-bin/department/list"): _wecom_departments,
     ("wecom", "/cgi-bin/user/list"): _wecom_users,
     ("wecom", "/cgi-bin/message/send"): _wecom_send,
-    ("dingtalk", "/topapi/v2/user/getuserinfo"): _ding_userinfo,
+    ("dingtalk", "/topapi/user/getbyunionid"): _ding_by_unionid,
     ("dingtalk", "/topapi/v2/department/listsub"): _ding_listsub,
     ("dingtalk", "/topapi/v2/user/list"): _ding_users,
     ("dingtalk", "/topapi/message/corpconversation/asyncsend_v2"): _ding_send,

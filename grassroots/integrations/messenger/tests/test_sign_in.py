@@ -242,3 +242,19 @@ def test_without_a_code_the_page_says_so(wecom, connect, client):
     config = connect(wecom)
     state, _ = _start(client, config)
     assert _done(client, config, "", state).status_code == 400
+
+
+def test_dingtalk_answers_with_an_auth_code_exchanged_by_the_documented_chain(connect, client):
+    from grassroots.integrations.messenger.tests.fake_server import FakeMessenger
+
+    with FakeMessenger("dingtalk") as dingtalk:
+        config = connect(dingtalk)
+        user = UserFactory(employee_number="B7")
+        _link(config, user, "ding-user")
+        dingtalk.state.codes["auth-1"] = "ding-user"
+        state, _ = _start(client, config)
+        url = reverse("messenger:sign_in_done", args=[config.pk])
+        response = client.get(url, {"authCode": "auth-1", "state": state})  # as DingTalk sends it
+        assert response.status_code == 302
+        assert dingtalk.state.user_tokens  # v1.0/oauth2/userAccessToken was used
+    assert int(client.session["_auth_user_id"]) == user.pk
