@@ -73,7 +73,7 @@ class Directory:
 
 class Provider(Protocol):
     def authorize_url(self, *, redirect_uri: str, state: str, in_app: bool) -> str: ...
-    def person_for_code(self, code: str) -> SignedInPerson: ...
+    def person_for_code(self, code: str, *, redirect_uri: str = "") -> SignedInPerson: ...
     def directory(self) -> Directory: ...
     def send_text(self, *, user_id: str, title: str, body: str, url: str) -> None: ...
 
@@ -248,7 +248,7 @@ class WeCom(_Base):
         )
         return f"https://login.work.weixin.qq.com/wwlogin/sso/login?{query}"
 
-    def person_for_code(self, code: str) -> SignedInPerson:
+    def person_for_code(self, code: str, *, redirect_uri: str = "") -> SignedInPerson:
         answer = self._call("GET", "/cgi-bin/auth/getuserinfo", query={"code": code})
         user_id = str(answer.get("userid") or answer.get("UserId") or "")
         if not user_id:  # someone outside the enterprise (an openid only)
@@ -343,7 +343,7 @@ class DingTalk(_Base):
     def new_base(self) -> str:
         return self.base if self.config.api_base else self.new_default_base
 
-    def person_for_code(self, code: str) -> SignedInPerson:
+    def person_for_code(self, code: str, *, redirect_uri: str = "") -> SignedInPerson:
         """login.dingtalk.com's authCode → the person's user token (v1.0/oauth2/
         userAccessToken) → their unionId (v1.0/contact/users/me) → their user id in
         this enterprise (topapi/user/getbyunionid, with the app's token)."""
@@ -488,17 +488,45 @@ class Feishu(_Base):
 
     def authorize_url(self, *, redirect_uri: str, state: str, in_app: bool) -> str:
         query = urllib.parse.urlencode(
-            {"app_id": self.config.corp_id, "redirect_uri": redirect_uri, "state": state}
+            {
+                "client_id": self.config.corp_id,
+                "response_type": "code",
+                "redirect_uri": redirect_uri,
+                # the user id in the answer needs this permission
+                "scope": "contact:user.employee_id:readonly",
+                "state": state,
+            }
         )
-        return f"https://open.feishu.cn/open-apis/authen/v1/authorize?{query}"
+        return f"https://accounts.feishu.cn/open-apis/authen/v1/authorize?{query}"
 
-    def person_for_code(self, code: str) -> SignedInPerson:
-        answer = self._call(
-            "POST",
-            "/open-apis/authen/v1/access_token",
-            body={"grant_type": "authorization_code", "code": code},
+    def person_for_code(self, code: str, *, redirect_uri: str = "") -> SignedInPerson:
+        """The code → the person's user_access_token (authen/v2/oauth/token, the app's
+        id and secret in the body, no Authorization header) → who they are
+        (authen/v1/user_info with that token)."""
+        answer = self._check(
+            self._http(
+                "POST",
+                "/open-apis/authen/v2/oauth/token",
+                body={
+                    "grant_type": "authorization_code",
+                    "client_id": self.config.corp_id,
+                    "client_secret": self._secret(self.base),
+                    "code": code,
+                    "redirect_uri": redirect_uri,
+                },
+            )
         )
-        data = answer.get("data") or {}
+        user_token = str(answer.get("access_token") or "")
+        if not user_token:
+            raise MessengerError("bad_code", "no user access token")
+        me = self._check(
+            self._http(
+                "GET",
+                "/open-apis/authen/v1/user_info",
+                headers={"Authorization": f"Bearer {user_token}"},
+            )
+        )
+        data = me.get("data") or {}
         user_id = str(data.get("user_id") or "")
         if not user_id:
             raise MessengerError("not_found", "not a member of the enterprise")

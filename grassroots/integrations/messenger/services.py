@@ -125,6 +125,7 @@ def sign_in_start(
         "config": config.pk,
         "at": time.time(),
         "next": next_url,
+        "redirect": redirect_uri,  # Feishu wants it again with the code
     }
     return provider_for(config).authorize_url(redirect_uri=redirect_uri, state=state, in_app=in_app)
 
@@ -145,7 +146,7 @@ class SignedIn:
     next_url: str
 
 
-def _take_state(request: HttpRequest, config: MessengerConfig, state: str) -> str:
+def _take_state(request: HttpRequest, config: MessengerConfig, state: str) -> tuple[str, str]:
     """The stored state is removed whatever the outcome: a replayed state finds none."""
     stored = request.session.pop(SESSION_KEY, None)
     if (
@@ -156,7 +157,7 @@ def _take_state(request: HttpRequest, config: MessengerConfig, state: str) -> st
         or time.time() - float(stored.get("at", 0)) > STATE_SECONDS
     ):
         raise SignInRefusedError("state")
-    return str(stored.get("next") or "")
+    return str(stored.get("next") or ""), str(stored.get("redirect") or "")
 
 
 def is_privileged(user: Any) -> bool:
@@ -211,11 +212,11 @@ def messenger_sign_in(
     key). A messenger account linked to nobody is kept in the session for ten minutes
     and refused as "unlinked": the person may link it by signing in with their password
     once (`messenger_link`)."""
-    next_url = _take_state(request, config, state)
+    next_url, redirect_uri = _take_state(request, config, state)
     if not code or len(code) > 512:  # the person declined, or the address was mangled
         raise SignInRefusedError("no_code")
     try:
-        person = provider_for(config).person_for_code(code)
+        person = provider_for(config).person_for_code(code, redirect_uri=redirect_uri)
     except MessengerError as error:
         raise SignInRefusedError("vendor", error.kind) from error
     user = _linked(config, person.user_id)

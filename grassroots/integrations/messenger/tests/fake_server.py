@@ -42,7 +42,7 @@ class FakeState:
     rate_limited: int = 0  # this many next calls answer "too many requests"
     sent: list[dict[str, Any]] = field(default_factory=list)
     token_fetches: int = 0
-    user_tokens: dict[str, str] = field(default_factory=dict)  # DingTalk user token → user id
+    user_tokens: dict[str, str] = field(default_factory=dict)  # user token → user id
     counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -106,6 +106,8 @@ def _route(
     expired, limited, _missing, _bad_code, wrong_secret = ERRORS[state.vendor]
     if state.vendor == "dingtalk" and path.startswith("/v1.0/"):
         return _ding_new_api(state, method, path, body, headers)
+    if state.vendor == "feishu" and path.startswith("/open-apis/authen/"):
+        return _feishu_user_sign_in(state, method, path, body, headers)
     # token endpoints
     if path in (
         "/cgi-bin/gettoken",
@@ -286,11 +288,32 @@ def _ding_send(state: FakeState, query: dict[str, str], body: dict[str, Any]) ->
     return _send(state, str(body.get("userid_list", "")), body)
 
 
-def _feishu_code(state: FakeState, query: dict[str, str], body: dict[str, Any]) -> Any:
-    user_id, error = _sign_in(state, body.get("code", ""))
-    if error:
-        return error
-    return _ok(state, data={"user_id": user_id, "mobile": state.mobiles.get(user_id or "", "")})
+def _feishu_user_sign_in(
+    state: FakeState, method: str, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> dict[str, Any]:
+    """authen/v2/oauth/token (the app's id and secret in the body, no Authorization) and
+    authen/v1/user_info (the user's token). The retired authen/v1/access_token is not
+    spoken."""
+    if method == "POST" and path == "/open-apis/authen/v2/oauth/token":
+        if any(k.lower() == "authorization" for k in headers):
+            return _error(state, 20001, "no Authorization header here")
+        if body.get("client_id") != state.corp_id or body.get("client_secret") != state.secret:
+            return _error(state, 20002, "invalid client")
+        if body.get("grant_type") != "authorization_code" or not body.get("redirect_uri"):
+            return _error(state, 20001, "invalid request")
+        user_id, error = _sign_in(state, str(body.get("code", "")))
+        if error:
+            return error
+        token = f"U{next(state.counter)}"
+        state.user_tokens[token] = user_id or ""
+        return {"code": 0, "access_token": token, "expires_in": 7200, "token_type": "Bearer"}
+    if method == "GET" and path == "/open-apis/authen/v1/user_info":
+        lowered = {k.lower(): v for k, v in headers.items()}
+        user_id = state.user_tokens.get(lowered.get("authorization", "").removeprefix("Bearer "))
+        if user_id is None:
+            return _error(state, 99991668, "invalid user access token")
+        return _ok(state, data={"user_id": user_id, "mobile": state.mobiles.get(user_id, "")})
+    return _error(state, 404, f"no such endpoint {path}")
 
 
 def _feishu_page(state: FakeState, items: list[Any], query: dict[str, str]) -> Any:
@@ -344,7 +367,6 @@ _ROUTES = {
     ("dingtalk", "/topapi/v2/department/listsub"): _ding_listsub,
     ("dingtalk", "/topapi/v2/user/list"): _ding_users,
     ("dingtalk", "/topapi/message/corpconversation/asyncsend_v2"): _ding_send,
-    ("feishu", "/open-apis/authen/v1/access_token"): _feishu_code,
     ("feishu", "/open-apis/contact/v3/departments/0/children"): _feishu_departments,
     ("feishu", "/open-apis/contact/v3/users/find_by_department"): _feishu_users,
     ("feishu", "/open-apis/im/v1/messages"): _feishu_send,

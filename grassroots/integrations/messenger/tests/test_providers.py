@@ -54,9 +54,9 @@ def test_a_wrong_secret_is_reported_as_such(fake, connect, settings):
 def test_a_code_is_exchanged_for_the_user_once(fake, connect):
     provider = provider_for(connect(fake))
     fake.state.codes["c1"] = "A1"
-    assert provider.person_for_code("c1").user_id == "A1"
+    assert provider.person_for_code("c1", redirect_uri="https://example.com/done/").user_id == "A1"
     with pytest.raises(MessengerError) as error:
-        provider.person_for_code("c1")
+        provider.person_for_code("c1", redirect_uri="https://example.com/done/")
     assert error.value.kind == "bad_code"
 
 

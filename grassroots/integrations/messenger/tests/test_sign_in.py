@@ -258,3 +258,21 @@ def test_dingtalk_answers_with_an_auth_code_exchanged_by_the_documented_chain(co
         assert response.status_code == 302
         assert dingtalk.state.user_tokens  # v1.0/oauth2/userAccessToken was used
     assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_feishu_signs_in_through_the_current_oauth_endpoints(connect, client):
+    from grassroots.integrations.messenger.tests.fake_server import FakeMessenger
+
+    with FakeMessenger("feishu") as feishu:
+        config = connect(feishu)
+        user = UserFactory(employee_number="B7")
+        _link(config, user, "ou_x")
+        feishu.state.codes["c1"] = "ou_x"
+        state, location = _start(client, config)
+        assert location.startswith("https://accounts.feishu.cn/open-apis/authen/v1/authorize?")
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+        assert query["client_id"] == [feishu.state.corp_id]
+        assert "contact:user.employee_id:readonly" in query["scope"][0]
+        assert _done(client, config, "c1", state).status_code == 302
+        assert feishu.state.user_tokens  # authen/v2/oauth/token was used
+    assert int(client.session["_auth_user_id"]) == user.pk
