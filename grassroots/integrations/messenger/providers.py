@@ -410,7 +410,9 @@ class DingTalk(_Base):
                     name=str(item.get("name", "")),
                     mobile=str(item.get("mobile", "") or ""),
                     department_id="" if listed[0] == "1" else listed[0],
-                    active=bool(item.get("active", True)),
+                    # DingTalk's `active` means "has activated the app", not employed:
+                    # leavers are removed from the directory (absent = left).
+                    active=True,
                 )
         return Directory(departments=departments, people=list(people.values()))
 

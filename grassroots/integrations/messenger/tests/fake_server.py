@@ -262,7 +262,13 @@ def _ding_listsub(state: FakeState, query: dict[str, str], body: dict[str, Any])
 
 def _ding_users(state: FakeState, query: dict[str, str], body: dict[str, Any]) -> Any:
     department = str(body.get("dept_id"))
-    everyone = [p for p in _people(state) if str(p.get("department") or "1") == department]
+    # DingTalk removes leavers from the directory; its `active` says only whether the
+    # person has activated the DingTalk app (`activated` here, True unless given).
+    everyone = [
+        p
+        for p in _people(state)
+        if str(p.get("department") or "1") == department and p.get("active", True)
+    ]
     cursor, size = int(body.get("cursor", 0)), int(body.get("size", 100))
     page = everyone[cursor : cursor + size]
     return _ok(
@@ -276,7 +282,7 @@ def _ding_users(state: FakeState, query: dict[str, str], body: dict[str, Any]) -
                     "name": p["name"],
                     "mobile": p.get("mobile", ""),
                     "dept_id_list": [int(p.get("department") or 1)],
-                    "active": p.get("active", True),
+                    "active": p.get("activated", True),
                 }
                 for p in page
             ],

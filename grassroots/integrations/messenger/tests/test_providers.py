@@ -23,7 +23,22 @@ def test_it_reads_the_directory(fake, connect):
     people = {p.user_id: p for p in directory.people}
     assert people["A1"].department_id == "3"
     assert people["A1"].mobile == "13800000001"
-    assert people["A1"].active and not people["A2"].active
+    assert people["A1"].active
+    if fake.state.vendor == "dingtalk":  # leavers are absent from DingTalk's directory
+        assert "A2" not in people
+    else:
+        assert not people["A2"].active
+
+
+def test_dingtalk_people_who_have_not_activated_the_app_are_employed(connect):
+    from grassroots.integrations.messenger.tests.fake_server import FakeMessenger
+
+    with FakeMessenger("dingtalk") as dingtalk:
+        dingtalk.state.directory.people = [
+            {"user_id": "A1", "name": "张三", "department": "", "activated": False}
+        ]
+        people = provider_for(connect(dingtalk)).directory().people
+    assert [(p.user_id, p.active) for p in people] == [("A1", True)]
 
 
 def test_it_fetches_the_token_again_once_when_it_expired(fake, connect):
