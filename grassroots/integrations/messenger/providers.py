@@ -21,12 +21,20 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from grassroots.integrations.messenger.models import MessengerConfig, Vendor
 from grassroots.integrations.messenger.rules import api_address_allowed
 from grassroots.integrations.messenger.secret_box import SecretUnreadableError, unseal
 
 TIMEOUT_SECONDS = 10
+
+
+def _open_label() -> str:
+    """The message's button, in the platform's language (not the sender's request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Details")
 
 
 class MessengerError(Exception):
@@ -291,7 +299,12 @@ class WeCom(_Base):
                 "touser": user_id,
                 "msgtype": "textcard",
                 "agentid": int(self.config.agent_id or 0),
-                "textcard": {"title": title, "description": body, "url": url, "btntxt": "详情"},
+                "textcard": {
+                    "title": title,
+                    "description": body,
+                    "url": url,
+                    "btntxt": _open_label(),
+                },
             },
         )
         if answer.get("invaliduser"):
@@ -442,7 +455,7 @@ class DingTalk(_Base):
                     "action_card": {
                         "title": title,
                         "markdown": f"### {title}\n\n{body}",
-                        "single_title": "详情",
+                        "single_title": _open_label(),
                         "single_url": url,
                     },
                 },

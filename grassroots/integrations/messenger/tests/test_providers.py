@@ -141,3 +141,12 @@ def test_the_api_address_must_use_https(wecom, connect, settings):
     with pytest.raises(MessengerError):
         provider_for(stored).directory()
     assert wecom.state.token_fetches == 0  # the secret was never sent
+
+
+def test_the_message_button_is_translated_not_hard_coded(wecom, connect, settings):
+    wecom.state.directory.people = [{"user_id": "A1", "name": "张三", "department": ""}]
+    provider = provider_for(connect(wecom))
+    provider.send_text(user_id="A1", title="t", body="b", url="https://example.com/")
+    settings.LANGUAGE_CODE = "en"
+    provider.send_text(user_id="A1", title="t", body="b", url="https://example.com/")
+    assert [m["textcard"]["btntxt"] for m in wecom.state.sent] == ["详细内容", "Details"]
