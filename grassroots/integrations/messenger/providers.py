@@ -272,12 +272,12 @@ class WeCom(_Base):
             )
             for item in self._call("GET", "/cgi-bin/department/list").get("department", [])
         ]
-        top = [d.id for d in departments if not d.parent_id] or ["1"]
+        # Each department read on its own: cgi-bin/user/list no longer documents
+        # fetch_child, and a vendor ignoring it would leave out all but the top's people
+        # (who would then look as if they had left).
         people: dict[str, DirectoryPerson] = {}
-        for root in top:
-            answer = self._call(
-                "GET", "/cgi-bin/user/list", query={"department_id": root, "fetch_child": 1}
-            )
+        for department_id in dict.fromkeys(["1", *[d.id for d in departments]]):
+            answer = self._call("GET", "/cgi-bin/user/list", query={"department_id": department_id})
             for item in answer.get("userlist", []):
                 user_id = str(item["userid"])
                 main = item.get("main_department") or (item.get("department") or [""])[0]

@@ -86,6 +86,7 @@ def person_diff(
         "renamed": [],
         "moved": [],
         "left": [],
+        "returning": [],
         "phone": [],
     }
     for number, row in sorted(wanted.items()):
@@ -99,6 +100,8 @@ def person_diff(
                 {"number": number, "name": row["name"], "department": row["department"]}
             )
             continue
+        if not now["active"]:  # deactivated (left before), listed again: back
+            diff["returning"].append({"number": number, "name": row["name"]})
         if now["name"] != row["name"]:
             diff["renamed"].append({"number": number, "from": now["name"], "to": row["name"]})
         if now["department"] != row["department"]:

@@ -46,6 +46,7 @@ LABELS = {
     ("people", "moved"): _("People moved to another department"),
     ("people", "phone"): _("Mobile numbers changed"),
     ("people", "left"): _("People who left (deactivated, not deleted)"),
+    ("people", "returning"): _("People back in the directory (reactivated)"),
     ("people", "to_confirm"): _(
         "Employees on record whose number equals a messenger user id, not linked: tick "
         "those who are the same person to link them (they are updated from the next sync)"

@@ -438,15 +438,45 @@ class SyncStaleError(Exception):
     """The records changed after the dry run: its difference is no longer the truth."""
 
 
-def sync_apply(*, actor: Any, run: SyncRun, confirmed: Collection[str] = ()) -> SyncRun:
+# More people leaving at once than this share of those linked (and more than
+# LEFT_AT_MOST_UNASKED) is more likely a directory read short than a wave of leavers:
+# applied only when the administrator says so.
+LEFT_SHARE = 0.2
+LEFT_AT_MOST_UNASKED = 5
+
+
+def many_leave(run: SyncRun) -> bool:
+    """Whether applying this run needs the administrator's word that so many left."""
+    left = len(run.diff.get("people", {}).get("left", []))
+    linked = MessengerAccount.objects.filter(config_id=run.config_id).count()
+    return left > LEFT_AT_MOST_UNASKED and left > LEFT_SHARE * linked
+
+
+def sync_apply(
+    *,
+    actor: Any,
+    run: SyncRun,
+    confirmed: Collection[str] = (),
+    many_left_confirmed: bool = False,
+) -> SyncRun:
     """Apply a dry run, all or nothing. Refused when the records changed since the dry
     run (run it again) or when the import rules refuse a row. `confirmed`: the
     messenger user ids among the dry run's "to confirm" that the administrator confirmed
     are the employees on record with the same number; they are linked (and updated by
-    the next sync), the others are left alone."""
+    the next sync), the others are left alone. When more than a fifth of the people
+    linked (and more than five) would leave, `many_left_confirmed` must say so."""
     with transaction.atomic():
         run = locked(run, related=("config",))
         _check_planned(run)
+        if many_leave(run) and not many_left_confirmed:
+            raise ValidationError(
+                _(
+                    "%(n)s people would be deactivated as having left, more than a fifth "
+                    "of those linked: check the directory was read whole, then confirm "
+                    "that they left."
+                )
+                % {"n": len(run.diff["people"]["left"])}
+            )
         errors, diff = _compare(run.config, run.directory)
         if errors or diff != run.diff:
             run.status = SyncRun.Status.STALE
@@ -509,6 +539,10 @@ def _apply(*, actor: Any, run: SyncRun, confirmed: set[str]) -> int:
     linked_numbers = dict(
         accounts.users_by_ids(list(links.values())).values_list("pk", "employee_number")
     )
+    returning = sorted(row["number"] for row in run.diff["people"].get("returning", []))
+    for user in accounts.users_with_employee_numbers(returning):
+        if not user.is_active and not is_privileged(user):
+            user_update(actor=actor, user=user, is_active=True)
     people = []
     number_of: dict[str, str] = {}
     for person in run.directory["people"]:
@@ -535,9 +569,9 @@ def _apply(*, actor: Any, run: SyncRun, confirmed: set[str]) -> int:
     for chunk in _chunks(sorted(set(number_of.values()) | left)):
         users.update({u.employee_number: u for u in accounts.users_with_employee_numbers(chunk)})
     for number in sorted(left):
-        user = users.get(number)
-        if user is not None and user.is_active and not is_privileged(user):
-            user_update(actor=actor, user=user, is_active=False)
+        leaver = users.get(number)
+        if leaver is not None and leaver.is_active and not is_privileged(leaver):
+            user_update(actor=actor, user=leaver, is_active=False)
     added = {row["number"] for row in run.diff["people"]["added"]}
     new_links = [
         MessengerAccount(config=config, external_user_id=user_id, user=users[number])

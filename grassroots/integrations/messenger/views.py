@@ -81,7 +81,10 @@ def sync_detail(request: AuthenticatedRequest, pk: int, run_pk: int) -> HttpResp
     if request.method == "POST":
         try:
             services.sync_apply(
-                actor=request.user, run=run, confirmed=request.POST.getlist("confirm")
+                actor=request.user,
+                run=run,
+                confirmed=request.POST.getlist("confirm"),
+                many_left_confirmed=request.POST.get("many_left") == "yes",
             )
         except services.SyncStaleError:
             messages.error(
@@ -96,7 +99,12 @@ def sync_detail(request: AuthenticatedRequest, pk: int, run_pk: int) -> HttpResp
         else:
             messages.success(request, _("The directory has been applied."))
         return HttpResponseRedirect(reverse("messenger:sync", args=[config.pk, run.pk]))
-    context = {"config": config, "run": run, "summary": selectors.sync_summary(run)}
+    context = {
+        "config": config,
+        "run": run,
+        "summary": selectors.sync_summary(run),
+        "many_leave": run.status == run.Status.PLANNED and services.many_leave(run),
+    }
     return render(request, "messenger/sync_detail.html", context)
 
 

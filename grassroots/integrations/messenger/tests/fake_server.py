@@ -166,22 +166,9 @@ def _wecom_departments(state: FakeState, query: dict[str, str], body: dict[str, 
     )
 
 
-def _subtree(state: FakeState, root: str) -> set[str]:
-    children: dict[str, list[str]] = {}
-    for ident, _name, parent in state.directory.departments:
-        children.setdefault(parent or "1", []).append(ident)
-    found, queue = {root}, [root]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            if child not in found:
-                found.add(child)
-                queue.append(child)
-    return found
-
-
 def _wecom_users(state: FakeState, query: dict[str, str], body: dict[str, Any]) -> Any:
-    root = query.get("department_id", "1")
-    within = _subtree(state, root) if query.get("fetch_child") == "1" else {root}
+    # As documented today: the department's own members; fetch_child is not honoured.
+    within = {query.get("department_id", "1")}
     return _ok(
         state,
         userlist=[

@@ -363,3 +363,44 @@ def test_quiet_hours_and_the_digest_hold_app_messages_back(wecom, connect, world
     NotificationSettings.objects.filter(user=user).update(daily_digest=True)
     notify(recipients=[user], kind="orgs.post", title="t", event_key="p:3")
     assert Delivery.objects.filter(channel="wecom", recipient=user).count() == 1
+
+
+def test_a_person_who_left_and_came_back_is_listed_and_reactivated(wecom, connect, world):
+    from grassroots.accounts.models import User
+
+    config = connect(wecom)
+    _people(wecom, ("E1", "王五", "", "", True), ("E2", "赵六", "", "", True))
+    _apply(world.admin, config)
+    _people(wecom, ("E1", "王五", "", "", True))
+    _apply(world.admin, config)
+    assert User.objects.get(employee_number="E2").is_active is False
+    _people(wecom, ("E1", "王五", "", "", True), ("E2", "赵六", "", "", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert run.diff["people"]["returning"] == [{"number": "E2", "name": "赵六"}]
+    services.sync_apply(actor=world.admin, run=run)
+    assert User.objects.get(employee_number="E2").is_active is True
+
+
+def test_a_directory_read_short_is_applied_only_when_confirmed(wecom, connect, world):
+    from grassroots.accounts.models import User
+
+    config = connect(wecom)
+    everyone = [(f"E{n}", f"职工{n}", "", "", True) for n in range(10)]
+    _people(wecom, *everyone)
+    _apply(world.admin, config)
+    _people(wecom, *everyone[:4])  # 6 of 10 gone at once
+    run = services.sync_plan(actor=world.admin, config=config)
+    with pytest.raises(ValidationError):
+        services.sync_apply(actor=world.admin, run=run)
+    assert User.objects.filter(employee_number__startswith="E", is_active=True).count() == 10
+    services.sync_apply(actor=world.admin, run=run, many_left_confirmed=True)
+    assert User.objects.filter(employee_number__startswith="E", is_active=True).count() == 4
+
+
+def test_wecom_people_of_every_department_are_read(wecom, connect):
+    from grassroots.integrations.messenger.providers import provider_for
+
+    wecom.state.directory.departments = [("2", "车间", ""), ("3", "班组", "2")]
+    _people(wecom, ("A1", "张三", "", "3", True), ("A2", "李四", "", "", True))
+    people = provider_for(connect(wecom)).directory().people
+    assert sorted((p.user_id, p.department_id) for p in people) == [("A1", "3"), ("A2", "1")]
