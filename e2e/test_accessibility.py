@@ -140,6 +140,8 @@ def test_pages_seen_before_signing_in_and_error_states_have_no_violations(new_pa
     report["sign-in with an error"] = axe_violations(page)
     page.goto("/offline/")  # the service worker's page for one never opened, offline
     report["offline page"] = axe_violations(page)
+    page.goto("/integrations/sign-in/")
+    report["sign-in with a messenger"] = axe_violations(page)
     page = new_page("branch officer")
     page.goto("/orgs/members/new/")
     page.fill("#id_employee_number", "NOBODY")

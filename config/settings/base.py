@@ -165,6 +165,8 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out client before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "grassroots.accounts.backends.EmployeeNumberOrPhoneBackend",
+    # Sign-in through WeCom / DingTalk / Feishu: the person the messenger vouched for.
+    "grassroots.integrations.messenger.backends.MessengerBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -378,6 +380,17 @@ LOGGING = {
 GRASSROOTS_SITE_NAME = _("Grassroots Party–Masses Service Platform")
 # The address people use, for links in emails and group-chat messages.
 GRASSROOTS_BASE_URL = env("GRASSROOTS_BASE_URL", "http://127.0.0.1:8000")
+# The key messenger app secrets are encrypted with (a Fernet key); empty: derived from
+# DJANGO_SECRET_KEY (docs/operations.md, "Connecting a messenger").
+GRASSROOTS_MESSENGER_KEY = env("GRASSROOTS_MESSENGER_KEY", "")
+# Notices to people's own WeCom / DingTalk / Feishu apps ("you have a new notice" and
+# its link go to the vendor's servers): off unless the deployment turns it on.
+GRASSROOTS_MESSENGER_MESSAGES = env_bool("GRASSROOTS_MESSENGER_MESSAGES", False)
+# A messenger's API address must use https; plain http to this machine's own address
+# only with this on (tests, a local fake vendor) or with DEBUG.
+GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK = env_bool(
+    "GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK", False
+)
 # Group robots on this machine's own address are refused, except in tests and demos
 # that run a local receiver.
 GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = env_bool("GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK", False)

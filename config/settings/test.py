@@ -25,4 +25,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-grassroots.sqlite3")}
 GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = True
+GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,3 +6,19 @@ class IntegrationsConfig(AppConfig):
     name = "grassroots.integrations"
     label = "integrations"
     verbose_name = _("Integrations")
+
+    def ready(self) -> None:
+        from grassroots.accounts.navigation import NavEntry, register
+        from grassroots.integrations.messenger.notices import MessengerApps
+        from grassroots.notifications.channels import register_personal_apps
+
+        register_personal_apps(MessengerApps())
+
+        register(
+            NavEntry(
+                "messenger:configs",
+                _("Messengers"),
+                order=141,
+                shown=lambda scope, user: bool(user.is_superuser),
+            )
+        )

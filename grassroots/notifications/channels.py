@@ -10,13 +10,17 @@ import json
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 
 from grassroots.notifications import rules
 from grassroots.notifications.models import Delivery
+
+if TYPE_CHECKING:
+    from grassroots.accounts.models import User
 
 TIMEOUT_SECONDS = 5
 
@@ -101,9 +105,55 @@ class WebhookChannel:
             raise ChannelError(f"refused: {str(body)[:200]}")
 
 
+class PersonalApps(Protocol):
+    """A person's own WeCom / DingTalk / Feishu app (not a group robot), which the
+    integrations app provides: notifications cannot import it (it sits above)."""
+
+    def channels_of(self, user_ids: Sequence[int]) -> dict[int, list[str]]:
+        """Person → the channels (platform names) they chose for their notices."""
+        ...
+
+    def send(self, *, channel: str, user: User, title: str, body: str, url: str) -> None:
+        """Send one message or raise ChannelError."""
+        ...
+
+
+_PERSONAL_APPS: list[PersonalApps] = []
+
+
+def register_personal_apps(source: PersonalApps) -> None:
+    _PERSONAL_APPS[:] = [source]
+
+
+def personal_apps() -> PersonalApps | None:
+    return _PERSONAL_APPS[0] if _PERSONAL_APPS else None
+
+
+class RobotOrAppChannel:
+    """A platform's deliveries: to a group robot (`webhook`) or to one person's app."""
+
+    def __init__(self) -> None:
+        self.robot = WebhookChannel()
+
+    def send(self, delivery: Delivery) -> None:
+        if delivery.webhook_id is not None or delivery.recipient is None:
+            self.robot.send(delivery)
+            return
+        source = personal_apps()
+        if source is None:
+            raise ChannelError("no messenger app is connected", retryable=False)
+        source.send(
+            channel=delivery.channel,
+            user=delivery.recipient,
+            title=delivery.title,
+            body=delivery.body,
+            url=absolute(delivery.url),
+        )
+
+
 CHANNELS: dict[str, Channel] = {
     Delivery.Channel.EMAIL: EmailChannel(),
-    Delivery.Channel.WECOM: WebhookChannel(),
-    Delivery.Channel.DINGTALK: WebhookChannel(),
-    Delivery.Channel.FEISHU: WebhookChannel(),
+    Delivery.Channel.WECOM: RobotOrAppChannel(),
+    Delivery.Channel.DINGTALK: RobotOrAppChannel(),
+    Delivery.Channel.FEISHU: RobotOrAppChannel(),
 }

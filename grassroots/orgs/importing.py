@@ -740,3 +740,17 @@ def _first_error_per_cell(errors: list[RowError]) -> list[RowError]:
             seen.add((error.row, error.column))
             kept.append(error)
     return sorted(kept, key=lambda error: (error.row, error.column))
+
+
+def import_rows(
+    *, actor: User, scope: Scope, kind: str, rows: Sequence[dict[str, Any]]
+) -> tuple[list[RowError], tuple[int, int]]:
+    """Rows that come from elsewhere than a file (a messenger's directory), checked and
+    applied by the same rules as a file's, inside the caller's transaction. Returns the
+    errors (nothing written when there are any) and (created, updated)."""
+    plan = Plan(errors=[])
+    CHECKERS[kind](list(enumerate(rows, start=1)), scope, plan)
+    plan.errors = _first_error_per_cell(plan.errors)
+    if plan.errors or plan.apply is None:
+        return plan.errors, (0, 0)
+    return [], plan.apply(actor)

@@ -1262,3 +1262,14 @@ def units_on(path: str, *, on: datetime.date, year_start: datetime.date) -> Quer
         )
         .order_by()
     )
+
+
+def department_rows_with_code_prefix(prefix: str) -> list[dict[str, Any]]:
+    """Code, name, parent's code and whether active, of every department whose code starts
+    with `prefix` (those a messenger's contact sync keeps)."""
+    return [
+        {"code": code, "name": name, "parent": parent or "", "is_active": is_active}
+        for code, name, parent, is_active in Department.objects.filter(
+            code__startswith=prefix
+        ).values_list("code", "name", "parent__code", "is_active")
+    ]

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from grassroots.notifications import kinds, rules, selectors
 from grassroots.notifications.models import (
@@ -123,6 +124,7 @@ def notify_many(
     ]
     Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=2000)
     deliveries = _email_deliveries(fresh, now=now, held=held)
+    deliveries += _app_deliveries(fresh, now=now, held=held)
     units = {
         event.org_unit.pk for event in events if event.org_unit and kinds.KINDS[event.kind].to_group
     }
@@ -231,6 +233,73 @@ def _email_deliveries(
                 created_at=now,
             )
         )
+    return deliveries
+
+
+def _app_deliveries(
+    fresh: Sequence[tuple[User, Event]],
+    *,
+    now: datetime.datetime,
+    held: set[tuple[int, str]],
+) -> list[Delivery]:
+    """Messages to people's own messenger apps, for those who chose them (see
+    channels.PersonalApps). Only "you have a new notice" and the link go to the
+    vendor, never the notice's title or text (Party data does not leave the platform).
+    The email rules apply: a kind switched off for the app (or, with no choice for the
+    app, for email) is not sent; nothing is sent for what waits for the daily notice or
+    the digest; a notice that is not urgent waits for the end of quiet hours. No query
+    unless the deployment sends app messages (GRASSROOTS_MESSENGER_MESSAGES)."""
+    from grassroots.notifications.channels import personal_apps
+
+    source = personal_apps()
+    if source is None or not settings.GRASSROOTS_MESSENGER_MESSAGES or not fresh:
+        return []
+    chosen = source.channels_of(sorted({user.pk for user, _e in fresh}))
+    users = set(chosen)
+    if not users:
+        return []
+    choices = {
+        (user_id, kind, channel): enabled
+        for user_id, kind, channel, enabled in KindPreference.objects.filter(
+            user_id__in=users
+        ).values_list("user_id", "kind", "channel", "enabled")
+    }
+    settings_of = {
+        row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=users)
+    }
+    zone = ZoneInfo(settings.TIME_ZONE)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("You have a new notice. Open it on the platform.")
+    deliveries = []
+    for user, event in fresh:
+        personal = settings_of.get(user.pk) or NotificationSettings(user=user)
+        if not event.urgent and (personal.daily_digest or (user.pk, event.kind) in held):
+            continue
+        when = now
+        if not event.urgent:
+            when = rules.quiet_hours_end(
+                now.astimezone(zone), personal.quiet_start, personal.quiet_end
+            )
+        email = choices.get(
+            (user.pk, event.kind, Delivery.Channel.EMAIL), kinds.KINDS[event.kind].email
+        )
+        for channel in chosen.get(user.pk, []):
+            if not choices.get((user.pk, event.kind, channel), email):
+                continue
+            deliveries.append(
+                Delivery(
+                    channel=channel,
+                    kind=event.kind,
+                    recipient=user,
+                    title=title,
+                    body="",
+                    url=event.url[:500],
+                    urgent=event.urgent,
+                    dedupe_key=f"app:{channel}:{user.pk}:{event.event_key}"[:200],
+                    next_attempt_at=max(when, event.not_before or when),
+                    created_at=now,
+                )
+            )
     return deliveries
 
 
