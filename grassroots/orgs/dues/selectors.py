@@ -119,7 +119,7 @@ class BranchMonth:
 def branch_month(branch: OrgUnit, month: datetime.date) -> BranchMonth:
     """A branch's month: each of its Party members now, and anyone billed to it that
     month (moved away since), with the base in force, the bill and what was paid of it
-    (the net of its entries, summed in SQL: the page shows no single entry). Five
+    (the net of its entries, summed in SQL: the page shows no single entry). Six
     queries however many members, and one more when someone billed here has moved away
     (their branches, for policy.can_see_base). Each row reads only the columns the page
     and the export use: a branch's month is read often and at full scale a branch has
