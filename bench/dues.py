@@ -153,6 +153,11 @@ def main() -> None:
         action="store_true",
         help="time the reads on the rows a previous --keep run left (writes and removes none)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile 20 GETs of the branch month page (cProfile, by own time)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     print(f"database: {connection.vendor}; load before: {os.getloadavg()}", flush=True)
@@ -279,6 +284,16 @@ def reads(args: argparse.Namespace, rng: random.Random) -> None:
         f"backend {database_cpu:.1f} ms",
         flush=True,
     )
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _i in range(20):
+            client.get(url)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
     top = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
     assert top is not None

@@ -5,7 +5,8 @@ committee's organisation officers read the branches below them."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -58,6 +59,57 @@ def _offices(request: AuthenticatedRequest, today: datetime.date) -> DuesOffices
 
 def _month_url(branch_pk: int, month: datetime.date) -> str:
     return f"{reverse('orgs:dues_branch', args=[branch_pk])}?month={month:%Y-%m}"
+
+
+# Any number no primary key reaches: the row URLs are reversed once with it, then filled
+_PLACEHOLDER = 987654321987654321
+
+
+class _Line(NamedTuple):
+    """A row of the branch month table as shown: the figures already formatted."""
+
+    name: str
+    url: str | None  # the member's dues page, for the dues officer
+    base: str | None  # None: no base, or one this person may not see (base_hidden)
+    base_hidden: bool
+    bill: str | None  # None: no bill
+    paid: str
+    outstanding: str
+
+
+def _lines(book: selectors.BranchMonth, offices: DuesOffices, *, keeps: bool) -> list[_Line]:
+    """The table's rows, built once here rather than in the template: at full scale a
+    branch has about a hundred, and each {% url %} and each number formatted there cost
+    as much as the rest of the page (docs/benchmarks.md, issue 17). The numbers are
+    localised as the template would (formats.number_format), each distinct one once."""
+    prefix, _p, suffix = reverse(
+        "orgs:dues_member", args=[book.branch.pk, _PLACEHOLDER]
+    ).rpartition(str(_PLACEHOLDER))
+    shown: dict[str, str] = {}
+
+    def number(value: Decimal) -> str:
+        key = str(value)  # Decimal("0") == Decimal("0.00"), but they are shown apart
+        if key not in shown:
+            shown[key] = formats.number_format(value)
+        return shown[key]
+
+    lines = []
+    for row in book.rows:
+        member, base, bill = row.member, row.base, row.bill
+        # a member billed here who moved away since: their base is the new branch's
+        visible = base is not None and policy.can_see_base(offices, member)
+        lines.append(
+            _Line(
+                name=member.user.name,
+                url=f"{prefix}{member.pk}{suffix}" if keeps else None,
+                base=number(base.amount) if visible and base is not None else None,
+                base_hidden=base is not None and not visible,
+                bill=None if bill is None else number(bill.amount),
+                paid=number(row.paid),
+                outstanding=number(row.outstanding),
+            )
+        )
+    return lines
 
 
 @never_cache
@@ -211,11 +263,8 @@ def dues_branch(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "batch": batch if payable or batch.is_bound else None,
             "voluntary": voluntary,
             "close_errors": close_errors,
+            "lines": _lines(book, offices, keeps=keeps),
             "without_base": [row.member for row in book.rows if row.base is None],
-            # a member billed here who moved away since: their base is the new branch's
-            "bases_shown": {
-                row.member.pk for row in book.rows if policy.can_see_base(offices, row.member)
-            },
             "behind": selectors.flagged_rows(branch, today=today),
             "may_close": keeps and book.closed is None and month < rules.month_of(today),
             "previous": rules.add_months(month, -1),

@@ -773,3 +773,71 @@ def test_a_double_submit_of_the_quarterly_decision_lands_on_success(dues, next_q
     changed = client.post(member_url(dues), form | {"quarterly-decision": "revoke"})
     assert changed.status_code == 400 and changed.context["quarterly"].errors
     assert DuesQuarterly.objects.count() == 1
+
+
+def _table_row(html, name):
+    """The branch month table's row of a member, by the name in its header cell."""
+    table = html.split('id="dues-month"', 1)[1].split("</table>", 1)[0]
+    return next(row for row in table.split("<tr>") if f">{name}<" in row)
+
+
+@pytest.mark.parametrize(("language", "no_bill"), [("zh-hans", "无应缴"), ("en", "No bill")])
+def test_the_month_table_shows_each_member_s_figures(dues, language, no_bill):
+    # given a bill paid in half (an entry as an import could leave), a member without a
+    # base, and member A moved to branch B since this month's bill was made
+    bill = DuesBill.objects.get(member=dues.officer_a_member, month=THIS)
+    DuesPayment.objects.create(
+        kind=DuesPayment.Kind.PAYMENT,
+        member=dues.officer_a_member,
+        branch=dues.branch_a,
+        bill=bill,
+        amount=Decimal("13.57"),
+        method="cash",
+        paid_on=timezone.localdate(),
+    )
+    newcomer = MemberFactory(branch=dues.branch_a)
+    dues.member_a.branch = dues.branch_b
+    dues.member_a.save(update_fields=["branch"])
+    dues.officer_a.language = language
+    dues.officer_a.save(update_fields=["language"])
+    client = client_as(dues.officer_a)
+    # when the dues officer opens the month
+    html = client.get(branch_url(dues)).content.decode()
+    # then each row shows its link, base, bill, paid and outstanding, localised
+    officer = _table_row(html, dues.officer_a.name)
+    link = reverse("orgs:dues_member", args=[dues.branch_a.pk, dues.officer_a_member.pk])
+    assert f'<a href="{link}">' in officer
+    assert "<td>3000.00</td>" in officer and "<td>15.00</td>" in officer
+    assert "<td>13.57</td><td>1.43</td>" in officer
+    assert "<td>—</td>" in _table_row(html, newcomer.user.name)
+    assert f"<td>{no_bill}</td>" in _table_row(html, newcomer.user.name)
+    moved = _table_row(html, dues.member_a.user.name)  # their base is branch B's now
+    assert BASE not in moved and 'class="visually-hidden"' in moved
+    assert "<td>0.00</td>" in moved
+
+
+def test_the_month_reads_no_more_for_members_who_moved_away(dues):
+    another = MemberFactory(branch=dues.branch_a)
+    services.base_set(
+        actor=None, member=another, kind="employee", amount=Decimal(3000), from_month=THIS
+    )
+    services.bills_make(THIS)
+    client = client_as(dues.officer_a)
+    client.get(branch_url(dues))  # warm the session and the caches
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(branch_url(dues)).status_code == 200
+        return len(queries)
+
+    before = count()
+    dues.member_a.branch = dues.branch_b
+    dues.member_a.save(update_fields=["branch"])
+    moved_one = count()
+    assert moved_one == before + 1  # the branches of those who moved, in one query
+    another.branch = dues.branch_b
+    another.save(update_fields=["branch"])
+    assert count() == moved_one
