@@ -45,6 +45,9 @@ ALLOWED = {
     *("xlsx", "xls", "csv", "pdf", "docx", "json", "png", "jpg", "jpeg", "zip", "txt"),
     *("grassroots", "english", "excel", "wps", "htmx", "http", "https", "www", "mailto"),
     *("ldap", "oidc", "sso", "wecom", "dingtalk", "webhook"),
+    # the names the messengers' own consoles give their settings (WeCom's AgentId and
+    # Secret, DingTalk's AppKey), which an administrator copies across
+    *("agentid", "appkey", "secret"),
 }
 ENGLISH_WORD = re.compile(r"(?<![\w@./:#-])[A-Za-z]*[a-z][A-Za-z]*[a-z][A-Za-z]*(?![\w@/-])")
 URL = re.compile(r"\b[a-z]+://\S+|\S+@\S+\.\w+")
