@@ -18,7 +18,7 @@ class IntegrationsConfig(AppConfig):
             NavEntry(
                 "messenger:configs",
                 _("Messengers"),
-                order=141,
+                order=135,  # after the delivery log, before the administration
                 shown=lambda scope, user: bool(user.is_superuser),
             )
         )
