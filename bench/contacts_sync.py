@@ -16,6 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# The fake server listens on plain http on this machine; a real connection must use https.
+os.environ.setdefault("GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK", "1")
 
 import django
 
