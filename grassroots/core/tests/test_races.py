@@ -31,3 +31,10 @@ def test_what_a_call_raises_is_handed_back_not_lost():
     returned, raised = at_once(refuse, times=3)
     # then
     assert returned == [] and [str(e) for e in raised] == ["already sent"] * 3
+
+
+def test_several_calls_each_run_the_times_asked():
+    # when two different presses are made twice each
+    returned, raised = at_once(lambda: "publish", lambda: "decide", times=2)
+    # then
+    assert raised == [] and sorted(returned) == ["decide", "decide", "publish", "publish"]
