@@ -29,6 +29,7 @@ Scenarios (the acting people are found in the data):
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shlex
 import statistics
@@ -36,7 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grassroots_bench_appeals")
 
-import run  # noqa: E402 - bench/run.py: percentile, load line, pinning, session settings
+import run  # noqa: E402 - bench/run.py: load line, pinning, session settings
+import timing  # noqa: E402 - bench/timing.py: the measured requests and their figures
 
 BENCH_KEY = "bench-appeals-"  # idempotency keys of the appeals this script submits
 
@@ -72,15 +74,10 @@ class Scenario:
     expect: int = 200
 
 
-@dataclass
+@dataclass(frozen=True)
 class Measurement:
     scenario: Scenario
-    times: list[float] = field(default_factory=list)
-    sql_times: list[float] = field(default_factory=list)
-    queries: list[int] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
-    slowest_sql: str = ""
-    slowest_ms: float = 0.0
+    timings: timing.Timings
 
 
 def main() -> None:
@@ -239,9 +236,7 @@ def scenarios(actors: Actors) -> list[Scenario]:
 
 
 def measure(scenario: Scenario, actors: Actors, *, requests: int, warmup: int) -> Measurement:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     user = {
         "group": actors.group_officer,
@@ -257,23 +252,10 @@ def measure(scenario: Scenario, actors: Actors, *, requests: int, warmup: int) -
         data = {**scenario.post, "idempotency_key": BENCH_KEY + uuid.uuid4().hex}
         return client.post(scenario.url, data)
 
-    for _ in range(warmup):
-        check(scenario, request())
-    result = Measurement(scenario)
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = request()
-            elapsed = (time.perf_counter() - started) * 1000
-        check(scenario, response)
-        result.times.append(elapsed)
-        result.queries.append(len(captured.captured_queries))
-        result.sql_times.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
-        result.sizes.append(len(response.content))
-        for query in captured.captured_queries:
-            if float(query["time"]) * 1000 > result.slowest_ms:
-                result.slowest_ms, result.slowest_sql = float(query["time"]) * 1000, query["sql"]
-    return result
+    timings = timing.time_requests(
+        request, functools.partial(check, scenario), requests=requests, warmup=warmup
+    )
+    return Measurement(scenario, timings)
 
 
 def check(scenario: Scenario, response: Any) -> None:
@@ -306,7 +288,7 @@ def remove_submitted(prefix: str = BENCH_KEY) -> int:
 
 
 def row(m: Measurement) -> str:
-    low, high = min(m.queries), max(m.queries)
+    low, high = min(m.timings.queries), max(m.timings.queries)
     queries = f"{low}" if low == high else f"{low}–{high}"
     actor = {
         "group": "group committee officer",
@@ -316,9 +298,8 @@ def row(m: Measurement) -> str:
     return (
         f"| {m.scenario.key} | {m.scenario.label} `{m.scenario.url.split('?')[0]}"
         f"{'?' + m.scenario.url.split('?')[1][:40] if '?' in m.scenario.url else ''}` | {actor} "
-        f"| {statistics.median(m.times):.0f} | {run.percentile(m.times, 0.95):.0f} "
-        f"| {max(m.times):.0f} | {statistics.median(m.sql_times):.0f} | {queries} "
-        f"| {statistics.median(m.sizes) / 1024:.0f} |"
+        f"| {' | '.join(m.timings.cells(0))} | {queries} "
+        f"| {statistics.median(m.timings.sizes) / 1024:.0f} |"
     )
 
 
@@ -370,15 +351,14 @@ def explain(measurements: list[Measurement]) -> list[str]:
 
     lines = ["", "#### Plans of the slowest query per scenario", ""]
     for m in measurements:
-        if not m.slowest_sql or m.slowest_sql.lstrip().upper().startswith(
-            ("INSERT", "UPDATE", "DELETE")
-        ):
+        sql = m.timings.slowest_sql
+        if not sql or sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
             continue
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + m.slowest_sql)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = [r[0] for r in cursor.fetchall()]
-        lines += [f"{m.scenario.key} · {m.scenario.label} ({m.slowest_ms:.1f} ms)", "",
-                  "```sql", m.slowest_sql, "```", "```", *plan, "```", ""]  # fmt: skip
+        lines += [f"{m.scenario.key} · {m.scenario.label} ({m.timings.slowest_ms:.1f} ms)", "",
+                  "```sql", sql, "```", "```", *plan, "```", ""]  # fmt: skip
     return lines
 
 

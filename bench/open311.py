@@ -24,11 +24,10 @@ Scenarios (the acting people are found in the data, as bench/appeals.py finds th
 from __future__ import annotations
 
 import argparse
+import functools
 import os
-import statistics
 import sys
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grassroots_bench_appeals")
 
-import run  # noqa: E402 - bench/run.py: percentile, load line, secretary_of
+import appeals  # noqa: E402 - bench/appeals.py: the acting people, found as it finds them
+import run  # noqa: E402 - bench/run.py: load line, code version
+import timing  # noqa: E402 - bench/timing.py: the measured requests and their figures
 
 MARK = "bench-open311"  # the name of the API tokens made for the run
 BASE = "/open311/v2"
@@ -52,42 +53,18 @@ class Scenario:
     url: str
 
 
-@dataclass
-class Measurement:
-    scenario: Scenario
-    times: list[float] = field(default_factory=list)
-    sql_times: list[float] = field(default_factory=list)
-    queries: list[int] = field(default_factory=list)
-    rows: int = 0
-
-
 def actors() -> dict[str, Any]:
     from django.db.models import Count
 
     from grassroots.accounts.models import RoleAssignment, User
-    from grassroots.appeals.models import OPEN_STATUSES, Appeal
-    from grassroots.orgs.models import OrgUnit
+    from grassroots.appeals.models import Appeal
 
-    group = (
-        OrgUnit.objects.filter(parent__isnull=True, kind=OrgUnit.Kind.COMMITTEE)
-        .order_by("path")
-        .first()
-    )
-    if group is None or not Appeal.objects.exists():
-        sys.exit("No appeals: run bench/appeals_data.py first.")
-    busiest = (
-        Appeal.objects.filter(status__in=OPEN_STATUSES, unit__kind=OrgUnit.Kind.BRANCH)
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "unit")
-        .first()
-    )
-    if busiest is None:
-        sys.exit("No open appeal with a branch.")
-    branch = OrgUnit.objects.get(pk=busiest["unit"])
+    # The group committee and the branch with the most open appeals, with their
+    # secretaries; the employee here is the one with the most named appeals there.
+    found = appeals.find_actors()
     officers = RoleAssignment.objects.values("user_id")
     employee = (
-        Appeal.objects.filter(unit=branch, submitter__isnull=False)
+        Appeal.objects.filter(unit=found.branch, submitter__isnull=False)
         .exclude(submitter__in=officers)
         .values("submitter")
         .annotate(n=Count("pk"))
@@ -97,11 +74,11 @@ def actors() -> dict[str, Any]:
     if employee is None:
         sys.exit("No named appeal in the busiest branch.")
     return {
-        "group": run.secretary_of(group, generator="bench/appeals_data.py"),
-        "branch": run.secretary_of(branch, generator="bench/appeals_data.py"),
+        "group": found.group_officer,
+        "branch": found.branch_officer,
         "employee": User.objects.get(pk=employee["submitter"]),
-        "branch_unit": branch,
-        "group_unit": group,
+        "branch_unit": found.branch,
+        "group_unit": found.group_committee,
     }
 
 
@@ -145,28 +122,24 @@ def scenarios() -> list[Scenario]:
     ]
 
 
-def measure(scenario: Scenario, key: str, *, requests: int, warmup: int) -> Measurement:
-    from django.db import connection
+def measure(scenario: Scenario, key: str, *, requests: int, warmup: int) -> timing.Timings:
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    for _ in range(warmup):
-        check(scenario, client.get(scenario.url, **headers))
-    result = Measurement(scenario)
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(scenario.url, **headers)
-            elapsed = (time.perf_counter() - started) * 1000
-        check(scenario, response)
-        result.times.append(elapsed)
-        result.queries.append(len(captured.captured_queries))
-        result.sql_times.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
-        if scenario.url.split("?")[0].endswith(".json"):
-            result.rows = len(response.json())
-    return result
+    return timing.time_requests(
+        lambda: client.get(scenario.url, **headers),
+        functools.partial(check, scenario),
+        requests=requests,
+        warmup=warmup,
+    )
+
+
+def rows_of(scenario: Scenario, timings: timing.Timings) -> int:
+    """How many requests the last answer listed (0 for XML: not counted)."""
+    if not scenario.url.split("?")[0].endswith(".json"):
+        return 0
+    return len(timings.last.json())
 
 
 def check(scenario: Scenario, response: Any) -> None:
@@ -212,12 +185,11 @@ def main() -> None:
     ]
     try:
         for scenario in scenarios():
-            m = measure(scenario, keys[scenario.actor], requests=args.requests, warmup=args.warmup)
+            t = measure(scenario, keys[scenario.actor], requests=args.requests, warmup=args.warmup)
+            rows = rows_of(scenario, t)
             lines.append(
-                f"| {scenario.key} {scenario.label} | {m.rows if m.rows else '–'} | "
-                f"{statistics.median(m.times):.1f} | {run.percentile(m.times, 0.95):.1f} | "
-                f"{max(m.times):.1f} | {statistics.median(m.sql_times):.1f} | "
-                f"{min(m.queries)}–{max(m.queries)} |"
+                f"| {scenario.key} {scenario.label} | {rows if rows else '–'} | "
+                f"{' | '.join(t.cells(1))} | {min(t.queries)}–{max(t.queries)} |"
             )
             print(lines[-1], flush=True)
     finally:

@@ -3,39 +3,13 @@ moment: its one-time key makes exactly one appeal, named or anonymous."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from grassroots.appeals import services
 from grassroots.appeals.intake import AppealDraft, Channel
 from grassroots.appeals.models import Appeal
 from grassroots.appeals.tests.factories import category
-
-
-def _race(
-    draft: AppealDraft, times: int = 4
-) -> tuple[list[services.Submitted], list[BaseException]]:
-    barrier = threading.Barrier(times)
-    results: list[services.Submitted] = []
-    failed: list[BaseException] = []
-
-    def send() -> None:
-        try:
-            barrier.wait()
-            results.append(services.appeal_submit(draft=draft))
-        except BaseException as error:
-            failed.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, failed
+from grassroots.core.testing.races import at_once
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,7 +25,7 @@ def test_one_key_sent_by_four_threads_raises_one_appeal(world, anonymous):
         anonymous=anonymous,
         idempotency_key="queued-offline-1",
     )
-    results, failed = _race(draft)
+    results, failed = at_once(lambda: services.appeal_submit(draft=draft), times=4)
     assert failed == []
     assert len({result.appeal.pk for result in results}) == 1
     assert sum(not result.repeated for result in results) == 1

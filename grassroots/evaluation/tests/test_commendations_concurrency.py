@@ -4,14 +4,13 @@ on a nomination, one answer to an objection — the other is refused and changes
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from grassroots.core.testing.races import at_once
 from grassroots.evaluation.commendations import services
 from grassroots.evaluation.commendations.models import Nomination
 from grassroots.evaluation.tests.commendations_factories import in_notice, nominate, open_round
@@ -19,28 +18,6 @@ from grassroots.orgs.publicity import services as publicity
 from grassroots.orgs.publicity.models import NoticeObjection, PublicNotice
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def at_once(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(len(calls))
-    done: list[Any] = []
-    refused: list[BaseException] = []
-
-    def press(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            done.append(call())
-        except BaseException as error:
-            refused.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=press, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done, refused
 
 
 def test_two_publications_of_a_round_at_once_make_one_notice(world):

@@ -170,10 +170,10 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-@csrf_exempt
-def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    """One request, as a list of one (the specification's shape); 404 alike for a
-    missing appeal and for one the caller may not read."""
+def _reader(request: HttpRequest, fmt: str) -> User | HttpResponse:
+    """The caller of a GET that reads one record by its id or token, or the answer that
+    turns them away (another method, another jurisdiction, no valid key). The token's
+    use is noted only once the read finds something (_touch)."""
     if request.method != "GET":
         return _method_not_allowed(fmt, "GET")
     refused = _jurisdiction_refused(request, {}, fmt)
@@ -182,6 +182,16 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     user = _caller(request, {}, touch=False)
     if user is None:
         return _refuse_key(fmt, request, {})
+    return user
+
+
+@csrf_exempt
+def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    """One request, as a list of one (the specification's shape); 404 alike for a
+    missing appeal and for one the caller may not read."""
+    user = _reader(request, fmt)
+    if isinstance(user, HttpResponse):
+        return user
     appeal = (
         selectors.readable_appeals(scope_for(user)).filter(public_id=request_id).first()
         if is_public_id(request_id)
@@ -200,14 +210,9 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     """The request a POST's token (its idempotency key) made, for a client that lost
     the answer. Only the caller's readable appeals: an anonymous one is followed with
     its tracking code and PIN, never through a token."""
-    if request.method != "GET":
-        return _method_not_allowed(fmt, "GET")
-    refused = _jurisdiction_refused(request, {}, fmt)
-    if refused is not None:
-        return refused
-    user = _caller(request, {}, touch=False)
-    if user is None:
-        return _refuse_key(fmt, request, {})
+    user = _reader(request, fmt)
+    if isinstance(user, HttpResponse):
+        return user
     appeal = (
         selectors.readable_appeals(scope_for(user))
         .filter(

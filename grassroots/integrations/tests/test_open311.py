@@ -422,6 +422,31 @@ def test_methods_other_than_the_specifications_are_405(world, client):
     assert client.post(f"{BASE}/services.json").status_code == 405
 
 
+@pytest.mark.parametrize("path", ["requests/{id}", "tokens/{token}"])
+def test_a_single_read_turns_away_alike_and_leaves_the_token_untouched(world, client, path):
+    # given a request made with a token, and its address by id or by token
+    key = key_of(world.employee)
+    token = "turned-away-000001"
+    made = post(client, key, idempotency_key=token).json()[0]
+    url = f"{BASE}/{path.format(id=made['service_request_id'], token=token)}.json"
+    ApiToken.objects.update(last_used_at=None)
+
+    # when asked another way, elsewhere, without a key or with a wrong one
+    posted = client.post(url, {"api_key": key})
+    elsewhere = client.get(url, {"api_key": key, "jurisdiction_id": "elsewhere.gov"})
+    keyless = client.get(url)
+    wrong = client.get(url, {"api_key": key + "x"})
+
+    # then each is turned away in the specification's shape, and the key is not noted
+    assert posted.status_code == 405 and posted["Allow"] == "GET"
+    assert elsewhere.status_code == 404 and "jurisdiction_id" in error_of(elsewhere)
+    assert keyless.status_code == 403 and "required" in error_of(keyless)
+    assert wrong.status_code == 403 and "not a valid" in error_of(wrong)
+    assert ApiToken.objects.get(user=world.employee).last_used_at is None
+    # and the same read with the key finds it
+    assert client.get(url, {"api_key": key}).status_code == 200
+
+
 @pytest.mark.parametrize(
     "value", ["²", "-1", "9" * 10_000, "<script>alert(1)</script>", "open,,closed,", " "]
 )

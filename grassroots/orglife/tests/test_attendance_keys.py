@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import datetime
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from grassroots.core.models import AuditEntry
+from grassroots.core.testing.races import at_once
 from grassroots.orglife import rules, services
 from grassroots.orglife.models import Attendance, AttendanceMark
 
@@ -118,24 +117,7 @@ def test_a_member_cannot_send_the_attendance_form(world):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_threads_with_the_same_key_record_once(world):
     meeting = plan(world)
-    barrier = threading.Barrier(4)
-    failed: list[BaseException] = []
-
-    def send() -> None:
-        try:
-            barrier.wait()
-            mark(world, meeting, "present", "same-key")
-        except BaseException as error:
-            failed.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    _marked, failed = at_once(lambda: mark(world, meeting, "present", "same-key"), times=4)
     assert failed == []
     assert AttendanceMark.objects.filter(meeting=meeting).count() == 1
     assert (

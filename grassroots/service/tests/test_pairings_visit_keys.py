@@ -5,15 +5,14 @@ records one visit."""
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from grassroots.core.testing.races import at_once
 from grassroots.service.models import Pairing, Visit
 from grassroots.service.pairings import services
 
@@ -122,25 +121,7 @@ def test_an_over_long_key_is_refused_with_nothing_saved(world):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_threads_with_the_same_key_record_one_visit(world):
     pairing = make(world)
-    barrier = threading.Barrier(4)
-    visits: list[int] = []
-    failed: list[BaseException] = []
-
-    def send() -> None:
-        try:
-            barrier.wait()
-            visits.append(record(world, pairing, "same-key").pk)
-        except BaseException as error:
-            failed.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    visits, failed = at_once(lambda: record(world, pairing, "same-key").pk, times=4)
     assert failed == []
     assert len(set(visits)) == 1
     assert Visit.objects.filter(pairing=pairing).count() == 1
