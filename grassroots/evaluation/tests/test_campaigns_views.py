@@ -4,6 +4,7 @@ input refused clearly, nothing half-saved; text escaped."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -442,8 +443,9 @@ def test_a_vote_keeps_its_queries(world, client, django_assert_num_queries):
     the number of questions: the session and the person, their row of the roll with the
     campaign, the subjects, the questions; the campaign again under its share lock, the
     roll's claim, the ballot, its answers in one insert (each write in a savepoint
-    here, inside the test's transaction); the header's unread count, roles and
-    membership; the session's refreshed time. One query more here fails the test."""
+    here, inside the test's transaction); the session's refreshed time. The receipt's
+    header is drawn light: no unread count, roles or membership. One query more here
+    fails the test."""
     # given
     crowd = people(world, per_group=1)
     made = opened(world)
@@ -452,13 +454,13 @@ def test_a_vote_keeps_its_queries(world, client, django_assert_num_queries):
     url = reverse("evaluation:campaign_vote", args=[made.pk])
     data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
     # when
-    with django_assert_num_queries(17) as captured:
+    with django_assert_num_queries(14) as captured:
         done = client.post(url, data)
     # then
     assert done.status_code == 200
     assert 'id="receipt-code"' in done.content.decode()
     assert Ballot.objects.filter(campaign=made).count() == 1
-    assert len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]) == 13
+    assert len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]) == 10
 
 
 def test_a_vote_after_the_page_reads_no_questions(world, client):
@@ -466,8 +468,9 @@ def test_a_vote_after_the_page_reads_no_questions(world, client):
     ballot. The questions were read for the first voter's page and are kept (they never
     change once the campaign opens), so the ballot reads neither subjects nor questions
     and writes no session: the session and the person, the roll's row with the campaign,
-    the campaign under its share lock, the claim, the ballot, its answers, the header's
-    unread count, roles and membership. One query more here fails the test."""
+    the campaign under its share lock, the claim, the ballot, its answers (the
+    receipt's header is light: no unread count, roles or membership). One query more
+    here fails the test."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -489,7 +492,7 @@ def test_a_vote_after_the_page_reads_no_questions(world, client):
     assert 'id="receipt-code"' in done.content.decode()
     assert Ballot.objects.filter(campaign=made).count() == 1
     sql = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(sql) == 10
+    assert len(sql) == 7
     assert not any('FROM "evaluation_campaignitem"' in query for query in sql)
 
 
@@ -694,3 +697,107 @@ def test_the_kept_questions_are_named_by_the_code_that_drew_them(tmp_path, monke
     assert before is not None and changed is not None and bumped is not None
     assert len({before, changed, bumped}) == 3
     assert str(made.pk) in before
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "missing answer",
+        "value out of range",
+        "unknown question",
+        "duplicated field",
+        "over-long comment",
+    ],
+)
+def test_a_bad_ballot_is_refused_clearly_and_saves_nothing(world, client, bad):
+    """Whatever is wrong with a posted ballot, nothing is written (no ballot, the voter
+    not marked as voted), the page comes back with the answers kept and says why."""
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    voter = crowd.full[0]
+    _login(client, voter)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    whole = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
+    first, subject = next(iter(whole)), made.subjects.first()
+    body = urlencode(whole)
+    if bad == "missing answer":
+        body = urlencode({name: value for name, value in whole.items() if name != first})
+    elif bad == "value out of range":
+        body = urlencode(whole | {first: "6"})
+    elif bad == "unknown question":
+        body += f"&s{subject.pk}_i999999=5"
+    elif bad == "duplicated field":
+        body += f"&{first}=1"
+    else:
+        body += "&" + urlencode({f"c{subject.pk}": "评" * 1001})
+    # when
+    refused = client.post(url, body, content_type="application/x-www-form-urlencoded")
+    # then
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'id="vote-errors"' in html
+    assert refused.context["problem"]
+    assert "checked" in html  # the answers given are kept
+    assert not Ballot.objects.filter(campaign=made).exists()
+    assert Elector.objects.get(campaign=made, user=voter).voted_on is None
+
+
+def test_a_script_in_a_comment_is_kept_as_text_and_never_run(world, client):
+    from grassroots.evaluation.campaigns.models import Remark
+
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    _login(client, crowd.full[0])
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    subject = made.subjects.first()
+    script = "<script>alert(1)</script>食堂"
+    data = {f"s{s}_i{i}": "4" for (s, i) in answers(made)} | {f"c{subject.pk}": script}
+    # when
+    done = client.post(url, data)
+    # then
+    assert done.status_code == 200
+    assert Remark.objects.get(ballot__campaign=made).text == script
+    assert "<script>alert(1)" not in done.content.decode()
+
+
+def test_the_receipt_keeps_the_layout_with_a_light_header(world, client):
+    """The answer to a ballot carries the receipt and the site's layout (header with
+    the person and the sign-out, main landmark, footer), but not the navigation or the
+    inbox count, which the voting page itself shows."""
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    _login(client, crowd.full[0])
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
+    page = client.get(url)
+    # when
+    done = client.post(url, data)
+    # then
+    assert 'class="site-nav"' in page.content.decode()
+    html = done.content.decode()
+    assert 'id="receipt-code"' in html
+    assert 'class="site-nav"' not in html
+    assert "nav_items" not in done.context and "unread_count" not in done.context
+    for landmark in ('<header class="site-header">', '<main id="main"', "<footer"):
+        assert landmark in html
+    assert reverse("accounts:logout") in html
+    assert crowd.full[0].name in html
+
+
+def test_people_off_the_roll_cannot_post_a_ballot(world, client):
+    # given
+    people(world, per_group=1)
+    made = opened(world)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
+    # when
+    outsider = _login(client, world.member_b.user).post(url, data)
+    client.logout()
+    anonymous = client.post(url, data)
+    # then
+    assert outsider.status_code == 404
+    assert anonymous.status_code == 302
+    assert not Ballot.objects.filter(campaign=made).exists()
