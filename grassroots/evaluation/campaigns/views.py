@@ -341,6 +341,11 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 problem = ballot.problem
                 form = VoteForm(request.POST, subjects=subjects, items=items, scale=campaign.scale)
                 form.is_valid()  # marks the fields in error where the page draws them
+    # Light like the receipt's: the voting page is where a whole workshop arrives at
+    # once, and the navigation (roles, membership, unread count) was a third of its CPU.
+    # The header keeps the way home, the notices, the profile and signing out; the page
+    # its own way back to the campaigns.
+    navigation.keep_header_light(request)
     return render(
         request,
         "evaluation/campaigns/vote.html",

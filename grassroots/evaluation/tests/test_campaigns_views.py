@@ -766,29 +766,38 @@ def test_a_script_in_a_comment_is_kept_as_text_and_never_run(world, client):
     assert "<script>alert(1)" not in done.content.decode()
 
 
-def test_the_receipt_keeps_the_layout_with_a_light_header(world, client):
-    """The answer to a ballot carries the receipt and the site's layout (header with
-    the person and the sign-out, main landmark, footer), but not the navigation or the
-    inbox count, which the voting page itself shows."""
+def test_the_voting_page_and_the_receipt_keep_the_layout_with_a_light_header(
+    world, client, django_assert_num_queries
+):
+    """The voting page and the answer to a ballot carry the site's layout (header with
+    the way home, the notices, the person and the sign-out; main landmark; footer) and
+    a way back to the campaigns, but not the navigation or the inbox count: no roles,
+    membership or notices read. Other pages keep the navigation."""
     # given
     crowd = people(world, per_group=1)
     made = opened(world)
     _login(client, crowd.full[0])
     url = reverse("evaluation:campaign_vote", args=[made.pk])
     data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)}
-    page = client.get(url)
+    client.get(url)  # the questions drawn and kept, the session's time refreshed
     # when
+    with django_assert_num_queries(3):  # the session, the person, their row of the roll
+        page = client.get(url)
     done = client.post(url, data)
+    listed = client.get(reverse("evaluation:campaigns"))
     # then
-    assert 'class="site-nav"' in page.content.decode()
-    html = done.content.decode()
-    assert 'id="receipt-code"' in html
-    assert 'class="site-nav"' not in html
-    assert "nav_items" not in done.context and "unread_count" not in done.context
-    for landmark in ('<header class="site-header">', '<main id="main"', "<footer"):
-        assert landmark in html
-    assert reverse("accounts:logout") in html
-    assert crowd.full[0].name in html
+    assert 'id="receipt-code"' in done.content.decode()
+    for answer in (page, done):
+        html = answer.content.decode()
+        assert 'class="site-nav"' not in html
+        assert "nav_items" not in answer.context and "unread_count" not in answer.context
+        for landmark in ('<header class="site-header">', '<main id="main"', "<footer"):
+            assert landmark in html
+        assert reverse("accounts:logout") in html
+        assert reverse("notifications:inbox") in html
+        assert f'href="{reverse("evaluation:campaigns")}"' in html
+        assert crowd.full[0].name in html
+    assert 'class="site-nav"' in listed.content.decode()
 
 
 def test_people_off_the_roll_cannot_post_a_ballot(world, client):
