@@ -86,8 +86,8 @@ _LIGHT_ATTRIBUTE = "_grassroots_light_header"
 def keep_header_light(request: HttpRequest) -> None:
     """Draw this answer's header without the navigation and the inbox count (the
     person's roles, membership and unread notices: three queries and about a third of
-    the page's CPU). For an answer that ends a task and offers its own way on, which
-    many people may ask for at the same instant (a ballot's receipt)."""
+    the page's CPU). For a page that offers its own way on and that many people may
+    ask for at the same instant (the voting page and a ballot's receipt)."""
     setattr(request, _LIGHT_ATTRIBUTE, True)
 
 
