@@ -760,10 +760,31 @@ def test_a_script_in_a_comment_is_kept_as_text_and_never_run(world, client):
     data = {f"s{s}_i{i}": "4" for (s, i) in answers(made)} | {f"c{subject.pk}": script}
     # when
     done = client.post(url, data)
-    # then
+    # then: kept as typed; the receipt shows no comment, so escaping is checked below
     assert done.status_code == 200
     assert Remark.objects.get(ballot__campaign=made).text == script
-    assert "<script>alert(1)" not in done.content.decode()
+
+
+def test_a_script_in_a_comment_is_escaped_where_the_page_shows_it_again(world, client):
+    """A ballot sent back (an answer missing) redraws the comment in its textarea:
+    escaped there, so it can neither close the textarea nor run."""
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    _login(client, crowd.full[0])
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    subject = made.subjects.first()
+    script = "</textarea><script>alert(1)</script>"
+    data = {f"s{s}_i{i}": "4" for (s, i) in list(answers(made))[1:]} | {f"c{subject.pk}": script}
+    # when
+    refused = client.post(url, data)
+    # then
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "<script>alert(1)" not in html
+    assert "</textarea><script>" not in html
+    assert "&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not Ballot.objects.filter(campaign=made).exists()
 
 
 def test_the_voting_page_and_the_receipt_keep_the_layout_with_a_light_header(
