@@ -139,7 +139,8 @@ def parse_ballot(
     scale: str,
 ) -> ParsedBallot:
     """A ballot as posted (each field name with every value sent for it, as
-    `QueryDict.lists()` gives them): one answer `s<subject>_i<item>` per question per
+    `QueryDict.lists()` gives them; a str where that list should be is a TypeError,
+    never read as its characters): one answer `s<subject>_i<item>` per question per
     subject, from the scale's values as the radio buttons send them, and an optional
     comment `c<subject>` per subject (spaces around it dropped, at most COMMENT_MAX
     characters; kept as text, escaped wherever it is shown). Refused whole: a field sent
@@ -158,6 +159,10 @@ def parse_ballot(
         comment = None if answer else _COMMENT_FIELD.fullmatch(name)
         if answer is None and comment is None:
             continue
+        if isinstance(values, str):
+            # A QueryDict's own mapping (its last value, a str): a field sent twice
+            # would go unseen. The caller passes `dict(request.POST.lists())`.
+            raise TypeError(f"{name}: every value sent for it, as a list, not a str")
         if len(values) != 1:
             return ParsedBallot(
                 {},

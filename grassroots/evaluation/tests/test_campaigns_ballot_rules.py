@@ -3,6 +3,7 @@ database. Every bad input refuses the ballot whole and says why."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -104,3 +105,14 @@ def test_field_names_that_only_look_like_the_ballots_are_not_read():
     assert ballot.problem is None
     assert ballot.answers[(11, 21)] == 5
     assert ballot.remarks == {}
+
+
+def test_a_query_dict_itself_is_refused_as_the_wrong_shape():
+    """A QueryDict maps a name to its last value (a str, itself a sequence of str): read
+    as it is, a field sent twice would pass unseen. The rule takes `lists()`'s shape."""
+    from django.http import QueryDict
+
+    posted = QueryDict("&".join(f"{name}={values[0]}" for name, values in _whole().items()))
+    with pytest.raises(TypeError):
+        _parse(posted)
+    assert _parse(dict(posted.lists())).problem is None
