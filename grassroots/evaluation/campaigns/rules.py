@@ -114,6 +114,15 @@ def allowed_scores(scale: str) -> tuple[int, ...]:
 
 
 COMMENT_MAX = 1000  # characters, after the spaces around it are taken off
+
+
+def comment_as_typed(value: str) -> str:
+    """A posted comment as the voter typed it: each line break one LF (a browser sends
+    CRLF but counts one character against the textarea's maxlength, as COMMENT_MAX is
+    counted here), the spaces around it dropped."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 # Ids as the page writes them (no leading zero): "s011_i21" is no name of "s11_i21".
 _ANSWER_FIELD = re.compile(r"s([1-9][0-9]*)_i([1-9][0-9]*)")
 _COMMENT_FIELD = re.compile(r"c([1-9][0-9]*)")
@@ -142,10 +151,11 @@ def parse_ballot(
     `QueryDict.lists()` gives them; a str where that list should be is a TypeError,
     never read as its characters): one answer `s<subject>_i<item>` per question per
     subject, from the scale's values as the radio buttons send them, and an optional
-    comment `c<subject>` per subject (spaces around it dropped, at most COMMENT_MAX
-    characters; kept as text, escaped wherever it is shown). Refused whole: a field sent
-    twice, a question or subject not on the questionnaire, an answer missing or out of
-    range, a comment too long or holding a NUL. Other fields (the CSRF token) are not
+    comment `c<subject>` per subject (`comment_as_typed`: a line break one character,
+    spaces around it dropped; at most COMMENT_MAX characters; kept as text, escaped
+    wherever it is shown). Refused whole: a field sent twice, a question or subject not
+    on the questionnaire, an answer missing or out of range, a comment too long or
+    holding a NUL. Other fields (the CSRF token) are not
     the ballot's. What the vote form checked field by field, without building 30 fields
     for every ballot."""
     allowed = {str(value): value for value in allowed_scores(scale)}
@@ -182,7 +192,7 @@ def parse_ballot(
             subject = int(comment[1])
             if subject not in subjects:
                 return ParsedBallot({}, {}, _unknown_question())
-            text = value.strip()
+            text = comment_as_typed(value)
             if "\x00" in text:
                 return ParsedBallot({}, {}, _("A comment cannot hold a null character."))
             if len(text) > COMMENT_MAX:

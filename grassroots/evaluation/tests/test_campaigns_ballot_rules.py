@@ -116,3 +116,16 @@ def test_a_query_dict_itself_is_refused_as_the_wrong_shape():
     with pytest.raises(TypeError):
         _parse(posted)
     assert _parse(dict(posted.lists())).problem is None
+
+
+def test_a_line_break_counts_as_one_character_as_the_browser_counts_it():
+    """A browser counts a line break as one character against maxlength but sends it as
+    CRLF: the rule counts it as one too, and keeps it as a plain "\\n"."""
+    lines = "\r\n".join(["评" * 99] * 10)  # 999 characters for the browser
+    at_limit = _parse(_whole() | {"c11": [lines + "评\r\n"]})
+    assert at_limit.problem is None
+    assert at_limit.remarks[11] == "\n".join(["评" * 99] * 10) + "评"
+    assert len(at_limit.remarks[11]) == rules.COMMENT_MAX
+    over = _parse(_whole() | {"c11": [lines + "评评"]})
+    assert over.problem
+    assert over.marked == {"c11"}

@@ -747,6 +747,36 @@ def test_a_bad_ballot_is_refused_clearly_and_saves_nothing(world, client, bad):
     assert Elector.objects.get(campaign=made, user=voter).voted_on is None
 
 
+def test_a_comment_at_the_browsers_limit_with_line_breaks_is_taken(world, client):
+    """The textarea's maxlength counts a line break as one character; the browser sends
+    it as CRLF. Such a comment of 1,000 characters is taken (kept with "\n"), and when
+    the ballot is sent back for another reason the comment is not marked too long."""
+    from grassroots.evaluation.campaigns.models import Remark
+
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    _login(client, crowd.full[0])
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    subject = made.subjects.first()
+    typed = "\r\n".join(["评" * 99] * 10) + "评"  # 1,000 for the browser, 1,009 sent
+    whole = {f"s{s}_i{i}": "5" for (s, i) in answers(made)} | {f"c{subject.pk}": typed}
+    first = next(iter(whole))
+    # when
+    sent_back = client.post(url, {name: v for name, v in whole.items() if name != first})
+    done = client.post(url, whole)
+    # then
+    html = sent_back.content.decode()
+    assert sent_back.status_code == 400
+    textarea = html[html.index(f'name="c{subject.pk}"') :].split(">", 1)[0]
+    assert "aria-invalid" not in textarea
+    assert f"c{subject.pk}_error" not in html
+    assert done.status_code == 200
+    kept = Remark.objects.get(ballot__campaign=made).text
+    assert kept == typed.replace("\r\n", "\n")
+    assert len(kept) == 1000
+
+
 def test_a_script_in_a_comment_is_kept_as_text_and_never_run(world, client):
     from grassroots.evaluation.campaigns.models import Remark
 
