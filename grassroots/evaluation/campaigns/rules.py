@@ -155,7 +155,8 @@ def parse_ballot(
     spaces around it dropped; at most COMMENT_MAX characters; kept as text, escaped
     wherever it is shown). Refused whole: a field sent twice, a question or subject not
     on the questionnaire, an answer missing or out of range, a comment too long or
-    holding a NUL. Other fields (the CSRF token) are not
+    holding a NUL (over HTTP the NUL middleware answers before the view: this is for
+    any other caller). Other fields (the CSRF token) are not
     the ballot's. What the vote form checked field by field, without building 30 fields
     for every ballot."""
     allowed = {str(value): value for value in allowed_scores(scale)}

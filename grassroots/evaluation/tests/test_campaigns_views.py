@@ -777,6 +777,28 @@ def test_a_comment_at_the_browsers_limit_with_line_breaks_is_taken(world, client
     assert len(kept) == 1000
 
 
+def test_a_null_character_in_a_ballot_gets_the_sites_refusal_before_the_page(world, client):
+    """A NUL never reaches the voting page or `rules.parse_ballot`: the site's middleware
+    answers first with its own 400 page (the character named, the way home), the ballot
+    not redrawn and nothing written. The voter goes back and sends it again."""
+    # given
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    voter = crowd.full[0]
+    _login(client, voter)
+    url = reverse("evaluation:campaign_vote", args=[made.pk])
+    subject = made.subjects.first()
+    data = {f"s{s}_i{i}": "5" for (s, i) in answers(made)} | {f"c{subject.pk}": "a\x00b"}
+    # when
+    refused = client.post(url, data)
+    # then
+    assert refused.status_code == 400
+    assert [t.name for t in refused.templates][:1] == ["400.html"]
+    assert 'id="vote-errors"' not in refused.content.decode()
+    assert not Ballot.objects.filter(campaign=made).exists()
+    assert Elector.objects.get(campaign=made, user=voter).voted_on is None
+
+
 def test_a_script_in_a_comment_is_kept_as_text_and_never_run(world, client):
     from grassroots.evaluation.campaigns.models import Remark
 
