@@ -16,7 +16,7 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
         "display": getattr(request, "display", {"large_text": False, "high_contrast": False}),
     }
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or navigation.header_is_light(request):
         return context
     for contribute in navigation.context_sources():
         context.update(contribute(user))

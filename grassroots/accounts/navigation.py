@@ -80,6 +80,21 @@ def _direct_on_phone(entries: list[NavEntry]) -> list[NavEntry]:
     return ranked[:PHONE_DIRECT]
 
 
+_LIGHT_ATTRIBUTE = "_grassroots_light_header"
+
+
+def keep_header_light(request: HttpRequest) -> None:
+    """Draw this answer's header without the navigation and the inbox count (the
+    person's roles, membership and unread notices: three queries and about a third of
+    the page's CPU). For a page that offers its own way on and that many people may
+    ask for at the same instant (the voting page and a ballot's receipt)."""
+    setattr(request, _LIGHT_ATTRIBUTE, True)
+
+
+def header_is_light(request: HttpRequest) -> bool:
+    return bool(getattr(request, _LIGHT_ATTRIBUTE, False))
+
+
 ContextSource = Callable[[Any], dict[str, Any]]
 _CONTEXT_SOURCES: dict[str, ContextSource] = {}
 

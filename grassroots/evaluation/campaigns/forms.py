@@ -132,6 +132,14 @@ class CampaignForm(StyledForm):
         return {group: self.cleaned_data[f"weight_{group}"] for group in rules.GROUPS}
 
 
+class _CommentField(forms.CharField):
+    """A ballot's comment, measured as `rules.parse_ballot` measures it (a line break
+    one character, as the browser counts it), so a ballot sent back marks the same."""
+
+    def to_python(self, value: Any) -> str:
+        return rules.comment_as_typed(super().to_python(value) or "")
+
+
 class VoteForm(forms.Form):
     """One radio group per question per subject, and a comment per subject."""
 
@@ -158,10 +166,10 @@ class VoteForm(forms.Form):
                 )
                 questions.append(self[name])
             comment = f"c{subject.pk}"
-            self.fields[comment] = forms.CharField(
+            self.fields[comment] = _CommentField(
                 label=gettext("Comment on %(name)s (optional)") % {"name": subject.name},
                 required=False,
-                max_length=1000,
+                max_length=rules.COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
             self.sections.append((subject, questions, self[comment]))

@@ -5,6 +5,7 @@ answer is worth, how comments are grouped by their words. Scoring across groups 
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -110,6 +111,112 @@ def default_weights() -> dict[str, str]:
 
 def allowed_scores(scale: str) -> tuple[int, ...]:
     return (3, 2, 1) if scale == SATISFACTION else (5, 4, 3, 2, 1)
+
+
+COMMENT_MAX = 1000  # characters, after the spaces around it are taken off
+
+
+def comment_as_typed(value: str) -> str:
+    """A posted comment as the voter typed it: each line break one LF (a browser sends
+    CRLF but counts one character against the textarea's maxlength, as COMMENT_MAX is
+    counted here), the spaces around it dropped."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# Ids as the page writes them (no leading zero): "s011_i21" is no name of "s11_i21".
+_ANSWER_FIELD = re.compile(r"s([1-9][0-9]*)_i([1-9][0-9]*)")
+_COMMENT_FIELD = re.compile(r"c([1-9][0-9]*)")
+
+
+@dataclass(frozen=True)
+class ParsedBallot:
+    """A posted ballot read against its questionnaire. `problem` is None for a whole,
+    valid ballot; otherwise what was wrong, as the voter reads it, and `marked` the
+    fields to mark (unanswered, answered out of range, comments too long)."""
+
+    answers: dict[tuple[int, int], int]
+    remarks: dict[int, str]
+    problem: str | None = None
+    marked: frozenset[str] = frozenset()
+
+
+def parse_ballot(
+    fields: Mapping[str, Sequence[str]],
+    *,
+    subject_ids: Sequence[int],
+    item_ids: Sequence[int],
+    scale: str,
+) -> ParsedBallot:
+    """A ballot as posted (each field name with every value sent for it, as
+    `QueryDict.lists()` gives them; a str where that list should be is a TypeError,
+    never read as its characters): one answer `s<subject>_i<item>` per question per
+    subject, from the scale's values as the radio buttons send them, and an optional
+    comment `c<subject>` per subject (`comment_as_typed`: a line break one character,
+    spaces around it dropped; at most COMMENT_MAX characters; kept as text, escaped
+    wherever it is shown). Refused whole: a field sent twice, a question or subject not
+    on the questionnaire, an answer missing or out of range, a comment too long or
+    holding a NUL (over HTTP the NUL middleware answers before the view: this is for
+    any other caller). Other fields (the CSRF token) are not
+    the ballot's. What the vote form checked field by field, without building 30 fields
+    for every ballot."""
+    allowed = {str(value): value for value in allowed_scores(scale)}
+    subjects, items = set(subject_ids), set(item_ids)
+    answers: dict[tuple[int, int], int] = {}
+    remarks: dict[int, str] = {}
+    marked: set[str] = set()
+    problem: str | None = None
+    for name, values in fields.items():
+        answer = _ANSWER_FIELD.fullmatch(name)
+        comment = None if answer else _COMMENT_FIELD.fullmatch(name)
+        if answer is None and comment is None:
+            continue
+        if isinstance(values, str):
+            # A QueryDict's own mapping (its last value, a str): a field sent twice
+            # would go unseen. The caller passes `dict(request.POST.lists())`.
+            raise TypeError(f"{name}: every value sent for it, as a list, not a str")
+        if len(values) != 1:
+            return ParsedBallot(
+                {},
+                {},
+                _("Each question takes a single answer: open the page again and send it once."),
+            )
+        value = values[0]
+        if answer is not None:
+            key = (int(answer[1]), int(answer[2]))
+            if key[0] not in subjects or key[1] not in items:
+                return ParsedBallot({}, {}, _unknown_question())
+            if value in allowed:
+                answers[key] = allowed[value]
+            else:
+                marked.add(name)
+        elif comment is not None:
+            subject = int(comment[1])
+            if subject not in subjects:
+                return ParsedBallot({}, {}, _unknown_question())
+            text = comment_as_typed(value)
+            if "\x00" in text:
+                return ParsedBallot({}, {}, _("A comment cannot hold a null character."))
+            if len(text) > COMMENT_MAX:
+                marked.add(name)
+                problem = _("Keep each comment to 1,000 characters.")
+            elif text:
+                remarks[subject] = text
+    missing = {
+        f"s{subject}_i{item}"
+        for subject in subject_ids
+        for item in item_ids
+        if (subject, item) not in answers
+    }
+    if missing:
+        marked |= missing
+        problem = _("Answer every question: the ones missing are marked.")
+    if problem is not None:
+        return ParsedBallot(answers, remarks, problem, frozenset(marked))
+    return ParsedBallot(answers, remarks)
+
+
+def _unknown_question() -> str:
+    return _("This ballot answers a question that is not on the campaign: open the page again.")
 
 
 def maximum(scale: str) -> int:

@@ -62,6 +62,7 @@ from grassroots.evaluation.campaigns.models import (
     Mark,
     Rectification,
     Remark,
+    random_key,
 )
 from grassroots.orgs.selectors import active_member_stages, covered_department_paths
 
@@ -317,24 +318,64 @@ def _clean_answers(
     return marks, comments
 
 
-def _new_ballot(campaign: Campaign, group: str) -> Ballot:
-    """A ballot with a fresh receipt code. Two ballots drawing the same code (31^10
-    codes) would fail the unique index and roll the whole vote back, nothing saved."""
-    return Ballot.objects.create(campaign=campaign, group=group, receipt=rules.receipt_code())
-
-
-def _fill(
-    ballot: Ballot, marks: Iterable[tuple[int, int, int]], comments: Iterable[tuple[int, str]]
-) -> None:
-    Mark.objects.bulk_create(
-        [
-            Mark(ballot=ballot, subject_id=subject_id, item_id=item_id, score=score)
-            for subject_id, item_id, score in marks
-        ]
-    )
+def _box(
+    campaign: Campaign,
+    group: str,
+    marks: Sequence[tuple[int, int, int]],
+    comments: Iterable[tuple[int, str]],
+) -> str:
+    """Put a ballot and its answers in the box, each row under a random key; its receipt
+    code. Two ballots drawing the same code (31^10 codes) would fail the unique index and
+    roll the whole vote back, nothing saved. On PostgreSQL the ballot and its answers go
+    in one statement (the ORM's two inserts cost a ballot more CPU than the rest of its
+    writes: 30 model objects built and read back into parameters); elsewhere through the
+    ORM. Comments, on one ballot in several, through the ORM everywhere."""
+    receipt = rules.receipt_code()
+    if connection.vendor == "postgresql":
+        key = random_key()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _BALLOT_WITH_MARKS,
+                [
+                    key,
+                    campaign.pk,
+                    group,
+                    receipt,
+                    key,
+                    [random_key() for _mark in marks],
+                    [subject_id for subject_id, _item, _score in marks],
+                    [item_id for _subject, item_id, _score in marks],
+                    [score for _subject, _item, score in marks],
+                ],
+            )
+        ballot = Ballot(pk=key, campaign=campaign, group=group, receipt=receipt)
+    else:
+        ballot = Ballot.objects.create(campaign=campaign, group=group, receipt=receipt)
+        Mark.objects.bulk_create(
+            [
+                Mark(ballot=ballot, subject_id=subject_id, item_id=item_id, score=score)
+                for subject_id, item_id, score in marks
+            ]
+        )
     Remark.objects.bulk_create(
         [Remark(ballot=ballot, subject_id=subject_id, text=text) for subject_id, text in comments]
     )
+    return receipt
+
+
+# The ballot's row and its answers' rows in one statement. PostgreSQL runs the insert in
+# WITH to completion whether or not the main statement reads it, and checks the answers'
+# foreign key to the ballot at the statement's end, when both are written.
+_BALLOT_WITH_MARKS = f"""
+    WITH ballot AS (
+        INSERT INTO "{Ballot._meta.db_table}" ("id", "campaign_id", "group", "receipt")
+        VALUES (%s, %s, %s, %s)
+    )
+    INSERT INTO "{Mark._meta.db_table}" ("id", "ballot_id", "subject_id", "item_id", "score")
+    SELECT "key", %s, "subject", "item", "score"
+    FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::integer[])
+        AS answer("key", "subject", "item", "score")
+"""  # noqa: S608  (our own tables)
 
 
 def voting_error(campaign: Campaign, today: datetime.date) -> str | None:
@@ -396,9 +437,7 @@ def ballot_cast(
     )
     if claimed != 1:
         raise ValidationError(_("You have already voted in this campaign: a ballot is final."))
-    ballot = _new_ballot(campaign, elector.group)
-    _fill(ballot, marks, comments)
-    return ballot.receipt
+    return _box(campaign, elector.group, marks, comments)
 
 
 @transaction.atomic
@@ -481,7 +520,7 @@ def paper_enter(*, actor: Any, campaign: Campaign, ballots: Sequence[PaperBallot
     ]
     random.SystemRandom().shuffle(cleaned)
     for group, marks, comments in cleaned:
-        _fill(_new_ballot(campaign, group), marks, comments)
+        _box(campaign, group, marks, comments)
     campaign.paper_ballots = len(ballots)
     campaign.save(update_fields=["paper_ballots"])
     audit_record(

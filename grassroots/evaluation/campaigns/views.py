@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from grassroots.accounts import navigation
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.accounts.selectors import users_with_employee_numbers
@@ -296,29 +297,40 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else _("You have already voted in this campaign: a ballot is final.")
         )
     form = None
+    problem = None
     status = 200
     if request.method == "POST":
         if refusal is not None:
             status = 409
         else:
             subjects, items = selectors.voting_questionnaire(campaign)
-            form = VoteForm(request.POST, subjects=subjects, items=items, scale=campaign.scale)
-            if form.is_valid():
-                answers, remarks = form.answers()
+            questionnaire = ([s.pk for s in subjects], [i.pk for i in items])
+            # Read by a pure rule, not a form of 30 fields: the form only draws a
+            # ballot sent back with its errors.
+            ballot = rules.parse_ballot(
+                dict(request.POST.lists()),
+                subject_ids=questionnaire[0],
+                item_ids=questionnaire[1],
+                scale=campaign.scale,
+            )
+            if ballot.problem is None:
                 try:
                     receipt = services.ballot_cast(
                         user=request.user,
                         campaign=campaign,
-                        answers=answers,
-                        remarks=remarks,
+                        answers=ballot.answers,
+                        remarks=ballot.remarks,
                         today=today,
                         elector=elector,
-                        questionnaire=([s.pk for s in subjects], [i.pk for i in items]),
+                        questionnaire=questionnaire,
                     )
                 except ValidationError as error:
                     refusal = " ".join(error.messages)
                     status = 409
                 else:
+                    # The receipt is in this answer only (never in the session or the
+                    # address); its header is drawn light: no navigation, no counts.
+                    navigation.keep_header_light(request)
                     return render(
                         request,
                         "evaluation/campaigns/receipt.html",
@@ -326,6 +338,14 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     )
             else:
                 status = 400
+                problem = ballot.problem
+                form = VoteForm(request.POST, subjects=subjects, items=items, scale=campaign.scale)
+                form.is_valid()  # marks the fields in error where the page draws them
+    # Light like the receipt's: the voting page is where a whole workshop arrives at
+    # once, and the navigation (roles, membership, unread count) was a third of its CPU.
+    # The header keeps the way home, the notices, the profile and signing out; the page
+    # its own way back to the campaigns.
+    navigation.keep_header_light(request)
     return render(
         request,
         "evaluation/campaigns/vote.html",
@@ -334,7 +354,7 @@ def campaign_vote(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "elector": elector,
             # a refusal is shown without the questions
             "questions": "" if refusal is not None else _drawn_questions(campaign, form),
-            "incomplete": status == 400,
+            "problem": problem,
             "refusal": refusal,
             "reminders_form": RemindersForm(initial={"reminders": elector.reminders}),
         },
