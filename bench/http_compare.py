@@ -453,7 +453,9 @@ class Flow:
 
 
 FLOWS = {
-    "grassroots": Flow("/appeals/new/", ("title", "description"), panel_path="/appeals/similar/"),
+    "grassroots": Flow(
+        "/appeals/new/", ("title", "description"), panel_path="/appeals/new/similar/"
+    ),
     "helpdesk": Flow("/tickets/submit/", ("title", "body")),
 }
 

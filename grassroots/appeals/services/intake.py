@@ -32,7 +32,7 @@ from grassroots.appeals.services.steps import (
     moment,
     next_status,
     sender_moment,
-    similar_changed,
+    similar_added,
 )
 from grassroots.appeals.services.telling import (
     APPEAL_UPDATE,
@@ -166,7 +166,7 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
             )
             attachments_add(appeal, event, draft.files, shown_at)
             warnings_set(appeal, "accept", clock_at, accept_minutes, first=True)
-            similar_changed(category.pk)
+            similar_added(appeal)
             if not anonymous:
                 # Numbered last: from here to the commit a named appeal holds its year's
                 # counter row, so nothing but what shows the number comes after.

@@ -135,7 +135,7 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
                 )
             return HttpResponseRedirect(reverse("appeals:received", args=[result.appeal.public_id]))
     # Only a form drawn again shows the similar ones: an appeal sent is not held back by
-    # them (the panel, /appeals/similar/, showed them while the person typed).
+    # them (the panel, /appeals/new/similar/, showed them while the person typed).
     similar = _similar(form) if request.method == "POST" else []
     return render(
         request,
