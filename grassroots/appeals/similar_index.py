@@ -142,9 +142,24 @@ def appeal_added(category_id: int, pk: int, tokens: str, created_at: datetime.da
     """A new open appeal of the category, committed: appended to this process's warm
     index (so that this process offers it at once, without reading the candidates
     again), and the additions stamp changed for the others."""
-    with _lock:
-        warm = _warm.get(category_id)
-    if warm is not None and tokens and created_at >= warm.since:
+    if tokens:
+        _append(category_id, pk, tokens, created_at)
+    added_bump(category_id)
+
+
+APPEND_ATTEMPTS = 4  # then the appeal waits for the next build (REFRESH_SECONDS at most)
+
+
+def _append(category_id: int, pk: int, tokens: str, created_at: datetime.datetime) -> None:
+    """The appeal appended to the category's warm index, if one is warm. Two threads
+    of a process may append at once, each to the index it read: the one that finds
+    the other's index in place when it is done appends again, to that one, so that
+    neither appeal is lost."""
+    for _attempt in range(APPEND_ATTEMPTS):
+        with _lock:
+            warm = _warm.get(category_id)
+        if warm is None or created_at < warm.since:
+            return
         index = warm.index
         rows = [
             (int(p), index.parsed[int(p)].tokens, at)
@@ -157,9 +172,9 @@ def appeal_added(category_id: int, pk: int, tokens: str, created_at: datetime.da
         rows.sort(key=lambda row: (row[2], row[0]), reverse=True)
         appended = similarity.index_build(rows[: similarity.CANDIDATES + 1], previous=index)
         with _lock:
-            if _warm.get(category_id) is warm:  # not built again meanwhile
+            if _warm.get(category_id) is warm:  # nobody replaced it meanwhile
                 _warm[category_id] = dataclasses.replace(warm, index=appended)
-    added_bump(category_id)
+                return
 
 
 def _created(index: similarity.Index) -> list[datetime.datetime]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
+import threading
 from typing import Any
 
 import pytest
@@ -211,6 +212,48 @@ def test_a_just_raised_appeal_is_offered_at_once_here_without_reading_the_candid
         appended.ranked(similarity.tokenize(CANTEEN_QUERY), since=since),
         fresh.ranked(similarity.tokenize(CANTEEN_QUERY), since=since),
     )
+
+
+@pytest.mark.django_db
+def test_two_appeals_appended_at_once_by_two_threads_are_both_offered_here(
+    world, reads, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a warm index in this process, and two appeals raised by two of its threads
+    first = raise_appeal(world, **CANTEEN)
+    assert check() == [first.pk]
+    appends = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks() as at_commit:
+            raised = raise_appeal(world, **CANTEEN)
+        appends += [
+            (raised.pk, c)
+            for c in at_commit
+            if getattr(c, "func", None) is similar_index.appeal_added
+        ]
+    assert len(appends) == 2
+    # when their commits append them at once: both read the same index, both build on it
+    build = similarity.index_build
+    barrier = threading.Barrier(2)
+    builds: list[int] = []
+
+    def together(*args: Any, **options: Any) -> similarity.Index:
+        builds.append(1)
+        if len(builds) <= 2:
+            barrier.wait(timeout=5)
+        return build(*args, **options)
+
+    monkeypatch.setattr(similarity, "index_build", together)
+    threads = [threading.Thread(target=append) for _pk, append in appends]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.setattr(similarity, "index_build", build)
+    # then the index holds both, and this process offers both without reading again
+    held = set(similar_index._warm[category().pk].index.pks.tolist())
+    assert held == {first.pk, *(pk for pk, _append in appends)}
+    assert set(check()) == held
+    assert reads == [1]
 
 
 @pytest.mark.django_db
