@@ -62,8 +62,9 @@ def _tables(sql: str) -> str:
 
 @pytest.mark.django_db
 def test_the_pages_post_of_a_named_appeal_runs_a_fixed_number_of_queries(world, client_for):
-    # given an employee who has raised an appeal like the next one (so the similar
-    # check has a candidate, and its index must be read again)
+    # given an employee who has raised an appeal through the page already (so the
+    # year's counter exists: the count is that of every appeal but a year's first;
+    # a valid POST runs no similar check)
     client = client_for(world.employee)
     assert client.post(reverse("appeals:new"), _form(world)).status_code == 302
     # when they raise another through the page
@@ -132,7 +133,7 @@ def test_only_what_shows_the_number_is_written_after_the_counter_is_taken(world)
 @pytest.mark.django_db
 def test_e_mail_addresses_add_one_statement_under_the_counter(world, client_for):
     # given the handlers and the employee all with an e-mail address (the other tests'
-    # people have none), and an appeal like the next one already raised, as above
+    # people have none), and an appeal already raised, as above
     for index, person in enumerate(User.objects.all()):
         person.email = f"person{index}@example.com"
         person.save(update_fields=["email"])
