@@ -5,6 +5,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# The four single-column indexes Django made for these foreign keys; a composite index
+# starting with each column serves every look-up (docs/benchmarks.md, issue 13).
+# AlterField(db_index=False) alone would drop and re-add each foreign key constraint on
+# PostgreSQL (re-checking every row while the table is locked) and rebuild the whole
+# table four times on SQLite: only the indexes are dropped here, the same way on both.
+INDEXES = {
+    "assignee_id": "appeals_appeal_assignee_id_da9b0740",
+    "category_id": "appeals_appeal_category_id_d6680b99",
+    "submitter_id": "appeals_appeal_submitter_id_35cd4771",
+    "unit_id": "appeals_appeal_unit_id_adebb19a",
+}
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -14,24 +27,35 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='appeal',
-            name='assignee',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_appeals', to=settings.AUTH_USER_MODEL, verbose_name='assigned to'),
-        ),
-        migrations.AlterField(
-            model_name='appeal',
-            name='category',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='appeals.category', verbose_name='category'),
-        ),
-        migrations.AlterField(
-            model_name='appeal',
-            name='submitter',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='appeals', to=settings.AUTH_USER_MODEL, verbose_name='submitter'),
-        ),
-        migrations.AlterField(
-            model_name='appeal',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='orgs.orgunit', verbose_name='handled by'),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    sql=f'DROP INDEX IF EXISTS "{name}"',
+                    reverse_sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "appeals_appeal" ("{column}")',
+                )
+                for column, name in INDEXES.items()
+            ],
+            state_operations=[
+                migrations.AlterField(
+                    model_name='appeal',
+                    name='assignee',
+                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_appeals', to=settings.AUTH_USER_MODEL, verbose_name='assigned to'),
+                ),
+                migrations.AlterField(
+                    model_name='appeal',
+                    name='category',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='appeals.category', verbose_name='category'),
+                ),
+                migrations.AlterField(
+                    model_name='appeal',
+                    name='submitter',
+                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='appeals', to=settings.AUTH_USER_MODEL, verbose_name='submitter'),
+                ),
+                migrations.AlterField(
+                    model_name='appeal',
+                    name='unit',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='orgs.orgunit', verbose_name='handled by'),
+                ),
+            ],
         ),
     ]
