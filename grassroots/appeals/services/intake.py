@@ -147,10 +147,9 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
         current_due_at=accept_due_at,
         tokens=similarity.tokenize(f"{draft.title} {draft.description}"),
     )
-    # read before any lock is taken: who is told, and how they want their e-mails
+    # read before any lock is taken: who is told
     handlers = selectors.handlers_of(appeal)
     told = [*handlers, draft.submitter] if draft.submitter and not anonymous else handlers
-    choices = email_choices(told)
     try:
         with transaction.atomic():
             # Two sends of one form at once both pass the look-up above; the second
@@ -167,6 +166,11 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
             attachments_add(appeal, event, draft.files, shown_at)
             warnings_set(appeal, "accept", clock_at, accept_minutes, first=True)
             similar_added(appeal)
+            # how those told want their e-mails: read as late as can be before the
+            # counter row is taken (after the files are stored), not under it; a choice
+            # changed in the few milliseconds from here to the commit counts from the
+            # next notice
+            choices = email_choices(told)
             if not anonymous:
                 # Numbered last: from here to the commit a named appeal holds its year's
                 # counter row, so nothing but what shows the number comes after.

@@ -24,10 +24,12 @@ from grassroots.accounts.models import User
 from grassroots.appeals import services
 from grassroots.appeals.intake import AppealDraft
 from grassroots.appeals.models import Appeal, NumberCounter
+from grassroots.appeals.services import intake
 from grassroots.appeals.services.intake import named_number
+from grassroots.appeals.services.telling import APPEAL_UPDATE, NEW_APPEAL
 from grassroots.appeals.tests.factories import category, raise_appeal
 from grassroots.core.models import AuditEntry, Deadline
-from grassroots.notifications.models import Delivery, Notification
+from grassroots.notifications.models import Delivery, KindPreference, Notification
 
 ZONE = ZoneInfo("Asia/Shanghai")
 AT = datetime.datetime(2026, 3, 10, 10, tzinfo=ZONE)
@@ -146,16 +148,16 @@ def test_e_mail_addresses_add_one_statement_under_the_counter(world, client_for)
     assert response.status_code == 302
     statements = [_tables(query["sql"]) for query in captured.captured_queries]
     # then the POST runs three queries more than without addresses: the e-mail choices
-    # and settings of those told, read before the transaction, and their e-mails
+    # and settings of those told, read just before the counter is taken, and their
+    # e-mails
     assert len(statements) == POST_QUERIES[connection.vendor] + 3, "\n".join(statements)
-    began = next(i for i, s in enumerate(statements) if s.split()[0] in {"SAVEPOINT", "BEGIN"})
-    assert statements[began - 2 : began] == [
+    taken = next(i for i, s in enumerate(captured.captured_queries) if "numbercounter" in s["sql"])
+    assert statements[taken - 2 : taken] == [
         "SELECT notifications_kindpreference",
         "SELECT notifications_notificationsettings",
     ], statements
     # and only the e-mails are written after the counter is taken besides the two
     # statements every named appeal writes there
-    taken = next(i for i, s in enumerate(captured.captured_queries) if "numbercounter" in s["sql"])
     after = statements[taken + 1 :]
     if connection.vendor != "postgresql":
         after = after[1:]  # SQLite: the appeal's own UPDATE of the number
@@ -166,6 +168,32 @@ def test_e_mail_addresses_add_one_statement_under_the_counter(world, client_for)
     ]
     assert after[-1].split()[0] in {"RELEASE", "COMMIT"}
     assert Delivery.objects.filter(channel=Delivery.Channel.EMAIL).count() >= 2
+
+
+@pytest.mark.django_db
+def test_e_mail_turned_off_while_the_files_are_stored_is_not_sent(world, monkeypatch):
+    # given the handlers and the employee all with an e-mail address
+    for index, person in enumerate(User.objects.all()):
+        person.email = f"person{index}@example.com"
+        person.save(update_fields=["email"])
+    # when they all turn e-mail off for these notices while the appeal's files are stored
+    store = intake.attachments_add
+
+    def storing_slowly(*args: Any, **kwargs: Any) -> None:
+        store(*args, **kwargs)
+        KindPreference.objects.bulk_create(
+            KindPreference(
+                user=person, kind=kind.key, channel=Delivery.Channel.EMAIL, enabled=False
+            )
+            for person in User.objects.all()
+            for kind in (NEW_APPEAL, APPEAL_UPDATE)
+        )
+
+    monkeypatch.setattr(intake, "attachments_add", storing_slowly)
+    raise_appeal(world)
+    # then nobody is sent an e-mail about it, only told in the inbox
+    assert Notification.objects.exists()
+    assert not Delivery.objects.filter(channel=Delivery.Channel.EMAIL).exists()
 
 
 @pytest.mark.django_db

@@ -97,8 +97,9 @@ def notify_many(
     still refuses a repeat.
 
     `email_choices`: the recipients' e-mail choices and settings
-    (`selectors.email_choices`), read by a caller before it took a lock; read here
-    when not given, or when it leaves out someone with an address."""
+    (`selectors.email_choices`), read by a caller before it took a lock (a choice
+    changed since then counts from the next notice); read here when not given, or
+    when it leaves out someone with an address."""
     now = now or timezone.now()
     notices: list[Notification] = []
     wanted: list[tuple[User, Event]] = []
