@@ -25,7 +25,11 @@ Why that is enough: a process whose check misses an appeal A built its index bef
 A's commit (a build reads the additions stamp before the candidates, so one that read
 the stamp after A's commit also read A), and it still trusted that index, so the index
 was younger than REFRESH_SECONDS: a new appeal is offered everywhere within
-REFRESH_SECONDS of its commit, at once in the process that raised it. An appeal that
+REFRESH_SECONDS of its commit, at once in the process that raised it. The append
+leaves the index labelled with the additions stamp of its build (another process's
+change may come between the read of the stamp and ours: the file cache has no
+compare-and-set), so the raising process too reads again once the index is
+REFRESH_SECONDS old, the appended appeal among the candidates. An appeal that
 leaves the open ones (or comes back, or moves) changes the stamp itself: every process
 builds again at its next check, so a closed appeal is never offered.
 

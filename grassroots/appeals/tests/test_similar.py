@@ -215,6 +215,23 @@ def test_a_just_raised_appeal_is_offered_at_once_here_without_reading_the_candid
 
 
 @pytest.mark.django_db
+def test_an_appended_index_is_read_again_once_it_is_seconds_old(
+    world, reads, django_capture_on_commit_callbacks
+):
+    # given an index built here and an appeal appended to it
+    first = raise_appeal(world, **CANTEEN)
+    check()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = raise_appeal(world, **CANTEEN)
+    # when the index is REFRESH_SECONDS old (the append keeps the additions stamp of
+    # its build), then the next check reads the candidates once, and the next none
+    _another_process(dict(similar_index._warm), age=similar_index.REFRESH_SECONDS)
+    assert set(check()) == {first.pk, second.pk}
+    assert set(check()) == {first.pk, second.pk}
+    assert reads == [1, 2]
+
+
+@pytest.mark.django_db
 def test_two_appeals_appended_at_once_by_two_threads_are_both_offered_here(
     world, reads, monkeypatch, django_capture_on_commit_callbacks
 ):
