@@ -2,7 +2,8 @@
 
 Both products run under the same gunicorn settings on the same PostgreSQL server, and
 the same client drives them in turn: N signed-in users, each in a loop of GET the form →
-POST it → follow the redirect, for --seconds, the products alternating run by run
+(Grassroots: the similar-appeals panel the form asks for while typing) → POST it →
+follow the redirect, for --seconds, the products alternating run by run
 (interleaved, so both see the same machine). Beside them, at the same concurrency: the
 same-machine ceiling (one trivial Django view, no middleware, bench/ceiling_wsgi.py) and
 Grassroots' signed-in "ok" view behind its full middleware (/healthz/live with a session).
@@ -19,8 +20,8 @@ HELPDESK_DATABASE_URL). Sessions are made in each product's own database with it
 code (Django's test client, force_login), one per simulated user; the client is
 http.client with keep-alive, one connection per user, in threads of this process.
 
-Reported per product and concurrency: transactions (form + POST + redirect page) per
-second, the transaction's p50 / p95 / max by nearest rank, each step's p50, and the
+Reported per product and concurrency: transactions (form [+ panel] + POST + redirect
+page) per second, the transaction's p50 / p95 / max by nearest rank, each step's p50, and the
 server's CPU per transaction (user + system time of the gunicorn master and workers,
 from /proc) — the figure throughput follows once the machine is saturated — and
 PostgreSQL's: user + system time of the database's client backends (their pids from
@@ -444,10 +445,17 @@ class Flow:
     form_path: str
     text_fields: tuple[str, str]  # the names of the title and body fields
     extra: dict[str, str] = field(default_factory=dict)
+    # the similar-appeals panel the form's htmx asks for while the person types (the
+    # category, the title and the description, as hx-include sends them): once per
+    # submission, so that the similar check stays in the measured work now that a valid
+    # POST no longer runs it (it is only shown when the form comes back with errors)
+    panel_path: str | None = None
 
 
 FLOWS = {
-    "grassroots": Flow("/appeals/new/", ("title", "description")),
+    "grassroots": Flow(
+        "/appeals/new/", ("title", "description"), panel_path="/appeals/new/similar/"
+    ),
     "helpdesk": Flow("/tickets/submit/", ("title", "body")),
 }
 
@@ -519,6 +527,16 @@ def submit_loop(
                 "csrfmiddlewaretoken": token.group(1),
                 "idempotency_key": BENCH_KEY + uuid.uuid4().hex,
             }
+            if flow.panel_path:
+                typed = {
+                    name: fields[name] for name in ("category", *flow.text_fields) if name in fields
+                }
+                status, _location, _panel = browser.request(
+                    "GET", f"{flow.panel_path}?{urllib.parse.urlencode(typed)}"
+                )
+                if status != 200:
+                    raise RuntimeError(f"similar panel: {status}")
+                got_form = time.perf_counter()  # the panel counts with the form's step
             status, location, page = browser.request(
                 "POST", flow.form_path, urllib.parse.urlencode(fields)
             )
@@ -679,7 +697,7 @@ def main() -> None:
         "",
         f"Command: `{' '.join(shlex.quote(a) for a in sys.argv)}`",
         "",
-        "| run | users | per second | p50 ms | p95 ms | max ms | form / POST / page p50 ms "
+        "| run | users | per second | p50 ms | p95 ms | max ms | form (+ panel) / POST / page p50 ms "
         "| server CPU ms each | PostgreSQL CPU ms each | both ms each "
         "| backends waiting for a lock | errors |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",

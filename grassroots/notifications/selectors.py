@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,48 @@ from django.http import Http404
 from django.utils.crypto import constant_time_compare
 
 from grassroots.accounts import selectors as accounts
-from grassroots.notifications.models import Delivery, Notification, Reminder, notice_reference
+from grassroots.notifications.models import (
+    Delivery,
+    KindPreference,
+    Notification,
+    NotificationSettings,
+    Reminder,
+    notice_reference,
+)
 from grassroots.orgs import selectors as orgs
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
+
+
+@dataclass(frozen=True)
+class EmailChoices:
+    """What `notify_many` reads to queue e-mails (each person's choices per kind and
+    their notification settings), read ahead for the people it holds: a caller about to
+    take a lock reads them first, so that the lock is not held over these reads."""
+
+    users: frozenset[int]
+    choices: dict[tuple[int, str], bool]
+    settings_of: dict[int, NotificationSettings]
+
+    def covers(self, user_ids: set[int]) -> bool:
+        return user_ids <= self.users
+
+
+def email_choices(users: Iterable[User]) -> EmailChoices:
+    """The e-mail choices and settings of those of `users` with an address: two
+    queries, none when nobody has one."""
+    ids = frozenset(user.pk for user in users if user.email)
+    if not ids:
+        return EmailChoices(ids, {}, {})
+    choices = {
+        (user_id, kind): enabled
+        for user_id, kind, enabled in KindPreference.objects.filter(
+            user_id__in=ids, channel=Delivery.Channel.EMAIL
+        ).values_list("user_id", "kind", "enabled")
+    }
+    settings_of = {row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=ids)}
+    return EmailChoices(ids, choices, settings_of)
 
 
 def inbox(user: User) -> QuerySet[Notification]:

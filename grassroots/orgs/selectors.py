@@ -258,36 +258,36 @@ def _department_offer(_key: None) -> _DepartmentOffer:
 _department_offers = OptionList("orgs.departments", _department_offer, models=[Department])
 
 
-def department_choices(selected: Department | None = None) -> QuerySet[Department]:
+def department_choices(selected: Department | int | None = None) -> QuerySet[Department]:
     """Departments to offer in a form: all of them in a factory, the top levels (and the
-    one already chosen) in a group with thousands."""
+    one already chosen, given as itself or its id) in a group with thousands."""
     departments = Department.objects.filter(is_active=True).order_by("path")
     if not _department_offers(None).partial:
         return departments
     condition = Q(depth__lte=1)
     if selected is not None:
-        condition |= Q(pk=selected.pk)
+        condition |= Q(pk=selected if isinstance(selected, int) else selected.pk)
     return departments.filter(condition)
 
 
-def department_options(selected: Department | None = None) -> list[tuple[int, str]]:
+def department_options(selected: Department | int | None = None) -> list[tuple[int, str]]:
     """`department_choices(selected)` as the (id, label) pairs a form shows, without a
     query: the list is kept per process (core.option_lists) and built again when a
-    department is saved or deleted, or after a minute."""
+    department is saved or deleted, or after a minute. A department given by its id is
+    read only when the list does not hold it (a group's deeper levels)."""
     offer = _department_offers(None)
     options = list(offer.options)
-    if (
-        offer.partial
-        and selected is not None
-        and selected.is_active
-        and selected.pk not in {option.pk for option in options}
-    ):
-        options.append(
-            DepartmentOption(
-                selected.pk, department_label(selected.depth, selected.name), selected.path
+    selected_id = selected if isinstance(selected, int) else getattr(selected, "pk", None)
+    if offer.partial and selected_id is not None and selected_id not in {o.pk for o in options}:
+        if isinstance(selected, int):
+            selected = Department.objects.filter(pk=selected_id).first()
+        if selected is not None and selected.is_active:
+            options.append(
+                DepartmentOption(
+                    selected.pk, department_label(selected.depth, selected.name), selected.path
+                )
             )
-        )
-        options.sort(key=lambda option: option.path)
+            options.sort(key=lambda option: option.path)
     return [(option.pk, option.label) for option in options]
 
 

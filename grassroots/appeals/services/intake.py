@@ -32,7 +32,7 @@ from grassroots.appeals.services.steps import (
     moment,
     next_status,
     sender_moment,
-    similar_changed,
+    similar_added,
 )
 from grassroots.appeals.services.telling import (
     APPEAL_UPDATE,
@@ -42,6 +42,7 @@ from grassroots.appeals.services.telling import (
 from grassroots.appeals.services.uploads import attachments_add
 from grassroots.appeals.uploads import CheckedFile
 from grassroots.core import workcalendar
+from grassroots.notifications.selectors import email_choices
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -93,12 +94,12 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
     key) gives back the first appeal.
 
     Everything that does not need the appeal's number is read or written first (routing,
-    deadlines, the handlers to tell, the appeal, its first event, files and warnings);
-    a named appeal's number then takes the year's counter row, locked until the commit,
-    and only what shows the number is written under that lock: the number itself, the
-    audit entry and the notices — three statements, six when anyone told has an e-mail
-    address (notify_many then reads their e-mail choices and settings and queues the
-    e-mails; docs/architecture.md, "Numbers")."""
+    deadlines, the handlers to tell and their e-mail choices, the appeal, its first
+    event, files and warnings); a named appeal's number then takes the year's counter
+    row, locked until the commit, and only what shows the number is written under that
+    lock: the number itself, the audit entry and the notices — three statements, four
+    when anyone told has an e-mail address (their e-mails queued;
+    docs/architecture.md, "Numbers")."""
     at = moment(at)
     _check_draft(draft)
     if draft.idempotency_key:
@@ -146,7 +147,9 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
         current_due_at=accept_due_at,
         tokens=similarity.tokenize(f"{draft.title} {draft.description}"),
     )
-    handlers = selectors.handlers_of(appeal)  # read before any lock is taken
+    # read before any lock is taken: who is told
+    handlers = selectors.handlers_of(appeal)
+    told = [*handlers, draft.submitter] if draft.submitter and not anonymous else handlers
     try:
         with transaction.atomic():
             # Two sends of one form at once both pass the look-up above; the second
@@ -162,13 +165,24 @@ def appeal_submit(*, draft: AppealDraft, at: datetime.datetime | None = None) ->
             )
             attachments_add(appeal, event, draft.files, shown_at)
             warnings_set(appeal, "accept", clock_at, accept_minutes, first=True)
-            similar_changed(category.pk)
+            similar_added(appeal)
+            # how those told want their e-mails: read as late as can be before the
+            # counter row is taken (after the files are stored), not under it; a choice
+            # changed in the few milliseconds from here to the commit counts from the
+            # next notice
+            choices = email_choices(told)
             if not anonymous:
                 # Numbered last: from here to the commit a named appeal holds its year's
                 # counter row, so nothing but what shows the number comes after.
                 _number_named(appeal, shown_at)
             audit(person, "submit", appeal, at=shown_at, channel=draft.channel)
-            tell_new_appeal(appeal, handlers, shown_at, not_before=clock_at if anonymous else None)
+            tell_new_appeal(
+                appeal,
+                handlers,
+                shown_at,
+                not_before=clock_at if anonymous else None,
+                email_choices=choices,
+            )
     except IntegrityError:
         # The same form sent twice at once: its first appeal comes back (or a refusal,
         # when the key is someone else's); any other clash is a fault.

@@ -51,13 +51,31 @@ def status_set(appeal: Appeal, status: str) -> None:
 
 
 def similar_changed(category_id: int) -> None:
-    """The similar check's candidates in the category changed: an appeal raised in it,
-    opened or closed, moved into or out of it, or its tokens rewritten. Every process
+    """The similar check's candidates in the category changed: an appeal opened or
+    closed, moved into or out of it, or its tokens rewritten (a new one:
+    `similar_added`). Every process
     rebuilds the category's index: this one at once (it reads this transaction's rows),
     the others once the change is committed (bumped again then, so that no process
     keeps an index read before the commit)."""
     similar_index.stamp_bump(category_id)
     transaction.on_commit(partial(similar_index.stamp_bump, category_id), robust=True)
+
+
+def similar_added(appeal: Appeal) -> None:
+    """A new open appeal: once committed, offered at once by this process's similar
+    check (appended to its warm index) and by the others within a few seconds
+    (similar_index.appeal_added says why that is safe); no process reads the category's
+    candidates again for it straight away."""
+    transaction.on_commit(
+        partial(
+            similar_index.appeal_added,
+            appeal.category_id,
+            appeal.pk,
+            appeal.tokens,
+            appeal.created_at,
+        ),
+        robust=True,
+    )
 
 
 def event_add(

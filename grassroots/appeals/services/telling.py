@@ -20,6 +20,7 @@ from grassroots.notifications.services import Event, notify, notify_many
 
 if TYPE_CHECKING:
     from grassroots.accounts.models import User
+    from grassroots.notifications.selectors import EmailChoices
 
 NEW_APPEAL = kinds.define_kind("appeals.new", gettext_lazy("New appeals for my organisation"))
 APPEAL_UPDATE = kinds.define_kind("appeals.update", gettext_lazy("Progress on my appeals"))
@@ -87,11 +88,13 @@ def tell_new_appeal(
     handlers: Iterable[User],
     at: datetime.datetime,
     not_before: datetime.datetime | None = None,
+    email_choices: EmailChoices | None = None,
 ) -> None:
     """A new appeal: its handlers (selectors.handlers_of, read before the caller took
     the numbering lock) are told, and a named submitter that it was received — the same
     notices as tell_handlers and tell_submitter, written in one statement: the keys name
-    the appeal's new public id, so no earlier notice can have them."""
+    the appeal's new public id, so no earlier notice can have them. `email_choices`,
+    read before the lock too, spares notify_many its reads of them under it."""
     events = [
         Event(
             recipients=list(handlers),
@@ -113,4 +116,4 @@ def tell_new_appeal(
                 url=reverse("appeals:mine_detail", args=[appeal.public_id]),
             )
         )
-    notify_many(events, now=at, new_keys=True)
+    notify_many(events, now=at, new_keys=True, email_choices=email_choices)

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from grassroots.appeals import selectors
 from grassroots.appeals.forms import AppealForm, OnBehalfForm
-from grassroots.appeals.models import Category, Urgency
+from grassroots.appeals.models import Appeal, Category, Urgency
 from grassroots.appeals.tests.factories import category
 from grassroots.core.forms import GrassrootsFormRenderer
 from grassroots.orgs.models import Department
@@ -362,12 +362,46 @@ def test_a_large_enterprise_offers_its_top_levels_and_the_chosen_department(worl
     orgs_selectors._department_offers.changed()
     # then the form offers the top levels and the team already chosen, in tree order,
     # exactly what the department is checked against
-    for selected in (team_b, world.department_a, None):
+    # (given as a department or as its id, as the form's page gives the person's own)
+    for selected in (team_b, team_b.pk, world.department_a, world.department_a.pk, None):
         offered = [pk for pk, _ in department_options(selected)]
         assert offered == list(department_choices(selected).values_list("pk", flat=True))
-    offered = [pk for pk, _ in department_options(team_b)]
-    assert team_b.pk in offered and team_a.pk not in offered
-    assert offered.index(team_b.pk) == offered.index(world.department_b.pk) + 1
+    for selected in (team_b, team_b.pk):
+        offered = [pk for pk, _ in department_options(selected)]
+        assert team_b.pk in offered and team_a.pk not in offered
+        assert offered.index(team_b.pk) == offered.index(world.department_b.pk) + 1
+
+
+def test_an_employee_of_a_deeper_team_finds_it_chosen_and_can_send_it(
+    world, client_for, monkeypatch
+):
+    from grassroots.orgs import selectors as orgs_selectors
+
+    # given a large enterprise (the picker lists its top levels) and an employee of a team
+    team = DepartmentFactory(name="丙班", parent=world.department_b)
+    monkeypatch.setattr(orgs_selectors, "UNIT_CHOICES_LIMIT", 4)
+    orgs_selectors._department_offers.changed()
+    world.employee.department = team
+    world.employee.save(update_fields=["department"])
+    client = client_for(world.employee)
+    # when they open the form
+    page = read_form(client.get(reverse("appeals:new")).content.decode())
+    # then their team is offered and chosen
+    chosen = [value for value, _text, selected in page.control("department").options if selected]
+    assert chosen == [str(team.pk)]
+    # and the form sent with it raises the appeal for that team
+    response = client.post(
+        reverse("appeals:new"),
+        {
+            "category": category().pk,
+            "title": "班组热水",
+            "description": "班组休息室没有热水。",
+            "department": team.pk,
+            "urgency": "normal",
+        },
+    )
+    assert response.status_code == 302
+    assert Appeal.objects.get(title="班组热水").department == team
 
 
 def test_a_cache_that_cannot_be_reached_neither_breaks_the_form_nor_a_save(

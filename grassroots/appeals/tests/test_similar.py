@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
+import threading
 from typing import Any
 
 import pytest
@@ -163,28 +164,200 @@ def test_a_stamp_changed_by_another_process_or_lost_means_a_fit(world, fits):
     assert fits == [1, 1, 1]
 
 
+@pytest.fixture
+def reads(monkeypatch) -> list[int]:
+    """Counts the reads of a category's candidates (one entry, the rows read, each)."""
+    counted: list[int] = []
+    load = selectors._similar_candidates
+
+    def counting(*args: Any) -> Any:
+        rows = load(*args)
+        counted.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(selectors, "_similar_candidates", counting)
+    return counted
+
+
+def _another_process(warm: dict[int, Any], *, age: float = 0.0) -> None:
+    """This process's warm indexes swapped for another's, built `age` seconds ago."""
+    similar_index._warm.clear()
+    similar_index._warm.update(
+        {pk: dataclasses.replace(w, built_at=w.built_at - age) for pk, w in warm.items()}
+    )
+
+
 @pytest.mark.django_db
-def test_a_just_raised_appeal_is_offered_at_once_here_and_in_another_process(world, fits):
+def test_a_just_raised_appeal_is_offered_at_once_here_without_reading_the_candidates(
+    world, reads, django_capture_on_commit_callbacks
+):
+    # given a warm index in this process
     first = raise_appeal(world, **CANTEEN)
     assert check() == [first.pk]
-    elsewhere = dict(similar_index._warm)  # another process: warm with the same index
-    # when an appeal like it is raised in this process
-    second = raise_appeal(world, **CANTEEN)
-    # then this process offers it at once
+    # when an appeal like it is raised here and committed
+    with django_capture_on_commit_callbacks(execute=True):
+        second = raise_appeal(world, **CANTEEN)
+    # then this process offers it at once, from the index it appended it to
+    found = selectors.similar_open(category=category(), text=CANTEEN_QUERY)
+    assert {a.pk for a in found} == {first.pk, second.pk}
+    assert reads == [1]
+    # and the appended index ranks and scores as one built afresh
+    appended = similar_index._warm[category().pk].index
+    similar_index.forget()
+    check()
+    fresh = similar_index._warm[category().pk].index
+    since = similarity.candidate_window(6)
+    assert appended.pks.tolist() == fresh.pks.tolist()
+    assert_same(
+        appended.ranked(similarity.tokenize(CANTEEN_QUERY), since=since),
+        fresh.ranked(similarity.tokenize(CANTEEN_QUERY), since=since),
+    )
+
+
+@pytest.mark.django_db
+def test_an_appended_index_is_read_again_once_it_is_seconds_old(
+    world, reads, django_capture_on_commit_callbacks
+):
+    # given an index built here and an appeal appended to it
+    first = raise_appeal(world, **CANTEEN)
+    check()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = raise_appeal(world, **CANTEEN)
+    # when the index is REFRESH_SECONDS old (the append keeps the additions stamp of
+    # its build), then the next check reads the candidates once, and the next none
+    _another_process(dict(similar_index._warm), age=similar_index.REFRESH_SECONDS)
     assert set(check()) == {first.pk, second.pk}
-    # and so does the other process, whose index predates it
-    similar_index._warm.clear()
-    similar_index._warm.update(elsewhere)
     assert set(check()) == {first.pk, second.pk}
-    assert fits == [1, 2, 2]
+    assert reads == [1, 2]
+
+
+@pytest.mark.django_db
+def test_two_appeals_appended_at_once_by_two_threads_are_both_offered_here(
+    world, reads, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a warm index in this process, and two appeals raised by two of its threads
+    first = raise_appeal(world, **CANTEEN)
+    assert check() == [first.pk]
+    appends = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks() as at_commit:
+            raised = raise_appeal(world, **CANTEEN)
+        appends += [
+            (raised.pk, c)
+            for c in at_commit
+            if getattr(c, "func", None) is similar_index.appeal_added
+        ]
+    assert len(appends) == 2
+    # when their commits append them at once: both read the same index, both build on it
+    build = similarity.index_build
+    barrier = threading.Barrier(2)
+    builds: list[int] = []
+
+    def together(*args: Any, **options: Any) -> similarity.Index:
+        builds.append(1)
+        if len(builds) <= 2:
+            barrier.wait(timeout=5)
+        return build(*args, **options)
+
+    monkeypatch.setattr(similarity, "index_build", together)
+    threads = [threading.Thread(target=append) for _pk, append in appends]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.setattr(similarity, "index_build", build)
+    # then the index holds both, and this process offers both without reading again
+    held = set(similar_index._warm[category().pk].index.pks.tolist())
+    assert held == {first.pk, *(pk for pk, _append in appends)}
+    assert set(check()) == held
+    assert reads == [1]
+
+
+@pytest.mark.django_db
+def test_a_just_raised_appeal_is_offered_by_another_process_within_seconds(
+    world, reads, django_capture_on_commit_callbacks
+):
+    # given another process whose index predates the new appeal
+    first = raise_appeal(world, **CANTEEN)
+    check()
+    elsewhere = dict(similar_index._warm)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = raise_appeal(world, **CANTEEN)
+    # when its index is REFRESH_SECONDS old, then its next check reads the candidates
+    # again and offers the new appeal
+    _another_process(elsewhere, age=similar_index.REFRESH_SECONDS)
+    assert set(check()) == {first.pk, second.pk}
+    assert reads == [1, 2]
+    # and so does a process with nothing warm
+    similar_index.forget()
+    assert set(check()) == {first.pk, second.pk}
+    # while an index younger than that, whose additions stamp is the current one, is
+    # trusted: no read for a check that follows nobody's new appeal
+    assert check() and reads == [1, 2, 2]
+
+
+@pytest.mark.django_db
+def test_an_index_built_moments_ago_is_kept_through_a_burst_of_new_appeals(
+    world, reads, django_capture_on_commit_callbacks
+):
+    # given another process that built its index a moment ago
+    raise_appeal(world, **CANTEEN)
+    check()
+    elsewhere = dict(similar_index._warm)
+    # when appeals are raised in this process, one after the other
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            raise_appeal(world, **CANTEEN)
+    # then the other process reads nothing again within REFRESH_SECONDS of its build
+    _another_process(elsewhere, age=similar_index.REFRESH_SECONDS / 2)
+    check()
+    check()
+    assert reads == [1]
+
+
+@pytest.mark.django_db
+def test_a_closed_appeal_is_dropped_at_once_even_by_an_index_built_moments_ago(
+    world, reads, django_capture_on_commit_callbacks
+):
+    # given another process that built its index a moment ago, with an open appeal
+    appeal = raise_appeal(world, **CANTEEN)
+    assert check() == [appeal.pk]
+    elsewhere = dict(similar_index._warm)
+    # when the appeal is declined (here) and committed
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_decline(
+            appeal=appeal, actor=world.officer_a, reason="属于工会职责", go_to="公司工会"
+        )
+    # then the other process's next check no longer offers it
+    _another_process(elsewhere)
+    assert check() == []
+    assert reads == [1, 0]
+
+
+@pytest.mark.django_db
+def test_a_new_appeal_changes_the_additions_stamp_at_the_commit_and_not_the_stamp(
+    world, django_capture_on_commit_callbacks
+):
+    raise_appeal(world, **CANTEEN)
+    before = similar_index.stamps(category().pk)
+    with django_capture_on_commit_callbacks() as at_commit:
+        raise_appeal(world, **CANTEEN)
+    # nothing changes before the commit
+    assert similar_index.stamps(category().pk) == before
+    added = [c for c in at_commit if getattr(c, "func", None) is similar_index.appeal_added]
+    assert len(added) == 1
+    added[0]()
+    stamp, additions = similar_index.stamps(category().pk)
+    assert stamp == before[0] and additions not in ("", before[1])
 
 
 @pytest.mark.django_db
 def test_the_stamp_changes_again_at_the_commit(world, django_capture_on_commit_callbacks):
     # given a change, and another process that fits in the meantime: it reads the
     # category's rows as they were before the commit, under the stamp the change set
+    appeal = raise_appeal(world, **CANTEEN)
     with django_capture_on_commit_callbacks() as at_commit:
-        raise_appeal(world, **CANTEEN)
+        services.appeal_withdraw(appeal=appeal, by=world.employee)
     during = similar_index.stamp(category().pk)
     bumps = [c for c in at_commit if getattr(c, "func", None) is similar_index.stamp_bump]
     # when the change commits, then the stamp changes again

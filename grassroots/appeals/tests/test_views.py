@@ -357,7 +357,8 @@ def test_qr_poster_prefills_the_department(world, client_for):
         .get(reverse("appeals:new"), {"department": world.department_b.code})
         .context["form"]
     )
-    assert form.initial["department"] == world.department_b
+    assert form.initial["department"] == world.department_b.pk
+    assert f'value="{world.department_b.pk}" selected' in str(form["department"])
 
 
 def test_similar_open_appeals_are_offered_and_me_too_joins(world, client_for):
@@ -371,6 +372,29 @@ def test_similar_open_appeals_are_offered_and_me_too_joins(world, client_for):
     appeal = Appeal.objects.get()
     assert client.post(reverse("appeals:me_too", args=[appeal.public_id])).status_code == 302
     assert appeal.me_toos.filter(user=world.member_b.user).exists()
+
+
+@pytest.mark.parametrize("sent", ["with_a_mistake", "to_check"])
+def test_a_form_drawn_again_shows_the_similar_open_appeals(world, client_for, sent):
+    # given an open appeal like the one an employee is writing
+    raise_appeal(world, title="食堂排队时间太长", description="中午食堂排队要二十分钟")
+    form = {
+        "category": category().pk,
+        "title": "食堂排队太长",
+        "description": "中午排队",
+        "department": world.department_a.pk,
+        "urgency": "normal",
+    }
+    if sent == "with_a_mistake":
+        form["urgency"] = "whenever"
+    else:
+        form["check"] = "1"
+    # when the form comes back (a mistake, or the person asked to look first)
+    response = client_for(world.member_b.user).post(reverse("appeals:new"), form)
+    # then nothing is raised and the similar appeal is offered on the page
+    assert response.status_code == 200
+    assert Appeal.objects.count() == 1
+    assert [a.title for a in response.context["similar"]] == ["食堂排队时间太长"]
 
 
 def test_queue_lists_only_what_the_officer_handles(world, client_for):

@@ -113,7 +113,9 @@ def _submit(form: AppealForm, **who: Any) -> services.Submitted | None:
 def new(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in form; ?department=<code> comes from a QR poster."""
     preset = _department_from_query(request)
-    department = preset or request.user.department
+    # the id is enough: the field reads the department sent, the options list holds the
+    # person's own (a group's deeper department is read only to be drawn)
+    department = preset.pk if preset else request.user.department_id
     form = AppealForm(
         request.POST or None,
         request.FILES or None,
@@ -121,23 +123,20 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
         departments=department_choices(department),
         department_options=department_options(department),
     )
-    similar: list[Appeal] = []
-    if request.method == "POST":
-        valid = form.is_valid()
-        similar = _similar(form)
-        # "check": show the similar ones and any problems, submit nothing
-        if valid and "check" not in request.POST:
-            channel = Appeal.Channel.QR if request.POST.get("from_qr") else Appeal.Channel.WEB
-            result = _submit(form, channel=channel, submitter=request.user)
-            if result is not None:
-                if result.repeated:
-                    messages.info(request, _("This appeal was already sent; here it is."))
-                    return HttpResponseRedirect(
-                        reverse("appeals:mine_detail", args=[result.appeal.public_id])
-                    )
+    # "check": show the similar ones and any problems, submit nothing
+    if request.method == "POST" and form.is_valid() and "check" not in request.POST:
+        channel = Appeal.Channel.QR if request.POST.get("from_qr") else Appeal.Channel.WEB
+        result = _submit(form, channel=channel, submitter=request.user)
+        if result is not None:
+            if result.repeated:
+                messages.info(request, _("This appeal was already sent; here it is."))
                 return HttpResponseRedirect(
-                    reverse("appeals:received", args=[result.appeal.public_id])
+                    reverse("appeals:mine_detail", args=[result.appeal.public_id])
                 )
+            return HttpResponseRedirect(reverse("appeals:received", args=[result.appeal.public_id]))
+    # Only a form drawn again shows the similar ones: an appeal sent is not held back by
+    # them (the panel, /appeals/new/similar/, showed them while the person typed).
+    similar = _similar(form) if request.method == "POST" else []
     return render(
         request,
         "appeals/new.html",

@@ -81,7 +81,11 @@ def notify(
 
 
 def notify_many(
-    events: Sequence[Event], *, now: datetime.datetime | None = None, new_keys: bool = False
+    events: Sequence[Event],
+    *,
+    now: datetime.datetime | None = None,
+    new_keys: bool = False,
+    email_choices: selectors.EmailChoices | None = None,
 ) -> int:
     """Several events at once, in a fixed number of queries (the deadline sweep fires
     thousands of reminders in one batch).
@@ -90,7 +94,12 @@ def notify_many(
     name something created in the caller's transaction, e.g. a new appeal's public id),
     so the look-up of earlier notices is skipped: one query less on a hot path, which
     can matter when the caller holds a lock. The unique (recipient, key) constraint
-    still refuses a repeat."""
+    still refuses a repeat.
+
+    `email_choices`: the recipients' e-mail choices and settings
+    (`selectors.email_choices`), read by a caller before it took a lock (a choice
+    changed since then counts from the next notice); read here when not given, or
+    when it leaves out someone with an address."""
     now = now or timezone.now()
     notices: list[Notification] = []
     wanted: list[tuple[User, Event]] = []
@@ -123,7 +132,7 @@ def notify_many(
         for user, event in fresh
     ]
     Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=2000)
-    deliveries = _email_deliveries(fresh, now=now, held=held)
+    deliveries = _email_deliveries(fresh, now=now, held=held, read=email_choices)
     deliveries += _app_deliveries(fresh, now=now, held=held)
     units = {
         event.org_unit.pk for event in events if event.org_unit and kinds.KINDS[event.kind].to_group
@@ -185,6 +194,7 @@ def _email_deliveries(
     *,
     now: datetime.datetime,
     held: set[tuple[int, str]],
+    read: selectors.EmailChoices | None = None,
 ) -> list[Delivery]:
     """Email deliveries for those with an address who want this kind by email, held for
     the digest or until quiet hours end when not urgent. A notice held for the daily
@@ -193,15 +203,9 @@ def _email_deliveries(
     if not pairs:
         return []
     users = {user.pk for user, _e in pairs}
-    choices = {
-        (user_id, kind): enabled
-        for user_id, kind, enabled in KindPreference.objects.filter(
-            user_id__in=users, channel=Delivery.Channel.EMAIL
-        ).values_list("user_id", "kind", "enabled")
-    }
-    settings_of = {
-        row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=users)
-    }
+    if read is None or not read.covers(users):
+        read = selectors.email_choices(user for user, _e in pairs)
+    choices, settings_of = read.choices, read.settings_of
     zone = ZoneInfo(settings.TIME_ZONE)
     deliveries = []
     for user, event in pairs:

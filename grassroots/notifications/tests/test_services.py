@@ -72,6 +72,39 @@ def test_email_goes_only_to_people_with_an_address_who_want_it(world):
     assert list(Delivery.objects.values_list("recipient_id", flat=True)) == [world.officer_a.pk]
 
 
+@pytest.mark.parametrize("read_ahead", ["all", "some", "none"])
+def test_email_choices_read_ahead_are_used_and_completed_when_short(
+    world, read_ahead, django_assert_num_queries
+):
+    from grassroots.notifications import selectors
+
+    # given two people with an address, one of whom opted out of reminders by email
+    people = [world.officer_a, world.member_a.user]
+    for index, person in enumerate(people):
+        person.email = f"p{index}@example.com"
+        person.save(update_fields=["email"])
+    KindPreference.objects.create(
+        user=world.member_a.user, kind="reminder", channel="email", enabled=False
+    )
+    # and their choices read ahead for both, for one, or not at all
+    ahead = {"all": people, "some": people[:1], "none": []}[read_ahead]
+    choices = selectors.email_choices(ahead)
+    event = services.Event(people, "reminder", "支部党员大会", "reminder:9", urgent=True)
+    # when they are told: the notices and the e-mails, plus the two reads of the choices
+    # only when those read ahead leave someone with an address out
+    with django_assert_num_queries(2 if read_ahead == "all" else 4):
+        services.notify_many([event], new_keys=True, email_choices=choices)
+    # then the e-mail follows the choices either way
+    assert list(Delivery.objects.values_list("recipient_id", flat=True)) == [world.officer_a.pk]
+
+
+def test_email_choices_of_people_without_an_address_take_no_query(world, django_assert_num_queries):
+    from grassroots.notifications import selectors
+
+    with django_assert_num_queries(0):
+        assert selectors.email_choices([world.officer_a]).users == frozenset()
+
+
 def test_quiet_hours_hold_emails_that_are_not_urgent(world):
     type(world.officer_a).objects.filter(pk=world.officer_a.pk).update(email="a@example.com")
     world.officer_a.refresh_from_db()
