@@ -29,6 +29,7 @@ class ConfigForm(forms.ModelForm):
             "api_base",
             "department_code_prefix",
             "sign_in_enabled",
+            "office_holders_sign_in",
             "messages_enabled",
             "is_active",
         ]
