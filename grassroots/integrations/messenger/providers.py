@@ -340,12 +340,18 @@ class DingTalk(_Base):
         40089: "token",
         40078: "bad_code",
         90018: "rate_limited",
-        88: "rate_limited",
         60121: "not_found",
         33012: "not_found",
     }
     expired_codes = frozenset({40014, 42001})
     token_request = TokenRequest("GET", "/gettoken", "appkey", "appsecret")
+
+    def _code(self, answer: dict[str, Any]) -> int:
+        # errcode 88 is "authentication failed": the reason is in sub_code (an invalid
+        # token, no permission for this API, the rate limit…), documented with errcode.
+        code = super()._code(answer)
+        sub_code = str(answer.get("sub_code", ""))
+        return int(sub_code) if code == 88 and sub_code.isdigit() else code
 
     def authorize_url(self, *, redirect_uri: str, state: str, in_app: bool) -> str:
         # One address for both: inside DingTalk the page consents without a QR code.
