@@ -67,13 +67,6 @@ class Scope:
         return bool(self.committee_paths)
 
     @property
-    def holds_office(self) -> bool:
-        """Any current role: each one (a branch, committee or discipline officer's, a
-        department liaison's) reaches more than the person's own records. Dues officers
-        and secretaries hold theirs through their post's officer role."""
-        return bool(self.org_paths or self.department_paths)
-
-    @property
     def is_member(self) -> bool:
         return self.member_id is not None
 

@@ -32,25 +32,3 @@ def test_scope_is_two_queries_and_then_cached(world, django_assert_num_queries):
 def test_visitors_have_no_scope():
     assert scope_for(None) is ANONYMOUS
     assert not ANONYMOUS.oversees("000001")
-
-
-def test_an_officer_holds_an_office_and_a_plain_member_or_employee_does_not(world):
-    # given the world's secretaries, a plain member and an employee
-    # then
-    assert scope_for(world.officer_a).holds_office
-    assert scope_for(world.committee_officer).holds_office
-    assert not scope_for(world.member_a.user).holds_office
-    assert not scope_for(world.employee).holds_office
-    assert not ANONYMOUS.holds_office
-
-
-def test_a_department_liaison_holds_an_office(world):
-    from grassroots.accounts.roles import Role
-    from grassroots.accounts.services import role_assign
-
-    # given an employee made liaison of their department
-    role_assign(
-        actor=None, user=world.employee, role=Role.DEPARTMENT_LIAISON, department=world.department_a
-    )
-    # then
-    assert scope_for(world.employee).holds_office

@@ -3,15 +3,18 @@
 A messenger vouches for whoever the enterprise's IT administrator says owns a messenger
 account, and that administrator is not the Party organisation. So the platform's
 administrator and staff are never signed in by a messenger, and people holding a Party
-office (any role reaching more than their own records) only where the connection
-says so."""
+office only where the connection says so."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from grassroots.accounts.scope import scope_for
+from django.db.models import BooleanField, Exists, Value
+from django.utils import timezone
+
+from grassroots.accounts import selectors as accounts
 from grassroots.integrations.messenger.models import MessengerConfig
+from grassroots.orgs import selectors as orgs
 
 
 def is_privileged(user: Any) -> bool:
@@ -19,12 +22,40 @@ def is_privileged(user: Any) -> bool:
     return bool(user.is_superuser or user.is_staff)
 
 
-def sign_in_refusal(user: Any, config: MessengerConfig) -> str | None:
-    """Why this person may not link an account to this connection or be signed in by
-    it now ("privileged", "office"), or None. Read at every sign-in, so a link made
-    before someone took office stays but signs nobody in while they hold it."""
+def refusal(user: Any, config_id: int | None) -> str | None:
+    """Why this person may not be linked to the connection `config_id` or be signed in
+    by it now ("privileged", "office"), or None. One query.
+
+    Holding an office is read so as not to miss one: any current role (each reaches
+    more than the person's own records: a branch, committee or discipline officer's, a
+    department liaison's) or any post still in force today, its last day included
+    (`orgs.selectors.posts_giving_access`: the dues offices hold on that day, the roles
+    do not). A connection that is gone (or None) lets no office holder in."""
     if is_privileged(user):
         return "privileged"
-    if not config.office_holders_sign_in and scope_for(user).holds_office:
+    today = timezone.localdate()
+    allows = (
+        Exists(MessengerConfig.objects.filter(pk=config_id, office_holders_sign_in=True))
+        if config_id is not None
+        else Value(False, output_field=BooleanField())
+    )
+    row = (
+        accounts.users_by_ids([user.pk])
+        .annotate(
+            allows=allows,
+            in_role=Exists(accounts.current_assignments(today).filter(user_id=user.pk)),
+            in_post=Exists(orgs.posts_giving_access(user.pk, on=today)),
+        )
+        .values_list("allows", "in_role", "in_post")
+        .first()
+    )
+    allowed, in_role, in_post = row if row is not None else (False, True, True)
+    if (in_role or in_post) and not allowed:
         return "office"
     return None
+
+
+def sign_in_refusal(user: Any, config: MessengerConfig) -> str | None:
+    """`refusal` at every link and every sign-in, so a link made before someone took
+    office stays but signs nobody in while they hold it."""
+    return refusal(user, config.pk)

@@ -120,16 +120,73 @@ def test_a_member_who_takes_office_after_linking_is_no_longer_signed_in_by_it(
         unit=world.branch_a,
         member=member,
         kind=OrgPost.Kind.ORGANISATION,
-        starts_on=today - datetime.timedelta(days=1),
+        starts_on=today - datetime.timedelta(days=2),
     )
     # then the link stays but signs nobody in
     assert _sign_in(client, wecom, config, "m1").status_code == 403
     assert _signed_in(client) is None
     assert MessengerAccount.objects.filter(user=member.user).exists()
     # and once the post has ended, it signs them in again
-    orgpost_end(actor=None, post=post, ends_on=today)
+    orgpost_end(actor=None, post=post, ends_on=today - datetime.timedelta(days=1))
     assert _sign_in(client, wecom, config, "m1").status_code == 302
     assert int(_signed_in(client)) == member.user.pk
+
+
+def test_a_dues_officer_is_not_signed_in_on_their_posts_last_day(wecom, connect, world, client):
+    """The roles of a post ending today are no longer current, but its dues office
+    still is (the branch's dues and bases are still theirs): it counts as held."""
+    from grassroots.accounts.scope import scope_for
+    from grassroots.orgs.dues.selectors import dues_offices
+    from grassroots.orgs.models import OrgPost
+    from grassroots.orgs.services import orgpost_assign, orgpost_end
+
+    # given a member linked, whose organisation committee post ends today
+    config = connect(wecom)
+    member = world.member_a
+    MessengerAccount.objects.create(config=config, user=member.user, external_user_id="m1")
+    today = timezone.localdate()
+    post = orgpost_assign(
+        actor=None,
+        unit=world.branch_a,
+        member=member,
+        kind=OrgPost.Kind.ORGANISATION,
+        starts_on=today - datetime.timedelta(days=30),
+    )
+    orgpost_end(actor=None, post=post, ends_on=today)
+    assert world.branch_a.pk in dues_offices(scope_for(member.user), on=today).branch_ids
+    # when the messenger vouches for them
+    response = _sign_in(client, wecom, config, "m1")
+    # then they are sent to their password
+    assert response.status_code == 403
+    assert _signed_in(client) is None
+
+
+def test_a_group_leader_holds_no_office_and_signs_in(wecom, connect, world, client):
+    from grassroots.orgs.models import OrgPost
+
+    # given a member leading their Party group (no role, no reach beyond their records)
+    config = connect(wecom)
+    member = world.member_a
+    OrgPost.objects.create(
+        unit=world.group_a,
+        member=member,
+        kind=OrgPost.Kind.GROUP_LEADER,
+        starts_on=timezone.localdate(),
+    )
+    MessengerAccount.objects.create(config=config, user=member.user, external_user_id="m1")
+    # when / then
+    assert _sign_in(client, wecom, config, "m1").status_code == 302
+
+
+def test_the_office_check_is_one_query(wecom, connect, world, django_assert_num_queries):
+    from grassroots.integrations.messenger.policy import refusal
+
+    config = connect(wecom)
+    for user, expected in ((world.officer_a, "office"), (world.member_a.user, None)):
+        with django_assert_num_queries(1):
+            assert refusal(user, config.pk) == expected
+    with django_assert_num_queries(0):
+        assert refusal(world.admin, config.pk) == "privileged"
 
 
 # --- the link path ---------------------------------------------------------------------
