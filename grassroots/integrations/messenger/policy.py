@@ -57,5 +57,6 @@ def refusal(user: Any, config_id: int | None) -> str | None:
 
 def sign_in_refusal(user: Any, config: MessengerConfig) -> str | None:
     """`refusal` at every link and every sign-in, so a link made before someone took
-    office stays but signs nobody in while they hold it."""
+    office stays but signs nobody in while they hold it. Sessions the messenger opened
+    are checked again by `middleware.MessengerSessionMiddleware`."""
     return refusal(user, config.pk)

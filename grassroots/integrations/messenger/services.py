@@ -55,6 +55,9 @@ CONFIG_FIELDS = (
 )
 SESSION_KEY = "messenger_sign_in"
 PENDING_KEY = "messenger_link"
+# In a session the messenger opened: its connection and when `policy.refusal` was last
+# asked (`middleware.MessengerSessionMiddleware` asks again at most once a minute).
+OPENED_KEY = "messenger_opened"
 STATE_SECONDS = 600
 CHUNK = 2000
 DEFAULT_PREFIX = {"wecom": "WX-", "dingtalk": "DD-", "feishu": "FS-"}
@@ -190,6 +193,7 @@ def _sign_in(request: HttpRequest, config: MessengerConfig, user: Any, next_url:
         )
     with transaction.atomic():
         login(request, signed)
+        request.session[OPENED_KEY] = {"config": config.pk, "checked": time.time()}
         audit_record(
             actor=signed,
             action="user.sign_in_messenger",
