@@ -169,3 +169,13 @@ def test_a_messenger_session_without_its_connection_signs_no_office_holder(world
     client.force_login(world.officer_a, backend=MESSENGER)
     # when / then
     _signed_out_to_login(client.get(PAGE), client)
+
+
+def test_a_member_made_staff_is_signed_out(wecom, connect, world, client):
+    config = connect(wecom)
+    user = world.member_a.user
+    MessengerAccount.objects.create(config=config, user=user, external_user_id="m1")
+    _sign_in(client, wecom, config, "m1")
+    type(user).objects.filter(pk=user.pk).update(is_staff=True)
+    _a_minute_later(client)
+    _signed_out_to_login(client.get(PAGE), client)
