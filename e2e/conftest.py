@@ -90,6 +90,8 @@ def server() -> Iterator[dict[str, Any]]:
         "PYTHONWARNINGS": "ignore::SyntaxWarning",
         # A local receiver plays the group robot; sweeps run every few seconds.
         "GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK": "1",
+        # the messenger tests' fake vendor listens on http://127.0.0.1
+        "GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK": "1",
         "GRASSROOTS_SWEEP_SECONDS": "5",
     }
     drop: Callable[[], None] | None = None

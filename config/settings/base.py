@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "grassroots.accounts.middleware.IdleTimeoutMiddleware",
     "grassroots.accounts.middleware.DisplayPreferencesMiddleware",
+    # After the language is chosen (its sign-out message is in the person's language).
+    "grassroots.integrations.messenger.middleware.MessengerSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.

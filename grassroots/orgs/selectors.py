@@ -745,6 +745,19 @@ def current_posts_of(member: Member) -> QuerySet[OrgPost]:
     )
 
 
+def posts_giving_access(user_id: int, *, on: datetime.date) -> QuerySet[OrgPost]:
+    """The posts of this person that still give them access on a day, for checks that
+    must not miss an office: every post but a group leader's (which brings no role) that
+    has begun and has not ended before that day. A post's last day counts: the dues
+    offices still hold on it (`dues.selectors.dues_offices`), though the roles the post
+    brought are no longer current that day (`RoleAssignment.objects.current`)."""
+    return (
+        OrgPost.objects.filter(member__user_id=user_id, starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .exclude(kind=PostKind.GROUP_LEADER)
+    )
+
+
 def no_departments() -> QuerySet[Department]:
     return Department.objects.none()
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.integrations.messenger.models import MessengerConfig
+from grassroots.integrations.messenger.services import CONFIG_FIELDS
 
 
 class ConfigForm(forms.ModelForm):
@@ -21,17 +22,8 @@ class ConfigForm(forms.ModelForm):
 
     class Meta:
         model = MessengerConfig
-        fields = [
-            "vendor",
-            "name",
-            "corp_id",
-            "agent_id",
-            "api_base",
-            "department_code_prefix",
-            "sign_in_enabled",
-            "messages_enabled",
-            "is_active",
-        ]
+        # the fields a connection is saved with: one list, the service's
+        fields = list(CONFIG_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

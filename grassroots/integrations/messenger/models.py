@@ -36,6 +36,15 @@ class MessengerConfig(models.Model):
     )
     sign_in_enabled = models.BooleanField(_("sign-in enabled"), default=True)
     messages_enabled = models.BooleanField(_("messages enabled"), default=False)
+    office_holders_sign_in = models.BooleanField(
+        _("office holders may sign in by messenger"),
+        default=False,
+        help_text=_(
+            "The messenger's accounts are managed by the enterprise's IT administrator, not "
+            "the Party organisation: if ticked, whoever controls a Party officer's "
+            "messenger account can reach the Party records that officer sees."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -96,9 +96,23 @@ def forget_tokens() -> None:
         _TOKENS.clear()
 
 
+@dataclass(frozen=True)
+class TokenRequest:
+    """How a vendor hands out the app's access token: the same exchange everywhere, the
+    names differ (GET with the credentials in the query, or POST with them as JSON)."""
+
+    method: str
+    path: str
+    id_name: str
+    secret_name: str
+    answer_key: str = "access_token"
+    lifetime_key: str = "expires_in"
+
+
 class _Base:
     vendor: ClassVar[str]
     default_base: ClassVar[str]
+    token_request: ClassVar[TokenRequest]
     # vendor code → MessengerError kind
     codes: ClassVar[dict[int, str]]
     expired_codes: ClassVar[frozenset[int]]
@@ -185,7 +199,22 @@ class _Base:
         return token
 
     def _fetch_token(self, secret: str) -> tuple[str, int]:
-        raise NotImplementedError
+        """The app's access token and its lifetime, asked for as `token_request` says."""
+        asked = self.token_request
+        credentials = {asked.id_name: self.config.corp_id, asked.secret_name: secret}
+        in_body = asked.method == "POST"
+        answer = self._check(
+            self._http(
+                asked.method,
+                asked.path,
+                query=None if in_body else credentials,
+                body=credentials if in_body else None,
+            )
+        )
+        token = answer.get(asked.answer_key)
+        if not token:
+            raise MessengerError("refused", "the answer carried no access token")
+        return str(token), int(answer.get(asked.lifetime_key, 7200))
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """A call with the access token; an expired token is fetched again once."""
@@ -221,16 +250,7 @@ class WeCom(_Base):
         60123: "not_found",
     }
     expired_codes = frozenset({40014, 42001})
-
-    def _fetch_token(self, secret: str) -> tuple[str, int]:
-        answer = self._check(
-            self._http(
-                "GET",
-                "/cgi-bin/gettoken",
-                query={"corpid": self.config.corp_id, "corpsecret": secret},
-            )
-        )
-        return str(answer["access_token"]), int(answer.get("expires_in", 7200))
+    token_request = TokenRequest("GET", "/cgi-bin/gettoken", "corpid", "corpsecret")
 
     def authorize_url(self, *, redirect_uri: str, state: str, in_app: bool) -> str:
         if in_app:
@@ -320,19 +340,18 @@ class DingTalk(_Base):
         40089: "token",
         40078: "bad_code",
         90018: "rate_limited",
-        88: "rate_limited",
         60121: "not_found",
         33012: "not_found",
     }
     expired_codes = frozenset({40014, 42001})
+    token_request = TokenRequest("GET", "/gettoken", "appkey", "appsecret")
 
-    def _fetch_token(self, secret: str) -> tuple[str, int]:
-        answer = self._check(
-            self._http(
-                "GET", "/gettoken", query={"appkey": self.config.corp_id, "appsecret": secret}
-            )
-        )
-        return str(answer["access_token"]), int(answer.get("expires_in", 7200))
+    def _code(self, answer: dict[str, Any]) -> int:
+        # errcode 88 is "authentication failed": the reason is in sub_code (an invalid
+        # token, no permission for this API, the rate limit…), documented with errcode.
+        code = super()._code(answer)
+        sub_code = str(answer.get("sub_code", ""))
+        return int(sub_code) if code == 88 and sub_code.isdigit() else code
 
     def authorize_url(self, *, redirect_uri: str, state: str, in_app: bool) -> str:
         # One address for both: inside DingTalk the page consents without a QR code.
@@ -478,22 +497,20 @@ class Feishu(_Base):
         230013: "not_found",
     }
     expired_codes = frozenset({99991663, 99991677, 99991661})
+    token_request = TokenRequest(
+        "POST",
+        "/open-apis/auth/v3/tenant_access_token/internal",
+        "app_id",
+        "app_secret",
+        answer_key="tenant_access_token",
+        lifetime_key="expire",
+    )
 
     def _code(self, answer: dict[str, Any]) -> int:
         return int(answer.get("code", 0) or 0)
 
     def _message(self, answer: dict[str, Any]) -> str:
         return str(answer.get("msg", ""))[:200]
-
-    def _fetch_token(self, secret: str) -> tuple[str, int]:
-        answer = self._check(
-            self._http(
-                "POST",
-                "/open-apis/auth/v3/tenant_access_token/internal",
-                body={"app_id": self.config.corp_id, "app_secret": secret},
-            )
-        )
-        return str(answer["tenant_access_token"]), int(answer.get("expire", 7200))
 
     def _with_token(
         self, token: str, method: str, path: str, kwargs: dict[str, Any]

@@ -31,6 +31,7 @@ from grassroots.core.locking import locked
 from grassroots.integrations.messenger import rules
 from grassroots.integrations.messenger.backends import Vouched
 from grassroots.integrations.messenger.models import MessengerAccount, MessengerConfig, SyncRun
+from grassroots.integrations.messenger.policy import is_privileged, sign_in_refusal
 from grassroots.integrations.messenger.providers import (
     Directory,
     MessengerError,
@@ -48,11 +49,15 @@ CONFIG_FIELDS = (
     "api_base",
     "department_code_prefix",
     "sign_in_enabled",
+    "office_holders_sign_in",
     "messages_enabled",
     "is_active",
 )
 SESSION_KEY = "messenger_sign_in"
 PENDING_KEY = "messenger_link"
+# In a session the messenger opened: its connection and when `policy.refusal` was last
+# asked (`middleware.MessengerSessionMiddleware` asks again at most once a minute).
+OPENED_KEY = "messenger_opened"
 STATE_SECONDS = 600
 CHUNK = 2000
 DEFAULT_PREFIX = {"wecom": "WX-", "dingtalk": "DD-", "feishu": "FS-"}
@@ -131,8 +136,8 @@ def sign_in_start(
 
 
 class SignInRefusedError(Exception):
-    """`reason`: state, no_code, unlinked, inactive, privileged, locked, vendor,
-    password, taken."""
+    """`reason`: state, no_code, unlinked, inactive, privileged, office, locked,
+    vendor, password, taken."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
@@ -160,12 +165,6 @@ def _take_state(request: HttpRequest, config: MessengerConfig, state: str) -> tu
     return str(stored.get("next") or ""), str(stored.get("redirect") or "")
 
 
-def is_privileged(user: Any) -> bool:
-    """The administrator and staff: never linked to a messenger or signed in by one
-    (a messenger vouches for whoever its own administrator says, not for them)."""
-    return bool(user.is_superuser or user.is_staff)
-
-
 def _linked(config: MessengerConfig, user_id: str) -> Any:
     """The employee linked to this messenger user, or None. Only a link made by the
     person (password once, see `messenger_link`) or confirmed by the administrator in
@@ -183,8 +182,8 @@ def _linked(config: MessengerConfig, user_id: str) -> Any:
 def _sign_in(request: HttpRequest, config: MessengerConfig, user: Any, next_url: str) -> SignedIn:
     if not user.is_active:
         raise SignInRefusedError("inactive")
-    if is_privileged(user):
-        raise SignInRefusedError("privileged")
+    if (reason := sign_in_refusal(user, config)) is not None:
+        raise SignInRefusedError(reason)
     signed = authenticate(
         request, username=user.employee_number, vouched=Vouched(user=user, config_id=config.pk)
     )
@@ -194,6 +193,7 @@ def _sign_in(request: HttpRequest, config: MessengerConfig, user: Any, next_url:
         )
     with transaction.atomic():
         login(request, signed)
+        request.session[OPENED_KEY] = {"config": config.pk, "checked": time.time()}
         audit_record(
             actor=signed,
             action="user.sign_in_messenger",
@@ -249,7 +249,8 @@ def messenger_link(
     """Link the messenger account this session was vouched for to the employee who
     proves it is them with their password (through the password form's backend chain:
     lockout and sign-in records apply), then sign them in. The administrator and staff
-    are never linked."""
+    are never linked, nor office holders unless the connection allows them
+    (`policy.sign_in_refusal`): then nothing is linked and nobody is signed in."""
     pending = pending_link(request, config)
     if pending is None:
         raise SignInRefusedError("state")
@@ -258,9 +259,9 @@ def messenger_link(
         raise SignInRefusedError(
             "locked" if getattr(request, "axes_locked_out", False) else "password"
         )
-    if is_privileged(signed):
+    if (reason := sign_in_refusal(signed, config)) is not None:
         request.session.pop(PENDING_KEY, None)
-        raise SignInRefusedError("privileged")
+        raise SignInRefusedError(reason)
     with transaction.atomic():
         taken = MessengerAccount.objects.select_for_update().filter(
             Q(config=config, external_user_id=pending["user_id"]) | Q(config=config, user=signed)

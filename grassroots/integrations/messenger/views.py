@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.integrations.messenger import selectors, services
 from grassroots.integrations.messenger.forms import ConfigForm, LinkForm
+from grassroots.integrations.messenger.models import MessengerConfig
 from grassroots.integrations.messenger.providers import MessengerError
 
 
@@ -160,6 +161,14 @@ _REFUSALS = {
             "your password."
         ),
     ),
+    "office": (
+        403,
+        gettext_lazy(
+            "You hold a Party office, and this connection does not sign office holders in "
+            "through the messenger: its accounts are managed by the enterprise's IT, not "
+            "the Party organisation. Sign in with your password."
+        ),
+    ),
     "taken": (
         403,
         gettext_lazy(
@@ -171,9 +180,18 @@ _REFUSALS = {
 }
 
 
-def _refusal(reason: str) -> tuple[int, str]:
-    status, text = _REFUSALS[reason]
-    return status, str(text)
+# Refused for who they are, not for how the sign-in went: trying again cannot help.
+_PASSWORD_ONLY = frozenset({"privileged", "office"})
+
+
+def _refused(
+    request: HttpRequest, config: MessengerConfig, reason: str, *, status: int = 0, text: str = ""
+) -> HttpResponse:
+    if not text:
+        status, lazy = _REFUSALS[reason]
+        text = str(lazy)
+    context = {"config": config, "message": text, "retry": reason not in _PASSWORD_ONLY}
+    return render(request, "messenger/sign_in_refused.html", context, status=status)
 
 
 @require_GET
@@ -193,11 +211,9 @@ def sign_in_done(request: HttpRequest, pk: int) -> HttpResponse:
         if refusal.reason == "vendor":
             # The state is spent: saved now, as Django keeps no session change on a 5xx.
             request.session.save()
-            status, text = 502, services.vendor_message(MessengerError(refusal.detail))
-        else:
-            status, text = _refusal(refusal.reason)
-        context = {"config": config, "message": text}
-        return render(request, "messenger/sign_in_refused.html", context, status=status)
+            text = services.vendor_message(MessengerError(refusal.detail))
+            return _refused(request, config, "vendor", status=502, text=text)
+        return _refused(request, config, refusal.reason)
     return HttpResponseRedirect(signed.next_url or reverse("home"))
 
 
@@ -223,9 +239,7 @@ def sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
     once to link it (never matched by employee number or mobile number)."""
     config = selectors.get_config_for_sign_in(pk)
     if services.pending_link(request, config) is None:
-        status, text = _refusal("state")
-        context = {"config": config, "message": text}
-        return render(request, "messenger/sign_in_refused.html", context, status=status)
+        return _refused(request, config, "state")
     form = LinkForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -241,9 +255,7 @@ def sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _("The employee number or the password is wrong."))
                 status = 400
             else:
-                status, text = _refusal(refusal.reason)
-                context = {"config": config, "message": text}
-                return render(request, "messenger/sign_in_refused.html", context, status=status)
+                return _refused(request, config, refusal.reason)
         else:
             return HttpResponseRedirect(signed.next_url or reverse("home"))
     response = render(

@@ -37,6 +37,8 @@ class FakeState:
     directory: FakeDirectory = field(default_factory=FakeDirectory)
     codes: dict[str, str] = field(default_factory=dict)  # OAuth code → user id
     mobiles: dict[str, str] = field(default_factory=dict)  # user id → mobile (sign-in)
+    # WeCom: people who sign in but are not members of the enterprise (an openid only)
+    outsiders: set[str] = field(default_factory=set)
     tokens: set[str] = field(default_factory=set)
     expire_tokens: bool = False  # the next call with a token answers "expired"
     rate_limited: int = 0  # this many next calls answer "too many requests"
@@ -153,6 +155,8 @@ def _people(state: FakeState) -> list[dict[str, Any]]:
 
 def _wecom_userinfo(state: FakeState, query: dict[str, str], body: dict[str, Any]) -> Any:
     user_id, error = _sign_in(state, query.get("code", ""))
+    if error is None and user_id in state.outsiders:  # documented: openid, no userid
+        return _ok(state, openid=f"o-{user_id}")
     return error or _ok(state, userid=user_id)
 
 

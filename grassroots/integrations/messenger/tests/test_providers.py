@@ -150,3 +150,18 @@ def test_the_message_button_is_translated_not_hard_coded(wecom, connect, setting
     settings.LANGUAGE_CODE = "en"
     provider.send_text(user_id="A1", title="t", body="b", url="https://example.com/")
     assert [m["textcard"]["btntxt"] for m in wecom.state.sent] == ["详细内容", "Details"]
+
+
+@pytest.mark.parametrize(
+    ("sub_code", "kind"), [("60011", "refused"), ("90018", "rate_limited"), ("40014", "expired")]
+)
+def test_dingtalk_errcode_88_is_judged_by_its_sub_code(sub_code, kind):
+    from grassroots.integrations.messenger.models import MessengerConfig
+    from grassroots.integrations.messenger.providers import DingTalk
+
+    # given DingTalk's documented "authentication failed, see sub_code" answer
+    answer = {"errcode": 88, "sub_code": sub_code, "errmsg": "ding talk error"}
+    # then it is not taken for the rate limit unless its sub_code says so
+    with pytest.raises(MessengerError) as error:
+        DingTalk(MessengerConfig(vendor="dingtalk", corp_id="c"))._check(answer)
+    assert error.value.kind == kind

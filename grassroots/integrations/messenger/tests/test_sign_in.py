@@ -276,3 +276,19 @@ def test_feishu_signs_in_through_the_current_oauth_endpoints(connect, client):
         assert _done(client, config, "c1", state).status_code == 302
         assert feishu.state.user_tokens  # authen/v2/oauth/token was used
     assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_someone_outside_the_enterprise_gets_a_clear_page_and_no_link(wecom, connect, client):
+    # given WeCom answering a sign-in with an openid only (not a member)
+    config = connect(wecom)
+    wecom.state.codes["c1"] = "visitor"
+    wecom.state.outsiders.add("visitor")
+    # when
+    state, _ = _start(client, config)
+    response = _done(client, config, "c1", state)
+    # then the refusal page, not the link page; nothing is kept to link
+    assert response.status_code == 502
+    assert 'role="alert"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("messenger:sign_in_link", args=[config.pk])).status_code == 400
+    assert not MessengerAccount.objects.exists()
