@@ -5,15 +5,20 @@ one-time keys keep it to one record each."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from e2e.conftest import ROOT, axe_violations
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from e2e.conftest import ROOT, axe_violations, sign_in
 
 _COUNT = """
 import json, sys, django
@@ -405,3 +410,265 @@ def test_a_form_that_could_not_be_sent_says_why_and_opens_again_filled_in(new_pa
     )
     assert page.evaluate(_QUEUED) == []
     assert _records(server, marker)["appeals"] == 0
+
+
+# --- Online, but the server cannot be reached ------------------------------------------
+# The browser says online (a mine's Wi-Fi with no uplink, a proxy down): the form is sent
+# by the page script, and a send with no answer is kept in the queue under the key it
+# was sent with, so that a send that did reach the server is not recorded twice.
+
+
+@pytest.fixture
+def page_without_worker(browser: Any, server: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+    """A page (signed in as that demo role) whose context runs no service worker: a POST
+    from a page the worker controls is not always seen by Playwright's routes, and these
+    journeys need every send to go through them. (What the page script does does not
+    depend on the worker; the journeys above run with it.)"""
+    contexts: list[Any] = []
+
+    def make(role: str | None) -> Any:
+        context = browser.new_context(
+            base_url=server["url"], locale="zh-CN", service_workers="block"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)  # the first appeal may load jieba's dictionary
+        if role is not None:
+            sign_in(page, server["logins"][role]["employee_number"])
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _refused_connection(route: Any) -> None:
+    if route.request.method == "POST":
+        route.abort("connectionrefused")
+    else:
+        route.continue_()
+
+
+def _answer_lost(sent: list[str]) -> Any:
+    """A route whose POST reaches the server, and whose answer is lost on its way back."""
+
+    def handle(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        sent.append(route.request.post_data or "")
+        route.fetch(timeout=120_000)  # the server records it
+        with contextlib.suppress(PlaywrightError):  # (or the page has gone meanwhile)
+            route.abort("connectionreset")
+
+    return handle
+
+
+def _said(page: Any, form: str) -> str:
+    return page.locator(f"{form} .form-send-status").inner_text()
+
+
+def _kept_while_unreachable(page: Any, form: str, send: Any, field: str) -> dict[str, Any]:
+    """Send the form through the route set up by the caller; it is kept, shown as
+    waiting, and the form is ready for the next one. The entry kept."""
+    status = page.locator("#offline-status")
+    send()
+    page.wait_for_function(
+        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    assert navigator_online(page)
+    said = _said(page, form)
+    assert said.startswith(status.get_attribute("data-unreachable"))
+    assert page.locator(field).input_value() == ""  # ready for the next one
+    kept = page.evaluate(_QUEUED)
+    assert len(kept) == 1 and kept[0]["state"] == "waiting"
+    assert page.locator(f"{form} button[type=submit]").first.is_enabled()
+    return kept[0]
+
+
+def navigator_online(page: Any) -> bool:
+    return bool(page.evaluate("() => navigator.onLine"))
+
+
+def _sent_on_the_next_page(page: Any) -> None:
+    page.reload()
+    page.wait_for_function(
+        "() => !document.querySelector('#offline-status .offline-waiting')"
+        " && document.querySelectorAll('#offline-status .alert-success').length >= 1"
+    )
+    assert page.evaluate(_QUEUED) == []
+
+
+def test_an_appeal_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page("employee")
+    page.set_default_timeout(60_000)  # the first appeal may load jieba's dictionary
+    page.goto("/appeals/new/")
+    form = "main form[data-offline]"
+
+    # The connection is refused: nothing reaches the server, nothing typed is lost.
+    page.context.route(re.compile(r".*/appeals/new/$"), _refused_connection)
+    entry = _kept_while_unreachable(
+        page, form, lambda: _raise_appeal(page, f"照明 {marker} 一"), "#id_title"
+    )
+    assert dict(entry["fields"])["title"] == f"照明 {marker} 一"
+    assert _records(server, marker)["appeals"] == 0
+    page.context.unroute_all(behavior="wait")
+    _sent_on_the_next_page(page)
+    assert _records(server, marker)["appeals"] == 1
+
+    # The send reaches the server and its answer is lost: kept under the same key, sent
+    # again, and the server gives the first appeal back.
+    sent: list[str] = []
+    page.context.route(re.compile(r".*/appeals/new/$"), _answer_lost(sent))
+    entry = _kept_while_unreachable(
+        page, form, lambda: _raise_appeal(page, f"照明 {marker} 二"), "#id_title"
+    )
+    # (Background Sync may have sent it again at once, its answer lost too: same key.)
+    assert sent and all(entry["key"] in body for body in sent)
+    assert _records(server, marker)["appeals"] == 2
+    page.context.unroute_all(behavior="wait")
+    _sent_on_the_next_page(page)
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert _records(server, marker)["appeals"] == 2
+
+
+def test_a_visit_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(
+    page_without_worker, server
+):
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("branch officer")
+    page.goto("/service/pairings/")
+    pairing = page.locator("main a[href^='/service/pairings/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+        ".filter(h => /^\\/service\\/pairings\\/\\d+\\/$/.test(h))"
+    )[0]
+    page.goto(pairing)
+    form = "#visit-form"
+
+    def record(text: str) -> Any:
+        def send() -> None:
+            page.fill("#id_visit-help_given", text)
+            page.locator("#visit-form button[type=submit]").click()
+
+        return send
+
+    try:
+        page.context.route(re.compile(r".*/service/pairings/\d+/$"), _refused_connection)
+        _kept_while_unreachable(
+            page, form, record(f"送去慰问品 {marker} 一"), "#id_visit-help_given"
+        )
+        assert _records(server, marker)["visits"] == 0
+        page.context.unroute_all(behavior="wait")
+        _sent_on_the_next_page(page)
+        assert _records(server, marker)["visits"] == 1
+
+        sent: list[str] = []
+        page.context.route(re.compile(r".*/service/pairings/\d+/$"), _answer_lost(sent))
+        entry = _kept_while_unreachable(
+            page, form, record(f"送去慰问品 {marker} 二"), "#id_visit-help_given"
+        )
+        assert sent and all(entry["key"] in body for body in sent)
+        assert _records(server, marker)["visits"] == 2
+        page.context.unroute_all(behavior="wait")
+        _sent_on_the_next_page(page)
+        page.reload()
+        page.wait_for_timeout(1000)
+        assert _records(server, marker)["visits"] == 2
+    finally:
+        # The demo's pairing as it was, for the journeys that run after this one.
+        _records(server, marker, forget=True)
+
+
+def test_an_anonymous_appeal_sent_while_unreachable_stays_with_its_tab(page_without_worker, server):
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker(None)
+    page.goto("/appeals/anonymous/")
+    page.context.route(re.compile(r".*/appeals/anonymous/$"), _refused_connection)
+    entry = _kept_while_unreachable(
+        page, "main form[data-offline]", lambda: _raise_appeal(page, f"匿名 {marker}"), "#id_title"
+    )
+    status = page.locator("#offline-status")
+    assert status.get_attribute("data-kept-anonymous") in _said(page, "main form[data-offline]")
+    assert entry["owner"] == "" and entry["anonymous"] is True
+    assert entry["tab"] == page.evaluate("() => sessionStorage.getItem('grassroots-tab')")
+    assert entry["queuedAt"] % 3_600_000 == 0
+    page.context.unroute_all(behavior="wait")
+    page.reload()  # the same tab: it sends it and shows the receipt in place
+    page.locator("main .receipt-codes").wait_for()
+    assert _records(server, marker)["appeals"] == 1
+    assert page.evaluate(_QUEUED) == []
+
+
+def test_an_answered_form_is_shown_in_place_of_the_page(page_without_worker, server):
+    """Online and answered: the answer as a navigation would show it. The page keeps its
+    own CSP here (no bypass), so the answer's scripts must run under it."""
+    page = page_without_worker("employee")
+    marker = uuid.uuid4().hex[:6]
+    page.goto("/appeals/new/")
+
+    # Errors: the form comes back with them, what was typed, the focus on the summary.
+    page.select_option("#id_category", index=1)
+    page.fill("#id_description", f"没有标题 {marker}")
+    page.locator("main form[data-offline] button[type=submit]:not([name=check])").click()
+    page.locator("main .error-summary").wait_for()
+    page.wait_for_function("() => document.activeElement?.classList.contains('error-summary')")
+    assert page.locator("#id_description").input_value() == f"没有标题 {marker}"
+    assert page.url.endswith("/appeals/new/")
+    assert page.evaluate(_QUEUED) == []
+
+    # A double tap: one send, the button disabled while it is on its way.
+    held: list[Any] = []
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    page.fill("#id_title", f"照明 {marker}")
+    page.evaluate(
+        "() => { const form = document.querySelector('main form[data-offline]');"
+        " form.requestSubmit(); form.requestSubmit(); }"
+    )
+    page.wait_for_timeout(1000)
+    assert len(held) == 1
+    button = page.locator("main form[data-offline] button[type=submit]:not([name=check])")
+    assert button.is_disabled()
+    page.evaluate(
+        "() => document.querySelector('main form[data-offline] button').click()"
+    )  # a disabled button does nothing
+    page.wait_for_timeout(500)
+    assert len(held) == 1
+    held[0].continue_()
+    # Redirected: the answer's address and page, as a navigation would show them.
+    page.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/$"))
+    page.locator("main h1").wait_for()
+    assert _records(server, marker)["appeals"] == 1
+    page.context.unroute_all(behavior="wait")
+
+    # 403 (a stale form token, signed out): not queued, the person told, form kept.
+    page.goto("/appeals/new/")
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: (
+            route.fulfill(status=403, content_type="text/html", body="<h1>403</h1>")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.select_option("#id_category", index=1)
+    page.fill("#id_title", f"拒绝 {marker}")
+    page.fill("#id_description", "井下三号巷道照明不足。")
+    page.locator("main form[data-offline] button[type=submit]:not([name=check])").click()
+    refused = page.locator("#offline-status").get_attribute("data-refused")
+    page.wait_for_function(
+        "text => document.querySelector('main form .form-send-status').textContent === text",
+        arg=refused,
+    )
+    assert page.locator("#id_title").input_value() == f"拒绝 {marker}"
+    assert page.evaluate(_QUEUED) == []
+    assert button.is_enabled()
+    # Sent again once the route is gone: a fresh form token first, then one appeal.
+    page.context.unroute_all(behavior="wait")
+    button.click()
+    page.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/$"))
+    assert _records(server, marker)["appeals"] == 2

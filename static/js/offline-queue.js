@@ -82,13 +82,22 @@
   // 403 included: the page says why), or "wait" (no connection, signed out, the server
   // busy): it stays and is sent later. The page's own form token goes with it; none is
   // kept in the entry.
+  // A send with no answer after a minute is given up (and stays queued): a proxy that
+  // swallows requests must not hold the one sender's lock for minutes.
+  var SEND_TIMEOUT = 60000;
+
   function send(entry, token) {
+    var stop = scope.AbortController ? new AbortController() : null;
+    var timer = stop ? setTimeout(function () { stop.abort(); }, SEND_TIMEOUT) : null;
     return fetch(entry.action, {
       method: "POST",
       body: body(entry, token),
       credentials: "same-origin",
       headers: token ? { "X-CSRFToken": token } : {},
       redirect: "follow",
+      signal: stop ? stop.signal : undefined,
+    }).finally(function () {
+      clearTimeout(timer);
     }).then(
       function (response) {
         if (response.redirected && new URL(response.url).pathname.indexOf("/accounts/login") === 0) {

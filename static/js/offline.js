@@ -106,7 +106,8 @@
         return navigator.serviceWorker.register(body.getAttribute("data-service-worker"), { scope: "/" });
       }).catch(function () { /* no worker (plain http): the page works as before */ });
       navigator.serviceWorker.addEventListener("message", function (event) {
-        if (event.data === "send-queue") sendQueue();
+        // (Still heard after this page was replaced by an answer: then it is not ours.)
+        if (event.data === "send-queue" && status.isConnected) sendQueue();
       });
     }
 
@@ -196,6 +197,7 @@
             results.lastChild.setAttribute("data-key", entry.key);
           }
         });
+        return count;
       });
     }
 
@@ -208,30 +210,53 @@
     function keyInput(form) {
       return form.querySelector("input[type=hidden][name$='key']");
     }
+    var canFetch = Boolean(window.fetch && window.AbortController && window.DOMParser);
     forms.forEach(function (form) {
       var input = keyInput(form);
       // A page kept from an earlier visit carries an old key: never send it twice.
       if (input) input.value = newKey();
+      if (!input) return; // no key: the form goes as it always did
+      // What happened to a send, said next to the form (announced, never an alert()).
+      var said = document.createElement("div");
+      said.className = "form-send-status mt-2";
+      said.setAttribute("role", "status");
+      form.appendChild(said);
       form.addEventListener("submit", function (event) {
-        if (navigator.onLine || !input) return; // online: the form goes as it always did
+        if (form.dataset.sending) { // a second tap while the first is on its way
+          event.preventDefault();
+          return;
+        }
+        if (navigator.onLine && !canFetch) return; // the form goes as it always did
         event.preventDefault();
-        keep(form, event.submitter || null);
+        var submitter = event.submitter || null;
+        said.className = "form-send-status mt-2";
+        said.textContent = ""; // what an earlier send said is over
+        if (!navigator.onLine) keep(form, submitter);
+        else sendNow(form, submitter, said);
       });
     });
 
-    function keep(form, submitter) {
+    function buttons(form, disabled) {
+      // After grassroots.js, which disables them on every submit (a tick later).
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = disabled; });
+      }, 10);
+    }
+
+    function keep(form, submitter, say) {
+        say = say || note;
         var input = keyInput(form);
         if (submitter && submitter.name === "check") {
-          note("failed", text("needs-network"));
+          say("failed", text("needs-network"));
           return;
         }
         var anonymous = form.hasAttribute("data-offline-anonymous");
         if (!anonymous && tooOld()) {
-          note("failed", text("too-old"));
+          say("failed", text("too-old"));
           return;
         }
         if (anonymous && !tab) {
-          note("failed", text("needs-network"));
+          say("failed", text("needs-network"));
           return;
         }
         var data = new FormData(form, submitter);
@@ -255,13 +280,11 @@
           queuedAt: anonymous ? Math.floor(Date.now() / 3600000) * 3600000 : Date.now(),
           state: "waiting",
         };
-        Queue.add(entry).then(function () {
+        return Queue.add(entry).then(function () {
           if (form.getAttribute("data-offline") !== "attendance") form.reset();
           input.value = newKey();
-          window.setTimeout(function () {
-            form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = false; });
-          }, 10);
-          note("sent", text(anonymous ? "kept-anonymous" : "kept"));
+          buttons(form, false);
+          say("sent", text(anonymous ? "kept-anonymous" : "kept"));
           showCount();
           if (navigator.serviceWorker && navigator.serviceWorker.ready) {
             navigator.serviceWorker.ready.then(function (registration) {
@@ -270,6 +293,143 @@
             }).catch(function () { /* no Background Sync: sent on the next page or "online" */ });
           }
         });
+    }
+
+    // --- Online: the form is sent from here, so that it is not lost ------------------
+    // The browser may say online while the server cannot be reached (a mine's Wi-Fi with
+    // no uplink, a proxy down, the connection dropping mid-send). A form posted the
+    // ordinary way would end on the browser's error page, with what was typed gone. So it
+    // is sent by fetch with the same body, key and form token: no answer (or a gateway's
+    // 502-504) keeps it in the queue under the same key, which the server accepts once,
+    // so a send that did arrive is not recorded twice; an answer is shown as the browser
+    // would have shown it.
+    var SEND_TIMEOUT = 15000;
+    var UNREACHABLE = [502, 503, 504];
+
+    function sendNow(form, submitter, said) {
+      var say = function (kind, message) {
+        said.className = "form-send-status mt-2 alert " + (kind === "sent" ? "alert-info" : "alert-danger");
+        said.textContent = message;
+      };
+      var input = keyInput(form);
+      var action = new URL(form.getAttribute("action") || "", window.location.href);
+      var data = new FormData(form, submitter);
+      var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
+      form.dataset.sending = "1";
+      buttons(form, true);
+      form.setAttribute("aria-busy", "true");
+      said.className = "form-send-status mt-2";
+      said.textContent = text("sending");
+      var done = function () {
+        delete form.dataset.sending;
+        form.removeAttribute("aria-busy");
+        buttons(form, false);
+      };
+      var stop = new AbortController();
+      var timer = window.setTimeout(function () { stop.abort(); }, SEND_TIMEOUT);
+      freshToken(form, stop.signal).then(function (token) {
+        if (token) {
+          if (data.has("csrfmiddlewaretoken")) data.set("csrfmiddlewaretoken", token);
+          if (body !== data) body.set("csrfmiddlewaretoken", token);
+        }
+        token = token || data.get("csrfmiddlewaretoken") || formToken();
+        return fetch(action.href.split("#")[0], {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          headers: token ? { "X-CSRFToken": token } : {},
+          redirect: "follow",
+          signal: stop.signal,
+        });
+      }).then(function (response) {
+        if (UNREACHABLE.indexOf(response.status) >= 0) throw new Error("unreachable");
+        return response.text().then(function (html) {
+          window.clearTimeout(timer);
+          return { response: response, html: html };
+        });
+      }).then(function (answer) {
+        var response = answer.response;
+        var where = new URL(response.url || action.href);
+        if (response.redirected && where.pathname.indexOf("/accounts/login") === 0) {
+          form.dataset.staleToken = "1";
+          say("failed", text("signed-out"));
+        } else if (response.status === 403) {
+          form.dataset.staleToken = "1";
+          say("failed", text("refused"));
+        } else if (response.status === 429 || response.status >= 500) {
+          say("failed", text("busy"));
+        } else {
+          // The browser's own fragment rule: the request's, unless the answer names one.
+          if (!where.hash) where.hash = action.hash;
+          return showAnswer(answer.html, where.href);
+        }
+        done();
+        return null;
+      }).catch(function () {
+        window.clearTimeout(timer);
+        // No answer: kept under the key it was sent with, as if the device were offline.
+        delete form.dataset.sending;
+        form.removeAttribute("aria-busy");
+        if (input.value) {
+          return Promise.resolve(keep(form, submitter, function (kind, message) {
+            say(kind, kind === "sent" ? text("unreachable") + " " + message : message);
+          })).then(function () {
+            buttons(form, false);
+            retryLater();
+          });
+        }
+        done();
+        return null;
+      });
+    }
+
+    // After a 403 or a sign-in page, the form token on this page is stale (signing in
+    // again gives a new one): the next send first takes the one the page has now. None
+    // (signed out still, or no answer) sends the old one, and the answer says so again.
+    function freshToken(form, signal) {
+      if (!form.dataset.staleToken) return Promise.resolve("");
+      return fetch(window.location.href.split("#")[0], { credentials: "same-origin", signal: signal })
+        .then(function (response) {
+          if (!response.ok || response.redirected) return "";
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var field = page.querySelector("input[name=csrfmiddlewaretoken]");
+            if (!field || !field.value) return "";
+            delete form.dataset.staleToken;
+            form.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (f) { f.value = field.value; });
+            var headers = page.body && page.body.getAttribute("hx-headers");
+            if (headers) document.body.setAttribute("hx-headers", headers);
+            return field.value;
+          });
+        }, function () { return ""; });
+    }
+
+    // The server's answer in place of this page, as a navigation would show it: the
+    // page it sent to (a redirect) or the form with its errors, the kept values and the
+    // focus on the error summary (the page's scripts run again). What it says once
+    // (Django's messages, an anonymous appeal's receipt) was read by this fetch, so the
+    // answer is written, not fetched again; it is kept nowhere.
+    function showAnswer(html, url) {
+      stopped = true;
+      if (url !== window.location.href) window.history.replaceState(null, "", url);
+      document.open();
+      document.write(html);
+      document.close();
+      var hash = window.location.hash.slice(1);
+      var target = hash && document.getElementById(decodeURIComponent(hash));
+      if (target) target.scrollIntoView();
+    }
+
+    // Sent again while the page stays open: a browser that never went offline fires no
+    // "online" event.
+    var retryTimer = null;
+    var RETRY_AFTER = 30000;
+    function retryLater() {
+      if (retryTimer || stopped) return;
+      retryTimer = window.setTimeout(function () {
+        retryTimer = null;
+        sendQueue();
+      }, RETRY_AFTER);
     }
 
     // --- A form that could not be sent, opened again ---------------------------------
@@ -306,8 +466,9 @@
 
     // --- Sending ---------------------------------------------------------------------
     var sending = false;
+    var stopped = false; // this page's content was replaced by an answer
     function sendQueue() {
-      if (sending || !navigator.onLine) return;
+      if (sending || stopped || !navigator.onLine) return;
       sending = true;
       Queue.sendAll({
         token: formToken(),
@@ -320,7 +481,9 @@
         },
       }).finally(function () {
         sending = false;
-        showCount();
+        showCount().then(function (count) {
+          if (count && navigator.onLine) retryLater(); // no answer, or a busy server
+        });
       });
     }
 
