@@ -617,6 +617,9 @@ def test_an_answered_form_is_shown_in_place_of_the_page(page_without_worker, ser
     assert page.locator("#id_description").input_value() == f"没有标题 {marker}"
     assert page.url.endswith("/appeals/new/")
     assert page.evaluate(_QUEUED) == []
+    # The answer's scripts run: htmx looks for similar appeals as the title is typed.
+    with page.expect_request(re.compile(r".*/appeals/new/similar/\?")):
+        page.fill("#id_title", f"照明 {marker}")
 
     # A double tap: one send, the button disabled while it is on its way.
     held: list[Any] = []
@@ -624,7 +627,6 @@ def test_an_answered_form_is_shown_in_place_of_the_page(page_without_worker, ser
         re.compile(r".*/appeals/new/$"),
         lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
     )
-    page.fill("#id_title", f"照明 {marker}")
     page.evaluate(
         "() => { const form = document.querySelector('main form[data-offline]');"
         " form.requestSubmit(); form.requestSubmit(); }"
@@ -672,3 +674,34 @@ def test_an_answered_form_is_shown_in_place_of_the_page(page_without_worker, ser
     button.click()
     page.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/$"))
     assert _records(server, marker)["appeals"] == 2
+
+
+def test_an_anonymous_appeal_answered_online_shows_its_receipt_in_this_tab_only(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page(None)
+    page.set_default_timeout(60_000)
+    page.goto("/appeals/anonymous/")
+    _controlled(page)
+    _raise_appeal(page, f"匿名 {marker}")
+    page.locator("main .receipt-codes").wait_for()
+    assert page.url.endswith("/appeals/anonymous/")
+    code, pin = page.locator("main .receipt-codes .code").all_inner_texts()
+    assert re.fullmatch(r"[0-9]{6}", pin) and code
+    assert _records(server, marker)["appeals"] == 1
+    assert page.evaluate(_QUEUED) == []
+    # Kept nowhere on the device: the worker never saw the answer (it keeps pages: the
+    # form's own is there, so the check looks at something).
+    page.wait_for_function(
+        "async () => (await (await caches.open('grassroots-pages')).keys()).length >= 1"
+    )
+    pages = page.evaluate(
+        """async () => {
+             const cache = await caches.open('grassroots-pages');
+             return Promise.all((await cache.keys()).map(async r => (await cache.match(r)).text()));
+           }"""
+    )
+    assert not any(code in body for body in pages)
+    # Another tab on the device shows nothing of it.
+    other = page.context.new_page()
+    other.goto("/appeals/anonymous/")
+    assert code not in other.content()
