@@ -367,7 +367,7 @@ def test_a_form_that_could_not_be_sent_says_why_and_opens_again_filled_in(new_pa
     )
     # The server refuses both: the form comes back with its error summary.
     refused = (
-        '<!doctype html><html><body><main><div class="error-summary" tabindex="-1">'
+        '<!doctype html><html><body data-owner=""><main><div class="error-summary" tabindex="-1">'
         f"标题不合适 {marker}</div><form></form></main></body></html>"
     )
     page.context.route(
@@ -722,3 +722,187 @@ def test_an_anonymous_appeal_answered_online_shows_its_receipt_in_this_tab_only(
     other = page.context.new_page()
     other.goto("/appeals/anonymous/")
     assert code not in other.content()
+
+
+def _png(size: int) -> bytes:
+    """A real PNG of about `size` bytes that does not compress (random pixels)."""
+    import struct
+    import zlib
+
+    side = int((size / 3) ** 0.5)
+    raw = b"".join(b"\x00" + os.urandom(side * 3) for _ in range(side))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 0))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_form_with_photos_slow_to_go_up_is_not_cut_off(page_without_worker, server):
+    """fetch cannot tell "still uploading" from "no answer": a body of photos is given
+    longer than the 15 s a bare form gets (review offline5, finding 1)."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.goto("/appeals/new/")
+    page.set_input_files(
+        "main form[data-offline] input[type=file]",
+        files=[{"name": "photo.png", "mimeType": "image/png", "buffer": _png(600_000)}],
+    )
+    held: list[Any] = []
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    _raise_appeal(page, f"照片 {marker}")
+    page.wait_for_timeout(17_000)  # the upload of 600 KB on a slow link, still going
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/$"))
+    page.context.unroute_all(behavior="wait")
+    assert page.evaluate(_QUEUED) == []
+    assert _records(server, marker)["appeals"] == 1
+
+
+def _fulfil_post(status: int, body: str) -> Any:
+    def handle(route: Any) -> None:
+        if route.request.method == "POST":
+            route.fulfill(status=status, content_type="text/html", body=body)
+        else:
+            route.continue_()
+
+    return handle
+
+
+def test_a_page_that_is_not_the_servers_never_replaces_the_form(page_without_worker, server):
+    """A proxy's 413 or a Wi-Fi portal's page is no answer from the server: the form and
+    what was typed stay (review offline5, finding 3)."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.goto("/appeals/new/")
+    form = "main form[data-offline]"
+    status = page.locator("#offline-status")
+    nginx = (
+        "<html><head><title>413 Request Entity Too Large</title></head><body>"
+        "<center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center>"
+        "</body></html>"
+    )
+    page.context.route(re.compile(r".*/appeals/new/$"), _fulfil_post(413, nginx))
+    _raise_appeal(page, f"太大 {marker}")
+    too_large = status.get_attribute("data-too-large")
+    page.wait_for_function(
+        "text => document.querySelector('main form .form-send-status')?.textContent === text",
+        arg=too_large,
+    )
+    assert page.locator("#id_title").input_value() == f"太大 {marker}"
+    assert page.url.endswith("/appeals/new/")
+    assert page.evaluate(_QUEUED) == []
+    assert page.locator(f"{form} button[type=submit]").first.is_enabled()
+    page.context.unroute_all(behavior="wait")
+
+    # A portal's sign-in page (200, not ours): the server was not reached, so it is kept.
+    portal = "<html><body><h1>Welcome to MineNet</h1><form><input name=code></form></body></html>"
+    page.context.route(re.compile(r".*/appeals/new/$"), _fulfil_post(200, portal))
+    entry = _kept_while_unreachable(
+        page,
+        form,
+        lambda: page.locator(f"{form} button[type=submit]:not([name=check])").click(),
+        "#id_title",
+    )
+    assert dict(entry["fields"])["title"] == f"太大 {marker}"
+    assert page.locator("main h1").inner_text() != "Welcome to MineNet"
+    page.context.unroute_all(behavior="wait")
+    assert _records(server, marker)["appeals"] == 0
+
+
+def test_a_form_the_device_cannot_keep_is_said_and_stays(page_without_worker, server):
+    """IndexedDB refuses the entry (storage full): the person is told, the buttons work
+    again, what was typed stays (review offline5, finding 4)."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.goto("/appeals/new/")
+    page.evaluate(
+        "() => { window.GrassrootsQueue.add = () =>"
+        " Promise.reject(new DOMException('full', 'QuotaExceededError')); }"
+    )
+    page.context.route(re.compile(r".*/appeals/new/$"), _refused_connection)
+    _raise_appeal(page, f"存不下 {marker}")
+    not_kept = page.locator("#offline-status").get_attribute("data-not-kept")
+    page.wait_for_function(
+        "text => document.querySelector('main form .form-send-status')?.textContent.includes(text)",
+        arg=not_kept,
+    )
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('main form[data-offline] button[type=submit]')]"
+        ".every(b => !b.disabled)"
+    )
+    assert page.locator("#id_title").input_value() == f"存不下 {marker}"
+    page.context.unroute_all(behavior="wait")
+
+
+def test_the_retries_back_off_stop_when_signed_out_and_wait_while_hidden(
+    page_without_worker, server
+):
+    """Review offline5, finding 5: 30 s, then 60 s, 120 s …; none while the page is
+    hidden (it runs when shown again); none after a sign-in page, until the next page."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.clock.install()
+    page.goto("/appeals/new/")
+    posts: list[str] = []
+
+    def refused(route: Any) -> None:
+        if route.request.method == "POST":
+            posts.append("refused")
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    page.context.route(re.compile(r".*/appeals/new/$"), refused)
+    _kept_while_unreachable(
+        page, "main form[data-offline]", lambda: _raise_appeal(page, f"退避 {marker}"), "#id_title"
+    )
+
+    def after(ms: int) -> int:
+        page.clock.fast_forward(ms)
+        page.wait_for_timeout(700)
+        return len(posts)
+
+    assert len(posts) == 1
+    assert after(31_000) == 2  # 30 s
+    assert after(31_000) == 2  # the next one waits 60 s
+    assert after(31_000) == 3
+    hidden = "h => Object.defineProperty(document, 'hidden', {configurable: true, get: () => h})"
+    page.evaluate(hidden, True)
+    assert after(121_000) == 3  # due, but the page is hidden
+    page.evaluate(hidden, False)
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_timeout(700)
+    assert len(posts) == 4
+
+    # Signed out: the sign-in page answers; nothing is sent again until the next page.
+    page.context.unroute_all(behavior="wait")
+
+    page.context.clear_cookies(name="sessionid")  # the session has ended (idle timeout)
+
+    def signed_out(route: Any) -> None:
+        if route.request.method == "POST":
+            posts.append("signed out")
+        route.continue_()
+
+    page.context.route(re.compile(r".*/appeals/new/$"), signed_out)
+    assert after(241_000) == 5
+    assert after(600_000) == 5
+    assert after(600_000) == 5
+    page.context.unroute_all(behavior="wait")
+    assert _records(server, marker)["appeals"] == 0

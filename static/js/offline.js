@@ -231,8 +231,12 @@
         var submitter = event.submitter || null;
         said.className = "form-send-status mt-2";
         said.textContent = ""; // what an earlier send said is over
-        if (!navigator.onLine) keep(form, submitter);
-        else sendNow(form, submitter, said);
+        if (!navigator.onLine) {
+          Promise.resolve(keep(form, submitter)).catch(function () {
+            buttons(form, false);
+            note("failed", text("not-kept"));
+          });
+        } else sendNow(form, submitter, said);
       });
     });
 
@@ -325,8 +329,9 @@
         form.removeAttribute("aria-busy");
         buttons(form, false);
       };
+      // fetch cannot tell "still uploading" from "no answer": the limit grows with the body.
       var stop = new AbortController();
-      var timer = window.setTimeout(function () { stop.abort(); }, SEND_TIMEOUT);
+      var timer = window.setTimeout(function () { stop.abort(); }, Queue.timeout(SEND_TIMEOUT, data));
       freshToken(form, stop.signal).then(function (token) {
         if (token) {
           if (data.has("csrfmiddlewaretoken")) data.set("csrfmiddlewaretoken", token);
@@ -350,14 +355,25 @@
       }).then(function (answer) {
         var response = answer.response;
         var where = new URL(response.url || action.href);
+        var ours = Queue.fromServer(answer.html);
         if (response.redirected && where.pathname.indexOf("/accounts/login") === 0) {
           form.dataset.staleToken = "1";
           say("failed", text("signed-out"));
         } else if (response.status === 403) {
           form.dataset.staleToken = "1";
           say("failed", text("refused"));
+        } else if (!ours && response.status === 413) {
+          say("failed", text("too-large")); // a proxy's limit: sending it again cannot help
+        } else if (!ours && response.status >= 400 && response.status < 500) {
+          say("failed", text("not-sent"));
+        } else if (!ours) {
+          // A page that is not the server's (a Wi-Fi sign-in portal, a proxy's error):
+          // it never replaces the form, and the server was not reached: kept.
+          throw new Error("unreachable");
         } else if (response.status === 429 || response.status >= 500) {
           say("failed", text("busy"));
+        } else if (response.status !== 400 && !response.ok) {
+          say("failed", text("not-sent")); // a 404, 413 and the like: the form stays as typed
         } else {
           // The browser's own fragment rule: the request's, unless the answer names one.
           if (!where.hash) where.hash = action.hash;
@@ -376,6 +392,10 @@
           })).then(function () {
             buttons(form, false);
             retryLater();
+          }, function () {
+            // The device would not keep it (storage full or refused): said, form as typed.
+            buttons(form, false);
+            say("failed", text("unreachable") + " " + text("not-kept"));
           });
         }
         done();
@@ -422,15 +442,29 @@
 
     // Sent again while the page stays open: a browser that never went offline fires no
     // "online" event.
+    // Each retry that leaves something waiting waits twice as long (30 s, 1 min, 2 min …
+    // 10 min at most: every send may carry photos again); signed out, none until the next
+    // page; never while the page is hidden (it runs when the page is shown again).
     var retryTimer = null;
-    var RETRY_AFTER = 30000;
+    var RETRY_FIRST = 30000;
+    var RETRY_MOST = 600000;
+    var retryDelay = RETRY_FIRST;
+    var retryDue = false;
+    var signedOut = false;
     function retryLater() {
-      if (retryTimer || stopped) return;
+      if (retryTimer || stopped || signedOut) return;
       retryTimer = window.setTimeout(function () {
         retryTimer = null;
-        sendQueue();
-      }, RETRY_AFTER);
+        retryDelay = Math.min(retryDelay * 2, RETRY_MOST);
+        if (document.hidden) retryDue = true;
+        else sendQueue();
+      }, retryDelay);
     }
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden || !retryDue || !status.isConnected) return;
+      retryDue = false;
+      sendQueue();
+    });
 
     // --- A form that could not be sent, opened again ---------------------------------
     // The entry named in sessionStorage fills in the form on this page that sends to the
@@ -468,7 +502,7 @@
     var sending = false;
     var stopped = false; // this page's content was replaced by an answer
     function sendQueue() {
-      if (sending || stopped || !navigator.onLine) return;
+      if (sending || stopped || signedOut || !navigator.onLine) return;
       sending = true;
       Queue.sendAll({
         token: formToken(),
@@ -479,6 +513,9 @@
           note("sent", text("sent").replace("%s", entry.label));
           if (entry.anonymous && result.html) showReceipt(result.html);
         },
+      }).then(function (outcome) {
+        if (outcome && outcome.signedOut) signedOut = true; // until the next page
+        else if (outcome && !outcome.offline && (outcome.sent || outcome.failed)) retryDelay = RETRY_FIRST;
       }).finally(function () {
         sending = false;
         showCount().then(function (count) {
@@ -510,6 +547,7 @@
     }
 
     window.addEventListener("online", function () {
+      retryDelay = RETRY_FIRST;
       showOnline();
       sendQueue();
     });
