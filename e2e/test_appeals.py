@@ -73,6 +73,7 @@ def test_anonymous_appeal_is_followed_with_code_and_pin(new_page, server):
     visitor.fill("#id_title", "电梯按钮没有盲文")
     visitor.fill("#id_description", "办公楼电梯的按钮没有盲文标识。")
     visitor.get_by_role("button", name="匿名提交").click()
+    visitor.locator(".receipt .code").first.wait_for()  # the answer, written in place
     codes = visitor.locator(".receipt .code").all_inner_texts()
     assert len(codes) == 2
     code, pin = codes

@@ -5,15 +5,20 @@ one-time keys keep it to one record each."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from e2e.conftest import ROOT, axe_violations
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from e2e.conftest import ROOT, axe_violations, sign_in
 
 _COUNT = """
 import json, sys, django
@@ -362,7 +367,7 @@ def test_a_form_that_could_not_be_sent_says_why_and_opens_again_filled_in(new_pa
     )
     # The server refuses both: the form comes back with its error summary.
     refused = (
-        '<!doctype html><html><body><main><div class="error-summary" tabindex="-1">'
+        '<!doctype html><html><body data-owner=""><main><div class="error-summary" tabindex="-1">'
         f"标题不合适 {marker}</div><form></form></main></body></html>"
     )
     page.context.route(
@@ -404,4 +409,500 @@ def test_a_form_that_could_not_be_sent_says_why_and_opens_again_filled_in(new_pa
         "() => document.querySelectorAll('#offline-status .alert-danger').length === 0"
     )
     assert page.evaluate(_QUEUED) == []
+    assert _records(server, marker)["appeals"] == 0
+
+
+# --- Online, but the server cannot be reached ------------------------------------------
+# The browser says online (a mine's Wi-Fi with no uplink, a proxy down): the form is sent
+# by the page script, and a send with no answer is kept in the queue under the key it
+# was sent with, so that a send that did reach the server is not recorded twice.
+
+
+@pytest.fixture
+def page_without_worker(browser: Any, server: dict[str, Any]) -> Iterator[Callable[..., Any]]:
+    """A page (signed in as that demo role) whose context runs no service worker: a POST
+    from a page the worker controls is not always seen by Playwright's routes, and these
+    journeys need every send to go through them. (What the page script does does not
+    depend on the worker; the journeys above run with it.)"""
+    contexts: list[Any] = []
+
+    def make(role: str | None) -> Any:
+        context = browser.new_context(
+            base_url=server["url"], locale="zh-CN", service_workers="block"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)  # the first appeal may load jieba's dictionary
+        if role is not None:
+            sign_in(page, server["logins"][role]["employee_number"])
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _refused_connection(route: Any) -> None:
+    if route.request.method == "POST":
+        route.abort("connectionrefused")
+    else:
+        route.continue_()
+
+
+def _answer_lost(sent: list[str]) -> Any:
+    """A route whose POST reaches the server, and whose answer is lost on its way back."""
+
+    def handle(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        sent.append(route.request.post_data or "")
+        route.fetch(timeout=120_000)  # the server records it
+        with contextlib.suppress(PlaywrightError):  # (or the page has gone meanwhile)
+            route.abort("connectionreset")
+
+    return handle
+
+
+def _said(page: Any, form: str) -> str:
+    return page.locator(f"{form} .form-send-status").inner_text()
+
+
+def _kept_while_unreachable(page: Any, form: str, send: Any, field: str) -> dict[str, Any]:
+    """Send the form through the route set up by the caller; it is kept, shown as
+    waiting, and the form is ready for the next one. The entry kept."""
+    status = page.locator("#offline-status")
+    send()
+    page.wait_for_function(
+        "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
+    )
+    assert navigator_online(page)
+    said = _said(page, form)
+    assert said.startswith(status.get_attribute("data-unreachable"))
+    assert page.locator(field).input_value() == ""  # ready for the next one
+    kept = page.evaluate(_QUEUED)
+    assert len(kept) == 1 and kept[0]["state"] == "waiting"
+    assert page.locator(f"{form} button[type=submit]").first.is_enabled()
+    return kept[0]
+
+
+def navigator_online(page: Any) -> bool:
+    return bool(page.evaluate("() => navigator.onLine"))
+
+
+def _sent_on_the_next_page(page: Any) -> None:
+    page.reload()
+    page.wait_for_function(
+        "() => !document.querySelector('#offline-status .offline-waiting')"
+        " && document.querySelectorAll('#offline-status .alert-success').length >= 1"
+    )
+    assert page.evaluate(_QUEUED) == []
+
+
+def test_an_appeal_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(
+    page_without_worker, server
+):
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.goto("/appeals/new/")
+    form = "main form[data-offline]"
+
+    # The connection is refused: nothing reaches the server, nothing typed is lost.
+    page.context.route(re.compile(r".*/appeals/new/$"), _refused_connection)
+    entry = _kept_while_unreachable(
+        page, form, lambda: _raise_appeal(page, f"照明 {marker} 一"), "#id_title"
+    )
+    assert dict(entry["fields"])["title"] == f"照明 {marker} 一"
+    assert _records(server, marker)["appeals"] == 0
+    page.context.unroute_all(behavior="wait")
+    _sent_on_the_next_page(page)
+    assert _records(server, marker)["appeals"] == 1
+
+    # The send reaches the server and its answer is lost: kept under the same key, sent
+    # again, and the server gives the first appeal back.
+    sent: list[str] = []
+    page.context.route(re.compile(r".*/appeals/new/$"), _answer_lost(sent))
+    entry = _kept_while_unreachable(
+        page, form, lambda: _raise_appeal(page, f"照明 {marker} 二"), "#id_title"
+    )
+    assert sent and all(entry["key"] in body for body in sent)
+    assert _records(server, marker)["appeals"] == 2
+    page.context.unroute_all(behavior="wait")
+    _sent_on_the_next_page(page)
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert _records(server, marker)["appeals"] == 2
+
+
+def test_a_visit_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(
+    page_without_worker, server
+):
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("branch officer")
+    page.goto("/service/pairings/")
+    pairing = page.locator("main a[href^='/service/pairings/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+        ".filter(h => /^\\/service\\/pairings\\/\\d+\\/$/.test(h))"
+    )[0]
+    page.goto(pairing)
+    form = "#visit-form"
+
+    def record(text: str) -> Any:
+        def send() -> None:
+            page.fill("#id_visit-help_given", text)
+            page.locator("#visit-form button[type=submit]").click()
+
+        return send
+
+    try:
+        page.context.route(re.compile(r".*/service/pairings/\d+/$"), _refused_connection)
+        _kept_while_unreachable(
+            page, form, record(f"送去慰问品 {marker} 一"), "#id_visit-help_given"
+        )
+        assert _records(server, marker)["visits"] == 0
+        page.context.unroute_all(behavior="wait")
+        _sent_on_the_next_page(page)
+        assert _records(server, marker)["visits"] == 1
+
+        sent: list[str] = []
+        page.context.route(re.compile(r".*/service/pairings/\d+/$"), _answer_lost(sent))
+        entry = _kept_while_unreachable(
+            page, form, record(f"送去慰问品 {marker} 二"), "#id_visit-help_given"
+        )
+        assert sent and all(entry["key"] in body for body in sent)
+        assert _records(server, marker)["visits"] == 2
+        page.context.unroute_all(behavior="wait")
+        _sent_on_the_next_page(page)
+        page.reload()
+        page.wait_for_timeout(1000)
+        assert _records(server, marker)["visits"] == 2
+    finally:
+        # The demo's pairing as it was, for the journeys that run after this one.
+        _records(server, marker, forget=True)
+
+
+def test_an_anonymous_appeal_sent_while_unreachable_stays_with_its_tab(page_without_worker, server):
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker(None)
+    page.goto("/appeals/anonymous/")
+    page.context.route(re.compile(r".*/appeals/anonymous/$"), _refused_connection)
+    entry = _kept_while_unreachable(
+        page, "main form[data-offline]", lambda: _raise_appeal(page, f"匿名 {marker}"), "#id_title"
+    )
+    status = page.locator("#offline-status")
+    assert status.get_attribute("data-kept-anonymous") in _said(page, "main form[data-offline]")
+    assert entry["owner"] == "" and entry["anonymous"] is True
+    assert entry["tab"] == page.evaluate("() => sessionStorage.getItem('grassroots-tab')")
+    assert entry["queuedAt"] % 3_600_000 == 0
+    page.context.unroute_all(behavior="wait")
+    page.reload()  # the same tab: it sends it and shows the receipt in place
+    page.locator("main .receipt-codes").wait_for()
+    assert _records(server, marker)["appeals"] == 1
+    assert page.evaluate(_QUEUED) == []
+
+
+def test_an_answered_form_is_shown_in_place_of_the_page(page_without_worker, server):
+    """Online and answered: the answer as a navigation would show it. The page keeps its
+    own CSP here (no bypass), so the answer's scripts must run under it."""
+    page = page_without_worker("employee")
+    marker = uuid.uuid4().hex[:6]
+    page.goto("/appeals/new/")
+
+    # Errors: the form comes back with them, what was typed, the focus on the summary.
+    page.select_option("#id_category", index=1)
+    page.fill("#id_description", f"没有标题 {marker}")
+    page.locator("main form[data-offline] button[type=submit]:not([name=check])").click()
+    page.locator("main .error-summary").wait_for()
+    page.wait_for_function("() => document.activeElement?.classList.contains('error-summary')")
+    assert page.locator("#id_description").input_value() == f"没有标题 {marker}"
+    assert page.url.endswith("/appeals/new/")
+    assert page.evaluate(_QUEUED) == []
+    # The answer's scripts run: htmx looks for similar appeals as the title is typed.
+    with page.expect_request(re.compile(r".*/appeals/new/similar/\?")):
+        page.fill("#id_title", f"照明 {marker}")
+
+    # A double tap: one send, the button disabled while it is on its way.
+    held: list[Any] = []
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    page.evaluate(
+        "() => { const form = document.querySelector('main form[data-offline]');"
+        " form.requestSubmit(); form.requestSubmit(); }"
+    )
+    page.wait_for_timeout(1000)
+    assert len(held) == 1
+    button = page.locator("main form[data-offline] button[type=submit]:not([name=check])")
+    # Still on its way after a second: the page script holds the buttons and says so.
+    assert page.locator("main form[data-offline]").get_attribute("aria-busy") == "true"
+    assert _said(page, "main form[data-offline]") == page.locator("#offline-status").get_attribute(
+        "data-sending"
+    )
+    assert button.is_disabled()
+    # Even with a button enabled again (by some other script), a tap sends nothing more.
+    page.evaluate(
+        "() => { const b = document.querySelector('main form[data-offline] button');"
+        " b.disabled = false; b.click(); }"
+    )
+    page.wait_for_timeout(500)
+    assert len(held) == 1
+    held[0].continue_()
+    # Redirected: the answer's address and page, as a navigation would show them.
+    page.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/$"))
+    page.locator("main h1").wait_for()
+    assert _records(server, marker)["appeals"] == 1
+    page.context.unroute_all(behavior="wait")
+
+    # 403 (a stale form token, signed out): not queued, the person told, form kept.
+    page.goto("/appeals/new/")
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: (
+            route.fulfill(status=403, content_type="text/html", body="<h1>403</h1>")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.select_option("#id_category", index=1)
+    page.fill("#id_title", f"拒绝 {marker}")
+    page.fill("#id_description", "井下三号巷道照明不足。")
+    page.locator("main form[data-offline] button[type=submit]:not([name=check])").click()
+    refused = page.locator("#offline-status").get_attribute("data-refused")
+    page.wait_for_function(
+        "text => document.querySelector('main form .form-send-status').textContent === text",
+        arg=refused,
+    )
+    assert page.locator("#id_title").input_value() == f"拒绝 {marker}"
+    assert page.evaluate(_QUEUED) == []
+    assert button.is_enabled()
+    # Sent again once the route is gone: a fresh form token first, then one appeal.
+    page.context.unroute_all(behavior="wait")
+    button.click()
+    page.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/$"))
+    assert _records(server, marker)["appeals"] == 2
+
+
+def test_an_anonymous_appeal_answered_online_shows_its_receipt_in_this_tab_only(new_page, server):
+    marker = uuid.uuid4().hex[:6]
+    page = new_page(None)
+    page.set_default_timeout(60_000)
+    page.goto("/appeals/anonymous/")
+    _controlled(page)
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda r: asked.append(r.method) if r.url.endswith("/appeals/anonymous/") else None,
+    )
+    page.evaluate("() => { window.__before = 1; }")
+    _raise_appeal(page, f"匿名 {marker}")
+    page.locator("main .receipt-codes").wait_for()
+    assert page.url.endswith("/appeals/anonymous/")
+    # Written in place from the one answer: no navigation (this window's own value is
+    # still here), nothing asked for again, so no copy of the receipt for the worker.
+    assert page.evaluate("() => window.__before") == 1
+    assert asked == ["POST"]
+    code, pin = page.locator("main .receipt-codes .code").all_inner_texts()
+    assert re.fullmatch(r"[0-9]{6}", pin) and code
+    assert _records(server, marker)["appeals"] == 1
+    assert page.evaluate(_QUEUED) == []
+    # Kept nowhere on the device (the worker keeps pages: the form's own is there, so the
+    # check looks at something).
+    page.wait_for_function(
+        "async () => (await (await caches.open('grassroots-pages')).keys()).length >= 1"
+    )
+    pages = page.evaluate(
+        """async () => {
+             const cache = await caches.open('grassroots-pages');
+             return Promise.all((await cache.keys()).map(async r => (await cache.match(r)).text()));
+           }"""
+    )
+    assert not any(code in body for body in pages)
+    # Another tab on the device shows nothing of it.
+    other = page.context.new_page()
+    other.goto("/appeals/anonymous/")
+    assert code not in other.content()
+
+
+def _png(size: int) -> bytes:
+    """A real PNG of about `size` bytes that does not compress (random pixels)."""
+    import struct
+    import zlib
+
+    side = int((size / 3) ** 0.5)
+    raw = b"".join(b"\x00" + os.urandom(side * 3) for _ in range(side))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 0))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_form_with_photos_slow_to_go_up_is_not_cut_off(page_without_worker, server):
+    """fetch cannot tell "still uploading" from "no answer": a body of photos is given
+    longer than the 15 s a bare form gets (review offline5, finding 1)."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.goto("/appeals/new/")
+    page.set_input_files(
+        "main form[data-offline] input[type=file]",
+        files=[{"name": "photo.png", "mimeType": "image/png", "buffer": _png(600_000)}],
+    )
+    held: list[Any] = []
+    page.context.route(
+        re.compile(r".*/appeals/new/$"),
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    _raise_appeal(page, f"照片 {marker}")
+    page.wait_for_timeout(17_000)  # the upload of 600 KB on a slow link, still going
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_url(re.compile(r"/appeals/mine/[0-9a-z]{16}/received/$"))
+    page.context.unroute_all(behavior="wait")
+    assert page.evaluate(_QUEUED) == []
+    assert _records(server, marker)["appeals"] == 1
+
+
+def _fulfil_post(status: int, body: str) -> Any:
+    def handle(route: Any) -> None:
+        if route.request.method == "POST":
+            route.fulfill(status=status, content_type="text/html", body=body)
+        else:
+            route.continue_()
+
+    return handle
+
+
+def test_a_page_that_is_not_the_servers_never_replaces_the_form(page_without_worker, server):
+    """A proxy's 413 or a Wi-Fi portal's page is no answer from the server: the form and
+    what was typed stay (review offline5, finding 3)."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.goto("/appeals/new/")
+    form = "main form[data-offline]"
+    status = page.locator("#offline-status")
+    nginx = (
+        "<html><head><title>413 Request Entity Too Large</title></head><body>"
+        "<center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center>"
+        "</body></html>"
+    )
+    page.context.route(re.compile(r".*/appeals/new/$"), _fulfil_post(413, nginx))
+    _raise_appeal(page, f"太大 {marker}")
+    too_large = status.get_attribute("data-too-large")
+    page.wait_for_function(
+        "text => document.querySelector('main form .form-send-status')?.textContent === text",
+        arg=too_large,
+    )
+    assert page.locator("#id_title").input_value() == f"太大 {marker}"
+    assert page.url.endswith("/appeals/new/")
+    assert page.evaluate(_QUEUED) == []
+    assert page.locator(f"{form} button[type=submit]").first.is_enabled()
+    page.context.unroute_all(behavior="wait")
+
+    # A portal's sign-in page (200, not ours): the server was not reached, so it is kept.
+    portal = "<html><body><h1>Welcome to MineNet</h1><form><input name=code></form></body></html>"
+    page.context.route(re.compile(r".*/appeals/new/$"), _fulfil_post(200, portal))
+    entry = _kept_while_unreachable(
+        page,
+        form,
+        lambda: page.locator(f"{form} button[type=submit]:not([name=check])").click(),
+        "#id_title",
+    )
+    assert dict(entry["fields"])["title"] == f"太大 {marker}"
+    assert page.locator("main h1").inner_text() != "Welcome to MineNet"
+    page.context.unroute_all(behavior="wait")
+    assert _records(server, marker)["appeals"] == 0
+
+
+def test_a_form_the_device_cannot_keep_is_said_and_stays(page_without_worker, server):
+    """IndexedDB refuses the entry (storage full): the person is told, the buttons work
+    again, what was typed stays (review offline5, finding 4)."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.goto("/appeals/new/")
+    page.evaluate(
+        "() => { window.GrassrootsQueue.add = () =>"
+        " Promise.reject(new DOMException('full', 'QuotaExceededError')); }"
+    )
+    page.context.route(re.compile(r".*/appeals/new/$"), _refused_connection)
+    _raise_appeal(page, f"存不下 {marker}")
+    not_kept = page.locator("#offline-status").get_attribute("data-not-kept")
+    page.wait_for_function(
+        "text => document.querySelector('main form .form-send-status')?.textContent.includes(text)",
+        arg=not_kept,
+    )
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('main form[data-offline] button[type=submit]')]"
+        ".every(b => !b.disabled)"
+    )
+    assert page.locator("#id_title").input_value() == f"存不下 {marker}"
+    page.context.unroute_all(behavior="wait")
+
+
+def test_the_retries_back_off_stop_when_signed_out_and_wait_while_hidden(
+    page_without_worker, server
+):
+    """Review offline5, finding 5: 30 s, then 60 s, 120 s …; none while the page is
+    hidden (it runs when shown again); none after a sign-in page, until the next page."""
+    marker = uuid.uuid4().hex[:6]
+    page = page_without_worker("employee")
+    page.clock.install()
+    page.goto("/appeals/new/")
+    posts: list[str] = []
+
+    def refused(route: Any) -> None:
+        if route.request.method == "POST":
+            posts.append("refused")
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    page.context.route(re.compile(r".*/appeals/new/$"), refused)
+    _kept_while_unreachable(
+        page, "main form[data-offline]", lambda: _raise_appeal(page, f"退避 {marker}"), "#id_title"
+    )
+
+    def after(ms: int) -> int:
+        page.clock.fast_forward(ms)
+        page.wait_for_timeout(700)
+        return len(posts)
+
+    assert len(posts) == 1
+    assert after(31_000) == 2  # 30 s
+    assert after(31_000) == 2  # the next one waits 60 s
+    assert after(31_000) == 3
+    hidden = "h => Object.defineProperty(document, 'hidden', {configurable: true, get: () => h})"
+    page.evaluate(hidden, True)
+    assert after(121_000) == 3  # due, but the page is hidden
+    page.evaluate(hidden, False)
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_timeout(700)
+    assert len(posts) == 4
+
+    # Signed out: the sign-in page answers; nothing is sent again until the next page.
+    page.context.unroute_all(behavior="wait")
+
+    page.context.clear_cookies(name="sessionid")  # the session has ended (idle timeout)
+
+    def signed_out(route: Any) -> None:
+        if route.request.method == "POST":
+            posts.append("signed out")
+        route.continue_()
+
+    page.context.route(re.compile(r".*/appeals/new/$"), signed_out)
+    assert after(241_000) == 5
+    assert after(600_000) == 5
+    assert after(600_000) == 5
+    page.context.unroute_all(behavior="wait")
     assert _records(server, marker)["appeals"] == 0

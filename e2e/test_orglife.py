@@ -39,7 +39,7 @@ def test_plan_attend_and_hold_a_quorate_assembly(new_page, server):
     first.get_by_label("请假").check()
     officer.locator("#attendance-section tbody input[type=text]").first.fill("出差")
     officer.get_by_role("button", name="保存，并将其余未登记人员记为出席").click()
-    officer.wait_for_load_state()
+    officer.get_by_text("会议已达到法定人数").wait_for()  # the answer, written in place
     assert officer.get_by_text("会议已达到法定人数").count() == 1
     officer.fill("#id_hold-minutes", "会议讨论了年度工作，全体党员一致通过。")
     officer.get_by_role("button", name="记录为已召开").click()

@@ -119,7 +119,9 @@ def test_a_member_records_a_visit_and_the_need_becomes_an_appeal(new_page, serve
     member.fill("#id_visit-help_given", "送去慰问品，陪同复查。")
     member.fill("#id_visit-needs_heard", "希望帮忙申请子女助学金。")
     member.locator("#visit-form button[type=submit]").click()
-    member.wait_for_url(pairing_url)
+    # Sent by the offline script and the answer written in place: wait for the visit.
+    member.locator("#pairing-visits", has_text="送去慰问品，陪同复查。").wait_for()
+    assert member.url == pairing_url
     member.locator('#pairing-visits a[href$="/appeal/"]').first.click()
     member.wait_for_url(re.compile(r"/service/pairings/visits/\d+/appeal/$"))
     assert member.locator("#id_description").input_value() == "希望帮忙申请子女助学金。"

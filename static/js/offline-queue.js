@@ -82,13 +82,46 @@
   // 403 included: the page says why), or "wait" (no connection, signed out, the server
   // busy): it stays and is sent later. The page's own form token goes with it; none is
   // kept in the entry.
+  // A send with no answer after a minute is given up (and stays queued): a proxy that
+  // swallows requests must not hold the one sender's lock for minutes. fetch cannot tell
+  // "still uploading" from "no answer", so the limit grows with the body (see timeout):
+  // photos going up a slow link are not cut off and sent again forever.
+  var SEND_TIMEOUT = 60000;
+
+  // How long a send of this body may take: the floor, plus a second per 20 KB (a link
+  // slower than that is not expected to carry photos at all).
+  function timeout(floor, data) {
+    var bytes = 0;
+    if (data && data.forEach) {
+      data.forEach(function (value, name) {
+        bytes += String(name).length + (value && typeof value.size === "number" ? value.size : String(value).length * 3);
+      });
+    }
+    return floor + Math.ceil(bytes / 20);
+  }
+
+  // The application's own pages carry this (templates/base.html): a proxy's error page or
+  // a Wi-Fi sign-in portal does not, and is no answer from the server.
+  function fromServer(html) {
+    return /<body[^>]*\sdata-owner=/.test(html || "");
+  }
+
+  // Keys being sent from here now: never sent a second time while the first is on its way.
+  var inFlight = {};
+
   function send(entry, token) {
+    if (inFlight[entry.key]) return Promise.resolve({ status: "wait", why: "in-flight" });
+    inFlight[entry.key] = true;
+    var data = body(entry, token);
+    var stop = scope.AbortController ? new AbortController() : null;
+    var timer = stop ? setTimeout(function () { stop.abort(); }, timeout(SEND_TIMEOUT, data)) : null;
     return fetch(entry.action, {
       method: "POST",
-      body: body(entry, token),
+      body: data,
       credentials: "same-origin",
       headers: token ? { "X-CSRFToken": token } : {},
       redirect: "follow",
+      signal: stop ? stop.signal : undefined,
     }).then(
       function (response) {
         if (response.redirected && new URL(response.url).pathname.indexOf("/accounts/login") === 0) {
@@ -98,6 +131,12 @@
           return { status: "wait", why: "refused-for-now" };
         }
         return response.text().then(function (html) {
+          // Not the server's answer: a proxy refusing it (413 too large, …) cannot be
+          // helped by sending it again; a portal's page or a proxy's error is no answer.
+          if (!fromServer(html)) {
+            if (response.status >= 400) return { status: "failed", html: "" };
+            return { status: "wait", why: "refused-for-now" };
+          }
           if (!response.ok) return { status: "failed", html: html };
           if (response.redirected) return { status: "sent", html: html };
           // The form came back: with errors (refused), or a receipt (the anonymous form).
@@ -106,7 +145,10 @@
         });
       },
       function () { return { status: "wait", why: "offline" }; }
-    );
+    ).finally(function () {
+      clearTimeout(timer);
+      delete inFlight[entry.key];
+    });
   }
 
   function locked(work) {
@@ -126,7 +168,7 @@
     options = options || {};
     return locked(function () {
       return all().then(function (entries) {
-        var outcome = { sent: 0, failed: 0, offline: false };
+        var outcome = { sent: 0, failed: 0, offline: false, signedOut: false };
         var chain = Promise.resolve();
         entries
           .sort(function (a, b) { return a.queuedAt - b.queuedAt; })
@@ -135,10 +177,11 @@
           })
           .forEach(function (entry) {
             chain = chain.then(function () {
-              if (outcome.offline) return null;
+              if (outcome.offline || outcome.signedOut) return null;
               return send(entry, options.token).then(function (result) {
                 if (result.status === "wait") {
                   if (result.why === "offline") outcome.offline = true;
+                  if (result.why === "signed-out") outcome.signedOut = true;
                   return null;
                 }
                 var done = result.status === "sent" ? remove(entry.key) : add(
@@ -164,5 +207,7 @@
     mine: mine,
     send: send,
     sendAll: sendAll,
+    timeout: timeout,
+    fromServer: fromServer,
   };
 })(self);

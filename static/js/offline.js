@@ -106,7 +106,8 @@
         return navigator.serviceWorker.register(body.getAttribute("data-service-worker"), { scope: "/" });
       }).catch(function () { /* no worker (plain http): the page works as before */ });
       navigator.serviceWorker.addEventListener("message", function (event) {
-        if (event.data === "send-queue") sendQueue();
+        // (Still heard after this page was replaced by an answer: then it is not ours.)
+        if (event.data === "send-queue" && status.isConnected) sendQueue();
       });
     }
 
@@ -196,6 +197,7 @@
             results.lastChild.setAttribute("data-key", entry.key);
           }
         });
+        return count;
       });
     }
 
@@ -208,30 +210,57 @@
     function keyInput(form) {
       return form.querySelector("input[type=hidden][name$='key']");
     }
+    var canFetch = Boolean(window.fetch && window.AbortController && window.DOMParser);
     forms.forEach(function (form) {
       var input = keyInput(form);
       // A page kept from an earlier visit carries an old key: never send it twice.
       if (input) input.value = newKey();
+      if (!input) return; // no key: the form goes as it always did
+      // What happened to a send, said next to the form (announced, never an alert()).
+      var said = document.createElement("div");
+      said.className = "form-send-status mt-2";
+      said.setAttribute("role", "status");
+      form.appendChild(said);
       form.addEventListener("submit", function (event) {
-        if (navigator.onLine || !input) return; // online: the form goes as it always did
+        if (form.dataset.sending) { // a second tap while the first is on its way
+          event.preventDefault();
+          return;
+        }
+        if (navigator.onLine && !canFetch) return; // the form goes as it always did
         event.preventDefault();
-        keep(form, event.submitter || null);
+        var submitter = event.submitter || null;
+        said.className = "form-send-status mt-2";
+        said.textContent = ""; // what an earlier send said is over
+        if (!navigator.onLine) {
+          Promise.resolve(keep(form, submitter)).catch(function () {
+            buttons(form, false);
+            note("failed", text("not-kept"));
+          });
+        } else sendNow(form, submitter, said);
       });
     });
 
-    function keep(form, submitter) {
+    function buttons(form, disabled) {
+      // After grassroots.js, which disables them on every submit (a tick later).
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = disabled; });
+      }, 10);
+    }
+
+    function keep(form, submitter, say) {
+        say = say || note;
         var input = keyInput(form);
         if (submitter && submitter.name === "check") {
-          note("failed", text("needs-network"));
+          say("failed", text("needs-network"));
           return;
         }
         var anonymous = form.hasAttribute("data-offline-anonymous");
         if (!anonymous && tooOld()) {
-          note("failed", text("too-old"));
+          say("failed", text("too-old"));
           return;
         }
         if (anonymous && !tab) {
-          note("failed", text("needs-network"));
+          say("failed", text("needs-network"));
           return;
         }
         var data = new FormData(form, submitter);
@@ -255,13 +284,11 @@
           queuedAt: anonymous ? Math.floor(Date.now() / 3600000) * 3600000 : Date.now(),
           state: "waiting",
         };
-        Queue.add(entry).then(function () {
+        return Queue.add(entry).then(function () {
           if (form.getAttribute("data-offline") !== "attendance") form.reset();
           input.value = newKey();
-          window.setTimeout(function () {
-            form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = false; });
-          }, 10);
-          note("sent", text(anonymous ? "kept-anonymous" : "kept"));
+          buttons(form, false);
+          say("sent", text(anonymous ? "kept-anonymous" : "kept"));
           showCount();
           if (navigator.serviceWorker && navigator.serviceWorker.ready) {
             navigator.serviceWorker.ready.then(function (registration) {
@@ -271,6 +298,173 @@
           }
         });
     }
+
+    // --- Online: the form is sent from here, so that it is not lost ------------------
+    // The browser may say online while the server cannot be reached (a mine's Wi-Fi with
+    // no uplink, a proxy down, the connection dropping mid-send). A form posted the
+    // ordinary way would end on the browser's error page, with what was typed gone. So it
+    // is sent by fetch with the same body, key and form token: no answer (or a gateway's
+    // 502-504) keeps it in the queue under the same key, which the server accepts once,
+    // so a send that did arrive is not recorded twice; an answer is shown as the browser
+    // would have shown it.
+    var SEND_TIMEOUT = 15000;
+    var UNREACHABLE = [502, 503, 504];
+
+    function sendNow(form, submitter, said) {
+      var say = function (kind, message) {
+        said.className = "form-send-status mt-2 alert " + (kind === "sent" ? "alert-info" : "alert-danger");
+        said.textContent = message;
+      };
+      var input = keyInput(form);
+      var action = new URL(form.getAttribute("action") || "", window.location.href);
+      var data = new FormData(form, submitter);
+      var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
+      form.dataset.sending = "1";
+      buttons(form, true);
+      form.setAttribute("aria-busy", "true");
+      said.className = "form-send-status mt-2";
+      said.textContent = text("sending");
+      var done = function () {
+        delete form.dataset.sending;
+        form.removeAttribute("aria-busy");
+        buttons(form, false);
+      };
+      // fetch cannot tell "still uploading" from "no answer": the limit grows with the body.
+      var stop = new AbortController();
+      var timer = window.setTimeout(function () { stop.abort(); }, Queue.timeout(SEND_TIMEOUT, data));
+      freshToken(form, stop.signal).then(function (token) {
+        if (token) {
+          if (data.has("csrfmiddlewaretoken")) data.set("csrfmiddlewaretoken", token);
+          if (body !== data) body.set("csrfmiddlewaretoken", token);
+        }
+        token = token || data.get("csrfmiddlewaretoken") || formToken();
+        return fetch(action.href.split("#")[0], {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          headers: token ? { "X-CSRFToken": token } : {},
+          redirect: "follow",
+          signal: stop.signal,
+        });
+      }).then(function (response) {
+        if (UNREACHABLE.indexOf(response.status) >= 0) throw new Error("unreachable");
+        return response.text().then(function (html) {
+          window.clearTimeout(timer);
+          return { response: response, html: html };
+        });
+      }).then(function (answer) {
+        var response = answer.response;
+        var where = new URL(response.url || action.href);
+        var ours = Queue.fromServer(answer.html);
+        if (response.redirected && where.pathname.indexOf("/accounts/login") === 0) {
+          form.dataset.staleToken = "1";
+          say("failed", text("signed-out"));
+        } else if (response.status === 403) {
+          form.dataset.staleToken = "1";
+          say("failed", text("refused"));
+        } else if (!ours && response.status === 413) {
+          say("failed", text("too-large")); // a proxy's limit: sending it again cannot help
+        } else if (!ours && response.status >= 400 && response.status < 500) {
+          say("failed", text("not-sent"));
+        } else if (!ours) {
+          // A page that is not the server's (a Wi-Fi sign-in portal, a proxy's error):
+          // it never replaces the form, and the server was not reached: kept.
+          throw new Error("unreachable");
+        } else if (response.status === 429 || response.status >= 500) {
+          say("failed", text("busy"));
+        } else if (response.status !== 400 && !response.ok) {
+          say("failed", text("not-sent")); // a 404, 413 and the like: the form stays as typed
+        } else {
+          // The browser's own fragment rule: the request's, unless the answer names one.
+          if (!where.hash) where.hash = action.hash;
+          return showAnswer(answer.html, where.href);
+        }
+        done();
+        return null;
+      }).catch(function () {
+        window.clearTimeout(timer);
+        // No answer: kept under the key it was sent with, as if the device were offline.
+        delete form.dataset.sending;
+        form.removeAttribute("aria-busy");
+        if (input.value) {
+          return Promise.resolve(keep(form, submitter, function (kind, message) {
+            say(kind, kind === "sent" ? text("unreachable") + " " + message : message);
+          })).then(function () {
+            buttons(form, false);
+            retryLater();
+          }, function () {
+            // The device would not keep it (storage full or refused): said, form as typed.
+            buttons(form, false);
+            say("failed", text("unreachable") + " " + text("not-kept"));
+          });
+        }
+        done();
+        return null;
+      });
+    }
+
+    // After a 403 or a sign-in page, the form token on this page is stale (signing in
+    // again gives a new one): the next send first takes the one the page has now. None
+    // (signed out still, or no answer) sends the old one, and the answer says so again.
+    function freshToken(form, signal) {
+      if (!form.dataset.staleToken) return Promise.resolve("");
+      return fetch(window.location.href.split("#")[0], { credentials: "same-origin", signal: signal })
+        .then(function (response) {
+          if (!response.ok || response.redirected) return "";
+          return response.text().then(function (html) {
+            var page = new DOMParser().parseFromString(html, "text/html");
+            var field = page.querySelector("input[name=csrfmiddlewaretoken]");
+            if (!field || !field.value) return "";
+            delete form.dataset.staleToken;
+            form.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (f) { f.value = field.value; });
+            var headers = page.body && page.body.getAttribute("hx-headers");
+            if (headers) document.body.setAttribute("hx-headers", headers);
+            return field.value;
+          });
+        }, function () { return ""; });
+    }
+
+    // The server's answer in place of this page, as a navigation would show it: the
+    // page it sent to (a redirect) or the form with its errors, the kept values and the
+    // focus on the error summary (the page's scripts run again). What it says once
+    // (Django's messages, an anonymous appeal's receipt) was read by this fetch, so the
+    // answer is written, not fetched again; it is kept nowhere.
+    function showAnswer(html, url) {
+      stopped = true;
+      if (url !== window.location.href) window.history.replaceState(null, "", url);
+      document.open();
+      document.write(html);
+      document.close();
+      var hash = window.location.hash.slice(1);
+      var target = hash && document.getElementById(decodeURIComponent(hash));
+      if (target) target.scrollIntoView();
+    }
+
+    // Sent again while the page stays open: a browser that never went offline fires no
+    // "online" event.
+    // Each retry that leaves something waiting waits twice as long (30 s, 1 min, 2 min …
+    // 10 min at most: every send may carry photos again); signed out, none until the next
+    // page; never while the page is hidden (it runs when the page is shown again).
+    var retryTimer = null;
+    var RETRY_FIRST = 30000;
+    var RETRY_MOST = 600000;
+    var retryDelay = RETRY_FIRST;
+    var retryDue = false;
+    var signedOut = false;
+    function retryLater() {
+      if (retryTimer || stopped || signedOut) return;
+      retryTimer = window.setTimeout(function () {
+        retryTimer = null;
+        retryDelay = Math.min(retryDelay * 2, RETRY_MOST);
+        if (document.hidden) retryDue = true;
+        else sendQueue();
+      }, retryDelay);
+    }
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden || !retryDue || !status.isConnected) return;
+      retryDue = false;
+      sendQueue();
+    });
 
     // --- A form that could not be sent, opened again ---------------------------------
     // The entry named in sessionStorage fills in the form on this page that sends to the
@@ -306,8 +500,9 @@
 
     // --- Sending ---------------------------------------------------------------------
     var sending = false;
+    var stopped = false; // this page's content was replaced by an answer
     function sendQueue() {
-      if (sending || !navigator.onLine) return;
+      if (sending || stopped || signedOut || !navigator.onLine) return;
       sending = true;
       Queue.sendAll({
         token: formToken(),
@@ -318,9 +513,14 @@
           note("sent", text("sent").replace("%s", entry.label));
           if (entry.anonymous && result.html) showReceipt(result.html);
         },
+      }).then(function (outcome) {
+        if (outcome && outcome.signedOut) signedOut = true; // until the next page
+        else if (outcome && !outcome.offline && (outcome.sent || outcome.failed)) retryDelay = RETRY_FIRST;
       }).finally(function () {
         sending = false;
-        showCount();
+        showCount().then(function (count) {
+          if (count && navigator.onLine) retryLater(); // no answer, or a busy server
+        });
       });
     }
 
@@ -347,6 +547,7 @@
     }
 
     window.addEventListener("online", function () {
+      retryDelay = RETRY_FIRST;
       showOnline();
       sendQueue();
     });
