@@ -36,7 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+
+import sides  # bench/sides.py: old code against new, each in its own process
 
 HERE = Path(__file__).resolve().parent.parent
 KINDS = ("get", "post_error")
@@ -117,53 +118,21 @@ class Side:
 # --- the parent ----------------------------------------------------------------------
 
 
-def _export(rev: str, into: Path) -> None:
-    archive = subprocess.run(
-        ["git", "-C", str(HERE), "archive", rev], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-
-
 def _start(root: Path, language: str) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "GRASSROOTS_LOCALE_DIR": str(root / "locale"),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--serve",
-            str(root),
-            "--language",
-            language,
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=str(root),
+    # this checkout's script serves both sides, importing the code under `root`
+    return sides.start(
+        Path(__file__).resolve(),
+        [str(root), "--language", language],
+        root,
+        {"GRASSROOTS_LOCALE_DIR": str(root / "locale")},
     )
-    assert process.stdout is not None
-    answer = json.loads(process.stdout.readline())
-    assert answer.get("ready"), answer
-    return process
-
-
-def _ask(process: subprocess.Popen[str], kind: str, count: int) -> dict[str, Any]:
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(f"{kind} {count}\n")
-    process.stdin.flush()
-    return json.loads(process.stdout.readline())
 
 
 def compare(old: str, rounds: int, batch: int, language: str) -> None:
     with tempfile.TemporaryDirectory(prefix="new-form-old-") as folder:
         old_root = Path(folder)
-        _export(old, old_root)
-        sides = {"old": _start(old_root, language), "new": _start(HERE, language)}
+        sides.export(old, old_root)
+        servers = {"old": _start(old_root, language), "new": _start(HERE, language)}
         times: dict[tuple[str, str], list[float]] = {}
         sizes: dict[tuple[str, str], int] = {}
         load_before = os.getloadavg()[0]
@@ -171,10 +140,10 @@ def compare(old: str, rounds: int, batch: int, language: str) -> None:
             order = ("old", "new") if round_ % 2 == 0 else ("new", "old")
             for kind in KINDS:
                 for name in order:
-                    answer = _ask(sides[name], kind, batch)
+                    answer = sides.ask(servers[name], kind, batch)
                     times.setdefault((name, kind), []).extend(answer["times"])
                     sizes[(name, kind)] = answer["size"]
-        for process in sides.values():
+        for process in servers.values():
             assert process.stdin is not None
             process.stdin.close()
             process.wait()

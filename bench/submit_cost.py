@@ -33,6 +33,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import sides  # bench/sides.py: old code against new, each in its own process
+
 HERE = Path(__file__).resolve().parent.parent
 STEPS = ("form", "panel", "post", "page")
 KEY = "bench-submit-cost-"
@@ -176,39 +178,14 @@ class Side:
 
 
 def _export(rev: str, into: Path) -> None:
-    archive = subprocess.run(
-        ["git", "-C", str(HERE), "archive", rev], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    (into / "bench" / "submit_cost.py").write_text(Path(__file__).read_text())
+    sides.export(rev, into)
+    for script in ("submit_cost.py", "sides.py"):  # the old tree served by today's script
+        (into / "bench" / script).write_text((HERE / "bench" / script).read_text())
     (into / "node_modules").symlink_to(HERE / "node_modules")  # the vendored static files
 
 
 def _start(root: Path) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-    }
-    process = subprocess.Popen(
-        [sys.executable, str(root / "bench" / "submit_cost.py"), "--serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=str(root),
-    )
-    assert process.stdout is not None
-    answer = json.loads(process.stdout.readline())
-    assert answer.get("ready"), answer
-    return process
-
-
-def _ask(process: subprocess.Popen[str], command: str, count: int) -> dict[str, Any]:
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(f"{command} {count}\n")
-    process.stdin.flush()
-    return json.loads(process.stdout.readline())
+    return sides.start(root / "bench" / "submit_cost.py", [], root, {})
 
 
 def _remove_submitted() -> int:
@@ -230,7 +207,7 @@ def compare(old: str, rounds: int, batch: int, entries: int) -> None:
     with tempfile.TemporaryDirectory(prefix="submit-cost-old-") as folder:
         old_root = Path(folder)
         _export(old, old_root)
-        sides = {"old": _start(old_root), "new": _start(HERE)}
+        servers = {"old": _start(old_root), "new": _start(HERE)}
         times: dict[tuple[str, str], list[float]] = {}
         queries: dict[tuple[str, str], int] = {}
         database = {"old": 0.0, "new": 0.0}
@@ -239,15 +216,17 @@ def compare(old: str, rounds: int, batch: int, entries: int) -> None:
         try:
             for round_ in range(rounds):
                 for name in ("old", "new") if round_ % 2 == 0 else ("new", "old"):
-                    answer = _ask(sides[name], "run", batch)
+                    answer = sides.ask(servers[name], "run", batch)
                     for step in STEPS:
                         times.setdefault((name, step), []).extend(answer["times"][step])
                         queries[(name, step)] = answer["queries"][step]
                     database[name] += answer["database"]
                     counts[name] += answer["count"]
-            written = {name: _ask(sides[name], "entries", entries) for name in ("old", "new")}
+            written = {
+                name: sides.ask(servers[name], "entries", entries) for name in ("old", "new")
+            }
         finally:
-            for process in sides.values():
+            for process in servers.values():
                 assert process.stdin is not None
                 process.stdin.close()
                 process.wait()
