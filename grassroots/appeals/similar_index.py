@@ -114,32 +114,34 @@ def stamps(category_id: int) -> tuple[str | None, str]:
     return current, added
 
 
+def _bump(key: str, name: str, category_id: int, missed: str) -> None:
+    """A new random value under `key`; a cache that cannot be written is logged (the
+    checks then miss `missed` until the index is MAX_AGE_SECONDS old)."""
+    try:
+        cache.set(key, secrets.token_hex(8), timeout=None)
+    except Exception:
+        logger.exception(
+            "similar appeals: cannot change the %s of category %s; its checks may miss %s "
+            "for up to %d s",
+            name,
+            category_id,
+            missed,
+            MAX_AGE_SECONDS,
+        )
+
+
 def stamp_bump(category_id: int) -> None:
     """The category's candidates changed: every process builds its index again on its
     next check."""
-    try:
-        cache.set(_stamp_key(category_id), secrets.token_hex(8), timeout=None)
-    except Exception:
-        logger.exception(
-            "similar appeals: cannot change the stamp of category %s; its checks may miss "
-            "the change for up to %d s",
-            category_id,
-            MAX_AGE_SECONDS,
-        )
+    _bump(_stamp_key(category_id), "stamp", category_id, "the change")
 
 
 def added_bump(category_id: int) -> None:
     """An appeal was added to the category's candidates: other processes read them
     again once their index is REFRESH_SECONDS old."""
-    try:
-        cache.set(_added_key(category_id), secrets.token_hex(8), timeout=None)
-    except Exception:
-        logger.exception(
-            "similar appeals: cannot change the additions stamp of category %s; its checks "
-            "in other processes may miss a new appeal for up to %d s",
-            category_id,
-            MAX_AGE_SECONDS,
-        )
+    _bump(
+        _added_key(category_id), "additions stamp", category_id, "a new appeal in other processes"
+    )
 
 
 def appeal_added(category_id: int, pk: int, tokens: str, created_at: datetime.datetime) -> None:
