@@ -216,10 +216,23 @@ AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# A page answered in place (static/js/offline.js writes the server's answer) styles its
+# controls a moment after they are drawn: Bootstrap's 0.15 s transitions then run, and a
+# colour caught half-way failed color-contrast in CI. axe audits the page as it settles:
+# every finite animation finished (2 s at most; a paused one never finishes).
+SETTLED = """() => Promise.race([
+  Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null))),
+  new Promise(done => setTimeout(done, 2000)),
+])"""
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.1 A and AA rules) on the page as it is now."""
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page once its transitions end."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_PATH))
+    page.evaluate(SETTLED)
     result = page.evaluate(
         "tags => axe.run(document,"
         " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

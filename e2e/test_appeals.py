@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from e2e.conftest import axe_violations, screenshot
 
 
@@ -48,7 +50,7 @@ def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, serve
     officer.get_by_text("答复诉求人", exact=True).click()
     officer.fill("#id_answer-text", "已联系后勤更换饮水机。")
     officer.locator("form[action$='/answer/'] button[type=submit]").click()
-    assert officer.get_by_text("操作完成：已答复").count() == 1
+    expect(officer.get_by_text("操作完成：已答复")).to_have_count(1)
 
     # The employee is not satisfied: the appeal reopens and goes to the level above.
     phone.reload()
@@ -91,4 +93,4 @@ def test_anonymous_appeal_is_followed_with_code_and_pin(new_page, server):
     later.get_by_text("补充信息", exact=True).click()
     later.fill("#id_more-text", "是三号电梯。")
     later.get_by_role("button", name="补充").click()
-    assert later.get_by_text("是三号电梯。").count() == 1
+    expect(later.get_by_text("是三号电梯。")).to_have_count(1)

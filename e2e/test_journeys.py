@@ -44,6 +44,9 @@ def test_branch_officer_filters_members_by_stage(new_page):
     everyone = page.locator("tbody tr").count()
     page.select_option("#id_stage", "activist")
     page.get_by_role("button", name="筛选").click()
+    # the click returns once the filtered page is on its way, not loaded: wait for it
+    # (CI counted 0 rows of a page still arriving)
+    page.wait_for_url("**/orgs/members/?*stage=activist*")
     rows = page.locator("tbody tr")
     assert 0 < rows.count() < everyone
     for text in rows.all_inner_texts():

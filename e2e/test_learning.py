@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from e2e.conftest import axe_violations
 
 
@@ -131,7 +133,7 @@ def test_the_branch_officer_sees_what_is_understood_not_who(new_page):
     # the named course is of the member login's branch, which this officer leads
     page.locator(f"a:text('{NAMED_COURSE}')").click()
     page.locator("#quiz-manage-link").click()
-    assert page.locator("#quiz-summary tbody tr").count() == 2
+    expect(page.locator("#quiz-summary tbody tr")).to_have_count(2)
     # enough have answered for the share right to show; nobody is named
     assert "%" in page.locator("#quiz-summary").inner_text()
     _no_violations(page, "quiz questions")

@@ -8,6 +8,8 @@ import datetime
 import re
 import time
 
+from playwright.sync_api import expect
+
 from e2e.conftest import screenshot
 from grassroots.notifications.tests.receiver import RobotReceiver
 
@@ -23,7 +25,7 @@ def test_a_reminder_arrives_in_the_inbox_and_the_wecom_group_without_any_page_op
         page.fill("#id_name", "一车间党员群")
         page.fill("#id_url", receiver.url)
         page.get_by_role("button", name="添加机器人").click()
-        assert page.get_by_text("一车间党员群").count() >= 1
+        expect(page.get_by_text("一车间党员群").first).to_be_visible()
         # schedule a reminder for the branch officers, one minute ahead
         page.goto("/notifications/reminders/")
         when = datetime.datetime.now(datetime.UTC).astimezone(
