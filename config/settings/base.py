@@ -204,6 +204,11 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("GRASSROOTS_IDLE_MINUTES", 30))
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions are read from the cache (CACHES["sessions"], shared by every web process) and
+# written through to the database: a signed-in request no longer reads its session row.
+# Signing out deletes both; a session the cache dropped is read from the database again.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # Lockout after repeated failures, per (account, client address) so that nobody can
 # lock another person out from elsewhere. The account, not the name typed: employee
@@ -290,7 +295,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
-# --- Cache (rate limits; shared by all web processes) ----------------------------------
+# --- Cache (rate limits, sessions; shared by all web processes) ---------------------------
 # A folder in the data directory by default; Redis when GRASSROOTS_CACHE_URL is set.
 CACHES = {
     "default": (
@@ -307,7 +312,22 @@ CACHES = {
             # pass it; a group has about 150 committees.
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
-    )
+    ),
+    # Sessions apart, so that many people signed in never push out the rate limits'
+    # counters when the folder culls (a third of its files, at random, once full).
+    "sessions": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("GRASSROOTS_CACHE_URL"),
+            "KEY_PREFIX": "session",
+        }
+        if env("GRASSROOTS_CACHE_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache-sessions"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    ),
 }
 
 # --- Background work ---------------------------------------------------------------------

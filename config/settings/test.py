@@ -26,4 +26,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-grassroots.sqlite3")}
 GRASSROOTS_WEBHOOK_ALLOW_LOOPBACK = True
 GRASSROOTS_MESSENGER_ALLOW_HTTP_LOOPBACK = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
+}
