@@ -467,11 +467,14 @@ class Browser:
         self.cookies = dict(user.cookies)
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, str]:
+    def request(
+        self, method: str, path: str, body: str | None = None, extra: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
         headers = {
             "Host": "localhost",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
             "Accept-Language": "zh-hans",
+            **(extra or {}),
         }
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -532,7 +535,14 @@ def submit_loop(
                     name: fields[name] for name in ("category", *flow.text_fields) if name in fields
                 }
                 status, _location, _panel = browser.request(
-                    "GET", f"{flow.panel_path}?{urllib.parse.urlencode(typed)}"
+                    "GET",
+                    f"{flow.panel_path}?{urllib.parse.urlencode(typed)}",
+                    # what htmx sends with it (a part of a page: drawn without a header)
+                    extra={
+                        "HX-Request": "true",
+                        "HX-Target": "similar-appeals",
+                        "HX-Current-URL": f"http://localhost{flow.form_path}",
+                    },
                 )
                 if status != 200:
                     raise RuntimeError(f"similar panel: {status}")

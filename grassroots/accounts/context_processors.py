@@ -18,6 +18,10 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or navigation.header_is_light(request):
         return context
+    if request.headers.get("HX-Request"):
+        # a part of a page asked by htmx (the similar-appeals panel, a run's progress):
+        # no header is drawn, so the navigation and the unread count are not worked out
+        return context
     for contribute in navigation.context_sources():
         context.update(contribute(user))
     context["nav_items"] = navigation.items_for(request)

@@ -115,12 +115,13 @@ class AppealForm(StyledForm):
         self,
         *args: Any,
         departments: QuerySet[Department],
-        department_options: Sequence[tuple[int, str]] | None = None,
+        department_options: Callable[[], Sequence[tuple[int, str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         """`departments` checks the department chosen; `department_options`, when given
-        (`orgs.selectors.department_options` for the same department), is what the
-        select shows instead of reading `departments` again on every page."""
+        (`orgs.selectors.department_options` for the same department, called only if the
+        form is drawn: a form sent and saved never is), is what the select shows instead
+        of reading `departments` again on every page."""
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         category = self.fields["category"]
@@ -130,7 +131,7 @@ class AppealForm(StyledForm):
         department = self.fields["department"]
         department.queryset = departments  # type: ignore[attr-defined]
         if department_options is not None:
-            department.widget.choices = _with_empty(department, lambda: department_options)
+            department.widget.choices = _with_empty(department, department_options)
 
     def draft(
         self,

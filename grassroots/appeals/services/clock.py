@@ -12,6 +12,7 @@ from grassroots.appeals.models import Appeal, Category, CategoryDeadline, Urgenc
 from grassroots.core import parameters, workcalendar
 from grassroots.core.deadlines import deadlines_cancel
 from grassroots.core.models import Deadline
+from grassroots.core.option_lists import OptionList
 
 DEFAULT_MINUTES = {  # RULES.md: accept within / answer within, in working minutes
     Urgency.URGENT: (120, 450),
@@ -21,11 +22,26 @@ DEFAULT_MINUTES = {  # RULES.md: accept within / answer within, in working minut
 CO_HANDLING_MINUTES = 3 * 450
 
 
+def _category_deadlines(_key: None) -> dict[tuple[int, str], tuple[int, int]]:
+    return {
+        (row.category_id, row.urgency): (row.accept_minutes, row.answer_minutes)
+        for row in CategoryDeadline.objects.all()
+    }
+
+
+# A few dozen rows, changed in the administration a few times a year; read on every
+# submission, acceptance and reopening: kept per process (core.option_lists: a new stamp
+# when a row is saved or deleted, a minute at most otherwise).
+_deadlines = OptionList(
+    "appeals.category-deadlines", _category_deadlines, models=[CategoryDeadline]
+)
+
+
 def deadline_minutes(category: Category, urgency: str) -> tuple[int, int]:
     """Working minutes to accept and to answer: the category's own, or RULES.md's."""
-    row = CategoryDeadline.objects.filter(category=category, urgency=urgency).first()
-    if row is not None:
-        return row.accept_minutes, row.answer_minutes
+    own = _deadlines(None).get((category.pk, urgency))
+    if own is not None:
+        return own
     return DEFAULT_MINUTES[Urgency(urgency)]
 
 

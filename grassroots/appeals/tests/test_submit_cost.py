@@ -34,14 +34,19 @@ from grassroots.notifications.models import Delivery, KindPreference, Notificati
 ZONE = ZoneInfo("Asia/Shanghai")
 AT = datetime.datetime(2026, 3, 10, 10, tzinfo=ZONE)
 
-# The page's POST of a named appeal: the session and the user; the form's category
-# and department (the user's own is not read: its id is enough); the form's
-# idempotency key (an earlier appeal with it?); routing, the category's deadlines and
-# the handlers to tell; then in one transaction the appeal, its event, its warnings,
-# its number, the audit entry and the notices. SQLite takes the number in two
-# statements, PostgreSQL in one. No similar check: a valid form is not drawn again
-# (the panel showed them while the person typed).
-POST_QUERIES = {"postgresql": 16, "sqlite": 17}
+# The page's POST of a named appeal: the user (the session is read from the cache);
+# the form's category and department (the user's own is not read: its id is enough,
+# and the options are not drawn); the form's idempotency key (an earlier appeal with
+# it?); routing and the handlers to tell (the categories' deadlines are kept per
+# process); then in one transaction the appeal, its event, its warnings, its number,
+# the audit entry and the notices. SQLite takes the number in two statements,
+# PostgreSQL in one. No similar check: a valid form is not drawn again (the panel
+# showed them while the person typed).
+POST_QUERIES = {"postgresql": 14, "sqlite": 15}
+# The similar-appeals panel asked by htmx while the person types: the user, the
+# category, the open appeals like it and which of them the person said "me too" to —
+# not the navigation or the unread count, which a part of a page does not draw.
+PANEL_QUERIES = 4
 
 
 def _form(world: Any, **extra: Any) -> dict[str, Any]:
@@ -79,6 +84,23 @@ def test_the_pages_post_of_a_named_appeal_runs_a_fixed_number_of_queries(world, 
     assert len(captured.captured_queries) == POST_QUERIES[connection.vendor], "\n".join(
         query["sql"][:160] for query in captured.captured_queries
     )
+
+
+@pytest.mark.django_db
+def test_the_similar_panel_runs_a_fixed_number_of_queries_and_no_navigation(world, client_for):
+    # an open appeal of another's like the one being typed
+    raise_appeal(world, title="食堂排队时间太长", description="中午食堂排队要二十分钟")
+    client = client_for(world.member_b.user)
+    typed = {"category": category().pk, "title": "食堂排队太长", "description": "中午排队"}
+    url = reverse("appeals:similar")
+    client.get(url, typed, headers={"HX-Request": "true"})  # the session's first write
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, typed, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "食堂排队时间太长" in response.content.decode()
+    statements = [_tables(query["sql"]) for query in captured.captured_queries]
+    assert not any("notification" in s or "roleassignment" in s for s in statements)
+    assert len(statements) == PANEL_QUERIES, statements
 
 
 @pytest.mark.django_db

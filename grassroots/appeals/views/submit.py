@@ -121,7 +121,7 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
         request.FILES or None,
         initial={"department": department},
         departments=department_choices(department),
-        department_options=department_options(department),
+        department_options=lambda: department_options(department),
     )
     # "check": show the similar ones and any problems, submit nothing
     if request.method == "POST" and form.is_valid() and "check" not in request.POST:
@@ -174,7 +174,7 @@ def anonymous(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial={"department": preset},
         departments=department_choices(preset),
-        department_options=department_options(preset),
+        department_options=lambda: department_options(preset),
     )
     if request.method == "POST" and form.is_valid():
         client = ratelimit.client_key(request)
@@ -421,7 +421,7 @@ def on_behalf(request: AuthenticatedRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         departments=department_choices(),
-        department_options=department_options(),
+        department_options=department_options,
     )
     if request.method == "POST" and form.is_valid():
         worker = user_by_employee_number(form.cleaned_data["employee_number"])
