@@ -51,13 +51,17 @@ def test_after_sending_a_light_page_gives_the_number_who_handles_it_and_the_way_
     response = client.post(reverse("appeals:new"), form_data(world, idempotency_key="once"))
     appeal = Appeal.objects.get()
     # when: they land on the page the form sent them to
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(4):  # the person, their roles and membership, the appeal
         page = client.get(response.url)
     # then: it says it was sent, with the number, the organisation handling it and the
     # deadlines, and links on (the appeal itself, their list, another appeal) — without
-    # the timeline, which the appeal's own page shows
+    # the timeline, which the appeal's own page shows, and with a light header (home,
+    # the inbox, signing out; not the navigation or the unread count)
     text = page.content.decode()
     assert page.status_code == 200
+    assert "nav_items" not in page.context and "unread_count" not in page.context
+    assert 'class="site-nav"' not in text
+    assert reverse("notifications:inbox") in text and reverse("accounts:logout") in text
     assert appeal.number in text and world.branch_a.name in text
     local = timezone.localtime
     assert local(appeal.accept_due_at).strftime("%Y-%m-%d %H:%M") in text

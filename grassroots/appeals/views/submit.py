@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from grassroots.accounts import navigation
 from grassroots.accounts.requests import AuthenticatedRequest
 from grassroots.accounts.scope import scope_for
 from grassroots.accounts.selectors import user_by_employee_number
@@ -362,8 +363,11 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def received(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     """Straight after sending: the number, who handles it and by when, and where to go
-    next — a light page, so that sending costs the person (and the server) little."""
+    next — a light page, so that sending costs the person (and the server) little: its
+    header without the navigation and the unread count (the page offers its own way
+    on; home, the inbox and signing out stay in the header)."""
     appeal = selectors.get_own_appeal(scope_for(request.user), public_id)
+    navigation.keep_header_light(request)
     return render(request, "appeals/received.html", {"appeal": appeal})
 
 
