@@ -1,9 +1,14 @@
 """Who holds which roles where: the facts every permission question starts from.
 
 This is the access layer: `core` sits below it, `orgs` and every domain app above, and
-it imports none of them. `scope_for(user)` is computed once per request (two queries)
-and cached on the user. The per-app `policy` modules answer "may this user do that"
-from it.
+it imports none of them. `scope_for(user)` is worked out once per request and kept on
+the user; what it is built from (the roles held today and the membership: two queries)
+is kept per process and person for at most 30 seconds (`core.option_lists`), and built
+again at once in every process when a role, a member record, an organisation or a
+department is saved or deleted, or a write without signals says so (`rows_changed`: a
+tree move, the member import). Whether the person is an administrator is read from the
+person of the request, never kept. The per-app `policy` modules answer "may this user
+do that" from it.
 
 A person's membership (their branch and group) is kept by `orgs`, which sits above: it
 hands this layer a `MembershipSource` when Django starts (`orgs.apps`), so the arrow
@@ -12,12 +17,17 @@ between the two still points one way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model
+from django.utils import timezone
+
 from grassroots.accounts.models import RoleAssignment
 from grassroots.accounts.roles import ORG_ROLES, Role
+from grassroots.core.option_lists import OptionList
 from grassroots.core.tree import SEGMENT_WIDTH, is_within, outermost
 
 _CACHE_ATTRIBUTE = "_grassroots_scope"
@@ -101,10 +111,14 @@ MembershipSource = Callable[[int], Membership | None]
 _membership_sources: list[MembershipSource] = []
 
 
-def register_membership_source(source: MembershipSource) -> None:
-    """Called once by `orgs` at start-up with its reader of active member records."""
+def register_membership_source(
+    source: MembershipSource, *, changed_by: Iterable[type[Model]] = ()
+) -> None:
+    """Called once by `orgs` at start-up with its reader of active member records and
+    the models whose rows it reads (a save or delete there builds the scopes again)."""
     if source not in _membership_sources:
         _membership_sources.append(source)
+    _kept_facts.follow(*changed_by)
 
 
 def _membership_of(user_id: int) -> Membership | None:
@@ -114,17 +128,22 @@ def _membership_of(user_id: int) -> Membership | None:
     return None
 
 
-def scope_for(user: Any) -> Scope:
-    if user is None or not user.is_authenticated:
-        return ANONYMOUS
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
+@dataclass(frozen=True)
+class _Facts:
+    """What a scope is built from, kept between requests (see the module's note)."""
+
+    org_paths: tuple[tuple[str, tuple[str, ...]], ...]
+    department_paths: tuple[str, ...]
+    membership: Membership | None
+
+
+def _facts(key: tuple[int, datetime.date]) -> _Facts:
+    user_id, today = key
     org_paths: dict[str, list[str]] = {}
     department_paths: list[str] = []
     assignments = (
-        RoleAssignment.objects.current()
-        .filter(user=user)
+        RoleAssignment.objects.current(today)
+        .filter(user_id=user_id)
         .values_list("role", "org_unit__path", "department__path")
     )
     for role, org_path, department_path in assignments:
@@ -132,8 +151,25 @@ def scope_for(user: Any) -> Scope:
             org_paths.setdefault(role, []).append(org_path)
         elif role == Role.DEPARTMENT_LIAISON and department_path:
             department_paths.append(department_path)
+    return _Facts(
+        org_paths=tuple((role, tuple(outermost(paths))) for role, paths in org_paths.items()),
+        department_paths=tuple(outermost(department_paths)),
+        membership=_membership_of(user_id),
+    )
 
-    membership = _membership_of(user.pk)
+
+# Per person and day (a role ends at midnight); orgs adds its models at start-up.
+_kept_facts = OptionList("accounts.scopes", _facts, models=[RoleAssignment], max_age=30.0)
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    facts = _kept_facts((user.pk, timezone.localdate()))
+    membership = facts.membership
     member_fields: dict[str, Any] = {}
     if membership is not None:
         member_fields = {
@@ -146,8 +182,8 @@ def scope_for(user: Any) -> Scope:
     scope = Scope(
         user_id=user.pk,
         is_admin=bool(user.is_superuser),
-        org_paths={role: tuple(outermost(paths)) for role, paths in org_paths.items()},
-        department_paths=tuple(outermost(department_paths)),
+        org_paths=dict(facts.org_paths),
+        department_paths=facts.department_paths,
         **member_fields,
     )
     setattr(user, _CACHE_ATTRIBUTE, scope)

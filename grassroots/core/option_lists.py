@@ -13,7 +13,8 @@ and per key (the language, say), for as long as
   save and again at the commit); and
 - at most `max_age` seconds (60): writes that send no signal — `bulk_create` of an
   import's new departments, `update()` of a tree move, SQL by hand — show within a
-  minute.
+  minute, or at once where the code that makes them calls `rows_changed(Model)` (a tree
+  move, the member import do).
 
 Reading the stamp costs one cache read per list and form (about 40 µs from the file
 cache); building a list, one query. A cleared or restarted cache gives a new stamp,
@@ -38,6 +39,16 @@ logger = logging.getLogger(__name__)
 
 MAX_AGE = 60.0
 
+# model label ("orgs.member") -> the lists built from it
+_following: dict[str, list[OptionList[Any, Any]]] = {}
+
+
+def rows_changed(model: type[Model]) -> None:
+    """A write that sends no signal (`update()`, `bulk_update`, `bulk_create`) changed
+    rows of `model`: every list built from it is built again, as after a save."""
+    for kept in _following.get(model._meta.label_lower, []):
+        kept._changed()
+
 
 class OptionList[Key: Hashable, Value]:
     def __init__(
@@ -54,11 +65,20 @@ class OptionList[Key: Hashable, Value]:
         self.stamp_key = f"option-list-stamp:{name}"
         self._kept: dict[Key, tuple[str, float, Value]] = {}
         self._lock = threading.Lock()
+        self.follow(*models)
+
+    def follow(self, *models: type[Model] | str) -> None:
+        """Build the list again when a row of these models is saved or deleted (for a
+        model of an app above the list's own, handed in by that app at start-up), or
+        when `rows_changed(model)` says a write without signals touched them."""
         for model in models:
             for signal in (post_save, post_delete):
                 signal.connect(
                     self._changed, sender=model, weak=False, dispatch_uid=(self.stamp_key, model)
                 )
+            label = (model if isinstance(model, str) else model._meta.label).lower()
+            if self not in _following.setdefault(label, []):
+                _following[label].append(self)
 
     def __call__(self, key: Key) -> Value:
         stamp = self._stamp()

@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 
+from grassroots.core import option_lists
+
 SEGMENT_WIDTH = 6
 _ALPHABET = string.digits + string.ascii_lowercase
 MAX_DEPTH = 40
@@ -141,6 +143,8 @@ class TreeNode(models.Model):
         )
         cls.objects.filter(pk=node.pk).update(parent=new_parent)  # type: ignore[attr-defined]
         node.refresh_from_db(fields=["path", "depth", "parent"])
+        # no signal was sent: what is kept from the paths (people's scopes, option lists)
+        option_lists.rows_changed(cls)
 
 
 def summed_per_subtree(

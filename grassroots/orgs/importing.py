@@ -28,6 +28,7 @@ from grassroots.accounts.identity import (
 )
 from grassroots.accounts.scope import Scope
 from grassroots.accounts.services import USER_FIELDS, users_bulk_write
+from grassroots.core import option_lists
 from grassroots.core.audit import audit_entry, audit_record, snapshot
 from grassroots.core.models import AuditEntry
 from grassroots.orgs import member_order, policy
@@ -369,6 +370,8 @@ def _check_departments(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, p
                     for department in new
                 )
         AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
+        if created or updated:  # bulk writes send no signal: option lists, scopes
+            option_lists.rows_changed(Department)
         return created, updated
 
     plan.apply = apply
@@ -701,6 +704,8 @@ def _check_members(parsed: list[tuple[int, dict[str, Any]]], scope: Scope, plan:
         MemberStatusChange.objects.bulk_create(history, batch_size=CHUNK)
         Transfer.objects.bulk_create(moves, batch_size=CHUNK)
         AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
+        if new or changed:  # bulk writes send no signal: the people's scopes follow now
+            option_lists.rows_changed(Member)
         return len(new), len(changed)
 
     plan.apply = apply

@@ -393,7 +393,9 @@ def test_the_scheme_page_reads_a_fixed_number_of_queries(
     from grassroots.evaluation.schemes import services
 
     services.scheme_score(scheme=scheme, today=MONDAY)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    at_most = len(few.captured_queries)  # read before the next request resets the log
+    client.get(url)  # again: new records built the kept scopes anew (accounts.scope)
+    with django_assert_max_num_queries(at_most):
         assert client.get(url).status_code == 200
 
 

@@ -88,7 +88,7 @@ def _queries_for(client_for, user, django_assert_num_queries, expected):
         assert client.get(INBOX).status_code == 200
 
 
-INBOX_QUERIES = 8  # the session is read from the cache, not counted
+INBOX_QUERIES = 6  # the session (cache) and the roles and membership (kept) not counted
 
 
 def test_the_inbox_takes_the_same_queries_for_one_notice_or_a_full_page(

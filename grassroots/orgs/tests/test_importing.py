@@ -407,3 +407,21 @@ def test_a_new_record_imported_as_gone_left_today_for_the_statistics(world):
     member = Member.objects.get(user=employee)
     assert member.left_on == timezone.localdate()
     assert member.leaving_reason == Member.LeavingReason.OTHER
+
+
+def test_a_member_imported_as_gone_is_no_member_at_their_next_request(world):
+    # given: a member whose scope was worked out (and kept: accounts.scope) before
+    member = world.member_a
+    assert scope_for(type(member.user).objects.get(pk=member.user_id)).is_member
+    # when: the import (bulk writes, no signals) says they left the Party
+    batch = run_import(
+        world.officer_a,
+        "members",
+        [
+            ["工号", "姓名", "发展阶段", "党籍状态", "支部编码"],
+            [member.user.employee_number, member.user.name, "正式党员", "出党", "A"],
+        ],
+    )
+    assert batch.outcome == "applied", batch.errors
+    # then: their next request no longer has them as a member
+    assert not scope_for(type(member.user).objects.get(pk=member.user_id)).is_member

@@ -337,8 +337,10 @@ def test_a_page_by_link_takes_as_many_queries_with_one_row_as_with_many(
         client.get(reverse("orgs:member_list") + "?page=1")
     # when: many records after the cursor
     MemberFactory.create_batch(12, branch=world.branch_b)
+    as_many = len(by_link.captured_queries)  # read before the next request resets the log
+    client.get(url)  # again: new records built the kept scopes anew (accounts.scope)
     # then
-    with django_assert_num_queries(len(by_link.captured_queries)):
+    with django_assert_num_queries(as_many):
         response = client.get(url)
     assert len(rows_of(response)) == 3
     with django_assert_num_queries(len(by_link.captured_queries)):
