@@ -39,6 +39,29 @@ What the two CPU figures leave out, for both products alike: work done outside t
 processes and the database — here the e-mail deliveries Grassroots queues for its
 worker (no worker runs during the bench; the queued tasks stay behind), where
 django-helpdesk builds its two e-mails inline (locmem backend) and so pays for them.
+
+--lists times the handlers' lists instead of submitting (issue 13: the lists ≥ 10× of
+django-helpdesk's at 8 users at full scale, ≥ 6× at 100,000), nothing written but
+sessions. A transaction is, per simulated user, in a loop:
+
+- this product, committee: the group committee's officer GETs the appeals queue
+  (/appeals/handle/, open appeals, soonest deadline first — scenario q2 of
+  bench/appeals.py, whose find_actors picks the people);
+- this product, branch: the secretary of the branch with the most open appeals GETs
+  the same queue (q1);
+- django-helpdesk: a member of staff (staff00) GETs the ticket list /tickets/ and then
+  the first 25 rows of its open tickets, the JSON its DataTable fetches
+  (/datatables_ticket_list/<query>?draw=1&start=0&length=25, bench/helpdesk_bench.py's
+  h2 + h3).
+
+Each simulated user has its own session of that one person. The three alternate run by
+run (the order reversed every round); the ceiling and "ok" rows are as above; a second
+table gives the means over the rounds and the ratios of the queues' transactions per
+second to django-helpdesk's. --vacuum is off by default in this mode (the runs write no
+rows), and nothing is deleted afterwards.
+
+    flock /tmp/bench.lock .venv/bin/python bench/http_compare.py --lists --users 1,8 \\
+        --seconds 60 --rounds 2 --out bench/results/http-compare-lists.md
 """
 
 from __future__ import annotations
@@ -313,7 +336,6 @@ def grassroots_users(count: int) -> list[User]:
     import django
 
     django.setup()
-    from django.test import Client
 
     from grassroots.accounts.models import RoleAssignment
     from grassroots.accounts.models import User as Person
@@ -327,18 +349,66 @@ def grassroots_users(count: int) -> list[User]:
     )
     users = []
     for person in people:
-        client = Client()
-        client.force_login(
-            person, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend"
-        )
         form = {
             "category": str(living.pk),
             "department": str(person.department_id),
             "place": "",
             "urgency": "normal",
         }
-        users.append(User({"sessionid": client.cookies["sessionid"].value}, form))
+        users.append(User(grassroots_session(person), form))
     return users
+
+
+def grassroots_session(person: Any) -> dict[str, str]:
+    """The cookies of a new session of `person` (signed in with Django's test client)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person, backend="grassroots.accounts.backends.EmployeeNumberOrPhoneBackend")
+    return {"sessionid": client.cookies["sessionid"].value}
+
+
+@dataclass
+class Lists:
+    """Who reads which list in --lists mode, and what each side's transaction requests."""
+
+    committee: list[User]  # sessions of the group committee's officer
+    branch: list[User]  # sessions of the busiest branch's secretary
+    helpdesk: list[User]  # sessions of django-helpdesk's member of staff
+    committee_paths: tuple[str, ...]
+    branch_paths: tuple[str, ...]
+    helpdesk_paths: tuple[str, ...]
+    facts: str  # who they are, for the report
+
+
+def lists_users(count: int) -> Lists:
+    """`count` sessions each of the people bench/appeals.py times the queue for, and of
+    the member of staff bench/helpdesk_bench.py times the ticket list for."""
+    import django
+
+    django.setup()
+    import appeals  # bench/appeals.py: the acting people and the queue scenarios
+    import helpdesk_bench  # bench/helpdesk_bench.py: the staff user and the list's URLs
+
+    actors = appeals.find_actors()
+    urls = {scenario.key: scenario.url for scenario in appeals.scenarios(actors)}
+    facts = (
+        f"Acting: group committee officer {actors.group_officer.employee_number} "
+        f"({actors.group_committee.name}) `{urls['q2']}`; branch secretary "
+        f"{actors.branch_officer.employee_number} of {actors.branch.name} "
+        f"({actors.open_in_branch} open appeals, the most of any branch) `{urls['q1']}`; "
+        f"django-helpdesk {helpdesk_bench.STAFF} "
+        f"`{'` + `'.join(helpdesk_bench.staff_list_paths())}`; one session per simulated user."
+    )
+    return Lists(
+        committee=[User(grassroots_session(actors.group_officer), {}) for _ in range(count)],
+        branch=[User(grassroots_session(actors.branch_officer), {}) for _ in range(count)],
+        helpdesk=helpdesk_users(count, helpdesk_bench.STAFF),
+        committee_paths=(urls["q2"],),
+        branch_paths=(urls["q1"],),
+        helpdesk_paths=helpdesk_bench.staff_list_paths(),
+        facts=facts,
+    )
 
 
 HELPDESK_SESSIONS = """
@@ -352,7 +422,10 @@ model = get_user_model()
 queue = Queue.objects.order_by("pk").first()
 out = []
 for i in range(int(sys.argv[1])):
-    user, _ = model.objects.get_or_create(username=f"bench_http_{i:03d}", defaults={"email": f"b{i}@example.com"})
+    if len(sys.argv) > 2:  # an existing user (a member of staff), one session each
+        user = model.objects.get(username=sys.argv[2])
+    else:
+        user, _ = model.objects.get_or_create(username=f"bench_http_{i:03d}", defaults={"email": f"b{i}@example.com"})
     client = Client()
     client.force_login(user)
     out.append({"sessionid": client.cookies["sessionid"].value, "queue": queue.pk})
@@ -420,8 +493,13 @@ def helpdesk_python(code: str, *argv: str) -> str:
     ).stdout.strip()
 
 
-def helpdesk_users(count: int) -> list[User]:
-    made = json.loads(helpdesk_python(HELPDESK_SESSIONS, str(count)).splitlines()[-1])
+def helpdesk_users(count: int, username: str | None = None) -> list[User]:
+    """`count` sessions: of as many submitters, or all of the one user `username`."""
+    made = json.loads(
+        helpdesk_python(
+            HELPDESK_SESSIONS, str(count), *([username] if username else [])
+        ).splitlines()[-1]
+    )
     return [
         User(
             {"sessionid": one["sessionid"]},
@@ -501,7 +579,7 @@ class Browser:
 @dataclass
 class Result:
     transactions: list[float] = field(default_factory=list)
-    steps: list[tuple[float, float, float]] = field(default_factory=list)
+    steps: list[tuple[float, ...]] = field(default_factory=list)  # ms per request
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     cpu: float = 0.0
@@ -573,20 +651,36 @@ def submit_loop(
 def get_loop(
     browser: Browser, path: str, until: float, result: Result, lock: threading.Lock
 ) -> None:
+    list_loop(browser, (path,), until, result, lock)
+
+
+def list_loop(
+    browser: Browser, paths: tuple[str, ...], until: float, result: Result, lock: threading.Lock
+) -> None:
+    """GET `paths` one after the other, each answering 200, as one transaction (each
+    request's time kept as a step when there are more than one)."""
     while time.monotonic() < until:
         began = time.perf_counter()
-        try:
-            status, _location, _page = browser.request("GET", path)
-        except OSError as error:
+        steps = []
+        for path in paths:
+            started = time.perf_counter()
+            try:
+                status, _location, _page = browser.request("GET", path)
+            except OSError as error:
+                with lock:
+                    result.errors.append(f"GET {path}: {error}")
+                break
+            steps.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                with lock:
+                    result.errors.append(f"GET {path}: {status}")
+                break
+        else:
+            elapsed = (time.perf_counter() - began) * 1000
             with lock:
-                result.errors.append(f"GET {path}: {error}")
-            continue
-        elapsed = (time.perf_counter() - began) * 1000
-        with lock:
-            if status == 200:
                 result.transactions.append(elapsed)
-            else:
-                result.errors.append(f"GET {path}: {status}")
+                if len(paths) > 1:
+                    result.steps.append(tuple(steps))
 
 
 def drive(server: Server, users: list[User], seconds: float, loop: Any, *loop_args: Any) -> Result:
@@ -627,10 +721,14 @@ def load_average() -> str:
     return f"{one:.1f} / {five:.1f}"
 
 
+def per_second(result: Result) -> float:
+    return len(result.transactions) / result.seconds if result.seconds else 0
+
+
 def line(label: str, users: int, result: Result, per: str = "transaction") -> str:
     times = result.transactions
     count = len(times)
-    rate = count / result.seconds if result.seconds else 0
+    rate = per_second(result)
     cpu = result.cpu / count * 1000 if count else float("nan")
     if result.database_cpu is not None and count:
         database_each = result.database_cpu / count * 1000
@@ -641,7 +739,8 @@ def line(label: str, users: int, result: Result, per: str = "transaction") -> st
     steps = ""
     if result.steps:
         steps = " / ".join(
-            f"{statistics.median(step[i] for step in result.steps):.0f}" for i in range(3)
+            f"{statistics.median(step[i] for step in result.steps):.0f}"
+            for i in range(len(result.steps[0]))
         )
     return (
         f"| {label} | {users} | {rate:.1f} | {statistics.median(times) if times else float('nan'):.0f} "
@@ -650,9 +749,128 @@ def line(label: str, users: int, result: Result, per: str = "transaction") -> st
     )
 
 
+@dataclass
+class Side:
+    """One of the runs that alternate at each concurrency level."""
+
+    name: str  # short, for the means table
+    label: str  # the table's "run" column, before the load average
+    server: str  # a key of servers()
+    people: list[User]
+    loop: Any  # submit_loop or list_loop
+    loop_args: tuple[Any, ...]
+
+
+def submit_sides(grassroots_people: list[User], helpdesk_people: list[User]) -> list[Side]:
+    return [
+        Side(
+            "this product",
+            "submit, this product",
+            "grassroots",
+            grassroots_people,
+            submit_loop,
+            (FLOWS["grassroots"],),
+        ),
+        Side(
+            "django-helpdesk",
+            "submit, django-helpdesk",
+            "helpdesk",
+            helpdesk_people,
+            submit_loop,
+            (FLOWS["helpdesk"],),
+        ),
+    ]
+
+
+def list_sides(lists: Lists) -> list[Side]:
+    """The two queues, then django-helpdesk's list: the reference of the ratios (last)."""
+    return [
+        Side(
+            "committee queue",
+            "committee queue, this product",
+            "grassroots",
+            lists.committee,
+            list_loop,
+            (lists.committee_paths,),
+        ),
+        Side(
+            "branch queue",
+            "branch queue, this product",
+            "grassroots",
+            lists.branch,
+            list_loop,
+            (lists.branch_paths,),
+        ),
+        Side(
+            "django-helpdesk",
+            "ticket list page + rows, django-helpdesk",
+            "helpdesk",
+            lists.helpdesk,
+            list_loop,
+            (lists.helpdesk_paths,),
+        ),
+    ]
+
+
+def means_table(sides: list[Side], measured: dict[tuple[int, str], list[Result]]) -> list[str]:
+    """Per level, the means over the rounds of each side's transactions per second, p95
+    and CPU per transaction (server + PostgreSQL), and each side's per second ÷ the last
+    side's."""
+
+    def mean(values: list[float]) -> float:
+        return statistics.fmean(values) if values else float("nan")
+
+    def cpu_each(result: Result) -> float:
+        count = len(result.transactions)
+        if not count:
+            return float("nan")
+        return (result.cpu + (result.database_cpu or 0.0)) / count * 1000
+
+    reference, others = sides[-1], sides[:-1]
+    levels = sorted({users for users, _name in measured})
+    rounds = max(len(results) for results in measured.values())
+    names = " / ".join(side.name for side in sides)
+    lines = [
+        "",
+        f"Means of the {rounds} interleaved rounds; ratio: transactions per second ÷ "
+        f"those of {reference.name}:",
+        "",
+        "| users | "
+        + " | ".join(f"{side.name} per second" for side in sides)
+        + " | "
+        + " | ".join(f"{side.name} ÷ {reference.name}" for side in others)
+        + f" | p95 ms {names} | server + PostgreSQL CPU ms each {names} |",
+        "|--:|" + "--:|" * (len(sides) + len(others) + 2),
+    ]
+    for users in levels:
+        results = {side.name: measured.get((users, side.name), []) for side in sides}
+        rates = {name: mean([per_second(r) for r in rs]) for name, rs in results.items()}
+        base = rates[reference.name]
+        ratios = [rates[side.name] / base if base else float("nan") for side in others]
+        p95 = [mean([percentile(r.transactions, 0.95) for r in results[s.name]]) for s in sides]
+        cpu = [mean([cpu_each(r) for r in results[s.name]]) for s in sides]
+        lines.append(
+            f"| {users} | "
+            + " | ".join(f"{rates[side.name]:.1f}" for side in sides)
+            + " | "
+            + " | ".join(f"{ratio:.2f}" for ratio in ratios)
+            + f" | {' / '.join(f'{v:.0f}' for v in p95)}"
+            + f" | {' / '.join(f'{v:.1f}' for v in cpu)} |"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--lists",
+        action="store_true",
+        help="time the handlers' lists instead of submitting: the group committee "
+        "officer's and the busiest branch secretary's appeals queue against "
+        "django-helpdesk's staff ticket list (page + first 25 rows), with a table of "
+        "the ratios (see above)",
     )
     parser.add_argument("--users", default="1,8,32", help="concurrent users, comma-separated")
     parser.add_argument("--seconds", type=float, default=60)
@@ -680,18 +898,24 @@ def main() -> None:
     parser.add_argument(
         "--vacuum",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="VACUUM ANALYZE the tables the runs write (both products) before the first run",
+        help="VACUUM ANALYZE the tables the runs write (both products) before the first run "
+        "(default: on, off with --lists, whose runs write no rows)",
     )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     levels = [int(n) for n in args.users.split(",")]
     args.helpdesk_port = args.helpdesk_port or args.port + 1
     args.ceiling_port = args.ceiling_port or args.port + 2
+    if args.vacuum is None:
+        args.vacuum = not args.lists
 
     grassroots_people = grassroots_users(max(levels))
-    helpdesk_people = helpdesk_users(max(levels))
-    helpdesk_before = int(helpdesk_python(HELPDESK_MAX_TICKET).splitlines()[-1])
+    if args.lists:
+        lists = lists_users(max(levels))
+        sides = list_sides(lists)
+    else:
+        sides = submit_sides(grassroots_people, helpdesk_users(max(levels)))
+        helpdesk_before = int(helpdesk_python(HELPDESK_MAX_TICKET).splitlines()[-1])
     running = servers(args)
     # the pages name their static files through the manifest collectstatic writes
     subprocess.run(
@@ -700,39 +924,50 @@ def main() -> None:
         check=True,
     )
     header = [
-        f"### {time.strftime('%Y-%m-%d %H:%M %Z')} · gunicorn {args.workers} workers × "
+        f"### {time.strftime('%Y-%m-%d %H:%M %Z')} · "
+        + ("the handlers' lists (--lists) · " if args.lists else "")
+        + f"gunicorn {args.workers} workers × "
         f"{args.threads} threads each (gthread), CONN_MAX_AGE {args.conn_max_age}, "
         f"{args.seconds:.0f} s per run, "
         f"{args.rounds} interleaved rounds",
         "",
         f"Command: `{' '.join(shlex.quote(a) for a in sys.argv)}`",
         "",
-        "| run | users | per second | p50 ms | p95 ms | max ms | form (+ panel) / POST / page p50 ms "
-        "| server CPU ms each | PostgreSQL CPU ms each | both ms each "
+        *([lists.facts, ""] if args.lists else []),
+        "| run | users | per second | p50 ms | p95 ms | max ms | "
+        + (
+            "django-helpdesk's page / rows p50 ms"
+            if args.lists
+            else "form (+ panel) / POST / page p50 ms"
+        )
+        + " | server CPU ms each | PostgreSQL CPU ms each | both ms each "
         "| backends waiting for a lock | errors |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     lines = list(header)
     print("\n".join(lines), flush=True)
+    measured: dict[tuple[int, str], list[Result]] = {}
     try:
         if args.vacuum:
             vacuum()
         for server in running.values():
             server.start()
-        for name in ("grassroots", "helpdesk"):
-            people = grassroots_people if name == "grassroots" else helpdesk_people
-            warm(running[name], people, submit_loop, FLOWS[name])
+        for side in sides:
+            warm(running[side.server], side.people, side.loop, *side.loop_args)
         for users in levels:
-            order = ["grassroots", "helpdesk"]
+            order = list(sides)
             for _round in range(args.rounds):
-                for name in order:
-                    people = grassroots_people if name == "grassroots" else helpdesk_people
+                for side in order:
                     before = load_average()
                     result = drive(
-                        running[name], people[:users], args.seconds, submit_loop, FLOWS[name]
+                        running[side.server],
+                        side.people[:users],
+                        args.seconds,
+                        side.loop,
+                        *side.loop_args,
                     )
-                    label = f"submit, {'this product' if name == 'grassroots' else 'django-helpdesk'} (load {before})"
-                    lines.append(line(label, users, result))
+                    measured.setdefault((users, side.name), []).append(result)
+                    lines.append(line(f"{side.label} (load {before})", users, result))
                     print(lines[-1], flush=True)
                     if result.errors:
                         print("   first error:", result.errors[0], flush=True)
@@ -755,16 +990,22 @@ def main() -> None:
                 line('"ok" view behind the full middleware, signed in', users, ok, "request")
             )
             print(lines[-1], flush=True)
+        if args.lists:
+            table = means_table(sides, measured)
+            lines += table
+            print("\n".join(table), flush=True)
     finally:
         for server in running.values():
             server.stop()
-        import appeals  # bench/appeals.py: deletes what a run submitted
+        if not args.lists:  # --lists submits nothing
+            import appeals  # bench/appeals.py: deletes what a run submitted
 
-        removed = appeals.remove_submitted(prefix=BENCH_KEY)
-        tickets = helpdesk_python(HELPDESK_REMOVE, str(helpdesk_before)).splitlines()[-1]
-        print(
-            f"(removed {removed} appeals and {tickets} ticket rows this run submitted)", flush=True
-        )
+            removed = appeals.remove_submitted(prefix=BENCH_KEY)
+            tickets = helpdesk_python(HELPDESK_REMOVE, str(helpdesk_before)).splitlines()[-1]
+            print(
+                f"(removed {removed} appeals and {tickets} ticket rows this run submitted)",
+                flush=True,
+            )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("a") as handle:
