@@ -43,6 +43,18 @@ def run_import(user, kind, rows):
     )
 
 
+def import_as_gone(world, member):
+    """Branch A's officer imports a row saying `member` left the Party."""
+    return run_import(
+        world.officer_a,
+        "members",
+        [
+            ["工号", "姓名", "发展阶段", "党籍状态", "支部编码"],
+            [member.user.employee_number, member.user.name, "正式党员", "出党", "A"],
+        ],
+    )
+
+
 def messages_of(batch):
     return [(error["row"], error["column"], error["message"]) for error in batch.errors]
 
@@ -374,14 +386,7 @@ def test_a_member_imported_as_gone_left_today_for_the_statistics(world):
     # given: a full member in good standing
     member = world.member_a
     # when: the import says they left the Party
-    batch = run_import(
-        world.officer_a,
-        "members",
-        [
-            ["工号", "姓名", "发展阶段", "党籍状态", "支部编码"],
-            [member.user.employee_number, member.user.name, "正式党员", "出党", "A"],
-        ],
-    )
+    batch = import_as_gone(world, member)
     # then: the leaving day is the import's day, as when an officer edits the record
     assert batch.outcome == "applied", batch.errors
     member.refresh_from_db()
@@ -414,14 +419,7 @@ def test_a_member_imported_as_gone_is_no_member_at_their_next_request(world):
     member = world.member_a
     assert scope_for(type(member.user).objects.get(pk=member.user_id)).is_member
     # when: the import (bulk writes, no signals) says they left the Party
-    batch = run_import(
-        world.officer_a,
-        "members",
-        [
-            ["工号", "姓名", "发展阶段", "党籍状态", "支部编码"],
-            [member.user.employee_number, member.user.name, "正式党员", "出党", "A"],
-        ],
-    )
+    batch = import_as_gone(world, member)
     assert batch.outcome == "applied", batch.errors
     # then: their next request no longer has them as a member
     assert not scope_for(type(member.user).objects.get(pk=member.user_id)).is_member

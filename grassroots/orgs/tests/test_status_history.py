@@ -12,7 +12,7 @@ from django.utils import timezone
 from grassroots.orgs import services
 from grassroots.orgs.models import Member, MemberStatusChange, OrgUnit
 from grassroots.orgs.tests.factories import OrgUnitFactory
-from grassroots.orgs.tests.test_importing import run_import
+from grassroots.orgs.tests.test_importing import import_as_gone
 
 pytestmark = pytest.mark.django_db
 
@@ -130,14 +130,7 @@ def test_the_import_appends_a_status_change(world):
     # given
     member = world.member_a
     # when: the import says they left the Party
-    batch = run_import(
-        world.officer_a,
-        "members",
-        [
-            ["工号", "姓名", "发展阶段", "党籍状态", "支部编码"],
-            [member.user.employee_number, member.user.name, "正式党员", "出党", "A"],
-        ],
-    )
+    batch = import_as_gone(world, member)
     # then
     assert batch.outcome == "applied", batch.errors
     last = MemberStatusChange.objects.filter(member=member).order_by("on", "pk").last()
