@@ -55,7 +55,7 @@ def files_field() -> MultipleFileField:
     )
 
 
-def _with_empty(
+def with_empty_choice(
     field: forms.Field, options: Callable[[], Sequence[tuple[int, str]]]
 ) -> Callable[[], list[tuple[Any, Any]]]:
     """A choice widget's options from a ready list, after the field's empty choice (“Choose…”,
@@ -127,11 +127,11 @@ class AppealForm(StyledForm):
         category = self.fields["category"]
         category.queryset = Category.objects.filter(is_active=True)  # type: ignore[attr-defined]
         # Shown from the list kept per process and language; the queryset checks a choice.
-        category.widget.choices = _with_empty(category, selectors.category_options)
+        category.widget.choices = with_empty_choice(category, selectors.category_options)
         department = self.fields["department"]
         department.queryset = departments  # type: ignore[attr-defined]
         if department_options is not None:
-            department.widget.choices = _with_empty(department, department_options)
+            department.widget.choices = with_empty_choice(department, department_options)
 
     def draft(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -68,6 +68,23 @@ def category_options() -> tuple[tuple[int, str], ...]:
     use, without a query: kept per process and language (core.option_lists) and built
     again when a category is saved or deleted, or after a minute."""
     return _category_options_kept(translation.get_language())
+
+
+def _every_category_option(language: str | None) -> tuple[tuple[int, str], ...]:
+    with translation.override(language):
+        return tuple((category.pk, str(category)) for category in Category.objects.all())
+
+
+# The queue's filter offers every category, retired ones too (old appeals keep them).
+_every_category_option_kept = OptionList(
+    "appeals.categories.every", _every_category_option, models=[Category]
+)
+
+
+def every_category_option() -> tuple[tuple[int, str], ...]:
+    """Every category, active or not, as (id, label) pairs in the language in use and
+    the model's order: the queue filter's options, kept as `category_options` is."""
+    return _every_category_option_kept(translation.get_language())
 
 
 def active_category(pk: int | None) -> Category | None:
@@ -264,6 +281,54 @@ def handler_queue(
         appeals = appeals.filter(Q(number__iexact=term) | Q(title__icontains=term))
     order = ["current_due_at", "-created_at"] if filters.view != "all" else ["-created_at"]
     return _with_related(appeals).order_by(*order, "-id")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One row of the queue page, with what the template would otherwise work out per
+    row: the link, the status in words, the deadline as shown and whether it passed."""
+
+    appeal: Appeal
+    href: str
+    status: str
+    due: str  # "m-d H:i" in the current time zone; "" when no deadline is shown
+    overdue: bool
+
+
+def queue_due(due_at: datetime.datetime | None, *, is_open: bool, now_ts: int) -> tuple[str, bool]:
+    """The deadline as the queue shows it (month-day hour:minute, local time) and
+    whether it has passed, in whole seconds as `{% now "U" %}` compares; nothing for a
+    closed appeal or one without a deadline."""
+    if not is_open or due_at is None:
+        return "", False
+    return timezone.localtime(due_at).strftime("%m-%d %H:%M"), int(due_at.timestamp()) < now_ts
+
+
+_PLACEHOLDER_ID = "0" * 16  # a public id's shape (core.public_ids), to reverse once
+
+
+def queue_rows(appeals: Iterable[Appeal], *, now: datetime.datetime) -> list[QueueRow]:
+    """The page's appeals as rows: one `reverse()` for every link (a public id is
+    letters and digits of one alphabet, put in the address as it is), the status labels
+    translated once."""
+    before, _, after = reverse("appeals:handle_detail", args=[_PLACEHOLDER_ID]).rpartition(
+        _PLACEHOLDER_ID
+    )
+    labels = {value: str(label) for value, label in Appeal.Status.choices}
+    now_ts = int(now.timestamp())
+    rows = []
+    for appeal in appeals:
+        due, overdue = queue_due(appeal.current_due_at, is_open=appeal.is_open, now_ts=now_ts)
+        rows.append(
+            QueueRow(
+                appeal=appeal,
+                href=f"{before}{appeal.public_id}{after}",
+                status=labels.get(appeal.status, appeal.status),
+                due=due,
+                overdue=overdue,
+            )
+        )
+    return rows
 
 
 def similar_open(

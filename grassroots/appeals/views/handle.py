@@ -33,6 +33,7 @@ from grassroots.appeals.forms import (
     QueueFilterForm,
     TransferForm,
 )
+from grassroots.appeals.intake_form import with_empty_choice
 from grassroots.appeals.models import Appeal, CoHandling
 from grassroots.appeals.views.submit import followed_public_id
 from grassroots.core.downloads import xlsx_response
@@ -96,6 +97,10 @@ QUEUE_COUNT_CAP = 5000
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     form, filters = _queue_filters(request)
+    # The category select drawn from the list kept per process and language; the
+    # field's queryset still checks a category sent.
+    category = form.fields["category"]
+    category.widget.choices = with_empty_choice(category, selectors.every_category_option)
     # An exact count of a committee's "all" view scans every appeal it ever had (a
     # million in a large group): count up to the cap, as the member list does.
     page = CappedPaginator(
@@ -107,6 +112,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
+            "rows": selectors.queue_rows(page.object_list, now=timezone.now()),
             "view": filters.view,
             "export_query": request.GET.urlencode(),
             # Department liaisons see co-handling tasks here but neither record nor rate.
