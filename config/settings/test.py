@@ -30,3 +30,5 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
 }
+# As a deployment with Redis runs (base.py): sessions from the cache, through to the database.
+SESSION_ENGINE = "grassroots.accounts.sessions"

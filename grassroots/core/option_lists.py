@@ -64,6 +64,7 @@ class OptionList[Key: Hashable, Value]:
         self.max_age = max_age
         self.stamp_key = f"option-list-stamp:{name}"
         self._kept: dict[Key, tuple[str, float, Value]] = {}
+        self._pruned = time.monotonic()
         self._lock = threading.Lock()
         self.follow(*models)
 
@@ -91,12 +92,16 @@ class OptionList[Key: Hashable, Value]:
         value = self.build(key)
         with self._lock:
             # What is past its age or stamp is never read again (yesterday's keys, say):
-            # dropped here, so that a quiet week does not pile up kept values.
-            self._kept = {
-                other: entry
-                for other, entry in self._kept.items()
-                if entry[0] == stamp and now - entry[1] < self.max_age
-            }
+            # dropped here, at most once per max_age, so that a quiet week does not pile
+            # up kept values and a list kept per person does not copy every person's
+            # entry at each miss.
+            if now - self._pruned >= self.max_age:
+                self._kept = {
+                    other: entry
+                    for other, entry in self._kept.items()
+                    if entry[0] == stamp and now - entry[1] < self.max_age
+                }
+                self._pruned = now
             self._kept[key] = (stamp, now, value)
         return value
 

@@ -60,3 +60,44 @@ def test_signing_out_ends_the_session_in_the_cache_too(world):
     assert response.status_code == 302
     assert reverse("accounts:login") in response.url
     assert caches["sessions"].get(f"django.contrib.sessions.cached_db{cookie}") is None
+
+
+class _Unreachable:
+    """A cache whose server cannot be reached: every call raises."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache unreachable")
+
+        return fail
+
+    def __contains__(self, key):
+        raise ConnectionError("cache unreachable")
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    opened = SessionStore.__init__
+
+    def unreachable(self, session_key=None):
+        opened(self, session_key)
+        self._cache = _Unreachable()
+
+    monkeypatch.setattr(SessionStore, "__init__", unreachable)
+
+
+def test_with_the_cache_unreachable_people_sign_in_work_and_sign_out(world, cache_down):
+    client = Client()
+    # signing in checks that the new key is free: the database answers
+    response = sign_in(client, world.employee.employee_number, PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("home")
+    # a signed-in page reads the session from the database (and cannot write it back)
+    assert client.get(reverse("home")).status_code == 200
+    # signing out deletes the session from the database; the cache's delete fails quietly
+    cookie = client.cookies["sessionid"].value
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get(reverse("home")).status_code == 302
