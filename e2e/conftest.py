@@ -183,25 +183,41 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def new_page(browser: Any, server: dict[str, Any]) -> Iterator[Callable[..., Any]]:
     """new_page(role=None, width=1280) → a page, signed in as that demo role."""
-    contexts: list[Any] = []
+    pages = Pages(browser, server)
 
     def make(role: str | None = None, *, width: int = 1280, height: int = 900) -> Any:
-        context = browser.new_context(
+        return pages.open(
+            role,
+            timeout=15_000,
             viewport={"width": width, "height": height},
-            base_url=server["url"],
             bypass_csp=True,  # lets the tests inject axe-core; the pages themselves obey the CSP
-            locale="zh-CN",
         )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        if role is not None:
-            sign_in(page, server["logins"][role]["employee_number"])
-        return page
 
     yield make
-    for context in contexts:
-        context.close()
+    pages.close()
+
+
+class Pages:
+    """Pages in browser contexts of their own against the live server, in Chinese,
+    signed in as a demo role or not; `close()` closes every context opened."""
+
+    def __init__(self, browser: Any, server: dict[str, Any]) -> None:
+        self.browser = browser
+        self.server = server
+        self.contexts: list[Any] = []
+
+    def open(self, role: str | None, *, timeout: int, **options: Any) -> Any:
+        context = self.browser.new_context(base_url=self.server["url"], locale="zh-CN", **options)
+        context.set_default_timeout(timeout)
+        self.contexts.append(context)
+        page = context.new_page()
+        if role is not None:
+            sign_in(page, self.server["logins"][role]["employee_number"])
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
 
 
 def sign_in(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from e2e.conftest import ROOT, axe_violations, sign_in
+from e2e.conftest import ROOT, Pages, axe_violations
 
 _COUNT = """
 import json, sys, django
@@ -42,6 +42,17 @@ print(json.dumps({
     "visits": Visit.objects.filter(help_given__contains=marker).count(),
 }))
 """
+
+
+def _open_a_pairing(page: Any) -> str:
+    """The branch officer opens the first pairing their list shows; its address."""
+    page.goto("/service/pairings/")
+    pairing = page.locator("main a[href^='/service/pairings/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+        ".filter(h => /^\\/service\\/pairings\\/\\d+\\/$/.test(h))"
+    )[0]
+    page.goto(pairing)
+    return pairing
 
 
 def _records(server: dict[str, Any], marker: str, *, forget: bool = False) -> dict[str, int]:
@@ -98,12 +109,7 @@ def test_forms_filled_offline_are_sent_once_when_the_connection_returns(new_page
     page.goto("/")
     _controlled(page)
     # Visit the pages once while the connection is there: they are kept.
-    page.goto("/service/pairings/")
-    pairing = page.locator("main a[href^='/service/pairings/']").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
-        ".filter(h => /^\\/service\\/pairings\\/\\d+\\/$/.test(h))"
-    )[0]
-    page.goto(pairing)
+    pairing = _open_a_pairing(page)
     page.goto("/appeals/new/")
 
     page.context.set_offline(True)
@@ -424,22 +430,14 @@ def page_without_worker(browser: Any, server: dict[str, Any]) -> Iterator[Callab
     from a page the worker controls is not always seen by Playwright's routes, and these
     journeys need every send to go through them. (What the page script does does not
     depend on the worker; the journeys above run with it.)"""
-    contexts: list[Any] = []
+    pages = Pages(browser, server)
 
     def make(role: str | None) -> Any:
-        context = browser.new_context(
-            base_url=server["url"], locale="zh-CN", service_workers="block"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(60_000)  # the first appeal may load jieba's dictionary
-        if role is not None:
-            sign_in(page, server["logins"][role]["employee_number"])
-        return page
+        # 60 s: the first appeal may load jieba's dictionary
+        return pages.open(role, timeout=60_000, service_workers="block")
 
     yield make
-    for context in contexts:
-        context.close()
+    pages.close()
 
 
 def _refused_connection(route: Any) -> None:
@@ -499,39 +497,63 @@ def _sent_on_the_next_page(page: Any) -> None:
     assert page.evaluate(_QUEUED) == []
 
 
+def _kept_and_sent_once(
+    page: Any,
+    server: dict[str, Any],
+    marker: str,
+    *,
+    address: str,
+    form: str,
+    field: str,
+    kind: str,
+    send: Callable[[str], Callable[[], None]],
+    words: str,
+) -> dict[str, Any]:
+    """The two ways an online send fails, one after the other, on `form` (its POSTs go
+    to the pattern `address`, its records counted under `kind`, `send(text)` fills in
+    `field` and sends): the connection refused — kept, nothing recorded, sent on the next
+    page, one record; then the answer lost after the server recorded it — kept under the
+    key it was sent with, sent again, and the server gives the first record back.
+    Returns the first entry kept."""
+    page.context.route(re.compile(address), _refused_connection)
+    first = _kept_while_unreachable(page, form, send(f"{words} {marker} 一"), field)
+    assert _records(server, marker)[kind] == 0
+    page.context.unroute_all(behavior="wait")
+    _sent_on_the_next_page(page)
+    assert _records(server, marker)[kind] == 1
+
+    sent: list[str] = []
+    page.context.route(re.compile(address), _answer_lost(sent))
+    entry = _kept_while_unreachable(page, form, send(f"{words} {marker} 二"), field)
+    assert sent and all(entry["key"] in body for body in sent)
+    assert _records(server, marker)[kind] == 2
+    page.context.unroute_all(behavior="wait")
+    _sent_on_the_next_page(page)
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert _records(server, marker)[kind] == 2
+    return first
+
+
 def test_an_appeal_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(
     page_without_worker, server
 ):
     marker = uuid.uuid4().hex[:6]
     page = page_without_worker("employee")
     page.goto("/appeals/new/")
-    form = "main form[data-offline]"
-
-    # The connection is refused: nothing reaches the server, nothing typed is lost.
-    page.context.route(re.compile(r".*/appeals/new/$"), _refused_connection)
-    entry = _kept_while_unreachable(
-        page, form, lambda: _raise_appeal(page, f"照明 {marker} 一"), "#id_title"
+    # Refused, then the answer lost: nothing typed is lost, nothing recorded twice.
+    first = _kept_and_sent_once(
+        page,
+        server,
+        marker,
+        address=r".*/appeals/new/$",
+        form="main form[data-offline]",
+        field="#id_title",
+        kind="appeals",
+        send=lambda text: lambda: _raise_appeal(page, text),
+        words="照明",
     )
-    assert dict(entry["fields"])["title"] == f"照明 {marker} 一"
-    assert _records(server, marker)["appeals"] == 0
-    page.context.unroute_all(behavior="wait")
-    _sent_on_the_next_page(page)
-    assert _records(server, marker)["appeals"] == 1
-
-    # The send reaches the server and its answer is lost: kept under the same key, sent
-    # again, and the server gives the first appeal back.
-    sent: list[str] = []
-    page.context.route(re.compile(r".*/appeals/new/$"), _answer_lost(sent))
-    entry = _kept_while_unreachable(
-        page, form, lambda: _raise_appeal(page, f"照明 {marker} 二"), "#id_title"
-    )
-    assert sent and all(entry["key"] in body for body in sent)
-    assert _records(server, marker)["appeals"] == 2
-    page.context.unroute_all(behavior="wait")
-    _sent_on_the_next_page(page)
-    page.reload()
-    page.wait_for_timeout(1000)
-    assert _records(server, marker)["appeals"] == 2
+    assert dict(first["fields"])["title"] == f"照明 {marker} 一"
 
 
 def test_a_visit_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(
@@ -539,13 +561,7 @@ def test_a_visit_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(
 ):
     marker = uuid.uuid4().hex[:6]
     page = page_without_worker("branch officer")
-    page.goto("/service/pairings/")
-    pairing = page.locator("main a[href^='/service/pairings/']").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
-        ".filter(h => /^\\/service\\/pairings\\/\\d+\\/$/.test(h))"
-    )[0]
-    page.goto(pairing)
-    form = "#visit-form"
+    _open_a_pairing(page)
 
     def record(text: str) -> Any:
         def send() -> None:
@@ -555,27 +571,17 @@ def test_a_visit_sent_while_the_server_cannot_be_reached_is_kept_and_sent_once(
         return send
 
     try:
-        page.context.route(re.compile(r".*/service/pairings/\d+/$"), _refused_connection)
-        _kept_while_unreachable(
-            page, form, record(f"送去慰问品 {marker} 一"), "#id_visit-help_given"
+        _kept_and_sent_once(
+            page,
+            server,
+            marker,
+            address=r".*/service/pairings/\d+/$",
+            form="#visit-form",
+            field="#id_visit-help_given",
+            kind="visits",
+            send=record,
+            words="送去慰问品",
         )
-        assert _records(server, marker)["visits"] == 0
-        page.context.unroute_all(behavior="wait")
-        _sent_on_the_next_page(page)
-        assert _records(server, marker)["visits"] == 1
-
-        sent: list[str] = []
-        page.context.route(re.compile(r".*/service/pairings/\d+/$"), _answer_lost(sent))
-        entry = _kept_while_unreachable(
-            page, form, record(f"送去慰问品 {marker} 二"), "#id_visit-help_given"
-        )
-        assert sent and all(entry["key"] in body for body in sent)
-        assert _records(server, marker)["visits"] == 2
-        page.context.unroute_all(behavior="wait")
-        _sent_on_the_next_page(page)
-        page.reload()
-        page.wait_for_timeout(1000)
-        assert _records(server, marker)["visits"] == 2
     finally:
         # The demo's pairing as it was, for the journeys that run after this one.
         _records(server, marker, forget=True)
