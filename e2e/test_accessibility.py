@@ -141,8 +141,8 @@ def test_pages_seen_before_signing_in_and_error_states_have_no_violations(new_pa
     report["sign-in"] = axe_violations(page)
     page.fill("#id_username", "nobody")
     page.fill("#id_password", "wrong-password")
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
     report["sign-in with an error"] = axe_violations(page)
     page.goto("/offline/")  # the service worker's page for one never opened, offline
@@ -153,8 +153,8 @@ def test_pages_seen_before_signing_in_and_error_states_have_no_violations(new_pa
     page.goto("/orgs/members/new/")
     page.fill("#id_employee_number", "NOBODY")
     page.fill("#id_birth_date", "2030-01-01")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
     report["member form with errors"] = axe_violations(page)
     response = page.goto("/orgs/members/999999/")

@@ -41,8 +41,8 @@ def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, serve
     officer.goto("/appeals/handle/")
     officer.get_by_role("link", name="二车间饮水机坏了").click()
     officer.get_by_text("受理", exact=True).click()
-    officer.get_by_role("button", name="确定").first.click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="确定").first.click()
     assert officer.get_by_text("操作完成：已受理").count() == 1
     officer.get_by_text("指派党员承办", exact=True).click()
     officer.locator("#id_assign-assignee").select_option(index=1)
@@ -57,8 +57,8 @@ def test_raise_accept_answer_not_satisfied_reopens_and_escalates(new_page, serve
     phone.get_by_label("否").check()
     phone.get_by_label("不满意").check()
     phone.fill("#id_rate-comment", "还是没有热水。")
-    phone.get_by_role("button", name="提交评价").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交评价").click()
     assert phone.get_by_text("重新办理").count() >= 1
 
     committee = new_page("committee officer")

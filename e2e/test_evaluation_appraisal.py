@@ -8,6 +8,8 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 from e2e.conftest import axe_violations
 
 TEXT = "本年度按时参加组织生活，带头完成班组任务；不足是学习不够系统，明年改进。"
@@ -55,7 +57,7 @@ def test_the_officer_is_refused_one_excellent_too_many(new_page, server):
     _no_violations(officer, "proposal refused")
     # Nothing was saved: the appraisal page still shows no proposed grade.
     officer.get_by_role("link", name="取消").click()
-    assert "建议等次" in officer.locator("table.appraisal-table thead").inner_text()
+    expect(officer.locator("table.appraisal-table thead")).to_contain_text("建议等次")
     proposed = officer.locator("table.appraisal-table tbody tr td:nth-child(6)")
     assert all(text.strip() == "—" for text in proposed.all_inner_texts())
 

@@ -103,8 +103,8 @@ def test_the_branch_officer_reads_the_breakdown_and_objects(new_page):
     branch.wait_for_url(re.compile(r"/evaluation/results/\d+/$"))
     _no_violations(branch, "own breakdown")
     branch.get_by_label(re.compile("异议内容|What is wrong")).fill("")
-    branch.get_by_role("button", name=re.compile("提交异议|Lodge the objection")).click()
-    branch.wait_for_load_state()
+    with branch.expect_navigation():
+        branch.get_by_role("button", name=re.compile("提交异议|Lodge the objection")).click()
     assert branch.locator("#id_text[aria-invalid=true]").count() == 1
     _no_violations(branch, "objection form with an error")
     branch.get_by_label(re.compile("异议内容|What is wrong")).fill(

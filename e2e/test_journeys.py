@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from e2e.conftest import screenshot
 
@@ -33,7 +34,7 @@ def test_committee_officer_browses_the_tree_to_a_branch(new_page):
     page = new_page("committee officer")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="党组织").click()
     page.get_by_role("link", name="一车间党支部").click()
-    assert page.locator("h1").inner_text() == "一车间党支部"
+    expect(page.locator("h1")).to_have_text("一车间党支部")
     assert page.get_by_role("heading", name="组织健康状况").count() == 1
     screenshot(page, "branch-page")
 
@@ -93,8 +94,8 @@ def test_switch_to_large_text_from_any_page(new_page):
     page = new_page("employee")
     size_before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     page.get_by_label("大字模式").check()
-    page.get_by_role("button", name="应用显示设置").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="应用显示设置").click()
     assert "text-large" in page.locator("html").get_attribute("class")
     size_after = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert size_after >= size_before * 1.2

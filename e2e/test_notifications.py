@@ -39,7 +39,7 @@ def test_a_reminder_arrives_in_the_inbox_and_the_wecom_group_without_any_page_op
         )
         page.select_option("#id_org_unit", branch)
         page.get_by_role("button", name="安排提醒").click()
-        assert page.get_by_text("提醒已安排").count() == 1
+        expect(page.get_by_text("提醒已安排")).to_have_count(1)
         # nobody has the platform open while we wait
         page.goto("about:blank")
         deadline = time.monotonic() + 150

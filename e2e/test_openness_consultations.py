@@ -60,8 +60,8 @@ def test_comment_anonymously_answer_all_close_and_read_the_report(new_page):
     officer.goto(url + "handle/")
     _no_violations(officer, "answering page")
     officer.fill("#id_close-changes", "暂无变化。")
-    officer.locator("#close-send").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#close-send").click()
     assert (
         "3"
         in officer.locator(
@@ -77,20 +77,20 @@ def test_comment_anonymously_answer_all_close_and_read_the_report(new_page):
         box.check()
     officer.check("input[name=answer-outcome][value=adopted]")
     officer.fill("#id_answer-reason", "采纳。三号线延伸至新区宿舍，增设新区宿舍站。")
-    officer.locator("#answer-send").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#answer-send").click()
     assert officer.locator(".answer-entry").count() == 1
     remaining = officer.locator("input[name=comments]")
     assert remaining.count() == 1
     remaining.check()
     officer.check("input[name=answer-outcome][value=partly]")
     officer.fill("#id_answer-reason", "部分采纳。夜班返程车增设南门站，线路其余不变。")
-    officer.locator("#answer-send").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#answer-send").click()
     assert officer.locator("#none-waiting").count() == 1
     officer.fill("#id_close-changes", "三号线延伸至新区宿舍；夜班返程车增设南门站。")
-    officer.locator("#close-send").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#close-send").click()
     assert officer.locator("#decision-send").count() == 1
     _no_violations(officer, "closed consultation (officer)")
     screenshot(officer, "consultation-closed")
@@ -115,8 +115,8 @@ def test_the_other_pages_pass_axe(new_page):
     _no_violations(officer, "closed consultation's answers with a deed")
     officer.goto("/openness/consultations/new/")
     _no_violations(officer, "open a consultation")
-    officer.locator("#consultation-open").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#consultation-open").click()
     assert officer.locator("[aria-invalid=true]").count() >= 1
     _no_violations(officer, "open a consultation, with errors")
     phone = new_page("employee", width=390, height=844)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from playwright.sync_api import expect
+
 from e2e.conftest import screenshot
 
 
@@ -42,8 +44,8 @@ def test_plan_attend_and_hold_a_quorate_assembly(new_page, server):
     officer.get_by_text("会议已达到法定人数").wait_for()  # the answer, written in place
     assert officer.get_by_text("会议已达到法定人数").count() == 1
     officer.fill("#id_hold-minutes", "会议讨论了年度工作，全体党员一致通过。")
-    officer.get_by_role("button", name="记录为已召开").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.get_by_role("button", name="记录为已召开").click()
     assert officer.get_by_text("会议已记录为已召开").count() == 1
     screenshot(officer, "orglife-meeting-held")
 
@@ -74,8 +76,8 @@ def test_a_member_asks_for_leave(new_page, server):
     member.goto("/notifications/")
     member.get_by_role("link", name=re.compile("主题党日：志愿服务")).first.click()
     member.fill("#id_leave-reason", "夜班")
-    member.get_by_role("button", name="请假").click()
-    member.wait_for_load_state()
+    with member.expect_navigation():
+        member.get_by_role("button", name="请假").click()
     assert member.get_by_text("请假申请已发送给组织者").count() == 1
 
     officer.goto(meeting_url)
@@ -91,15 +93,16 @@ def test_a_candidate_advances_through_gated_steps(new_page, server):
     officer.wait_for_url(re.compile(r"/orglife/development/people/\d+/"))
     heading = officer.locator("#next-title").inner_text()
     # Record steps until the intensive training, then try it with too few hours.
+    # Each click waits for the next step's heading, so no step is recorded twice
+    # and no assertion reads the page before the answer has arrived.
     while "开展集中培训" not in heading:
         officer.get_by_role("button", name="登记此步骤").click()
-        officer.wait_for_load_state()
+        expect(officer.locator("#next-title")).not_to_have_text(heading)
         heading = officer.locator("#next-title").inner_text()
     officer.fill("#id_training_hours", "16")
     officer.get_by_role("button", name="登记此步骤").click()
-    assert officer.get_by_text("集中培训时间不少于 3 天或 24 个学时").count() == 1
+    expect(officer.get_by_text("集中培训时间不少于 3 天或 24 个学时")).to_have_count(1)
     screenshot(officer, "development-refused")
     officer.fill("#id_training_days", "3")
     officer.get_by_role("button", name="登记此步骤").click()
-    officer.wait_for_load_state()
-    assert "支部委员会审查" in officer.locator("#next-title").inner_text()
+    expect(officer.locator("#next-title")).to_contain_text("支部委员会审查")

@@ -27,8 +27,8 @@ def test_an_officer_reads_an_items_records_and_links_one_by_keyboard(new_page):
     # An item's records are links to the records themselves.
     record = officer.locator("ul.item-links a").first
     record_name = record.inner_text()
-    record.click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        record.click()
     assert "/plans/" not in officer.url
     officer.goto(plan_url)
 

@@ -31,20 +31,20 @@ def test_the_waitlist_moves_up_when_someone_cancels(new_page, server):
     # when an employee takes the place and a member signs up after her
     employee = new_page("employee")
     employee.goto(activity_url)
-    employee.locator("#sign-up").click()
-    employee.wait_for_load_state()
+    with employee.expect_navigation():
+        employee.locator("#sign-up").click()
     assert employee.locator("#my-signup").get_attribute("data-status") == "confirmed"
 
     member = new_page("member", width=360, height=740)
     member.goto(activity_url)
-    member.locator("#sign-up").click()
-    member.wait_for_load_state()
+    with member.expect_navigation():
+        member.locator("#sign-up").click()
     assert member.locator("#my-signup").get_attribute("data-status") == "waiting"
     assert axe_violations(member) == []
 
     # and the employee cancels
-    employee.locator("#cancel-signup").click()
-    employee.wait_for_load_state()
+    with employee.expect_navigation():
+        employee.locator("#cancel-signup").click()
     assert employee.locator("#my-signup").count() == 0
 
     # then the member has the place without doing anything, and is told so

@@ -73,8 +73,8 @@ def test_a_branch_officer_approves_a_submitted_commitment(new_page, server):
     _no_violations(officer, "submitted commitment (officer)")
     # Returning without a reason is refused with the problem shown
     officer.locator("main details summary").first.click()
-    officer.locator("form:has(input[value=return]) button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("form:has(input[value=return]) button[type=submit]").click()
     assert officer.locator("#id_return-reason[aria-invalid=true]").count() == 1
     _no_violations(officer, "return form with an error")
     officer.goto(url)
@@ -101,8 +101,8 @@ def test_a_member_drafts_commitments(new_page, server):
     member.locator("#commitment-form button[type=submit]").click()
     member.wait_for_url(re.compile(r"/service/commitments/\d+/$"))
     assert member.locator("#commitment-status").get_attribute("data-status") == "draft"
-    member.locator("#commitment-submit").click()
-    member.wait_for_load_state()
+    with member.expect_navigation():
+        member.locator("#commitment-submit").click()
     assert member.locator("#commitment-status").get_attribute("data-status") == "submitted"
     _no_violations(member, "my submitted commitment")
 

@@ -46,8 +46,8 @@ def test_a_deed_declared_done_is_rated_and_the_list_shows_it(new_page, server):
     _no_violations(officer, "deed page (officer)")
     officer.fill("#id_progress-progress", "150")
     officer.fill("#id_progress-text", "第二期培训结束。")
-    officer.locator("#report-progress").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("#report-progress").click()
     assert officer.locator("#id_progress-progress[aria-invalid=true]").count() == 1
     _no_violations(officer, "deed page with a form error")
     officer.fill("#id_progress-progress", "90")
