@@ -3,7 +3,7 @@ attachments (for everyone allowed to see them)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,6 +43,9 @@ from grassroots.core.periods import Period
 from grassroots.core.upload_limits import upload_limit
 from grassroots.orgs.selectors import active_units, department_choices, unit_from_parameter
 from grassroots.orgs.vocabulary import UnitKind
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 def _queue_filters(request: AuthenticatedRequest) -> tuple[QueueFilterForm, Any]:
@@ -112,7 +115,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
-            "rows": selectors.queue_rows(page.object_list, now=timezone.now()),
+            "rows": selectors.queue_rows(
+                cast("QuerySet[Appeal]", page.object_list), now=timezone.now()
+            ),
             "view": filters.view,
             "export_query": request.GET.urlencode(),
             # Department liaisons see co-handling tasks here but neither record nor rate.
