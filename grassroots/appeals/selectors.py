@@ -123,6 +123,35 @@ def my_appeals(user: User, *, to_rate: bool = False) -> QuerySet[Appeal]:
     return appeals.select_related("category", "unit").order_by("-created_at", "-id")
 
 
+RECEIVED_FIELDS = (
+    "public_id",
+    "number",
+    "title",
+    "status",
+    "is_anonymous",
+    "submitter",
+    "accept_due_at",
+    "answer_due_at",
+    "current_due_at",
+    "unit__name",
+)
+
+
+def get_received_appeal(scope: Scope, public_id: str) -> Appeal:
+    """The person's own appeal as the page after sending shows it (RECEIVED_FIELDS: its
+    number, title, handling organisation and deadlines), under the same check as
+    `get_own_appeal`; 404 for anyone else's."""
+    appeal = (
+        Appeal.objects.select_related("unit")
+        .only(*RECEIVED_FIELDS)
+        .filter(public_id=public_id)
+        .first()
+    )
+    if appeal is None or not policy.is_submitter(scope, appeal):
+        raise Http404
+    return appeal
+
+
 def get_own_appeal(scope: Scope, public_id: str) -> Appeal:
     appeal = (
         Appeal.objects.select_related("category", "unit", "department", "assignee")
@@ -390,8 +419,11 @@ def similar_open(
         load=partial(_similar_candidates, category.pk),
     )
     ranked = index.ranked(query, since=since, exclude=exclude)
-    by_pk = Appeal.objects.annotate(me_too_count=Count("me_toos")).in_bulk(
-        [pk for pk, _score in ranked]
+    # only what the panel shows (and its "me too" form's address)
+    by_pk = (
+        Appeal.objects.only("public_id", "number", "title", "status")
+        .annotate(me_too_count=Count("me_toos"))
+        .in_bulk([pk for pk, _score in ranked])
     )
     return [by_pk[pk] for pk, _score in ranked if pk in by_pk]
 

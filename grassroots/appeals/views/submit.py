@@ -366,7 +366,7 @@ def received(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     next — a light page, so that sending costs the person (and the server) little: its
     header without the navigation and the unread count (the page offers its own way
     on; home, the inbox and signing out stay in the header)."""
-    appeal = selectors.get_own_appeal(scope_for(request.user), public_id)
+    appeal = selectors.get_received_appeal(scope_for(request.user), public_id)
     navigation.keep_header_light(request)
     return render(request, "appeals/received.html", {"appeal": appeal})
 
