@@ -258,6 +258,23 @@ def _department_offer(_key: None) -> _DepartmentOffer:
 _department_offers = OptionList("orgs.departments", _department_offer, models=[Department])
 
 
+def _department_option(pk: int) -> DepartmentOption | None:
+    row = (
+        Department.objects.filter(pk=pk, is_active=True)
+        .values_list("pk", "depth", "name", "path")
+        .first()
+    )
+    if row is None:
+        return None
+    pk, depth, name, path = row
+    return DepartmentOption(pk, department_label(depth, name), path)
+
+
+# In a group too large to list every department, a form adds the person's own deeper
+# one: kept the same way, per department, so that drawing the form reads nothing.
+_department_option_of = OptionList("orgs.department", _department_option, models=[Department])
+
+
 def department_choices(selected: Department | int | None = None) -> QuerySet[Department]:
     """Departments to offer in a form: all of them in a factory, the top levels (and the
     one already chosen, given as itself or its id) in a group with thousands."""
@@ -273,20 +290,22 @@ def department_choices(selected: Department | int | None = None) -> QuerySet[Dep
 def department_options(selected: Department | int | None = None) -> list[tuple[int, str]]:
     """`department_choices(selected)` as the (id, label) pairs a form shows, without a
     query: the list is kept per process (core.option_lists) and built again when a
-    department is saved or deleted, or after a minute. A department given by its id is
-    read only when the list does not hold it (a group's deeper levels)."""
+    department is saved or deleted, or after a minute. A department given by its id that
+    the list does not hold (a group's deeper levels) is read once and kept the same way."""
     offer = _department_offers(None)
     options = list(offer.options)
     selected_id = selected if isinstance(selected, int) else getattr(selected, "pk", None)
     if offer.partial and selected_id is not None and selected_id not in {o.pk for o in options}:
         if isinstance(selected, int):
-            selected = Department.objects.filter(pk=selected_id).first()
-        if selected is not None and selected.is_active:
-            options.append(
-                DepartmentOption(
-                    selected.pk, department_label(selected.depth, selected.name), selected.path
-                )
+            extra = _department_option_of(selected_id)
+        elif selected is not None and selected.is_active:
+            extra = DepartmentOption(
+                selected.pk, department_label(selected.depth, selected.name), selected.path
             )
+        else:
+            extra = None
+        if extra is not None:
+            options.append(extra)
             options.sort(key=lambda option: option.path)
     return [(option.pk, option.label) for option in options]
 

@@ -406,6 +406,29 @@ def test_an_employee_of_a_deeper_team_finds_it_chosen_and_can_send_it(
     assert Appeal.objects.get(title="班组热水").department == team
 
 
+def test_the_deeper_department_is_read_once_and_a_rename_shows_in_the_next_form(
+    world, monkeypatch, django_assert_num_queries
+):
+    from grassroots.orgs import selectors as orgs_selectors
+
+    # given a large enterprise (the picker lists its top levels) and a team below them
+    team = DepartmentFactory(name="丁班", parent=world.department_b)
+    monkeypatch.setattr(orgs_selectors, "UNIT_CHOICES_LIMIT", 2)
+    orgs_selectors._department_offers.changed()
+    assert orgs_selectors._department_offers(None).partial
+    assert (team.pk, "　　丁班") in department_options(team.pk)
+    # when the next form offers it: nothing is read
+    with django_assert_num_queries(0):
+        assert (team.pk, "　　丁班") in department_options(team.pk)
+    # a rename (a save) shows in the next form; a team closed is no longer offered
+    team.name = "丁班（新）"
+    team.save()
+    assert (team.pk, "　　丁班（新）") in department_options(team.pk)
+    team.is_active = False
+    team.save()
+    assert team.pk not in [pk for pk, _ in department_options(team.pk)]
+
+
 def test_a_cache_that_cannot_be_reached_neither_breaks_the_form_nor_a_save(
     world, client_for, monkeypatch
 ):
