@@ -327,7 +327,8 @@ class QueueRow(TypedDict):
     due: str  # "m-d H:i" in the current time zone; "" when no deadline is shown
     overdue: bool
     unit: str
-    assignee: str  # "" when nobody is assigned
+    assigned: bool
+    assignee: str  # the assignee's name
     me_too_count: int
 
 
@@ -352,6 +353,7 @@ _QUEUE_COLUMNS = (
     "status",
     "current_due_at",
     "unit__name",
+    "assignee_id",
     "assignee__name",
     "me_too_count",
 )
@@ -380,6 +382,7 @@ def queue_rows(appeals: QuerySet[Appeal], *, now: datetime.datetime) -> list[Que
         status,
         due_at,
         unit,
+        assignee_id,
         assignee,
         me_too_count,
     ) in appeals.values_list(*_QUEUE_COLUMNS):
@@ -396,6 +399,7 @@ def queue_rows(appeals: QuerySet[Appeal], *, now: datetime.datetime) -> list[Que
                 "due": due,
                 "overdue": overdue,
                 "unit": unit or "",
+                "assigned": assignee_id is not None,
                 "assignee": assignee or "",
                 "me_too_count": me_too_count,
             }

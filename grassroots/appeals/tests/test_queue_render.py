@@ -150,3 +150,14 @@ def test_the_filter_offers_every_category_and_keeps_the_one_chosen(world: Any, c
     Category.objects.get(pk=retired.pk).save()
     page = queue_page(client, world.officer_a, "zh-hans")
     assert "改名" in page
+
+
+def test_an_assignee_without_a_name_still_reads_as_assigned(world: Any, client: Any) -> None:
+    # given an appeal assigned to a person whose name is blank (imported that way)
+    appeal = raise_appeal(world, title="无名承办")
+    services.appeal_accept(appeal=appeal, actor=world.officer_a)
+    services.appeal_assign(appeal=appeal, actor=world.officer_a, assignee=world.member_a.user)
+    type(world.member_a.user).objects.filter(pk=world.member_a.user.pk).update(name="")
+    # then its row shows a dash for the name, in a cell the narrow layout keeps
+    row = " ".join(rows_by_title(queue_page(client, world.officer_a, "en"))["无名承办"].split())
+    assert '<td data-label="Assigned to">—</td>' in row
