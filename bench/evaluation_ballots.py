@@ -17,6 +17,11 @@ p50 / p95 / max by nearest rank. Then the proof: ballots in the box = people mar
 as voted on the roll = distinct voters, and every duplicate was refused (409). The
 campaign is closed at the end (the box rewritten; its time is reported) and left in
 place, its organisation named with a run id.
+
+--burst releases each round's voters together, each loading the page and then voting at
+once (the page requests and the ballots of the round compete); --pages-first (over HTTP)
+loads every page of the round first, then releases the ballots together: the casting
+alone at once, as when people who have read the questions press the button together.
 """
 
 from __future__ import annotations
@@ -202,19 +207,46 @@ class PreparedVoter:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status, content, elapsed
 
-    def visit(self, path: str, page_done) -> tuple[int, bytes, float] | None:
-        """GET the page (its time to `page_done(status, ms)`), then POST the ballot with
-        the page's CSRF token: the POST's (status, body, ms), None if the page failed."""
+    def _connect(self):
         import http.client
 
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        return http.client.HTTPConnection(self.host, self.port, timeout=120)
+
+    def _load(self, connection, path: str, page_done) -> bytes | None:
+        """GET the page (its time to `page_done(status, ms)`): its CSRF token, None if
+        the page failed."""
+        status, page, elapsed = self._send(connection, "GET", path, None)
+        page_done(status, elapsed)
+        if status != 200:
+            return None
+        match = TOKEN.search(page)
+        return match.group(1) if match else b""
+
+    def visit(self, path: str, page_done) -> tuple[int, bytes, float] | None:
+        """GET the page, then POST the ballot with the page's CSRF token on the same
+        connection: the POST's (status, body, ms), None if the page failed."""
+        connection = self._connect()
         try:
-            status, page, elapsed = self._send(connection, "GET", path, None)
-            page_done(status, elapsed)
-            if status != 200:
+            token = self._load(connection, path, page_done)
+            if token is None:
                 return None
-            match = TOKEN.search(page)
-            token = match.group(1) if match else b""
+            return self._send(connection, "POST", path, self.body + token)
+        finally:
+            connection.close()
+
+    def load(self, path: str, page_done) -> bytes | None:
+        """--pages-first: the page alone (its connection closed: the voter reads it for a
+        while, longer than a server keeps a connection alive)."""
+        connection = self._connect()
+        try:
+            return self._load(connection, path, page_done)
+        finally:
+            connection.close()
+
+    def cast(self, path: str, token: bytes) -> tuple[int, bytes, float]:
+        """--pages-first: the ballot, on a new connection, as a browser after a pause."""
+        connection = self._connect()
+        try:
             return self._send(connection, "POST", path, self.body + token)
         finally:
             connection.close()
@@ -319,9 +351,17 @@ def run_burst(
             cpu_before = server_cpu(args.server_pid)
             client_before = time.process_time()
         barrier = threading.Barrier(len(prepared))
+        casting = threading.Barrier(len(prepared))
 
-        def visit(voter, barrier: threading.Barrier) -> None:
+        def visit(voter, barrier: threading.Barrier, casting: threading.Barrier) -> None:
             try:
+                if args.server and args.pages_first:
+                    barrier.wait()
+                    token = voter.load(url, page_done)
+                    casting.wait()  # every page loaded: the ballots go in together
+                    if token is not None:
+                        record(*voter.cast(url, token))
+                    return
                 if args.server:
                     barrier.wait()
                     answer = voter.visit(url, page_done)
@@ -345,7 +385,9 @@ def run_burst(
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=visit, args=(voter, barrier)) for voter in prepared]
+        threads = [
+            threading.Thread(target=visit, args=(voter, barrier, casting)) for voter in prepared
+        ]
         pages_before, accepted_before = len(pages), len(accepted)
         for thread in threads:
             thread.start()
@@ -435,6 +477,14 @@ def main() -> None:
         help="rounds of a burst: in each, --threads fresh voters (and one in ten of them a "
         "second time, on another device) are released together by a barrier, each loads "
         "the voting page then casts one ballot; both requests timed. 0: the queue instead",
+    )
+    parser.add_argument(
+        "--pages-first",
+        action="store_true",
+        help="with --burst and --server: every voter of a round loads the page first (all "
+        "together, timed), then, once every page is in, all the round's ballots are "
+        "released together: the casting alone at once, as when people who have read the "
+        "questions press the button at the same moment",
     )
     parser.add_argument(
         "--pause", type=float, default=2.0, help="seconds between the rounds of a burst"
@@ -575,8 +625,13 @@ def main() -> None:
             print(
                 f"- database: {connection.vendor}; burst: {args.burst} rounds of "
                 f"{args.threads} voters released together (and {duplicates} twins in all, "
-                f"each a voter's second device), each loading the page then voting; "
-                f"30 answers a ballot"
+                f"each a voter's second device), "
+                + (
+                    "every page loaded first, then the ballots released together; "
+                    if args.pages_first and args.server
+                    else "each loading the page then voting; "
+                )
+                + "30 answers a ballot"
             )
         else:
             print(
