@@ -49,9 +49,15 @@ class Category(models.Model):
     def __str__(self) -> str:
         from django.utils.translation import get_language
 
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return self.label(self.name, self.name_en, get_language())
+
+    @staticmethod
+    def label(name: str, name_en: str, language: str | None) -> str:
+        """A category's name in `language`: the English one where there is one and the
+        language is English, else the Chinese (also for rows read as values)."""
+        if name_en and (language or "").startswith("en"):
+            return name_en
+        return name
 
 
 class CategoryDeadline(models.Model):

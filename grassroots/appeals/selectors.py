@@ -137,30 +137,29 @@ RECEIVED_FIELDS = (
 )
 
 
-def get_received_appeal(scope: Scope, public_id: str) -> Appeal:
-    """The person's own appeal as the page after sending shows it (RECEIVED_FIELDS: its
-    number, title, handling organisation and deadlines), under the same check as
-    `get_own_appeal`; 404 for anyone else's."""
-    appeal = (
-        Appeal.objects.select_related("unit")
-        .only(*RECEIVED_FIELDS)
-        .filter(public_id=public_id)
-        .first()
-    )
+def _submitters(appeals: QuerySet[Appeal], scope: Scope, public_id: str) -> Appeal:
+    """The appeal `public_id` of `appeals` if this person sent it under their name; 404
+    for anyone else's, as for one that does not exist."""
+    appeal = appeals.filter(public_id=public_id).first()
     if appeal is None or not policy.is_submitter(scope, appeal):
         raise Http404
     return appeal
+
+
+def get_received_appeal(scope: Scope, public_id: str) -> Appeal:
+    """The person's own appeal as the page after sending shows it (RECEIVED_FIELDS: its
+    number, title, handling organisation and deadlines)."""
+    return _submitters(
+        Appeal.objects.select_related("unit").only(*RECEIVED_FIELDS), scope, public_id
+    )
 
 
 def get_own_appeal(scope: Scope, public_id: str) -> Appeal:
-    appeal = (
-        Appeal.objects.select_related("category", "unit", "department", "assignee")
-        .filter(public_id=public_id)
-        .first()
+    return _submitters(
+        Appeal.objects.select_related("category", "unit", "department", "assignee"),
+        scope,
+        public_id,
     )
-    if appeal is None or not policy.is_submitter(scope, appeal):
-        raise Http404
-    return appeal
 
 
 def get_handled_appeal(scope: Scope, public_id: str) -> Appeal:
@@ -368,7 +367,7 @@ def queue_rows(appeals: QuerySet[Appeal], *, now: datetime.datetime) -> list[Que
         _PLACEHOLDER_ID
     )
     labels = {value: str(label) for value, label in Appeal.Status.choices}
-    english = (translation.get_language() or "").startswith("en")
+    language = translation.get_language()
     now_ts = int(now.timestamp())
     rows: list[QueueRow] = []
     for (
@@ -394,7 +393,7 @@ def queue_rows(appeals: QuerySet[Appeal], *, now: datetime.datetime) -> list[Que
                 "href": f"{before}{public_id}{after}",
                 "is_anonymous": is_anonymous,
                 "supervised": escalated_at is not None,
-                "category": (category_en if english and category_en else category) or "",
+                "category": Category.label(category or "", category_en or "", language),
                 "status": labels.get(status, status),
                 "due": due,
                 "overdue": overdue,

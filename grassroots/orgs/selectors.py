@@ -232,6 +232,10 @@ class DepartmentOption(NamedTuple):
     label: str
     path: str
 
+    @classmethod
+    def of(cls, pk: int, depth: int, name: str, path: str) -> DepartmentOption:
+        return cls(pk, department_label(depth, name), path)
+
 
 @dataclass(frozen=True)
 class _DepartmentOffer:
@@ -245,13 +249,7 @@ def _department_offer(_key: None) -> _DepartmentOffer:
     if partial:
         departments = departments.filter(depth__lte=1)
     rows = departments.values_list("pk", "depth", "name", "path")
-    return _DepartmentOffer(
-        tuple(
-            DepartmentOption(pk, department_label(depth, name), path)
-            for pk, depth, name, path in rows
-        ),
-        partial,
-    )
+    return _DepartmentOffer(tuple(DepartmentOption.of(*row) for row in rows), partial)
 
 
 # Departments change a few times a year; every appeal form shows them.
@@ -264,10 +262,7 @@ def _department_option(pk: int) -> DepartmentOption | None:
         .values_list("pk", "depth", "name", "path")
         .first()
     )
-    if row is None:
-        return None
-    pk, depth, name, path = row
-    return DepartmentOption(pk, department_label(depth, name), path)
+    return DepartmentOption.of(*row) if row is not None else None
 
 
 # In a group too large to list every department, a form adds the person's own deeper
@@ -299,9 +294,7 @@ def department_options(selected: Department | int | None = None) -> list[tuple[i
         if isinstance(selected, int):
             extra = _department_option_of(selected_id)
         elif selected is not None and selected.is_active:
-            extra = DepartmentOption(
-                selected.pk, department_label(selected.depth, selected.name), selected.path
-            )
+            extra = DepartmentOption.of(selected.pk, selected.depth, selected.name, selected.path)
         else:
             extra = None
         if extra is not None:
