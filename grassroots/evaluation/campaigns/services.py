@@ -324,57 +324,100 @@ def _box(
     marks: Sequence[tuple[int, int, int]],
     comments: Iterable[tuple[int, str]],
 ) -> str:
-    """Put a ballot and its answers in the box, each row under a random key; its receipt
-    code. Two ballots drawing the same code (31^10 codes) would fail the unique index and
-    roll the whole vote back, nothing saved. On PostgreSQL the ballot and its answers go
-    in one statement (the ORM's two inserts cost a ballot more CPU than the rest of its
-    writes: 30 model objects built and read back into parameters); elsewhere through the
-    ORM. Comments, on one ballot in several, through the ORM everywhere."""
+    """Put a ballot and its answers in the box through the ORM, each row under a random
+    key; its receipt code. Two ballots drawing the same code (31^10 codes) would fail
+    the unique index and roll the whole vote back, nothing saved. (PostgreSQL casts in
+    one statement instead: `_cast_in_one_statement`.)"""
     receipt = rules.receipt_code()
-    if connection.vendor == "postgresql":
-        key = random_key()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _BALLOT_WITH_MARKS,
-                [
-                    key,
-                    campaign.pk,
-                    group,
-                    receipt,
-                    key,
-                    [random_key() for _mark in marks],
-                    [subject_id for subject_id, _item, _score in marks],
-                    [item_id for _subject, item_id, _score in marks],
-                    [score for _subject, _item, score in marks],
-                ],
-            )
-        ballot = Ballot(pk=key, campaign=campaign, group=group, receipt=receipt)
-    else:
-        ballot = Ballot.objects.create(campaign=campaign, group=group, receipt=receipt)
-        Mark.objects.bulk_create(
-            [
-                Mark(ballot=ballot, subject_id=subject_id, item_id=item_id, score=score)
-                for subject_id, item_id, score in marks
-            ]
-        )
+    ballot = Ballot.objects.create(campaign=campaign, group=group, receipt=receipt)
+    Mark.objects.bulk_create(
+        [
+            Mark(ballot=ballot, subject_id=subject_id, item_id=item_id, score=score)
+            for subject_id, item_id, score in marks
+        ]
+    )
     Remark.objects.bulk_create(
         [Remark(ballot=ballot, subject_id=subject_id, text=text) for subject_id, text in comments]
     )
     return receipt
 
 
-# The ballot's row and its answers' rows in one statement. PostgreSQL runs the insert in
-# WITH to completion whether or not the main statement reads it, and checks the answers'
-# foreign key to the ballot at the statement's end, when both are written.
-_BALLOT_WITH_MARKS = f"""
-    WITH ballot AS (
+def _cast_in_one_statement(
+    campaign_pk: int,
+    elector_pk: int,
+    today: datetime.date,
+    marks: Sequence[tuple[int, int, int]],
+    comments: Sequence[tuple[int, str]],
+) -> str | None:
+    """On PostgreSQL, the whole vote as one statement (atomic by itself): the campaign's
+    row read under the share lock a close conflicts with, and only while voting is open
+    today; the roll's row claimed (not voted, not on paper); the ballot, its answers and
+    its comments written only when both held, the ballot's group taken from the claimed
+    row. Its receipt code, or None when nothing was written (closed, not open yet,
+    already voted, on paper): the caller then learns why the long way. One round trip
+    instead of six (the transaction, the lock, the claim, the box): the ORM's statements
+    cost a ballot more CPU than everything else it does."""
+    receipt = rules.receipt_code()
+    key = random_key()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CAST,
+            {
+                "campaign": campaign_pk,
+                "open": Campaign.Status.OPEN,
+                "today": today,
+                "elector": elector_pk,
+                "key": key,
+                "receipt": receipt,
+                "mark_keys": [random_key() for _mark in marks],
+                "mark_subjects": [subject_id for subject_id, _item, _score in marks],
+                "mark_items": [item_id for _subject, item_id, _score in marks],
+                "mark_scores": [score for _subject, _item, score in marks],
+                "remark_keys": [random_key() for _comment in comments],
+                "remark_subjects": [subject_id for subject_id, _text in comments],
+                "remark_texts": [text for _subject, text in comments],
+            },
+        )
+        claimed = cursor.fetchone()
+    return receipt if claimed is not None else None
+
+
+# The vote in one statement. The insert in WITH run to completion whether or not the main
+# statement reads them, and the foreign keys are checked at the statement's end, when
+# every row is written. Under READ COMMITTED a ballot arriving while a close holds the
+# campaign's row waits for it, then reads the row as the close left it (closed: nothing
+# claimed, nothing written); of two attempts for one person the second waits for the
+# first's claim and then finds the row voted.
+_CAST = f"""
+    WITH campaign AS (
+        SELECT "id" FROM "{Campaign._meta.db_table}"
+        WHERE "id" = %(campaign)s AND "status" = %(open)s
+            AND "opens_on" <= %(today)s AND "closes_on" >= %(today)s
+        FOR SHARE
+    ), claim AS (
+        UPDATE "{Elector._meta.db_table}" SET "voted_on" = %(today)s
+        WHERE "id" = %(elector)s AND "campaign_id" = (SELECT "id" FROM campaign)
+            AND "voted_on" IS NULL AND NOT "on_paper"
+        RETURNING "group"
+    ), ballot AS (
         INSERT INTO "{Ballot._meta.db_table}" ("id", "campaign_id", "group", "receipt")
-        VALUES (%s, %s, %s, %s)
+        SELECT %(key)s, %(campaign)s, "group", %(receipt)s FROM claim
+        RETURNING "id"
+    ), marks AS (
+        INSERT INTO "{Mark._meta.db_table}" ("id", "ballot_id", "subject_id", "item_id", "score")
+        SELECT answer."key", ballot."id", answer."subject", answer."item", answer."score"
+        FROM ballot, unnest(
+            %(mark_keys)s::text[], %(mark_subjects)s::bigint[],
+            %(mark_items)s::bigint[], %(mark_scores)s::integer[]
+        ) AS answer("key", "subject", "item", "score")
+    ), remarks AS (
+        INSERT INTO "{Remark._meta.db_table}" ("id", "ballot_id", "subject_id", "text")
+        SELECT comment."key", ballot."id", comment."subject", comment."text"
+        FROM ballot, unnest(
+            %(remark_keys)s::text[], %(remark_subjects)s::bigint[], %(remark_texts)s::text[]
+        ) AS comment("key", "subject", "text")
     )
-    INSERT INTO "{Mark._meta.db_table}" ("id", "ballot_id", "subject_id", "item_id", "score")
-    SELECT "key", %s, "subject", "item", "score"
-    FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::integer[])
-        AS answer("key", "subject", "item", "score")
+    SELECT "id" FROM ballot
 """  # noqa: S608  (our own tables)
 
 
@@ -405,7 +448,6 @@ def _read_for_ballot(campaign: Campaign) -> Campaign:
     )[0]
 
 
-@transaction.atomic
 def ballot_cast(
     *,
     user: Any,
@@ -423,7 +465,41 @@ def ballot_cast(
     of two simultaneous attempts can win (the other waits for the row and then finds it
     claimed, or fails and is rolled back as a whole). The campaign is read again under a
     lock its close conflicts with, so a ballot either commits before the close starts
-    (and is rewritten with the box) or finds the campaign closed."""
+    (and is rewritten with the box) or finds the campaign closed. On PostgreSQL, with
+    the person's row at hand, all of it is one statement; when that writes nothing, or
+    elsewhere, the same steps one by one, which also say why a ballot is refused."""
+    if (
+        connection.vendor == "postgresql"
+        and elector is not None
+        and elector.user_id == user.pk
+        and elector.campaign_id == campaign.pk
+    ):
+        marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
+        receipt = _cast_in_one_statement(campaign.pk, elector.pk, today, marks, comments)
+        if receipt is not None:
+            return receipt
+    return _cast_step_by_step(
+        user=user,
+        campaign=campaign,
+        answers=answers,
+        remarks=remarks,
+        today=today,
+        elector=elector,
+        questionnaire=questionnaire,
+    )
+
+
+@transaction.atomic
+def _cast_step_by_step(
+    *,
+    user: Any,
+    campaign: Campaign,
+    answers: Mapping[tuple[int, int], int],
+    remarks: Mapping[int, str],
+    today: datetime.date,
+    elector: Elector | None,
+    questionnaire: tuple[Sequence[int], Sequence[int]] | None,
+) -> str:
     campaign = _read_for_ballot(campaign)
     if (problem := voting_error(campaign, today)) is not None:
         raise ValidationError(problem)

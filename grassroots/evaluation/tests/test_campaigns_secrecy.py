@@ -120,11 +120,15 @@ def test_no_table_ties_a_ballot_to_a_voter_after_close(world, client):
     assert paper[0] in on_screen
 
 
+@pytest.mark.parametrize("at_hand", [False, True], ids=["row-read-in-the-vote", "row-at-hand"])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_ballots_of_one_person_at_the_same_instant_make_one(world):
+def test_two_ballots_of_one_person_at_the_same_instant_make_one(world, at_hand):
+    """Six presses of one person's button at once (`at_hand`: each with the roll's row
+    read before, as the page passes it: on PostgreSQL the vote is one statement)."""
     crowd = people(world, per_group=1)
     made = opened(world)
     voter = crowd.full[0]
+    row = Elector.objects.get(campaign=made, user=voter) if at_hand else None
     attempts = 6
     barrier = threading.Barrier(attempts)
     outcomes: list[str] = []
@@ -139,6 +143,7 @@ def test_two_ballots_of_one_person_at_the_same_instant_make_one(world):
                 answers=answers(made, score),
                 remarks={},
                 today=timezone.localdate(),
+                elector=row,
             )
             outcomes.append("cast")
         except services.ValidationError:
@@ -178,8 +183,9 @@ def test_voting_after_the_closing_day_is_refused_on_the_page(world, client):
     assert not Ballot.objects.exists()
 
 
+@pytest.mark.parametrize("at_hand", [False, True], ids=["row-read-in-the-vote", "row-at-hand"])
 @pytest.mark.django_db
-def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world):
+def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world, at_hand):
     """The vote page reads the campaign at the start of the request; if the campaign
     closes meanwhile, the ballot is refused on the row as it is now, and the box (already
     rewritten) stays as the close left it."""
@@ -193,6 +199,7 @@ def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world):
         today=timezone.localdate(),
     )
     stale = type(made).objects.get(pk=made.pk)
+    row = Elector.objects.get(campaign=made, user=crowd.full[0]) if at_hand else None
     services.campaign_close(
         actor=world.committee_officer, campaign=made, today=timezone.localdate()
     )
@@ -204,14 +211,18 @@ def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world):
             answers=answers(made),
             remarks={},
             today=timezone.localdate(),
+            elector=row,
         )
     assert sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True)) == box
     assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is None
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks of PostgreSQL")
+@pytest.mark.parametrize("at_hand", [False, True], ids=["row-read-in-the-vote", "row-at-hand"])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_on_postgresql_a_ballot_waits_for_a_close_under_way_but_not_for_other_voters(world):
+def test_on_postgresql_a_ballot_waits_for_a_close_under_way_but_not_for_other_voters(
+    world, at_hand
+):
     from django.db import OperationalError, transaction
 
     from grassroots.evaluation.campaigns.models import Campaign
@@ -237,7 +248,7 @@ def test_on_postgresql_a_ballot_waits_for_a_close_under_way_but_not_for_other_vo
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{timeout}'")
-            vote(made, user)
+            vote(made, user, at_hand=at_hand)
 
     other_voter = threading.Thread(target=hold, args=("FOR SHARE",))
     other_voter.start()

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.evaluation.campaigns import jobs, rules, services
@@ -118,6 +119,61 @@ def test_a_ballot_is_final_and_a_second_changes_nothing(world):
         vote(made, voter, score=1)
     assert Ballot.objects.filter(campaign=made).count() == 1
     assert set(Mark.objects.values_list("score", flat=True)) == {5}
+
+
+@pytest.mark.parametrize("at_hand", [False, True], ids=["row-read-in-the-vote", "row-at-hand"])
+def test_a_ballot_with_comments_is_written_whole_and_each_refusal_says_why(world, at_hand):
+    """The same vote either way (`at_hand`: the roll's row passed, as the page does; on
+    PostgreSQL the vote is then one statement): the ballot under the voter's group with
+    every answer and the comments; then a second ballot, a ballot of someone marked on
+    paper and one after the close are refused, each saying why, and write nothing."""
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    subject = made.subjects.get()
+    receipt = vote(made, crowd.full[0], score=2, comment="  食堂排队太久  ", at_hand=at_hand)
+    ballot = Ballot.objects.get(campaign=made)
+    assert (ballot.group, ballot.receipt) == (rules.FULL_MEMBERS, receipt)
+    assert sorted(Mark.objects.filter(ballot=ballot).values_list("subject", "item", "score")) == (
+        sorted((s, i, 2) for (s, i) in answers(made))
+    )
+    assert list(Remark.objects.filter(ballot=ballot).values_list("subject", "text")) == [
+        (subject.pk, "食堂排队太久")
+    ]
+    box = (Ballot.objects.count(), Mark.objects.count(), Remark.objects.count())
+
+    with pytest.raises(ValidationError) as again:
+        vote(made, crowd.full[0], score=5, comment="改了", at_hand=at_hand)
+    already = gettext("You have already voted in this campaign: a ballot is final.")
+    assert again.value.messages == [already]
+    services.paper_mark(
+        actor=world.committee_officer,
+        campaign=made,
+        user_ids=[crowd.employees[0].pk],
+        today=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError) as on_paper:
+        vote(made, crowd.employees[0], at_hand=at_hand)
+    assert on_paper.value.messages == [already]
+    row = Elector.objects.get(campaign=made, user=crowd.activists[0])
+    services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
+    with pytest.raises(ValidationError) as closed:
+        services.ballot_cast(
+            user=crowd.activists[0],
+            campaign=made,  # as read before the close
+            answers=answers(made),
+            remarks={},
+            today=timezone.localdate(),
+            elector=row if at_hand else None,
+        )
+    as_closed = Campaign.objects.get(pk=made.pk)
+    assert closed.value.messages == [services.voting_error(as_closed, timezone.localdate())]
+    assert as_closed.status == Campaign.Status.CLOSED
+    assert (Ballot.objects.count(), Mark.objects.count(), Remark.objects.count()) == box
+    assert (
+        not Elector.objects.filter(campaign=made, user=crowd.activists[0])
+        .exclude(voted_on=None)
+        .exists()
+    )
 
 
 def test_someone_not_on_the_roll_cannot_vote(world):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from grassroots.accounts.tests.factories import UserFactory
 from grassroots.core import workcalendar
 from grassroots.evaluation.campaigns import rules, services
-from grassroots.evaluation.campaigns.models import Campaign
+from grassroots.evaluation.campaigns.models import Campaign, Elector
 from grassroots.orgs.models import Member
 from grassroots.orgs.tests.factories import MemberFactory
 
@@ -100,7 +100,12 @@ def answers(made: Campaign, score: int = 4) -> dict[tuple[int, int], int]:
     }
 
 
-def vote(made: Campaign, user: Any, score: int = 4, comment: str = "") -> str:
+def vote(
+    made: Campaign, user: Any, score: int = 4, comment: str = "", *, at_hand: bool = False
+) -> str:
+    """Cast `user`'s ballot through the service; `at_hand`: with the person's row of the
+    roll read first, as the voting page passes it (on PostgreSQL the vote is then one
+    statement)."""
     remarks = {subject.pk: comment for subject in made.subjects.all()} if comment else {}
     return services.ballot_cast(
         user=user,
@@ -108,4 +113,5 @@ def vote(made: Campaign, user: Any, score: int = 4, comment: str = "") -> str:
         answers=answers(made, score),
         remarks=remarks,
         today=timezone.localdate(),
+        elector=Elector.objects.filter(campaign=made, user=user).first() if at_hand else None,
     )
