@@ -5,10 +5,14 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -81,3 +85,29 @@ def page_max_age() -> int:
     a request. A kept page older than this is not shown, and a form on a page older than
     this is not kept for sending (its session has ended; the next person may hold it)."""
     return int(settings.SESSION_IDLE_TIMEOUT.total_seconds())
+
+
+# Drawn fragments of {% unchanging %}, by (template, language).
+_UNCHANGING: dict[tuple[str, str | None], SafeString] = {}
+
+
+@register.simple_tag
+def unchanging(template_name: str) -> SafeString:
+    """A part of every page that depends on nothing but the language (texts, the
+    addresses of static files and of fixed pages): drawn once per language in each
+    process, then reused. Every page has two (the head's files, the offline script's
+    texts), about a third of a light page's drawing. Rendered without the request: a
+    value of the person or the request cannot get in (nor a CSP nonce, which the policy
+    does not use). Drawn afresh on each page while DEBUG is on (templates being edited)
+    and after a setting changes (tests)."""
+    key = (template_name, get_language())
+    drawn = None if settings.DEBUG else _UNCHANGING.get(key)
+    if drawn is None:
+        drawn = mark_safe(render_to_string(template_name).strip())  # noqa: S308  (our own template's output, escaped when drawn)
+        _UNCHANGING[key] = drawn
+    return drawn
+
+
+@receiver(setting_changed)
+def _forget_unchanging(**_kwargs: Any) -> None:
+    _UNCHANGING.clear()

@@ -111,3 +111,32 @@ def test_kept_pages_and_forms_on_them_last_no_longer_than_a_session_without_a_re
     assert config["pageMaxAge"] == 7 * 60
     page = signed_in(world.employee).get(reverse("home")).content.decode()
     assert 'data-max-age="420"' in page
+
+
+@pytest.mark.django_db
+def test_the_parts_drawn_once_follow_the_language_and_nothing_of_the_person(world, client):
+    """The head's files and the offline script's texts are drawn once per language and
+    kept: a page in English after one in Chinese has them in English, and back; a
+    signed-in person's page carries the same drawn parts as a visitor's, so nothing of
+    the person is kept in them."""
+
+    def drawn_once(html: str) -> str:
+        return re.search(r"<head>.*</head>", html, re.S).group(0) + re.search(
+            r'<div class="offline-status[^>]*>', html, re.S
+        ).group(0)
+
+    login = reverse("accounts:login")
+    chinese = drawn_once(client.get(login).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = drawn_once(client.get(login).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    again = drawn_once(client.get(login).content.decode())
+    assert "没有网络连接" in chinese and "No connection" not in chinese
+    assert "No connection" in english and "没有网络连接" not in english
+    assert again == chinese
+    person = drawn_once(signed_in(world.employee).get(reverse("home")).content.decode())
+    assert person.replace(re.search(r"<title>.*</title>", person).group(0), "") == (
+        again.replace(re.search(r"<title>.*</title>", again).group(0), "")
+    )
+    assert world.employee.name not in person
+    assert 'nonce="' not in person
