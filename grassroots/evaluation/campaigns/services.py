@@ -478,42 +478,21 @@ def ballot_cast(
         receipt = _cast_in_one_statement(campaign.pk, elector.pk, today, marks, comments)
         if receipt is not None:
             return receipt
-    return _cast_step_by_step(
-        user=user,
-        campaign=campaign,
-        answers=answers,
-        remarks=remarks,
-        today=today,
-        elector=elector,
-        questionnaire=questionnaire,
-    )
-
-
-@transaction.atomic
-def _cast_step_by_step(
-    *,
-    user: Any,
-    campaign: Campaign,
-    answers: Mapping[tuple[int, int], int],
-    remarks: Mapping[int, str],
-    today: datetime.date,
-    elector: Elector | None,
-    questionnaire: tuple[Sequence[int], Sequence[int]] | None,
-) -> str:
-    campaign = _read_for_ballot(campaign)
-    if (problem := voting_error(campaign, today)) is not None:
-        raise ValidationError(problem)
-    marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
-    if elector is None or elector.user_id != user.pk or elector.campaign_id != campaign.pk:
-        elector = Elector.objects.filter(campaign=campaign, user=user).only("group").first()
-    if elector is None:
-        raise ValidationError(_("You are not on this campaign's roll."))
-    claimed = Elector.objects.filter(pk=elector.pk, voted_on__isnull=True, on_paper=False).update(
-        voted_on=today
-    )
-    if claimed != 1:
-        raise ValidationError(_("You have already voted in this campaign: a ballot is final."))
-    return _box(campaign, elector.group, marks, comments)
+    with transaction.atomic():
+        campaign = _read_for_ballot(campaign)
+        if (problem := voting_error(campaign, today)) is not None:
+            raise ValidationError(problem)
+        marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
+        if elector is None or elector.user_id != user.pk or elector.campaign_id != campaign.pk:
+            elector = Elector.objects.filter(campaign=campaign, user=user).only("group").first()
+        if elector is None:
+            raise ValidationError(_("You are not on this campaign's roll."))
+        claimed = Elector.objects.filter(
+            pk=elector.pk, voted_on__isnull=True, on_paper=False
+        ).update(voted_on=today)
+        if claimed != 1:
+            raise ValidationError(_("You have already voted in this campaign: a ballot is final."))
+        return _box(campaign, elector.group, marks, comments)
 
 
 @transaction.atomic
