@@ -28,6 +28,9 @@ How the ballot box stays secret — what links a ballot to a voter, and why noth
   group, such a mark joined with the roll's would name them.
 - The receipt code is shown once, in the answer to the vote (never stored with the
   person, nor in their session), so only the voter can tie it to themselves.
+- On PostgreSQL the vote is one statement naming the voter's row of the roll beside the
+  answers; its values are sent apart from its text (`_values_apart`), so the server's
+  activity view and its log of a failed statement show placeholders, not the two together.
 """
 
 from __future__ import annotations
@@ -359,12 +362,12 @@ def _cast_in_one_statement(
     cost a ballot more CPU than everything else it does."""
     receipt = rules.receipt_code()
     key = random_key()
-    with connection.cursor() as cursor:
+    with _values_apart() as cursor:
         cursor.execute(
             _CAST,
             {
                 "campaign": campaign_pk,
-                "open": Campaign.Status.OPEN,
+                "open": Campaign.Status.OPEN.value,
                 "today": today,
                 "elector": elector_pk,
                 "key": key,
@@ -380,6 +383,23 @@ def _cast_in_one_statement(
         )
         claimed = cursor.fetchone()
     return receipt if claimed is not None else None
+
+
+def _values_apart() -> Any:
+    """A cursor that sends a statement's values apart from its text (PostgreSQL's
+    extended protocol) instead of writing them into it, as Django's cursors do. The
+    vote's statement names the voter's row of the roll and carries their answers and
+    comments: what the server shows of it while it waits (`pg_stat_activity`) and logs
+    of it when it fails (`log_min_error_statement`, on for errors by default) is then
+    its text with $1, $2 …, never a person beside their ballot. Wrapped as Django wraps
+    its own (errors, the query log of tests and DEBUG)."""
+    import psycopg  # PostgreSQL only
+
+    connection.ensure_connection()
+    cursor: Any = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 # The vote in one statement. The insert in WITH run to completion whether or not the main
@@ -473,6 +493,7 @@ def ballot_cast(
         and elector is not None
         and elector.user_id == user.pk
         and elector.campaign_id == campaign.pk
+        and voting_error(campaign, today) is None  # as the caller read it; again in SQL
     ):
         marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
         receipt = _cast_in_one_statement(campaign.pk, elector.pk, today, marks, comments)

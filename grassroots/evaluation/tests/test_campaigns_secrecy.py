@@ -267,3 +267,69 @@ def test_on_postgresql_a_ballot_waits_for_a_close_under_way_but_not_for_other_vo
     release.set()
     closing.join()
     assert Ballot.objects.filter(campaign=made).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="what PostgreSQL's server sees")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_the_vote_reaches_the_server_without_its_values(world):
+    """The vote's one statement names the voter's row of the roll and carries the answers
+    and comments. Its values travel apart from its text, so what the server shows of it
+    while it waits (and logs of it if it fails) is placeholders, never a person beside a
+    ballot: watched here in pg_stat_activity while a close holds the campaign."""
+    import time
+
+    from django.db import transaction
+
+    from grassroots.evaluation.campaigns.models import Campaign
+
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    voter = crowd.full[0]
+    marker = "食堂排队太久-9d3f7a"
+    holding, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def close_under_way():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                table = Campaign._meta.db_table
+                cursor.execute(f'SELECT 1 FROM "{table}" WHERE "id" = %s FOR UPDATE', [made.pk])  # noqa: S608
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def cast():
+        try:
+            outcome.append(vote(made, voter, comment=marker, at_hand=True))
+        finally:
+            connection.close()
+
+    closing = threading.Thread(target=close_under_way)
+    closing.start()
+    assert holding.wait(10)
+    casting = threading.Thread(target=cast)
+    casting.start()
+    seen = None
+    try:
+        for _ in range(100):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND query LIKE %s",
+                    ["%evaluation_mark%"],
+                )
+                row = cursor.fetchone()
+            if row:
+                seen = row[0]
+                break
+            time.sleep(0.05)
+    finally:
+        release.set()
+        closing.join()
+        casting.join()
+    assert seen is not None
+    assert "$1" in seen and "::text[]" in seen
+    assert marker not in seen and "'open'" not in seen
+    assert len(outcome) == 1 and Ballot.objects.filter(campaign=made).count() == 1
+    assert Remark.objects.get().text == marker

@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -130,7 +132,11 @@ def test_a_ballot_with_comments_is_written_whole_and_each_refusal_says_why(world
     crowd = people(world, per_group=1)
     made = opened(world)
     subject = made.subjects.get()
-    receipt = vote(made, crowd.full[0], score=2, comment="  食堂排队太久  ", at_hand=at_hand)
+    with CaptureQueriesContext(connection) as cast:
+        receipt = vote(made, crowd.full[0], score=2, comment="  食堂排队太久  ", at_hand=at_hand)
+    if at_hand and connection.vendor == "postgresql":  # the vote is one statement
+        writes = [q["sql"] for q in cast.captured_queries if "FOR SHARE" in q["sql"]]
+        assert len(writes) == 1 and writes[0].lstrip().startswith("WITH")
     ballot = Ballot.objects.get(campaign=made)
     assert (ballot.group, ballot.receipt) == (rules.FULL_MEMBERS, receipt)
     assert sorted(Mark.objects.filter(ballot=ballot).values_list("subject", "item", "score")) == (
@@ -174,6 +180,50 @@ def test_a_ballot_with_comments_is_written_whole_and_each_refusal_says_why(world
         .exclude(voted_on=None)
         .exists()
     )
+
+
+@pytest.mark.parametrize("at_hand", [False, True], ids=["row-read-in-the-vote", "row-at-hand"])
+def test_a_ballot_before_opening_or_after_the_closing_day_is_refused(world, at_hand):
+    """Refused on the day, whatever the campaign's row says (it is still open): the
+    service is given the day, and with the roll's row at hand the statement checks it."""
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    row = Elector.objects.get(campaign=made, user=crowd.full[0]) if at_hand else None
+    for day in (
+        made.opens_on - datetime.timedelta(days=1),
+        made.closes_on + datetime.timedelta(days=1),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.ballot_cast(
+                user=crowd.full[0],
+                campaign=made,
+                answers=answers(made),
+                remarks={},
+                today=day,
+                elector=row,
+            )
+        assert refused.value.messages == [services.voting_error(made, day)]
+    assert not Ballot.objects.exists()
+    assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is None
+
+
+def test_a_row_of_the_roll_of_someone_else_casts_for_the_person_voting(world):
+    """A caller passing another person's row of the roll does not vote in their name:
+    the ballot is counted on the voter's own row, the other's stays open."""
+    crowd = people(world, per_group=1)
+    made = opened(world)
+    other = Elector.objects.get(campaign=made, user=crowd.employees[0])
+    services.ballot_cast(
+        user=crowd.full[0],
+        campaign=made,
+        answers=answers(made),
+        remarks={},
+        today=timezone.localdate(),
+        elector=other,
+    )
+    assert Elector.objects.get(pk=other.pk).voted_on is None
+    assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is not None
+    assert Ballot.objects.get(campaign=made).group == rules.FULL_MEMBERS
 
 
 def test_someone_not_on_the_roll_cannot_vote(world):
