@@ -137,14 +137,7 @@ def test_two_ballots_of_one_person_at_the_same_instant_make_one(world, at_hand):
     def press(score):
         try:
             barrier.wait()
-            services.ballot_cast(
-                user=voter,
-                campaign=made,
-                answers=answers(made, score),
-                remarks={},
-                today=timezone.localdate(),
-                elector=row,
-            )
+            vote(made, voter, score, row=row)
             outcomes.append("cast")
         except services.ValidationError:
             outcomes.append("refused")
@@ -191,13 +184,7 @@ def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world, at_ha
     rewritten) stays as the close left it."""
     crowd = people(world, per_group=2)
     made = opened(world)
-    services.ballot_cast(
-        user=crowd.full[1],
-        campaign=made,
-        answers=answers(made),
-        remarks={},
-        today=timezone.localdate(),
-    )
+    vote(made, crowd.full[1])
     stale = type(made).objects.get(pk=made.pk)
     row = Elector.objects.get(campaign=made, user=crowd.full[0]) if at_hand else None
     services.campaign_close(
@@ -205,14 +192,7 @@ def test_a_ballot_cast_with_a_copy_read_before_the_close_is_refused(world, at_ha
     )
     box = sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True))
     with pytest.raises(services.ValidationError):
-        services.ballot_cast(
-            user=crowd.full[0],
-            campaign=stale,
-            answers=answers(made),
-            remarks={},
-            today=timezone.localdate(),
-            elector=row,
-        )
+        vote(stale, crowd.full[0], row=row)
     assert sorted(Ballot.objects.filter(campaign=made).values_list("pk", flat=True)) == box
     assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is None
 

@@ -163,14 +163,7 @@ def test_a_ballot_with_comments_is_written_whole_and_each_refusal_says_why(world
     row = Elector.objects.get(campaign=made, user=crowd.activists[0])
     services.campaign_close(actor=None, campaign=made, today=timezone.localdate())
     with pytest.raises(ValidationError) as closed:
-        services.ballot_cast(
-            user=crowd.activists[0],
-            campaign=made,  # as read before the close
-            answers=answers(made),
-            remarks={},
-            today=timezone.localdate(),
-            elector=row if at_hand else None,
-        )
+        vote(made, crowd.activists[0], row=row if at_hand else None)  # made: read before
     as_closed = Campaign.objects.get(pk=made.pk)
     assert closed.value.messages == [services.voting_error(as_closed, timezone.localdate())]
     assert as_closed.status == Campaign.Status.CLOSED
@@ -194,14 +187,7 @@ def test_a_ballot_before_opening_or_after_the_closing_day_is_refused(world, at_h
         made.closes_on + datetime.timedelta(days=1),
     ):
         with pytest.raises(ValidationError) as refused:
-            services.ballot_cast(
-                user=crowd.full[0],
-                campaign=made,
-                answers=answers(made),
-                remarks={},
-                today=day,
-                elector=row,
-            )
+            vote(made, crowd.full[0], row=row, today=day)
         assert refused.value.messages == [services.voting_error(made, day)]
     assert not Ballot.objects.exists()
     assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is None
@@ -213,14 +199,7 @@ def test_a_row_of_the_roll_of_someone_else_casts_for_the_person_voting(world):
     crowd = people(world, per_group=1)
     made = opened(world)
     other = Elector.objects.get(campaign=made, user=crowd.employees[0])
-    services.ballot_cast(
-        user=crowd.full[0],
-        campaign=made,
-        answers=answers(made),
-        remarks={},
-        today=timezone.localdate(),
-        elector=other,
-    )
+    vote(made, crowd.full[0], row=other)
     assert Elector.objects.get(pk=other.pk).voted_on is None
     assert Elector.objects.get(campaign=made, user=crowd.full[0]).voted_on is not None
     assert Ballot.objects.get(campaign=made).group == rules.FULL_MEMBERS

@@ -101,17 +101,26 @@ def answers(made: Campaign, score: int = 4) -> dict[tuple[int, int], int]:
 
 
 def vote(
-    made: Campaign, user: Any, score: int = 4, comment: str = "", *, at_hand: bool = False
+    made: Campaign,
+    user: Any,
+    score: int = 4,
+    comment: str = "",
+    *,
+    at_hand: bool = False,
+    row: Elector | None = None,
+    today: datetime.date | None = None,
 ) -> str:
-    """Cast `user`'s ballot through the service; `at_hand`: with the person's row of the
-    roll read first, as the voting page passes it (on PostgreSQL the vote is then one
-    statement)."""
+    """Cast `user`'s ballot through the service (on `today`, by default the real one).
+    `at_hand`: with the person's row of the roll read first, as the voting page passes
+    it (on PostgreSQL the vote is then one statement); `row`: that row as given."""
     remarks = {subject.pk: comment for subject in made.subjects.all()} if comment else {}
+    if at_hand:
+        row = Elector.objects.filter(campaign=made, user=user).first()
     return services.ballot_cast(
         user=user,
         campaign=made,
         answers=answers(made, score),
         remarks=remarks,
-        today=timezone.localdate(),
-        elector=Elector.objects.filter(campaign=made, user=user).first() if at_hand else None,
+        today=today or timezone.localdate(),
+        elector=row,
     )
