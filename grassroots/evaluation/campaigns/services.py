@@ -402,7 +402,7 @@ def _values_apart() -> Any:
     return connection.make_cursor(cursor)
 
 
-# The vote in one statement. The insert in WITH run to completion whether or not the main
+# The vote in one statement. The inserts in WITH run to completion whether or not the main
 # statement reads them, and the foreign keys are checked at the statement's end, when
 # every row is written. Under READ COMMITTED a ballot arriving while a close holds the
 # campaign's row waits for it, then reads the row as the close left it (closed: nothing
@@ -488,11 +488,11 @@ def ballot_cast(
     (and is rewritten with the box) or finds the campaign closed. On PostgreSQL, with
     the person's row at hand, all of it is one statement; when that writes nothing, or
     elsewhere, the same steps one by one, which also say why a ballot is refused."""
+    if elector is not None and (elector.user_id, elector.campaign_id) != (user.pk, campaign.pk):
+        elector = None  # not this person's row of this campaign: read theirs below
     if (
         connection.vendor == "postgresql"
         and elector is not None
-        and elector.user_id == user.pk
-        and elector.campaign_id == campaign.pk
         and voting_error(campaign, today) is None  # as the caller read it; again in SQL
     ):
         marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
@@ -504,7 +504,7 @@ def ballot_cast(
         if (problem := voting_error(campaign, today)) is not None:
             raise ValidationError(problem)
         marks, comments = _clean_answers(campaign, answers, remarks, questionnaire)
-        if elector is None or elector.user_id != user.pk or elector.campaign_id != campaign.pk:
+        if elector is None:
             elector = Elector.objects.filter(campaign=campaign, user=user).only("group").first()
         if elector is None:
             raise ValidationError(_("You are not on this campaign's roll."))
