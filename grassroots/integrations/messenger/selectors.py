@@ -48,8 +48,9 @@ LABELS = {
     ("people", "left"): _("People who left (deactivated, not deleted)"),
     ("people", "returning"): _("People back in the directory (reactivated)"),
     ("people", "to_confirm"): _(
-        "Employees on record whose number equals a messenger user id, not linked: tick "
-        "those who are the same person to link them (they are updated from the next sync)"
+        "Employees on record, not linked, whose number equals a messenger user id or "
+        "whose mobile number is a messenger user's: tick those who are the same person to "
+        "link them (they are updated from the next sync)"
     ),
     ("people", "untouched"): _(
         "The administrator, staff and people linked to another messenger account: never "

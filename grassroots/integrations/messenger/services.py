@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -349,6 +350,30 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
             chunk
         ).values_list("pk", "employee_number", "name", "is_superuser", "is_staff"):
             holders[number] = {"pk": pk, "name": name, "privileged": superuser or staff}
+    # Nor is one whose mobile number is an employee's on record (messengers' user ids are
+    # often names, not employee numbers): proposed for confirmation the same way, never
+    # added as a second person with that number.
+    # A mobile number two people of the directory share proposes nobody.
+    mobiles = Counter(
+        p["mobile"]
+        for p in people
+        if p["user_id"] not in links
+        and normalise_employee_number(p["user_id"]) not in holders
+        and p["mobile"]
+        and is_valid_mobile(p["mobile"])
+    )
+    mobile_holders: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(mobile for mobile, n in mobiles.items() if n == 1)):
+        for pk, number, name, phone, superuser, staff in accounts.users_with_phones(
+            chunk
+        ).values_list("pk", "employee_number", "name", "phone", "is_superuser", "is_staff"):
+            if number not in holders:  # proposed by number to someone else already
+                mobile_holders[str(phone)] = {
+                    "pk": pk,
+                    "number": number,
+                    "name": name,
+                    "privileged": superuser or staff,
+                }
     wanted_people: dict[str, dict[str, Any]] = {}
     to_confirm: list[dict[str, Any]] = []
     untouched: list[dict[str, Any]] = []
@@ -358,7 +383,11 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
             untouched.append({"number": linked_users[linked_pk], "user_id": person["user_id"]})
             continue
         number = linked_users.get(linked_pk or 0) or normalise_employee_number(person["user_id"])
-        if not is_valid_employee_number(number):
+        holder, by = (holders.get(number), "number") if linked_pk is None else (None, "")
+        if holder is None and linked_pk is None and person["mobile"] in mobile_holders:
+            holder, by = mobile_holders[person["mobile"]], "mobile"
+            number = holder["number"]
+        if holder is None and not is_valid_employee_number(number):
             errors.append(
                 _(
                     "Person %(user_id)s: the messenger's user id is not a usable employee "
@@ -367,12 +396,11 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
                 % person
             )
             continue
-        holder = holders.get(number) if linked_pk is None else None
         if holder is not None:
             row = {"number": number, "name": holder["name"], "user_id": person["user_id"]}
             # linked to another account of this messenger already: left alone too
             alone = holder["privileged"] or holder["pk"] in linked_users
-            (untouched if alone else to_confirm).append(row)
+            (untouched if alone else to_confirm).append(row if alone else {**row, "by": by})
             continue
         if person["mobile"] and not is_valid_mobile(person["mobile"]):
             person = {**person, "mobile": ""}

@@ -31,7 +31,7 @@ def test_a_dry_run_changes_nothing_and_shows_the_difference(fake, connect, world
 
     config = connect(fake)
     fake.state.directory.departments = [("2", "一车间", ""), ("3", "一班", "2")]
-    _people(fake, ("E1", "王五", "13900000001", "3", True))
+    _people(fake, ("E1", "王五", "13700000101", "3", True))
     users, departments = User.objects.count(), Department.objects.count()
     run = services.sync_plan(actor=world.admin, config=config)
     assert [r["code"] for r in run.diff["departments"]["added"]][:2] == [
@@ -113,11 +113,18 @@ def test_nothing_is_half_applied_when_a_row_is_refused(wecom, connect, world):
     from grassroots.orgs.models import Department
 
     config = connect(wecom)
-    UserFactory(employee_number="OTHER", phone="13900000001")
+    UserFactory(employee_number="OTHER", phone="13700000301")
     wecom.state.directory.departments = [("2", "一车间", "")]
-    # E1's mobile belongs to someone else: the employee import refuses it
-    _people(wecom, ("E1", "王五", "13900000001", "2", True), ("E2", "赵六", "", "2", True))
+    # E1's mobile belongs to OTHER, whom messenger user "other" is proposed to be (so E1
+    # is not): the employee import refuses E1 with OTHER's mobile number
+    _people(
+        wecom,
+        ("E1", "王五", "13700000301", "2", True),
+        ("E2", "赵六", "", "2", True),
+        ("other", "某人", "", "2", True),
+    )
     run = services.sync_plan(actor=world.admin, config=config)
+    assert [row["user_id"] for row in run.diff["people"]["to_confirm"]] == ["other"]
     with pytest.raises(ValidationError):
         services.sync_apply(actor=world.admin, run=run)
     assert not Department.objects.filter(code__startswith=config.department_code_prefix).exists()
@@ -213,7 +220,7 @@ def test_an_unrelated_person_with_the_same_number_is_not_overwritten(wecom, conn
     _people(wecom, ("zhangsan", "张三", "13900000005", "2", True))
     run = services.sync_plan(actor=world.admin, config=config)
     assert run.diff["people"]["to_confirm"] == [
-        {"number": "ZHANGSAN", "name": "张三丰", "user_id": "zhangsan"}
+        {"number": "ZHANGSAN", "name": "张三丰", "user_id": "zhangsan", "by": "number"}
     ]
     assert run.diff["people"]["renamed"] == [] and run.diff["people"]["added"] == []
     services.sync_apply(actor=world.admin, run=run)  # not confirmed
@@ -235,6 +242,61 @@ def test_a_confirmed_person_is_linked_then_updated_by_the_next_sync(wecom, conne
     _apply(world.admin, config)
     person.refresh_from_db()
     assert person.name == "张三"
+
+
+def test_a_person_with_an_employees_mobile_number_is_proposed_not_added(wecom, connect, world):
+    from grassroots.accounts.models import User
+
+    config = connect(wecom)
+    person = UserFactory(employee_number="40123", name="张三丰", phone="13700000207")
+    wecom.state.directory.departments = [("2", "车间", "")]
+    # user ids that are names, one of them not even usable as an employee number
+    _people(wecom, ("zhangsan", "张三", "13700000207", "2", True), ("李四", "李四", "", "2", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert run.diff["people"]["to_confirm"] == [
+        {"number": "40123", "name": "张三丰", "user_id": "zhangsan", "by": "mobile"}
+    ]
+    assert run.diff["people"]["added"] == []
+    assert len(run.errors) == 1 and "李四" in run.errors[0]  # not usable as a number
+
+    _people(wecom, ("zhangsan", "张三", "13700000207", "2", True))
+    users = User.objects.count()
+    _apply(world.admin, config)  # not confirmed: neither linked nor made again
+    assert User.objects.count() == users
+    assert not MessengerAccount.objects.filter(config=config).exists()
+
+    run = services.sync_plan(actor=world.admin, config=config)
+    services.sync_apply(actor=world.admin, run=run, confirmed=["zhangsan"])
+    assert MessengerAccount.objects.get(config=config, user=person).external_user_id == "zhangsan"
+    _apply(world.admin, config)
+    person.refresh_from_db()
+    assert (person.employee_number, person.name) == ("40123", "张三")
+
+
+def test_a_mobile_number_two_directory_people_share_proposes_nobody(wecom, connect, world):
+    config = connect(wecom)
+    UserFactory(employee_number="40124", phone="13700000208")
+    wecom.state.directory.departments = [("2", "车间", "")]
+    _people(
+        wecom,
+        ("zhangsan", "张三", "13700000208", "2", True),
+        ("zhangsan2", "张三", "13700000208", "2", True),
+    )
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert run.diff["people"]["to_confirm"] == []
+    with pytest.raises(ValidationError):  # the import refuses a mobile number taken
+        services.sync_apply(actor=world.admin, run=run)
+    assert not MessengerAccount.objects.filter(config=config).exists()
+
+
+def test_a_number_match_wins_over_a_mobile_match_to_the_same_employee(wecom, connect, world):
+    config = connect(wecom)
+    UserFactory(employee_number="40125", name="王五", phone="13700000209")
+    _people(wecom, ("40125", "王五", "", "", True), ("wangwu", "王五", "13700000209", "", True))
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert run.diff["people"]["to_confirm"] == [
+        {"number": "40125", "name": "王五", "user_id": "40125", "by": "number"}
+    ]
 
 
 def test_the_administrator_is_never_renamed_moved_or_linked(wecom, connect, world):

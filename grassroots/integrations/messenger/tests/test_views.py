@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from grassroots.integrations.messenger.models import MessengerConfig
@@ -123,19 +124,28 @@ def test_the_administrator_confirms_a_link_on_the_dry_run_page(wecom, connect, w
     config = connect(wecom)
     same = UserFactory(employee_number="E9", name="孙七")
     other = UserFactory(employee_number="E8", name="周八")
+    by_mobile = UserFactory(employee_number="E7", name="吴九", phone="13700000401")
     wecom.state.directory.people = [
         {"user_id": "E9", "name": "孙七", "department": ""},
         {"user_id": "E8", "name": "别人", "department": ""},
+        {"user_id": "wujiu", "name": "吴九", "mobile": "13700000401", "department": ""},
     ]
     client = client_for(world.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     location = client.post(reverse("messenger:syncs", args=[config.pk]))["Location"]
     page = client.get(location).content.decode()
     assert 'name="confirm" value="E9"' in page and 'name="confirm" value="E8"' in page
-    client.post(location, {"confirm": ["E9"]})
+    assert "E7 吴九 is messenger user wujiu (the same mobile number)" in page
+    assert "E9 孙七 is messenger user E9</label>" in page
+    client.post(location, {"confirm": ["E9", "wujiu"]})
     assert MessengerAccount.objects.filter(config=config, user=same).exists()
+    assert MessengerAccount.objects.get(config=config, user=by_mobile).external_user_id == "wujiu"
     assert not MessengerAccount.objects.filter(config=config, user=other).exists()
     other.refresh_from_db()
     assert other.name == "周八"
+    applied = client.get(location).content.decode()  # the rows read, without boxes to tick
+    assert "<li>E7 吴九 is messenger user wujiu (the same mobile number)" in applied
+    assert 'name="confirm"' not in applied
 
 
 def test_the_sign_in_choices_are_public(wecom, connect, client_for):
