@@ -29,19 +29,23 @@ config = config_save(
 print(json.dumps({"config": config.pk}))
 """
 
-# The connection (its accounts go with it), its audit entry and the failed sign-ins of
-# the unknown name typed on the link page: nothing of the test is left for the others.
+# The connection (its accounts and dry runs go with it), their audit entries and the
+# failed sign-ins of the unknown name typed on the link page: nothing of the test is left
+# for the others.
 _DISCONNECT = """
 import django, json, sys
 django.setup()
 from axes.models import AccessAttempt
 from django.contrib.contenttypes.models import ContentType
 from grassroots.core.models import AuditEntry
-from grassroots.integrations.messenger.models import MessengerConfig
+from django.db.models import Q
+from grassroots.integrations.messenger.models import MessengerConfig, SyncRun
 pk, name = int(sys.argv[1]), sys.argv[2]
+runs = [str(run) for run in SyncRun.objects.filter(config_id=pk).values_list("pk", flat=True)]
 MessengerConfig.objects.filter(pk=pk).delete()
 entries = AuditEntry.objects.filter(
-    target_type=ContentType.objects.get_for_model(MessengerConfig), target_id=str(pk)
+    Q(target_type=ContentType.objects.get_for_model(MessengerConfig), target_id=str(pk))
+    | Q(target_type=ContentType.objects.get_for_model(SyncRun), target_id__in=runs)
 )
 entries.delete()
 AccessAttempt.objects.filter(username=name).delete()
@@ -168,5 +172,56 @@ def test_the_link_page_and_its_refusals_pass_axe_and_work_by_keyboard(new_page, 
     assert response.status == 502
     _checked(page, "not a member of the enterprise", report)
     _tab_to(page, lambda el: el["href"] == "/integrations/sign-in/" and el["inMain"])
+
+    assert not _failures(report), "\n" + _failures(report)
+
+
+# A person of the demo with a mobile number on record (not the administrator, not staff).
+_WITH_MOBILE = """
+import django, json, sys
+django.setup()
+from grassroots.accounts.models import User
+user = (
+    User.objects.filter(is_active=True, is_staff=False, is_superuser=False, phone__isnull=False)
+    .exclude(phone="")
+    .order_by("employee_number")
+    .first()
+)
+print(json.dumps({"number": user.employee_number, "name": user.name, "phone": user.phone}))
+"""
+
+
+def test_the_contact_sync_pages_pass_axe_and_a_match_is_ticked_by_keyboard(new_page, server, wecom):
+    """The administrator starts a dry run and reads it; a messenger user whose id is a
+    name but whose mobile number is the demo employee's is proposed to confirm, ticked
+    with the keyboard. Not applied: the demo's records stay as they are for the others."""
+    fake, pk = wecom
+    known = json.loads(_manage(server, _WITH_MOBILE).strip().splitlines()[-1])
+    assert known["phone"], "someone of the demo has a mobile number"
+    fake.state.directory.departments = [("2", "e2e 车间", "")]
+    fake.state.directory.people = [
+        {
+            "user_id": "e2e-zhang",
+            "name": known["name"],
+            "mobile": known["phone"],
+            "department": "2",
+        },
+    ]
+    report: dict[str, Any] = {}
+    page = new_page("administrator")
+    page.goto(f"/integrations/messenger/{pk}/sync/")
+    _checked(page, "contact sync", report)
+    _tab_to(page, lambda el: el["tag"] == "BUTTON" and el["type"] == "submit" and el["inMain"])
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"/integrations/messenger/{pk}/sync/" in page.url and page.url.rstrip("/")[-1].isdigit()
+    _checked(page, "dry run", report)
+    box = page.locator('input[name="confirm"][value="e2e-zhang"]')
+    label = page.locator(f'label[for="{box.get_attribute("id")}"]')
+    assert known["number"] in label.inner_text() and "e2e-zhang" in label.inner_text()
+    _tab_to(page, lambda el: el["type"] == "checkbox" and el["inMain"])
+    page.keyboard.press("Space")
+    assert box.is_checked()
+    _tab_to(page, lambda el: el["tag"] == "BUTTON" and el["type"] == "submit" and el["inMain"])
 
     assert not _failures(report), "\n" + _failures(report)
