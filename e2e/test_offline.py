@@ -125,6 +125,8 @@ def test_forms_filled_offline_are_sent_once_when_the_connection_returns(new_page
         "() => /1/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"
     )
     assert page.locator("#id_title").input_value() == ""  # the form is ready for the next
+    # said at the top, where the focus goes (the button at the foot of the form is not)
+    page.wait_for_function("() => document.activeElement.id === 'offline-status'")
     _raise_appeal(page, f"照明 {marker} 二")
     page.wait_for_function(
         "() => /2/.test(document.querySelector('#offline-status .offline-waiting')?.textContent)"

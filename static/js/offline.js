@@ -137,6 +137,14 @@
       else if (!banner.isConnected) status.prepend(banner);
     }
 
+    // The status line takes the focus (and comes into view) where what happened is said
+    // there while the focus was elsewhere: a form kept offline is said at the top, not
+    // beside its button at the foot of the page.
+    function focusStatus() {
+      status.setAttribute("tabindex", "-1");
+      status.focus();
+    }
+
     function note(kind, message, entry) {
       var item = document.createElement("div");
       item.className = "alert mb-2 " + (kind === "sent" ? "alert-success" : "alert-danger");
@@ -160,10 +168,7 @@
             item.remove();
             var target = next && next.querySelector("button");
             if (target) target.focus();
-            else {
-              status.setAttribute("tabindex", "-1");
-              status.focus();
-            }
+            else focusStatus();
           });
         });
         item.appendChild(discard);
@@ -235,7 +240,7 @@
           Promise.resolve(keep(form, submitter)).catch(function () {
             buttons(form, false);
             note("failed", text("not-kept"));
-          });
+          }).then(focusStatus);
         } else sendNow(form, submitter, said);
       });
     });
