@@ -352,22 +352,27 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
             holders[number] = {"pk": pk, "name": name, "privileged": superuser or staff}
     # Nor is one whose mobile number is an employee's on record (messengers' user ids are
     # often names, not employee numbers): proposed for confirmation the same way, never
-    # added as a second person with that number.
-    # A mobile number two people of the directory share proposes nobody.
-    mobiles = Counter(
+    # added as a second person with that number. Only for a person the directory lists
+    # as working there, whose mobile nobody else in the directory has, and an active
+    # employee (a number given to someone new after its holder left is not the holder's).
+    mobiles = Counter(p["mobile"] for p in people if p["mobile"])
+    wanted_mobiles = sorted(
         p["mobile"]
         for p in people
-        if p["user_id"] not in links
+        if mobiles[p["mobile"]] == 1
+        and p["active"]
+        and p["user_id"] not in links
         and normalise_employee_number(p["user_id"]) not in holders
-        and p["mobile"]
         and is_valid_mobile(p["mobile"])
     )
     mobile_holders: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(mobile for mobile, n in mobiles.items() if n == 1)):
-        for pk, number, name, phone, superuser, staff in accounts.users_with_phones(
+    for chunk in _chunks(wanted_mobiles):
+        for pk, number, name, phone, active, superuser, staff in accounts.users_with_phones(
             chunk
-        ).values_list("pk", "employee_number", "name", "phone", "is_superuser", "is_staff"):
-            if number not in holders:  # proposed by number to someone else already
+        ).values_list(
+            "pk", "employee_number", "name", "phone", "is_active", "is_superuser", "is_staff"
+        ):
+            if active and number not in holders:  # not proposed by number to another
                 mobile_holders[str(phone)] = {
                     "pk": pk,
                     "number": number,
@@ -400,7 +405,10 @@ def _compare(config: MessengerConfig, directory: dict[str, Any]) -> tuple[list[s
             row = {"number": number, "name": holder["name"], "user_id": person["user_id"]}
             # linked to another account of this messenger already: left alone too
             alone = holder["privileged"] or holder["pk"] in linked_users
-            (untouched if alone else to_confirm).append(row if alone else {**row, "by": by})
+            if alone:
+                untouched.append(row)
+            else:  # with the name the messenger gives, to be judged the same person
+                to_confirm.append({**row, "by": by, "messenger_name": person["name"]})
             continue
         if person["mobile"] and not is_valid_mobile(person["mobile"]):
             person = {**person, "mobile": ""}

@@ -220,7 +220,13 @@ def test_an_unrelated_person_with_the_same_number_is_not_overwritten(wecom, conn
     _people(wecom, ("zhangsan", "张三", "13900000005", "2", True))
     run = services.sync_plan(actor=world.admin, config=config)
     assert run.diff["people"]["to_confirm"] == [
-        {"number": "ZHANGSAN", "name": "张三丰", "user_id": "zhangsan", "by": "number"}
+        {
+            "number": "ZHANGSAN",
+            "name": "张三丰",
+            "user_id": "zhangsan",
+            "by": "number",
+            "messenger_name": "张三",
+        }
     ]
     assert run.diff["people"]["renamed"] == [] and run.diff["people"]["added"] == []
     services.sync_apply(actor=world.admin, run=run)  # not confirmed
@@ -254,7 +260,13 @@ def test_a_person_with_an_employees_mobile_number_is_proposed_not_added(wecom, c
     _people(wecom, ("zhangsan", "张三", "13700000207", "2", True), ("李四", "李四", "", "2", True))
     run = services.sync_plan(actor=world.admin, config=config)
     assert run.diff["people"]["to_confirm"] == [
-        {"number": "40123", "name": "张三丰", "user_id": "zhangsan", "by": "mobile"}
+        {
+            "number": "40123",
+            "name": "张三丰",
+            "user_id": "zhangsan",
+            "by": "mobile",
+            "messenger_name": "张三",
+        }
     ]
     assert run.diff["people"]["added"] == []
     assert len(run.errors) == 1 and "李四" in run.errors[0]  # not usable as a number
@@ -289,13 +301,52 @@ def test_a_mobile_number_two_directory_people_share_proposes_nobody(wecom, conne
     assert not MessengerAccount.objects.filter(config=config).exists()
 
 
+def test_a_mobile_number_shared_with_a_person_matched_by_number_proposes_nobody(
+    wecom, connect, world
+):
+    config = connect(wecom)
+    UserFactory(employee_number="40126", name="赵六")
+    UserFactory(employee_number="40127", name="钱七", phone="13700000210")
+    _people(
+        wecom,
+        ("40126", "赵六", "13700000210", "", True),  # proposed by number
+        ("qianqi", "钱七", "13700000210", "", True),  # the same mobile: not proposed
+    )
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert [row["user_id"] for row in run.diff["people"]["to_confirm"]] == ["40126"]
+
+
+def test_a_mobile_number_of_someone_who_left_or_is_leaving_proposes_nobody(wecom, connect, world):
+    """A number given to someone new after its holder left is not the holder's; nor is
+    a person the directory says has left proposed to an employee still working."""
+    config = connect(wecom)
+    UserFactory(employee_number="40128", name="孙八", phone="13700000211", is_active=False)
+    UserFactory(employee_number="40129", name="周九", phone="13700000212")
+    _people(
+        wecom,
+        ("xinren", "新人", "13700000211", "", True),
+        ("zhoujiu", "周九", "13700000212", "", False),
+    )
+    run = services.sync_plan(actor=world.admin, config=config)
+    assert run.diff["people"]["to_confirm"] == []
+    assert [row["number"] for row in run.diff["people"]["added"]] == ["XINREN"]
+    with pytest.raises(ValidationError):  # the import refuses a mobile number on record
+        services.sync_apply(actor=world.admin, run=run)
+
+
 def test_a_number_match_wins_over_a_mobile_match_to_the_same_employee(wecom, connect, world):
     config = connect(wecom)
     UserFactory(employee_number="40125", name="王五", phone="13700000209")
     _people(wecom, ("40125", "王五", "", "", True), ("wangwu", "王五", "13700000209", "", True))
     run = services.sync_plan(actor=world.admin, config=config)
     assert run.diff["people"]["to_confirm"] == [
-        {"number": "40125", "name": "王五", "user_id": "40125", "by": "number"}
+        {
+            "number": "40125",
+            "name": "王五",
+            "user_id": "40125",
+            "by": "number",
+            "messenger_name": "王五",
+        }
     ]
 
 

@@ -135,7 +135,7 @@ def test_the_administrator_confirms_a_link_on_the_dry_run_page(wecom, connect, w
     location = client.post(reverse("messenger:syncs", args=[config.pk]))["Location"]
     page = client.get(location).content.decode()
     assert 'name="confirm" value="E9"' in page and 'name="confirm" value="E8"' in page
-    assert "E7 吴九 is messenger user wujiu (the same mobile number)" in page
+    assert "E7 吴九 is messenger user wujiu, 吴九 there (the same mobile number)" in page
     assert "E9 孙七 is messenger user E9</label>" in page
     client.post(location, {"confirm": ["E9", "wujiu"]})
     assert MessengerAccount.objects.filter(config=config, user=same).exists()
@@ -144,7 +144,7 @@ def test_the_administrator_confirms_a_link_on_the_dry_run_page(wecom, connect, w
     other.refresh_from_db()
     assert other.name == "周八"
     applied = client.get(location).content.decode()  # the rows read, without boxes to tick
-    assert "<li>E7 吴九 is messenger user wujiu (the same mobile number)" in applied
+    assert "<li>E7 吴九 is messenger user wujiu, 吴九 there (the same mobile number)" in applied
     assert 'name="confirm"' not in applied
 
 
