@@ -148,6 +148,28 @@ def test_the_administrator_confirms_a_link_on_the_dry_run_page(wecom, connect, w
     assert 'name="confirm"' not in applied
 
 
+def test_every_one_proposed_is_linked_at_once_those_not_shown_included(
+    wecom, connect, world, client_for, monkeypatch
+):
+    from grassroots.accounts.tests.factories import UserFactory
+    from grassroots.integrations.messenger import selectors
+    from grassroots.integrations.messenger.models import MessengerAccount
+
+    monkeypatch.setattr(selectors, "SHOWN_ROWS", 1)
+    config = connect(wecom)
+    people = [UserFactory(employee_number=number) for number in ("E5", "E6")]
+    wecom.state.directory.people = [
+        {"user_id": person.employee_number, "name": person.name, "department": ""}
+        for person in people
+    ]
+    client = client_for(world.admin)
+    location = client.post(reverse("messenger:syncs", args=[config.pk]))["Location"]
+    page = client.get(location).content.decode()
+    assert page.count('name="confirm" ') == 1 and 'name="confirm_all"' in page
+    client.post(location, {"confirm_all": "yes"})
+    assert MessengerAccount.objects.filter(config=config, user__in=people).count() == 2
+
+
 def test_the_sign_in_choices_are_public(wecom, connect, client_for):
     connect(wecom)
     response = client_for(None).get(reverse("messenger:sign_in"))
