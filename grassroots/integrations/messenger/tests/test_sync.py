@@ -19,6 +19,17 @@ def _people(fake, *people):
     ]
 
 
+def _proposed(number, name, user_id, by, messenger_name):
+    """A row of the dry run's "to confirm"."""
+    return {
+        "number": number,
+        "name": name,
+        "user_id": user_id,
+        "by": by,
+        "messenger_name": messenger_name,
+    }
+
+
 def _apply(actor, config):
     run = services.sync_plan(actor=actor, config=config)
     assert run.status == SyncRun.Status.PLANNED, run.errors
@@ -220,13 +231,7 @@ def test_an_unrelated_person_with_the_same_number_is_not_overwritten(wecom, conn
     _people(wecom, ("zhangsan", "张三", "13900000005", "2", True))
     run = services.sync_plan(actor=world.admin, config=config)
     assert run.diff["people"]["to_confirm"] == [
-        {
-            "number": "ZHANGSAN",
-            "name": "张三丰",
-            "user_id": "zhangsan",
-            "by": "number",
-            "messenger_name": "张三",
-        }
+        _proposed("ZHANGSAN", "张三丰", "zhangsan", "number", "张三")
     ]
     assert run.diff["people"]["renamed"] == [] and run.diff["people"]["added"] == []
     services.sync_apply(actor=world.admin, run=run)  # not confirmed
@@ -260,13 +265,7 @@ def test_a_person_with_an_employees_mobile_number_is_proposed_not_added(wecom, c
     _people(wecom, ("zhangsan", "张三", "13700000207", "2", True), ("李四", "李四", "", "2", True))
     run = services.sync_plan(actor=world.admin, config=config)
     assert run.diff["people"]["to_confirm"] == [
-        {
-            "number": "40123",
-            "name": "张三丰",
-            "user_id": "zhangsan",
-            "by": "mobile",
-            "messenger_name": "张三",
-        }
+        _proposed("40123", "张三丰", "zhangsan", "mobile", "张三")
     ]
     assert run.diff["people"]["added"] == []
     assert len(run.errors) == 1 and "李四" in run.errors[0]  # not usable as a number
@@ -340,13 +339,7 @@ def test_a_number_match_wins_over_a_mobile_match_to_the_same_employee(wecom, con
     _people(wecom, ("40125", "王五", "", "", True), ("wangwu", "王五", "13700000209", "", True))
     run = services.sync_plan(actor=world.admin, config=config)
     assert run.diff["people"]["to_confirm"] == [
-        {
-            "number": "40125",
-            "name": "王五",
-            "user_id": "40125",
-            "by": "number",
-            "messenger_name": "王五",
-        }
+        _proposed("40125", "王五", "40125", "number", "王五")
     ]
 
 
