@@ -494,13 +494,15 @@ def sync_apply(
     actor: Any,
     run: SyncRun,
     confirmed: Collection[str] = (),
+    all_confirmed: bool = False,
     many_left_confirmed: bool = False,
 ) -> SyncRun:
     """Apply a dry run, all or nothing. Refused when the records changed since the dry
     run (run it again) or when the import rules refuse a row. `confirmed`: the
     messenger user ids among the dry run's "to confirm" that the administrator confirmed
-    are the employees on record with the same number; they are linked (and updated by
-    the next sync), the others are left alone. When more than a fifth of the people
+    are the employees on record proposed for them (the same number or mobile); linked (and updated by
+    the next sync), the others are left alone; `all_confirmed`: every one of them, those
+    the page did not list included. When more than a fifth of the people
     linked (and more than five) would leave, `many_left_confirmed` must say so."""
     with transaction.atomic():
         run = locked(run, related=("config",))
@@ -526,6 +528,8 @@ def sync_apply(
     with transaction.atomic():  # a refused row rolls everything back
         run = locked(run, related=("config",))
         _check_planned(run)  # a second request may have applied it in between
+        if all_confirmed:
+            confirmed = [row["user_id"] for row in run.diff["people"]["to_confirm"]]
         linked = _apply(actor=actor, run=run, confirmed=set(confirmed))
         run.status = SyncRun.Status.APPLIED
         run.applied_at = timezone.now()

@@ -80,14 +80,12 @@ def sync_detail(request: AuthenticatedRequest, pk: int, run_pk: int) -> HttpResp
     config = selectors.get_config(pk)
     run = selectors.get_sync_run(config, run_pk)
     if request.method == "POST":
-        confirmed = request.POST.getlist("confirm")
-        if request.POST.get("confirm_all") == "yes":  # those past the rows shown too
-            confirmed = [row["user_id"] for row in run.diff["people"]["to_confirm"]]
         try:
             services.sync_apply(
                 actor=request.user,
                 run=run,
-                confirmed=confirmed,
+                confirmed=request.POST.getlist("confirm"),
+                all_confirmed=request.POST.get("confirm_all") == "yes",
                 many_left_confirmed=request.POST.get("many_left") == "yes",
             )
         except services.SyncStaleError:
