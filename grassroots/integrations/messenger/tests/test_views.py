@@ -170,6 +170,24 @@ def test_every_one_proposed_is_linked_at_once_those_not_shown_included(
     assert MessengerAccount.objects.filter(config=config, user__in=people).count() == 2
 
 
+def test_hostile_confirmations_link_nobody_and_answer_clearly(wecom, connect, world, client_for):
+    from grassroots.accounts.tests.factories import UserFactory
+    from grassroots.integrations.messenger.models import MessengerAccount
+
+    config = connect(wecom)
+    person = UserFactory(employee_number="E4")
+    wecom.state.directory.people = [{"user_id": "E4", "name": person.name, "department": ""}]
+    client = client_for(world.admin)
+    location = client.post(reverse("messenger:syncs", args=[config.pk]))["Location"]
+    answer = client.post(
+        location, {"confirm": ["E4\x00", "x" * 10_000, "４"], "confirm_all": "yes\x00"}
+    )
+    assert answer.status_code in (302, 400)
+    assert not MessengerAccount.objects.filter(config=config, user=person).exists()
+    missing = reverse("messenger:sync", args=[config.pk, 999_999])
+    assert client.post(missing, {"confirm_all": "yes"}).status_code == 404
+
+
 def test_the_sign_in_choices_are_public(wecom, connect, client_for):
     connect(wecom)
     response = client_for(None).get(reverse("messenger:sign_in"))
